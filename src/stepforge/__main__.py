@@ -1,0 +1,3 @@
+from stepforge.cli import main
+
+raise SystemExit(main())

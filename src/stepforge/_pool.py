@@ -1,0 +1,187 @@
+"""A pool of worker processes with a hard wall-clock limit per call.
+
+Signal alarms cannot interrupt C-level work (sympy's big-integer arithmetic) and only work in the
+main thread, so every call that may spin runs in a worker process that is SIGKILLed and replaced
+when its deadline passes. Callable from any thread; results keep the caller's order in ``map``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing as mp
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+_CTX = mp.get_context("forkserver")
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """``status`` is ok, error (the function raised), timeout (killed at the deadline) or crashed."""
+
+    status: str
+    value: Any = None
+    error: str = ""
+    seconds: float = 0.0
+
+
+def _worker_main(conn: Any, memory_mb: int | None) -> None:
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        fn, args = msg
+        try:
+            out: tuple[str, Any] = ("ok", fn(*args))
+        except MemoryError:
+            out = ("error", "MemoryError")
+        except BaseException as exc:  # the caller gets the error as data, the worker lives on
+            out = ("error", f"{type(exc).__name__}: {exc}"[:2000])
+        try:
+            conn.send(out)
+        except Exception as exc:  # unpicklable result
+            conn.send(("error", f"result not transferable: {type(exc).__name__}: {exc}"[:2000]))
+
+
+class _Worker:
+    def __init__(self, memory_mb: int | None) -> None:
+        parent, child = _CTX.Pipe()
+        self.conn = parent
+        self.proc = _CTX.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def kill(self) -> None:
+        try:
+            if self.proc.pid is not None:
+                os.kill(self.proc.pid, 9)
+        except ProcessLookupError:
+            pass
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+
+class DeadlinePool:
+    """``workers`` long-lived processes; ``call`` runs one function with a hard deadline."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        memory_mb: int | None = None,
+        preload: Sequence[str] = (),
+    ) -> None:
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self._memory_mb = memory_mb
+        self._preload = tuple(preload)
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._started = 0
+        self._closed = False
+        if self._preload:
+            _CTX.set_forkserver_preload(list(self._preload))
+
+    def _acquire(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("pool is closed")
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                if self._started < self.size:
+                    self._started += 1
+                    return _Worker(self._memory_mb)
+        return self._idle.get()
+
+    def _release(self, worker: _Worker, dead: bool = False) -> None:
+        """Return a worker to the pool; a dead (killed) one is replaced so that waiters never starve."""
+        if dead:
+            worker.kill()
+        with self._lock:
+            if self._closed:
+                if not dead:
+                    worker.kill()
+                return
+            if dead:
+                worker = _Worker(self._memory_mb)
+        self._idle.put(worker)
+
+    def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> CallResult:
+        """Run ``fn(*args)`` in a worker; kill and replace the worker if ``timeout`` seconds pass."""
+        worker = self._acquire()
+        start = time.perf_counter()
+        try:
+            worker.conn.send((fn, args))
+            if worker.conn.poll(timeout):
+                status, value = worker.conn.recv()
+                secs = time.perf_counter() - start
+                self._release(worker)
+                if status == "ok":
+                    return CallResult("ok", value, seconds=secs)
+                return CallResult("error", error=value, seconds=secs)
+            self._release(worker, dead=True)
+            return CallResult("timeout", error=f"killed after {timeout:g}s", seconds=time.perf_counter() - start)
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._release(worker, dead=True)
+            return CallResult("crashed", error=f"worker died: {type(exc).__name__}", seconds=time.perf_counter() - start)
+
+    def map(self, fn: Callable[..., Any], items: Iterable[tuple[Any, ...]], timeout: float) -> list[CallResult]:
+        """``call`` over many argument tuples in parallel, results in input order."""
+        items = list(items)
+        if not items:
+            return []
+        with ThreadPoolExecutor(max_workers=min(self.size, len(items))) as ex:
+            return list(ex.map(lambda a: self.call(fn, a, timeout), items))
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+            w.kill()
+
+    def __enter__(self) -> DeadlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_shared: dict[str, DeadlinePool] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pool(name: str, workers: int | None = None, **kwargs: Any) -> DeadlinePool:
+    """A process-wide pool by name, made on first use and closed at exit."""
+    with _shared_lock:
+        pool = _shared.get(name)
+        if pool is None:
+            pool = _shared[name] = DeadlinePool(workers, **kwargs)
+        return pool
+
+
+@atexit.register
+def _close_all() -> None:
+    for pool in list(_shared.values()):
+        pool.close()

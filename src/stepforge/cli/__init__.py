@@ -1,0 +1,44 @@
+"""The ``stepforge`` command: thin argument parsing over the pipeline; each subcommand is one module here.
+
+A subcommand module defines ``add_parser(subparsers)`` that registers its parser with ``func=run``,
+where ``run(args) -> int``. Errors meant for the user are ``UserError``; they print as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from stepforge import __version__
+from stepforge.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stepforge",
+        description="Synthesise verifiable, step-labelled reasoning data.",
+    )
+    parser.add_argument("--version", action="version", version=f"stepforge {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"stepforge: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stepforge: interrupted", file=sys.stderr)
+        return 130

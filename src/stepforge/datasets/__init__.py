@@ -1,0 +1,1 @@
+"""Record I/O, exporters, curation and the dataset card."""

@@ -1,0 +1,1 @@
+"""Generators propose candidates (task, steps, final answer or code); they never label."""

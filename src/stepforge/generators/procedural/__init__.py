@@ -1,0 +1,1 @@
+"""stepforge.generators.procedural."""

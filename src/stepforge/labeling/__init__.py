@@ -1,0 +1,1 @@
+"""Labelling strategies: turn a verified candidate into per-step labels with evidence."""

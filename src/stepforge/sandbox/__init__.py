@@ -1,0 +1,1 @@
+"""Running untrusted code, and nothing else: isolation backends behind one interface."""
