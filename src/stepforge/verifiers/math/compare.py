@@ -274,8 +274,41 @@ def _match_unordered(gs: list[Answer], ps: list[Answer], policy: MathPolicy) -> 
     return rec(0)
 
 
+_OPS = {"<": (True, False), "<=": (False, False), ">": (True, True), ">=": (False, True)}
+
+
+def _linear_set(a: Answer) -> Any:
+    """Fast path: a chain of linear one-variable inequalities as an interval, without sympy's solver."""
+    if a.kind != "inequality":
+        return None
+    syms = set()
+    for lhs, _, rhs in a.value:
+        syms |= lhs.free_symbols | rhs.free_symbols
+    if len(syms) != 1:
+        return None
+    (x,) = syms
+    out = sympy.Interval(-sympy.oo, sympy.oo)
+    for lhs, op, rhs in a.value:
+        if op not in _OPS:
+            return None
+        d = sympy.expand(lhs - rhs)
+        k, c = d.coeff(x, 1), d.coeff(x, 0)
+        if not (k.is_number and c.is_number and k != 0) or sympy.expand(k * x + c - d) != 0:
+            return None
+        strict, greater = _OPS[op]
+        if k.is_negative:
+            greater = not greater
+        root = -c / k
+        piece = sympy.Interval(root, sympy.oo, strict, True) if greater else sympy.Interval(-sympy.oo, root, True, strict)
+        out = out.intersect(piece)
+    return out
+
+
 def _relation_set(a: Answer) -> Any:
     """A univariate inequality (chain) as a sympy set, or None."""
+    fast = _linear_set(a)
+    if fast is not None:
+        return fast
     try:
         rel = to_sympy(a)
         syms = rel.free_symbols

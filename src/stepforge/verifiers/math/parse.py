@@ -46,7 +46,7 @@ class Answer:
 
 # ----------------------------------------------------------------------------------------------- cleaning
 
-_SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\textstyle|\\limits|\\nolimits")
+_SPACING_RE = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\textstyle|\\limits|\\nolimits")
 _LEFTRIGHT_RE = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|bigg|Bigg)\s*(?=[()\[\]|.]|\\[{}|]|\\[lr]?[a-z]+)")
 _FRAC_RE = re.compile(r"\\[dtc]frac\b")
 _FONT_RE = re.compile(r"\\(?:mathbf|boldsymbol|mathit|mathsf|bm|textbf|textit|mathnormal)\s*\{")
@@ -167,6 +167,9 @@ def static_guard(s: str, policy: MathPolicy) -> None:
             raise GuardError("exponent too large")
 
 
+_SIDE_BY_SIDE_RE = re.compile(r"\d\s+\.?\d")
+
+
 def _tower(s: str) -> bool:
     return bool(_TOWER_RE.search(s))
 
@@ -250,6 +253,8 @@ def _general(s: str, policy: MathPolicy) -> Any:
 def _to_expr(s: str, policy: MathPolicy) -> tuple[Any, list[str]]:
     """A scalar expression: fast reader first, then latex2sympy2_extended."""
     static_guard(s, policy)
+    if _SIDE_BY_SIDE_RE.search(s):
+        raise ParseError(f"two numbers side by side in {s!r}")
     try:
         return fast_expr(s, policy)
     except NotFast:
