@@ -167,7 +167,7 @@ def static_guard(s: str, policy: MathPolicy) -> None:
             raise GuardError("exponent too large")
 
 
-_SIDE_BY_SIDE_RE = re.compile(r"\d\s+\.?\d")
+_SIDE_BY_SIDE_RE = re.compile(r"(?<![\d_^.])\d+\s+\.?\d")
 
 
 def _tower(s: str) -> bool:
