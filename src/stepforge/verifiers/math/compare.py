@@ -196,14 +196,18 @@ def _scalar_pair(gv: Any, pv: Any, g: Scalar, p: Scalar, policy: MathPolicy) -> 
             return True, "pred_decimal_rounding", f"gold rounds to pred at {p.ulp}"
         return False, "exact_int" if gv.is_Integer and pv.is_Integer else "exact_rational", ""
     if (g.ulp is not None or p.ulp is not None) and not gv.free_symbols and not pv.free_symbols:
-        ev = _evalc(gv)
-        pvv = _evalc(pv)
+        prec = 30 + max(g.sig_digits, p.sig_digits)
+        ev = _evalc(gv, prec)
+        pvv = _evalc(pv, prec)
         if ev is not None and pvv is not None:
             (gr, gi), (pr, pi_) = ev, pvv
-            if g.ulp is not None and g.sig_digits >= policy.gold_decimal_min_digits and gi == 0 and pi_ == 0 and abs(gr - pr) * 2 <= g.ulp:
-                return True, "gold_decimal_precision", f"within half of {g.ulp}"
-            if p.ulp is not None and p.sig_digits >= policy.pred_decimal_min_digits and gi == 0 and pi_ == 0 and abs(gr - pr) * 2 <= p.ulp:
-                return True, "pred_decimal_rounding", f"gold rounds to pred at {p.ulp}"
+            if gi == 0 and pi_ == 0:
+                # one side is a decimal literal: it stands for every number that rounds to it, no more
+                if g.ulp is not None and g.sig_digits >= policy.gold_decimal_min_digits and abs(gr - pr) * 2 <= g.ulp:
+                    return True, "gold_decimal_precision", f"within half of {g.ulp}"
+                if p.ulp is not None and p.sig_digits >= policy.pred_decimal_min_digits and abs(gr - pr) * 2 <= p.ulp:
+                    return True, "pred_decimal_rounding", f"gold rounds to pred at {p.ulp}"
+                return False, "decimal_precision", "not within the written precision"
     return expr_equal(gv, pv, policy)
 
 
