@@ -39,6 +39,9 @@ def judge(gold: str, pred: str, policy: MathPolicy | dict | None = None) -> Math
     """In-process verdict, no time limit (for callers already inside a killable worker); guards apply."""
     pol = _policy(policy)
     t0 = time.perf_counter()
+    if len(gold or "") > pol.max_input_chars or len(pred or "") > pol.max_input_chars:
+        return MathVerdict(verdict="unparseable", rule="guard", seconds=round(time.perf_counter() - t0, 6),
+                           gold=None, pred=None, detail=f"input longer than {pol.max_input_chars} characters")
     g_text = _extract_gold(gold) if gold is not None else None
     p_text, how = extract_answer(pred) if pred is not None else (None, "none")
 

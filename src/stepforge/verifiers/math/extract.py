@@ -6,20 +6,21 @@ import re
 
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
 _THINK_END = "</think>"
-_ANSWER_TAG_RE = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.S | re.I)
-_MINERVA_RE = re.compile(r"final answer is\s*(.+?)(?:\.?\s*I hope it is correct|$)", re.S | re.I)
-_HASH_ANSWER_RE = re.compile(r"^#+\s*Answer\s*:?\s*$\n?(.*)", re.M | re.S | re.I)
-_FINAL_ANSWER_HDR_RE = re.compile(r"\*\*\s*Final Answer\s*:?\s*\*\*\s*:?(.*)", re.S | re.I)
-_ANSWER_COLON_RE = re.compile(
-    r"(?:\banswer\s*(?:is|:)|\bresult\s*is|答案是|答案[:：])\s*:?\s*(.+?)(?:\n\s*\n|$)", re.S | re.I
-)
-_MATH_ENV_RE = re.compile(
-    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$", re.S
-)
+_ANSWER_TAG_RE = re.compile(r"<answer>", re.I)
+_ANSWER_TAG_END_RE = re.compile(r"</answer>", re.I)
+_MINERVA_RE = re.compile(r"final answer is", re.I)
+_HOPE_RE = re.compile(r"\.?\s*I hope it is correct", re.I)
+_HASH_ANSWER_RE = re.compile(r"^#+[ \t]*Answer[ \t]*:?[ \t]*$", re.M | re.I)
+_FINAL_ANSWER_HDR_RE = re.compile(r"\*\*[ \t]*Final Answer[ \t]*:?[ \t]*\*\*[ \t]*:?", re.I)
+_ANSWER_COLON_RE = re.compile(r"\banswer[ \t]*(?:is|:)[ \t]*:?|\bresult[ \t]*is[ \t]*:?|答案是|答案[:：]", re.I)
+_PARAGRAPH_END_RE = re.compile(r"\n[ \t]*\n")
+_DELIM_RE = re.compile(r"\\\$|\$\$|\\\[|\\\]|\\\(|\\\)|\$")
+_CLOSER = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
+_TAIL = 50_000  # final answers live at the end: only the last this many characters are searched
 _JOINER_RE = re.compile(
     r"^\s*(?:,|;|\band\b|\bor\b|,\s*and\b|,\s*or\b|&)?\s*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?$", re.I
 )
-_PROSE_RE = re.compile(r"[A-Za-z]{2,}[,;:]?\s+[A-Za-z]{2,}[,;:]?\s+[A-Za-z]{2,}")
+_PROSE_RE = re.compile(r"\b[A-Za-z]{2,30}[,;:]?\s{1,5}[A-Za-z]{2,30}[,;:]?\s{1,5}[A-Za-z]{2,30}\b")
 _LAST_NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?|-?\.\d+%?")
 
 
@@ -31,26 +32,35 @@ def _unbox(content: str) -> str:
     return content
 
 
+def _closers(text: str) -> dict[int, int]:
+    """Position of every ``{`` -> its matching ``}`` (escaped braces skipped), in one pass."""
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            match[stack.pop()] = i
+        i += 1
+    return match
+
+
 def _boxes(text: str) -> list[tuple[int, int, str]]:
     """All ``\\boxed{...}``/``\\fbox{...}`` with brace matching: (start, end, content)."""
     out: list[tuple[int, int, str]] = []
+    closers: dict[int, int] | None = None
     for m in _BOX_RE.finditer(text):
         i = m.end()
         if i < len(text) and text[i] == "{":
-            depth, j = 0, i
-            while j < len(text):
-                c = text[j]
-                if c == "\\":
-                    j += 2
-                    continue
-                if c == "{":
-                    depth += 1
-                elif c == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if depth != 0:
+            if closers is None:
+                closers = _closers(text)
+            j = closers.get(i)
+            if j is None:
                 continue  # unbalanced box: not an answer
             if out and m.start() < out[-1][1]:
                 continue  # a box nested inside the previous one
@@ -82,20 +92,38 @@ def _last_boxed(text: str) -> str | None:
     return ", ".join(contents)
 
 
+def _math_envs(text: str) -> list[tuple[int, int, str]]:
+    """``$..$``, ``$$..$$``, ``\\(..\\)``, ``\\[..\\]`` spans in one linear pass: (start, end, content)."""
+    out: list[tuple[int, int, str]] = []
+    opener: re.Match | None = None
+    for tok in _DELIM_RE.finditer(text):
+        t = tok.group(0)
+        if t == "\\$":
+            continue  # an escaped dollar is text
+        if opener is None:
+            if t in _CLOSER:
+                opener = tok
+        elif t == _CLOSER[opener.group(0)]:
+            content = text[opener.end() : tok.start()].strip()
+            if content:
+                out.append((opener.start(), tok.end(), content))
+            opener = None
+    return out
+
+
 def _last_math_env(text: str) -> str | None:
-    envs = list(_MATH_ENV_RE.finditer(text))
+    envs = _math_envs(text)
     if not envs:
         return None
     run = [envs[-1]]
     for prev in reversed(envs[:-1]):
-        gap = text[prev.end() : run[0].start()]
+        gap = text[prev[1] : run[0][0]]
         if len(gap) <= 8 and _JOINER_RE.match(gap):
             run.insert(0, prev)
         else:
             break
-    parts = [next(g for g in m.groups() if g is not None).strip() for m in run]
     out: list[str] = []
-    for p in parts:
+    for _, _, p in run:
         if p not in out:
             out.append(p)
     return ", ".join(out)
@@ -119,6 +147,19 @@ def _inner(candidate: str) -> str:
     return _clean_tail(candidate)
 
 
+def _last(rx: re.Pattern, text: str) -> re.Match | None:
+    m = None
+    for m in rx.finditer(text):
+        pass
+    return m
+
+
+def _paragraph(rest: str) -> str:
+    rest = rest.strip()
+    end = _PARAGRAPH_END_RE.search(rest)
+    return rest[: end.start()] if end else rest
+
+
 def extract_answer(text: str) -> tuple[str | None, str]:
     """The final answer text of a solution and how it was found (``boxed``, ``final_answer``, ``bare``...)."""
     if text is None:
@@ -126,38 +167,36 @@ def extract_answer(text: str) -> tuple[str | None, str]:
     text = str(text)
     if _THINK_END in text:
         text = text.rsplit(_THINK_END, 1)[1]
-    tags = _ANSWER_TAG_RE.findall(text)
-    if tags:
-        return _inner(tags[-1].strip()) or None, "answer_tag"
+    text = text[-_TAIL:]
+    tag = _last(_ANSWER_TAG_RE, text)
+    if tag is not None:
+        rest = text[tag.end():]
+        end = _ANSWER_TAG_END_RE.search(rest)
+        return _inner((rest[: end.start()] if end else rest).strip()) or None, "answer_tag"
     boxed = _last_boxed(text)
     if boxed is not None:
         return boxed, "boxed"
-    m = None
-    for m in _MINERVA_RE.finditer(text):
-        pass
+    m = _last(_MINERVA_RE, text)
     if m is not None:
-        return _inner(m.group(1)) or None, "final_answer"
-    m = None
-    for m in _HASH_ANSWER_RE.finditer(text):
-        pass
+        rest = text[m.end():]
+        hope = _HOPE_RE.search(rest)
+        return _inner(rest[: hope.start()] if hope else _paragraph(rest)) or None, "final_answer"
+    m = _last(_HASH_ANSWER_RE, text)
     if m is not None:
-        return _inner(m.group(1).strip().split("\n\n")[0]) or None, "hash_answer"
-    m = None
-    for m in _FINAL_ANSWER_HDR_RE.finditer(text):
-        pass
-    if m is not None and m.group(1).strip():
-        return _inner(m.group(1).strip().split("\n\n")[0]) or None, "final_answer"
-    m = None
-    for m in _ANSWER_COLON_RE.finditer(text):
-        pass
+        return _inner(_paragraph(text[m.end():].lstrip("\n"))) or None, "hash_answer"
+    m = _last(_FINAL_ANSWER_HDR_RE, text)
+    if m is not None and text[m.end():].strip():
+        return _inner(_paragraph(text[m.end():].strip())) or None, "final_answer"
+    m = _last(_ANSWER_COLON_RE, text)
     if m is not None:
-        return _inner(m.group(1)) or None, "answer_colon"
+        return _inner(_paragraph(text[m.end():])) or None, "answer_colon"
     stripped = text.strip()
     if not stripped:
         return None, "none"
     env = _last_math_env(stripped)
     if env is not None:
-        whole = _MATH_ENV_RE.fullmatch(stripped)
+        envs = _math_envs(stripped)
+        whole = len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(stripped)
         return env, "math_env" if not whole else "bare"
     if (len(stripped) <= 80 and "\n" not in stripped) or not _PROSE_RE.search(stripped):
         return _clean_tail(stripped), "bare"

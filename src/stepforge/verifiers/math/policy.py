@@ -24,6 +24,7 @@ class MathPolicy(BaseModel):
     rename_variables: a pred whose only free symbols differ from gold's by a one-to-one renaming still matches.
     bare_list_as_set: a bare comma list ``1, 2`` is an unordered set (else an ordered tuple).
     mixed_numbers: ``2\\frac{1}{2}`` is ``5/2`` (else ``2*1/2``).
+    max_chars / max_input_chars: longest extracted answer / whole solution text accepted (longer: unparseable).
     imaginary_i: a lone ``i`` is the imaginary unit.
     convert_bases: ``1112_3`` is the base-3 numeral (= 41).
     """
@@ -44,6 +45,7 @@ class MathPolicy(BaseModel):
     convert_bases: bool = True
     numeric_points: int = Field(6, ge=2, le=50)
     max_chars: int = Field(3000, ge=10)
+    max_input_chars: int = Field(200_000, ge=100)
     max_depth: int = Field(40, ge=2)
     max_int_bits: int = Field(200_000, ge=64)
     max_factorial: int = Field(3000, ge=10)
