@@ -113,6 +113,11 @@ class _Reader:
                 raise GuardError("power too large to evaluate")
         return sympy.Pow(base, exp)
 
+    def _binom(self, n: sympy.Expr, k: sympy.Expr) -> sympy.Expr:
+        if n.is_Integer and abs(int(n)) > self.p.max_factorial * 100:
+            raise GuardError("binomial too large")
+        return sympy.binomial(n, k)
+
     def _check_int(self, v: sympy.Expr) -> sympy.Expr:
         if v.is_Rational and (v.p.bit_length() > self.p.max_int_bits or v.q.bit_length() > self.p.max_int_bits):
             raise GuardError("number too large")
@@ -321,7 +326,7 @@ class _Reader:
                     n = self._letter(sub) if sub.isalpha() and len(sub) == 1 else (Integer(int(sub)) if sub.isdigit() else None)
                     if n is None:
                         raise NotFast("binomial subscript")
-                    return sympy.binomial(n, kk)
+                    return self._binom(n, kk)
                 self.i = save
             if self.at("_"):
                 sub = self._subscript()
@@ -368,7 +373,7 @@ class _Reader:
             if name in ("binom", "dbinom", "tbinom"):
                 n = self.group()
                 kk = self.group()
-                return sympy.binomial(n, kk)
+                return self._binom(n, kk)
             if name in ("log", "lg") and self.at("_"):
                 self.i += 1
                 base = self.group()

@@ -13,7 +13,7 @@ from typing import Any
 import sympy
 from sympy import I, Rational
 
-from stepforge.verifiers.math.parse import Answer, Scalar, to_sympy
+from stepforge.verifiers.math.parse import Answer, Scalar, as_time, to_sympy
 from stepforge.verifiers.math.policy import MathPolicy
 
 Result = tuple[bool, str, str]
@@ -443,6 +443,16 @@ def answer_equal(g: Answer, p: Answer, policy: MathPolicy) -> Result:
         if ge is None or pe is None:
             return False, "assignment", "different variable"
         return _equation_equal(ge, pe, policy)
+    if gk == "time" or pk == "time":
+        if gk != pk:
+            other = p if gk == "time" else g
+            t = as_time(other.text)
+            if t is None:
+                return False, "time", f"{gk} vs {pk}"
+            return (g.value if gk == "time" else t) == (p.value if pk == "time" else t), "time", ""
+        if g.extra["ampm"] or p.extra["ampm"]:
+            return g.value == p.value, "time", ""
+        return g.value % 720 == p.value % 720 if g.value != p.value else True, "time", ""
     if gk == "scalar" and pk == "scalar":
         return scalar_equal(g.value, p.value, policy)
     if gk in ("choice", "bool", "text") or pk in ("choice", "bool", "text"):
@@ -483,7 +493,7 @@ def answer_equal(g: Answer, p: Answer, policy: MathPolicy) -> Result:
             return False, "set_vs_relation_policy", "pred interval for a gold inequality"
         return _ineq_vs_interval(g, p, policy)
     if pk == "inequality" and gk in ("interval", "union", "pair"):
-        if policy.set_vs_relation != "both":
+        if policy.set_vs_relation != "both" and not p.extra.get("set_builder"):
             return False, "set_vs_relation_policy", "pred inequality for a gold interval"
         return _ineq_vs_interval(p, g, policy)
     if gk == "sequence" or pk == "sequence":

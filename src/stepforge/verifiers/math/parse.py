@@ -71,6 +71,9 @@ _NUM_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)$")
 _CHOICE_RE = re.compile(r"^\(?\s*([A-Ha-h])\s*\)?\s*(?:[.:)]\s*.*)?$", re.S)
 _CHOICE_STRICT_RE = re.compile(r"^(?:\\text(?:bf)?\{\s*)?\(?\s*([A-H])\s*\)?(?:\s*\})?$")
 _WORD_TEXT_RE = re.compile(r"^[A-Za-z][A-Za-z'\- ]*[A-Za-z]$")
+_REPEATING_RE = re.compile(r"^(-?)(\d*)\.(\d*)(?:\\overline\{(\d+)\}|\\dot\{(\d)\}|\((\d+)\))$")
+_SCALE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:\\text\{\s*)?(thousand|million|billion|trillion)\}?$", re.I)
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:\\text\{\s*)?([ap])?\.?\s*(?:m\.?)?\s*\}?$", re.I)
 _BOOL = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "y": "yes", "n": "no"}
 _WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -91,6 +94,7 @@ def clean(s: str) -> str:
     s = s.replace("\u221e", "\\infty ").replace("\u2264", "\\le ").replace("\u2265", "\\ge ").replace("\u2260", "\\ne ")
     s = s.replace("\u221a", "\\sqrt").replace("\u00b1", "\\pm ").replace("\u222a", "\\cup ").replace("\u2208", "\\in ")
     s = s.replace("\\!", "")
+    s = re.sub(r"(?:\{\}|\b)_\{?(\w+)\}?\s*\\?(?:mathrm\{C\}|C)_\{?(\w+)\}?", r"\\binom{\1}{\2}", s)
     s = re.sub(r"\binfinity\b", r"\\infty ", s)
     s = re.sub(r"\\text(?:bf|it|rm|normal)\s*\{", r"\\text{", s)
     s = _THOUSANDS_BRACE_RE.sub("", s)
@@ -99,7 +103,7 @@ def clean(s: str) -> str:
     s = _LEFTRIGHT_RE.sub("", s)
     s = s.replace("\\left.", "").replace("\\right.", "")
     s = _FRAC_RE.sub(r"\\frac", s)
-    s = s.replace("\\over", "\\over ")
+    s = re.sub(r"\\over(?![a-zA-Z])", r"\\over ", s)
     # \mathbf{x} etc. are only fonts: drop the command, keep the braces
     s = _FONT_RE.sub("{", s)
     s = re.sub(r"\\operatorname\s*\{\s*([a-zA-Z]+)\s*\}", r"\\\1", s)
@@ -170,6 +174,7 @@ def static_guard(s: str, policy: MathPolicy) -> None:
             raise GuardError("exponent too large")
 
 
+_FACTORIAL_OPS_RE = re.compile(r"!|\\Gamma|\\binom|\\choose")
 _SIDE_BY_SIDE_RE = re.compile(r"(?<![\d_^.])\d+\s+\.?\d")
 
 
@@ -206,7 +211,9 @@ def _walk_guard(obj: Any, policy: MathPolicy) -> None:
             raise GuardError("power too large")
         if isinstance(o, sympy.Pow) and o.exp.has(sympy.Pow) and o.base.is_number and o.exp.is_number:
             raise GuardError("exponent tower")
-        if isinstance(o, sympy.factorial) and o.args[0].is_Integer and int(o.args[0]) > policy.max_factorial:
+        if isinstance(o, (sympy.factorial, sympy.gamma, sympy.factorial2)) and o.args[0].is_Integer and int(o.args[0]) > policy.max_factorial:
+            raise GuardError("factorial too large")
+        if isinstance(o, sympy.binomial) and o.args[0].is_Integer and int(o.args[0]) > policy.max_factorial * 100:
             raise GuardError("factorial too large")
         args = getattr(o, "args", ())
         if isinstance(o, sympy.MatrixBase):
@@ -219,6 +226,13 @@ def _normalize_symbols(obj: Any, policy: MathPolicy) -> Any:
     if not isinstance(obj, sympy.Basic):
         return obj
     if obj.has(sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy.Limit):
+        for node in sympy.preorder_traversal(obj):
+            if isinstance(node, (sympy.Sum, sympy.Product)):
+                for _, lo, hi in node.limits:
+                    span = hi - lo
+                    if not span.is_number or (span.is_number and abs(span) > 10_000):
+                        if isinstance(node, sympy.Product) or not node.function.is_polynomial(*node.variables):
+                            raise GuardError("sum or product too long to evaluate")
         obj = obj.doit()
     if obj.has(sympy.UnevaluatedExpr):
         obj = obj.replace(lambda e: isinstance(e, sympy.UnevaluatedExpr), lambda e: e.args[0])
@@ -244,6 +258,8 @@ def _general(s: str, policy: MathPolicy) -> Any:
         raise GuardError("exponent tower")
     if _UNSUPPORTED_RE.search(s):
         raise ParseError(f"unsupported notation in {s!r}")
+    if _FACTORIAL_OPS_RE.search(s) and ("^" in s or any(len(n) > 4 and int(n) > policy.max_factorial for n in re.findall(r"\d+", s))):
+        raise GuardError("factorial-like operation on a large or computed argument")
     latex2sympy, norm, conv = _l2s()
     try:
         obj = latex2sympy(s, normalization_config=norm, conversion_config=conv)
@@ -328,6 +344,19 @@ def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY) -> Scalar:
         s = s.replace(",", "")
     elif _DECIMAL_COMMA_RE.match(s):
         s = s.replace(",", ".")
+    rep = _REPEATING_RE.match(s)
+    if rep:
+        sign, whole, fixed = rep.group(1), rep.group(2) or "0", rep.group(3) or ""
+        cycle = rep.group(4) or rep.group(5) or rep.group(6)
+        val = sympy.Integer(int(whole)) + sympy.Rational(int(fixed or "0"), 10 ** len(fixed)) + sympy.Rational(
+            int(cycle), (10 ** len(cycle) - 1) * 10 ** len(fixed))
+        return Scalar(-val if sign else val, percent=percent, degree=degree)
+    sc = _SCALE_RE.match(s)
+    if sc:
+        from fractions import Fraction
+
+        mult = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}[sc.group(2).lower()]
+        return Scalar(sympy.Rational(Fraction(sc.group(1))) * mult, percent=percent, degree=degree)
     wn = _word_number(s) if re.fullmatch(r"[A-Za-z \-]+", s) else None
     if wn is not None:
         return Scalar(sympy.Integer(wn), percent=percent, degree=degree)
@@ -465,6 +494,12 @@ def _interval_or_tuple(s: str, policy: MathPolicy) -> Answer | None:
         inner = s[2:-2].strip()
         if not inner:
             return Answer("set", [], s)
+        sb = re.match(r"^([a-zA-Z])\s*(?:\\in\s*\\mathbb\{R\}\s*)?(?:\\mid|\||:)\s*(.+)$", inner)
+        if sb:
+            cond = parse_structure(sb.group(2), policy, top=False)
+            if cond.kind != "inequality":
+                raise ParseError("set-builder notation with a condition that is not an inequality")
+            return Answer("inequality", cond.value, s, extra={"set_builder": True})
         if "|" in inner or "\\mid" in inner or ":" in inner:
             raise ParseError("set-builder notation")
         return Answer("set", [parse_structure(p, policy, top=False) for p in _top_split(inner, (",", ";"))], s)
@@ -548,6 +583,14 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         if any(re.fullmatch(r"\\[lcv]?dots|\.\.\.|…", p) for p in seq):
             return Answer("sequence", [p if re.fullmatch(r"\\[lcv]?dots|\.\.\.|…", p) else parse_structure(p, policy, top=False) for p in seq], s)
         raise ParseError(f"unsupported notation in {s!r}")
+    tm = _TIME_RE.match(s)
+    if tm and int(tm.group(1)) <= 24 and int(tm.group(2)) < 60 and (tm.group(3) or tm.group(2).startswith("0")):
+        h, mnt, ap = int(tm.group(1)), int(tm.group(2)), (tm.group(3) or "").lower()
+        if ap == "p" and h < 12:
+            h += 12
+        if ap == "a" and h == 12:
+            h = 0
+        return Answer("time", (h % 24) * 60 + mnt, s, extra={"ampm": bool(ap)})
     if _DECIMAL_COMMA_RE.match(s) or _THOUSANDS_RE.match(s):
         return Answer("scalar", parse_scalar(s, policy), s)
     mat = _parse_matrix(s, policy)
@@ -588,6 +631,19 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         if any(len(w) >= 3 and w.lower() not in _MATH_WORDS for w in words_) or t != s:
             return Answer("text", " ".join(w.lower() for w in words_), s)
     return Answer("scalar", parse_scalar(s, policy), s)
+
+
+def as_time(s: str) -> int | None:
+    """Minutes after midnight of an ``h:mm`` text (``a.m./p.m.`` aware), or None."""
+    tm = _TIME_RE.match(clean(s))
+    if not tm or int(tm.group(1)) > 24 or int(tm.group(2)) >= 60:
+        return None
+    h, mnt, ap = int(tm.group(1)), int(tm.group(2)), (tm.group(3) or "").lower()
+    if ap == "p" and h < 12:
+        h += 12
+    if ap == "a" and h == 12:
+        h = 0
+    return (h % 24) * 60 + mnt
 
 
 def _lhs_symbol(lhs: str, policy: MathPolicy) -> Any:
