@@ -151,7 +151,40 @@ def make_pairs(n: int, seed: int = 7) -> list[tuple[str, str, bool, str]]:
         g = f"{a}\\frac{{{p}}}{{{q}}}"
         return g, (_frac(a * q + p, q) if eq else _frac(a * q - p, q)), "mixed_number"
 
-    kinds = [k_int, k_bigint, k_decimal, k_frac, k_sqrt, k_pi, k_complex, k_percent, k_sci, k_set, k_interval,
+    def k_degree(eq):
+        d = rng.choice([30, 45, 60, 90, 120, 135, 150, 180])
+        g = f"{d}^\\circ"
+        return g, (str(d) if eq else str(d + 5)), "degree"
+
+    def k_base(eq):
+        v = rng.randint(5, 200)
+        b = rng.choice([2, 3, 5, 8])
+        digits = ""
+        x = v
+        while x:
+            digits = str(x % b) + digits
+            x //= b
+        return f"{digits}_{{{b}}}", (str(v) if eq else str(v + 1)), "base_n"
+
+    def k_units(eq):
+        v = rng.randint(2, 500)
+        return str(v), (f"{v} \\text{{ cm}}^2" if eq else f"{v + 2} \\text{{ cm}}^2"), "units"
+
+    def k_tiny(eq):
+        e = rng.randint(30, 90)
+        g = f"\\frac{{1}}{{2^{{{e}}}}}"
+        return g, (f"2^{{-{e}}}" if eq else f"\\frac{{1}}{{2^{{{e + 1}}}}}"), "tiny_number"
+
+    def k_assign(eq):
+        v = rng.randint(-50, 50)
+        return str(v), (f"x = {v}" if eq else f"x = {v + 3}"), "assignment"
+
+    def k_union(eq):
+        a, b = sorted(rng.sample(range(-20, 20), 2))
+        g = f"(-\\infty, {a}) \\cup ({b}, \\infty)"
+        return g, (f"({b},\\infty)\\cup(-\\infty,{a})" if eq else f"(-\\infty, {a}] \\cup ({b}, \\infty)"), "union"
+
+    kinds = [k_degree, k_base, k_units, k_tiny, k_assign, k_union, k_int, k_bigint, k_decimal, k_frac, k_sqrt, k_pi, k_complex, k_percent, k_sci, k_set, k_interval,
              k_tuple, k_poly, k_rational, k_trig, k_eq, k_ineq, k_matrix, k_mcq, k_text, k_mixed]
     pairs = []
     for i in range(n):
@@ -204,7 +237,7 @@ def run_stepforge(pairs, workers=2):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pairs", type=int, default=630)
+    ap.add_argument("--pairs", type=int, default=702)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--show-disagreements", action="store_true")
