@@ -103,10 +103,12 @@ def _random_points(g: Any, p: Any, syms: list, policy: MathPolicy) -> Result:
     rng = random.Random(_seed(g, p))
     agree = 0
     exact = True
+    # positivity is assumed for radicals and logs, never to erase an absolute value or a sign: |x| is not x
+    positive = policy.assume_positive and not any(e.has(sympy.Abs, sympy.sign) for e in (g, p))
     for _ in range(policy.numeric_points * 2):
         if agree >= policy.numeric_points:
             break
-        if policy.assume_positive:
+        if positive:
             pt = {s: Rational(rng.randint(11, 397), rng.randint(7, 97)) for s in syms}
         else:
             pt = {s: Rational(rng.randint(-397, 397), rng.randint(7, 97)) for s in syms}

@@ -20,7 +20,8 @@ class MathPolicy(BaseModel):
         correctly rounded at the pred's written precision and has at least this many significant digits.
     gold_decimal_min_digits: a decimal gold with at least this many significant digits (``3.14``) is read as
         rounded: a pred within half a unit of its last place matches; shorter decimals (``1.5``) are exact.
-    assume_positive: free symbols are positive reals when comparing expressions (``\\sqrt{1/n} = 1/\\sqrt{n}``).
+    assume_positive: free symbols are positive reals when comparing expressions (``\\sqrt{1/n} = 1/\\sqrt{n}``);
+        never when either side has an absolute value or sign (``|x|`` is not ``x``).
     rename_variables: a pred whose only free symbols differ from gold's by a one-to-one renaming still matches.
     bare_list_as_set: a bare comma list ``1, 2`` is an unordered set (else an ordered tuple).
     mixed_numbers: ``2\\frac{1}{2}`` is ``5/2`` (else ``2*1/2``).
