@@ -17,6 +17,7 @@ from stepforge.verifiers.math.verdict import MathVerdict, versions
 
 _POOL_NAME = "stepforge.verifiers.math"
 _CHUNK = 16
+_MEMORY_MB = 4096
 
 
 def _policy(policy: MathPolicy | dict | None) -> MathPolicy:
@@ -133,7 +134,8 @@ def _workers(workers: int | None) -> int:
 
 
 def _pool(workers: int | None = None):  # noqa: ANN202
-    return shared_pool(_POOL_NAME, _workers(workers), preload=("stepforge.verifiers.math.answer",))
+    # a memory cap too: a sympy blow-up (nested logs, huge expansions) kills one worker, never the host
+    return shared_pool(_POOL_NAME, _workers(workers), memory_mb=_MEMORY_MB, preload=("stepforge.verifiers.math.answer",))
 
 
 def _from_result(res, gold: str, pred: str, timeout: float) -> MathVerdict:  # noqa: ANN001

@@ -242,7 +242,29 @@ def _sort_key(x: Any) -> float:
         return 0.0
 
 
+def _canonical(pieces: list) -> list:
+    """Adjacent or overlapping numeric pieces merged ((0,1] and (1,2) is (0,2)); symbolic ends left as written."""
+    if not all(x.is_number for lo, hi, *_ in pieces for x in (lo, hi)):
+        return pieces
+    try:
+        u = sympy.Union(*[sympy.Interval(lo, hi, lo_o, hi_o) if lo != hi else sympy.FiniteSet(lo) for lo, hi, lo_o, hi_o in pieces])
+    except Exception:  # noqa: BLE001
+        return pieces
+    out = []
+    for pc in (u.args if isinstance(u, sympy.Union) else (u,)):
+        if isinstance(pc, sympy.Interval):
+            out.append((pc.start, pc.end, bool(pc.left_open), bool(pc.right_open)))
+        elif isinstance(pc, sympy.FiniteSet):
+            out.extend((x, x, False, False) for x in pc)
+        elif pc == sympy.S.Reals:
+            out.append((-sympy.oo, sympy.oo, True, True))
+        elif pc != sympy.S.EmptySet:
+            return pieces
+    return out
+
+
 def _intervals_equal(gl: list, pl: list, policy: MathPolicy) -> Result:
+    gl, pl = _canonical(gl), _canonical(pl)
     if len(gl) != len(pl):
         return False, "interval", "different number of pieces"
     gl = sorted(gl, key=lambda t: (_sort_key(t[0]), _sort_key(t[1])))
@@ -464,6 +486,12 @@ def answer_equal(g: Answer, p: Answer, policy: MathPolicy) -> Result:
     # sets (unordered), with singletons against scalars
     if gk == "set" and pk == "set":
         return _match_unordered(g.value, p.value, policy), "set_unordered", ""
+    if {gk, pk} == {"set", "union"}:
+        st, un = (g, p) if gk == "set" else (p, g)
+        if all(x.kind == "scalar" for x in st.value):
+            pts = [(x.value.expr, x.value.expr, False, False) for x in st.value]
+            gl, pl = (pts, un.value) if gk == "set" else (un.value, pts)
+            return _intervals_equal(gl, pl, policy)[0], "set_points", ""
     if gk == "set" and len(g.value) == 1 and pk not in ("set",):
         return answer_equal(g.value[0], p, policy)
     if pk == "set" and len(p.value) == 1 and gk not in ("set",):

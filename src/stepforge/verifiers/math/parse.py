@@ -525,9 +525,31 @@ def _interval_or_tuple(s: str, policy: MathPolicy) -> Answer | None:
 
 
 def _parse_union(s: str, policy: MathPolicy) -> Answer | None:
-    if "\\cup" not in s and "\\mathbb{R}" not in s and "\\emptyset" not in s and "\\varnothing" not in s and "\\R" != s:
+    if "\\cup" not in s and "\\cap" not in s and "\\mathbb{R}" not in s and "\\emptyset" not in s and "\\varnothing" not in s and "\\R" != s:
         return None
     pieces = [p.strip() for p in re.split(r"\\cup", s)]
+    if any("\\cap" in p for p in pieces):
+        sets = []
+        for p in pieces:
+            inter = []
+            for q in re.split(r"\\cap", p):
+                a = _parse_union(q.strip() + " \\cup \\emptyset", policy)
+                if a is None:
+                    return None
+                inter.append(to_sympy(a))
+            sets.append(sympy.Intersection(*inter))
+        total = sympy.Union(*sets)
+        out = []
+        for pc in (total.args if isinstance(total, sympy.Union) else (total,)):
+            if isinstance(pc, sympy.Interval):
+                out.append((pc.start, pc.end, bool(pc.left_open), bool(pc.right_open)))
+            elif isinstance(pc, sympy.FiniteSet):
+                out.extend((x, x, False, False) for x in pc)
+            elif pc == sympy.S.EmptySet:
+                continue
+            else:
+                return None
+        return Answer("union", out, s)
     out = []
     for p in pieces:
         if p in ("\\mathbb{R}", "\\R", "\\mathbb R", "(-\\infty,\\infty)"):
