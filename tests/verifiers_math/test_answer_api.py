@@ -110,3 +110,14 @@ def test_cli_bad_input_is_one_line():
     assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = _cli("1", "2", "--timeout", "-1")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_a_hanging_pair_times_out_alone_in_a_batch():
+    pol = MathPolicy(max_int_bits=10**12)  # let a C-level big-integer power through the guards
+    pairs = [(str(i), str(i)) for i in range(40)]
+    pairs[17] = ("1", r"\boxed{7^{1234567891}}")
+    t0 = time.monotonic()
+    out = check_answers(pairs, workers=2, timeout=1.0, policy=pol)
+    assert out[17].verdict == "timeout" and out[17].rule == "hard_timeout"
+    assert [v.verdict for i, v in enumerate(out) if i != 17] == ["equal"] * 39
+    assert time.monotonic() - t0 < 1.0 * 2 + 3  # the chunk's deadline, then the pair alone

@@ -179,19 +179,23 @@ def check_answers(
     if not items:
         return []
     pool = _pool(workers)
+    # pairs that share a gold travel together, so each worker parses a gold once (its parse is cached)
+    order = sorted(range(len(items)), key=lambda i: (items[i][0], i))
     size = max(1, min(_CHUNK, len(items) // (pool.size * 4)))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    results = pool.map(_judge_chunk, [(c, pol) for c in chunks], timeout)
-    out: list[MathVerdict] = []
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    results = pool.map(_judge_chunk, [([items[i] for i in c], pol) for c in chunks], timeout)
+    out: list[MathVerdict | None] = [None] * len(items)
     for chunk, res in zip(chunks, results):
         if res.status == "ok":
-            out.extend(_unpack(t) for t in res.value)
+            for i, t in zip(chunk, res.value):
+                out[i] = _unpack(t)
         elif len(chunk) == 1:
-            out.append(_from_result(res, *chunk[0], timeout))
+            out[chunk[0]] = _from_result(res, *items[chunk[0]], timeout)
         else:
-            singles = pool.map(_judge_packed, [(g, p, pol) for g, p in chunk], timeout)
-            out.extend(_from_result(r, g, p, timeout) for r, (g, p) in zip(singles, chunk))
-    return out
+            singles = pool.map(_judge_packed, [(*items[i], pol) for i in chunk], timeout)
+            for i, r in zip(chunk, singles):
+                out[i] = _from_result(r, *items[i], timeout)
+    return out  # type: ignore[return-value]
 
 
 def _check_inputs(gold: object, pred: object) -> None:
