@@ -225,9 +225,21 @@ def run_mathverify(pairs, procs=2):
     return out, dt
 
 
+def _fresh_stepforge_pool():
+    """Each run starts from new worker processes (empty caches), as Math-Verify's pool does."""
+    from stepforge import _pool
+    from stepforge.verifiers.math import answer
+
+    with _pool._shared_lock:
+        old = _pool._shared.pop(answer._POOL_NAME, None)
+    if old is not None:
+        old.close()
+
+
 def run_stepforge(pairs, workers=2):
     from stepforge.verifiers.math import check_answers
 
+    _fresh_stepforge_pool()
     check_answers([("1", "1"), ("x+1", "1+x"), ("[1,2)", "[1,2)"), ("a", "b")] * workers, workers=workers)  # warm
     t0 = time.perf_counter()
     out = check_answers([(g, p) for g, p, _, _ in pairs], workers=workers, timeout=5.0)
@@ -252,14 +264,16 @@ def main(argv=None) -> int:
     mv_rates, sf_rates, ratios = [], [], []
     mv_out = sf_out = None
     for r in range(args.runs):
-        # a fresh copy of the inputs each run: no cache carries over between runs of either checker
-        run_pairs = [(g + " " * (r + 1), p, e, k) for g, p, e, k in pairs]
+        # fresh worker processes for both each run: no cache carries over between runs of either checker
+        run_pairs = pairs
         mv_out, mv_dt = run_mathverify(run_pairs, args.workers)
         sf_out, sf_dt, verdicts = run_stepforge(run_pairs, args.workers)
         mv_rates.append(len(pairs) / mv_dt)
         sf_rates.append(len(pairs) / sf_dt)
         ratios.append(sf_rates[-1] / mv_rates[-1])
         print(f"run {r + 1}: math-verify {mv_rates[-1]:8.1f} pairs/s   stepforge {sf_rates[-1]:8.1f} pairs/s   ratio {ratios[-1]:.1f}x")
+    worst = max(v.seconds for v in verdicts)
+    timeouts = sum(v.verdict == "timeout" for v in verdicts)
     mv_agree = sum(a == b for a, b in zip(mv_out, labels))
     sf_agree = sum(a == b for a, b in zip(sf_out, labels))
     kinds = sorted({k for *_, k in pairs})
@@ -269,6 +283,7 @@ def main(argv=None) -> int:
     print(f"ratio (median): {statistics.median(ratios):.1f}x")
     print(f"agreement with intended labels: math-verify {mv_agree}/{len(pairs)} ({100 * mv_agree / len(pairs):.1f}%), "
           f"stepforge {sf_agree}/{len(pairs)} ({100 * sf_agree / len(pairs):.1f}%)")
+    print(f"stepforge per-pair: slowest {worst * 1000:.1f} ms (hard limit 5 s), timeouts {timeouts}")
     if args.show_disagreements:
         for (g, p, e, k), a, b in zip(pairs, mv_out, sf_out):
             if a != e or b != e:

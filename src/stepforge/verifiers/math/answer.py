@@ -135,7 +135,7 @@ def _workers(workers: int | None) -> int:
 
 def _pool(workers: int | None = None):  # noqa: ANN202
     # a memory cap too: a sympy blow-up (nested logs, huge expansions) kills one worker, never the host
-    return shared_pool(_POOL_NAME, _workers(workers), memory_mb=_MEMORY_MB, preload=("stepforge.verifiers.math.answer",))
+    return shared_pool(_POOL_NAME, _workers(workers), memory_mb=_MEMORY_MB, preload=("stepforge.verifiers.math._warm",))
 
 
 def _from_result(res, gold: str, pred: str, timeout: float) -> MathVerdict:  # noqa: ANN001

@@ -11,7 +11,7 @@ import random
 from typing import Any
 
 import sympy
-from sympy import I, Rational
+from sympy import Rational
 
 from stepforge.verifiers.math.parse import Answer, Scalar, as_time, to_sympy
 from stepforge.verifiers.math.policy import MathPolicy
@@ -618,4 +618,4 @@ def _matrix_equal(g: Answer, p: Answer, policy: MathPolicy) -> Result:
     return True, "matrix_elementwise", ""
 
 
-__all__ = ["answer_equal", "expr_equal", "scalar_equal", "I"]
+__all__ = ["answer_equal", "expr_equal", "scalar_equal"]
