@@ -1,0 +1,135 @@
+"""Relations for the step checker, on the answer engine: truth of a (chained) relation between constants,
+and whether a step's equation or inequality follows from the relations stated before it.
+
+Verdicts are ``true`` / ``false`` / ``unknown``; ``unknown`` whenever the engine cannot decide soundly
+(a step checker must never flag what it cannot parse or solve).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import sympy
+
+from stepforge.verifiers.math.compare import _relation_set, expr_equal
+from stepforge.verifiers.math.errors import ParseError
+from stepforge.verifiers.math.parse import Answer, _find_rel, clean, parse_scalar
+from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
+
+Truth = Literal["true", "false", "unknown"]
+Relation = tuple[Any, str, Any]  # (lhs, op, rhs) with op in = != < <= > >=
+
+_CMP = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+_MAX_CHARS = 400
+
+
+def parse_chain(tex: str, policy: MathPolicy = DEFAULT_POLICY) -> list[Relation]:
+    """``a = b < c`` as adjacent relations [(a, =, b), (b, <, c)]; raises ParseError when any side does
+    not parse whole (never a prefix)."""
+    s = clean(tex)
+    if len(s) > _MAX_CHARS:
+        raise ParseError("relation too long")
+    rels = _find_rel(s)
+    if not rels or any(op == "~" for _, _, op in rels):
+        raise ParseError(f"no relation in {tex!r}")
+    sides, prev = [], 0
+    for a, b, _ in rels:
+        sides.append(s[prev:a])
+        prev = b
+    sides.append(s[prev:])
+    exprs = [parse_scalar(x, policy).expr for x in sides]
+    return [(exprs[i], op, exprs[i + 1]) for i, (_, _, op) in enumerate(rels)]
+
+
+def constant_truth(lhs: Any, op: str, rhs: Any, policy: MathPolicy = DEFAULT_POLICY) -> Truth:
+    """Truth of a relation between two constants (exact where possible, else 50-digit evaluation)."""
+    if lhs.free_symbols or rhs.free_symbols:
+        return "unknown"
+    if op in ("=", "!="):
+        eq, _, _ = expr_equal(lhs, rhs, policy)
+        return "true" if eq == (op == "=") else "false"
+    d = lhs - rhs
+    if d.is_Rational:
+        val = d
+    else:
+        try:
+            val = sympy.N(d, 50)
+        except Exception:  # noqa: BLE001
+            return "unknown"
+        if not val.is_real or not val.is_number:
+            return "unknown"
+        if abs(val) < sympy.Float("1e-40"):
+            return "unknown"  # equal to 40 digits: an inequality between them is not decided numerically
+    res = {"<": val < 0, "<=": val <= 0, ">": val > 0, ">=": val >= 0}[op]
+    return "true" if bool(res) else "false"
+
+
+def _as_answer(rel: Relation) -> Answer:
+    lhs, op, rhs = rel
+    if op == "=":
+        return Answer("relation", sympy.Eq(lhs, rhs, evaluate=False), "")
+    return Answer("inequality", [rel], "")
+
+
+def solution_set(rels: list[Relation], var: Any) -> Any:
+    """The set of real ``var`` satisfying every relation (one variable only), or None."""
+    out: Any = sympy.S.Reals
+    for lhs, op, rhs in rels:
+        d = lhs - rhs
+        if d.free_symbols - {var}:
+            return None
+        if op == "=":
+            try:
+                if d.is_polynomial(var):
+                    roots = sympy.roots(sympy.Poly(d, var))
+                    if sum(roots.values()) != sympy.degree(d, var):
+                        return None
+                    st = sympy.FiniteSet(*[r for r in roots if r.is_real])
+                else:
+                    return None
+            except (sympy.PolynomialError, ValueError, TypeError):
+                return None
+        else:
+            st = _relation_set(Answer("inequality", [(lhs, op, rhs)], ""))
+            if st is None:
+                return None
+        out = sympy.Intersection(out, st)
+    return out
+
+
+def follows(premises: list[Relation], claim: Relation) -> Truth:
+    """Does ``claim`` hold on every real solution of ``premises`` (one shared variable)?
+
+    ``true`` when the premises' solution set lies inside the claim's; ``unknown`` for one case of a finite
+    solution set, more than one variable, or anything unsolvable; otherwise ``false`` (the claim does
+    not follow: a wrong transformation, a flipped inequality).
+    """
+    syms = set().union(*[(a - b).free_symbols for a, _, b in [*premises, claim]])
+    if len(syms) != 1:
+        return "unknown"
+    (var,) = syms
+    have = solution_set(premises, var)
+    want = solution_set([claim], var)
+    if have is None or want is None or have == sympy.S.EmptySet:
+        return "unknown"
+    try:
+        if have.is_subset(want):
+            return "true"
+        if isinstance(want, sympy.FiniteSet) and want.is_subset(have):
+            return "unknown"  # one case of the solutions (x = 2 of x^2 = 4): neutral
+        inside = have.is_subset(want)
+    except (TypeError, NotImplementedError):
+        return "unknown"
+    return "false" if inside is False else "unknown"
+
+
+_HYPOTHETICAL_RE = re.compile(r"\b(?:suppose|assume|assuming|if|let|try|trying|test|testing|check|checking|guess|case)\b", re.I)
+
+
+def is_hypothetical(text: str) -> bool:
+    """A step that only supposes or tries a relation cannot be refuted by derivation."""
+    return bool(_HYPOTHETICAL_RE.search(re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)))
+
+
+__all__ = ["constant_truth", "follows", "is_hypothetical", "parse_chain", "solution_set"]
