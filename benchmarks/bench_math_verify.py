@@ -247,6 +247,32 @@ def run_stepforge(pairs, workers=2):
     return [v.equal for v in out], dt, out
 
 
+def research_note_cases(workers: int) -> None:
+    """The Math-Verify failures listed in the research note (shipped golden file): who decides them right."""
+    import json
+    from importlib import resources
+
+    from stepforge.verifiers.math import check_answers
+
+    text = (resources.files("stepforge.verifiers.math") / "golden" / "mathverify_failures.jsonl").read_text()
+    rows = [json.loads(x) for x in text.splitlines() if x.strip()]
+    want = [r["expected"] == "equal" for r in rows]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        jobs = [pool.apply_async(_mv_one, ((r["gold"], r["pred"]),)) for r in rows]
+        mv = []
+        for j in jobs:
+            try:
+                mv.append(j.get(timeout=30))
+            except mp.TimeoutError:
+                mv.append(None)
+    sf = [v.equal for v in check_answers([(r["gold"], r["pred"]) for r in rows], workers=workers)]
+    mv_ok = sum(a == b for a, b in zip(mv, want))
+    sf_ok = sum(a == b for a, b in zip(sf, want))
+    print(f"research-note Math-Verify failure cases ({len(rows)}): math-verify {mv_ok}/{len(rows)} right, "
+          f"stepforge {sf_ok}/{len(rows)} right")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=702)
@@ -284,6 +310,7 @@ def main(argv=None) -> int:
     print(f"agreement with intended labels: math-verify {mv_agree}/{len(pairs)} ({100 * mv_agree / len(pairs):.1f}%), "
           f"stepforge {sf_agree}/{len(pairs)} ({100 * sf_agree / len(pairs):.1f}%)")
     print(f"stepforge per-pair: slowest {worst * 1000:.1f} ms (hard limit 5 s), timeouts {timeouts}")
+    research_note_cases(args.workers)
     if args.show_disagreements:
         for (g, p, e, k), a, b in zip(pairs, mv_out, sf_out):
             if a != e or b != e:

@@ -6,10 +6,13 @@ Every function returns ``(equal, rule, detail)``; the rule names what decided.
 from __future__ import annotations
 
 import hashlib
+import threading
+from fractions import Fraction
 import itertools
 import random
 from typing import Any
 
+import mpmath
 import sympy
 from sympy import Rational
 
@@ -55,6 +58,110 @@ def _close(a: Any, b: Any, rel: float) -> bool | None:
     if scale == 0:
         return diff == 0
     return bool(diff <= rel * scale)
+
+
+class _NotRational(Exception):
+    pass
+
+
+def _qeval(e: Any, pt: dict) -> Fraction:
+    """Exact value of a rational function of the symbols at a rational point, without sympy arithmetic."""
+    if e.is_Symbol:
+        try:
+            return pt[e]
+        except KeyError:
+            raise _NotRational from None
+    if e.is_Rational:
+        return Fraction(int(e.p), int(e.q))
+    if e.is_Add:
+        return sum((_qeval(a, pt) for a in e.args), Fraction(0))
+    if e.is_Mul:
+        out = Fraction(1)
+        for a in e.args:
+            out *= _qeval(a, pt)
+        return out
+    if e.is_Pow and e.exp.is_Integer and abs(int(e.exp)) <= 64:
+        b = _qeval(e.base, pt)
+        n = int(e.exp)
+        if b == 0 and n < 0:
+            raise ZeroDivisionError
+        return b**n
+    raise _NotRational
+
+
+_LOCAL = threading.local()
+_MFUNCS = {
+    sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan", sympy.cot: "cot", sympy.sec: "sec", sympy.csc: "csc",
+    sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan", sympy.sinh: "sinh", sympy.cosh: "cosh",
+    sympy.tanh: "tanh", sympy.exp: "exp", sympy.Abs: "fabs",
+}
+
+
+def _mctx() -> Any:
+    """A private 40-digit mpmath context per thread (mpmath's global precision is not thread-safe)."""
+    ctx = getattr(_LOCAL, "ctx", None)
+    if ctx is None:
+        ctx = _LOCAL.ctx = mpmath.MPContext()
+        ctx.dps = 40
+    return ctx
+
+
+def _meval(e: Any, pt: dict, ctx: Any) -> Any:
+    """40-digit complex value of an elementary expression at a rational point, without sympy evaluation."""
+    if e.is_Symbol:
+        try:
+            return pt[e]
+        except KeyError:
+            raise _NotRational from None
+    if e.is_Rational:
+        return ctx.mpf(int(e.p)) / int(e.q)
+    if e is sympy.pi:
+        return ctx.pi
+    if e is sympy.E:
+        return ctx.e
+    if e is sympy.I:
+        return ctx.mpc(0, 1)
+    if e.is_Add:
+        return ctx.fsum(_meval(a, pt, ctx) for a in e.args)
+    if e.is_Mul:
+        out = ctx.mpf(1)
+        for a in e.args:
+            out *= _meval(a, pt, ctx)
+        return out
+    if e.is_Pow:
+        b = _meval(e.base, pt, ctx)
+        if e.exp.is_Integer:
+            return b ** int(e.exp)
+        return ctx.power(b, _meval(e.exp, pt, ctx))
+    if isinstance(e, sympy.log) and len(e.args) == 1:
+        return ctx.log(_meval(e.args[0], pt, ctx))
+    name = _MFUNCS.get(type(e))
+    if name is not None and len(e.args) == 1:
+        return getattr(ctx, name)(_meval(e.args[0], pt, ctx))
+    raise _NotRational
+
+
+def _mclose(g: Any, p: Any, pt: dict) -> bool | None:
+    """Do g and p agree at pt to 30 digits? None when either is not elementary or not finite there."""
+    ctx = _mctx()
+    mpt = {k: ctx.mpf(int(v.p)) / int(v.q) for k, v in pt.items()}
+    try:
+        a, b = _meval(g, mpt, ctx), _meval(p, mpt, ctx)
+    except (_NotRational, ZeroDivisionError, ValueError, OverflowError):
+        return None
+    if not (ctx.isfinite(a) and ctx.isfinite(b)):
+        return None
+    scale = max(abs(a), abs(b))
+    diff = abs(a - b)
+    if scale == 0 or diff <= scale * ctx.mpf(10) ** -30:
+        return True
+    if diff > scale * ctx.mpf(10) ** -12:
+        return False
+    return None
+
+
+def _qpoint(pt: dict) -> dict:
+    return {k: Fraction(int(v.p), int(v.q)) for k, v in pt.items()}
 
 
 def _seed(*parts: Any) -> int:
@@ -112,6 +219,23 @@ def _random_points(g: Any, p: Any, syms: list, policy: MathPolicy) -> Result:
             pt = {s: Rational(rng.randint(11, 397), rng.randint(7, 97)) for s in syms}
         else:
             pt = {s: Rational(rng.randint(-397, 397), rng.randint(7, 97)) for s in syms}
+        try:
+            qp = _qpoint(pt)
+            if _qeval(g, qp) != _qeval(p, qp):
+                return False, "numeric_random_points", f"differ at {pt}"
+            agree += 1
+            continue
+        except ZeroDivisionError:
+            continue
+        except _NotRational:
+            pass
+        m = _mclose(g, p, pt)
+        if m is True:
+            exact = False
+            agree += 1
+            continue
+        if m is False:
+            return False, "numeric_random_points", f"differ at {pt}"
         try:
             gv = g.xreplace(pt)
             pv = p.xreplace(pt)
@@ -400,7 +524,15 @@ def _ratio_constant(gd: Any, pd: Any, policy: MathPolicy, positive: bool) -> boo
     for _ in range(policy.numeric_points * 2):
         pt = {s: Rational(rng.randint(-397, 397), rng.randint(7, 97)) for s in syms}
         try:
-            a, b = gd.xreplace(pt), pd.xreplace(pt)
+            qp = _qpoint(pt)
+            a, b = Rational(_qeval(gd, qp)), Rational(_qeval(pd, qp))
+        except ZeroDivisionError:
+            continue
+        except _NotRational:
+            a = b = None
+        try:
+            if a is None:
+                a, b = gd.xreplace(pt), pd.xreplace(pt)
             if not (_is_exact(a) and _is_exact(b)):
                 a, b = sympy.N(a, 40), sympy.N(b, 40)
                 if not (a.is_real and b.is_real):
