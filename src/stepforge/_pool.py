@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _CTX = mp.get_context("forkserver")
+_START_TIMEOUT = 120.0  # seconds a new worker may take to start and import its preload list
 
 
 def _export_package_root() -> None:
@@ -33,6 +34,22 @@ def _export_package_root() -> None:
 _export_package_root()
 
 
+_PRELOAD: list[str] = []
+_PRELOAD_LOCK = threading.Lock()
+
+
+def register_preload(*modules: str) -> None:
+    """Modules the forkserver imports once, before it forks any worker (lists from every pool add up).
+
+    Effective when called before the first worker of the process starts; later, workers still import
+    their pool's list themselves before they report ready, outside any call's deadline."""
+    with _PRELOAD_LOCK:
+        for name in modules:
+            if name not in _PRELOAD:
+                _PRELOAD.append(name)
+        _CTX.set_forkserver_preload(list(_PRELOAD))
+
+
 @dataclass(frozen=True)
 class CallResult:
     """``status`` is ok, error (the function raised), timeout (killed at the deadline) or crashed."""
@@ -43,12 +60,20 @@ class CallResult:
     seconds: float = 0.0
 
 
-def _worker_main(conn: Any, memory_mb: int | None) -> None:
+def _worker_main(conn: Any, memory_mb: int | None, preload: tuple[str, ...] = ()) -> None:
     if memory_mb:
         import resource
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import importlib
+
+    for name in preload:  # the forkserver may predate this pool's preload list: import here, before "ready"
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a failed preload only costs speed
+            pass
+    conn.send(("ready", None))
     while True:
         try:
             msg = conn.recv()
@@ -70,12 +95,22 @@ def _worker_main(conn: Any, memory_mb: int | None) -> None:
 
 
 class _Worker:
-    def __init__(self, memory_mb: int | None) -> None:
+    def __init__(self, memory_mb: int | None, preload: tuple[str, ...] = ()) -> None:
         parent, child = _CTX.Pipe()
         self.conn = parent
-        self.proc = _CTX.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
+        self.ready = False
+        self.proc = _CTX.Process(target=_worker_main, args=(child, memory_mb, preload), daemon=True)
         self.proc.start()
         child.close()
+
+    def wait_ready(self, timeout: float = _START_TIMEOUT) -> bool:
+        """Start-up (imports) is not part of any call's deadline: wait for the worker's hello first."""
+        if not self.ready:
+            if not self.conn.poll(timeout):
+                return False
+            self.conn.recv()
+            self.ready = True
+        return True
 
     def kill(self) -> None:
         try:
@@ -105,7 +140,7 @@ class DeadlinePool:
         self._started = 0
         self._closed = False
         if self._preload:
-            _CTX.set_forkserver_preload(list(self._preload))
+            register_preload(*self._preload)
 
     def _acquire(self) -> _Worker:
         with self._lock:
@@ -116,7 +151,7 @@ class DeadlinePool:
             except queue.Empty:
                 if self._started < self.size:
                     self._started += 1
-                    return _Worker(self._memory_mb)
+                    return _Worker(self._memory_mb, self._preload)
         return self._idle.get()
 
     def _release(self, worker: _Worker, dead: bool = False) -> None:
@@ -129,12 +164,19 @@ class DeadlinePool:
                     worker.kill()
                 return
             if dead:
-                worker = _Worker(self._memory_mb)
+                worker = _Worker(self._memory_mb, self._preload)
         self._idle.put(worker)
 
     def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> CallResult:
         """Run ``fn(*args)`` in a worker; kill and replace the worker if ``timeout`` seconds pass."""
         worker = self._acquire()
+        try:
+            started = worker.wait_ready()
+        except (EOFError, OSError):
+            started = False
+        if not started:
+            self._release(worker, dead=True)
+            return CallResult("crashed", error="worker did not start")
         start = time.perf_counter()
         try:
             worker.conn.send((fn, args))

@@ -46,8 +46,9 @@ def test_parse_math_types():
 
 
 def test_hard_timeout_from_threads_cannot_be_defeated():
-    # a tower that defeats the static guard only by policy: force evaluation through a huge guard limit
+    # a C-level big-integer power let through the static guard by policy: only the kill can stop it
     pol = MathPolicy(max_int_bits=10**12)
+    check_answers([("1", "1"), ("2", "2")], workers=2)  # both workers started (start-up is outside deadlines)
     out = []
 
     def run():
@@ -55,14 +56,14 @@ def test_hard_timeout_from_threads_cannot_be_defeated():
         v = check_answer("1", r"\boxed{7^{1234567891}}", timeout=0.5, policy=pol)
         out.append((v.verdict, time.monotonic() - t0))
 
-    threads = [threading.Thread(target=run) for _ in range(3)]
+    threads = [threading.Thread(target=run) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert [o[0] for o in out] == ["timeout"] * 3
-    assert max(o[1] for o in out) < 0.5 + 1.0 + 1.5  # a killed worker is replaced; waiters queue at most once
-    assert check_answer("2", "2").equal
+    assert [o[0] for o in out] == ["timeout"] * 2
+    assert max(o[1] for o in out) < 0.5 + 1.0  # never more than a second past the limit, from any thread
+    assert check_answer("2", "2").equal  # killed workers were replaced
 
 
 def test_guard_refuses_towers_in_process():

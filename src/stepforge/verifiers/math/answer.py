@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 
-from stepforge._pool import shared_pool
+from stepforge._pool import register_preload, shared_pool
 from stepforge.verifiers.math.compare import answer_equal
 from stepforge.verifiers.math.errors import GuardError, ParseError
 from stepforge.verifiers.math.extract import extract_answer
@@ -16,6 +16,7 @@ from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
 from stepforge.verifiers.math.verdict import MathVerdict, versions
 
 _POOL_NAME = "stepforge.verifiers.math"
+_PRELOAD = "stepforge.verifiers.math._warm"
 _CHUNK = 16
 _MEMORY_MB = 4096
 
@@ -134,8 +135,11 @@ def _workers(workers: int | None) -> int:
 
 
 def _pool(workers: int | None = None):  # noqa: ANN202
+    # before the first worker of the process: the forkserver then forks warm answer workers; if it is
+    # already running, each new worker imports the parsers itself before it reports ready
+    register_preload(_PRELOAD)
     # a memory cap too: a sympy blow-up (nested logs, huge expansions) kills one worker, never the host
-    return shared_pool(_POOL_NAME, _workers(workers), memory_mb=_MEMORY_MB, preload=("stepforge.verifiers.math._warm",))
+    return shared_pool(_POOL_NAME, _workers(workers), memory_mb=_MEMORY_MB, preload=(_PRELOAD,))
 
 
 def _from_result(res, gold: str, pred: str, timeout: float) -> MathVerdict:  # noqa: ANN001
