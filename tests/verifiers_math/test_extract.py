@@ -22,6 +22,9 @@ CASES = [
     ("The roots are $x=2$ or $x=3$", "x=2, x=3", "math_env"),
     ("**Final Answer**\n\\[ \\boxed{9} \\]", "9", "boxed"),
     ("", None, "none"),
+    (r"so $\boxed{50}\%$ of them", "50\\%", "boxed"),
+    ("The answer is 5. Wait, no: the answer is 6.", "6", "answer_colon"),
+    ("x" * 100, "x" * 100, "bare"),
 ]
 
 

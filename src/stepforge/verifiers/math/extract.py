@@ -16,6 +16,7 @@ _ANSWER_COLON_RE = re.compile(r"\banswer[ \t]*(?:is|:)[ \t]*:?|\bresult[ \t]*is[
 _PARAGRAPH_END_RE = re.compile(r"\n[ \t]*\n")
 _DELIM_RE = re.compile(r"\\\$|\$\$|\\\[|\\\]|\\\(|\\\)|\$")
 _CLOSER = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
+_PERCENT_AFTER_RE = re.compile(r"[ \t]*\$?[ \t]*(?:\\%|%|percent\b)", re.I)
 _TAIL = 50_000  # final answers live at the end: only the last this many characters are searched
 _JOINER_RE = re.compile(
     r"^\s*(?:,|;|\band\b|\bor\b|,\s*and\b|,\s*or\b|&)?\s*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?$", re.I
@@ -86,9 +87,12 @@ def _last_boxed(text: str) -> str | None:
         else:
             break
     contents: list[str] = []
-    for _, _, c in run:
-        if c.strip() not in contents:
-            contents.append(c.strip())
+    for _, end, c in run:
+        c = c.strip()
+        if _PERCENT_AFTER_RE.match(text, end) and not c.endswith("%"):
+            c += "\\%"  # \boxed{50}\% : the percent sign written outside the box belongs to the answer
+        if c not in contents:
+            contents.append(c)
     return ", ".join(contents)
 
 
