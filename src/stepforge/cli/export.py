@@ -1,0 +1,150 @@
+"""``stepforge export`` and ``stepforge import``: traces to other datasets' formats and back.
+
+``export`` projects a run (its folder or a ``traces.jsonl``) onto TRL stepwise, PRM800K,
+Math-Shepherd, ProcessBench or PRMBench rows; what a format cannot hold is reported on stderr.
+``import`` reads rows of those formats into ``stepforge/1`` traces. Output files are written whole
+or not at all (a temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from stepforge.datasets import exporters, importers
+from stepforge.datasets.io import dumps, read_traces
+from stepforge.errors import UserError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write traces as TRL / PRM800K / Math-Shepherd / ProcessBench / PRMBench rows",
+        description="Project stepforge traces onto another dataset format (JSONL). Information the "
+                    "format cannot hold is reported on stderr.",
+    )
+    p.add_argument("source", type=Path, metavar="RUN_DIR_OR_TRACES_JSONL", help="a run folder or a traces JSONL file")
+    p.add_argument("--format", required=True, choices=exporters.formats(), help="target format")
+    p.add_argument("--out", type=Path, required=True, help="output JSONL file")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    p.add_argument("--neutral-policy", choices=["record", "positive", "negative"], default="record",
+                   help="how rating-0 steps become booleans (default: each trace's own labeling.neutral_policy)")
+    cut = p.add_mutually_exclusive_group()
+    cut.add_argument("--until-first-error", dest="until_first_error", action="store_const", const=True,
+                     help="keep steps only through the first error (default: as each trace was labelled)")
+    cut.add_argument("--all-steps", dest="until_first_error", action="store_const", const=False,
+                     help="keep every step, also after the first error")
+    p.add_argument("--soft", action="store_true",
+                   help="float scores instead of booleans (TRL; Math-Shepherd adds a value column)")
+    p.add_argument("--no-alternatives", action="store_true", help="leave out alternative steps")
+    p.add_argument("--separator", default="\\n",
+                   help="TRL step separator the PRM will use, to check steps against (default \\n)")
+    p.add_argument("--verified-only", action="store_true", help="export only traces stepforge verified")
+    p.set_defaults(func=run)
+
+    q = sub.add_parser(
+        "import",
+        help="read TRL / PRM800K / Math-Shepherd / ProcessBench / PRMBench rows into stepforge traces",
+        description="Convert rows of another dataset format into stepforge/1 traces (JSONL). Unmapped "
+                    "source fields are kept under extras.<format>, so exporting gives the rows back.",
+    )
+    q.add_argument("source", type=Path, metavar="SOURCE", help="JSONL file, or a JSON object or list")
+    q.add_argument("--format", required=True, choices=importers.formats(), help="source format")
+    q.add_argument("--out", type=Path, required=True, help="output traces JSONL file")
+    q.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    q.add_argument("--neutral-policy", choices=["positive", "negative"], default="positive",
+                   help="label.correct of rating-0 steps (default positive)")
+    q.set_defaults(func=run)
+
+
+def _traces_path(source: Path) -> Path:
+    if source.is_dir():
+        path = source / "traces.jsonl"
+        if not path.is_file():
+            raise UserError(f"{source} is a folder without traces.jsonl (not a stepforge run)")
+        return path
+    if not source.is_file():
+        raise UserError(f"{source} does not exist")
+    return source
+
+
+def _check_out(args: argparse.Namespace, source: Path) -> None:
+    out: Path = args.out
+    if out.exists() and out.is_dir():
+        raise UserError(f"--out {out} is a folder; give a file name")
+    if out.exists() and out.resolve() == source.resolve():
+        raise UserError(f"--out {out} is the input file")
+    if out.exists() and not args.overwrite:
+        raise UserError(f"--out {out} exists; add --overwrite to replace it")
+    if not out.parent.is_dir():
+        raise UserError(f"--out {out}: folder {out.parent} does not exist")
+
+
+def _write(out: Path, rows: Iterable[dict[str, Any] | BaseModel]) -> int:
+    """All rows or nothing: a temporary file in the same folder, renamed over ``out``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    n = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(dumps(row) + "\n")
+                n += 1
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _separator(text: str) -> str:
+    return text.replace("\\n", "\n").replace("\\t", "\t")
+
+
+def _export(args: argparse.Namespace) -> int:
+    source = _traces_path(args.source)
+    _check_out(args, source)
+    options = exporters.ExportOptions(
+        neutral_policy=args.neutral_policy, supervised_until_first_error=args.until_first_error, soft=args.soft,
+        alternatives=not args.no_alternatives, separator=_separator(args.separator), verified_only=args.verified_only,
+    )
+    traces = read_traces(source)
+    try:
+        report = exporters.export_traces(traces, args.format, options, warn=False)
+    except exporters.ExportError as exc:
+        raise UserError(str(exc)) from None
+    n = _write(args.out, report.rows)
+    for note in report.notes(args.format):
+        print(f"stepforge: note: {note}", file=sys.stderr)
+    skipped = f", {report.skipped} not verified skipped" if report.skipped else ""
+    print(f"exported {n} {args.format} rows from {report.traces} traces{skipped} -> {args.out}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    if not args.source.is_file():
+        raise UserError(f"{args.source} does not exist or is not a file")
+    _check_out(args, args.source)
+    rows = importers.read_rows(args.source)
+    if not rows:
+        raise UserError(f"{args.source} holds no rows")
+    options = importers.ImportOptions(neutral_policy=args.neutral_policy)
+    try:
+        traces = importers.import_rows(args.format, rows, options)
+    except importers.ImportFormatError as exc:
+        raise UserError(f"{args.source}: {exc}") from None
+    n = _write(args.out, traces)
+    print(f"imported {n} {args.format} rows as stepforge/1 traces -> {args.out}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    return _export(args) if args.command == "export" else _import(args)
