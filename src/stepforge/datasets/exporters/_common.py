@@ -16,9 +16,7 @@ def label_correct(label: Label | dict[str, Any] | None, options: ExportOptions) 
     correct = label.get("correct") if isinstance(label, dict) else label.correct
     if rating == 0 and options.neutral_policy != "record":
         return options.neutral_policy == "positive"
-    if correct is None and rating is not None:
-        return rating > 0
-    return correct
+    return correct  # None: the step is unlabelled
 
 
 def label_score(label: Label | dict[str, Any] | None, options: ExportOptions) -> float | None:
@@ -36,7 +34,7 @@ def is_soft(label: Label | None) -> bool:
     """True when the score says more than the rating does (a genuinely soft label)."""
     if label is None or label.score is None:
         return False
-    return label.score not in {1: (1.0,), -1: (0.0,), 0: ()}[label.rating]
+    return label.rating == 0 or label.score != (1.0 if label.rating > 0 else 0.0)
 
 
 def until_first_error(trace: Trace, options: ExportOptions) -> bool:
