@@ -51,6 +51,17 @@ def cut(trace: Trace, options: ExportOptions) -> int:
     return len(trace.steps)
 
 
+def labelled_prefix(trace: Trace, n: int) -> tuple[int, list[str]]:
+    """``n`` shortened past trailing unlabelled steps that no earlier error accounts for (e.g. a
+    PRM800K solution the rater gave up on): a stepwise format cannot hold a step without a label."""
+    fei = trace.first_error_index
+    if fei is not None and 0 <= fei < n:
+        return n, []
+    labelled = [s.index for s in trace.steps[:n] if s.label is not None and s.label.correct is not None]
+    last = labelled[-1] + 1 if labelled else 0
+    return (last, ["unlabelled trailing steps left out"]) if last < n else (n, [])
+
+
 def hard_labels(trace: Trace, n: int, options: ExportOptions) -> tuple[list[bool] | None, list[str]]:
     """Booleans for the first ``n`` steps, or None when a step before the first error is unlabelled.
 

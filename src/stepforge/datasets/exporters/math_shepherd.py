@@ -11,7 +11,15 @@ neutral ratings follow the neutral policy. ``soft`` adds a ``value`` column of s
 from __future__ import annotations
 
 from stepforge.datasets.exporters import EXPORTERS, ExportError, ExportOptions, Projection
-from stepforge.datasets.exporters._common import arrange, hard_labels, is_soft, label_score, layout, source_fields
+from stepforge.datasets.exporters._common import (
+    arrange,
+    hard_labels,
+    is_soft,
+    label_score,
+    labelled_prefix,
+    layout,
+    source_fields,
+)
 from stepforge.schema import Trace
 
 TAG = "ки"
@@ -33,23 +41,26 @@ class _MathShepherd:
         for text in [trace.task.prompt, *(s.text for s in trace.steps)]:
             if TAG in text:
                 raise ExportError(f"trace {trace.id}: text contains the Math-Shepherd step tag {TAG!r}")
-        if not trace.steps:
-            return Projection([], ["trace skipped: no steps"])
-        hard, notes = hard_labels(trace, len(trace.steps), options)
+        n, notes = labelled_prefix(trace, len(trace.steps))
+        if n == 0:
+            return Projection([], notes + ["trace skipped: no labelled step"])
+        steps = trace.steps[:n]
+        hard, hnotes = hard_labels(trace, n, options)
+        notes += hnotes
         if hard is None:
             return Projection([], notes)
         fei = trace.first_error_index
         marks = []
-        for step, value in zip(trace.steps, hard):
+        for step, value in zip(steps, hard):
             after = fei is not None and 0 <= fei < step.index
             if after and value and (step.label is None or step.label.semantics == "correctness"):
                 value = False
                 notes.append("correctness labels after the first error written as '-' (no potential)")
             marks.append("+" if value else "-")
-        gaps = lay.get("gaps") or [default_gap(i) for i in range(len(trace.steps))]
-        tails = lay.get("tails") or [DEFAULT_TAIL] * len(trace.steps)
+        gaps = lay.get("gaps") or [default_gap(i) for i in range(n)]
+        tails = lay.get("tails") or [DEFAULT_TAIL] * n
         head = trace.task.prompt
-        parts = [gap + step.text + tail for gap, step, tail in zip(gaps, trace.steps, tails)]
+        parts = [gap + step.text + tail for gap, step, tail in zip(gaps, steps, tails)]
         end = lay.get("end", "")
         row = {
             "input": head + "".join(p + TAG for p in parts) + end,
@@ -57,8 +68,8 @@ class _MathShepherd:
             "task": trace.task.source if trace.task.source is not None else trace.domain,
         }
         if options.soft:
-            row["value"] = [str(label_score(s.label, options) if s.label else float(v)) for s, v in zip(trace.steps, hard)]
-        elif any(is_soft(s.label) for s in trace.steps):
+            row["value"] = [str(label_score(s.label, options) if s.label else float(v)) for s, v in zip(steps, hard)]
+        elif any(is_soft(s.label) for s in steps):
             notes.append("soft scores left out (--soft adds a value column)")
         row.update(source_fields(trace, "math_shepherd"))
         return Projection([arrange(row, lay.get("keys"))], notes)

@@ -19,6 +19,7 @@ from stepforge.datasets.exporters._common import (
     is_soft,
     label_correct,
     label_score,
+    labelled_prefix,
     layout,
     source_fields,
 )
@@ -35,6 +36,10 @@ class _Trl:
         notes: list[str] = []
         if n < len(trace.steps):
             notes.append("steps after the first error left out (supervised_until_first_error)")
+        n, pnotes = labelled_prefix(trace, n)
+        notes += pnotes
+        if n == 0:
+            return Projection([], notes + ["trace skipped: no labelled step"])
         hard, hnotes = hard_labels(trace, n, options)
         notes += hnotes
         if hard is None:

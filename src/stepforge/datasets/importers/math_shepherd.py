@@ -81,9 +81,6 @@ class _MathShepherd:
         if layout:
             extras["_layout"] = layout
         task = row.get("task")
-        if "task" not in row:
-            layout.setdefault("keys", list(row))
-            extras["_layout"] = layout
         return Trace(
             id="math_shepherd-" + c.digest(row),
             domain="math",
