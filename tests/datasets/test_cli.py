@@ -62,6 +62,10 @@ def test_import_then_export_gives_the_source_back(tmp_path: Path, fmt: str, name
 def test_bad_input_is_one_line_and_nonzero(run_dir: Path, tmp_path: Path):
     garbage = tmp_path / "garbage.jsonl"
     garbage.write_text('{"prompt": "p"\n')
+    half = tmp_path / "half.jsonl"
+    half.write_text('{"prompt": "p", "completions": ["a"], "labels": [true]}\n{"prompt": \n')
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n\n")
     tagged = tmp_path / "tagged.jsonl"
     t = json.loads((run_dir / "traces.jsonl").read_text().splitlines()[0])
     t["steps"][0]["text"] += " ки"
@@ -82,7 +86,10 @@ def test_bad_input_is_one_line_and_nonzero(run_dir: Path, tmp_path: Path):
         (["export", "--format", "trl", str(run_dir), "--out", str(tmp_path / "no" / "o")], "does not exist"),
         (["import", "--format", "prmbench", str(DATA / "prm800k_example.json"), "--out", str(tmp_path / "o")],
          "missing keys"),
-        (["import", "--format", "trl", str(garbage), "--out", str(tmp_path / "o")], "not a JSON line"),
+        (["import", "--format", "trl", str(garbage), "--out", str(tmp_path / "o")], "neither JSONL nor one JSON"),
+        (["import", "--format", "trl", str(half), "--out", str(tmp_path / "o")], "half.jsonl:2: not a JSON line"),
+        (["import", "--format", "trl", str(blank), "--out", str(tmp_path / "o")], "holds no rows"),
+        (["import", "--format", "trl", str(blank), "--out", str(existing), "--overwrite"], "holds no rows"),
         (["import", "--format", "prm800k", str(tmp_path / "missing"), "--out", str(tmp_path / "o")], "does not exist"),
         (["import", "--format", "prm800k", str(run_dir / "traces.jsonl"), "--out", str(tmp_path / "o")], "row 1"),
         (["import", "--format", "trl", str(DATA / "prmbench_sample.jsonl"), "--out", str(tmp_path / "o")],

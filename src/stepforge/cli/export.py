@@ -12,15 +12,16 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from stepforge.datasets import exporters, importers
-from stepforge.datasets.io import dumps, read_traces
+from stepforge.datasets.io import dumps, read_jsonl
 from stepforge.errors import UserError
+from stepforge.schema import Trace
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -87,7 +88,7 @@ def _check_out(args: argparse.Namespace, source: Path) -> None:
         raise UserError(f"--out {out}: folder {out.parent} does not exist")
 
 
-def _write(out: Path, rows: Iterable[dict[str, Any] | BaseModel]) -> int:
+def _write(out: Path, rows: Iterable[dict[str, Any] | BaseModel], empty_error: str | None = None) -> int:
     """All rows or nothing: a temporary file in the same folder, renamed over ``out``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     n = 0
@@ -98,6 +99,8 @@ def _write(out: Path, rows: Iterable[dict[str, Any] | BaseModel]) -> int:
                 n += 1
             fh.flush()
             os.fsync(fh.fileno())
+        if n == 0 and empty_error:
+            raise UserError(empty_error)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -109,6 +112,16 @@ def _separator(text: str) -> str:
     return text.replace("\\n", "\n").replace("\\t", "\t")
 
 
+def _traces(path: Path) -> Iterator[Trace]:
+    for n, obj in enumerate(read_jsonl(path), 1):
+        try:
+            yield Trace.model_validate(obj)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(map(str, err["loc"]))
+            raise UserError(f"{path}: record {n} does not match schema stepforge/1: {where}: {err['msg']}") from None
+
+
 def _export(args: argparse.Namespace) -> int:
     source = _traces_path(args.source)
     _check_out(args, source)
@@ -116,12 +129,11 @@ def _export(args: argparse.Namespace) -> int:
         neutral_policy=args.neutral_policy, supervised_until_first_error=args.until_first_error, soft=args.soft,
         alternatives=not args.no_alternatives, separator=_separator(args.separator), verified_only=args.verified_only,
     )
-    traces = read_traces(source)
+    report = exporters.ExportReport(rows=[], traces=0, skipped=0, dropped={})
     try:
-        report = exporters.export_traces(traces, args.format, options, warn=False)
+        n = _write(args.out, exporters.iter_export(_traces(source), args.format, options, report))
     except exporters.ExportError as exc:
         raise UserError(str(exc)) from None
-    n = _write(args.out, report.rows)
     for note in report.notes(args.format):
         print(f"stepforge: note: {note}", file=sys.stderr)
     skipped = f", {report.skipped} not verified skipped" if report.skipped else ""
@@ -133,15 +145,12 @@ def _import(args: argparse.Namespace) -> int:
     if not args.source.is_file():
         raise UserError(f"{args.source} does not exist or is not a file")
     _check_out(args, args.source)
-    rows = importers.read_rows(args.source)
-    if not rows:
-        raise UserError(f"{args.source} holds no rows")
     options = importers.ImportOptions(neutral_policy=args.neutral_policy)
     try:
-        traces = importers.import_rows(args.format, rows, options)
+        n = _write(args.out, importers.iter_traces(args.format, importers.iter_rows(args.source), options),
+                   empty_error=f"{args.source} holds no rows")
     except importers.ImportFormatError as exc:
         raise UserError(f"{args.source}: {exc}") from None
-    n = _write(args.out, traces)
     print(f"imported {n} {args.format} rows as stepforge/1 traces -> {args.out}")
     return 0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -92,24 +92,27 @@ def get(name: str) -> Exporter:
     return EXPORTERS.get(name)
 
 
+def iter_export(traces: Iterable[Trace], fmt: str, options: ExportOptions, report: ExportReport) -> Iterator[dict[str, Any]]:
+    """Rows of every trace, streamed; ``report`` counts traces, skips and what was left out."""
+    exporter = get(fmt)
+    dropped: Counter[str] = Counter(report.dropped)
+    for trace in traces:
+        report.traces += 1
+        if options.verified_only and not trace.verified:
+            report.skipped += 1
+            continue
+        proj = exporter.export(trace, options)
+        dropped.update(set(proj.dropped))
+        report.dropped = dict(dropped)
+        yield from proj.rows
+
+
 def export_traces(
     traces: Iterable[Trace], fmt: str, options: ExportOptions | None = None, *, warn: bool = True
 ) -> ExportReport:
     """Project every trace; information left out is counted per kind and (``warn``) warned once."""
-    exporter = get(fmt)
-    options = options or ExportOptions()
-    rows: list[dict[str, Any]] = []
-    dropped: Counter[str] = Counter()
-    n = skipped = 0
-    for trace in traces:
-        n += 1
-        if options.verified_only and not trace.verified:
-            skipped += 1
-            continue
-        proj = exporter.export(trace, options)
-        rows.extend(proj.rows)
-        dropped.update(set(proj.dropped))
-    report = ExportReport(rows=rows, traces=n, skipped=skipped, dropped=dict(dropped))
+    report = ExportReport(rows=[], traces=0, skipped=0, dropped={})
+    report.rows = list(iter_export(traces, fmt, options or ExportOptions(), report))
     if warn:
         for note in report.notes(fmt):
             warnings.warn(note, ExportWarning, stacklevel=2)
@@ -117,4 +120,4 @@ def export_traces(
 
 
 __all__ = ["EXPORTERS", "ExportError", "ExportOptions", "ExportReport", "ExportWarning", "Exporter",
-           "Projection", "export_traces", "formats", "get"]
+           "Projection", "export_traces", "formats", "get", "iter_export"]

@@ -10,7 +10,7 @@ source's own verdict or ``correct: null`` (verifier ``imported:<format>``), ``ve
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -75,37 +75,56 @@ def import_row(fmt: str, row: dict[str, Any], options: ImportOptions | None = No
         raise ImportFormatError(f"not a valid {fmt} row: {detail}") from None
 
 
-def read_rows(path: Path) -> list[Any]:
-    """Rows of a source file: JSONL, or one JSON document (an object or a list of objects)."""
+def iter_rows(path: Path) -> Iterator[Any]:
+    """Rows of a source file, streamed: JSONL, or one JSON document (an object or a list of objects,
+    e.g. the pretty-printed PRM800K README example)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as fh:
+            first = fh.readline()
+            while first and not first.strip():
+                first = fh.readline()
+            if not first:
+                return
+            whole = first.lstrip().startswith("[")
+            if not whole:
+                try:
+                    json.loads(first)
+                except ValueError:
+                    whole = True
+            fh.seek(0)
+            if whole:
+                try:
+                    doc = json.load(fh)
+                except ValueError as exc:
+                    raise UserError(f"{path}: neither JSONL nor one JSON document ({exc})") from None
+                yield from doc if isinstance(doc, list) else [doc]
+                return
+            for n, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except ValueError as exc:
+                        raise UserError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read {path}: {exc}") from None
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        doc = None
-    else:
-        return doc if isinstance(doc, list) else [doc]
-    rows = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except ValueError as exc:
-                raise UserError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
-    return rows
+
+
+def read_rows(path: Path) -> list[Any]:
+    return list(iter_rows(path))
+
+
+def iter_traces(fmt: str, rows: Iterable[Any], options: ImportOptions | None = None) -> Iterator[Trace]:
+    """Traces of ``rows``, one at a time; a bad row raises ImportFormatError naming its number."""
+    for n, row in enumerate(rows, 1):
+        try:
+            yield import_row(fmt, row, options)
+        except ImportFormatError as exc:
+            raise ImportFormatError(f"row {n}: {exc}") from None
 
 
 def import_rows(fmt: str, rows: Iterable[Any], options: ImportOptions | None = None) -> list[Trace]:
-    out = []
-    for n, row in enumerate(rows, 1):
-        try:
-            out.append(import_row(fmt, row, options))
-        except ImportFormatError as exc:
-            raise ImportFormatError(f"row {n}: {exc}") from None
-    return out
+    return list(iter_traces(fmt, rows, options))
 
 
 __all__ = ["IMPORTERS", "ImportFormatError", "ImportOptions", "Importer", "formats", "get", "import_row",
-           "import_rows", "read_rows"]
+           "import_rows", "iter_rows", "iter_traces", "read_rows"]
