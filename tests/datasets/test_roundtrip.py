@@ -128,8 +128,13 @@ def test_prm800k_phase1_shapes_round_trip():
     assert [s.text for s in trace.steps] == [s0["completions"][1]["text"], "Factor both numbers."]
     assert trace.steps[1].label.rating == 1 and trace.steps[1].label.source == "prm800k:human_completion"
     assert trace.first_error_index is None  # found_error, but the erroneous step was never chosen
-    assert trace.extras["prm800k"]["_untaken_step"] == s2
+    assert trace.extras["prm800k"]["_untaken_steps"] == [s2]
     assert trace.final_answer is None
+    empty = {"completions": None, "human_completion": None, "chosen_completion": None}  # "happens sometimes"
+    row["label"]["steps"] = [s0, empty, s1]
+    trace, out = roundtrip("prm800k", row)
+    assert same(out, row) and len(trace.steps) == 1
+    assert trace.extras["prm800k"]["_untaken_steps"] == [empty, s1]
 
 
 def test_prmbench_rows_round_trip_and_map_errors():

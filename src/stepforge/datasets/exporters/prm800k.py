@@ -92,8 +92,7 @@ class _Prm800k:
             **src.pop("question", {}),
         }
         label_steps = [_label_step(trace, i, texts[i], options, notes) for i in range(n)]
-        if "_untaken_step" in trace.extras.get("prm800k", {}):
-            label_steps.append(trace.extras["prm800k"]["_untaken_step"])
+        label_steps += trace.extras.get("prm800k", {}).get("_untaken_steps", [])
         label = {
             "steps": label_steps,
             "total_time": round(trace.labeling.cost.wall_s * 1000),

@@ -6,7 +6,8 @@ pre-generated step; pre-generated steps after the labelled ones are kept unlabel
 completions become ``alternatives`` with their own ratings. A rating of null stays unlabelled; a
 human-written step with no rating is labelled +1 (source ``prm800k:human_completion``: raters wrote
 it as the right next step; TRL's converter reads it the same way). A last labelled step with no
-chosen, human or pre-generated completion is kept whole in ``extras.prm800k._untaken_step``.
+chosen, human or pre-generated completion ends the trajectory: it and any label steps after it
+(PRM800K has some with ``completions`` null) are kept whole in ``extras.prm800k._untaken_steps``.
 Inferred: steps joined by "\\n" as the raw response; ``first_error_index`` = first -1 on the
 trajectory, -1 when ``finish_reason`` is ``solution``, else null (unknown); outcome ``correct`` null
 (PRM800K grades steps, not the answer). ``labeler``, ``timestamp``, ``generation``, the QC flags,
@@ -21,7 +22,7 @@ from typing import Any
 
 from stepforge.datasets.importers import IMPORTERS, ImportFormatError, ImportOptions
 from stepforge.datasets.importers import _common as c
-from stepforge.schema import Label, Task, Trace, Reference
+from stepforge.schema import Label, Reference, Task, Trace
 
 TOP = ["labeler", "timestamp", "generation", "is_quality_control_question", "is_initial_screening_question",
        "question", "label"]
@@ -62,17 +63,15 @@ class _Prm800k:
         raw_ratings: list[int | None] = []
         untaken = None
         for i, ls in enumerate(lab["steps"]):
-            comps, chosen, human = ls["completions"], ls.get("chosen_completion"), ls.get("human_completion")
+            comps, chosen, human = ls["completions"] or [], ls.get("chosen_completion"), ls.get("human_completion")
             if chosen is not None:
                 k: int | None = chosen
             elif human is not None:
                 k = None
             else:
                 k = next((j for j, x in enumerate(comps) if pre and i < len(pre) and x["text"] == pre[i]), None)
-                if k is None:
-                    if i != len(lab["steps"]) - 1:
-                        raise ImportFormatError(f"label step {i} has no chosen, human or pre-generated completion")
-                    untaken = ls
+                if k is None:  # the rated path ends here: nothing chosen, written or pre-generated
+                    untaken = lab["steps"][i:]
                     break
             traj = comps[k] if k is not None else human
             texts.append(traj["text"])
@@ -110,7 +109,7 @@ class _Prm800k:
         if not extras["label"]:
             del extras["label"]
         if untaken is not None:
-            extras["_untaken_step"] = untaken
+            extras["_untaken_steps"] = untaken
         layout = {name: order for name, order in (("keys", c.key_order(row, TOP)), ("question", c.key_order(q, QUESTION)),
                                                    ("label", c.key_order(lab, LABEL))) if order is not None}
         if layout:
