@@ -36,6 +36,8 @@ def rate(text: str, ctx: StepContext = NONE) -> tuple[int, str]:
         ("Subtract 5: $3 x = 6$.", LIN, 1),
         ("Subtract 5: $3 x = 16$.", LIN, -1),
         ("Let $F(x) = x^{2}$ and note $2 + 2 = 4$.", NONE, 1),
+        ("$\\frac{d}{dx}\\left(\\frac{x^{2}}{2}\\right) = x + 2$", NONE, -1),  # evaluates to x: not a name
+        ("$F(x) = x + 2$, so $\\frac{d}{dx}\\left(x\\right) = 1$", NONE, 1),
         ("Factor: $(x - 2)(x - 3) = 0$.", QUAD, 1),
         ("Factor: $(x + 2)(x - 3) = 0$.", QUAD, -1),
         ("One root: $x = 2$.", QUAD, 0),
