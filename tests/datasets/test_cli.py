@@ -50,6 +50,8 @@ def test_import_then_export_gives_the_source_back(tmp_path: Path, fmt: str, name
     res = run_cli("import", "--format", fmt, str(DATA / name), "--out", str(traces))
     assert res.returncode == 0, res.stderr
     imported = read_traces(traces)  # valid stepforge/1 records
+    res = run_cli("validate", str(traces))
+    assert res.returncode == 0 and f"{len(imported)} of {len(imported)} records valid" in res.stdout, res.stdout
     assert all(t.outcome.verifier == f"imported:{fmt}" and not t.verified for t in imported)
     back = tmp_path / "back.jsonl"
     res = run_cli("export", "--format", fmt, str(traces), "--out", str(back))
