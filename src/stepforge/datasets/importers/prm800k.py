@@ -46,6 +46,12 @@ def _rest(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k != "text"}
 
 
+def _alternative(raw: dict[str, Any], options: ImportOptions) -> dict[str, Any]:
+    """A completion off the rated path: its text, its own label, the rest of its keys as evidence."""
+    lb = _rated(raw, options)
+    return {"text": raw["text"], "label": lb.model_dump() if lb else None, "evidence": {"human": _rest(raw)}}
+
+
 class _Prm800k:
     name = "prm800k"
     summary = "PRM800K lines (phase 1 or 2)"
@@ -79,10 +85,7 @@ class _Prm800k:
             raw_ratings.append(traj.get("rating") if k is not None else labels[-1].rating if labels[-1] else None)
             evidence.append({"human": _rest(traj) if k is not None else {},
                              "prm800k": {"position": k, "chosen_completion": chosen, "human_completion": human}})
-            alternatives.append([{"text": x["text"],
-                                  "label": (lambda lb: lb.model_dump() if lb else None)(_rated(x, options)),
-                                  "evidence": {"human": _rest(x)}}
-                                 for j, x in enumerate(comps) if j != k])
+            alternatives.append([_alternative(x, options) for j, x in enumerate(comps) if j != k])
         n_labelled = len(texts)
         question_rest = {k: v for k, v in q.items() if k not in QUESTION or k == "pre_generated_verifier_score"}
         if pre is not None:
