@@ -29,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "export",
         help="write traces as TRL / PRM800K / Math-Shepherd / ProcessBench / PRMBench rows",
         description="Project stepforge traces onto another dataset format (JSONL). Information the "
-                    "format cannot hold is reported on stderr.",
+                    "format cannot hold is reported on stderr. Formats: "
+                    + "; ".join(f"{n}: {exporters.get(n).summary}" for n in exporters.formats()) + ".",
     )
     p.add_argument("source", type=Path, metavar="RUN_DIR_OR_TRACES_JSONL", help="a run folder or a traces JSONL file")
     p.add_argument("--format", required=True, choices=exporters.formats(), help="target format")
@@ -54,7 +55,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "import",
         help="read TRL / PRM800K / Math-Shepherd / ProcessBench / PRMBench rows into stepforge traces",
         description="Convert rows of another dataset format into stepforge/1 traces (JSONL). Unmapped "
-                    "source fields are kept under extras.<format>, so exporting gives the rows back.",
+                    "source fields are kept under extras.<format>, so exporting gives the rows back. Formats: "
+                    + "; ".join(f"{n}: {importers.get(n).summary}" for n in importers.formats()) + ".",
     )
     q.add_argument("source", type=Path, metavar="SOURCE", help="JSONL file, or a JSON object or list")
     q.add_argument("--format", required=True, choices=importers.formats(), help="source format")

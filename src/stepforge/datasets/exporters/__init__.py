@@ -29,6 +29,9 @@ class ExportOptions(BaseModel):
     ``labeling.neutral_policy``); ``positive``/``negative`` map every rating-0 step to True/False.
     ``supervised_until_first_error``: None follows each trace's ``labeling``; True cuts after the
     first error. ``soft``: float scores instead of booleans (TRL; Math-Shepherd ``value``).
+    ``alternatives``: keep alternative steps (TRL rows, PRM800K completions). ``separator``: the step
+    separator the PRM will use, checked against step texts (TRL). ``verified_only``: skip traces
+    stepforge did not verify (e.g. imported ones).
     """
 
     model_config = ConfigDict(extra="forbid")
