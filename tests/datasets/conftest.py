@@ -12,7 +12,7 @@ from stepforge.pipeline import RunConfig, run
 from stepforge.schema import Trace
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(__file__).resolve().parent / "data"  # in-repo copies: a fresh clone has them
+DATA = Path(__file__).resolve().parents[1] / "data"  # in-repo copies (tests/data): a fresh clone has them
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"  # where they were copied from
 
 
