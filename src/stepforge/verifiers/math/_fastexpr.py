@@ -248,7 +248,7 @@ class _Reader:
         return Integer(int(text))
 
     def _letter(self, ch: str) -> sympy.Expr:
-        if ch == "e":
+        if ch == "e" and self.p.euler_e:
             return E
         if ch == "i" and self.p.imaginary_i:
             return I

@@ -246,7 +246,7 @@ def _normalize_symbols(obj: Any, policy: MathPolicy) -> Any:
             name = sym.name
             if name == "i" and policy.imaginary_i and sym not in bound:
                 rep[sym] = I
-            elif name == "e":
+            elif name == "e" and policy.euler_e:
                 rep[sym] = sympy.E
             elif sym.assumptions0:
                 rep[sym] = Symbol(name)

@@ -27,6 +27,7 @@ class MathPolicy(BaseModel):
     mixed_numbers: ``2\\frac{1}{2}`` is ``5/2`` (else ``2*1/2``).
     max_chars / max_input_chars: longest extracted answer / whole solution text accepted (longer: unparseable).
     imaginary_i: a lone ``i`` is the imaginary unit.
+    euler_e: a lone ``e`` is Euler's number (the step checker reads it as a variable in free text).
     convert_bases: ``1112_3`` is the base-3 numeral (= 41).
     """
 
@@ -43,6 +44,7 @@ class MathPolicy(BaseModel):
     bare_list_as_set: bool = True
     mixed_numbers: bool = True
     imaginary_i: bool = True
+    euler_e: bool = True
     convert_bases: bool = True
     numeric_points: int = Field(6, ge=2, le=50)
     max_chars: int = Field(3000, ge=10)

@@ -24,6 +24,9 @@ _CMP = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
 _MAX_CHARS = 400
 
 
+STEP_POLICY = MathPolicy(euler_e=False, imaginary_i=False)  # free-text steps: e and i are usually variables
+
+
 def parse_chain(tex: str, policy: MathPolicy = DEFAULT_POLICY) -> list[Relation]:
     """``a = b < c`` as adjacent relations [(a, =, b), (b, <, c)]; raises ParseError when any side does
     not parse whole (never a prefix)."""
@@ -132,4 +135,49 @@ def is_hypothetical(text: str) -> bool:
     return bool(_HYPOTHETICAL_RE.search(re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)))
 
 
-__all__ = ["constant_truth", "follows", "is_hypothetical", "parse_chain", "solution_set"]
+__all__ = ["STEP_POLICY", "constant_truth", "follows", "is_hypothetical", "parse_chain", "solution_set"]
+
+
+class Derivations:
+    """Relations in one variable stated by earlier steps, to judge whether a later one follows.
+
+    A relation joins the premises only when it was stated first for its variable (taken as given) or was
+    itself shown to follow; a case (``x = 2`` of ``x^2 = 4``) or a refuted relation never does, so case
+    analysis and later steps are judged against what was actually derived.
+    """
+
+    def __init__(self, policy: MathPolicy = DEFAULT_POLICY) -> None:
+        self.policy = policy
+        self.by_var: dict[Any, list[Relation]] = {}
+
+    @staticmethod
+    def _var(rel: Relation) -> Any:
+        syms = (rel[0] - rel[2]).free_symbols
+        return next(iter(syms)) if len(syms) == 1 else None
+
+    def judge(self, rel: Relation, hypothetical: bool = False, refute: bool = True) -> Truth:
+        """``true`` / ``false`` against earlier relations in the same variable; ``unknown`` without them.
+        A hypothetical step (suppose, try, if) is never refuted, nor is any step when ``refute`` is off
+        (free text reuses letters and lists independent constraints: confirmation only)."""
+        var = self._var(rel)
+        if var is None or rel[1] == "!=":
+            return "unknown"
+        prem = self.by_var.get(var)
+        if not prem:
+            return "unknown"
+        verdict = follows(prem, rel)
+        if verdict == "false" and (hypothetical or not refute):
+            return "unknown"
+        return verdict
+
+    def record(self, rel: Relation, verdict: Truth) -> None:
+        var = self._var(rel)
+        if var is None or rel[1] == "!=":
+            return
+        prem = self.by_var.setdefault(var, [])
+        if not prem or verdict == "true":
+            if solution_set([rel], var) is not None:
+                prem.append(rel)
+
+
+__all__ += ["Derivations"]

@@ -21,12 +21,21 @@ from pydantic import BaseModel, Field
 from sympy.core.function import AppliedUndef
 
 from stepforge.verifiers.math._fastlatex import Unsupported, parse_fast
+from stepforge.verifiers.math.errors import ParseError
+from stepforge.verifiers.math.relations import (
+    STEP_POLICY,
+    Derivations,
+    constant_truth,
+    is_hypothetical,
+    parse_chain,
+)
 
 Verdict = Literal["true", "false", "unknown"]
 
 _SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 _OR = re.compile(r"\\(?:quad|qquad|,|;)?\s*\\text\{\s*or\s*\}|\\text\{\s*or\s*\}|\s+or\s+")
 _BOXED = "\\boxed{"
+_INEQ = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![a-zA-Z])")
 _MAX_CLAIM_CHARS = 400
 
 
@@ -299,14 +308,83 @@ def _check_disjunction(parts: list[str], state: _State) -> ClaimCheck:
     return ClaimCheck(claim=claim, verdict="true", rule="disjunction_covers_solutions")
 
 
-def _segment_claims(seg: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
+def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bool) -> list[ClaimCheck]:
+    """A chain with inequalities (``\\sqrt2 < 1.5 < 2``, ``2x + 3 > 7``): between constants it is decided by
+    value; in the problem's unknowns, by substituting the premises' solutions; in one variable, it is
+    confirmed when it follows from the relations derived before it; else neutral."""
+    if _NOT_CHECKED.search(seg):
+        return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="notation_not_checked")]
+    try:
+        rels = parse_chain(seg, STEP_POLICY)
+    except ParseError:
+        return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="unparseable")]
+    out = []
+    for lhs, op, rhs in rels:
+        claim = f"{lhs} {op} {rhs}"
+        free = (lhs - rhs).free_symbols
+        if not free:
+            truth = constant_truth(lhs, op, rhs)
+            out.append(ClaimCheck(claim=claim, verdict=truth, rule="relation_between_constants"))
+            continue
+        by_state = _ineq_by_state(lhs, op, rhs, state)
+        if by_state is not None:
+            out.append(by_state.model_copy(update={"claim": claim}))
+            derived.record((lhs, op, rhs), by_state.verdict)
+            continue
+        truth = derived.judge((lhs, op, rhs), hypothetical, refute=False)
+        rule = "follows_from_previous_steps" if truth == "true" else "relation_without_context"
+        out.append(ClaimCheck(claim=claim, verdict=truth, rule=rule))
+        derived.record((lhs, op, rhs), truth)
+    return out
+
+
+def _ineq_by_state(lhs: Any, op: str, rhs: Any, state: _State) -> ClaimCheck | None:
+    """Substitution: a relation in the problem's unknowns holds at every solution of the premises, or at none."""
+    if state.solutions is None:
+        return None
+    names = {str(u): u for u in state.unknowns}
+    free = (lhs - rhs).free_symbols
+    if not free or not {str(f) for f in free} <= set(names):
+        return None
+    truths = set()
+    for sol in state.solutions:
+        point = {f: sol[names[str(f)]] for f in free}
+        truths.add(constant_truth(lhs.xreplace(point), op, rhs.xreplace(point)))
+    if truths == {"true"}:
+        return ClaimCheck(claim="", verdict="true", rule="implied_by_premises")
+    if truths == {"false"}:
+        return ClaimCheck(claim="", verdict="false", rule="contradicts_premises")
+    return ClaimCheck(claim="", verdict="unknown", rule="case_of_solution_set")
+
+
+def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypothetical: bool) -> ClaimCheck:
+    """An equation the context cannot judge may still follow (or not) from earlier steps' relations."""
+    try:
+        (rel,) = parse_chain(f"{a} = {b}", STEP_POLICY)
+    except (ParseError, ValueError):
+        return check
+    if check.rule in ("equation_without_context", "undecided", "definition"):
+        # confirmation only: free text reuses letters and lists independent constraints
+        if derived.judge(rel, hypothetical, refute=False) == "true":
+            check = ClaimCheck(claim=check.claim, verdict="true", rule="follows_from_previous_steps")
+    if check.rule not in ("definition", "case_of_solution_set", "notation_not_checked"):
+        derived.record(rel, check.verdict)
+    return check
+
+
+def _segment_claims(
+    seg: str, state: _State, rng: random.Random, derived: Derivations | None = None, hypothetical: bool = False
+) -> list[ClaimCheck]:
+    derived = derived if derived is not None else Derivations()
     disjuncts = [d for d in _OR.split(seg) if d.strip()]
     if len(disjuncts) > 1:
         return [_check_disjunction(disjuncts, state)]
+    if _INEQ.search(seg):
+        return _ineq_claims(seg, state, derived, hypothetical)
     chain = _split_top(seg, "=")
     if len(chain) < 2:
         return []
-    return [_check_pair(a, b, state, rng) for a, b in zip(chain, chain[1:])]
+    return [_carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical) for a, b in zip(chain, chain[1:])]
 
 
 def _final_claim(text: str, gold: str) -> ClaimCheck | None:
@@ -325,16 +403,18 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0) -> lis
     +1 if some claim is true and none false, 0 if nothing in the step could be checked."""
     state = _State(context)
     rng = random.Random(seed)
+    derived = Derivations(STEP_POLICY)  # one-variable relations carried from step to step
     out = []
     for i, text in enumerate(steps):
         t0 = time.perf_counter()
+        hypothetical = is_hypothetical(text)
         claims: list[ClaimCheck] = []
         boxed_text = text
         for m in _SEGMENT.finditer(text):
             seg = next(g for g in m.groups() if g is not None)
             if _BOXED in seg:
                 continue
-            claims.extend(_segment_claims(seg, state, rng))
+            claims.extend(_segment_claims(seg, state, rng, derived, hypothetical))
         if context.gold is not None:
             final = _final_claim(boxed_text, context.gold)
             if final is not None:

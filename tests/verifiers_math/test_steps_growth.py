@@ -1,0 +1,61 @@
+"""Step checker growth on the answer engine: inequality chains, equation and inequality transformations
+carried from step to step, and substitution of the premises' solutions."""
+
+import pytest
+
+from stepforge.verifiers.math.steps import StepContext, check_steps
+
+NONE = StepContext()
+LIN = StepContext(premises=["3 x + 5 = 11"], unknowns=["x"], gold="2")
+SYS = StepContext(premises=["x + y = 5", "x - y = 1"], unknowns=["x", "y"])
+
+
+def ratings(steps, ctx=NONE):
+    return [(c.rating, c.rule) for c in check_steps(steps, ctx)]
+
+
+@pytest.mark.parametrize("text,rating,rule", [
+    (r"Since $\sqrt{2} < 1.5 < 2$, the root lies in between.", 1, "relation_between_constants"),
+    (r"Note $\sqrt{3} > 2$.", -1, "relation_between_constants"),
+    (r"So $\frac{1}{3} \ne 0.3$.", 1, "relation_between_constants"),
+    (r"Clearly $2^{10} = 1024 > 1000$.", 1, "relation_between_constants"),
+    (r"Clearly $2^{10} = 1024 < 1000$.", -1, "relation_between_constants"),
+    (r"Then $x > 7$.", 0, "relation_without_context"),
+])
+def test_inequality_chains(text, rating, rule):
+    ((got, got_rule),) = ratings([text])
+    assert (got, got_rule) == (rating, rule)
+
+
+def test_equation_transformations_are_confirmed_step_to_step():
+    steps = ["We need $2p + 3 = 3.58$.", "So $2p = 0.58$.", "Hence $p = 0.29$."]
+    got = ratings(steps)
+    assert [r for r, _ in got] == [0, 1, 1]
+    assert got[1][1] == got[2][1] == "follows_from_previous_steps"
+
+
+def test_inequality_transformations_are_confirmed_step_to_step():
+    steps = ["We solve $2x + 3 > 7$.", "Subtract 3: $2x > 4$.", "Divide by 2: $x > 2$."]
+    assert [r for r, _ in ratings(steps)] == [0, 1, 1]
+
+
+def test_a_wrong_transformation_in_free_text_is_not_confirmed_and_not_flagged():
+    # without problem context a step is never refuted by derivation (letters get reused): neutral
+    steps = ["We solve $-3x \\le 6$.", "Divide by $-3$: $x \\le -2$."]
+    assert [r for r, _ in ratings(steps)] == [0, 0]
+
+
+def test_substituting_the_premises_solutions():
+    assert ratings(["Check: $2x + 1 > 4$."], LIN) == [(1, "implied_by_premises")]
+    assert ratings(["Check: $2x + 1 > 6$."], LIN) == [(-1, "contradicts_premises")]
+    assert ratings(["So $x > y$ and $x + 2y \\le 7$."], SYS) == [(1, "implied_by_premises")]
+    assert ratings(["So $x < y$."], SYS) == [(-1, "contradicts_premises")]
+
+
+def test_hypothetical_steps_are_never_refuted():
+    assert ratings(["Suppose $x = 5$; then $2x + 1 = 11$."], NONE)[0][0] in (0, 1)
+
+
+def test_e_and_i_are_variables_in_free_text():
+    steps = ["We have $3p+e=1.24$ and $5p+e=1.82$.", "Subtracting, $2p = 0.58$."]
+    assert [r for r, _ in ratings(steps)] == [0, 0]
