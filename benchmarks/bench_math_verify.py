@@ -5,8 +5,9 @@ constants, complex, percent, degrees, scientific, base-n, sets, intervals, tuple
 equations, inequalities, matrices, choices, text), half equal and half not, each pred a short solution
 ending in a box. Math-Verify runs in its best setup on this machine, a 2-process pool
 (``parse(\\boxed{gold})`` + ``parse(pred)`` + ``verify``); stepforge runs ``check_answers(pairs, workers=2)``
-with its hard per-pair limit. Both pools are warmed before timing. Prints pairs/s of both, the ratio
-(medians over runs) and both agreements with the intended labels.
+with its hard per-pair limit. Each run starts fresh pools for both (no cache carries over), warms them,
+and times the two alternately block by block, so that load from other jobs on a shared machine hits both
+alike. Prints pairs/s of both, the ratio (medians over runs) and both agreements with the intended labels.
 
     pip install 'stepforge[bench]'   # math-verify, only for this benchmark
     python benchmarks/bench_math_verify.py [--pairs 600] [--runs 3]
@@ -215,16 +216,6 @@ def _mv_warm(_):
     return _mv_one(("1", "\\boxed{1}"))
 
 
-def run_mathverify(pairs, procs=2):
-    ctx = mp.get_context("fork")
-    with ctx.Pool(procs) as pool:
-        pool.map(_mv_warm, range(procs * 2))
-        t0 = time.perf_counter()
-        out = pool.map(_mv_one, [(g, p) for g, p, _, _ in pairs], chunksize=4)
-        dt = time.perf_counter() - t0
-    return out, dt
-
-
 def _fresh_stepforge_pool():
     """Each run starts from new worker processes (empty caches), as Math-Verify's pool does."""
     from stepforge import _pool
@@ -236,15 +227,30 @@ def _fresh_stepforge_pool():
         old.close()
 
 
-def run_stepforge(pairs, workers=2):
+def run_both(pairs, workers=2, blocks=6):
+    """One run: fresh, warmed pools for both; the pairs in blocks, timed alternately (load hits both alike)."""
     from stepforge.verifiers.math import check_answers
 
     _fresh_stepforge_pool()
-    check_answers([("1", "1"), ("x+1", "1+x"), ("[1,2)", "[1,2)"), ("a", "b")] * workers, workers=workers)  # warm
-    t0 = time.perf_counter()
-    out = check_answers([(g, p) for g, p, _, _ in pairs], workers=workers, timeout=5.0)
-    dt = time.perf_counter() - t0
-    return [v.equal for v in out], dt, out
+    ctx = mp.get_context("fork")
+    mv_out: list = []
+    sf_out: list = []
+    mv_dt = sf_dt = 0.0
+    with ctx.Pool(workers) as pool:
+        pool.map(_mv_warm, range(workers * 2))
+        check_answers([("1", "1"), ("x+1", "1+x"), ("[1,2)", "[1,2)"), ("a", "b")] * workers, workers=workers)
+        size = -(-len(pairs) // blocks)
+        for b, start in enumerate(range(0, len(pairs), size)):
+            block = [(g, p) for g, p, _, _ in pairs[start : start + size]]
+            for who in (("mv", "sf") if b % 2 == 0 else ("sf", "mv")):
+                t0 = time.perf_counter()
+                if who == "mv":
+                    mv_out += pool.map(_mv_one, block, chunksize=4)
+                    mv_dt += time.perf_counter() - t0
+                else:
+                    sf_out += check_answers(block, workers=workers, timeout=5.0)
+                    sf_dt += time.perf_counter() - t0
+    return mv_out, mv_dt, [v.equal for v in sf_out], sf_dt, sf_out
 
 
 def research_note_cases(workers: int) -> None:
@@ -291,9 +297,7 @@ def main(argv=None) -> int:
     mv_out = sf_out = None
     for r in range(args.runs):
         # fresh worker processes for both each run: no cache carries over between runs of either checker
-        run_pairs = pairs
-        mv_out, mv_dt = run_mathverify(run_pairs, args.workers)
-        sf_out, sf_dt, verdicts = run_stepforge(run_pairs, args.workers)
+        mv_out, mv_dt, sf_out, sf_dt, verdicts = run_both(pairs, args.workers)
         mv_rates.append(len(pairs) / mv_dt)
         sf_rates.append(len(pairs) / sf_dt)
         ratios.append(sf_rates[-1] / mv_rates[-1])
