@@ -133,3 +133,22 @@ def test_line_equations(m, d, b, k):
 @given(st.integers(-10**6, 10**6), st.integers(-10**6, 10**6))
 def test_exact_numbers_are_symmetric(a, b):
     assert judge(str(a), str(b)).equal == judge(str(b), str(a)).equal == (a == b)
+
+
+_TOKENS = [
+    "0", "1", "2", "7", "9", "10", "123", ".", ",", "x", "y", "n", "e", "i", "a", "+", "-", "*", "/", "^", "**", "!",
+    "(", ")", "{", "}", "[", "]", "=", "<", ">", " ", "\\frac", "\\sqrt", "\\pi", "\\infty", "\\cdot", "\\le", "\\cup",
+    "\\{", "\\}", "\\%", "^\\circ", "\\text{cm}", "\\boxed{", "$", "\\sin", "\\log_", "\\ln", "|", "\\binom", "_",
+    "\\pm", "\\left(", "\\right)", "\\begin{pmatrix}", "\\end{pmatrix}", "&", "\\\\", "or", "and", "\\ldots",
+]
+
+
+@settings(max_examples=int(__import__("os").environ.get("FUZZ_N", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOKENS), max_size=24).map("".join), st.lists(st.sampled_from(_TOKENS), max_size=24).map("".join))
+def test_fuzz_never_raises_or_hangs_in_process(gold, pred):
+    import time
+
+    t0 = time.perf_counter()
+    v = judge(gold or "1", pred)
+    assert v.verdict in ("equal", "not_equal", "unparseable")
+    assert time.perf_counter() - t0 < 3.0, (gold, pred, v.rule)
