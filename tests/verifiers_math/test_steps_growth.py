@@ -57,5 +57,17 @@ def test_hypothetical_steps_are_never_refuted():
 
 
 def test_e_and_i_are_variables_in_free_text():
+    # read as Euler's number, e would make the two equations inconsistent and nothing would follow
     steps = ["We have $3p+e=1.24$ and $5p+e=1.82$.", "Subtracting, $2p = 0.58$."]
-    assert [r for r, _ in ratings(steps)] == [0, 0]
+    assert [r for r, _ in ratings(steps)] == [0, 1]
+
+
+def test_linear_systems_stated_in_free_text_confirm_later_steps():
+    steps = [
+        "We have $3p+e=1.24$ and $5p+e=1.82$.",
+        "Subtract: $5p+e-3p-e=1.82-1.24$.",
+        "So $2p=0.58$ and $p=0.29$.",
+        "Then $e = 0.37$.",
+        "And $e = 0.5$.",  # wrong, but free text is never refuted by derivation: neutral
+    ]
+    assert [r for r, _ in ratings(steps)] == [0, 1, 1, 1, 0]

@@ -149,6 +149,41 @@ class Derivations:
     def __init__(self, policy: MathPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
         self.by_var: dict[Any, list[Relation]] = {}
+        self.linear: list[Any] = []  # lhs - rhs of consistent linear equations in several variables
+
+    @staticmethod
+    def _linear(d: Any) -> bool:
+        syms = d.free_symbols
+        try:
+            return bool(syms) and d.is_polynomial(*syms) and sympy.Poly(d, *syms).total_degree() <= 1
+        except (sympy.PolynomialError, ValueError, TypeError):
+            return False
+
+    def _system_value(self, rel: Relation) -> Truth:
+        """Substitute the unique solution of the recorded linear equations (several variables)."""
+        syms = (rel[0] - rel[2]).free_symbols
+        if not self.linear or not syms:
+            return "unknown"
+        # the equations connected to the claim's symbols
+        comp, eqs, grew = set(syms), [], True
+        while grew:
+            grew = False
+            for d in self.linear:
+                if d not in eqs and d.free_symbols & comp:
+                    eqs.append(d)
+                    comp |= d.free_symbols
+                    grew = True
+        if not eqs or len(comp) > 6:
+            return "unknown"
+        variables = sorted(comp, key=str)
+        sol = sympy.linsolve(eqs, variables)
+        if not isinstance(sol, sympy.FiniteSet) or len(sol) != 1:
+            return "unknown"
+        (vals,) = sol
+        point = dict(zip(variables, vals))
+        if any(point[v].free_symbols for v in syms):
+            return "unknown"
+        return constant_truth(rel[0].xreplace(point), rel[1], rel[2].xreplace(point), self.policy)
 
     @staticmethod
     def _var(rel: Relation) -> Any:
@@ -160,8 +195,13 @@ class Derivations:
         A hypothetical step (suppose, try, if) is never refuted, nor is any step when ``refute`` is off
         (free text reuses letters and lists independent constraints: confirmation only)."""
         var = self._var(rel)
-        if var is None or rel[1] == "!=":
+        if rel[1] == "!=":
             return "unknown"
+        verdict = self._system_value(rel) if self.linear else "unknown"
+        if verdict == "true":
+            return verdict
+        if var is None:
+            return "unknown" if (hypothetical or not refute) else verdict
         prem = self.by_var.get(var)
         if not prem:
             return "unknown"
@@ -171,6 +211,14 @@ class Derivations:
         return verdict
 
     def record(self, rel: Relation, verdict: Truth) -> None:
+        d = rel[0] - rel[2]
+        if rel[1] == "=" and verdict != "false" and self._linear(d) and d not in self.linear:
+            try:
+                consistent = sympy.linsolve([*self.linear, d], sorted(set().union(d.free_symbols, *[e.free_symbols for e in self.linear]), key=str))
+            except (ValueError, TypeError):
+                consistent = sympy.S.EmptySet
+            if consistent != sympy.S.EmptySet and len(self.linear) < 40:
+                self.linear.append(d)
         var = self._var(rel)
         if var is None or rel[1] == "!=":
             return
