@@ -122,3 +122,11 @@ def test_a_hanging_pair_times_out_alone_in_a_batch():
     assert out[17].verdict == "timeout" and out[17].rule == "hard_timeout"
     assert [v.verdict for i, v in enumerate(out) if i != 17] == ["equal"] * 39
     assert time.monotonic() - t0 < 1.0 * 2 + 3  # the chunk's deadline, then the pair alone
+
+
+def test_parse_math_values_of_percent_and_degrees():
+    import sympy
+
+    assert parse_math(r"50\%") == sympy.Rational(1, 2)
+    assert parse_math(r"30^\circ") == sympy.pi / 6
+    assert parse_math("x = 2 or x = 3") == sympy.FiniteSet(2, 3)

@@ -761,7 +761,12 @@ def to_sympy(a: Answer) -> Any:
     """The sympy view of a typed answer."""
     k = a.kind
     if k == "scalar":
-        return a.value.expr
+        v = a.value
+        if v.percent:
+            return v.expr / 100
+        if v.degree:
+            return v.expr * sympy.pi / 180  # the angle's value in radians
+        return v.expr
     if k == "relation":
         if a.var is not None:
             rhs = a.extra["rhs"]
