@@ -71,3 +71,16 @@ def test_linear_systems_stated_in_free_text_confirm_later_steps():
         "And $e = 0.5$.",  # wrong, but free text is never refuted by derivation: neutral
     ]
     assert [r for r, _ in ratings(steps)] == [0, 1, 1, 1, 0]
+
+
+@pytest.mark.parametrize("text,rating", [
+    (r"$\frac{1 \pm \sqrt{1^2 + 4}}{2} = \frac{1 \pm \sqrt{5}}{2}$", 1),
+    (r"$\sqrt{\frac{1}{4}+(\pm\frac{\sqrt{3}}{2})^2} = \sqrt{\frac{1}{4}+\frac{3}{4}} = 1$", 1),
+    (r"$\frac{1 \pm \sqrt{1^2 + 4}}{2} = \frac{1 \pm \sqrt{3}}{2}$", -1),
+    (r"$\frac{-2\pm\sqrt{4+12}}{2} = -1 \mp 2$", 1),  # the same two values, signs crossed
+    (r"Then $x = \frac{1 \pm \sqrt{5}}{2}$.", 0),
+    (r"$\cos(\arcsin \frac{1}{3}) = \pm \frac{2\sqrt{2}}{3}$", 1),  # one side: one of the values
+    (r"$\sqrt{4} = \pm 3$", -1),
+])
+def test_plus_minus_claims(text, rating):
+    assert ratings([text])[0][0] == rating

@@ -384,7 +384,53 @@ def _segment_claims(
     chain = _split_top(seg, "=")
     if len(chain) < 2:
         return []
-    return [_carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical) for a, b in zip(chain, chain[1:])]
+    out = []
+    for a, b in zip(chain, chain[1:]):
+        if _PM.search(a) or _PM.search(b):
+            out.append(_check_plus_minus(a, b, state, rng))
+        else:
+            out.append(_carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical))
+    return out
+
+
+_PM = re.compile(r"\\(?:pm|mp)(?![a-zA-Z])")
+
+
+def _pm_variants(tex: str) -> list[str]:
+    if not _PM.search(tex):
+        return [tex, tex]
+    plus = re.sub(r"\\pm(?![a-zA-Z])", "+", re.sub(r"\\mp(?![a-zA-Z])", "-", tex))
+    minus = re.sub(r"\\pm(?![a-zA-Z])", "-", re.sub(r"\\mp(?![a-zA-Z])", "+", tex))
+    return [plus, minus]
+
+
+def _check_plus_minus(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
+    """With a sign choice on one side, the claim is that the other side is one of its values; on both
+    sides, that both sign choices hold (or both crossed ones: the same pair of values). False only when
+    no reading holds and none is undecided."""
+    claim = f"{a.strip()} = {b.strip()}"
+    (ap, am), (bp, bm) = _pm_variants(a), _pm_variants(b)
+    if not (_PM.search(a) and _PM.search(b)):
+        # one side with a sign choice: "equals one of these values" (cos t = +-2sqrt2/3)
+        checks = [_check_pair(ap, bp, state, rng), _check_pair(am, bm, state, rng)]
+        if any(c.verdict == "true" for c in checks):
+            return ClaimCheck(claim=claim, verdict="true", rule="identity_plus_minus")
+        if all(c.verdict == "false" for c in checks):
+            return ClaimCheck(claim=claim, verdict="false", rule="not_an_identity_plus_minus")
+        return ClaimCheck(claim=claim, verdict="unknown", rule="plus_minus_undecided")
+    pairings = [[_check_pair(ap, bp, state, rng), _check_pair(am, bm, state, rng)]]
+    if _PM.search(b):
+        pairings.append([_check_pair(ap, bm, state, rng), _check_pair(am, bp, state, rng)])
+    for checks in pairings:
+        if all(c.verdict == "true" for c in checks):
+            return ClaimCheck(claim=claim, verdict="true", rule="identity_plus_minus")
+    definition = any(c.rule == "definition" for checks in pairings for c in checks)
+    if not definition and all(
+        any(c.verdict == "false" for c in checks) and not any(c.verdict == "unknown" for c in checks)
+        for checks in pairings
+    ):
+        return ClaimCheck(claim=claim, verdict="false", rule="not_an_identity_plus_minus")
+    return ClaimCheck(claim=claim, verdict="unknown", rule="plus_minus_undecided")
 
 
 def _final_claim(text: str, gold: str) -> ClaimCheck | None:
