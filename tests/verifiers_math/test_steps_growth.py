@@ -84,3 +84,25 @@ def test_linear_systems_stated_in_free_text_confirm_later_steps():
 ])
 def test_plus_minus_claims(text, rating):
     assert ratings([text])[0][0] == rating
+
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(-9, 9), st.integers(-20, 20), st.integers(-20, 20), st.sampled_from(["<", ">", "="]))
+def test_derived_transformations_property(a, b, c, op):
+    """a x + b (op) c, then a x (op) c - b, then x (op, flipped when a < 0) (c - b)/a: both derivations are
+    confirmed; a claim that does not follow (another value, a stronger bound) is not confirmed and, in free
+    text, not flagged either."""
+    assume(a != 0)
+    flip = {"<": ">", ">": "<", "=": "="}
+    op3 = flip[op] if a < 0 else op
+    rhs = f"\\frac{{{c - b}}}{{{a}}}"
+    steps = [f"We solve ${a}x + {b} {op} {c}$.", f"So ${a}x {op} {c - b}$.", f"Hence $x {op3} {rhs}$."]
+    got = [r for r, _ in ratings(steps)]
+    assert got == [0, 1, 1], steps
+    tighter = f"{rhs} - 1" if op3 == "<" else f"{rhs} + 1"  # a stronger bound, or another value: not implied
+    wrong = steps[:2] + [f"Hence $x {op3} {tighter}$."]
+    assert [r for r, _ in ratings(wrong)][2] == 0, wrong
