@@ -1,0 +1,320 @@
+"""The default backend: a warm, namespaced zygote per slot that forks one child per candidate.
+
+Levels (strongest available is used, and named in every result): ``bwrap`` (bubblewrap: all namespaces,
+no network, read-only system, tmpfs work folders), ``unshare`` (util-linux, as root: net/pid/ipc/uts/mount
+namespaces), ``process`` (dedicated uid + rlimits only). Each slot runs under its own uid when we are root,
+so RLIMIT_NPROC bounds a fork bomb to that slot. The wall-clock deadline is enforced twice: by the
+zygote (SIGKILL of the child's session, then of every process of the sandbox) and by the parent, which
+kills the whole slot (its pid namespace) if the zygote does not answer in time.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import json
+from pathlib import Path
+from typing import Any
+
+from stepforge.sandbox.base import RunReport
+from stepforge.sandbox.limits import Limits
+from stepforge.sandbox.runtime import driver_dir, runtime, world_reachable
+
+_LEVELS = ("bwrap", "unshare", "process")
+_RECYCLE_AFTER = 2000
+_probe_lock = threading.Lock()
+_probed: dict[tuple[str, int], str] = {}
+
+
+def _site_packages() -> str:
+    import pytest  # pytest-file mode needs pytest inside the sandbox (read-only)
+
+    path = str(Path(pytest.__file__).resolve().parent.parent)
+    if not world_reachable(path):
+        raise ImportError("pytest is not readable by the sandbox uid")
+    return path
+
+
+class _Slot:
+    def __init__(self, backend: LocalBackend, index: int) -> None:
+        self.backend = backend
+        self.index = index
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.buf = b""
+        self.jobs = 0
+        self.workdir: str | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def start(self) -> None:
+        cmd, fds, user, workdir = self.backend._command(self.index)
+        self.workdir = workdir
+        kwargs: dict[str, Any] = {}
+        if user is not None:
+            kwargs.update(user=user, group=user, extra_groups=[])
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            pass_fds=fds,
+            start_new_session=True,
+            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **self.backend._env},
+            close_fds=True,
+            **kwargs,
+        )
+        self.buf = b""
+        self.jobs = 0
+        hello = self._read_line(time.monotonic() + 20, 4096)
+        if hello is None:
+            self.kill()
+            raise RuntimeError(f"sandbox slot did not start ({self.backend.level})")
+        info = json.loads(hello)
+        if not isinstance(info, dict) or info.get("hello") != 1:
+            self.kill()
+            raise RuntimeError("sandbox slot sent a bad greeting")
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+            for f in (self.proc.stdin, self.proc.stdout):
+                try:
+                    if f:
+                        f.close()
+                except OSError:
+                    pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            self.proc = None
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+    # -- io -----------------------------------------------------------------------------------------
+    def _read_line(self, deadline: float, cap: int) -> bytes | None:
+        assert self.proc is not None and self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buf:
+            if len(self.buf) > cap:
+                return None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line
+
+    def run(self, job: dict[str, Any], limits: Limits) -> RunReport:
+        if self.proc is None or self.proc.poll() is not None or self.jobs >= _RECYCLE_AFTER:
+            self.kill()
+            self.start()
+        assert self.proc is not None and self.proc.stdin is not None
+        job = dict(job, limits=limits.as_job())
+        body = pickle.dumps(job, protocol=5)
+        t0 = time.monotonic()
+        try:
+            self.proc.stdin.write(len(body).to_bytes(4, "big") + body)
+            self.proc.stdin.flush()
+        except OSError:
+            self.kill()
+            return RunReport(self.backend.level, infra_error="sandbox slot died", seconds=time.monotonic() - t0)
+        self.jobs += 1
+        line = self._read_line(t0 + limits.wall_s + 3.0, limits.channel_kb * 1024 * 2 + (1 << 16))
+        wall = time.monotonic() - t0
+        if line is None:
+            # The zygote did not answer in time (or flooded us): kill the whole slot, pid namespace and all.
+            self.kill()
+            return RunReport(self.backend.level, timeout=wall >= limits.wall_s, seconds=wall,
+                             infra_error="no report from the sandbox; slot killed", clean=True)
+        try:
+            rep = json.loads(line)
+        except ValueError:
+            rep = None
+        report = RunReport.from_driver(self.backend.level, rep, wall)
+        if report.infra_error or not report.clean:
+            self.kill()
+        return report
+
+
+class LocalBackend:
+    """Namespaced warm workers, one per slot (default: one per core); ``run`` is thread-safe."""
+
+    name = "local"
+
+    def __init__(self, slots: int | None = None, *, level: str = "auto", limits: Limits | None = None) -> None:
+        self.slots = max(1, slots or os.cpu_count() or 1)
+        self.default_limits = limits or Limits()
+        self.level = self._choose_level(level)
+        self._py, self._prefix, self._env = runtime()
+        self._driver = driver_dir()
+        self._root = os.geteuid() == 0
+        self._idle: queue.LifoQueue[_Slot] = queue.LifoQueue()
+        for i in range(self.slots):
+            self._idle.put(_Slot(self, i))
+        self._fds: dict[str, int] = {}
+        self._closed = False
+        self._uid_base = 200_000 + (os.getpid() % 100_000) * 64
+
+    @property
+    def isolation(self) -> str:
+        return self.level
+
+    # -- command construction -------------------------------------------------------------------------
+    def _fd(self, path: str) -> int:
+        if path not in self._fds:
+            self._fds[path] = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        return self._fds[path]
+
+    def _nproc(self, limits: Limits) -> int:
+        if self._root:
+            return limits.processes
+        # Not root: the limit counts every process of our own uid, so leave room for the ones running.
+        uid = os.getuid()
+        mine = 0
+        for p in os.listdir("/proc"):
+            if p.isdigit():
+                try:
+                    if os.stat(f"/proc/{p}").st_uid == uid:
+                        mine += 1
+                except OSError:
+                    pass
+        return mine + limits.processes
+
+    def _command(self, index: int) -> tuple[list[str], list[int], int | None, str | None]:
+        lim = self.default_limits
+        user = (self._uid_base + index) if self._root else None
+        nproc = str(self._nproc(lim))
+        size = str(lim.disk_mb * 1024 * 1024)
+        py = self._py
+        if self.level == "bwrap":
+            fds: list[int] = []
+            cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                   "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work",
+                   "--setenv", "LANG", "C.UTF-8", "--hostname", "sandbox",
+                   "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/bin", "/bin",
+                   "--symlink", "usr/sbin", "/sbin"]
+            if os.path.isdir("/usr/lib64"):
+                cmd += ["--symlink", "usr/lib64", "/lib64"]
+            for k, v in self._env.items():
+                cmd += ["--setenv", k, v]
+            if not self._prefix.startswith("/usr/"):
+                cmd += ["--ro-bind", self._prefix, self._prefix]
+            cmd += ["--ro-bind", self._driver, "/opt/stepforge"]
+            try:
+                cmd += ["--ro-bind", _site_packages(), "/opt/site"]
+            except ImportError:
+                pass
+            cmd += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm",
+                    "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/work", "--chdir", "/work",
+                    py, "-I", "-S", "-B", "/opt/stepforge/_driver.py", "zygote", nproc, "/work", "/tmp,/dev/shm", "all"]
+            return cmd, fds, user, None
+        workdir = tempfile.mkdtemp(prefix="stepforge-slot-")
+        if user is not None:
+            os.chown(workdir, user, user)
+        os.chmod(workdir, 0o700)
+        driver = os.path.join(self._driver, "_driver.py")
+        tail = [py, "-I", "-S", "-B", driver, "zygote", nproc, workdir, "", "all" if user is not None else "pg"]
+        if self.level == "unshare":
+            cmd = ["unshare", "--net", "--pid", "--ipc", "--uts", "--mount", "--mount-proc", "--fork",
+                   "--kill-child"]
+            if user is not None:
+                cmd += ["--setuid", str(user), "--setgid", str(user)]
+            return cmd + tail, [], None, workdir
+        return tail, [], user, workdir
+
+    def _choose_level(self, wanted: str) -> str:
+        if wanted != "auto":
+            if wanted not in _LEVELS:
+                raise ValueError(f"unknown isolation level {wanted!r} (known: {', '.join(_LEVELS)})")
+            return wanted
+        key = ("auto", os.geteuid())
+        with _probe_lock:
+            if key not in _probed:
+                _probed[key] = self._probe()
+            return _probed[key]
+
+    def _probe(self) -> str:
+        """The strongest level that really starts here (a test slot must greet us)."""
+        candidates = []
+        if shutil.which("bwrap"):
+            candidates.append("bwrap")
+        if os.geteuid() == 0 and shutil.which("unshare"):
+            candidates.append("unshare")
+        for level in candidates:
+            self.level = level
+            self._py, self._prefix, self._env = runtime()
+            self._driver = driver_dir()
+            self._root = os.geteuid() == 0
+            self._fds = {}
+            self._uid_base = 200_000 + (os.getpid() % 100_000) * 64
+            slot = _Slot(self, 63)
+            try:
+                slot.start()
+                return level
+            except Exception:
+                continue
+            finally:
+                slot.kill()
+                for fd in self._fds.values():
+                    os.close(fd)
+                self._fds = {}
+        return "process"
+
+    # -- running -------------------------------------------------------------------------------------
+    def run(self, job: dict[str, Any], limits: Limits | None = None) -> RunReport:
+        """Run one job (source + test inputs) in a free slot; blocks while every slot is busy."""
+        if self._closed:
+            raise RuntimeError("backend is closed")
+        slot = self._idle.get()
+        try:
+            try:
+                return slot.run(job, limits or self.default_limits)
+            except Exception as exc:  # the infrastructure failed, never the verdict's business
+                slot.kill()
+                return RunReport(self.level, infra_error=f"{type(exc).__name__}: {exc}"[:300])
+        finally:
+            self._idle.put(slot)
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                slot = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            slot.kill()
+        for fd in self._fds.values():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._fds = {}
+
+    def __enter__(self) -> LocalBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
