@@ -196,7 +196,9 @@ def _reap_all():
     for _ in range(200):
         try:
             os.kill(-1, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+        except ProcessLookupError:
+            return True  # nothing of ours is left to signal
+        except PermissionError:
             pass
         while True:
             try:
@@ -278,16 +280,19 @@ def _serve(job, seq, kill_all):
             break
         if buf.endswith(b"\n") and b'"k":"done"' in buf[-200:]:
             break
-    if not eof and not timed_out and not over:
-        # done was seen: give the child a moment to exit on its own
-        end = min(deadline, time.monotonic() + 0.5)
-        while status is None and time.monotonic() < end:
-            wp, st = os.waitpid(pid, os.WNOHANG)
-            if wp:
-                status = st
-            else:
-                time.sleep(0.0002)
     elapsed = time.monotonic() - t0
+    if eof:
+        # the child closed the channel: it is exiting (or gone); collect its real status
+        wp, st = os.waitpid(pid, os.WNOHANG)
+        if not wp:
+            end = min(deadline, time.monotonic() + 0.2)
+            while time.monotonic() < end:
+                time.sleep(0.0001)
+                wp, st = os.waitpid(pid, os.WNOHANG)
+                if wp:
+                    break
+        if wp:
+            status = st
     if status is None:
         try:
             os.killpg(pid, signal.SIGKILL)

@@ -61,6 +61,7 @@ class CodeTask(BaseModel):
     timeout_s: float = Field(10.0, gt=0)
     memory_mb: int = Field(1024, gt=16)
     _drawn: list[IOTest] | None = PrivateAttr(default=None)
+    _job: dict[str, Any] | None = PrivateAttr(default=None)
 
     @field_validator("io_tests", "hidden_io_tests", mode="before")
     @classmethod
@@ -93,14 +94,17 @@ class CodeTask(BaseModel):
         return task_from_row(row, **kwargs)
 
     def job(self) -> dict[str, Any]:
-        """What enters the sandbox for this task: inputs only (no expected values)."""
+        """What enters the sandbox for this task: inputs only (no expected values). Built once."""
+        if self._job is not None:
+            return dict(self._job)
         tests = self.all_tests()
-        return {
+        self._job = {
             "entry_point": self.entry_point,
             "calls": [pickle.dumps(tuple(t.args), protocol=5) for _, t in tests],
             "check": self.test_code,
             "module_name": self.module_name,
         }
+        return dict(self._job)
 
     def all_tests(self) -> list[tuple[str, IOTest]]:
         return ([("visible", t) for t in self.io_tests] + [("hidden", t) for t in self.hidden_io_tests]
