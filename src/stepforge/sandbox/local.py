@@ -151,7 +151,7 @@ class _Slot:
                              infra_error="no report from the sandbox; slot killed", clean=True)
         try:
             rep = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             rep = None
         report = RunReport.from_driver(self.backend.level, rep, wall)
         if report.infra_error or not report.clean:

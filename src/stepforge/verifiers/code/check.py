@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from stepforge.sandbox import Backend, Limits, RunReport, get_backend
+from stepforge.verifiers.code.smell import smells
 from stepforge.verifiers.code.task import CodeTask, IOTest
 from stepforge.verifiers.code.values import BadValue, decode, equal
 
@@ -49,6 +50,7 @@ class Verdict(BaseModel):
     failures: list[dict[str, Any]] = Field(default_factory=list)
     output_bytes: int = 0
     output_head: str | None = None
+    smells: list[str] = Field(default_factory=list)
     versions: dict[str, str] = Field(default_factory=dict)
 
 
@@ -80,7 +82,7 @@ def check_code(task: CodeTask, source: str, backend: str | Backend = "local") ->
         job["pytest_path"] = ["/opt/site"]
     t0 = time.perf_counter()
     report = be.run(job, limits)
-    verdict = judge(task, report, limits)
+    verdict = judge(task, report, limits, source)
     verdict.seconds = time.perf_counter() - t0
     verdict.backend = be.name
     return verdict
@@ -99,11 +101,13 @@ def check_codes(
         return list(ex.map(lambda it: check_code(it[0], it[1], be), items))
 
 
-def judge(task: CodeTask, report: RunReport, limits: Limits) -> Verdict:
+def judge(task: CodeTask, report: RunReport, limits: Limits, source: str = "") -> Verdict:
     """Decide from the raw report. Exit codes and stdout never count; missing evidence fails."""
     tests = task.all_tests()
     cooperative = bool(task.test_code) or task.pytest_file is not None
+    smelly = smells(source) if cooperative else []
     base: dict[str, Any] = {
+        "smells": smelly,
         "isolation": report.isolation,
         "backend": "",
         "guarantee": "cooperative" if cooperative else "strict",
@@ -127,7 +131,7 @@ def judge(task: CodeTask, report: RunReport, limits: Limits) -> Verdict:
     for line in report.records:
         try:
             rec = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError, MemoryError):  # JSON bombs in the channel
             return bad("error", "garbled_report")
         if type(rec) is not dict or type(rec.get("k")) is not str:
             return bad("error", "garbled_report")
@@ -146,7 +150,10 @@ def judge(task: CodeTask, report: RunReport, limits: Limits) -> Verdict:
     if loads:
         return bad("error", "load_error", failures=[{"error": str(loads[0].get("t"))[:80]}])
     if task.pytest_file is not None:
-        return _judge_pytest(records, base)
+        verdict = _judge_pytest(records, base)
+        if verdict.passed and smelly:
+            return bad("failed", "hack_smell", failures=[{"why": "cooperative tests and " + ", ".join(smelly[:5])}])
+        return verdict
     results: dict[int, dict[str, Any]] = {}
     done = None
     asserts = []
@@ -185,6 +192,9 @@ def judge(task: CodeTask, report: RunReport, limits: Limits) -> Verdict:
         failures.append({"kind": "assert", "why": str(asserts[0].get("t"))[:80]})
     passed_n = sum(counts.values()) + (1 if assert_ok else 0)
     passed = passed_n == base["tests_total"] and base["tests_total"] > 0
+    if passed and smelly:
+        return bad("failed", "hack_smell", tests_passed=passed_n,
+                   failures=[{"why": "cooperative tests and " + ", ".join(smelly[:5])}])
     return Verdict(
         passed=passed,
         status="passed" if passed else "failed",
@@ -204,7 +214,7 @@ def _one(rec: dict[str, Any], test: IOTest, task: CodeTask) -> tuple[bool, str]:
         return False, f"raised {str(rec.get('t'))[:80]}"
     try:
         got = decode(rec.get("v"))
-    except BadValue as exc:
+    except (BadValue, RecursionError) as exc:
         return False, f"bad value: {exc}"
     if test.expect == "truthy":
         return bool(got), "" if got else "falsy result"
