@@ -146,9 +146,11 @@ class _Slot:
         wall = time.monotonic() - t0
         if line is None:
             # The zygote did not answer in time (or flooded us): kill the whole slot, pid namespace and all.
+            rc = self.proc.poll()
             self.kill()
+            why = "slot exited" if rc is not None else ("deadline" if wall >= limits.wall_s else "flood")
             return RunReport(self.backend.level, timeout=wall >= limits.wall_s, seconds=wall,
-                             infra_error="no report from the sandbox; slot killed", clean=True)
+                             infra_error=f"no report from the sandbox ({why}, rc={rc}); slot killed", clean=True)
         try:
             rep = json.loads(line)
         except (ValueError, RecursionError):
@@ -211,7 +213,10 @@ class LocalBackend:
         py = self._py
         if self.level == "bwrap":
             fds: list[int] = []
-            cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            # No --die-with-parent: its PDEATHSIG fires when the *thread* that spawned the slot exits.
+            # A dead parent closes the zygote's stdin instead, and the zygote then exits (taking the
+            # pid namespace with it) after at most one job's deadline.
+            cmd = ["bwrap", "--unshare-all", "--new-session", "--cap-drop", "ALL",
                    "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work",
                    "--setenv", "LANG", "C.UTF-8", "--hostname", "sandbox",
                    "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/bin", "/bin",

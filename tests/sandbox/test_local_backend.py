@@ -1,0 +1,89 @@
+"""Local backend lifecycle: levels, slot recovery, and nothing survives a killed parent."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from stepforge.sandbox import Limits, make_backend
+from stepforge.sandbox.local import LocalBackend
+
+
+def _job(src: str, n: int = 1) -> dict:
+    return {"source": src, "entry_point": "f", "calls": [pickle.dumps((i,)) for i in range(n)]}
+
+
+@pytest.mark.parametrize("level", ["bwrap", "unshare", "process"])
+def test_every_level_runs_and_says_so(level):
+    be = LocalBackend(1, level=level)
+    try:
+        rep = be.run(_job("def f(x):\n    return x + 1\n", 3), Limits(wall_s=5))
+        assert rep.isolation == level and not rep.infra_error
+        assert rep.records[-1] == '{"k":"done","n":3}'
+        rep = be.run(_job("def f(x):\n    while True: pass\n"), Limits(wall_s=0.5))
+        assert rep.timeout and rep.seconds < 3
+        rep = be.run(_job("def f(x):\n    return x\n"), Limits(wall_s=5))
+        assert rep.records[-1] == '{"k":"done","n":1}'
+    finally:
+        be.close()
+
+
+def test_auto_level_is_bwrap_here():
+    assert make_backend("local", 1).isolation == "bwrap"
+
+
+def test_slot_recovers_after_the_zygote_is_killed():
+    be = LocalBackend(1)
+    try:
+        rep = be.run(_job("import os\nos.kill(os.getppid(), 9)\ndef f(x):\n    return x\n"), Limits(wall_s=3))
+        assert rep.infra_error or not any('"done"' in r for r in rep.records)
+        rep = be.run(_job("def f(x):\n    return x * 3\n"), Limits(wall_s=5))
+        assert rep.records[0] == '{"k":"r","i":0,"v":["i","0"]}'
+    finally:
+        be.close()
+
+
+def test_nothing_survives_a_killed_parent():
+    """SIGKILL the verifier process mid-job: its slots (and the spinning candidate) must go away."""
+    code = textwrap.dedent("""
+        import pickle, sys
+        sys.path.insert(0, "src")
+        from stepforge.sandbox.local import LocalBackend
+        from stepforge.sandbox import Limits
+        be = LocalBackend(2)
+        be.run({"source": "def f(x):\\n    return x\\n", "entry_point": "f", "calls": [pickle.dumps((1,))]})
+        print("ready", flush=True)
+        be.run({"source": "import os\\nos.fork()\\ndef f(x):\\n    while True: pass\\n", "entry_point": "f",
+                "calls": [pickle.dumps((1,))]}, Limits(wall_s=2))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=os.getcwd())
+    assert proc.stdout.readline().strip() == b"ready"
+    time.sleep(0.3)
+    uids = {200_000 + (proc.pid % 100_000) * 64 + i for i in range(64)}
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    def alive() -> list[str]:
+        out = []
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    if os.stat(f"/proc/{pid}").st_uid in uids:
+                        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+                        if state not in ("Z", "X"):
+                            out.append(pid)
+                except (OSError, IndexError):
+                    pass
+        return out
+
+    deadline = time.monotonic() + 8
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert alive() == []
