@@ -70,7 +70,7 @@ def _docker_leftovers(backend) -> list[str]:
                 cmd = open(f"/proc/{pid}/cmdline", "rb").read()
             except OSError:
                 continue
-            if b"/opt/stepforge/_driver.py" in cmd:
+            if cmd.startswith(b"/opt/py/bin/python3"):  # the image's interpreter, only in containers
                 left.append(pid)
     return left
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from stepforge.sandbox import Limits, make_backend
-from stepforge.sandbox.local import LocalBackend
+from stepforge.sandbox.local import LocalBackend, uid_range
 
 
 def _job(src: str, n: int = 1) -> dict:
@@ -55,7 +55,7 @@ def test_nothing_survives_a_killed_parent():
     code = textwrap.dedent("""
         import pickle, sys
         sys.path.insert(0, "src")
-        from stepforge.sandbox.local import LocalBackend
+        from stepforge.sandbox.local import LocalBackend, uid_range
         from stepforge.sandbox import Limits
         be = LocalBackend(2)
         be.run({"source": "def f(x):\\n    return x\\n", "entry_point": "f", "calls": [pickle.dumps((1,))]})
@@ -66,7 +66,7 @@ def test_nothing_survives_a_killed_parent():
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=os.getcwd())
     assert proc.stdout.readline().strip() == b"ready"
     time.sleep(0.3)
-    uids = {200_000 + (proc.pid % 100_000) * 64 + i for i in range(64)}
+    uids = set(uid_range(proc.pid))
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
 

@@ -32,6 +32,14 @@ from stepforge.sandbox.runtime import driver_dir, runtime, world_reachable
 _LEVELS = ("bwrap", "unshare", "process")
 _RECYCLE_AFTER = 2000
 _probe_lock = threading.Lock()
+_instances = iter(range(1 << 30))
+
+
+def uid_range(pid: int | None = None) -> range:
+    """The dedicated uids the local backends of process ``pid`` may use (64 per backend, 64 backends)."""
+    start = 200_000 + ((os.getpid() if pid is None else pid) % 50_000) * 4096
+    return range(start, start + 4096)
+
 _probed: dict[tuple[str, int], str] = {}
 
 
@@ -167,7 +175,7 @@ class LocalBackend:
     name = "local"
 
     def __init__(self, slots: int | None = None, *, level: str = "auto", limits: Limits | None = None) -> None:
-        self.slots = max(1, slots or os.cpu_count() or 1)
+        self.slots = min(64, max(1, slots or os.cpu_count() or 1))  # 64 dedicated uids per backend
         self.default_limits = limits or Limits()
         self.level = self._choose_level(level)
         self._py, self._prefix, self._env = runtime()
@@ -178,7 +186,7 @@ class LocalBackend:
             self._idle.put(_Slot(self, i))
         self._fds: dict[str, int] = {}
         self._closed = False
-        self._uid_base = 200_000 + (os.getpid() % 100_000) * 64
+        self._uid_base = uid_range().start + (next(_instances) % 63 + 1) * 64
 
     @property
     def isolation(self) -> str:
@@ -274,7 +282,7 @@ class LocalBackend:
             self._driver = driver_dir()
             self._root = os.geteuid() == 0
             self._fds = {}
-            self._uid_base = 200_000 + (os.getpid() % 100_000) * 64
+            self._uid_base = uid_range().start
             slot = _Slot(self, 63)
             try:
                 slot.start()
