@@ -197,11 +197,29 @@ def _run_pytest(job, fd, jobdir):
     _emit(fd, {"k": "done", "n": len(seen), "rc": int(rc) if isinstance(rc, int) else -1})
 
 
+def _harmless(pid):
+    """True when process ``pid`` can never run user code again: a zombie, exiting, or SIGKILL pending."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        if fields[0] in (b"Z", b"X") or int(fields[6]) & 0x4:  # PF_EXITING
+            return True
+        with open("/proc/%d/status" % pid, "rb") as f:
+            for line in f:
+                if line.startswith((b"SigPnd:", b"ShdPnd:")) and int(line.split()[1], 16) & (1 << 8):
+                    return True
+    except (OSError, IndexError, ValueError):
+        return True  # already gone
+    return False
+
+
 def _reap_all():
-    """Kill every process of this sandbox except ourselves and its init; reap what we can."""
+    """Make every other process of this sandbox (but its init) unable to run: SIGKILL them all, until
+    each one left is dead, exiting or has the kill pending. Dying ones are reaped later, off the
+    critical path. Returns False if that cannot be reached (then the slot is replaced)."""
     me = os.getpid()
     uid = os.getuid()
-    for _ in range(200):
+    for _ in range(2000):
         try:
             os.kill(-1, signal.SIGKILL)
         except ProcessLookupError:
@@ -215,21 +233,19 @@ def _reap_all():
                 break
             if pid == 0:
                 break
-        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
-        alive = []
-        for p in others:
-            try:
-                if os.stat("/proc/" + p).st_uid != uid:
+        alive = False
+        for p in os.listdir("/proc"):
+            if p.isdigit() and int(p) not in (1, me):
+                try:
+                    if os.stat("/proc/" + p).st_uid != uid:
+                        continue
+                except OSError:
                     continue
-                with open("/proc/%s/stat" % p, "rb") as f:
-                    state = f.read().rsplit(b")", 1)[1].split()[0]
-                if state not in (b"Z", b"X"):
-                    alive.append(p)
-            except OSError:
-                pass
+                if not _harmless(int(p)):
+                    alive = True
+                    break
         if not alive:
             return True
-        time.sleep(0.001)
     return False
 
 
@@ -248,8 +264,36 @@ def _wipe(path):
         pass
 
 
+_pending = []  # (pid, jobdir) of finished jobs whose teardown is deferred off the critical path
+
+
+def _cleanup(kill_all):
+    """Before the next job: no process of an earlier job can run any more, their folders are gone."""
+    for pid, jobdir in _pending:
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if not kill_all:  # without a private pid namespace or uid we can only wait for our child
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        shutil.rmtree(jobdir, ignore_errors=True)
+    had = bool(_pending)
+    del _pending[:]
+    clean = _reap_all() if (kill_all and had) else True
+    if had:
+        for path in _WIPE:
+            _wipe(path)
+    return clean
+
+
 def _serve(job, seq, kill_all):
     """Fork a child for one job, collect its records with caps and a deadline, report as one dict."""
+    if not _cleanup(kill_all):
+        return {"driver_error": "processes of an earlier job could not be killed", "unclean": True}
     lim = job["limits"]
     jobdir = os.path.join(_WORK, "j%d" % seq)
     os.mkdir(jobdir, 0o700)
@@ -266,10 +310,10 @@ def _serve(job, seq, kill_all):
     deadline = t0 + lim["wall_s"]
     cap = lim["channel_kb"] * 1024
     buf = bytearray()
-    timed_out = over = False
+    timed_out = over = done = False
     status = None
     eof = False
-    while not eof:
+    while True:
         left = deadline - time.monotonic()
         if left <= 0:
             timed_out = True
@@ -287,35 +331,41 @@ def _serve(job, seq, kill_all):
             over = True
             break
         if buf.endswith(b"\n") and b'"k":"done"' in buf[-200:]:
+            done = True
             break
     elapsed = time.monotonic() - t0
-    if eof:
-        # the child closed the channel: it is exiting (or gone); collect its real status
-        wp, st = os.waitpid(pid, os.WNOHANG)
-        if not wp:
+    os.close(r)
+    if done:
+        # Evidence is complete: kill now, reap later (the teardown overlaps the parent's judging).
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        status = 0
+    else:
+        if eof:
+            # the child closed the channel without "done": collect its real status (signal, exit)
             end = min(deadline, time.monotonic() + 0.2)
-            while time.monotonic() < end:
-                time.sleep(0.0001)
+            while True:
                 wp, st = os.waitpid(pid, os.WNOHANG)
                 if wp:
+                    status = st
                     break
-        if wp:
-            status = st
-    if status is None:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            status = 0
-    os.close(r)
-    clean = _reap_all() if kill_all else True
+                if time.monotonic() >= end:
+                    break
+                time.sleep(0.0001)
+        if status is None:
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:
+                status = 0
+    _pending.append((pid, jobdir))
     out_path = os.path.join(jobdir, ".out")
     out_size = 0
     head = ""
@@ -325,14 +375,16 @@ def _serve(job, seq, kill_all):
             st = os.fstat(ofd)
             if st.st_mode & 0o170000 == 0o100000:  # a regular file, not a planted fifo or device
                 out_size = st.st_size
-                head = os.read(ofd, 2048).decode("utf-8", "replace")
+                if out_size:
+                    head = os.read(ofd, 2048).decode("utf-8", "replace")
         finally:
             os.close(ofd)
     except OSError:
         pass
-    shutil.rmtree(jobdir, ignore_errors=True)
-    for path in _WIPE:
-        _wipe(path)
+    if not done:
+        clean = _cleanup(kill_all)  # a job that went wrong is cleaned up at once
+    else:
+        clean = True
     sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
     return {
@@ -349,12 +401,18 @@ def _serve(job, seq, kill_all):
 
 
 def _preload():
-    for name in ("typing", "math", "re", "collections", "itertools", "functools", "string", "heapq",
-                 "bisect", "hashlib", "fractions", "decimal", "statistics", "operator", "copy"):
+    """Modules most candidates import, loaded once here instead of in every child; then freeze the
+    heap so the children's garbage collector never touches (and copies) the zygote's pages."""
+    for name in ("typing", "math", "collections", "itertools", "functools", "string", "re", "heapq",
+                 "bisect"):
         try:
             __import__(name)
         except ImportError:
             pass
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _setup(argv):
@@ -384,6 +442,7 @@ def _zygote(argv):
     while True:
         head = _read_exact(inp, 4)
         if head is None:
+            _cleanup(_KILL_ALL)
             return
         size = int.from_bytes(head, "big")
         body = _read_exact(inp, size)

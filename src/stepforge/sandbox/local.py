@@ -10,6 +10,7 @@ kills the whole slot (its pid namespace) if the zygote does not answer in time.
 
 from __future__ import annotations
 
+import collections
 import os
 import pickle
 import queue
@@ -136,37 +137,58 @@ class _Slot:
         return line
 
     def run(self, job: dict[str, Any], limits: Limits) -> RunReport:
+        report, unclean = self._run_once(job, limits)
+        if unclean:  # an earlier job's processes could not be killed: fresh slot, same job, once
+            self.kill()
+            report, _ = self._run_once(job, limits)
+        return report
+
+    def _run_once(self, job: dict[str, Any], limits: Limits) -> tuple[RunReport, bool]:
+        if not self.send(job, limits):
+            return RunReport(self.backend.level, infra_error="sandbox slot died"), False
+        return self.receive(limits)
+
+    def send(self, job: dict[str, Any], limits: Limits) -> bool:
+        """Queue one job on the zygote (it runs jobs one after another, in order)."""
         if self.proc is None or self.proc.poll() is not None or self.jobs >= _RECYCLE_AFTER:
             self.kill()
             self.start()
         assert self.proc is not None and self.proc.stdin is not None
-        job = dict(job, limits=limits.as_job())
-        body = pickle.dumps(job, protocol=5)
-        t0 = time.monotonic()
+        body = pickle.dumps(dict(job, limits=limits.as_job()), protocol=5)
         try:
             self.proc.stdin.write(len(body).to_bytes(4, "big") + body)
             self.proc.stdin.flush()
         except OSError:
             self.kill()
-            return RunReport(self.backend.level, infra_error="sandbox slot died", seconds=time.monotonic() - t0)
+            return False
         self.jobs += 1
+        return True
+
+    def receive(self, limits: Limits) -> tuple[RunReport, bool]:
+        """The report of the oldest queued job: (report, unclean). A slot that does not answer within
+        the job's deadline is killed (pid namespace and all); queued jobs behind it are lost."""
+        t0 = time.monotonic()
+        if self.proc is None:
+            return RunReport(self.backend.level, infra_error="sandbox slot died"), False
         line = self._read_line(t0 + limits.wall_s + 3.0, limits.channel_kb * 1024 * 2 + (1 << 16))
         wall = time.monotonic() - t0
         if line is None:
-            # The zygote did not answer in time (or flooded us): kill the whole slot, pid namespace and all.
             rc = self.proc.poll()
             self.kill()
             why = "slot exited" if rc is not None else ("deadline" if wall >= limits.wall_s else "flood")
             return RunReport(self.backend.level, timeout=wall >= limits.wall_s, seconds=wall,
-                             infra_error=f"no report from the sandbox ({why}, rc={rc}); slot killed", clean=True)
+                             infra_error=f"no report from the sandbox ({why}, rc={rc}); slot killed",
+                             clean=True), False
         try:
             rep = json.loads(line)
         except (ValueError, RecursionError):
             rep = None
         report = RunReport.from_driver(self.backend.level, rep, wall)
+        if isinstance(rep, dict) and type(rep.get("seconds")) is float:
+            report.seconds = min(wall, rep["seconds"]) if wall > 0 else rep["seconds"]
         if report.infra_error or not report.clean:
             self.kill()
-        return report
+        return report, isinstance(rep, dict) and rep.get("unclean") is True
 
 
 class LocalBackend:
@@ -310,6 +332,73 @@ class LocalBackend:
                 return RunReport(self.level, infra_error=f"{type(exc).__name__}: {exc}"[:300])
         finally:
             self._idle.put(slot)
+
+    def run_many(self, jobs: list[tuple[dict[str, Any], Limits]], window: int = 2) -> list[RunReport]:
+        """Run many jobs over every slot, keeping ``window`` jobs queued per zygote so that no slot
+        waits on this process between candidates. Reports in input order."""
+        n = len(jobs)
+        results: list[RunReport | None] = [None] * n
+        todo: collections.deque[tuple[int, int]] = collections.deque((i, 0) for i in range(n))
+        lock = threading.Lock()
+
+        def take() -> tuple[int, int] | None:
+            with lock:
+                return todo.popleft() if todo else None
+
+        def requeue(items: list[tuple[int, int]]) -> None:
+            with lock:
+                todo.extendleft(reversed(items))
+
+        def worker(slot: _Slot) -> None:
+            inflight: collections.deque[tuple[int, int]] = collections.deque()
+            try:
+                while True:
+                    while len(inflight) < window:
+                        item = take()
+                        if item is None:
+                            break
+                        i, tries = item
+                        if slot.send(*jobs[i]):
+                            inflight.append(item)
+                        elif tries < 1:
+                            requeue([(i, tries + 1)])
+                        else:
+                            results[i] = RunReport(self.level, infra_error="sandbox slot died")
+                    if not inflight:
+                        return
+                    i, tries = inflight.popleft()
+                    report, unclean = slot.receive(jobs[i][1])
+                    if unclean and tries < 1:
+                        requeue([(i, tries + 1)])
+                    else:
+                        results[i] = report
+                    if slot.proc is None and inflight:  # the slot was killed: its queue is gone
+                        requeue(list(inflight))
+                        inflight.clear()
+            except Exception as exc:
+                slot.kill()
+                for i, _ in inflight:
+                    results[i] = RunReport(self.level, infra_error=f"{type(exc).__name__}: {exc}"[:300])
+
+        if self._closed:
+            raise RuntimeError("backend is closed")
+        slots = [self._idle.get()]
+        while len(slots) < min(self.slots, n):
+            try:
+                slots.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            while todo:  # jobs requeued by a worker after the others had finished get another round
+                threads = [threading.Thread(target=worker, args=(s,), daemon=True) for s in slots]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+        finally:
+            for s in slots:
+                self._idle.put(s)
+        return [r if r is not None else RunReport(self.level, infra_error="not run") for r in results]
 
     def close(self) -> None:
         self._closed = True

@@ -69,10 +69,7 @@ def _resolve(backend: str | Backend) -> Backend:
     return get_backend(backend) if isinstance(backend, str) else backend
 
 
-def check_code(task: CodeTask, source: str, backend: str | Backend = "local") -> Verdict:
-    """Run ``source`` (the whole candidate module) against ``task`` in the sandbox; never raises for
-    anything the candidate does."""
-    be = _resolve(backend)
+def _prepare(task: CodeTask, source: str) -> tuple[dict[str, Any], Limits]:
     limits = Limits(wall_s=task.timeout_s, cpu_s=int(task.timeout_s) + 1, memory_mb=task.memory_mb)
     job = task.job()
     job["source"] = source
@@ -80,6 +77,14 @@ def check_code(task: CodeTask, source: str, backend: str | Backend = "local") ->
         job["mode"] = "pytest"
         job["test_file"] = task.pytest_file
         job["pytest_path"] = ["/opt/site"]
+    return job, limits
+
+
+def check_code(task: CodeTask, source: str, backend: str | Backend = "local") -> Verdict:
+    """Run ``source`` (the whole candidate module) against ``task`` in the sandbox; never raises for
+    anything the candidate does."""
+    be = _resolve(backend)
+    job, limits = _prepare(task, source)
     t0 = time.perf_counter()
     report = be.run(job, limits)
     verdict = judge(task, report, limits, source)
@@ -91,11 +96,26 @@ def check_code(task: CodeTask, source: str, backend: str | Backend = "local") ->
 def check_codes(
     items: Iterable[tuple[CodeTask, str]], workers: int | None = None, backend: str | Backend = "local"
 ) -> list[Verdict]:
-    """``check_code`` over (task, source) pairs in parallel; verdicts in input order."""
+    """``check_code`` over (task, source) pairs in parallel; verdicts in input order.
+
+    On a backend with ``run_many`` (local) the jobs are queued on every slot's zygote ahead of time,
+    so no slot waits on this process between candidates.
+    """
     items = list(items)
     if not items:
         return []
     be = get_backend(backend, workers) if isinstance(backend, str) else backend
+    run_many = getattr(be, "run_many", None)
+    if run_many is not None:
+        prepared = [_prepare(t, s) for t, s in items]
+        reports = run_many(prepared)
+        out = []
+        for (task, source), (_, limits), report in zip(items, prepared, reports):
+            verdict = judge(task, report, limits, source)
+            verdict.seconds = report.seconds
+            verdict.backend = be.name
+            out.append(verdict)
+        return out
     n = workers or getattr(be, "slots", None) or 2
     with ThreadPoolExecutor(max_workers=min(n, len(items))) as ex:
         return list(ex.map(lambda it: check_code(it[0], it[1], be), items))
