@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from stepforge._registry import import_submodules
-from stepforge._seeding import derive_seed
+from stepforge._seeding import derive_id, derive_seed
+from stepforge.generators.base import Candidate, join_steps
 from stepforge.generators.procedural.code._base import TEMPLATES, Bug, CodeTemplate, fill
+from stepforge.schema import Generation, InjectedError, Reference, Segmentation, Task
 from stepforge.verifiers.code import CodeTask, PropertyTests
 
-__all__ = ["TEMPLATES", "Bug", "CodeProblem", "CodeTemplate", "load_templates", "make_problem"]
+__all__ = ["TEMPLATES", "Bug", "CodeProblem", "CodeTemplate", "candidate", "load_templates", "make_problem"]
 
 
 @dataclass
@@ -90,3 +92,62 @@ def make_problem(name: str, seed: int, *, bug: int | None = None, property_examp
             first_error = len(plan)
     return CodeProblem(template=name, params=params, task=task, steps=[*plan, code], code=code,
                        reference=ref_code, bug=chosen, first_error_index=first_error)
+
+
+def candidate(run_seed: int, template: str, index: int, want_error: bool) -> tuple[Candidate, CodeTask]:
+    """The run's item ``index``: a task of ``template`` and its step-by-step solution (plan steps, then
+    the code), with one of the template's bugs injected when ``want_error``; plus the CodeTask that
+    checks it (hidden tests and property tests stay out of the candidate's prompt)."""
+    load_templates()
+    item_seed = derive_seed(run_seed, "code", template, index)
+    t = TEMPLATES.get(template)
+    bug = None
+    if want_error:
+        bug = random.Random(derive_seed(item_seed, "bug")).randrange(len(t.bugs))
+    problem = make_problem(template, item_seed, bug=bug)
+    raw, spans = join_steps(problem.steps)
+    injected = None
+    if problem.bug is not None and problem.first_error_index is not None:
+        where = "code" if problem.bug.step is None else f"plan step {problem.bug.step}"
+        injected = InjectedError(kind=problem.bug.kind, step_index=problem.first_error_index,
+                                 description=problem.bug.description or f"{problem.bug.kind} in the {where}")
+    task = problem.task
+    reference = Reference(
+        solution=problem.reference,
+        tests=[t_.model_dump() for t_ in task.io_tests],
+        hidden_tests=[t_.model_dump() for t_ in task.hidden_io_tests],
+        entry_point=task.entry_point,
+        test_framework="stepforge.io",
+    )
+    cand = Candidate(
+        id=derive_id("sf-code", run_seed, template, index, want_error),
+        index=index,
+        domain="code",
+        family=template,
+        task=Task(
+            task_id=derive_id(f"code/{template}", run_seed, index),
+            prompt=task.prompt,
+            source="stepforge.procedural",
+            reference=reference,
+            metadata={
+                "family": template,
+                "template": template,
+                "params": problem.params,
+                "reference_steps": [*[fill(s, problem.params) for s in t.plan], problem.reference],
+                "property_tests": ({"examples": task.property_tests.examples, "seed": task.property_tests.seed}
+                                   if task.property_tests else None),
+            },
+        ),
+        generation=Generation(
+            generator=f"procedural/code/{template}",
+            seed=item_seed,
+            raw_response=raw,
+            injected_error=injected,
+        ),
+        segmentation=Segmentation(method="generator", separator="\n\n"),
+        steps=problem.steps,
+        spans=spans,
+        final_answer=problem.code,
+        code=problem.code,
+    )
+    return cand, task
