@@ -2,8 +2,8 @@
 
 A rootfs tarball holds the interpreter, libpython, the stdlib (no site-packages), the shared libraries
 they link against, the in-sandbox driver, pytest (for pytest-file mode only) and a minimal /etc; it is
-``docker import``ed as ``stepforge-sandbox:<digest>``. The digest covers every file, so a changed driver
-or interpreter gives a new tag.
+``docker import``ed as ``stepforge-sandbox:<fingerprint>``. The fingerprint covers every file's path,
+size and mtime, so a changed driver or interpreter gives a new tag; the content digest is a label.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ _SKIP = {"site-packages", "test", "tests", "idlelib", "tkinter", "turtledemo", "
 _PYTEST_PKGS = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "py.py")
 
 
-def _ldd(path: str) -> list[str]:
+def _ldd(paths: list[str]) -> list[str]:
+    """Shared libraries the given binaries link against (one ``ldd`` call for all of them)."""
     try:
-        out = subprocess.run(["ldd", path], capture_output=True, text=True, timeout=30).stdout
+        out = subprocess.run(["ldd", *paths], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     libs = []
@@ -39,7 +40,7 @@ def _ldd(path: str) -> list[str]:
             i = parts.index("=>")
             if i + 1 < len(parts) and parts[i + 1].startswith("/"):
                 libs.append(parts[i + 1])
-        elif parts and parts[0].startswith("/"):
+        elif parts and parts[0].startswith("/") and not line.endswith(":"):
             libs.append(parts[0])
     return libs
 
@@ -59,9 +60,7 @@ def _files() -> list[tuple[str, str]]:
             host = os.path.join(root, f)
             out.append((host, f"{PY_PREFIX}/lib/{std_name}/{os.path.relpath(host, std)}"))
     sos = [exe] + [h for h, _ in out if h.endswith(".so")]
-    libs: set[str] = set()
-    for so in sos:
-        libs.update(_ldd(so))
+    libs = set(_ldd(sos))
     for lib in sorted(libs):
         real = os.path.realpath(lib)
         if os.path.basename(lib).startswith("ld-linux"):
@@ -134,9 +133,19 @@ def image_env() -> dict[str, str]:
     return {"LD_LIBRARY_PATH": f"{PY_PREFIX}/lib:{PY_PREFIX}/syslib", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
+def fingerprint() -> str:
+    """A cheap identity of the files the image is built from (paths, sizes, mtimes; no reading)."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update(repr(sorted(image_env().items())).encode())
+    for host, dest in _files():
+        st = os.stat(host)
+        h.update(f"{dest}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 def expected_tag() -> str:
-    """The tag the current files would build (computing it reads every file, ~1 s)."""
-    return f"{REPOSITORY}:{rootfs_tar()[1]}"
+    """The tag the current files build: ``stepforge-sandbox:<fingerprint>``."""
+    return f"{REPOSITORY}:{fingerprint()}"
 
 
 def build_image(client: Any = None, *, force: bool = False) -> str:
@@ -144,7 +153,7 @@ def build_image(client: Any = None, *, force: bool = False) -> str:
     import docker
 
     client = client or docker.from_env()
-    data, digest = rootfs_tar()
+    digest = fingerprint()
     tag = f"{REPOSITORY}:{digest}"
     if not force:
         try:
@@ -152,8 +161,10 @@ def build_image(client: Any = None, *, force: bool = False) -> str:
             return tag
         except docker.errors.ImageNotFound:
             pass
+    data, content = rootfs_tar()
     client.api.import_image_from_data(data, repository=REPOSITORY, tag=digest,
                                       changes=[f"ENV {k}={v}" for k, v in image_env().items()]
-                                      + ["WORKDIR /work", "USER 65534:65534"])
+                                      + ["WORKDIR /work", "USER 65534:65534",
+                                         f"LABEL stepforge.content={content}"])
     client.images.get(tag)  # raises if the import failed
     return tag
