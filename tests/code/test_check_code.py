@@ -145,3 +145,12 @@ def test_bad_tasks_are_rejected():
         CodeTask(entry_point="f", io_tests=[{"args": [object()], "expected": 1}])
     with pytest.raises(ValueError):
         CodeTask(entry_point="not valid", io_tests=[{"args": [], "expected": 1}])
+
+
+def test_big_inputs_and_outputs_do_not_deadlock_the_pipeline():
+    """Jobs and reports larger than a pipe buffer, several queued per slot."""
+    big = list(range(60_000))
+    t = _task(io_tests=[{"args": [big], "expected": big[::-1]}], timeout_s=20)
+    items = [(t, "def f(xs):\n    return xs[::-1]\n")] * 4 + [(t, "def f(xs):\n    return xs\n")] * 2
+    out = check_codes(items, workers=2)
+    assert [v.passed for v in out] == [True] * 4 + [False] * 2

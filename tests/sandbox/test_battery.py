@@ -125,14 +125,15 @@ def test_verifier_alive_and_still_right(battery):
 def test_expected_statuses(battery):
     """Resource attacks are named for what they did, not just 'failed'."""
     name, _, v, _ = battery
-    assert v["infinite_loop"].status == "timeout"
+    shown = {k: (x.status, x.rule, x.failures[:1]) for k, x in v.items()}
+    assert v["infinite_loop"].status == "timeout", shown["infinite_loop"]
     assert v["sleep_forever"].status == "timeout"
     assert v["c_level_bigint"].status in ("timeout", "memory")
     assert v["memory_blowup"].status in ("memory", "timeout")  # zero-filling may outlast 2 s under load
-    assert v["memory_single_huge"].status == "memory"
-    assert v["output_flood_stdout"].status == "output_limit"
+    assert v["memory_single_huge"].status == "memory", shown["memory_single_huge"]
+    assert v["output_flood_stdout"].status == "output_limit", shown["output_flood_stdout"]
     assert v["output_flood_channel"].status in ("output_limit", "error")
-    assert v["sys_exit_at_import"].status == "error"
+    assert v["sys_exit_at_import"].status == "error", shown["sys_exit_at_import"]
     assert v["always_equal_object"].status == "failed"
     assert v["hardcode_visible_tests"].visible_passed == 2 and v["hardcode_visible_tests"].hidden_passed == 0
     assert "\x1b" not in (v["ansi_log_forgery"].output_head or "")

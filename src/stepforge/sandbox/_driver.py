@@ -92,9 +92,8 @@ def _child(job, wfd, jobdir):
     os.dup2(out, 2)
     os.dup2(wfd, 3)
     os.closerange(4, 65536)
-    sys.stdin = open(0, "r", closefd=False)
-    sys.stdout = open(1, "w", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    # sys.stdin/stdout/stderr keep wrapping fds 0/1/2, which now point at /dev/null and the capped
+    # output file; the zygote never buffers anything in them (it uses raw fds), so nothing leaks.
     fd = 3
     mode = job.get("mode", "io")
     try:
@@ -155,6 +154,11 @@ def _run_calls(job, fd):
             _emit(fd, {"k": "a", "ok": False, "t": "MemoryError"})
         except BaseException as exc:
             _emit(fd, {"k": "a", "ok": False, "t": type(exc).__name__[:80], "m": str(exc)[:200]})
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
     _emit(fd, {"k": "done", "n": n})
 
 

@@ -32,6 +32,7 @@ from stepforge.sandbox.runtime import driver_dir, runtime, world_reachable
 
 _LEVELS = ("bwrap", "unshare", "process")
 _RECYCLE_AFTER = 2000
+_PIPELINE_MAX = 48 * 1024  # below the 64 KiB pipe buffer
 _probe_lock = threading.Lock()
 _instances = iter(range(1 << 30))
 
@@ -148,13 +149,18 @@ class _Slot:
             return RunReport(self.backend.level, infra_error="sandbox slot died"), False
         return self.receive(limits)
 
-    def send(self, job: dict[str, Any], limits: Limits) -> bool:
+    @staticmethod
+    def body(job: dict[str, Any], limits: Limits) -> bytes:
+        return pickle.dumps(dict(job, limits=limits.as_job()), protocol=5)
+
+    def send(self, job: dict[str, Any], limits: Limits, body: bytes | None = None) -> bool:
         """Queue one job on the zygote (it runs jobs one after another, in order)."""
         if self.proc is None or self.proc.poll() is not None or self.jobs >= _RECYCLE_AFTER:
             self.kill()
             self.start()
         assert self.proc is not None and self.proc.stdin is not None
-        body = pickle.dumps(dict(job, limits=limits.as_job()), protocol=5)
+        if body is None:
+            body = self.body(job, limits)
         try:
             self.proc.stdin.write(len(body).to_bytes(4, "big") + body)
             self.proc.stdin.flush()
@@ -359,7 +365,13 @@ class LocalBackend:
                         if item is None:
                             break
                         i, tries = item
-                        if slot.send(*jobs[i]):
+                        body = _Slot.body(*jobs[i])
+                        if inflight and len(body) > _PIPELINE_MAX:
+                            # A queued job must fit the pipe: the zygote may be writing a big report
+                            # while we write, and neither side would read. Big jobs go one at a time.
+                            requeue([item])
+                            break
+                        if slot.send(*jobs[i], body=body):
                             inflight.append(item)
                         elif tries < 1:
                             requeue([(i, tries + 1)])
