@@ -268,12 +268,15 @@ def _wipe(path):
         pass
 
 
-_pending = []  # (pid, jobdir) of finished jobs whose teardown is deferred off the critical path
+_pending = []  # (pid, jobdir, reaped) of finished jobs whose teardown is deferred off the critical path
 
 
 def _cleanup(kill_all):
     """Before the next job: no process of an earlier job can run any more, their folders are gone."""
-    for pid, jobdir in _pending:
+    for pid, jobdir, reaped in _pending:
+        if reaped:  # its pid may belong to someone else by now: never signal it again
+            shutil.rmtree(jobdir, ignore_errors=True)
+            continue
         for kill in (os.killpg, os.kill):
             try:
                 kill(pid, signal.SIGKILL)
@@ -369,7 +372,7 @@ def _serve(job, seq, kill_all):
                 _, status = os.waitpid(pid, 0)
             except ChildProcessError:
                 status = 0
-    _pending.append((pid, jobdir))
+    _pending.append((pid, jobdir, not done))
     out_path = os.path.join(jobdir, ".out")
     out_size = 0
     head = ""
