@@ -122,11 +122,8 @@ class DockerBackend:
                 wall = time.monotonic() - t0
                 if timed_out:
                     return RunReport("docker", timeout=True, seconds=wall)
-                logs = container.logs(stdout=True, stderr=False, tail=5)
-                line = logs.strip().rsplit(b"\n", 1)[-1] if logs.strip() else b""
-                try:
-                    rep = json.loads(line)
-                except ValueError:
+                rep = self._report(container)
+                if rep is None:
                     return RunReport("docker", infra_error="no report from the container", seconds=wall)
                 return RunReport.from_driver("docker", rep, wall)
             except Exception as exc:
@@ -138,6 +135,24 @@ class DockerBackend:
                         container.remove(force=True)
                     except Exception:
                         pass
+
+    @staticmethod
+    def _report(container: Any) -> Any:
+        """The driver's report: the last line of the container's stdout. The log copier may lag
+        behind the container's exit on a busy engine, so look again for a short while."""
+        end = time.monotonic() + 5.0
+        while True:
+            logs = container.logs(stdout=True, stderr=False, tail=5).strip()
+            line = logs.rsplit(b"\n", 1)[-1] if logs else b""
+            try:
+                rep = json.loads(line)
+                if isinstance(rep, dict):
+                    return rep
+            except (ValueError, RecursionError):
+                pass
+            if time.monotonic() >= end:
+                return None
+            time.sleep(0.05)
 
     def close(self) -> None:
         try:
