@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 import re
@@ -54,10 +55,15 @@ class Verdict(BaseModel):
     versions: dict[str, str] = Field(default_factory=dict)
 
 
-def _versions() -> dict[str, str]:
+@functools.lru_cache(maxsize=1)
+def _cached_versions() -> tuple[tuple[str, str], ...]:
     from stepforge import __version__
 
-    return {"stepforge": __version__, "verifier": _VERIFIER, "python": platform.python_version()}
+    return (("stepforge", __version__), ("verifier", _VERIFIER), ("python", platform.python_version()))
+
+
+def _versions() -> dict[str, str]:
+    return dict(_cached_versions())
 
 
 def _sanitize(text: str) -> str:
