@@ -13,6 +13,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sub = p.add_subparsers(dest="sandbox_command", metavar="ACTION")
     b = sub.add_parser("build-image", help="build the docker sandbox image from this host's Python (offline)")
     b.add_argument("--force", action="store_true", help="re-import even when the tag exists")
+    b.add_argument("--prune", action="store_true", help="remove older stepforge-sandbox images not in use")
     b.set_defaults(func=run)
     i = sub.add_parser("info", help="print the isolation level each backend reaches here (JSON)")
     i.add_argument("--docker", action="store_true", help="also probe the Docker engine")
@@ -23,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     action = getattr(args, "sandbox_command", None)
     if action == "build-image":
-        return _build(args.force)
+        return _build(args.force, args.prune)
     if action == "info":
         return _info(args.docker)
     raise UserError("say what to do: stepforge sandbox build-image | info")
@@ -40,11 +41,20 @@ def _client():
         raise UserError(f"no Docker engine answers ({type(exc).__name__}); start dockerd first") from None
 
 
-def _build(force: bool) -> int:
-    from stepforge.sandbox.image import build_image
+def _build(force: bool, prune: bool = False) -> int:
+    from stepforge.sandbox.image import REPOSITORY, build_image
 
-    tag = build_image(_client(), force=force)
+    client = _client()
+    tag = build_image(client, force=force)
     print(tag)
+    if prune:
+        for image in client.images.list(name=REPOSITORY):
+            if tag not in image.tags:
+                try:
+                    client.images.remove(image.id)
+                    print(f"removed {', '.join(image.tags) or image.id}")
+                except Exception:  # in use by a container: keep it
+                    pass
     return 0
 
 
