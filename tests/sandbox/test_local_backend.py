@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import signal
@@ -87,3 +88,35 @@ def test_nothing_survives_a_killed_parent():
     while alive() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert alive() == []
+
+
+def test_nothing_a_candidate_writes_reaches_the_next_one():
+    """Files left in the work folder root, the job folder, /tmp and /dev/shm (even with modes that
+    block deletion) are gone before the next candidate of the same slot runs."""
+    be = LocalBackend(1)
+    try:
+        writer = ("import os\n"
+                  "for d in ('/work', '.', '/tmp', '/dev/shm'):\n"
+                  "    try:\n"
+                  "        os.makedirs(d + '/keep/inner', exist_ok=True)\n"
+                  "        open(d + '/keep/inner/note', 'w').write('hidden outputs')\n"
+                  "        open(d + '/note', 'w').write('hidden outputs')\n"
+                  "        os.chmod(d + '/keep/inner', 0)\n"
+                  "        os.chmod(d + '/keep', 0o500)\n"
+                  "    except OSError:\n"
+                  "        pass\n"
+                  "def f(x):\n    return x\n")
+        rep = be.run(_job(writer), Limits(wall_s=5))
+        assert rep.records[-1] == '{"k":"done","n":1}'
+        reader = ("import os\n"
+                  "def f(x):\n"
+                  "    seen = []\n"
+                  "    for d in ('/work', '.', '/tmp', '/dev/shm'):\n"
+                  "        for root, dirs, files in os.walk(d):\n"
+                  "            seen += [os.path.join(root, n) for n in dirs + files if n != '.out']\n"
+                  "    return seen\n")
+        rep = be.run(_job(reader), Limits(wall_s=5))
+        seen = json.loads(rep.records[0])["v"]
+        assert seen == ["l", []] or all("keep" not in str(x) and "note" not in str(x) for x in seen), seen
+    finally:
+        be.close()

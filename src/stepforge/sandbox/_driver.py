@@ -254,18 +254,43 @@ def _reap_all():
 
 
 def _wipe(path):
+    """Empty ``path`` (whatever modes the candidate set); True when nothing is left."""
+
+    def onerror(func, p, exc):
+        try:
+            os.chmod(os.path.dirname(p) or p, 0o700)
+            os.chmod(p, 0o700)
+        except OSError:
+            pass
+        try:
+            if os.path.isdir(p) and not os.path.islink(p):
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+        except OSError:
+            pass
+
+    try:
+        os.chmod(path, os.stat(path).st_mode | 0o700)
+    except OSError:
+        pass
     try:
         for name in os.listdir(path):
             p = os.path.join(path, name)
             if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
+                try:
+                    os.chmod(p, 0o700)
+                except OSError:
+                    pass
+                shutil.rmtree(p, onerror=onerror)
             else:
                 try:
                     os.unlink(p)
                 except OSError:
                     pass
+        return not os.listdir(path)
     except OSError:
-        pass
+        return False
 
 
 _pending = []  # (pid, jobdir, reaped) of finished jobs whose teardown is deferred off the critical path
@@ -292,8 +317,11 @@ def _cleanup(kill_all):
     del _pending[:]
     clean = _reap_all() if (kill_all and had) else True
     if had:
-        for path in _WIPE:
-            _wipe(path)
+        # Nothing a candidate wrote may reach the next one: its folder, the whole work folder,
+        # /tmp and /dev/shm are emptied (a folder that cannot be emptied makes the slot unclean).
+        for path in [_WORK, *_WIPE]:
+            if not _wipe(path):
+                clean = False
     return clean
 
 
