@@ -23,4 +23,8 @@ def run(args: argparse.Namespace) -> int:
     print("labelling strategies:")
     for name in STRATEGIES.names():
         print(f"  {name:22} domains: {', '.join(STRATEGIES.get(name).domains)}")
+    from stepforge.datasets import exporters, importers
+
+    print("export formats:", ", ".join(exporters.formats()))
+    print("import formats:", ", ".join(importers.formats()))
     return 0
