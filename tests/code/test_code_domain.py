@@ -105,3 +105,14 @@ def test_execution_strategy_without_a_reference_plan_blames_the_code():
     assert labels.first_error_index == 1
     assert labels.steps[0].label.rating == 0 and labels.steps[1].label.rating == -1
     assert labels.labeling.cost.exec_runs == 1
+
+
+def test_list_shows_every_code_template():
+    from stepforge.generators.procedural.code import TEMPLATES, load_templates
+
+    p = subprocess.run([sys.executable, "-m", "stepforge", "list"], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert p.returncode == 0, p.stderr
+    load_templates()
+    assert "code templates:" in p.stdout
+    assert all(f"  {name} " in p.stdout for name in TEMPLATES.names())
