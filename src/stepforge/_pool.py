@@ -21,6 +21,18 @@ from typing import Any
 _CTX = mp.get_context("forkserver")
 
 
+def _export_package_root() -> None:
+    """Workers import this very stepforge: Python 3.11's forkserver ignores the parent's sys.path, so a
+    checkout run from its own ``src/`` (tests, worktrees) would otherwise get whichever stepforge is installed."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    current = os.environ.get("PYTHONPATH", "")
+    if root not in current.split(os.pathsep):
+        os.environ["PYTHONPATH"] = root + (os.pathsep + current if current else "")
+
+
+_export_package_root()
+
+
 @dataclass(frozen=True)
 class CallResult:
     """``status`` is ok, error (the function raised), timeout (killed at the deadline) or crashed."""

@@ -1,0 +1,305 @@
+"""The symbolic step checker: each step's claims checked against the problem's state.
+
+A step's claims are the relations inside its math segments (``$...$``, ``\\(...\\)``, ``\\[...\\]``).
+A chain ``a = b = c`` is checked pair by pair; a pair holds when it is an identity, or, for an
+equation in the problem's unknowns, when every solution of the premises satisfies it (a single case
+of the solution set, such as ``x = 2`` of roots {2, 3}, is neutral). A ``\\boxed{}`` answer is
+compared with the reference by the answer verifier. Runs in-process: callers that need a hard time
+limit run it inside a :mod:`stepforge._pool` worker.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from functools import lru_cache
+from typing import Any, Literal
+
+import sympy as sp
+from pydantic import BaseModel, Field
+
+from stepforge.verifiers.math._fastlatex import Unsupported, parse_fast
+
+Verdict = Literal["true", "false", "unknown"]
+
+_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+_OR = re.compile(r"\\(?:quad|qquad|,|;)?\s*\\text\{\s*or\s*\}|\\text\{\s*or\s*\}|\s+or\s+")
+_BOXED = "\\boxed{"
+_MAX_CLAIM_CHARS = 400
+
+
+class ClaimCheck(BaseModel):
+    """One relation (or the final answer) in a step, with the rule that decided it."""
+
+    claim: str
+    verdict: Verdict
+    rule: str
+    detail: str = ""
+
+
+class StepCheck(BaseModel):
+    """The checker's finding for one step: its rating and the evidence for it."""
+
+    index: int
+    rating: Literal[-1, 0, 1]
+    rule: str
+    claims: list[ClaimCheck] = Field(default_factory=list)
+    seconds: float = 0.0
+
+
+class StepContext(BaseModel):
+    """What the checker knows of the problem: premises (equations), unknowns and the gold answer."""
+
+    premises: list[str] = Field(default_factory=list)
+    unknowns: list[str] = Field(default_factory=list)
+    gold: str | None = None
+
+
+class _Unparseable(Exception):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def _parse(tex: str) -> Any:
+    """Parse one LaTeX expression: the strict fast path, else latex2sympy2_extended; derivatives and
+    integrals are evaluated."""
+    tex = tex.strip().rstrip(".,;")
+    if not tex or len(tex) > _MAX_CLAIM_CHARS:
+        raise _Unparseable(tex)
+    try:
+        return parse_fast(tex)
+    except (Unsupported, ZeroDivisionError, TypeError, ValueError):
+        pass
+    from latex2sympy2_extended import latex2sympy
+
+    try:
+        expr = latex2sympy(tex)
+    except Exception as exc:
+        raise _Unparseable(f"{tex}: {exc}") from None
+    if not isinstance(expr, sp.Basic):
+        raise _Unparseable(tex)
+    if expr.has(sp.Derivative, sp.Integral):
+        expr = expr.doit()
+    return expr
+
+
+def _split_top(tex: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside braces, brackets and parentheses."""
+    out, depth, cur, i = [], 0, [], 0
+    while i < len(tex):
+        ch = tex[i]
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        if depth == 0 and tex.startswith(sep, i):
+            out.append("".join(cur))
+            cur, i = [], i + len(sep)
+            continue
+        cur.append(ch)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def _boxed(text: str) -> str | None:
+    start = text.rfind(_BOXED)
+    if start < 0:
+        return None
+    i, depth = start + len(_BOXED), 1
+    for j in range(i, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        if depth == 0:
+            return text[i:j]
+    return None
+
+
+def _is_zero(d: Any, rng: random.Random) -> bool | None:
+    """Is ``d`` identically zero? Exact where possible; random points refute, expand/simplify confirm."""
+    if d == 0:
+        return True
+    if d.is_Rational:
+        return False
+    syms = sorted(d.free_symbols, key=str)
+    if syms and d.is_polynomial(*syms):
+        return bool(sp.expand(d) == 0)
+    if not syms:
+        val = sp.N(d, 30)
+        if val.is_number and abs(val) > sp.Float("1e-20"):
+            return False
+        return bool(sp.simplify(d) == 0)
+    for _ in range(3):
+        point = {s: sp.Rational(rng.randint(-97, 97), rng.randint(1, 13)) for s in syms}
+        val = d.subs(point)
+        if val.is_Rational:
+            if val != 0:
+                return False
+            continue
+        val = sp.N(val, 30)
+        if val.is_number and not val.has(sp.zoo, sp.nan) and abs(val) > sp.Float("1e-15"):
+            return False
+    if sp.expand(d) == 0:
+        return True
+    return bool(sp.simplify(d) == 0)
+
+
+def _zero_at(d: Any, point: dict[Any, Any]) -> bool:
+    v = d.subs(point)
+    return bool(v == 0) if v.is_Rational else bool(sp.simplify(v) == 0)
+
+
+def _solve(eqs: list[Any], unknowns: list[Any]) -> list[dict[Any, Any]]:
+    """Solutions as dicts: linsolve for linear systems, roots for one polynomial, else sympy.solve."""
+    polys = [e.lhs - e.rhs for e in eqs]
+    if all(p.is_polynomial(*unknowns) and sp.Poly(p, *unknowns).total_degree() <= 1 for p in polys):
+        sols = sp.linsolve(polys, unknowns)
+        return [dict(zip(unknowns, s)) for s in sols if not any(v.free_symbols & set(unknowns) for v in s)]
+    if len(polys) == 1 and len(unknowns) == 1 and polys[0].is_polynomial(unknowns[0]):
+        roots = sp.roots(sp.Poly(polys[0], unknowns[0]))
+        if sum(roots.values()) == sp.degree(polys[0], unknowns[0]):
+            return [{unknowns[0]: r} for r in roots if r.is_real is not False]
+    return sp.solve(eqs, unknowns, dict=True)
+
+
+class _State:
+    """The premises' solution set, solved once per context."""
+
+    def __init__(self, ctx: StepContext) -> None:
+        self.unknowns = [sp.Symbol(u) for u in ctx.unknowns]
+        self.solutions: list[dict[Any, Any]] | None = None
+        if ctx.premises and self.unknowns:
+            try:
+                eqs = [_relation(p) for p in ctx.premises]
+                sols = _solve(eqs, self.unknowns)
+                if sols and all(set(self.unknowns) <= set(s) for s in sols):
+                    self.solutions = sols
+            except (_Unparseable, NotImplementedError, TypeError, ValueError):
+                self.solutions = None
+
+    def holds(self, lhs: Any, rhs: Any) -> Verdict | None:
+        """Check ``lhs = rhs`` against the solution set; ``None`` when the state cannot judge it."""
+        if self.solutions is None:
+            return None
+        syms = (lhs - rhs).free_symbols
+        if not syms or not syms <= set(self.unknowns):
+            return None
+        ok = [_zero_at(lhs - rhs, s) for s in self.solutions]
+        if all(ok):
+            return "true"
+        if len(syms) == 1:
+            (sym,) = syms
+            try:
+                own = set(sp.solve(sp.Eq(lhs, rhs), sym))
+            except NotImplementedError:
+                return "false"
+            roots = {s[sym] for s in self.solutions}
+            if own and own <= roots:
+                return "unknown"  # one case of the solution set
+        return "false"
+
+
+def _relation(tex: str) -> Any:
+    parts = _split_top(tex, "=")
+    if len(parts) != 2:
+        raise _Unparseable(tex)
+    return sp.Eq(_parse(parts[0]), _parse(parts[1]), evaluate=False)
+
+
+def _is_name(e: Any) -> bool:
+    """A bare symbol or an undefined function such as ``F(x)``: the claim defines it."""
+    return isinstance(e, sp.Symbol) or isinstance(e, sp.core.function.AppliedUndef)
+
+
+def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
+    claim = f"{a.strip()} = {b.strip()}"
+    try:
+        lhs, rhs = _parse(a), _parse(b)
+    except _Unparseable:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
+    if not all(isinstance(v, sp.Expr) for v in (lhs, rhs)):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="not_an_expression")
+    try:
+        zero = _is_zero(lhs - rhs, rng)
+    except (TypeError, ValueError, ZeroDivisionError):
+        zero = None
+    if zero:
+        return ClaimCheck(claim=claim, verdict="true", rule="identity")
+    by_state = state.holds(lhs, rhs)
+    if by_state == "true":
+        return ClaimCheck(claim=claim, verdict="true", rule="implied_by_premises")
+    if by_state == "unknown":
+        return ClaimCheck(claim=claim, verdict="unknown", rule="case_of_solution_set")
+    if by_state == "false":
+        return ClaimCheck(claim=claim, verdict="false", rule="contradicts_premises")
+    if _is_name(lhs) or _is_name(rhs):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
+    if zero is None:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")
+    return ClaimCheck(claim=claim, verdict="false", rule="not_an_identity")
+
+
+def _check_disjunction(parts: list[str], state: _State) -> ClaimCheck:
+    """``x = 2 or x = 3``: right when every solution of the premises satisfies some disjunct."""
+    claim = " or ".join(p.strip() for p in parts)
+    if state.solutions is None:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="disjunction_without_premises")
+    try:
+        rels = [_relation(p) for p in parts]
+    except _Unparseable:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
+    for sol in state.solutions:
+        if not any(_zero_at(r.lhs - r.rhs, sol) for r in rels):
+            return ClaimCheck(claim=claim, verdict="false", rule="disjunction_misses_solution", detail=str(sol))
+    return ClaimCheck(claim=claim, verdict="true", rule="disjunction_covers_solutions")
+
+
+def _segment_claims(seg: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
+    disjuncts = [d for d in _OR.split(seg) if d.strip()]
+    if len(disjuncts) > 1:
+        return [_check_disjunction(disjuncts, state)]
+    chain = _split_top(seg, "=")
+    if len(chain) < 2:
+        return []
+    return [_check_pair(a, b, state, rng) for a, b in zip(chain, chain[1:])]
+
+
+def _final_claim(text: str, gold: str) -> ClaimCheck | None:
+    boxed = _boxed(text)
+    if boxed is None:
+        return None
+    from stepforge.verifiers.math import judge
+
+    v = judge(gold, f"\\boxed{{{boxed}}}")
+    verdict: Verdict = {"equal": "true", "not_equal": "false"}.get(v.verdict, "unknown")  # type: ignore[assignment]
+    return ClaimCheck(claim=boxed, verdict=verdict, rule=f"final_answer:{v.rule}", detail=v.verdict)
+
+
+def check_steps(steps: list[str], context: StepContext, *, seed: int = 0) -> list[StepCheck]:
+    """Check every step independently against the context; the rating is -1 if any claim is false,
+    +1 if some claim is true and none false, 0 if nothing in the step could be checked."""
+    state = _State(context)
+    rng = random.Random(seed)
+    out = []
+    for i, text in enumerate(steps):
+        t0 = time.perf_counter()
+        claims: list[ClaimCheck] = []
+        boxed_text = text
+        for m in _SEGMENT.finditer(text):
+            seg = next(g for g in m.groups() if g is not None)
+            if _BOXED in seg:
+                continue
+            claims.extend(_segment_claims(seg, state, rng))
+        if context.gold is not None:
+            final = _final_claim(boxed_text, context.gold)
+            if final is not None:
+                claims.append(final)
+        false = [c for c in claims if c.verdict == "false"]
+        if false:
+            rating, rule = -1, false[0].rule
+        elif any(c.verdict == "true" for c in claims):
+            rating, rule = 1, next(c.rule for c in claims if c.verdict == "true")
+        else:
+            rating, rule = 0, "no_checkable_claim" if not claims else claims[0].rule
+        out.append(StepCheck(index=i, rating=rating, rule=rule, claims=claims, seconds=time.perf_counter() - t0))
+    return out

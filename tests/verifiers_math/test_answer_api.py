@@ -1,0 +1,112 @@
+"""The answer checker's public API: contract, hard limits from any thread, order, CLI."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from stepforge.verifiers.math import MathPolicy, MathVerdict, check_answer, check_answers, judge
+from stepforge.verifiers.math.parse import parse_math
+from stepforge.verifiers.math.errors import ParseError
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def test_verdict_shape_and_evidence():
+    v = judge(r"\frac{1}{2}", r"The answer is $\boxed{0.5}$")
+    assert isinstance(v, MathVerdict)
+    assert v.verdict == "equal" and v.equal
+    assert v.gold == r"\frac{1}{2}" and v.pred == "0.5"
+    assert v.rule and v.seconds >= 0
+    assert set(v.versions) == {"stepforge", "sympy", "latex2sympy2_extended"}
+    w = judge("3", "4")
+    assert w.verdict == "not_equal" and not w.equal and w.rule == "exact_int"
+
+
+def test_unparseable_is_not_a_prefix():
+    v = judge("4", r"\boxed{4 \sqrt{2")
+    assert v.verdict == "unparseable"
+    with pytest.raises(ParseError):
+        parse_math(r"\frac{1}{2")
+
+
+def test_parse_math_types():
+    import sympy
+
+    assert parse_math(r"\frac{1}{2}") == sympy.Rational(1, 2)
+    x = sympy.Symbol("x")
+    assert parse_math("x^2+1") == x**2 + 1
+    assert parse_math(r"[1, 2)") == sympy.Interval.Ropen(1, 2)
+    assert parse_math(r"\{1, 2\}") == sympy.FiniteSet(1, 2)
+    assert isinstance(parse_math("x + 1 = 3"), sympy.Equality)
+
+
+def test_hard_timeout_from_threads_cannot_be_defeated():
+    # a tower that defeats the static guard only by policy: force evaluation through a huge guard limit
+    pol = MathPolicy(max_int_bits=10**12)
+    out = []
+
+    def run():
+        t0 = time.monotonic()
+        v = check_answer("1", r"\boxed{7^{1234567891}}", timeout=0.5, policy=pol)
+        out.append((v.verdict, time.monotonic() - t0))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [o[0] for o in out] == ["timeout"] * 3
+    assert max(o[1] for o in out) < 0.5 + 1.0 + 1.5  # a killed worker is replaced; waiters queue at most once
+    assert check_answer("2", "2").equal
+
+
+def test_guard_refuses_towers_in_process():
+    t0 = time.monotonic()
+    v = judge("1", r"\boxed{\dfrac{5^{\left(5^{\left(5^{\left(5^5\right)}\right)} - 4\right)} - 5}{16}}")
+    assert v.verdict == "unparseable" and v.rule == "guard"
+    assert time.monotonic() - t0 < 1.0
+    assert judge("1", "2003^{2002^{2001}}").rule == "guard"
+    assert judge("1", "100000!").rule == "guard"
+
+
+def test_check_answers_keeps_order():
+    pairs = [(str(i), f"\\boxed{{{i if i % 3 else i + 1}}}") for i in range(30)]
+    res = check_answers(pairs, workers=2, timeout=5)
+    assert [r.equal for r in res] == [bool(i % 3) for i in range(30)]
+    assert check_answers([]) == []
+
+
+def test_policy_from_dict_and_validation():
+    assert judge("50\\%", "0.5").equal
+    assert not judge("50\\%", "0.5", policy={"percent": "strict"}).equal
+    with pytest.raises(Exception):
+        MathPolicy(percent="sometimes")
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "stepforge", "check-answer", *args],
+        capture_output=True, text=True, env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, timeout=60,
+    )
+
+
+def test_cli_prints_json_verdict():
+    r = _cli(r"\frac{1}{2}", r"so \boxed{0.5}")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["verdict"] == "equal" and out["gold"] == r"\frac{1}{2}" and out["pred"] == "0.5"
+    assert {"rule", "seconds"} <= set(out)
+    r = _cli("1", "2")
+    assert r.returncode == 1 and json.loads(r.stdout)["verdict"] == "not_equal"
+
+
+def test_cli_bad_input_is_one_line():
+    r = _cli("1", "2", "--policy", "{not json")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = _cli("1", "2", "--timeout", "-1")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
