@@ -68,7 +68,7 @@ def test_batch_round_trip_with_failures_and_expiry(server: ServerProcess, tmp_pa
         # the joined answer is the answer to *this* request (results came back shuffled)
         n = bodies[key]["seed"]
         assert entry["response"]["choices"][0]["message"]["content"].count("\\boxed{") == 1
-        assert f"Compute {n} + {n}" in entry["response"]["choices"][0]["message"]["content"]
+        assert f"Compute ${n} + {n}" in entry["response"]["choices"][0]["message"]["content"]
     first_failed = rounds[0][1]
     assert set(first_failed.values()) == {"batch_expired", "server_error"}
     assert rounds[0][0] + len(first_failed) == 30

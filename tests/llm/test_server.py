@@ -15,9 +15,10 @@ from stepforge._testing.openai_server import ServerProcess, find_expression, sol
 def test_solver_is_right_or_wrong_at_a_located_step() -> None:
     assert find_expression("What is 12 * 7 + 3? Think.") == "12 * 7 + 3"
     steps, ans = solve_steps("12 * 7 + 3")
-    assert ans == "87" and steps == ["Compute 12 * 7 = 84.", "Compute 84 + 3 = 87."]
+    assert ans == "87" and steps == ["Compute $12 \\cdot 7 = 84$.", "Compute $84 + 3 = 87$."]
     steps, ans = solve_steps("12 * 7 + 3", wrong_at=0.0)
-    assert ans == "88" and steps[0] == "Compute 12 * 7 = 85."
+    assert ans == "88" and steps == ["Compute $12 \\cdot 7 = 85$.", "Compute $85 + 3 = 88$."]
+    assert solve_steps("1 - 7 / 2") == (["Compute $7 \\div 2 = \\frac{7}{2}$.", "Compute $1 - \\frac{7}{2} = -\\frac{5}{2}$."], "-\\frac{5}{2}")
 
 
 def test_chat_completion_through_the_openai_client(server: ServerProcess) -> None:
@@ -28,7 +29,7 @@ def test_chat_completion_through_the_openai_client(server: ServerProcess) -> Non
     )
     assert len(r.choices) == 2 and r.usage.total_tokens > 0
     text = r.choices[0].message.content
-    assert text.startswith("Step 1: Compute 3 + 4 = 7.") and text.endswith("\\boxed{35}.")
+    assert text.startswith("Step 1: Compute $3 + 4 = 7$.") and text.endswith("\\boxed{35}.")
     assert [e["status"] for e in server.log()] == [200]
 
 

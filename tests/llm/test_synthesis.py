@@ -8,7 +8,7 @@ from stepforge._testing.openai_server import ServerProcess
 from stepforge.generators.llm.client import ClientConfig, LLMClient
 from stepforge.generators.llm.problems import task_from_row
 from stepforge.generators.llm.synthesis import SynthesisConfig, parse_proposal, problem_row, synthesize
-from stepforge._testing.openai_server import find_expression, solve_steps
+from stepforge._testing.openai_server import find_expression, solve
 
 SEEDS = [task_from_row({"problem": f"What is {i} * 3 + 4?", "answer": str(i * 3 + 4)}, "math") for i in range(8)]
 
@@ -25,7 +25,7 @@ def _synth(server: ServerProcess, method: str, **kw):
 
 
 def _true_answer(problem: str) -> str:
-    return solve_steps(find_expression(problem))[1]
+    return str(solve(find_expression(problem))[1])
 
 
 def test_parse_proposal() -> None:

@@ -40,7 +40,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "batch_expire_rate": 0.0,  # per request, first batch attempt only: left unprocessed, batch ends expired
     "batch_max_requests": 50_000,
     "batch_max_bytes": 200 * 1024 * 1024,
-    "oracle_math": {},  # problem text -> answer (for problems that are not arithmetic expressions)
+    "oracle_math": {},  # problem text -> answer, or {"steps": [...], "wrong_steps": [...]} to recite
     "oracle_code": {},  # entry point -> HumanEval row (prompt, canonical_solution)
 }
 
@@ -67,6 +67,17 @@ def _fmt(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
 
+_OPS_TEX = {ast.Add: "+", ast.Sub: "-", ast.Mult: "\\cdot", ast.Div: "\\div"}
+
+
+def _tex(x: Fraction, operand: bool = False) -> str:
+    """LaTeX for an exact value; negative operands in parentheses."""
+    t = str(x.numerator) if x.denominator == 1 else f"\\frac{{{abs(x.numerator)}}}{{{x.denominator}}}"
+    if x.denominator != 1 and x < 0:
+        t = "-" + t
+    return f"\\left({t}\\right)" if operand and x < 0 else t
+
+
 def find_expression(text: str) -> str | None:
     """The longest arithmetic expression in ``text`` (digits, + - * /, parentheses)."""
     best = None
@@ -83,7 +94,14 @@ def find_expression(text: str) -> str | None:
 
 
 def solve_steps(expr: str, wrong_at: float | None = None) -> tuple[list[str], str] | None:
-    """Evaluate ``expr`` one operation per step; with ``wrong_at`` in [0, 1) one step's result is off by one."""
+    """Evaluate ``expr`` one operation per step; with ``wrong_at`` in [0, 1) one step's result is off by one.
+    Returns the steps (claims in ``$...$``) and the final value in LaTeX."""
+    solved = solve(expr, wrong_at)
+    return (solved[0], _tex(solved[1])) if solved else None
+
+
+def solve(expr: str, wrong_at: float | None = None) -> tuple[list[str], Fraction] | None:
+    """``solve_steps`` with the final value as a Fraction."""
     try:
         tree = ast.parse(expr, mode="eval").body
     except SyntaxError:
@@ -125,7 +143,7 @@ def solve_steps(expr: str, wrong_at: float | None = None) -> tuple[list[str], st
                 c = a / b
             if len(steps) == bad:
                 c = c + 1
-            steps.append(f"Compute {_fmt(a)} {_OPS[op]} {_fmt(b)} = {_fmt(c)}.")
+            steps.append(f"Compute ${_tex(a, True)} {_OPS_TEX[op]} {_tex(b, True)} = {_tex(c)}$.")
             values[id(node)] = c
             return c
         raise ValueError("unsupported")
@@ -134,7 +152,7 @@ def solve_steps(expr: str, wrong_at: float | None = None) -> tuple[list[str], st
         result = ev(tree)
     except (ValueError, ZeroDivisionError):
         return None
-    return steps, _fmt(result)
+    return steps, result
 
 
 def _format_solution(steps: list[str], answer: str, style: str) -> str:
@@ -171,10 +189,10 @@ def answer(messages: list[dict[str, Any]], salt: tuple[Any, ...], cfg: dict[str,
             return "I cannot vary this problem."
         m, a = 2 + int(_u(conv, salt, "m") * 5), 1 + int(_u(conv, salt, "a") * 7)
         variant = f"({expr}) * {m} + {a}"
-        solved = solve_steps(variant)
+        solved = solve(variant)
         if not solved:
             return "I cannot vary this problem."
-        stated = solved[1] if not wrong else _fmt(Fraction(solved[1]) + 1)
+        stated = _fmt(solved[1] + (1 if wrong else 0))
         return f"Problem: What is {variant}?\nAnswer: {stated}"
     if "Target answer:" in text:
         target = _after(text, "Target answer:").splitlines()[0].strip()
@@ -199,6 +217,11 @@ def answer(messages: list[dict[str, Any]], salt: tuple[Any, ...], cfg: dict[str,
     problem = _after(text, "Problem:") if "Problem:" in text else text.strip()
     style = cfg["style"]
     gold = cfg["oracle_math"].get(problem)
+    if isinstance(gold, dict):  # {"steps": [...], "wrong_steps"?: [...]}: worked solutions to recite
+        steps = gold["wrong_steps"] if wrong and gold.get("wrong_steps") else gold["steps"]
+        if style == "paragraphs":
+            return "\n\n".join(steps)
+        return "\n".join(f"Step {i + 1}: {s}" for i, s in enumerate(steps))
     if gold is not None:
         ans = str(gold) if not wrong else f"{gold} + 1"
         return _format_solution([f"Work through the problem: {problem}"], ans, style)

@@ -130,6 +130,7 @@ class LLMClient:
         self.journal = journal
         self.offline = offline
         self.stats = ClientStats()
+        self.pending: dict[str, dict[str, Any]] = {}  # offline mode: requests that have no answer yet
         self._client: openai.AsyncOpenAI | None = None
         self._sem: asyncio.Semaphore | None = None
         self.limiter = RateLimiter(config.requests_per_minute, config.tokens_per_minute)
@@ -176,6 +177,7 @@ class LLMClient:
                 self.stats.cached += 1
                 return Answer(key, body, entry["status"], entry["response"], cached=True, attempts=0)
         if self.offline:
+            self.pending[key] = body
             raise Pending(key, body)
         if self._sem is None:
             self._sem = asyncio.Semaphore(self.config.concurrency)
