@@ -171,6 +171,7 @@ class Rejection(_Model):
 
     schema_version: Literal["stepforge/1"] = SCHEMA_VERSION
     id: str
+    index: int | None = None
     domain: Domain
     reason: str
     detail: str = ""

@@ -15,13 +15,20 @@ from stepforge import __version__
 from stepforge.errors import UserError
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line and exit 2, like every other user error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stepforge",
         description="Synthesise verifiable, step-labelled reasoning data.",
     )
     parser.add_argument("--version", action="version", version=f"stepforge {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}").add_parser(sub)

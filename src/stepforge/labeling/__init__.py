@@ -1,1 +1,12 @@
-"""Labelling strategies: turn a verified candidate into per-step labels with evidence."""
+"""Labelling strategies: turn a verified candidate into per-step labels with evidence.
+
+Each strategy is one module that registers itself in ``STRATEGIES``; importing this package
+registers them all.
+"""
+
+from stepforge._registry import import_submodules
+from stepforge.labeling.base import STRATEGIES, StepLabels, Strategy, assemble
+
+import_submodules(__name__)
+
+__all__ = ["STRATEGIES", "StepLabels", "Strategy", "assemble"]

@@ -20,11 +20,11 @@ class Unsupported(Exception):
 
 _TOKEN = re.compile(
     r"\s+|\\[,;! ]|\\left|\\right|\\(?:d|t)?frac|\\cdot|\\times|\\sqrt|\\binom|\\pi"
-    r"|\\(?:sin|cos|tan|exp|ln)\b|\d+\.\d+|\d+|[a-zA-Z]|[-+*/^(){}!\[\]]|."
+    r"|\\(?:sin|cos|tan|exp|ln)(?![a-zA-Z])|\\int(?![a-zA-Z])|\d+\.\d+|\d+|[a-zA-Z]|[-+*/^(){}!\[\]_]|."
 )
 _SKIP = {"\\left", "\\right", "\\,", "\\;", "\\!", "\\ "}
 _FUNCS = {"\\sin": sp.sin, "\\cos": sp.cos, "\\tan": sp.tan, "\\exp": sp.exp, "\\ln": sp.log}
-_ATOM_START = {"(", "{", "\\frac", "\\dfrac", "\\tfrac", "\\sqrt", "\\binom", "\\pi", *_FUNCS}
+_ATOM_START = {"(", "{", "\\int", "\\frac", "\\dfrac", "\\tfrac", "\\sqrt", "\\binom", "\\pi", *_FUNCS}
 
 
 def _tokens(text: str) -> list[str]:
@@ -35,11 +35,12 @@ def _tokens(text: str) -> list[str]:
             continue
         if tok.startswith("\\") and tok not in _ATOM_START and tok not in ("\\cdot", "\\times"):
             raise Unsupported(tok)
-        if len(tok) == 1 and not (tok.isalnum() or tok in "-+*/^(){}!"):
+        if len(tok) == 1 and not (tok.isalnum() or tok in "-+*/^(){}!_"):
             raise Unsupported(tok)
-        if tok in ("e", "i", "E", "I"):
-            raise Unsupported(tok)  # Euler's number or the imaginary unit? Let the library decide.
         out.append(tok)
+    for k, tok in enumerate(out):
+        if tok in ("i", "E", "I") or (tok == "e" and out[k + 1 : k + 2] != ["^"]):
+            raise Unsupported(tok)  # the imaginary unit or a variable? Let the library decide.
     return out
 
 
@@ -112,8 +113,13 @@ class _Parser:
         if tok[0].isdigit():
             return sp.Rational(tok) if "." in tok else sp.Integer(tok)
         if tok.isalpha() and len(tok) == 1:
+            if tok == "e" and self.peek() == "^":
+                return sp.E
             if self.peek() == "(" and (tok.isupper() or tok in "fgh"):
-                raise Unsupported("function application or product?")
+                self.take("(")
+                arg = self.expr()
+                self.take(")")
+                return sp.Function(tok)(arg)  # F(x), f(t): a named function, not a product
             return sp.Symbol(tok)
         if tok == "(":
             value = self.expr()
@@ -136,11 +142,40 @@ class _Parser:
             return sp.binomial(n, self.group())
         if tok == "\\pi":
             return sp.pi
+        if tok == "\\int":
+            return self.integral()
         if tok in _FUNCS:
-            if self.peek() == "^":
-                raise Unsupported("power of a function name")
-            return _FUNCS[tok](self.atom())
+            power = None
+            if self.peek() == "^":  # \sin^{2} x is (sin x)^2; \sin^{-1} would be arcsin: refused
+                self.take("^")
+                power = self.atom()
+                if not (power.is_Integer and power > 0):
+                    raise Unsupported("inverse-function notation")
+            value = _FUNCS[tok](self.atom())
+            return value if power is None else value**power
         raise Unsupported(tok)
+
+    def integral(self) -> Any:
+        """``\\int_{a}^{b} f \\, dx`` over the rest of the input (a definite integral is a whole member)."""
+        self.take("_")
+        lo = self.atom()
+        self.take("^")
+        hi = self.atom()
+        if len(self.toks) - self.i < 3 or self.toks[-2] != "d" or not self.toks[-1].isalpha():
+            raise Unsupported("integral without a trailing dx")
+        var = sp.Symbol(self.toks[-1])
+        body = _Parser(self.toks[self.i : -2]).expr_whole()
+        self.i = len(self.toks)
+        if body.is_polynomial(var):
+            prim = sp.Poly(body, var).integrate()
+            return prim.as_expr().subs(var, hi) - prim.as_expr().subs(var, lo)
+        return sp.integrate(body, (var, lo, hi))
+
+    def expr_whole(self) -> Any:
+        value = self.expr()
+        if self.peek() is not None:
+            raise Unsupported(f"trailing {self.peek()!r}")
+        return value
 
     def derivative(self) -> Any:
         self.group()  # {d}
@@ -158,7 +193,4 @@ def parse_fast(text: str) -> Any:
     parser = _Parser(_tokens(text))
     if not parser.toks:
         raise Unsupported("empty")
-    value = parser.expr()
-    if parser.peek() is not None:
-        raise Unsupported(f"trailing {parser.peek()!r}")
-    return value
+    return parser.expr_whole()

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import sympy as sp
 from pydantic import BaseModel, Field
+from sympy.core.function import AppliedUndef
 
 from stepforge.verifiers.math._fastlatex import Unsupported, parse_fast
 
@@ -145,7 +146,7 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
 
 
 def _zero_at(d: Any, point: dict[Any, Any]) -> bool:
-    v = d.subs(point)
+    v = d.xreplace(point)
     return bool(v == 0) if v.is_Rational else bool(sp.simplify(v) == 0)
 
 
@@ -160,6 +161,15 @@ def _solve(eqs: list[Any], unknowns: list[Any]) -> list[dict[Any, Any]]:
         if sum(roots.values()) == sp.degree(polys[0], unknowns[0]):
             return [{unknowns[0]: r} for r in roots if r.is_real is not False]
     return sp.solve(eqs, unknowns, dict=True)
+
+
+def _roots(d: Any, sym: Any) -> list[Any]:
+    if d.is_polynomial(sym):
+        poly = sp.Poly(d, sym)
+        roots = sp.roots(poly)
+        if sum(roots.values()) == poly.degree():
+            return list(roots)
+    return sp.solve(d, sym)
 
 
 class _State:
@@ -184,13 +194,13 @@ class _State:
         syms = (lhs - rhs).free_symbols
         if not syms or not syms <= set(self.unknowns):
             return None
-        ok = [_zero_at(lhs - rhs, s) for s in self.solutions]
-        if all(ok):
+        d = lhs - rhs
+        if all(_zero_at(d, s) for s in self.solutions):
             return "true"
         if len(syms) == 1:
             (sym,) = syms
             try:
-                own = set(sp.solve(sp.Eq(lhs, rhs), sym))
+                own = set(_roots(d, sym))
             except NotImplementedError:
                 return "false"
             roots = {s[sym] for s in self.solutions}
@@ -208,7 +218,7 @@ def _relation(tex: str) -> Any:
 
 def _is_name(e: Any) -> bool:
     """A bare symbol or an undefined function such as ``F(x)``: the claim defines it."""
-    return isinstance(e, sp.Symbol) or isinstance(e, sp.core.function.AppliedUndef)
+    return isinstance(e, (sp.Symbol, AppliedUndef))
 
 
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
@@ -219,6 +229,8 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
     if not all(isinstance(v, sp.Expr) for v in (lhs, rhs)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="not_an_expression")
+    if isinstance(lhs, AppliedUndef) or isinstance(rhs, AppliedUndef):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     try:
         zero = _is_zero(lhs - rhs, rng)
     except (TypeError, ValueError, ZeroDivisionError):

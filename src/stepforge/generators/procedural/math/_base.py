@@ -10,6 +10,7 @@ rest of the solution follows from it, as a real wrong solution would.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,8 +121,13 @@ X, Y = sp.symbols("x y")
 
 
 def tex(expr: Any) -> str:
-    """LaTeX for a sympy value, without reordering surprises."""
-    return sp.latex(sp.sympify(expr))
+    """LaTeX for a sympy value (cached: a wrong solution re-renders most of the right one)."""
+    return _tex(sp.sympify(expr))
+
+
+@lru_cache(maxsize=8192)
+def _tex(expr: sp.Basic) -> str:
+    return sp.latex(expr)
 
 
 def frac(n: int, d: int) -> str:

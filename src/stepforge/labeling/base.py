@@ -1,0 +1,70 @@
+"""The labelling-strategy interface and registry, and the one rule every strategy shares:
+how ratings and evidence become schema labels, and where the first error is."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from stepforge._registry import Registry
+from stepforge.generators.base import Candidate
+from stepforge.schema import Cost, Label, Labeling, Step
+
+
+class StepLabels(BaseModel):
+    """A strategy's result for one candidate: labelled steps, the first error and the cost."""
+
+    steps: list[Step]
+    first_error_index: int
+    error_indices: list[int]
+    labeling: Labeling
+
+
+class Strategy(Protocol):
+    name: str
+    domains: tuple[str, ...]
+
+    def label(self, candidate: Candidate) -> StepLabels: ...
+
+
+STRATEGIES: Registry[Strategy] = Registry("labelling strategy")
+
+
+def assemble(
+    candidate: Candidate,
+    ratings: list[int],
+    evidence: list[dict[str, Any]],
+    *,
+    strategy: str,
+    cost: Cost,
+    semantics: str = "correctness",
+) -> StepLabels:
+    """Ratings (-1/0/+1 per step, from the strategy's own checks) into labels.
+
+    The first -1 is the first error. Steps after it are labelled -1 with source
+    ``<strategy>:after_first_error`` (their own check stays in the evidence), as Math-Shepherd and
+    ProcessBench read a wrong prefix; ``error_indices`` lists only steps whose own check failed.
+    Neutral (0) steps count as correct (``neutral_policy="positive"``, as PRM800K's best reduction).
+    """
+    first = next((i for i, r in enumerate(ratings) if r == -1), -1)
+    steps = []
+    for i, (text, rating, ev) in enumerate(zip(candidate.steps, ratings, evidence)):
+        source = strategy
+        if first != -1 and i > first:
+            rating, source = -1, f"{strategy}:after_first_error"
+        label = Label(
+            rating=rating,  # type: ignore[arg-type]
+            correct=rating >= 0,
+            score={1: 1.0, 0: None, -1: 0.0}[rating],
+            semantics=semantics,  # type: ignore[arg-type]
+            source=source,
+        )
+        span = candidate.spans[i] if candidate.spans else None
+        steps.append(Step(index=i, text=text, span=span, label=label, evidence=ev))
+    return StepLabels(
+        steps=steps,
+        first_error_index=first,
+        error_indices=[i for i, r in enumerate(ratings) if r == -1],
+        labeling=Labeling(strategy=strategy, cost=cost),
+    )

@@ -1,0 +1,73 @@
+"""The symbolic step checker on hand-written steps, right and wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepforge.verifiers.math.steps import StepContext, check_steps
+
+NONE = StepContext()
+LIN = StepContext(premises=["3 x + 5 = 11"], unknowns=["x"], gold="2")
+QUAD = StepContext(premises=["x^{2} - 5 x + 6 = 0"], unknowns=["x"], gold="2, 3")
+SYS = StepContext(premises=["x + y = 5", "x - y = 1"], unknowns=["x", "y"], gold="(3, 2)")
+
+
+def rate(text: str, ctx: StepContext = NONE) -> tuple[int, str]:
+    (c,) = check_steps([text], ctx)
+    return c.rating, c.rule
+
+
+@pytest.mark.parametrize(
+    "text,ctx,rating",
+    [
+        ("So $\\frac{1}{2} + \\frac{1}{3} = \\frac{5}{6}$.", NONE, 1),
+        ("So $\\frac{1}{2} + \\frac{1}{3} = \\frac{2}{5}$.", NONE, -1),
+        ("Chain: $2 \\cdot 3 + 1 = 6 + 1 = 7$.", NONE, 1),
+        ("Chain: $2 \\cdot 3 + 1 = 6 + 1 = 8$.", NONE, -1),
+        ("Expand: $(x + 1)^{2} = x^{2} + 2 x + 1$.", NONE, 1),
+        ("Expand: $(x + 1)^{2} = x^{2} + x + 1$.", NONE, -1),
+        ("$\\frac{d}{dx}\\left(x^{3}\\right) = 3 x^{2}$", NONE, 1),
+        ("$\\frac{d}{dx}\\left(x^{3}\\right) = 3 x^{3}$", NONE, -1),
+        ("$\\frac{d}{dx}\\left(\\sin{\\left(x \\right)}\\right) = \\cos{\\left(x \\right)}$", NONE, 1),
+        ("$\\int_{0}^{2} x^{2} \\, dx = \\frac{8}{3}$", NONE, 1),
+        ("$\\int_{0}^{2} x^{2} \\, dx = 4$", NONE, -1),
+        ("$\\binom{6}{2} = 15$", NONE, 1),
+        ("$\\sin^2 x + \\cos^2 x = 1$", NONE, 1),
+        ("Subtract 5: $3 x = 6$.", LIN, 1),
+        ("Subtract 5: $3 x = 16$.", LIN, -1),
+        ("Let $F(x) = x^{2}$ and note $2 + 2 = 4$.", NONE, 1),
+        ("Factor: $(x - 2)(x - 3) = 0$.", QUAD, 1),
+        ("Factor: $(x + 2)(x - 3) = 0$.", QUAD, -1),
+        ("One root: $x = 2$.", QUAD, 0),
+        ("Roots: $x = 2 \\text{ or } x = 3$.", QUAD, 1),
+        ("Roots: $x = 2 \\text{ or } x = 4$.", QUAD, -1),
+        ("Add the equations: $2 x = 6$.", SYS, 1),
+        ("Then $y = 2$.", SYS, 1),
+        ("Then $y = 3$.", SYS, -1),
+        ("We now think about the problem.", NONE, 0),
+        ("Here $x$ is the unknown.", NONE, 0),
+    ],
+)
+def test_step_ratings(text, ctx, rating):
+    got, rule = rate(text, ctx)
+    assert got == rating, rule
+
+
+def test_final_answer_step_uses_the_answer_verifier():
+    ok, bad = check_steps(["The answer is $\\boxed{2}$.", "The answer is $\\boxed{3}$."], LIN)
+    assert ok.rating == 1 and ok.rule.startswith("final_answer:")
+    assert bad.rating == -1 and bad.claims[-1].claim == "3"
+
+
+def test_unparseable_claim_is_neutral_not_wrong():
+    rating, rule = rate("$\\frac{1}{2} = \\weird{thing}$")
+    assert rating == 0 and rule == "unparseable"
+
+
+def test_evidence_names_each_claim_and_rule():
+    (c,) = check_steps(["$1 + 1 = 2$ and $2 + 2 = 5$"], NONE)
+    assert c.rating == -1
+    assert [(x.claim, x.verdict, x.rule) for x in c.claims] == [
+        ("1 + 1 = 2", "true", "identity"),
+        ("2 + 2 = 5", "false", "not_an_identity"),
+    ]
