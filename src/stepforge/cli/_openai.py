@@ -6,22 +6,24 @@ import argparse
 import os
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from pydantic import ValidationError
 
 from stepforge.errors import UserError
-from stepforge.generators.llm.client import ClientConfig
-from stepforge.generators.llm.generator import SamplingConfig
-from stepforge.generators.llm.run import OPTIONS_FILE, RunOptions, load_options
+
+if TYPE_CHECKING:  # the openai package is slow to import: only runs that use it pay for it
+    from stepforge.generators.llm.run import RunOptions
 
 
 def add_openai_arguments(p: argparse.ArgumentParser, *, with_common: bool = True) -> None:
     """Arguments of ``--generator openai`` (model, endpoint, sampling, budget, client limits)."""
-    g = p.add_argument_group("openai generator")
+    g = p.add_argument_group("openai generator (--generator openai)")
+    g.add_argument("--model", help="model name sent to the endpoint")
+    g.add_argument("--problems", metavar="FILE.jsonl", help="problems file (math: problem/answer; code: HumanEval rows)")
     if with_common:
-        g.add_argument("--model", help="model name sent to the endpoint")
         g.add_argument("--domain", choices=["math", "code"])
-        g.add_argument("--problems", metavar="FILE.jsonl", help="problems file (math: problem/answer; code: HumanEval rows)")
-        g.add_argument("--count", type=int, default=None, help="procedural problems when no --problems (default 10)")
+        g.add_argument("--count", type=int, default=None, help="problems: procedural ones, or the file's first COUNT")
         g.add_argument("--seed", type=int, default=None, help="run seed (default 0)")
     g.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     g.add_argument("--prompt", dest="template", default=None, help="prompt template: built-in name or JSON file")
@@ -50,6 +52,8 @@ _CLIENT = {"concurrency": "concurrency", "rpm": "requests_per_minute", "tpm": "t
 
 def options_from_args(args: argparse.Namespace, out: Path, *, resume: bool) -> RunOptions:
     """Run options from the command line; on resume (or a later batch step) the stored ones fill the gaps."""
+    from stepforge.generators.llm.run import OPTIONS_FILE, RunOptions, load_options
+
     stored = load_options(out) if resume and (out / OPTIONS_FILE).is_file() else None
     base = stored.model_dump() if stored else {"sampling": {}, "client": {}}
     for name in ("model", "domain", "problems", "count", "seed", "template"):
@@ -82,3 +86,26 @@ def options_from_args(args: argparse.Namespace, out: Path, *, resume: bool) -> R
         raise UserError("set OPENAI_API_KEY (or pass --base-url for a local server)")
     opts.client.api_key = key
     return opts
+
+
+def batch_config(opts: RunOptions, out: Path):  # noqa: ANN201 - a RunConfig
+    """The pipeline configuration of a batch-mode run (the same for every submit and collect)."""
+    from stepforge.pipeline.config import RunConfig
+    from stepforge.pipeline.openai import config_options
+
+    return RunConfig(
+        domain=opts.domain, count=opts.count or 10**9, seed=opts.seed, out=out,
+        generator="openai", options=config_options(opts), resume=True, progress=False,
+        command=f"stepforge batch collect --out {out}",
+    )
+
+
+def write_run(opts: RunOptions, out: Path, *, offline: bool) -> int:
+    """Traces from the journal through the pipeline (the same records ``generate --resume`` writes)."""
+    from stepforge.pipeline.openai import run_openai
+
+    s = run_openai(batch_config(opts, out), opts.client, offline=offline)
+    print(
+        f"kept {s.kept} traces ({s.correct} correct, {s.incorrect} incorrect), rejected {s.rejected} -> {s.out}"
+    )
+    return 0

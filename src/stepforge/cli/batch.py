@@ -15,13 +15,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from stepforge.cli._openai import add_openai_arguments, options_from_args
 from stepforge.errors import UserError
-from stepforge.generators.llm import batch as B
-from stepforge.generators.llm.client import LLMClient
-from stepforge.generators.llm.journal import Journal
-from stepforge.generators.llm.run import JOURNAL_FILE, RunOptions, load_options, run_async, save_options
-from stepforge.generators.llm.verify import verifier_for
+
+if TYPE_CHECKING:  # the openai package is slow to import: loaded only when a batch command runs
+    from stepforge.generators.llm import batch as B
+    from stepforge.generators.llm.run import RunOptions
+
+MAX_REQUESTS = 50_000  # the OpenAI Batch API's limits per input file
+MAX_BYTES = 200 * 1024 * 1024
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,8 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s = bsub.add_parser("submit", help="submit every request the run still needs")
     s.add_argument("--out", required=True, type=Path, help="run folder (created on first submit)")
     add_openai_arguments(s)
-    s.add_argument("--max-requests", type=int, default=B.MAX_REQUESTS, help="requests per batch file")
-    s.add_argument("--max-bytes", type=int, default=B.MAX_BYTES, help="bytes per batch file")
+    s.add_argument("--max-requests", type=int, default=MAX_REQUESTS, help="requests per batch file")
+    s.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="bytes per batch file")
     s.set_defaults(func=run)
     st = bsub.add_parser("status", help="poll and show the batches of a run")
     st.add_argument("--out", required=True, type=Path)
@@ -46,6 +50,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from stepforge.generators.llm.run import load_options, save_options
+
     out: Path = args.out
     if args.batch_command == "submit":
         out.mkdir(parents=True, exist_ok=True)
@@ -58,23 +64,30 @@ def run(args: argparse.Namespace) -> int:
     opts.client.api_key = os.environ.get("OPENAI_API_KEY")
     if args.batch_command == "status":
         return asyncio.run(_status(opts, out, args.json))
-    return asyncio.run(_collect(opts, out, args))
+    if asyncio.run(_collect(opts, out, args)):
+        from stepforge.cli._openai import write_run
+
+        return write_run(opts, out, offline=True)
+    return 0
 
 
 def _api(opts: RunOptions):  # noqa: ANN202
+    from stepforge.generators.llm.client import LLMClient
+
     return LLMClient(opts.client)._openai()
 
 
 async def _plan(opts: RunOptions, out: Path) -> dict[str, dict[str, Any]]:
-    journal = Journal(out / JOURNAL_FILE)
-    try:
-        _, client = await run_async(opts, journal, verifier_for(opts.domain), offline=True)
-    finally:
-        journal.close()
-    return client.pending
+    """What the run still needs, decided by the same verification and labelling as the final records."""
+    from stepforge.cli._openai import batch_config
+    from stepforge.pipeline.openai import plan_openai
+
+    return await asyncio.to_thread(plan_openai, batch_config(opts, out), opts.client)
 
 
 async def _submit(opts: RunOptions, out: Path, max_requests: int, max_bytes: int) -> int:
+    from stepforge.generators.llm import batch as B
+
     store = B.BatchStore(out)
     store.state.max_requests, store.state.max_bytes = max_requests, max_bytes
     store.state.run = {"model": opts.model, "domain": opts.domain}
@@ -113,6 +126,10 @@ def _table(store: B.BatchStore) -> list[dict[str, Any]]:
 
 
 async def _status(opts: RunOptions, out: Path, as_json: bool) -> int:
+    from stepforge.generators.llm import batch as B
+    from stepforge.generators.llm.journal import Journal
+    from stepforge.generators.llm.run import JOURNAL_FILE
+
     store = B.BatchStore(out)
     if not store.state.chunks:
         raise UserError(f"{out}: nothing submitted yet (run `stepforge batch submit --out {out} ...`)")
@@ -138,7 +155,12 @@ async def _status(opts: RunOptions, out: Path, as_json: bool) -> int:
     return 0
 
 
-async def _collect(opts: RunOptions, out: Path, args: argparse.Namespace) -> int:
+async def _collect(opts: RunOptions, out: Path, args: argparse.Namespace) -> bool:
+    """True when every request of the run is answered (the traces can be written)."""
+    from stepforge.generators.llm import batch as B
+    from stepforge.generators.llm.journal import Journal
+    from stepforge.generators.llm.run import JOURNAL_FILE
+
     store = B.BatchStore(out)
     if not store.state.chunks:
         raise UserError(f"{out}: nothing submitted yet (run `stepforge batch submit --out {out} ...`)")
@@ -171,17 +193,15 @@ async def _collect(opts: RunOptions, out: Path, args: argparse.Namespace) -> int
         print(f"gave up on {len(gave_up)} requests after {args.max_attempts} submissions ({_reasons(gave_up)})")
     if live:
         print(f"run `stepforge batch collect --out {out}` again later")
-        return 0
+        return False
     pending = await _plan(opts, out)
     if pending:
         print(
             f"{len(pending)} requests still unanswered (further budget rounds or given up): "
             f"run `stepforge batch submit --out {out}`"
         )
-        return 0
-    from stepforge.cli._openai import write_run
-
-    return write_run(opts, out, offline=True)
+        return False
+    return True
 
 
 def _reasons(failed: dict[str, str]) -> str:

@@ -65,20 +65,23 @@ MATH_STEPS = PromptTemplate(
     system="You are a careful mathematician.",
     task=(
         "Solve the problem. Write the solution as numbered steps, one per line, each starting with "
-        "'Step k:'. Each step does one thing and states its result. The last step states the final answer "
-        "as \\boxed{ANSWER}."
+        "'Step k:'. Each step does one thing and states its result as an equation in $...$. The last step "
+        "states the final answer as \\boxed{ANSWER}."
     ),
     conditions=["Use exact values (fractions, radicals), not decimal approximations.", "Do not skip steps."],
     demos=[
         Demo(
             problem="What is 3 * (4 + 5)?",
-            solution="Step 1: Compute 4 + 5 = 9.\nStep 2: Compute 3 * 9 = 27.\nStep 3: The final answer is \\boxed{27}.",
+            solution=(
+                "Step 1: Compute $4 + 5 = 9$.\nStep 2: Compute $3 \\cdot 9 = 27$.\n"
+                "Step 3: The final answer is \\boxed{27}."
+            ),
         ),
         Demo(
             problem="What is 7 - 10 / 4?",
             solution=(
-                "Step 1: Compute 10 / 4 = 5/2.\nStep 2: Compute 7 - 5/2 = 9/2.\n"
-                "Step 3: The final answer is \\boxed{9/2}."
+                "Step 1: Compute $10 \\div 4 = \\frac{5}{2}$.\nStep 2: Compute $7 - \\frac{5}{2} = \\frac{9}{2}$.\n"
+                "Step 3: The final answer is \\boxed{\\frac{9}{2}}."
             ),
         ),
     ],

@@ -36,7 +36,7 @@ class RunOptions(BaseModel):
     model: str
     domain: Literal["math", "code"]
     problems: str | None = None
-    count: int = 10
+    count: int | None = Field(None, gt=0)  # procedural problems to draw (default 10), or the file's first COUNT
     seed: int = 0
     template: str | None = None
     sampling: SamplingConfig = Field(default_factory=SamplingConfig)
@@ -106,8 +106,8 @@ def procedural_tasks(domain: str, count: int, seed: int) -> list[Task]:
 
 def load_tasks(opts: RunOptions) -> list[Task]:
     if opts.problems:
-        return load_problems(opts.problems, opts.domain)
-    return procedural_tasks(opts.domain, opts.count, opts.seed)
+        return load_problems(opts.problems, opts.domain)[: opts.count]
+    return procedural_tasks(opts.domain, opts.count or 10, opts.seed)
 
 
 def template_of(opts: RunOptions) -> PromptTemplate:

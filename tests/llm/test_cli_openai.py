@@ -1,0 +1,198 @@
+"""``stepforge generate --generator openai`` and ``stepforge batch`` end to end, in subprocesses, against the
+loopback server: kept traces carry model, prompt version and sampling; a SIGKILLed run resumed with --resume
+re-sends nothing already answered and ends with the same records; the batch workflow (with failures inside
+batches) ends with the same records as the online run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stepforge._testing.openai_server import ServerProcess
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+VOLATILE = {"seconds", "wall_s", "created_at", "command"}
+
+
+def _cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": SRC}
+    env.pop("OPENAI_API_KEY", None)
+    r = subprocess.run([sys.executable, "-m", "stepforge", *args], env=env, capture_output=True, text=True, timeout=300)
+    if check and r.returncode != 0:
+        raise AssertionError(f"exit {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr[-3000:]}")
+    return r
+
+
+def _popen(*args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": SRC}
+    env.pop("OPENAI_API_KEY", None)
+    return subprocess.Popen([sys.executable, "-m", "stepforge", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _strip(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _strip(v) for k, v in x.items() if k not in VOLATILE}
+    if isinstance(x, list):
+        return [_strip(v) for v in x]
+    return x
+
+
+def _records(out: Path, name: str) -> list[dict]:
+    p = out / name
+    return [_strip(json.loads(line)) for line in p.read_text().splitlines()] if p.exists() else []
+
+
+def _problems(path: Path, n: int) -> Path:
+    rows = [{"problem": f"What is {i} * 3 + {i + 2} * 2 - 5?", "answer": str(i * 3 + (i + 2) * 2 - 5), "level": i % 3}
+            for i in range(n)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _gen_args(server: ServerProcess, problems: Path, out: Path, *extra: str, samples: int = 4, k: int = 2) -> list[str]:
+    return ["generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "math",
+            "--problems", str(problems), "--count", "1000", "--out", str(out), "--samples", str(samples), "--k", str(k),
+            "--temperature", "0.7", "--seed", "11", "--no-progress", "--workers", "1", *extra]
+
+
+def test_math_run_keeps_verified_labelled_traces(server: ServerProcess, tmp_path: Path) -> None:
+    server.reset(wrong_rate=0.4)
+    out = tmp_path / "run"
+    r = _cli(*_gen_args(server, _problems(tmp_path / "p.jsonl", 10), out))
+    assert "kept" in r.stdout
+    traces = [json.loads(line) for line in (out / "traces.jsonl").read_text().splitlines()]
+    assert traces and {t["outcome"]["correct"] for t in traces} == {True, False}
+    for t in traces:
+        g = t["generation"]
+        assert g["generator"] == "openai" and g["model"] == "mock-1" and g["prompt_version"].startswith("math-steps/1#")
+        assert g["sampling"]["temperature"] == 0.7 and g["sampling"]["seed"] == g["seed"]
+        assert "Problem: What is 3 * (4 + 5)?" in g["prompt"]  # the few-shot demos are in the record
+        assert t["segmentation"]["method"] == "numbered" and t["verified"] is True
+        assert all(s["label"] is not None for s in t["steps"])
+        if t["outcome"]["correct"]:
+            assert t["first_error_index"] == -1
+        else:  # the first wrong step is where the server put the off-by-one
+            fe = t["steps"][t["first_error_index"]]
+            lhs, rhs = fe["text"].split("$")[1].split("=")
+            lhs = lhs.replace("\\cdot", "*").replace("\\div", "/").replace("\\left(", "(").replace("\\right)", ")")
+            assert eval(lhs) != int(rhs)  # noqa: S307 - integers and operators from the test's own problems
+            for s in t["steps"][: t["first_error_index"]]:
+                assert s["label"]["rating"] == 1
+    per_problem: dict[str, list[bool]] = {}
+    for t in traces:
+        per_problem.setdefault(t["task"]["task_id"], []).append(t["outcome"]["correct"])
+    assert all(v.count(True) <= 2 for v in per_problem.values())  # the budget: stop at K=2 verified
+    card = (out / "card.md").read_text()
+    assert "Model usage (openai generator)" in card and "completion tokens" in card
+    run = json.loads((out / "run.json").read_text())
+    assert run["status"] == "complete" and run["model_usage"]["requests"] == len(server.log())
+
+
+def test_sigkill_then_resume_sends_nothing_twice_and_ends_the_same(server: ServerProcess, tmp_path: Path) -> None:
+    cfg = {"wrong_rate": 0.4, "latency": 0.05, "faults": {"429": 0.1, "500": 0.1}, "retry_after": 0.05}
+    problems = _problems(tmp_path / "p.jsonl", 24)
+    server.reset(**cfg)
+    _cli(*_gen_args(server, problems, tmp_path / "a", "--concurrency", "2"))
+    answered_a = sum(1 for e in server.log() if e["status"] == 200)
+
+    server.reset(**cfg)
+    out = tmp_path / "b"
+    journal = out / "journal.jsonl"
+    proc = _popen(*_gen_args(server, problems, out, "--concurrency", "2"))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if journal.exists() and len(journal.read_bytes().splitlines()) >= 12:
+            break
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    proc.stderr.close()  # type: ignore[union-attr]
+    answered_before = {json.loads(line)["key"] for line in journal.read_bytes().splitlines() if line.endswith(b"}")}
+    seen_before = len(server.log())
+    assert 12 <= len(answered_before)
+
+    r = _cli(*_gen_args(server, problems, out, "--concurrency", "2"), check=False)
+    assert r.returncode == 2 and "--resume" in r.stderr  # an existing run is never silently replaced
+    _cli(*_gen_args(server, problems, out, "--concurrency", "2", "--resume"))
+    after = server.log()[seen_before:]
+    resent = {e["key"] for e in after} & answered_before
+    assert not resent, f"{len(resent)} answered requests were sent again"
+    assert after, "the resumed run had requests left to send"
+    for name in ("traces.jsonl", "rejected.jsonl"):
+        a, b = _records(tmp_path / "a", name), _records(out, name)
+        assert len({x["id"] for x in b}) == len(b)  # none duplicated
+        assert a == b  # none lost, same content, same order
+    assert _records(tmp_path / "a", "traces.jsonl")
+    final_journal = {json.loads(line)["key"] for line in journal.read_text().splitlines()}
+    assert len(final_journal) == answered_a  # every answer of the uninterrupted run, each once
+
+
+def test_batch_workflow_matches_the_online_run(server: ServerProcess, tmp_path: Path) -> None:
+    cfg = {"wrong_rate": 0.4, "batch_delay": 0.01, "batch_fail_rate": 0.2, "batch_expire_rate": 0.1}
+    problems = _problems(tmp_path / "p.jsonl", 10)
+    server.reset(**cfg)
+    _cli(*_gen_args(server, problems, tmp_path / "online", samples=3, k=1))
+    server.reset(**cfg)
+    out = tmp_path / "batch"
+    common = ["--model", "mock-1", "--base-url", server.url, "--domain", "math", "--problems", str(problems),
+              "--samples", "3", "--k", "1", "--temperature", "0.7", "--seed", "11"]
+    resubmitted = 0
+    for _ in range(5):  # one submit/collect cycle per budget round, bounded
+        _cli("batch", "submit", "--out", str(out), *common, "--max-requests", "4")
+        st = _cli("batch", "status", "--out", str(out), "--json")
+        assert json.loads(st.stdout)["chunks"]
+        c = _cli("batch", "collect", "--out", str(out), "--wait", "60", "--poll", "0.05")
+        resubmitted += sum(int(line.split()[1]) for line in c.stdout.splitlines() if line.startswith("resubmitted"))
+        if (out / "traces.jsonl").exists():
+            break
+    else:
+        raise AssertionError("the batch workflow did not complete")
+    assert "kept" in c.stdout and resubmitted > 0
+    state = json.loads((out / "batch" / "state.json").read_text())
+    assert max(len(ch["custom_ids"]) for ch in state["chunks"]) <= 4  # split at the request-count limit
+    assert any(ch["attempt"] > 0 for ch in state["chunks"])
+    log = [e for e in server.log() if e["via"] == "batch"]
+    failed_first = {e["key"] for e in log if e["attempt"] == 0 and e["fault"]}
+    again = [e["key"] for e in log if e["attempt"] > 0]
+    assert failed_first and set(again) == failed_first and len(again) == len(failed_first)  # only failures resent
+    for name in ("traces.jsonl", "rejected.jsonl"):
+        a = [{k: v for k, v in x.items() if k != "provenance"} for x in _records(tmp_path / "online", name)]
+        b = [{k: v for k, v in x.items() if k != "provenance"} for x in _records(out, name)]
+        assert a == b
+
+
+@pytest.mark.parametrize(
+    "args,msg",
+    [
+        (["--domain", "math", "--count", "2"], "--model is required"),
+        (["--domain", "math", "--count", "2", "--model", "m", "--problems", "/nonexistent.jsonl"], "no such file"),
+        (["--domain", "math", "--count", "2", "--model", "m", "--samples", "0"], "bad option sampling.samples"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(server: ServerProcess, tmp_path: Path, args: list[str], msg: str) -> None:
+    r = _cli("generate", "--generator", "openai", "--base-url", server.url, "--out", str(tmp_path / "o"), *args,
+             "--no-progress", check=False)
+    assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_no_key_and_no_base_url_is_a_user_error(tmp_path: Path) -> None:
+    r = _cli("generate", "--generator", "openai", "--model", "m", "--domain", "math", "--count", "1",
+             "--out", str(tmp_path / "o"), check=False)
+    assert r.returncode == 2 and "OPENAI_API_KEY" in r.stderr
+
+
+def test_batch_status_of_nothing(tmp_path: Path) -> None:
+    r = _cli("batch", "status", "--out", str(tmp_path), check=False)
+    assert r.returncode == 2 and "no openai run" in r.stderr
