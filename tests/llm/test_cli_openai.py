@@ -99,7 +99,7 @@ def test_math_run_keeps_verified_labelled_traces(server: ServerProcess, tmp_path
 
 def test_sigkill_then_resume_sends_nothing_twice_and_ends_the_same(server: ServerProcess, tmp_path: Path) -> None:
     cfg = {"wrong_rate": 0.4, "latency": 0.05, "faults": {"429": 0.1, "500": 0.1}, "retry_after": 0.05}
-    problems = _problems(tmp_path / "p.jsonl", 24)
+    problems = _problems(tmp_path / "p.jsonl", 16)
     server.reset(**cfg)
     _cli(*_gen_args(server, problems, tmp_path / "a", "--concurrency", "2"))
     answered_a = sum(1 for e in server.log() if e["status"] == 200)
@@ -110,7 +110,7 @@ def test_sigkill_then_resume_sends_nothing_twice_and_ends_the_same(server: Serve
     proc = _popen(*_gen_args(server, problems, out, "--concurrency", "2"))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if journal.exists() and len(journal.read_bytes().splitlines()) >= 12:
+        if journal.exists() and len(journal.read_bytes().splitlines()) >= 10:
             break
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
         time.sleep(0.01)
@@ -120,7 +120,7 @@ def test_sigkill_then_resume_sends_nothing_twice_and_ends_the_same(server: Serve
     proc.stderr.close()  # type: ignore[union-attr]
     answered_before = {json.loads(line)["key"] for line in journal.read_bytes().splitlines() if line.endswith(b"}")}
     seen_before = len(server.log())
-    assert 12 <= len(answered_before)
+    assert 10 <= len(answered_before)
 
     r = _cli(*_gen_args(server, problems, out, "--concurrency", "2"), check=False)
     assert r.returncode == 2 and "--resume" in r.stderr  # an existing run is never silently replaced
@@ -140,15 +140,15 @@ def test_sigkill_then_resume_sends_nothing_twice_and_ends_the_same(server: Serve
 
 def test_batch_workflow_matches_the_online_run(server: ServerProcess, tmp_path: Path) -> None:
     cfg = {"wrong_rate": 0.4, "batch_delay": 0.01, "batch_fail_rate": 0.2, "batch_expire_rate": 0.1}
-    problems = _problems(tmp_path / "p.jsonl", 10)
+    problems = _problems(tmp_path / "p.jsonl", 8)
     server.reset(**cfg)
-    _cli(*_gen_args(server, problems, tmp_path / "online", samples=3, k=1))
+    _cli(*_gen_args(server, problems, tmp_path / "online", samples=2, k=1))
     server.reset(**cfg)
     out = tmp_path / "batch"
     common = ["--model", "mock-1", "--base-url", server.url, "--domain", "math", "--problems", str(problems),
-              "--samples", "3", "--k", "1", "--temperature", "0.7", "--seed", "11"]
+              "--samples", "2", "--k", "1", "--temperature", "0.7", "--seed", "11"]
     resubmitted = 0
-    for _ in range(5):  # one submit/collect cycle per budget round, bounded
+    for _ in range(4):  # one submit/collect cycle per budget round, bounded
         _cli("batch", "submit", "--out", str(out), *common, "--max-requests", "4")
         st = _cli("batch", "status", "--out", str(out), "--json")
         assert json.loads(st.stdout)["chunks"]
@@ -196,3 +196,28 @@ def test_no_key_and_no_base_url_is_a_user_error(tmp_path: Path) -> None:
 def test_batch_status_of_nothing(tmp_path: Path) -> None:
     r = _cli("batch", "status", "--out", str(tmp_path), check=False)
     assert r.returncode == 2 and "no openai run" in r.stderr
+
+
+def test_synthesize_then_generate(server: ServerProcess, tmp_path: Path) -> None:
+    from stepforge._testing.openai_server import find_expression, solve
+
+    server.reset(wrong_rate=0.25)
+    seeds = _problems(tmp_path / "seeds.jsonl", 6)
+    out = tmp_path / "synth.jsonl"
+    r = _cli("synthesize", "--method", "evolve", "--seeds", str(seeds), "--out", str(out), "--model", "mock-1",
+             "--base-url", server.url, "--variants", "2", "--solutions", "4")
+    kept = [json.loads(line) for line in out.read_text().splitlines()]
+    dropped = [json.loads(line) for line in out.with_suffix(".rejected.jsonl").read_text().splitlines()]
+    assert kept and dropped and "kept" in r.stdout
+    for row in kept:  # verified by the real math verifier: the reference is the true answer
+        assert str(solve(find_expression(row["problem"]))[1]) == row["answer"]
+        assert row["synthesis"]["method"] == "evolve" and row["synthesis"]["agreeing"] >= 3
+    assert any(d["reason"] == "no_agreement" for d in dropped)
+    sent = len(server.log())
+    _cli("synthesize", "--method", "evolve", "--seeds", str(seeds), "--out", str(out), "--model", "mock-1",
+         "--base-url", server.url, "--variants", "2", "--solutions", "4")
+    assert len(server.log()) == sent  # a rerun is answered from its journal
+    _cli(*_gen_args(server, out, tmp_path / "run", samples=2, k=1))
+    traces = [json.loads(line) for line in (tmp_path / "run" / "traces.jsonl").read_text().splitlines()]
+    assert {t["task"]["task_id"] for t in traces} <= {row["id"] for row in kept}
+    assert all(t["task"]["metadata"]["synthesis"]["method"] == "evolve" for t in traces)

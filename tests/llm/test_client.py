@@ -93,3 +93,11 @@ def test_concurrency_limit_is_respected(server: ServerProcess) -> None:
     times = sorted(e["t"] for e in server.log())
     # with 4 in flight and 50 ms each, no more than 4 requests can arrive within any 45 ms window
     assert max(sum(1 for u in times if t <= u < t + 0.045) for t in times) <= 4
+
+
+def test_client_side_rate_limit_spaces_requests(server: ServerProcess) -> None:
+    t = time.monotonic()
+    client = LLMClient(ClientConfig(base_url=server.url, requests_per_minute=1200))  # 20/s, a burst of 20
+    run(_complete_all(client, _bodies(30)))
+    assert time.monotonic() - t >= 0.45  # the 10 beyond the burst needed half a second at 20/s
+    assert len(server.log()) == 30
