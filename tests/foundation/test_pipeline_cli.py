@@ -106,3 +106,25 @@ def test_sigkill_midway_then_resume_loses_and_duplicates_nothing(tmp_path: Path)
     assert res.returncode == 0, res.stderr
     assert content_key(traces) == content_key(ref / "traces.jsonl")
     assert [r.id for r in read_rejections(out / "rejected.jsonl")] == [r.id for r in read_rejections(ref / "rejected.jsonl")]
+
+
+def test_validate_command_accepts_a_run_and_flags_a_broken_record(math_run: Path, tmp_path: Path):
+    res = run_cli("validate", str(math_run))
+    assert res.returncode == 0 and "60 of 60 records valid" in res.stdout, res.stdout + res.stderr
+    lines = (math_run / "traces.jsonl").read_text().splitlines()
+    broken = json.loads(lines[0])
+    broken["first_error_index"] = 42
+    bad = tmp_path / "traces.jsonl"
+    bad.write_text(lines[1] + "\n" + json.dumps(broken) + "\n")
+    res = run_cli("validate", str(bad))
+    assert res.returncode == 1 and "1 of 2 records valid" in res.stdout and ":2:" in res.stdout
+    res = run_cli("validate", str(tmp_path / "missing"))
+    assert res.returncode == 2 and "no such file" in res.stderr
+
+
+def test_list_shows_every_registered_family():
+    from stepforge.generators.procedural.math import FAMILIES
+
+    res = run_cli("list")
+    assert res.returncode == 0
+    assert all(name in res.stdout for name in FAMILIES.names()) and "symbolic" in res.stdout

@@ -36,6 +36,8 @@ def rate(text: str, ctx: StepContext = NONE) -> tuple[int, str]:
         ("Subtract 5: $3 x = 6$.", LIN, 1),
         ("Subtract 5: $3 x = 16$.", LIN, -1),
         ("Let $F(x) = x^{2}$ and note $2 + 2 = 4$.", NONE, 1),
+        ("$\\frac{d}{dx}\\left(\\frac{x^{2}}{2}\\right) = x + 2$", NONE, -1),  # evaluates to x: not a name
+        ("$F(x) = x + 2$, so $\\frac{d}{dx}\\left(x\\right) = 1$", NONE, 1),
         ("Factor: $(x - 2)(x - 3) = 0$.", QUAD, 1),
         ("Factor: $(x + 2)(x - 3) = 0$.", QUAD, -1),
         ("One root: $x = 2$.", QUAD, 0),
@@ -71,3 +73,17 @@ def test_evidence_names_each_claim_and_rule():
         ("1 + 1 = 2", "true", "identity"),
         ("2 + 2 = 5", "false", "not_an_identity"),
     ]
+
+
+def test_finds_the_human_labelled_first_error_in_a_real_prm800k_solution():
+    """The one annotated PRM800K line published in openai/prm800k's README (MIT; tests/data)."""
+    import json
+    from pathlib import Path
+
+    line = json.loads((Path(__file__).resolve().parents[1] / "data" / "prm800k_example.json").read_text())
+    chosen = [s["completions"][s["chosen_completion"] or 0] for s in line["label"]["steps"]]
+    human = [c["rating"] for c in chosen]
+    ours = [c.rating for c in check_steps([c["text"] for c in chosen],
+                                          StepContext(gold=line["question"]["ground_truth_answer"]))]
+    assert human.index(-1) == ours.index(-1) == 2
+    assert ours == human

@@ -216,9 +216,13 @@ def _relation(tex: str) -> Any:
     return sp.Eq(_parse(parts[0]), _parse(parts[1]), evaluate=False)
 
 
-def _is_name(e: Any) -> bool:
-    """A bare symbol or an undefined function such as ``F(x)``: the claim defines it."""
-    return isinstance(e, (sp.Symbol, AppliedUndef))
+_NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
+
+
+def _is_name(text: str) -> bool:
+    """A side written as a bare name (``y``, ``x_1``, ``F(x)``, ``f'(x)``): the claim defines it. Decided
+    on the text, not the value: ``\\frac{d}{dx}(x^2/2)`` evaluates to ``x`` but defines nothing."""
+    return bool(_NAME.match(re.sub(r"\\left|\\right|\s", "", text)))
 
 
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
@@ -229,7 +233,7 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
     if not all(isinstance(v, sp.Expr) for v in (lhs, rhs)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="not_an_expression")
-    if isinstance(lhs, AppliedUndef) or isinstance(rhs, AppliedUndef):
+    if (isinstance(lhs, AppliedUndef) and _is_name(a)) or (isinstance(rhs, AppliedUndef) and _is_name(b)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     try:
         zero = _is_zero(lhs - rhs, rng)
@@ -244,7 +248,7 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="case_of_solution_set")
     if by_state == "false":
         return ClaimCheck(claim=claim, verdict="false", rule="contradicts_premises")
-    if _is_name(lhs) or _is_name(rhs):
+    if _is_name(a) or _is_name(b):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     if zero is None:
         return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")

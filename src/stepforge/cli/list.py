@@ -1,0 +1,26 @@
+"""``stepforge list``: what is registered (domains, families, labelling strategies)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("list", help="list domains, problem families and labelling strategies")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from stepforge.generators.procedural.math import FAMILIES
+    from stepforge.labeling import STRATEGIES
+    from stepforge.pipeline.domains import DOMAINS, load
+
+    load()
+    print("domains:", ", ".join(DOMAINS.names()))
+    print("math families:")
+    for name in FAMILIES.names():
+        print(f"  {name:22} {FAMILIES.get(name).description}")
+    print("labelling strategies:")
+    for name in STRATEGIES.names():
+        print(f"  {name:22} domains: {', '.join(STRATEGIES.get(name).domains)}")
+    return 0
