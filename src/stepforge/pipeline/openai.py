@@ -32,15 +32,19 @@ from stepforge.generators.llm.run import JOURNAL_FILE, RunOptions, load_tasks, r
 from stepforge.pipeline import _llm_judge
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.records import build_trace, disagreement, reject
-from stepforge.schema import Outcome, Rejection, Segmentation, Trace
+from stepforge.schema import Outcome, Rejection, Segmentation, Task, Trace
 
 CODE_VERIFIER = "stepforge.verifiers.code"
 
 
 def to_candidate(c: Candidate, index: int) -> PipelineCandidate:
     """The generator's candidate as the pipeline's: steps, spans, segmentation, and where it came from."""
-    steps = [s.text for s in c.parsed.steps] or [c.text]
-    spans = [s.span for s in c.parsed.steps] if c.parsed.steps else [(0, len(c.text))]
+    parsed = list(c.parsed.steps)
+    if c.domain == "code" and parsed and any(s.code is not None for s in parsed):
+        code_steps = [s for s in parsed if s.code is not None]
+        parsed = [s for s in parsed if s.code is None] + code_steps[-1:]  # the code is the last step, as labelled
+    steps = [s.text for s in parsed] or [c.text]
+    spans = [s.span for s in parsed] if parsed else [(0, len(c.text))]
     return PipelineCandidate(
         id=derive_id("sf-openai", c.task.task_id, c.request_key, c.choice),
         index=index,
@@ -72,6 +76,18 @@ class _Judge:
         self.index_of = index_of
         self._config_json = config.model_dump_json()
         self._pool = DeadlinePool(config.workers, preload=[_llm_judge.__name__]) if config.domain == "math" else None
+        self._backend: Any = None
+        self._code_tasks: dict[str, Any] = {}
+        if config.domain == "code":
+            try:
+                from stepforge.sandbox import make_backend
+            except ImportError:
+                raise UserError("--domain code needs the code sandbox (stepforge.sandbox), not installed") from None
+            backend = str(config.options.get("backend", "local"))
+            try:
+                self._backend = make_backend(backend, config.workers)
+            except (RuntimeError, ValueError) as exc:
+                raise UserError(str(exc)) from None
 
     def __call__(self, c: Candidate) -> tuple[bool | None, Trace | Rejection]:
         cand = to_candidate(c, self.index_of[c.task.task_id])
@@ -88,16 +104,63 @@ class _Judge:
             kind, data = res.value
             rec = Trace.model_validate(data) if kind == "trace" else Rejection.model_validate(data)
         else:
-            rec = _code_record(self.config, cand)
+            task = self._code_tasks.get(c.task.task_id)
+            if task is None:
+                task = self._code_tasks[c.task.task_id] = _code_task(c.task)
+            rec = _code_record(self.config, cand, task, self._backend)
         return (rec.outcome.correct if isinstance(rec, Trace) else None), rec
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+        if self._backend is not None:
+            self._backend.close()
 
 
-def _code_record(config: RunConfig, cand: PipelineCandidate) -> Trace | Rejection:
-    raise UserError("--generator openai --domain code needs the code sandbox (stepforge.verifiers.code), not available yet")
+def _module_source(cand: PipelineCandidate) -> str:
+    """The candidate module: the answer's code, completed with the prompt when it lacks the function or the
+    prompt's imports (HumanEval prompts carry ``from typing import List`` and the like)."""
+    code = cand.code or ""
+    prompt = cand.task.prompt
+    entry = cand.task.reference.entry_point or ""
+    if f"def {entry}" not in code:
+        return prompt + code
+    imports = [ln for ln in prompt.splitlines() if ln.startswith(("import ", "from ")) and ln not in code]
+    return "\n".join(imports) + ("\n" if imports else "") + code
+
+
+def _code_task(task: Task) -> Any:
+    from stepforge.verifiers.code import CodeTask
+
+    ref = task.reference
+    row = {"task_id": task.task_id, "prompt": task.prompt, "entry_point": ref.entry_point, "test": ref.test_code,
+           "canonical_solution": ref.solution or ""}
+    return CodeTask.from_humaneval(row)
+
+
+def _code_record(config: RunConfig, cand: PipelineCandidate, code_task: Any, backend: Any) -> Trace | Rejection:
+    """Run the candidate module in the sandbox, label with the ``execution`` strategy, apply the keep rule."""
+    from stepforge.labeling import STRATEGIES
+    from stepforge.labeling.execution import conclusive, verdict_summary
+    from stepforge.verifiers.code import check_code
+
+    if not cand.code:
+        return reject(config, id=cand.id, index=cand.index, domain="code", reason="no_code",
+                      detail="no python code block in the answer", candidate=cand.model_dump(mode="json"))
+    v = check_code(code_task, _module_source(cand), backend)
+    if not conclusive(v):
+        return reject(config, id=cand.id, index=cand.index, domain="code", reason="inconclusive_outcome",
+                      detail=f"{v.status} ({v.rule}): {v.failures[:1]}", candidate=cand.model_dump(mode="json"))
+    outcome = Outcome(correct=v.passed, verifier=CODE_VERIFIER, verdict=v.status, rule=v.rule,
+                      seconds=round(v.seconds, 6), isolation=v.isolation, versions=v.versions,
+                      details=verdict_summary(v))
+    labels = STRATEGIES.get(config.strategy or "execution").label(cand, task=code_task, verdict=v)
+    trace = build_trace(config, cand, outcome, labels)
+    why = disagreement(trace)
+    if why is not None:
+        return reject(config, id=cand.id, index=cand.index, domain="code", reason=why[0], detail=why[1],
+                      candidate=trace.model_dump(mode="json"))
+    return trace
 
 
 def _records(config: RunConfig, result: ProblemResult, index: int) -> list[Trace | Rejection]:
