@@ -57,3 +57,32 @@ def test_backtranslation_hits_the_target_answer(server: ServerProcess) -> None:
     for s in kept:
         assert s.task.reference.answer in targets and _true_answer(s.task.prompt) == s.task.reference.answer
     assert any(s.reason == "no_agreement" for s in out)
+
+
+def test_mutants_are_distinct_parseable_single_changes() -> None:
+    import ast
+
+    from stepforge.generators.llm.mutate import mutants
+
+    src = "def f(xs, k):\n    n = 0\n    for x in xs:\n        if x > k and x % 2 == 0:\n            n += 1\n    return n\n"
+    out = list(mutants(src, limit=50))
+    kinds = {k for k, _ in out}
+    assert {"cmp", "binop", "plus1", "minus1", "boolop", "negate", "return_none"} <= kinds
+    texts = [t for _, t in out]
+    assert len(set(texts)) == len(texts) and ast.unparse(ast.parse(src)) not in texts
+    for t in texts:
+        ast.parse(t)
+    assert len(list(mutants(src, limit=3))) == 3
+    assert list(mutants("def broken(:")) == []
+
+
+def test_parse_code_proposal() -> None:
+    from stepforge.generators.llm.synthesis import parse_code_proposal
+
+    text = ("Entry point: g\nPrompt:\n```python\ndef g(x):\n    \"\"\"Double.\"\"\"\n```\nSolution:\n```python\n"
+            "def g(x):\n    \"\"\"Double.\"\"\"\n    return 2 * x\n```\nTests:\n```python\ndef check(candidate):\n"
+            "    assert candidate(2) == 4\n```")
+    p = parse_code_proposal(text)
+    assert p is not None and p["entry_point"] == "g" and "return 2 * x" in p["solution"]
+    assert p["test"].startswith("def check(candidate):")
+    assert parse_code_proposal("Entry point: g\nno blocks") is None

@@ -41,7 +41,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "batch_max_requests": 50_000,
     "batch_max_bytes": 200 * 1024 * 1024,
     "oracle_math": {},  # problem text -> answer, or {"steps": [...], "wrong_steps": [...]} to recite
-    "oracle_code": {},  # entry point -> HumanEval row (prompt, canonical_solution)
+    "oracle_code": {},  # entry point -> HumanEval row (prompt, canonical_solution, test)
+    "weak_test_rate": 0.0,  # code synthesis: share of proposals whose tests check nothing
 }
 
 
@@ -194,6 +195,21 @@ def answer(messages: list[dict[str, Any]], salt: tuple[Any, ...], cfg: dict[str,
             return "I cannot vary this problem."
         stated = _fmt(solved[1] + (1 if wrong else 0))
         return f"Problem: What is {variant}?\nAnswer: {stated}"
+    if "Seed function:" in text:
+        seed_text = _after(text, "Seed function:")
+        names = [n for n in re.findall(r"def\s+(\w+)\s*\(", seed_text) if n in cfg["oracle_code"]]
+        if not names:
+            return "I cannot vary this function."
+        row = cfg["oracle_code"][names[0]]
+        new = f"{names[0]}_v{1 + int(_u(conv, salt, 'v') * 9)}"
+        prompt = re.sub(rf"\b{names[0]}\b", new, row["prompt"])
+        body = "    return None\n" if wrong else re.sub(rf"\b{names[0]}\b", new, row["canonical_solution"])
+        weak = _u(conv, salt, "weak") < float(cfg.get("weak_test_rate", 0.0))
+        tests = "def check(candidate):\n    assert candidate is not None\n" if weak else row["test"]
+        return (
+            f"Entry point: {new}\nPrompt:\n```python\n{prompt}```\nSolution:\n```python\n{prompt}{body}```\n"
+            f"Tests:\n```python\n{tests}\n```"
+        )
     if "Target answer:" in text:
         target = _after(text, "Target answer:").splitlines()[0].strip()
         try:

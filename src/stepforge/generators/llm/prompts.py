@@ -133,7 +133,23 @@ BACKTRANSLATE_MATH = PromptTemplate(
     user="Target answer: {problem}",
 )
 
-BUILTIN: dict[str, PromptTemplate] = {t.name: t for t in (MATH_STEPS, CODE_STEPS, EVOLVE_MATH, BACKTRANSLATE_MATH)}
+EVOLVE_CODE = PromptTemplate(
+    name="evolve-code",
+    version="1",
+    system="You write new Python function tasks from seed tasks.",
+    task=(
+        "Write one new function task that is a harder or varied version of the seed. Reply with a line "
+        "'Entry point: NAME', then 'Prompt:' and a ```python block with the signature and docstring only, then "
+        "'Solution:' and a ```python block with the complete reference function, then 'Tests:' and a ```python "
+        "block defining check(candidate) with assert statements that a wrong solution would fail."
+    ),
+    conditions=["Use only the Python standard library.", "Tests call only candidate(...)."],
+    user="Seed function:\n{problem}",
+)
+
+BUILTIN: dict[str, PromptTemplate] = {
+    t.name: t for t in (MATH_STEPS, CODE_STEPS, EVOLVE_MATH, BACKTRANSLATE_MATH, EVOLVE_CODE)
+}
 
 
 def default_template(domain: str) -> PromptTemplate:
