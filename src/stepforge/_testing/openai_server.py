@@ -205,7 +205,12 @@ def answer(messages: list[dict[str, Any]], salt: tuple[Any, ...], cfg: dict[str,
         prompt = re.sub(rf"\b{names[0]}\b", new, row["prompt"])
         body = "    return None\n" if wrong else re.sub(rf"\b{names[0]}\b", new, row["canonical_solution"])
         weak = _u(conv, salt, "weak") < float(cfg.get("weak_test_rate", 0.0))
-        tests = "def check(candidate):\n    assert candidate is not None\n" if weak else row["test"]
+        tests = row["test"]
+        if weak:  # only the first assertion: real tests, too few to tell mutants apart
+            lines = tests.splitlines()
+            head = [ln for ln in lines if not ln.strip().startswith("assert")]
+            first = next((ln for ln in lines if ln.strip().startswith("assert") and "candidate" in ln), "")
+            tests = "\n".join(head[: next((i for i, ln in enumerate(head) if "def check" in ln), 0) + 1] + [first])
         return (
             f"Entry point: {new}\nPrompt:\n```python\n{prompt}```\nSolution:\n```python\n{prompt}{body}```\n"
             f"Tests:\n```python\n{tests}\n```"

@@ -211,6 +211,8 @@ async def _propose_code(
     meta.update(reference_passes=ref_ok, mutants=len(muts), killed=killed,
                 survivors=[k for (k, _), r in zip(muts, mut_results) if r is not False][:10])
     task.metadata["synthesis"] = meta
+    if ref_ok is None:
+        return Synthesized(task, False, "tests_inconclusive", meta)
     if ref_ok is not True:
         return Synthesized(task, False, "reference_fails_tests", meta)
     if not muts or killed < math.ceil(cfg.min_kill * len(muts)):
