@@ -86,7 +86,8 @@ def test_reference_answer_is_right_by_an_independent_route(name, i):
 
 
 def _located(p: MathProblem) -> tuple[int, list[int]]:
-    checks = check_steps(p.steps, StepContext(premises=p.premises, unknowns=p.unknowns, gold=p.answer))
+    checks = check_steps(p.steps, StepContext(premises=p.premises, unknowns=p.unknowns, variables=p.variables,
+                                              gold=p.answer))
     ratings = [c.rating for c in checks]
     return next((i for i, r in enumerate(ratings) if r == -1), -1), ratings
 

@@ -7,6 +7,7 @@ import pytest
 from stepforge.verifiers.math.steps import StepContext, check_steps
 
 NONE = StepContext()
+VAR = StepContext(variables=["x"])  # x is a free variable: claims in it must be identities
 LIN = StepContext(premises=["3 x + 5 = 11"], unknowns=["x"], gold="2")
 QUAD = StepContext(premises=["x^{2} - 5 x + 6 = 0"], unknowns=["x"], gold="2, 3")
 SYS = StepContext(premises=["x + y = 5", "x - y = 1"], unknowns=["x", "y"], gold="(3, 2)")
@@ -24,10 +25,10 @@ def rate(text: str, ctx: StepContext = NONE) -> tuple[int, str]:
         ("So $\\frac{1}{2} + \\frac{1}{3} = \\frac{2}{5}$.", NONE, -1),
         ("Chain: $2 \\cdot 3 + 1 = 6 + 1 = 7$.", NONE, 1),
         ("Chain: $2 \\cdot 3 + 1 = 6 + 1 = 8$.", NONE, -1),
-        ("Expand: $(x + 1)^{2} = x^{2} + 2 x + 1$.", NONE, 1),
-        ("Expand: $(x + 1)^{2} = x^{2} + x + 1$.", NONE, -1),
+        ("Expand: $(x + 1)^{2} = x^{2} + 2 x + 1$.", VAR, 1),
+        ("Expand: $(x + 1)^{2} = x^{2} + x + 1$.", VAR, -1),
         ("$\\frac{d}{dx}\\left(x^{3}\\right) = 3 x^{2}$", NONE, 1),
-        ("$\\frac{d}{dx}\\left(x^{3}\\right) = 3 x^{3}$", NONE, -1),
+        ("$\\frac{d}{dx}\\left(x^{3}\\right) = 3 x^{3}$", VAR, -1),
         ("$\\frac{d}{dx}\\left(\\sin{\\left(x \\right)}\\right) = \\cos{\\left(x \\right)}$", NONE, 1),
         ("$\\int_{0}^{2} x^{2} \\, dx = \\frac{8}{3}$", NONE, 1),
         ("$\\int_{0}^{2} x^{2} \\, dx = 4$", NONE, -1),
@@ -36,7 +37,7 @@ def rate(text: str, ctx: StepContext = NONE) -> tuple[int, str]:
         ("Subtract 5: $3 x = 6$.", LIN, 1),
         ("Subtract 5: $3 x = 16$.", LIN, -1),
         ("Let $F(x) = x^{2}$ and note $2 + 2 = 4$.", NONE, 1),
-        ("$\\frac{d}{dx}\\left(\\frac{x^{2}}{2}\\right) = x + 2$", NONE, -1),  # evaluates to x: not a name
+        ("$\\frac{d}{dx}\\left(\\frac{x^{2}}{2}\\right) = x + 2$", VAR, -1),  # evaluates to x: not a name
         ("$F(x) = x + 2$, so $\\frac{d}{dx}\\left(x\\right) = 1$", NONE, 1),
         ("Factor: $(x - 2)(x - 3) = 0$.", QUAD, 1),
         ("Factor: $(x + 2)(x - 3) = 0$.", QUAD, -1),
@@ -47,6 +48,17 @@ def rate(text: str, ctx: StepContext = NONE) -> tuple[int, str]:
         ("Then $y = 2$.", SYS, 1),
         ("Then $y = 3$.", SYS, -1),
         ("We now think about the problem.", NONE, 0),
+        # Without context an equation in unknown symbols is a constraint, not a false identity:
+        ("Expand: $(x + 1)^{2} = x^{2} + x + 1$.", NONE, 0),
+        ("So $7 n + 5 = 143 p + 10$.", NONE, 0),
+        ("We get $a r^{2} = 2009$.", NONE, 0),
+        ("Then $f(5) = 2 \\cdot 5 - 3 = 7$.", NONE, 1),
+        ("Then $f(5) = 2 \\cdot 5 - 3 = 8$.", NONE, -1),
+        ("In base 5, $555_{10} = 4210_{5}$.", NONE, 0),
+        ("$\\sin 30^\\circ = \\frac{1}{2}$", NONE, 0),
+        ("$\\tan (\\frac{1}{2} \\arcsin \\frac{1}{3}) = \\frac{\\sin (\\arcsin \\frac{1}{3})}{1 + \\cos (\\arcsin \\frac{1}{3})}$", NONE, 1),
+        ("$\\sqrt{2} \\cdot \\sqrt{8} = 4$", NONE, 1),
+        ("$\\sqrt{2} + \\sqrt{8} = \\sqrt{10}$", NONE, -1),
         ("Here $x$ is the unknown.", NONE, 0),
     ],
 )
@@ -87,3 +99,20 @@ def test_finds_the_human_labelled_first_error_in_a_real_prm800k_solution():
                                           StepContext(gold=line["question"]["ground_truth_answer"]))]
     assert human.index(-1) == ours.index(-1) == 2
     assert ours == human
+
+
+def test_rarely_flags_a_step_of_correct_human_solutions_without_context():
+    """PRMBench's original (correct) processes, checked with no problem context: a false -1 would be a
+    forged error label. tests/data/prmbench_sample.jsonl: first 40 rows of one PRMBench test file."""
+    import json
+    from pathlib import Path
+
+    rows = [json.loads(x) for x in (Path(__file__).resolve().parents[1] / "data" / "prmbench_sample.jsonl").open()]
+    flagged = {}
+    for r in rows:
+        ratings = [c.rating for c in check_steps(r["original_process"], NONE)]
+        if -1 in ratings:
+            flagged[r["idx"]] = r["original_process"][ratings.index(-1)]
+    assert len(flagged) <= 2, flagged
+    # This "original" step is itself wrong: 7 * 23 + 5 is 166, not 164.
+    assert "7(23) + 5 = 164" in flagged.get("prm_test_p1_29", "")

@@ -21,6 +21,7 @@ class Symbolic:
         ctx = StepContext(
             premises=meta.get("premises") or [],
             unknowns=meta.get("unknowns") or [],
+            variables=meta.get("variables") or [],
             gold=candidate.task.reference.answer,
         )
         checks = check_steps(candidate.steps, ctx, seed=candidate.generation.seed)

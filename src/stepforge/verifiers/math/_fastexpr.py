@@ -106,7 +106,7 @@ class _Reader:
             raise GuardError("power with an exponent over 10000")
         elif exp.is_number and not exp.is_Integer and base.is_number:
             try:
-                mag = abs(float(exp)) * max(1.0, math.log2(abs(float(base)) + 1))
+                mag = abs(complex(exp).real) * max(1.0, math.log2(abs(complex(base)) + 1))
             except (TypeError, ValueError, OverflowError):
                 mag = math.inf
             if mag > self.p.max_int_bits:

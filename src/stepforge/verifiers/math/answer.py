@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Iterable, Sequence
 
@@ -11,9 +13,10 @@ from stepforge.verifiers.math.errors import GuardError, ParseError
 from stepforge.verifiers.math.extract import extract_answer
 from stepforge.verifiers.math.parse import parse_answer
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
-from stepforge.verifiers.math.verdict import MathVerdict
+from stepforge.verifiers.math.verdict import MathVerdict, versions
 
 _POOL_NAME = "stepforge.verifiers.math"
+_CHUNK = 16
 
 
 def _policy(policy: MathPolicy | dict | None) -> MathPolicy:
@@ -85,12 +88,33 @@ def judge(gold: str, pred: str, policy: MathPolicy | dict | None = None) -> Math
     return done("equal" if eq else "not_equal", rule, detail)
 
 
+def _squash(s: str) -> str:
+    s = re.sub(r"\s+", " ", s.strip().lower())
+    return re.sub(r"\s*([^\w\s])\s*", r"\1", s)
+
+
 def _same_text(a: str, b: str) -> bool:
-    return "".join(a.split()).lower() == "".join(b.split()).lower()
+    """Same text up to spacing around symbols (never joins two words or numbers)."""
+    return _squash(a) == _squash(b)
 
 
-def _judge_tuple(gold: str, pred: str, policy: MathPolicy) -> MathVerdict:
-    return judge(gold, pred, policy)
+def _pack(v: MathVerdict) -> tuple:
+    return (v.verdict, v.rule, v.seconds, v.gold, v.pred, v.detail)
+
+
+def _unpack(t: tuple) -> MathVerdict:
+    verdict, rule, seconds, gold, pred, detail = t
+    return MathVerdict.model_construct(
+        verdict=verdict, rule=rule, seconds=seconds, gold=gold, pred=pred, detail=detail, versions=versions()
+    )
+
+
+def _judge_packed(gold: str, pred: str, policy: MathPolicy | None) -> tuple:
+    return _pack(judge(gold, pred, policy))
+
+
+def _judge_chunk(pairs: list[tuple[str, str]], policy: MathPolicy | None) -> list[tuple]:
+    return [_pack(judge(g, p, policy)) for g, p in pairs]
 
 
 def _timeout(gold: str, pred: str, timeout: float, seconds: float, detail: str) -> MathVerdict:
@@ -102,8 +126,6 @@ def _timeout(gold: str, pred: str, timeout: float, seconds: float, detail: str) 
 
 
 def _workers(workers: int | None) -> int:
-    import os
-
     return max(1, workers or os.cpu_count() or 1)
 
 
@@ -113,7 +135,7 @@ def _pool(workers: int | None = None):  # noqa: ANN202
 
 def _from_result(res, gold: str, pred: str, timeout: float) -> MathVerdict:  # noqa: ANN001
     if res.status == "ok":
-        return res.value
+        return _unpack(res.value)
     if res.status == "timeout":
         return _timeout(gold, pred, timeout, res.seconds, f"killed after {timeout:g}s")
     return MathVerdict(
@@ -122,11 +144,15 @@ def _from_result(res, gold: str, pred: str, timeout: float) -> MathVerdict:  # n
     )
 
 
+def _wire_policy(policy: MathPolicy) -> MathPolicy | None:
+    return None if policy == DEFAULT_POLICY else policy
+
+
 def check_answer(gold: str, pred: str, *, timeout: float = 5.0, policy: MathPolicy | dict | None = None) -> MathVerdict:
     """Verdict with a hard wall-clock limit (worker process killed at the deadline); any thread."""
     pol = _policy(policy)
     _check_inputs(gold, pred)
-    res = _pool().call(_judge_tuple, (gold, pred, pol), timeout)
+    res = _pool().call(_judge_packed, (gold, pred, _wire_policy(pol)), timeout)
     return _from_result(res, gold, pred, timeout)
 
 
@@ -136,16 +162,31 @@ def check_answers(
     timeout: float = 5.0,
     policy: MathPolicy | dict | None = None,
 ) -> list[MathVerdict]:
-    """Verdicts for (gold, pred) pairs, in input order, in parallel worker processes, each hard-limited."""
-    pol = _policy(policy)
+    """Verdicts for (gold, pred) pairs, in input order, in parallel worker processes, each hard-limited.
+
+    Pairs travel in small chunks (one round trip per chunk); a chunk that is killed at the deadline or whose
+    worker dies is re-run pair by pair, so every timeout verdict is a pair that alone used up ``timeout``.
+    """
+    pol = _wire_policy(_policy(policy))
     items = [(g, p) for g, p in pairs]
     for g, p in items:
         _check_inputs(g, p)
     if not items:
         return []
     pool = _pool(workers)
-    results = pool.map(_judge_tuple, [(g, p, pol) for g, p in items], timeout)
-    return [_from_result(r, g, p, timeout) for r, (g, p) in zip(results, items)]
+    size = max(1, min(_CHUNK, len(items) // (pool.size * 4)))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    results = pool.map(_judge_chunk, [(c, pol) for c in chunks], timeout)
+    out: list[MathVerdict] = []
+    for chunk, res in zip(chunks, results):
+        if res.status == "ok":
+            out.extend(_unpack(t) for t in res.value)
+        elif len(chunk) == 1:
+            out.append(_from_result(res, *chunk[0], timeout))
+        else:
+            singles = pool.map(_judge_packed, [(g, p, pol) for g, p in chunk], timeout)
+            out.extend(_from_result(r, g, p, timeout) for r, (g, p) in zip(singles, chunk))
+    return out
 
 
 def _check_inputs(gold: object, pred: object) -> None:

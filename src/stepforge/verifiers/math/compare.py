@@ -76,7 +76,7 @@ def expr_equal(g: Any, p: Any, policy: MathPolicy) -> Result:
             return close, "numeric_constant", ""
         return _sympy_zero(g - p)
     syms = sorted(fg | fp, key=lambda s: s.name)
-    if fg != fp and policy.rename_variables is False:
+    if fg != fp:
         res = _renamed(g, p, policy)
         if res is not None:
             return res
@@ -88,14 +88,14 @@ def _renamed(g: Any, p: Any, policy: MathPolicy) -> Result | None:
     dg, dp = g.free_symbols - p.free_symbols, p.free_symbols - g.free_symbols
     if not dg or len(dg) != len(dp) or len(dg) > 3:
         return None
-    if not all(s.name.split("_")[0] in _CONSTANT_NAMES for s in dg | dp):
+    if not policy.rename_variables and not all(s.name.split("_")[0] in _CONSTANT_NAMES for s in dg | dp):
         return None
     dg_l = sorted(dg, key=lambda s: s.name)
     for perm in itertools.permutations(sorted(dp, key=lambda s: s.name)):
         q = p.xreplace(dict(zip(perm, dg_l)))
         ok, _, _ = _random_points(g, q, sorted(g.free_symbols | q.free_symbols, key=lambda s: s.name), policy)
         if ok:
-            return True, "renamed_constants", f"{list(perm)} -> {dg_l}"
+            return True, "renamed_variables" if policy.rename_variables else "renamed_constants", f"{list(perm)} -> {dg_l}"
     return None
 
 
@@ -190,20 +190,24 @@ def _scalar_pair(gv: Any, pv: Any, g: Scalar, p: Scalar, policy: MathPolicy) -> 
         if gv == pv:
             return True, "exact_int" if gv.is_Integer else "exact_rational", ""
         # written precision: a decimal gold is correct to half a unit in its last place
-        if g.ulp is not None and not gv.is_Integer and abs(gv - pv) * 2 <= g.ulp:
+        if g.ulp is not None and not gv.is_Integer and g.sig_digits >= policy.gold_decimal_min_digits and abs(gv - pv) * 2 <= g.ulp:
             return True, "gold_decimal_precision", f"within half of {g.ulp}"
         if p.ulp is not None and p.sig_digits >= policy.pred_decimal_min_digits and abs(gv - pv) * 2 <= p.ulp:
             return True, "pred_decimal_rounding", f"gold rounds to pred at {p.ulp}"
         return False, "exact_int" if gv.is_Integer and pv.is_Integer else "exact_rational", ""
     if (g.ulp is not None or p.ulp is not None) and not gv.free_symbols and not pv.free_symbols:
-        ev = _evalc(gv)
-        pvv = _evalc(pv)
+        prec = 30 + max(g.sig_digits, p.sig_digits)
+        ev = _evalc(gv, prec)
+        pvv = _evalc(pv, prec)
         if ev is not None and pvv is not None:
             (gr, gi), (pr, pi_) = ev, pvv
-            if g.ulp is not None and gi == 0 and pi_ == 0 and abs(gr - pr) * 2 <= g.ulp:
-                return True, "gold_decimal_precision", f"within half of {g.ulp}"
-            if p.ulp is not None and p.sig_digits >= policy.pred_decimal_min_digits and gi == 0 and pi_ == 0 and abs(gr - pr) * 2 <= p.ulp:
-                return True, "pred_decimal_rounding", f"gold rounds to pred at {p.ulp}"
+            if gi == 0 and pi_ == 0:
+                # one side is a decimal literal: it stands for every number that rounds to it, no more
+                if g.ulp is not None and g.sig_digits >= policy.gold_decimal_min_digits and abs(gr - pr) * 2 <= g.ulp:
+                    return True, "gold_decimal_precision", f"within half of {g.ulp}"
+                if p.ulp is not None and p.sig_digits >= policy.pred_decimal_min_digits and abs(gr - pr) * 2 <= p.ulp:
+                    return True, "pred_decimal_rounding", f"gold rounds to pred at {p.ulp}"
+                return False, "decimal_precision", "not within the written precision"
     return expr_equal(gv, pv, policy)
 
 
@@ -221,7 +225,7 @@ def _interval_list(a: Answer) -> list[tuple[Any, Any, bool, bool]] | None:
         return [(lo.expr, hi.expr, lo_open, hi_open)]
     if a.kind == "pair":
         lo, hi = a.value
-        if lo.expr.is_real is False or hi.expr.is_real is False:
+        if lo.expr.is_extended_real is False or hi.expr.is_extended_real is False:
             return None
         return [(lo.expr, hi.expr, True, True)]
     if a.kind == "union":
@@ -274,8 +278,45 @@ def _match_unordered(gs: list[Answer], ps: list[Answer], policy: MathPolicy) -> 
     return rec(0)
 
 
+_OPS = {"<": (True, False), "<=": (False, False), ">": (True, True), ">=": (False, True)}
+
+
+def _linear_set(a: Answer) -> Any:
+    """Fast path: a chain of linear one-variable inequalities as an interval, without sympy's solver."""
+    if a.kind != "inequality":
+        return None
+    syms = set()
+    for lhs, _, rhs in a.value:
+        syms |= lhs.free_symbols | rhs.free_symbols
+    if len(syms) != 1:
+        return None
+    (x,) = syms
+    out = sympy.Interval(-sympy.oo, sympy.oo)
+    for lhs, op, rhs in a.value:
+        if op not in _OPS and op != "!=":
+            return None
+        d = sympy.expand(lhs - rhs)
+        k, c = d.coeff(x, 1), d.coeff(x, 0)
+        if not (k.is_number and c.is_number and k != 0) or sympy.expand(k * x + c - d) != 0:
+            return None
+        if op == "!=":
+            root = -c / k
+            out = out.intersect(sympy.Union(sympy.Interval.open(-sympy.oo, root), sympy.Interval.open(root, sympy.oo)))
+            continue
+        strict, greater = _OPS[op]
+        if k.is_negative:
+            greater = not greater
+        root = -c / k
+        piece = sympy.Interval(root, sympy.oo, strict, True) if greater else sympy.Interval(-sympy.oo, root, True, strict)
+        out = out.intersect(piece)
+    return out
+
+
 def _relation_set(a: Answer) -> Any:
     """A univariate inequality (chain) as a sympy set, or None."""
+    fast = _linear_set(a)
+    if fast is not None:
+        return fast
     try:
         rel = to_sympy(a)
         syms = rel.free_symbols
@@ -381,6 +422,10 @@ def _equation_equal(g: Any, p: Any, policy: MathPolicy) -> Result:
 def answer_equal(g: Answer, p: Answer, policy: MathPolicy) -> Result:
     """Is pred ``p`` the same answer as gold ``g`` under ``policy``?"""
     gk, pk = g.kind, p.kind
+    if gk == "union" and not g.value:
+        g, gk = Answer("set", [], g.text), "set"
+    if pk == "union" and not p.value:
+        p, pk = Answer("set", [], p.text), "set"
     # assignments: x = v against a bare v compares v (either side)
     if gk == "relation" and g.var is not None and pk != "relation":
         return answer_equal(g.extra["rhs"], p, policy)
@@ -460,6 +505,10 @@ def answer_equal(g: Answer, p: Answer, policy: MathPolicy) -> Result:
         vals = list(g.value.values())
         pv = _items(p)
         return len(vals) == len(pv) and all(answer_equal(a, b, policy)[0] for a, b in zip(vals, pv)), "system_tuple", ""
+    if pk == "system" and gk in ("tuple", "pair"):
+        vals = list(p.value.values())
+        gv = _items(g)
+        return len(vals) == len(gv) and all(answer_equal(a, b, policy)[0] for a, b in zip(gv, vals)), "system_tuple", ""
     if gk == "system_rel" and pk == "system_rel":
         return _match_unordered(g.value, p.value, policy), "system", ""
     return False, "kind_mismatch", f"{gk} vs {pk}"

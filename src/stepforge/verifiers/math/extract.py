@@ -19,7 +19,16 @@ _MATH_ENV_RE = re.compile(
 _JOINER_RE = re.compile(
     r"^\s*(?:,|;|\band\b|\bor\b|,\s*and\b|,\s*or\b|&)?\s*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?$", re.I
 )
+_PROSE_RE = re.compile(r"[A-Za-z]{2,}[,;:]?\s+[A-Za-z]{2,}[,;:]?\s+[A-Za-z]{2,}")
 _LAST_NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?|-?\.\d+%?")
+
+
+def _unbox(content: str) -> str:
+    """``\\boxed{\\boxed{8}}`` is 8."""
+    inner = _boxes(content.strip())
+    if len(inner) == 1 and inner[0][0] == 0 and inner[0][1] == len(content.strip()):
+        return inner[0][2]
+    return content
 
 
 def _boxes(text: str) -> list[tuple[int, int, str]]:
@@ -43,7 +52,9 @@ def _boxes(text: str) -> list[tuple[int, int, str]]:
                 j += 1
             if depth != 0:
                 continue  # unbalanced box: not an answer
-            out.append((m.start(), j + 1, text[i + 1 : j]))
+            if out and m.start() < out[-1][1]:
+                continue  # a box nested inside the previous one
+            out.append((m.start(), j + 1, _unbox(text[i + 1 : j])))
         elif i < len(text) and m.group(0).endswith(" "):
             tok = re.match(r"[^\s$]+", text[i:])
             if tok:
@@ -148,7 +159,7 @@ def extract_answer(text: str) -> tuple[str | None, str]:
     if env is not None:
         whole = _MATH_ENV_RE.fullmatch(stripped)
         return env, "math_env" if not whole else "bare"
-    if len(stripped) <= 80 and "\n" not in stripped:
+    if (len(stripped) <= 80 and "\n" not in stripped) or not _PROSE_RE.search(stripped):
         return _clean_tail(stripped), "bare"
     nums = _LAST_NUMBER_RE.findall(stripped)
     if nums:

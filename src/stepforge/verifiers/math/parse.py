@@ -46,7 +46,7 @@ class Answer:
 
 # ----------------------------------------------------------------------------------------------- cleaning
 
-_SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\textstyle|\\limits|\\nolimits")
+_SPACING_RE = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\textstyle|\\limits|\\nolimits")
 _LEFTRIGHT_RE = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|bigg|Bigg)\s*(?=[()\[\]|.]|\\[{}|]|\\[lr]?[a-z]+)")
 _FRAC_RE = re.compile(r"\\[dtc]frac\b")
 _FONT_RE = re.compile(r"\\(?:mathbf|boldsymbol|mathit|mathsf|bm|textbf|textit|mathnormal)\s*\{")
@@ -65,7 +65,7 @@ _UNIT_RE = re.compile(rf"(?<=[\d}}).])\s*(?:{_UNIT_WORDS})(?:\s*\^\s*\{{?\s*[23]
 _THOUSANDS_BRACE_RE = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _THOUSANDS_SPACE_RE = re.compile(r"(?<=\d)(?:\\,|\\ |\\;|\s|\u2009|\u202f)(?=\d{3}(?!\d))")
-_DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d{1,2}$|^-?0,\d+$")
+_DECIMAL_COMMA_RE = re.compile(r"^-?0,\d+$")
 _SCI_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?$|^(-?\d+(?:\.\d+)?)[eE]([-+]?\d+)$")
 _NUM_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)$")
 _CHOICE_RE = re.compile(r"^\(?\s*([A-Ha-h])\s*\)?\s*(?:[.:)]\s*.*)?$", re.S)
@@ -90,6 +90,9 @@ def clean(s: str) -> str:
     s = s.replace("\u2212", "-").replace("\u00d7", "\\times ").replace("\u00b7", "\\cdot ").replace("\u03c0", "\\pi ")
     s = s.replace("\u221e", "\\infty ").replace("\u2264", "\\le ").replace("\u2265", "\\ge ").replace("\u2260", "\\ne ")
     s = s.replace("\u221a", "\\sqrt").replace("\u00b1", "\\pm ").replace("\u222a", "\\cup ").replace("\u2208", "\\in ")
+    s = s.replace("\\!", "")
+    s = re.sub(r"\binfinity\b", r"\\infty ", s)
+    s = re.sub(r"\\text(?:bf|it|rm|normal)\s*\{", r"\\text{", s)
     s = _THOUSANDS_BRACE_RE.sub("", s)
     s = _THOUSANDS_SPACE_RE.sub("", s)
     s = _SPACING_RE.sub(" ", s)
@@ -167,6 +170,9 @@ def static_guard(s: str, policy: MathPolicy) -> None:
             raise GuardError("exponent too large")
 
 
+_SIDE_BY_SIDE_RE = re.compile(r"(?<![\d_^.])\d+\s+\.?\d")
+
+
 def _tower(s: str) -> bool:
     return bool(_TOWER_RE.search(s))
 
@@ -212,6 +218,8 @@ def _normalize_symbols(obj: Any, policy: MathPolicy) -> Any:
     """Plain symbols (no assumptions), ``i`` the imaginary unit, percent ``UnevaluatedExpr`` evaluated."""
     if not isinstance(obj, sympy.Basic):
         return obj
+    if obj.has(sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy.Limit):
+        obj = obj.doit()
     if obj.has(sympy.UnevaluatedExpr):
         obj = obj.replace(lambda e: isinstance(e, sympy.UnevaluatedExpr), lambda e: e.args[0])
     rep = {}
@@ -250,6 +258,8 @@ def _general(s: str, policy: MathPolicy) -> Any:
 def _to_expr(s: str, policy: MathPolicy) -> tuple[Any, list[str]]:
     """A scalar expression: fast reader first, then latex2sympy2_extended."""
     static_guard(s, policy)
+    if _SIDE_BY_SIDE_RE.search(s):
+        raise ParseError(f"two numbers side by side in {s!r}")
     try:
         return fast_expr(s, policy)
     except NotFast:
@@ -522,6 +532,9 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         raise ParseError("empty answer")
     if len(s) > policy.max_chars:
         raise GuardError(f"answer longer than {policy.max_chars} characters")
+    tw = re.fullmatch(r"\\text\s*\{([A-Za-z][A-Za-z' \-]*)\}", s)
+    if tw and _word_number(tw.group(1)) is None and tw.group(1).strip().lower() not in _BOOL and not _CHOICE_STRICT_RE.match(tw.group(1).strip()):
+        return Answer("text", " ".join(w.lower() for w in re.findall(r"[A-Za-z]+", tw.group(1))), s)
     if top:
         s2 = _strip_text_wrapper(s)
         ch = _CHOICE_STRICT_RE.match(s2)
@@ -535,6 +548,8 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         if any(re.fullmatch(r"\\[lcv]?dots|\.\.\.|…", p) for p in seq):
             return Answer("sequence", [p if re.fullmatch(r"\\[lcv]?dots|\.\.\.|…", p) else parse_structure(p, policy, top=False) for p in seq], s)
         raise ParseError(f"unsupported notation in {s!r}")
+    if _DECIMAL_COMMA_RE.match(s) or _THOUSANDS_RE.match(s):
+        return Answer("scalar", parse_scalar(s, policy), s)
     mat = _parse_matrix(s, policy)
     if mat is not None:
         return mat
@@ -588,6 +603,8 @@ def _list_answer(items: list[Answer], s: str, policy: MathPolicy) -> Answer:
         names = [str(a.var) for a in assigns]
         if len(set(names)) == 1:  # x = 2 or x = 3
             return Answer("set", [a.extra["rhs"] for a in assigns], s, var=assigns[0].var)
+        if len({re.sub(r"_\{?\d+\}?$", "", n) for n in names}) == 1 and all(re.search(r"_\{?\d+\}?$", n) for n in names):
+            return Answer("set", [a.extra["rhs"] for a in assigns], s, var=Symbol(re.sub(r"_\{?\d+\}?$", "", names[0])))
         if len(set(names)) == len(names):  # x = 1, y = 2: a labelled system
             return Answer("system", {n: a.extra["rhs"] for n, a in zip(names, assigns)}, s)
     if items and all(it.kind == "relation" for it in items):

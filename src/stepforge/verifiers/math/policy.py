@@ -18,6 +18,8 @@ class MathPolicy(BaseModel):
         ``both`` also lets a pred inequality match a gold interval; ``none`` forbids both.
     pred_decimal_min_digits: a decimal pred matches an exact irrational/rational gold when it is the gold
         correctly rounded at the pred's written precision and has at least this many significant digits.
+    gold_decimal_min_digits: a decimal gold with at least this many significant digits (``3.14``) is read as
+        rounded: a pred within half a unit of its last place matches; shorter decimals (``1.5``) are exact.
     assume_positive: free symbols are positive reals when comparing expressions (``\\sqrt{1/n} = 1/\\sqrt{n}``).
     rename_variables: a pred whose only free symbols differ from gold's by a one-to-one renaming still matches.
     bare_list_as_set: a bare comma list ``1, 2`` is an unordered set (else an ordered tuple).
@@ -33,6 +35,7 @@ class MathPolicy(BaseModel):
     unreduced_fractions: bool = True
     set_vs_relation: Literal["gold_relation", "both", "none"] = "gold_relation"
     pred_decimal_min_digits: int = Field(3, ge=1, le=30)
+    gold_decimal_min_digits: int = Field(3, ge=1, le=30)
     assume_positive: bool = True
     rename_variables: bool = False
     bare_list_as_set: bool = True

@@ -50,10 +50,17 @@ class StepCheck(BaseModel):
 
 
 class StepContext(BaseModel):
-    """What the checker knows of the problem: premises (equations), unknowns and the gold answer."""
+    """What the checker knows of the problem.
+
+    ``premises`` are the problem's equations in ``unknowns`` (claims about unknowns are checked against
+    their solutions). ``variables`` are free variables: a claim in them must hold for every value (an
+    expansion, a derivative). An equation in any other symbol cannot be refuted without context and
+    is neutral: free text is full of constraints such as ``7n + 5 = 143p + 10``.
+    """
 
     premises: list[str] = Field(default_factory=list)
     unknowns: list[str] = Field(default_factory=list)
+    variables: list[str] = Field(default_factory=list)
     gold: str | None = None
 
 
@@ -117,7 +124,9 @@ def _boxed(text: str) -> str | None:
 
 
 def _is_zero(d: Any, rng: random.Random) -> bool | None:
-    """Is ``d`` identically zero? Exact where possible; random points refute, expand/simplify confirm."""
+    """Is ``d`` identically zero? Exact where possible (rationals, polynomials). Otherwise high-precision
+    evaluation refutes, expand/simplify confirm, and where simplify gives up, agreement to 25 digits
+    at several random rational points (or to 80 digits for a constant) confirms. ``None``: undecided."""
     if d == 0:
         return True
     if d.is_Rational:
@@ -126,23 +135,32 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
     if syms and d.is_polynomial(*syms):
         return bool(sp.expand(d) == 0)
     if not syms:
-        val = sp.N(d, 30)
-        if val.is_number and abs(val) > sp.Float("1e-20"):
+        val = sp.N(d, 50)
+        if not val.is_number or val.has(sp.zoo, sp.nan):
+            return None
+        if abs(val) > sp.Float("1e-25"):
             return False
-        return bool(sp.simplify(d) == 0)
-    for _ in range(3):
+        if sp.simplify(d) == 0:
+            return True
+        return bool(abs(sp.N(d, 100)) < sp.Float("1e-80"))
+    zeros = 0
+    for _ in range(5):
         point = {s: sp.Rational(rng.randint(-97, 97), rng.randint(1, 13)) for s in syms}
         val = d.subs(point)
         if val.is_Rational:
             if val != 0:
                 return False
+            zeros += 1
             continue
-        val = sp.N(val, 30)
-        if val.is_number and not val.has(sp.zoo, sp.nan) and abs(val) > sp.Float("1e-15"):
+        val = sp.N(val, 50)
+        if not val.is_number or val.has(sp.zoo, sp.nan):
+            continue
+        if abs(val) > sp.Float("1e-25"):
             return False
-    if sp.expand(d) == 0:
+        zeros += 1
+    if sp.expand(d) == 0 or sp.simplify(d) == 0:
         return True
-    return bool(sp.simplify(d) == 0)
+    return True if zeros >= 3 else None
 
 
 def _zero_at(d: Any, point: dict[Any, Any]) -> bool:
@@ -177,6 +195,7 @@ class _State:
 
     def __init__(self, ctx: StepContext) -> None:
         self.unknowns = [sp.Symbol(u) for u in ctx.unknowns]
+        self.variables = {sp.Symbol(v) for v in ctx.variables}
         self.solutions: list[dict[Any, Any]] | None = None
         if ctx.premises and self.unknowns:
             try:
@@ -216,6 +235,9 @@ def _relation(tex: str) -> Any:
     return sp.Eq(_parse(parts[0]), _parse(parts[1]), evaluate=False)
 
 
+# Degrees and base-n subscripts (555_{10}, 4210_5): a wrong reading would make a true claim false.
+_NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline")
+
 _NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
 
 
@@ -227,6 +249,8 @@ def _is_name(text: str) -> bool:
 
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
     claim = f"{a.strip()} = {b.strip()}"
+    if _NOT_CHECKED.search(claim):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="notation_not_checked")
     try:
         lhs, rhs = _parse(a), _parse(b)
     except _Unparseable:
@@ -235,6 +259,8 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="not_an_expression")
     if (isinstance(lhs, AppliedUndef) and _is_name(a)) or (isinstance(rhs, AppliedUndef) and _is_name(b)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
+    if lhs.has(AppliedUndef) or rhs.has(AppliedUndef):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="undefined_function")
     try:
         zero = _is_zero(lhs - rhs, rng)
     except (TypeError, ValueError, ZeroDivisionError):
@@ -252,6 +278,9 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     if zero is None:
         return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")
+    free = (lhs - rhs).free_symbols
+    if free and not free <= state.variables:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="equation_without_context")
     return ClaimCheck(claim=claim, verdict="false", rule="not_an_identity")
 
 

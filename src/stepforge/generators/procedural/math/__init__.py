@@ -43,6 +43,7 @@ def candidate(run_seed: int, family_name: str, index: int, want_error: bool) -> 
                 "params": problem.params,
                 "premises": problem.premises,
                 "unknowns": problem.unknowns,
+                "variables": problem.variables,
             },
         ),
         generation=Generation(

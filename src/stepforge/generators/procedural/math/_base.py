@@ -34,6 +34,7 @@ class MathProblem:
     final_value: Any
     premises: list[str] = field(default_factory=list)
     unknowns: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)  # free variables: claims in them are identities
     params: dict[str, Any] = field(default_factory=dict)
     difficulty: int = 1
     error: tuple[int, str, str] | None = None  # (step index, kind, description)

@@ -55,5 +55,6 @@ def build(rng: random.Random, fault: Fault) -> MathProblem:
         prompt=f"Evaluate ${integral}$.",
         answer=tex(gold), answer_value=gold,
         steps=steps, final_answer=tex(value), final_value=value,
+        variables=["x"],
         params={"p": str(p), "lo": lo, "hi": hi}, difficulty=2,
     )

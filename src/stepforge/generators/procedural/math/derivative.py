@@ -71,5 +71,6 @@ def build(rng: random.Random, fault: Fault) -> MathProblem:
         prompt=f"Find the derivative of $f(x) = {tex(f)}$ with respect to $x$.",
         answer=tex(gold), answer_value=gold,
         steps=steps, final_answer=tex(total), final_value=total,
+        variables=["x"],
         params={"f": str(f)}, difficulty=2,
     )

@@ -45,5 +45,6 @@ def build(rng: random.Random, fault: Fault) -> MathProblem:
         prompt=f"Expand and simplify ${shown}$.",
         answer=tex(gold), answer_value=gold,
         steps=steps, final_answer=tex(combined), final_value=combined,
+        variables=["x"],
         params={"a": a, "b": b, "c": c, "d": d}, difficulty=1,
     )
