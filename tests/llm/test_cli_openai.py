@@ -221,3 +221,47 @@ def test_synthesize_then_generate(server: ServerProcess, tmp_path: Path) -> None
     traces = [json.loads(line) for line in (tmp_path / "run" / "traces.jsonl").read_text().splitlines()]
     assert {t["task"]["task_id"] for t in traces} <= {row["id"] for row in kept}
     assert all(t["task"]["metadata"]["synthesis"]["method"] == "evolve" for t in traces)
+
+
+def test_api_failures_leave_the_run_incomplete_and_resume_finishes_it(server: ServerProcess, tmp_path: Path) -> None:
+    problems = _problems(tmp_path / "p.jsonl", 6)
+    server.reset(wrong_rate=0.4)
+    _cli(*_gen_args(server, problems, tmp_path / "a", samples=2, k=1))
+    # every first and second attempt of a request fails: with one retry, half the run cannot be answered
+    server.reset(wrong_rate=0.4, faults={"500": 0.5}, fault_attempts=2)
+    out = tmp_path / "b"
+    r = _cli(*_gen_args(server, problems, out, "--max-retries", "1", samples=2, k=1), check=False)
+    assert r.returncode == 1 and "unanswered" in r.stderr
+    assert json.loads((out / "run.json").read_text())["status"] == "incomplete"
+    journal_keys = {json.loads(line)["key"] for line in (out / "journal.jsonl").read_text().splitlines()}
+    seen = len(server.log())
+    _cli(*_gen_args(server, problems, out, "--resume", samples=2, k=1))
+    assert not {e["key"] for e in server.log()[seen:]} & journal_keys  # failures asked again, answers not
+    assert json.loads((out / "run.json").read_text())["status"] == "complete"
+    for name in ("traces.jsonl", "rejected.jsonl"):
+        assert _records(tmp_path / "a", name) == _records(out, name)
+
+
+def test_procedural_problems_with_recited_solutions_get_located_first_errors(server: ServerProcess,
+                                                                             tmp_path: Path) -> None:
+    from stepforge.generators.llm.run import procedural_tasks
+    from stepforge.generators.procedural.math import FAMILIES, build_problem
+
+    tasks = procedural_tasks("math", 10, 5)
+    oracle, injected = {}, {}
+    for t in tasks:
+        fam, seed = FAMILIES.get(t.metadata["family"]), t.metadata["seed"]
+        right, wrong = build_problem(fam, seed, False), build_problem(fam, seed, True)
+        oracle[t.prompt] = {"steps": right.steps, "wrong_steps": wrong.steps if wrong else None}
+        if wrong:
+            injected[t.prompt] = wrong.error[0]
+    server.reset(wrong_rate=0.5, oracle_math=oracle)
+    out = tmp_path / "proc"
+    _cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "math",
+         "--count", "10", "--seed", "5", "--out", str(out), "--samples", "3", "--k", "1", "--no-progress")
+    traces = [json.loads(line) for line in (out / "traces.jsonl").read_text().splitlines()]
+    wrong = [t for t in traces if t["outcome"]["correct"] is False]
+    assert wrong and any(t["outcome"]["correct"] for t in traces)
+    assert len({t["task"]["metadata"]["family"] for t in traces}) >= 3  # procedural families, recorded
+    for t in wrong:  # the symbolic checker finds the error where the family injected it
+        assert t["first_error_index"] == injected[t["task"]["prompt"]]

@@ -78,4 +78,4 @@ def run_command(args: argparse.Namespace) -> int:
         f"kept {summary.kept} traces ({summary.correct} correct, {summary.incorrect} incorrect), "
         f"rejected {summary.rejected}, in {summary.seconds:.1f}s -> {summary.out}"
     )
-    return 0
+    return 1 if summary.stats.get("unanswered_problems") else 0  # openai: incomplete, finish with --resume

@@ -275,13 +275,23 @@ def run_openai(config: RunConfig, client: ClientConfig | None = None, *, offline
     try:
         with traces_path.open("a", encoding="utf-8") as tf, rejected_path.open("a", encoding="utf-8") as rf, bar:
 
-            def on_result(r: ProblemResult) -> None:  # written in problem order, so files are deterministic
-                nonlocal next_write, unanswered
+            blocked = False
+
+            def on_result(r: ProblemResult) -> None:
+                """Records are written in problem order and only as a prefix of complete problems: a problem
+                with unanswered requests stops the writing (its answers stay in the journal), so a resumed run
+                appends exactly what an uninterrupted one would have written next."""
+                nonlocal next_write, unanswered, blocked
                 done[index_of[r.task.task_id]] = r
                 bar.update(1)
                 while next_write in done:
                     res = done.pop(next_write)
-                    unanswered += int(res.pending)
+                    if res.pending:
+                        unanswered += 1
+                        blocked = True
+                    if blocked:
+                        next_write += 1
+                        continue
                     for rec in _records(config, res, next_write):
                         if rec.id in on_disk:
                             continue
