@@ -30,7 +30,7 @@ try:  # the SDK's own request-options helper, used to post a ready JSON body (se
 except ImportError:  # pragma: no cover - other SDK layouts use the public path
     _make_options = None
 
-Status = Literal["ok", "truncated", "empty", "failed", "pending"]
+Status = Literal["ok", "truncated", "empty", "failed"]
 
 
 class ClientConfig(BaseModel):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from stepforge._seeding import derive_seed
-from stepforge.generators.llm.client import Answer, LLMClient
+from stepforge.generators.llm.client import Answer, LLMClient, Pending
 from stepforge.generators.llm.parse import Parsed, last_boxed, parse_solution
 from stepforge.generators.llm.prompts import PromptTemplate
 from stepforge.schema import Generation, Sampling, Task
@@ -158,8 +158,6 @@ async def generate_problem(
     verify: Verify,
 ) -> ProblemResult:
     """Rounds of requests for one task until ``k`` verified or ``samples`` drawn; truncated/empty ones rejected."""
-    from stepforge.generators.llm.client import Pending
-
     result = ProblemResult(task)
     drawn, round_ = 0, 0
     while drawn < sampling.samples and result.verified < sampling.k:

@@ -7,12 +7,11 @@ collect`` need only the folder; ``DIR/journal.jsonl`` holds every answered reque
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -59,17 +58,6 @@ def load_options(out: Path) -> RunOptions:
         return RunOptions.model_validate_json(p.read_text())
     except ValidationError as exc:
         raise UserError(f"{p}: unreadable run options: {exc.errors()[0]['msg']}") from None
-
-
-def check_resumable(out: Path, opts: RunOptions) -> None:
-    """A resumed run must ask the same questions, or the journal would answer different ones."""
-    old = load_options(out)
-    a, b = old.model_dump(), opts.model_dump()
-    for d in (a, b):
-        d["client"] = {k: d["client"][k] for k in ("base_url",)}  # limits and retries may change on resume
-    if a != b:
-        diff = sorted(k for k in a if a[k] != b[k])
-        raise UserError(f"--resume with different options than the run in {out} ({', '.join(diff)}); use a new --out")
 
 
 def procedural_tasks(domain: str, count: int, seed: int) -> list[Task]:
@@ -140,6 +128,3 @@ async def run_async(
         await client.aclose()
     return results, client
 
-
-def run(opts: RunOptions, journal: Journal, verify: Verify, **kw: Any) -> tuple[list[ProblemResult], LLMClient]:
-    return asyncio.run(run_async(opts, journal, verify, **kw))
