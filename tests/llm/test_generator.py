@@ -84,3 +84,14 @@ def test_same_seed_same_requests(server: ServerProcess) -> None:
     server.reset(wrong_rate=0.5)
     _gen(server, SamplingConfig(samples=4, k=2, seed=3), TASKS[:4])
     assert sorted(first) == sorted(e["key"] for e in server.log())
+
+
+def test_paragraph_answers_are_segmented_as_paragraphs(server: ServerProcess) -> None:
+    server.configure(wrong_rate=0.0, style="paragraphs")
+    results, _ = _gen(server, SamplingConfig(samples=1, k=1), TASKS[:2])
+    for r in results:
+        (j,) = r.judged
+        p = j.candidate.parsed
+        assert p.method == "paragraphs" and p.separator == "\n\n"
+        assert [s.text for s in p.steps][-1].startswith("The final answer is") and len(p.steps) == 4  # 3 operations
+        assert j.correct is True
