@@ -106,7 +106,12 @@ class _Judge:
         else:
             task = self._code_tasks.get(c.task.task_id)
             if task is None:
-                task = self._code_tasks[c.task.task_id] = _code_task(c.task)
+                try:
+                    task = self._code_tasks[c.task.task_id] = _code_task(c.task)
+                except (ValueError, SyntaxError) as exc:  # tests that cannot be imported verify nothing
+                    return None, reject(self.config, id=cand.id, index=cand.index, domain="code",
+                                        reason="bad_problem", detail=f"unusable tests: {exc}"[:500],
+                                        candidate=cand.model_dump(mode="json"))
             rec = _code_record(self.config, cand, task, self._backend)
         return (rec.outcome.correct if isinstance(rec, Trace) else None), rec
 
