@@ -265,3 +265,52 @@ def test_procedural_problems_with_recited_solutions_get_located_first_errors(ser
     assert len({t["task"]["metadata"]["family"] for t in traces}) >= 3  # procedural families, recorded
     for t in wrong:  # the symbolic checker finds the error where the family injected it
         assert t["first_error_index"] == injected[t["task"]["prompt"]]
+
+
+def _run_batch_file(server: ServerProcess, infile: Path, outfile: Path, fail: set[str]) -> None:
+    """A stand-in for `vllm run-batch -i IN -o OUT`: each line answered by the loopback server, written in the
+    batch output format in reverse order; ids in ``fail`` get an error line instead."""
+    import urllib.request
+
+    rows = []
+    for line in infile.read_text().splitlines():
+        req = json.loads(line)
+        if req["custom_id"] in fail:
+            rows.append({"id": "x", "custom_id": req["custom_id"], "response": {"status_code": 500, "body": {}},
+                         "error": {"code": "server_error", "message": "injected"}})
+            continue
+        http = urllib.request.Request(server.url + "/chat/completions", data=json.dumps(req["body"]).encode(),
+                                      headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(http, timeout=30) as r:
+            body = json.loads(r.read())
+        rows.append({"id": "x", "custom_id": req["custom_id"], "response": {"status_code": 200, "body": body},
+                     "error": None})
+    outfile.write_text("".join(json.dumps(r) + "\n" for r in reversed(rows)))
+
+
+def test_batch_files_for_servers_without_a_batch_api(server: ServerProcess, tmp_path: Path) -> None:
+    problems = _problems(tmp_path / "p.jsonl", 4)
+    server.reset(wrong_rate=0.4)
+    _cli(*_gen_args(server, problems, tmp_path / "online", samples=2, k=1))
+    server.reset(wrong_rate=0.4)
+    out = tmp_path / "files"
+    common = ["--model", "mock-1", "--domain", "math", "--problems", str(problems), "--samples", "2", "--k", "1",
+              "--temperature", "0.7", "--seed", "11"]
+    failed_once: set[str] = set()
+    for _ in range(5):
+        _cli("batch", "export", "--out", str(out), "--base-url", server.url, *common)
+        infile = out / "batch" / "input.jsonl"
+        ids = [json.loads(line)["custom_id"] for line in infile.read_text().splitlines()]
+        fail = {ids[0]} - failed_once if ids else set()  # the first request fails once, then succeeds
+        failed_once |= fail
+        _run_batch_file(server, infile, tmp_path / "results.jsonl", fail)
+        r = _cli("batch", "import", "--out", str(out), "--results", str(tmp_path / "results.jsonl"))
+        if (out / "traces.jsonl").exists():
+            break
+    else:
+        raise AssertionError("the file-based batch workflow did not complete")
+    assert failed_once and "kept" in r.stdout
+    for name in ("traces.jsonl", "rejected.jsonl"):
+        a = [{k: v for k, v in x.items() if k != "provenance"} for x in _records(tmp_path / "online", name)]
+        b = [{k: v for k, v in x.items() if k != "provenance"} for x in _records(out, name)]
+        assert a == b

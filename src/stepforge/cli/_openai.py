@@ -100,12 +100,15 @@ def batch_config(opts: RunOptions, out: Path):  # noqa: ANN201 - a RunConfig
     )
 
 
-def write_run(opts: RunOptions, out: Path, *, offline: bool) -> int:
-    """Traces from the journal through the pipeline (the same records ``generate --resume`` writes)."""
+def write_run(opts: RunOptions, out: Path) -> bool:
+    """Traces from the journal through the pipeline (the same records ``generate --resume`` writes), when the
+    journal answers everything the run needs; returns False (and writes nothing) while requests are missing."""
     from stepforge.pipeline.openai import run_openai
 
-    s = run_openai(batch_config(opts, out), opts.client, offline=offline)
-    print(
-        f"kept {s.kept} traces ({s.correct} correct, {s.incorrect} incorrect), rejected {s.rejected} -> {s.out}"
-    )
-    return 0
+    s = run_openai(batch_config(opts, out), opts.client, offline=True)
+    if isinstance(s, dict):
+        print(f"{len(s)} requests still unanswered (a further budget round, or given up on): "
+              f"run `stepforge batch submit` (or `export`) --out {out} again")
+        return False
+    print(f"kept {s.kept} traces ({s.correct} correct, {s.incorrect} incorrect), rejected {s.rejected} -> {s.out}")
+    return True

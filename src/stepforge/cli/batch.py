@@ -1,9 +1,10 @@
-"""``stepforge batch submit|status|collect``: the OpenAI Batch API as a resumable workflow over an output folder.
+"""``stepforge batch submit|status|collect|export|import``: the Batch API as a resumable workflow over a run folder.
 
 submit: plan the run offline (what the journal does not answer yet, under the sampling budget) and submit it,
 split at the API's limits. status: poll and print every batch. collect: join results on ``custom_id`` into the
 journal, resubmit only failed, expired or missing requests; when nothing is left, write the traces (the same
 records ``stepforge generate --generator openai --resume`` writes). Repeat submit/collect until complete.
+export/import do the same through files, for servers without a Batch API (``vllm run-batch``).
 """
 
 from __future__ import annotations
@@ -47,16 +48,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--poll", type=float, default=5.0, metavar="SECONDS", help="poll interval with --wait")
     c.add_argument("--max-attempts", type=int, default=3, help="submissions per request before giving up on it")
     c.set_defaults(func=run)
+    e = bsub.add_parser("export", help="write what the run still needs as one batch input file (e.g. for "
+                                       "`vllm run-batch -i FILE -o RESULTS`, where the server has no Batch API)")
+    e.add_argument("--out", required=True, type=Path, help="run folder (created on first export)")
+    e.add_argument("--file", type=Path, default=None, help="input file to write (default OUT/batch/input.jsonl)")
+    add_openai_arguments(e)
+    e.set_defaults(func=run)
+    i = bsub.add_parser("import", help="join a batch output file into the run; write the traces when complete")
+    i.add_argument("--out", required=True, type=Path)
+    i.add_argument("--results", required=True, type=Path, help="the output file (OpenAI batch output format)")
+    i.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from stepforge.generators.llm.run import load_options, save_options
 
     out: Path = args.out
-    if args.batch_command == "submit":
+    if args.batch_command in ("submit", "export"):
         out.mkdir(parents=True, exist_ok=True)
         opts = options_from_args(args, out, resume=True)
         save_options(out, opts)
+        if args.batch_command == "export":
+            return _export(opts, out, args.file)
         return asyncio.run(_submit(opts, out, args.max_requests, args.max_bytes))
     opts = load_options(out)
     import os
@@ -64,10 +77,12 @@ def run(args: argparse.Namespace) -> int:
     opts.client.api_key = os.environ.get("OPENAI_API_KEY")
     if args.batch_command == "status":
         return asyncio.run(_status(opts, out, args.json))
+    if args.batch_command == "import":
+        return _import(opts, out, args.results)
     if asyncio.run(_collect(opts, out, args)):
         from stepforge.cli._openai import write_run
 
-        return write_run(opts, out, offline=True)
+        write_run(opts, out)
     return 0
 
 
@@ -156,7 +171,7 @@ async def _status(opts: RunOptions, out: Path, as_json: bool) -> int:
 
 
 async def _collect(opts: RunOptions, out: Path, args: argparse.Namespace) -> bool:
-    """True when every request of the run is answered (the traces can be written)."""
+    """True when no batch is running any more (the traces can be written if nothing else is missing)."""
     from stepforge.generators.llm import batch as B
     from stepforge.generators.llm.journal import Journal
     from stepforge.generators.llm.run import JOURNAL_FILE
@@ -194,13 +209,6 @@ async def _collect(opts: RunOptions, out: Path, args: argparse.Namespace) -> boo
     if live:
         print(f"run `stepforge batch collect --out {out}` again later")
         return False
-    pending = await _plan(opts, out)
-    if pending:
-        print(
-            f"{len(pending)} requests still unanswered (further budget rounds or given up): "
-            f"run `stepforge batch submit --out {out}`"
-        )
-        return False
     return True
 
 
@@ -209,3 +217,42 @@ def _reasons(failed: dict[str, str]) -> str:
     for why in failed.values():
         counts[why] = counts.get(why, 0) + 1
     return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+
+
+def _export(opts: RunOptions, out: Path, file: Path | None) -> int:
+    from stepforge.generators.llm import batch as B
+
+    store = B.BatchStore(out)
+    pending = asyncio.run(_plan(opts, out))
+    store.add_requests(pending)
+    path = file or store.dir / "input.jsonl"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(b"".join(B.request_line(cid, body) for cid, body in pending.items()))
+    tmp.replace(path)
+    print(f"wrote {len(pending)} requests to {path}")
+    if not pending:
+        print(f"nothing left to ask: run `stepforge batch import --out {out} --results FILE` with the last results")
+    return 0
+
+
+def _import(opts: RunOptions, out: Path, results: Path) -> int:
+    from stepforge.cli._openai import write_run
+    from stepforge.generators.llm import batch as B
+    from stepforge.generators.llm.journal import Journal
+    from stepforge.generators.llm.run import JOURNAL_FILE
+
+    if not results.is_file():
+        raise UserError(f"--results {results}: no such file")
+    rows = []
+    for n, line in enumerate(results.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                raise UserError(f"{results}:{n}: not a JSON line") from None
+    store = B.BatchStore(out)
+    with Journal(out / JOURNAL_FILE) as journal:
+        got, why = B.join(rows, set(store.requests), store, journal)
+    print(f"joined {len(got)} answers; {len(why)} failed ({_reasons(why) or 'none'})")
+    write_run(opts, out)
+    return 0

@@ -252,24 +252,40 @@ def plan_openai(config: RunConfig, client: ClientConfig | None = None) -> dict[s
 
 
 def run_openai(config: RunConfig, client: ClientConfig | None = None, *, offline: bool = False) -> Any:
-    """The run; ``offline`` answers only from the journal (after ``stepforge batch collect``)."""
-    from stepforge.pipeline.run import CARD, REJECTED, TRACES, RunSummary, _prepare, _write_run_json
+    """The run. Online: requests are sent and records written as problems complete (a prefix of complete
+    problems). ``offline`` (the Batch API's last step): answers come only from the journal; when some are still
+    missing nothing is written and the missing requests are returned (a dict by key) instead of a summary."""
+    from stepforge.pipeline.run import REJECTED, TRACES, _prepare, _write_run_json
 
     opts = _options(config, client)
-    resume = _prepare(config) or offline
     out = config.out
-    save_options(out, opts)
-    journal = Journal(out / JOURNAL_FILE, resume=resume or offline)
-    traces_path, rejected_path = out / TRACES, out / REJECTED
-    on_disk: set[str] = set()
-    if resume:
-        for p in (traces_path, rejected_path):
-            io.repair_tail(p)
-            if p.exists():
-                on_disk.update(str(r.get("id")) for r in io.read_jsonl(p))
-    _write_run_json(config, "running")
     tasks = load_tasks(opts)
     index_of = {t.task_id: i for i, t in enumerate(tasks)}
+    if offline:
+        with Journal(out / JOURNAL_FILE) as journal:
+            judge = _Judge(config, index_of)
+            t0 = time.perf_counter()
+            try:
+                results, llm = asyncio.run(run_async(opts, journal, judge, tasks=tasks, offline=True))
+            finally:
+                judge.close()
+        if llm.pending:
+            return llm.pending
+        _prepare(config)
+        on_disk = _on_disk(out / TRACES, out / REJECTED)
+        _write_run_json(config, "running")
+        with (out / TRACES).open("a", encoding="utf-8") as tf, (out / REJECTED).open("a", encoding="utf-8") as rf:
+            for i, res in enumerate(results):
+                _write(config, res, i, tf, rf, on_disk)
+            io.sync(tf)
+            io.sync(rf)
+        return _finish(config, opts, time.perf_counter() - t0, resume=True, unanswered=0, session=llm.stats.as_dict())
+
+    resume = _prepare(config)
+    save_options(out, opts)
+    journal = Journal(out / JOURNAL_FILE, resume=resume)
+    on_disk = _on_disk(out / TRACES, out / REJECTED) if resume else set()
+    _write_run_json(config, "running")
     judge = _Judge(config, index_of)
     t0 = time.perf_counter()
     done: dict[int, ProblemResult] = {}
@@ -278,8 +294,7 @@ def run_openai(config: RunConfig, client: ClientConfig | None = None, *, offline
     bar = tqdm(total=len(tasks), unit="problem", desc=f"{config.domain} problems ({opts.model})",
                disable=not config.progress or None, dynamic_ncols=True)
     try:
-        with traces_path.open("a", encoding="utf-8") as tf, rejected_path.open("a", encoding="utf-8") as rf, bar:
-
+        with (out / TRACES).open("a", encoding="utf-8") as tf, (out / REJECTED).open("a", encoding="utf-8") as rf, bar:
             blocked = False
 
             def on_result(r: ProblemResult) -> None:
@@ -294,33 +309,52 @@ def run_openai(config: RunConfig, client: ClientConfig | None = None, *, offline
                     if res.pending:
                         unanswered += 1
                         blocked = True
-                    if blocked:
-                        next_write += 1
-                        continue
-                    for rec in _records(config, res, next_write):
-                        if rec.id in on_disk:
-                            continue
-                        io.append(tf if isinstance(rec, Trace) else rf, rec)
-                        on_disk.add(rec.id)
+                    if not blocked:
+                        _write(config, res, next_write, tf, rf, on_disk)
                     next_write += 1
 
-            _, client = asyncio.run(run_async(opts, journal, judge, tasks=tasks, offline=offline,
-                                              on_result=on_result))
+            _, llm = asyncio.run(run_async(opts, journal, judge, tasks=tasks, on_result=on_result))
             io.sync(tf)
             io.sync(rf)
     finally:
         judge.close()
         journal.close()
-    seconds = time.perf_counter() - t0
-    traces = io.read_traces(traces_path)
-    rejections = io.read_rejections(rejected_path)
+    return _finish(config, opts, time.perf_counter() - t0, resume=resume, unanswered=unanswered,
+                   session=llm.stats.as_dict())
+
+
+def _on_disk(*paths: Path) -> set[str]:
+    """Ids of the records already written (after cutting a partial last line left by a kill)."""
+    ids: set[str] = set()
+    for p in paths:
+        io.repair_tail(p)
+        if p.exists():
+            ids.update(str(r.get("id")) for r in io.read_jsonl(p))
+    return ids
+
+
+def _write(config: RunConfig, res: ProblemResult, index: int, tf: Any, rf: Any, on_disk: set[str]) -> None:
+    for rec in _records(config, res, index):
+        if rec.id not in on_disk:
+            io.append(tf if isinstance(rec, Trace) else rf, rec)
+            on_disk.add(rec.id)
+
+
+def _finish(config: RunConfig, opts: RunOptions, seconds: float, *, resume: bool, unanswered: int,
+            session: dict[str, Any]) -> Any:
+    """Card (with model usage from the journal), run.json and the summary, from the files themselves."""
+    from stepforge.pipeline.run import CARD, REJECTED, TRACES, RunSummary, _write_run_json
+
+    out = config.out
+    traces = io.read_traces(out / TRACES)
+    rejections = io.read_rejections(out / REJECTED)
     st = _card.stats(traces, rejections)
     with Journal(out / JOURNAL_FILE) as j:
         usage = _journal_usage(j, opts)
     st["model_usage"] = usage
     text = _card.render(st, config=config.data_fields(), command=config.command,
                         seconds=seconds if not resume else None, config_hash=config.config_hash())
-    text += "\n" + _usage_section(usage, opts, client.stats.as_dict())
+    text += "\n" + _usage_section(usage, opts, session)
     tmp = out / (CARD + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out / CARD)
@@ -331,7 +365,6 @@ def run_openai(config: RunConfig, client: ClientConfig | None = None, *, offline
                          rejected=st["rejected"], seconds=seconds, stats=st)
     if unanswered:
         summary.stats["unanswered_problems"] = unanswered
-        how = "stepforge batch submit" if offline else "the same command with --resume"
-        print(f"stepforge: warning: {unanswered} problems have unanswered requests; run {how} to finish them",
-              file=sys.stderr)
+        print(f"stepforge: warning: {unanswered} problems have unanswered requests; run the same command with "
+              "--resume to finish them", file=sys.stderr)
     return summary

@@ -180,6 +180,31 @@ async def _lines(client: openai.AsyncOpenAI, file_id: str | None) -> list[dict[s
     return rows
 
 
+def join(
+    rows: list[dict[str, Any]], wanted: set[str], store: BatchStore, journal: Journal
+) -> tuple[set[str], dict[str, str]]:
+    """Result lines (any order; the OpenAI and ``vllm run-batch`` output format) into the journal, joined on
+    ``custom_id``: returns the answered ids and, for failed ones, why."""
+    got: set[str] = set()
+    why: dict[str, str] = {}
+    for row in rows:
+        cid = row.get("custom_id")
+        if cid not in wanted or cid in got:
+            continue
+        resp = row.get("response") or {}
+        if resp.get("status_code") == 200 and isinstance(resp.get("body"), dict) and not row.get("error"):
+            body = store.requests[cid]
+            if request_key(body) != cid:
+                raise UserError(f"batch store corrupted: custom_id {cid} does not match its request")
+            journal.put(cid, {"request": body, "response": resp["body"], "status": classify(resp["body"]), "via": "batch"})
+            got.add(cid)
+            why.pop(cid, None)
+        else:
+            err = row.get("error") or (resp.get("body") or {}).get("error") or {}
+            why[cid] = str(err.get("code") or err.get("type") or resp.get("status_code") or "error")
+    return got, why
+
+
 async def collect(client: openai.AsyncOpenAI, store: BatchStore, journal: Journal) -> tuple[int, dict[str, str]]:
     """Journal the answers of finished chunks; returns (answered count, {custom_id: why it failed})."""
     await refresh(client, store)
@@ -187,28 +212,11 @@ async def collect(client: openai.AsyncOpenAI, store: BatchStore, journal: Journa
     for chunk in store.state.chunks:
         if chunk.collected or chunk.status not in TERMINAL:
             continue
-        got: set[str] = set()
-        wanted = set(chunk.custom_ids)
-        for row in await _lines(client, chunk.output_file_id):
-            cid = row.get("custom_id")
-            resp = row.get("response") or {}
-            if cid not in wanted or cid in got:
-                continue
-            if resp.get("status_code") == 200 and isinstance(resp.get("body"), dict):
-                body = store.requests[cid]
-                if request_key(body) != cid:
-                    raise UserError(f"batch store corrupted: custom_id {cid} does not match its request")
-                journal.put(cid, {"request": body, "response": resp["body"], "status": classify(resp["body"]), "via": "batch"})
-                got.add(cid)
-                answered += 1
-        for row in await _lines(client, chunk.error_file_id):
-            cid = row.get("custom_id")
-            if cid in wanted and cid not in got:
-                err = row.get("error") or ((row.get("response") or {}).get("body") or {}).get("error") or {}
-                code = (row.get("response") or {}).get("status_code")
-                failed[cid] = str(err.get("code") or err.get("type") or code or "error")
-        for cid in wanted - got:
-            failed.setdefault(cid, chunk.status if chunk.status != "completed" else "missing")
+        rows = await _lines(client, chunk.output_file_id) + await _lines(client, chunk.error_file_id)
+        got, why = join(rows, set(chunk.custom_ids), store, journal)
+        answered += len(got)
+        for cid in set(chunk.custom_ids) - got:
+            failed[cid] = why.get(cid) or (chunk.status if chunk.status != "completed" else "missing")
         chunk.collected = True
         store.save()
     return answered, failed
