@@ -41,6 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
     mode.add_argument("--resume", action="store_true", help="continue the run in --out after an interruption")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    from stepforge.cli._openai import add_openai_arguments
+
+    add_openai_arguments(p, with_common=False)
     p.set_defaults(func=run_command)
 
 
@@ -61,9 +64,18 @@ def run_command(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise UserError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}") from None
-    summary = run(config)
+    if args.generator == "openai":
+        from stepforge.cli._openai import options_from_args
+        from stepforge.pipeline.openai import config_options, run_openai
+
+        opts = options_from_args(args, args.out, resume=False)
+        opts.count = args.count
+        config = config.model_copy(update={"options": {**config.options, **config_options(opts)}})
+        summary = run_openai(config, opts.client)
+    else:
+        summary = run(config)
     print(
         f"kept {summary.kept} traces ({summary.correct} correct, {summary.incorrect} incorrect), "
         f"rejected {summary.rejected}, in {summary.seconds:.1f}s -> {summary.out}"
     )
-    return 0
+    return 1 if summary.stats.get("unanswered_problems") else 0  # openai: incomplete, finish with --resume

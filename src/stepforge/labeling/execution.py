@@ -1,0 +1,80 @@
+"""``execution``: code steps labelled from a sandboxed test run.
+
+The code step is rated by its verdict (all tests passed or not). Plan steps are rated against the
+template's reference plan: equal to the reference step is +1; for an injected bug, the injected step is
+the first error (-1) *and* execution must confirm it (the code fails). Without a reference plan a
+failing solution puts its first error on the code step, the only one execution can vouch for.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from stepforge.generators.base import Candidate
+from stepforge.labeling.base import STRATEGIES, StepLabels, assemble
+from stepforge.schema import Cost
+from stepforge.verifiers.code import CodeTask, Verdict, check_code
+
+CONCLUSIVE = ("passed", "failed", "timeout", "memory", "output_limit")
+
+
+def verdict_summary(v: Verdict) -> dict[str, Any]:
+    """The evidence kept with a code label: what decided, how, where it ran."""
+    return {
+        "status": v.status, "rule": v.rule, "passed": v.passed,
+        "tests_passed": v.tests_passed, "tests_total": v.tests_total,
+        "visible": [v.visible_passed, v.visible_total], "hidden": [v.hidden_passed, v.hidden_total],
+        "property": [v.property_passed, v.property_total],
+        "isolation": v.isolation, "backend": v.backend, "guarantee": v.guarantee,
+        "seconds": round(v.seconds, 6), "failures": v.failures[:3],
+    }
+
+
+def conclusive(v: Verdict) -> bool:
+    """A verdict we may label from: the tests ran (a load error or infrastructure problem is not)."""
+    return v.status in CONCLUSIVE and v.rule != "infrastructure"
+
+
+class Execution:
+    name = "execution"
+    domains = ("code",)
+
+    def label(self, candidate: Candidate, *, task: CodeTask | None = None, verdict: Verdict | None = None,
+              backend: str = "local") -> StepLabels:
+        t0 = time.perf_counter()
+        runs = 0
+        if verdict is None:
+            if task is None:
+                raise ValueError("the execution strategy needs the CodeTask or a verdict")
+            verdict = check_code(task, candidate.code or candidate.steps[-1], backend)
+            runs = 1
+        summary = verdict_summary(verdict)
+        n = len(candidate.steps)
+        code_i = n - 1
+        ref = candidate.task.metadata.get("reference_steps") or []
+        inj = candidate.generation.injected_error
+        ratings: list[int] = []
+        evidence: list[dict[str, Any]] = []
+        for i, text in enumerate(candidate.steps):
+            if i == code_i:
+                ratings.append(1 if verdict.passed else -1)
+                evidence.append({"rule": "execution", "verdict": summary})
+                continue
+            same = i < len(ref) and text == ref[i]
+            if inj is not None and i == inj.step_index and not verdict.passed:
+                ratings.append(-1)
+                evidence.append({"rule": "injected_error_confirmed_by_execution", "kind": inj.kind,
+                                 "reference_step": ref[i] if i < len(ref) else None,
+                                 "verdict_status": verdict.status})
+            elif same:
+                ratings.append(1)
+                evidence.append({"rule": "matches_reference_step"})
+            else:
+                ratings.append(0)
+                evidence.append({"rule": "no_reference_for_step"})
+        cost = Cost(exec_runs=runs, wall_s=round(time.perf_counter() - t0 + (verdict.seconds if runs else 0), 6))
+        return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, semantics="execution")
+
+
+STRATEGIES.register(Execution.name, Execution())
