@@ -29,7 +29,14 @@ def test_agrees_with_the_library(tex):
     assert sp.simplify(ours - theirs) == 0
 
 
-@pytest.mark.parametrize("tex", [r"\sqrt[3]{8}", r"x_1", r"e", r"i + 1", r"\sinh x", r"1, 2", r"x = 1", r"\text{cm}",
+def test_a_lone_e_or_i_is_a_variable_and_e_to_a_power_is_the_exponential():
+    e, i = sp.Symbol("e"), sp.Symbol("i")
+    assert parse_fast("3 p + e") == 3 * sp.Symbol("p") + e
+    assert parse_fast("i + 1") == i + 1
+    assert parse_fast("e^{x}") == sp.exp(X)
+
+
+@pytest.mark.parametrize("tex", [r"\sqrt[3]{8}", r"x_1", r"\sinh x", r"1, 2", r"x = 1", r"\text{cm}",
                                  r"\frac{1}{2", r"3 +", r"\log_2 8", r"|x|"])
 def test_refuses_what_it_does_not_know(tex):
     with pytest.raises(Unsupported):

@@ -38,9 +38,6 @@ def _tokens(text: str) -> list[str]:
         if len(tok) == 1 and not (tok.isalnum() or tok in "-+*/^(){}!_"):
             raise Unsupported(tok)
         out.append(tok)
-    for k, tok in enumerate(out):
-        if tok in ("i", "E", "I") or (tok == "e" and out[k + 1 : k + 2] != ["^"]):
-            raise Unsupported(tok)  # the imaginary unit or a variable? Let the library decide.
     return out
 
 
@@ -114,7 +111,7 @@ class _Parser:
             return sp.Rational(tok) if "." in tok else sp.Integer(tok)
         if tok.isalpha() and len(tok) == 1:
             if tok == "e" and self.peek() == "^":
-                return sp.E
+                return sp.E  # e^{...} is the exponential; a lone e or i is a variable in free-text steps
             if self.peek() == "(" and (tok.isupper() or tok in "fgh"):
                 self.take("(")
                 arg = self.expr()

@@ -150,6 +150,7 @@ class Derivations:
         self.policy = policy
         self.by_var: dict[Any, list[Relation]] = {}
         self.linear: list[Any] = []  # lhs - rhs of consistent linear equations in several variables
+        self._pending: list[tuple[Relation, Truth]] = []  # recorded, not yet folded in (lazy: most steps never ask)
 
     @staticmethod
     def _linear(d: Any) -> bool:
@@ -194,6 +195,7 @@ class Derivations:
         """``true`` / ``false`` against earlier relations in the same variable; ``unknown`` without them.
         A hypothetical step (suppose, try, if) is never refuted, nor is any step when ``refute`` is off
         (free text reuses letters and lists independent constraints: confirmation only)."""
+        self._flush()
         var = self._var(rel)
         if rel[1] == "!=":
             return "unknown"
@@ -211,6 +213,15 @@ class Derivations:
         return verdict
 
     def record(self, rel: Relation, verdict: Truth) -> None:
+        """Remember a stated relation; folded in (solved) only when a later step needs ``judge``."""
+        self._pending.append((rel, verdict))
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for rel, verdict in pending:
+            self._fold(rel, verdict)
+
+    def _fold(self, rel: Relation, verdict: Truth) -> None:
         d = rel[0] - rel[2]
         if rel[1] == "=" and verdict != "false" and self._linear(d) and d not in self.linear:
             try:

@@ -360,9 +360,15 @@ def _ineq_by_state(lhs: Any, op: str, rhs: Any, state: _State) -> ClaimCheck | N
 def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypothetical: bool) -> ClaimCheck:
     """An equation the context cannot judge may still follow (or not) from earlier steps' relations."""
     try:
-        (rel,) = parse_chain(f"{a} = {b}", STEP_POLICY)
-    except (ParseError, ValueError):
-        return check
+        lhs, rhs = _parse(a), _parse(b)  # cached: _check_pair parsed both sides already
+        if not (isinstance(lhs, sp.Expr) and isinstance(rhs, sp.Expr)):
+            raise _Unparseable(f"{a} = {b}")
+        rel = (lhs, "=", rhs)
+    except _Unparseable:
+        try:
+            (rel,) = parse_chain(f"{a} = {b}", STEP_POLICY)
+        except (ParseError, ValueError):
+            return check
     if check.rule in ("equation_without_context", "undecided", "definition"):
         # confirmation only: free text reuses letters and lists independent constraints
         if derived.judge(rel, hypothetical, refute=False) == "true":
