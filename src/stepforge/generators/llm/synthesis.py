@@ -122,6 +122,17 @@ async def _propose_one(
     return Synthesized(task, False, "no_agreement", meta)
 
 
+def _drop_duplicates(out: list[Synthesized]) -> list[Synthesized]:
+    """A kept problem whose id an earlier kept one already has is dropped, with reason ``duplicate``."""
+    seen: set[str] = set()
+    for r in out:
+        if r.kept:
+            if r.task.task_id in seen:
+                r.kept, r.reason = False, "duplicate"
+            seen.add(r.task.task_id)
+    return out
+
+
 async def synthesize(
     seeds: Sequence[Task], *, client: LLMClient, model: str, config: SynthesisConfig, check: Check
 ) -> list[Synthesized]:
@@ -131,14 +142,7 @@ async def synthesize(
         for s in seeds
         for v in range(config.variants)
     ]
-    out = list(await asyncio.gather(*jobs))
-    seen: set[str] = set()
-    for r in out:
-        if r.kept:
-            if r.task.task_id in seen:
-                r.kept, r.reason = False, "duplicate"
-            seen.add(r.task.task_id)
-    return out
+    return _drop_duplicates(list(await asyncio.gather(*jobs)))
 
 
 def problem_row(s: Synthesized) -> dict[str, Any]:
@@ -227,14 +231,7 @@ async def synthesize_code(
     least ``min_kill`` of the reference's mutants (``run_tests`` executes in the sandbox)."""
     jobs = [_propose_code(s, v, client=client, model=model, cfg=config, run_tests=run_tests)
             for s in seeds for v in range(config.variants)]
-    out = list(await asyncio.gather(*jobs))
-    seen: set[str] = set()
-    for r in out:
-        if r.kept:
-            if r.task.task_id in seen:
-                r.kept, r.reason = False, "duplicate"
-            seen.add(r.task.task_id)
-    return out
+    return _drop_duplicates(list(await asyncio.gather(*jobs)))
 
 
 def code_problem_row(s: Synthesized) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from stepforge._registry import Registry, import_submodules
+from stepforge.errors import UserError
+from stepforge.labeling import STRATEGIES, Strategy
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Rejection, Trace
 
@@ -37,6 +39,16 @@ class DomainPlugin(Protocol):
 
 
 DOMAINS: Registry[type[DomainPlugin]] = Registry("domain")
+
+
+def strategy_for(config: RunConfig, domain: str, default: str) -> Strategy:
+    """The run's labelling strategy (``--strategy`` or the domain's default); a clear error when it is
+    unknown or not made for this domain."""
+    name = config.strategy or default
+    if name not in STRATEGIES or domain not in STRATEGIES.get(name).domains:
+        known = ", ".join(n for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains)
+        raise UserError(f"unknown labelling strategy {name!r} for {domain} (known: {known})")
+    return STRATEGIES.get(name)
 
 
 def load() -> None:

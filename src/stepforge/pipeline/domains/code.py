@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from stepforge.errors import UserError
 from stepforge.generators.procedural.code import TEMPLATES, candidate, load_templates
-from stepforge.labeling import STRATEGIES
 from stepforge.labeling.execution import conclusive, verdict_summary
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, WorkItem
+from stepforge.pipeline.domains import DOMAINS, WorkItem, strategy_for
 from stepforge.pipeline.records import build_trace, disagreement, reject
 from stepforge.sandbox import make_backend
 from stepforge.schema import Outcome, Rejection, Trace
@@ -27,11 +26,7 @@ class CodeDomain:
     def __init__(self, config: RunConfig) -> None:
         if config.generator != "procedural":
             raise UserError(f"generator {config.generator!r} is not available for --domain code here")
-        name = config.strategy or "execution"
-        if name not in STRATEGIES or "code" not in STRATEGIES.get(name).domains:
-            known = ", ".join(n for n in STRATEGIES.names() if "code" in STRATEGIES.get(n).domains)
-            raise UserError(f"unknown labelling strategy {name!r} for code (known: {known})")
-        self._strategy = STRATEGIES.get(name)
+        self._strategy = strategy_for(config, "code", "execution")
         backend = str(config.options.get("backend", "local"))
         if backend not in ("local", "docker"):
             raise UserError(f"unknown sandbox backend {backend!r} (known: local, docker)")

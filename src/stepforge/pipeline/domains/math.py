@@ -10,7 +10,7 @@ from stepforge.errors import UserError
 from stepforge.generators.procedural.math import FAMILIES, candidate
 from stepforge.labeling import STRATEGIES
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, WorkItem
+from stepforge.pipeline.domains import DOMAINS, WorkItem, strategy_for
 from stepforge.pipeline.records import build_trace, disagreement, reject
 from stepforge.schema import Outcome, Rejection, Trace
 from stepforge.verifiers.math import judge
@@ -52,10 +52,7 @@ class MathDomain:
     def __init__(self, config: RunConfig) -> None:
         if config.generator != "procedural":
             raise UserError(f"generator {config.generator!r} is not available for --domain math here")
-        name = config.strategy or "symbolic"
-        if name not in STRATEGIES or "math" not in STRATEGIES.get(name).domains:
-            known = ", ".join(n for n in STRATEGIES.names() if "math" in STRATEGIES.get(n).domains)
-            raise UserError(f"unknown labelling strategy {name!r} for math (known: {known})")
+        strategy_for(config, "math", "symbolic")  # fail early, in the parent, on a bad --strategy
         self._config_json = config.model_dump_json()
         self._pool = DeadlinePool(config.workers, preload=[__name__])
 
