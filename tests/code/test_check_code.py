@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from stepforge.sandbox import make_backend
 from stepforge.verifiers.code import CodeTask, PropertyTests, check_code, check_codes
+from stepforge.verifiers.code.task import IOTest
 from stepforge.verifiers.code.values import decode, equal
 
 
@@ -154,3 +155,49 @@ def test_big_inputs_and_outputs_do_not_deadlock_the_pipeline():
     items = [(t, "def f(xs):\n    return xs[::-1]\n")] * 4 + [(t, "def f(xs):\n    return xs\n")] * 2
     out = check_codes(items, workers=2)
     assert [v.passed for v in out] == [True] * 4 + [False] * 2
+
+
+_SLOW_ON_TWO = (
+    "import time\n"
+    "def f(n):\n"
+    "    if n == 2:\n"
+    "        while True:\n"
+    "            time.sleep(0.01)\n"
+    "    return n * 2\n"
+)
+
+
+@pytest.mark.parametrize("backend_name", ["local", "docker"])
+def test_per_test_time_limit_stops_one_test_and_runs_the_rest(backend_name):
+    t = CodeTask(entry_point="f", io_tests=[{"args": [n], "expected": 2 * n} for n in (1, 2, 3)],
+                 timeout_s=20, test_timeout_s=0.5)
+    backend = make_backend(backend_name, 1)
+    try:
+        v = check_code(t, _SLOW_ON_TWO, backend)
+        # Only test 2 ran out of time: the others ran after it, the deadline was never reached.
+        assert (v.status, v.rule, v.tests_passed, v.tests_total) == ("timeout", "test_time_limit", 2, 3)
+        assert v.failures[0]["test"] == 1 and "per-test time limit" in v.failures[0]["why"]
+        assert v.seconds < 10
+        # A wrong answer next to a slow test is a failure, not a timeout.
+        wrong = _SLOW_ON_TWO.replace("return n * 2", "return n * 3 if n == 3 else n * 2")
+        v = check_code(t, wrong, backend)
+        assert (v.status, v.rule, v.tests_passed) == ("failed", "test_failed", 1)
+        # Without a per-test limit the same candidate runs into the candidate-wide deadline.
+        v = check_code(t.model_copy(update={"test_timeout_s": None, "timeout_s": 1.5}), _SLOW_ON_TWO, backend)
+        assert (v.status, v.rule) == ("timeout", "wall_clock_deadline")
+        # A candidate that disarms the alarm gains nothing but the candidate-wide deadline.
+        sneaky = "import signal\nsignal.setitimer = lambda *a, **k: (0.0, 0.0)\n" + _SLOW_ON_TWO
+        v = check_code(t.model_copy(update={"timeout_s": 1.5}), sneaky, backend)
+        assert not v.passed and v.status == "timeout"
+    finally:
+        backend.close()
+
+
+def test_a_copied_task_with_other_tests_is_checked_against_its_own_tests():
+    t = _task()
+    src = "def f(xs):\n    return sorted(xs)\n"
+    assert check_code(t, src).passed  # builds and caches t's job
+    other = t.model_copy(update={"io_tests": [IOTest(args=[[2, 1]], expected=[2, 1])]})
+    assert [c for c in other.job()["calls"]] != [c for c in t.job()["calls"]]
+    v = check_code(other, src)
+    assert (v.passed, v.tests_total) == (False, 1)

@@ -29,6 +29,20 @@ class _Unencodable(Exception):
     pass
 
 
+class _TestTimeout(BaseException):
+    """Raised in the candidate's frame when one test call outlives its own time limit."""
+
+
+_armed = [False]
+
+
+def _on_alarm(signum, frame):
+    # Only a call in progress is interrupted; an alarm that lands in the driver's own code is ignored.
+    if _armed[0]:
+        _armed[0] = False
+        raise _TestTimeout()
+
+
 def _enc(v, depth, budget):
     """Tag a value with its exact type; subclasses and custom objects are refused."""
     budget[0] -= 1
@@ -125,16 +139,29 @@ def _run_calls(job, fd):
         _emit(fd, {"k": "done", "n": 0})
         return
     n = 0
+    per_test = job.get("test_timeout_s")
+    if per_test:
+        signal.signal(signal.SIGALRM, _on_alarm)
     for i, blob in enumerate(job["calls"]):
         try:
             args = pickle.loads(blob)
-            value = fn(*args)
+            if per_test:
+                _armed[0] = True
+                signal.setitimer(signal.ITIMER_REAL, per_test)
+            try:
+                value = fn(*args)
+            finally:
+                _armed[0] = False
+                if per_test:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
             try:
                 rec = {"k": "r", "i": i, "v": _enc(value, 0, [_MAX_ITEMS])}
             except _Unencodable as exc:
                 rec = {"k": "x", "i": i, "t": "Unencodable", "m": str(exc)[:200]}
             except BaseException as exc:  # e.g. int too large to convert to str
                 rec = {"k": "x", "i": i, "t": "Unencodable", "m": type(exc).__name__[:80]}
+        except _TestTimeout:
+            rec = {"k": "x", "i": i, "t": "TestTimeout", "m": ""}
         except MemoryError:
             rec = {"k": "x", "i": i, "t": "MemoryError", "m": ""}
         except RecursionError:

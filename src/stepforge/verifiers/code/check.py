@@ -27,7 +27,8 @@ class Verdict(BaseModel):
     """The outcome of one candidate, with its evidence.
 
     ``status``: passed, failed (a test's output was wrong or it raised), error (did not load, broken
-    report, infrastructure), timeout, memory, output_limit. ``guarantee`` is ``strict`` when only
+    report, infrastructure), timeout (the candidate's deadline or CPU limit, or a test over
+    ``test_timeout_s`` with no wrong answer), memory, output_limit. ``guarantee`` is ``strict`` when only
     parent-compared io/property tests decided, ``cooperative`` when assert-style or pytest tests ran
     next to the candidate.
     """
@@ -218,6 +219,13 @@ def judge(task: CodeTask, report: RunReport, limits: Limits, source: str = "") -
         failures.append({"kind": "assert", "why": str(asserts[0].get("t"))[:80]})
     passed_n = sum(counts.values()) + (1 if assert_ok else 0)
     passed = passed_n == base["tests_total"] and base["tests_total"] > 0
+    slow = sum(1 for r in results.values() if r["k"] == "x" and r.get("t") == "TestTimeout")
+    if slow and not passed and passed_n + slow == base["tests_total"]:
+        # Every test that did not pass ran out of its own time: slow, not wrong.
+        return Verdict(passed=False, status="timeout", rule="test_time_limit", tests_passed=passed_n,
+                       visible_passed=counts["visible"], hidden_passed=counts["hidden"],
+                       property_passed=counts["property"], assert_passed=assert_ok, failures=failures,
+                       **base)
     if passed and smelly:
         return bad("failed", "hack_smell", tests_passed=passed_n,
                    failures=[{"why": "cooperative tests and " + ", ".join(smelly[:5])}])
@@ -237,6 +245,8 @@ def judge(task: CodeTask, report: RunReport, limits: Limits, source: str = "") -
 
 def _one(rec: dict[str, Any], test: IOTest, task: CodeTask) -> tuple[bool, str]:
     if rec["k"] == "x":
+        if rec.get("t") == "TestTimeout":
+            return False, f"exceeded the per-test time limit ({task.test_timeout_s:g} s)"
         return False, f"raised {str(rec.get('t'))[:80]}"
     try:
         got = decode(rec.get("v"))

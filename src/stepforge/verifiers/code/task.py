@@ -59,9 +59,12 @@ class CodeTask(BaseModel):
     module_name: str = "solution"
     numeric_types: Literal["loose", "strict"] = "loose"
     timeout_s: float = Field(10.0, gt=0)
+    test_timeout_s: float | None = Field(
+        None, gt=0, description="wall-clock limit of each io/property test call; the candidate-wide "
+        "deadline still bounds the whole run (a call stuck inside one C function is stopped only by it)")
     memory_mb: int = Field(1024, gt=16)
-    _drawn: list[IOTest] | None = PrivateAttr(default=None)
-    _job: dict[str, Any] | None = PrivateAttr(default=None)
+    _drawn: tuple[Any, list[IOTest]] | None = PrivateAttr(default=None)
+    _job: tuple[tuple[Any, ...], dict[str, Any]] | None = PrivateAttr(default=None)
 
     @field_validator("io_tests", "hidden_io_tests", mode="before")
     @classmethod
@@ -82,9 +85,10 @@ class CodeTask(BaseModel):
         reference in this process. Drawn once per task."""
         if self.property_tests is None:
             return []
-        if self._drawn is None:
-            self._drawn = _draw(self.property_tests)
-        return self._drawn
+        # The cache holds the spec it was drawn from: a copy with other property tests draws again.
+        if self._drawn is None or self._drawn[0] is not self.property_tests:
+            self._drawn = (self.property_tests, _draw(self.property_tests))
+        return self._drawn[1]
 
     @classmethod
     def from_humaneval(cls, row: dict[str, Any], **kwargs: Any) -> CodeTask:
@@ -95,16 +99,22 @@ class CodeTask(BaseModel):
 
     def job(self) -> dict[str, Any]:
         """What enters the sandbox for this task: inputs only (no expected values). Built once."""
-        if self._job is not None:
-            return dict(self._job)
+        # The cache is keyed on the very objects it was built from (held, so never recycled): a
+        # ``model_copy(update=...)`` or an assignment builds it again.
+        key = (self.entry_point, self.test_code, self.module_name, self.test_timeout_s, self.io_tests,
+               self.hidden_io_tests, self.property_tests)
+        if self._job is not None and all(a is b for a, b in zip(self._job[0], key)):
+            return dict(self._job[1])
         tests = self.all_tests()
-        self._job = {
+        job = {
             "entry_point": self.entry_point,
             "calls": [pickle.dumps(tuple(t.args), protocol=5) for _, t in tests],
             "check": self.test_code,
             "module_name": self.module_name,
+            "test_timeout_s": self.test_timeout_s,
         }
-        return dict(self._job)
+        self._job = (key, job)
+        return dict(job)
 
     def all_tests(self) -> list[tuple[str, IOTest]]:
         return ([("visible", t) for t in self.io_tests] + [("hidden", t) for t in self.hidden_io_tests]
