@@ -201,3 +201,14 @@ def test_a_copied_task_with_other_tests_is_checked_against_its_own_tests():
     assert [c for c in other.job()["calls"]] != [c for c in t.job()["calls"]]
     v = check_code(other, src)
     assert (v.passed, v.tests_total) == (False, 1)
+
+
+def test_a_task_whose_tests_change_in_place_is_checked_against_the_new_tests():
+    t = _task()
+    src = "def f(xs):\n    return sorted(xs)\n"
+    assert check_code(t, src).passed
+    t.io_tests.append(IOTest(args=[[5, 4]], expected=[5, 4]))
+    v = check_code(t, src)
+    assert (v.passed, v.tests_total) == (False, 2)
+    t.io_tests[1] = IOTest(args=[[9, 8]], expected=[8, 9])  # other inputs: a stale job would fail
+    assert check_code(t, src).passed

@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from stepforge.verifiers.code.values import plain
 
 
+_SEP = object()  # separates the two test lists in a cache key
+
+
 class IOTest(BaseModel):
     """One call: ``entry_point(*args)`` must return ``expected`` (or a truthy/falsy value)."""
 
@@ -100,10 +103,11 @@ class CodeTask(BaseModel):
     def job(self) -> dict[str, Any]:
         """What enters the sandbox for this task: inputs only (no expected values). Built once."""
         # The cache is keyed on the very objects it was built from (held, so never recycled): a
-        # ``model_copy(update=...)`` or an assignment builds it again.
-        key = (self.entry_point, self.test_code, self.module_name, self.test_timeout_s, self.io_tests,
-               self.hidden_io_tests, self.property_tests)
-        if self._job is not None and all(a is b for a, b in zip(self._job[0], key)):
+        # ``model_copy(update=...)``, an assignment or a test added, removed or replaced builds it again.
+        key = (self.entry_point, self.test_code, self.module_name, self.test_timeout_s, self.property_tests,
+               _SEP, *self.io_tests, _SEP, *self.hidden_io_tests)
+        if self._job is not None and len(self._job[0]) == len(key) and all(
+                a is b for a, b in zip(self._job[0], key)):
             return dict(self._job[1])
         tests = self.all_tests()
         job = {
