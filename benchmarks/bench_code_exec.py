@@ -11,8 +11,9 @@ Each way runs ``--rounds`` times, interleaved; medians are printed with stepforg
 ratio to each. A fourth measurement bounds what any design with one process per candidate can reach
 here: the sandbox's own interpreter, warmed exactly as a slot is, forks and reaps a child that does
 nothing; that cost per candidate, next to the floor's cost per candidate, gives the ceiling
-``floor / (floor + fork)`` (it leaves out everything else a sandbox does, so the real ratio is lower). Task import (HumanEval asserts -> io tests) happens once, before timing, as it does
-when many samples per task are checked. Usage: ``python benchmarks/bench_code_exec.py [--rounds 3]``.
+``floor / (floor + fork)`` (it leaves out everything else a sandbox does, so the real ratio is lower).
+Task import (HumanEval asserts -> io tests) happens once, before timing, as it does when many samples
+per task are checked. Usage: ``python benchmarks/bench_code_exec.py [--rounds 3]``.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ print(json.dumps(sum(t1[:4]) - sum(t0[:4])))
 def fork_cost(n: int = 2000) -> float:
     """CPU seconds per fork + exit + reap of an idle child of a warm zygote (no sandbox, no work)."""
     py, _, env = runtime()
-    out = subprocess.run([py, "-I", "-S", "-B", "-c", _FORK_PROBE, driver_dir(), str(n)], env={**os.environ, **env},
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run([py, "-I", "-S", "-B", "-c", _FORK_PROBE, driver_dir(), str(n)],
+                         env={**os.environ, **env}, capture_output=True, text=True, check=True)
     return json.loads(out.stdout) / n
 
 

@@ -219,20 +219,16 @@ def judge(task: CodeTask, report: RunReport, limits: Limits, source: str = "") -
         failures.append({"kind": "assert", "why": str(asserts[0].get("t"))[:80]})
     passed_n = sum(counts.values()) + (1 if assert_ok else 0)
     passed = passed_n == base["tests_total"] and base["tests_total"] > 0
+    # Every test that did not pass ran out of its own time limit: slow, not wrong.
     slow = sum(1 for r in results.values() if r["k"] == "x" and r.get("t") == "TestTimeout")
-    if slow and not passed and passed_n + slow == base["tests_total"]:
-        # Every test that did not pass ran out of its own time: slow, not wrong.
-        return Verdict(passed=False, status="timeout", rule="test_time_limit", tests_passed=passed_n,
-                       visible_passed=counts["visible"], hidden_passed=counts["hidden"],
-                       property_passed=counts["property"], assert_passed=assert_ok, failures=failures,
-                       **base)
+    timed_out = bool(slow) and not passed and passed_n + slow == base["tests_total"]
     if passed and smelly:
         return bad("failed", "hack_smell", tests_passed=passed_n,
                    failures=[{"why": "cooperative tests and " + ", ".join(smelly[:5])}])
     return Verdict(
         passed=passed,
-        status="passed" if passed else "failed",
-        rule=("all_tests_passed" if passed else "test_failed"),
+        status="passed" if passed else "timeout" if timed_out else "failed",
+        rule="all_tests_passed" if passed else "test_time_limit" if timed_out else "test_failed",
         tests_passed=passed_n,
         visible_passed=counts["visible"],
         hidden_passed=counts["hidden"],
