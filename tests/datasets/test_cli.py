@@ -107,3 +107,11 @@ def test_bad_input_is_one_line_and_nonzero(run_dir: Path, tmp_path: Path):
     assert not list(tmp_path.glob(".o.*"))
     res = run_cli("export", "--format", "trl", str(run_dir), "--out", str(existing), "--overwrite")
     assert res.returncode == 0 and len(lines(existing)) == 40
+
+
+def test_a_file_the_system_refuses_is_one_line_and_nonzero(run_dir: Path, tmp_path: Path):
+    # /proc takes no new files, whoever we are (root included): the write itself fails.
+    res = run_cli("export", "--format", "trl", str(run_dir), "--out", "/proc/stepforge-export.jsonl")
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.startswith("stepforge: error: ") and "Traceback" not in res.stderr, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr

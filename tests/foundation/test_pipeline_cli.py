@@ -68,6 +68,12 @@ def test_bad_input_is_one_line_and_nonzero(math_run: Path, tmp_path: Path):
         assert res.returncode != 0
         assert needle in res.stderr and "Traceback" not in res.stderr, res.stderr
         assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for domain in ("math", "code"):  # an output folder that cannot be made
+        res = run_cli("generate", "--domain", domain, "--count", "3", "--out", str(blocker / "run"))
+        assert res.returncode == 2 and "cannot create the output folder" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
     res = run_cli("generate", "--domain", "math", "--count", "3", "--out", str(math_run))
     assert res.returncode == 2 and "already holds a run" in res.stderr and "Traceback" not in res.stderr
     res = run_cli("generate", "--domain", "math", "--count", "3", "--seed", "9", "--out", str(math_run), "--resume")

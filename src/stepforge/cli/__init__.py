@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -49,3 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stepforge: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # our output went to `head` or a closed pager: stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+    except OSError as exc:  # a file the system refused us (permissions, disk full, a missing folder)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"stepforge: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1

@@ -49,7 +49,10 @@ def _prepare(config: RunConfig) -> bool:
         raise UserError(f"--out {out} exists and is not a folder")
     held = [n for n in _RUN_FILES if (out / n).exists()]
     if not held:
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
         return False
     if config.overwrite:
         for n in held:
