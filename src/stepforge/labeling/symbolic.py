@@ -1,11 +1,13 @@
 """``symbolic``: every step's claims checked by the symbolic step checker against the problem's
-premises and reference answer. No model calls; the cost is counted in symbolic checks."""
+premises and reference answer. No model calls; the cost is counted in symbolic checks. An error a
+procedural generator injected is labelled at its step by construction (:mod:`.construction`)."""
 
 from __future__ import annotations
 
 import time
 
 from stepforge.generators.base import Candidate
+from stepforge.labeling import construction
 from stepforge.labeling.base import STRATEGIES, StepLabels, assemble
 from stepforge.schema import Cost
 from stepforge.verifiers.math.steps import StepContext, check_steps
@@ -26,8 +28,10 @@ class Symbolic:
         )
         checks = check_steps(candidate.steps, ctx, seed=candidate.generation.seed)
         evidence = [{"symbolic": c.model_dump(exclude={"index"})} for c in checks]
+        ratings = [c.rating for c in checks]
+        sources = construction.apply(candidate, ratings, evidence)
         cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
-        return assemble(candidate, [c.rating for c in checks], evidence, strategy=self.name, cost=cost)
+        return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, sources=sources)
 
 
 STRATEGIES.register(Symbolic.name, Symbolic())

@@ -10,6 +10,7 @@ written twice.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -79,9 +80,13 @@ def _write_run_json(config: RunConfig, status: str, **extra: Any) -> None:
     os.replace(tmp, config.out / RUN)
 
 
-def _polarity(seed: int, index: int, positive_fraction: float) -> bool:
-    """True when item ``index`` asks for a wrong solution."""
-    return (derive_seed(seed, "polarity", index) % 1_000_000) / 1_000_000 >= positive_fraction
+def _polarity(seed: int, family: str, ordinal: int, positive_fraction: float) -> bool:
+    """True when the ``ordinal``-th item of ``family`` asks for a wrong solution. Balanced per family:
+    among any family's first n items, the wrong ones number n * (1 - positive_fraction), rounded up or
+    down (a low-discrepancy sequence with a seeded phase)."""
+    wrong = 1.0 - positive_fraction
+    phase = (derive_seed(seed, "polarity", family) % 1_000_000) / 1_000_000
+    return math.floor((ordinal + 1) * wrong + phase) > math.floor(ordinal * wrong + phase)
 
 
 def run(config: RunConfig) -> RunSummary:
@@ -128,10 +133,11 @@ def _run(config: RunConfig, plugin: Any, resume: bool) -> RunSummary:
             while len(batch) < batch_size and next_index < limit:
                 i = next_index
                 next_index += 1
-                want_error = _polarity(config.seed, i, config.positive_fraction)
+                family, ordinal = families[i % len(families)], i // len(families)
+                want_error = _polarity(config.seed, family, ordinal, config.positive_fraction)
                 if kept[want_error] >= quota[want_error]:
                     continue
-                batch.append(WorkItem(index=i, family=families[i % len(families)], want_error=want_error))
+                batch.append(WorkItem(index=i, family=family, want_error=want_error, ordinal=ordinal))
             if not batch:
                 raise UserError(
                     f"stopped after {limit} items with {sum(kept.values())} of {config.count} traces kept "

@@ -18,11 +18,13 @@ from stepforge.schema import Rejection, Trace
 
 @dataclass(frozen=True)
 class WorkItem:
-    """Item ``index`` of the run: its family and whether a wrong solution is wanted."""
+    """Item ``index`` of the run: its family, its rank among the run's items of that family, and whether
+    a wrong solution is wanted."""
 
     index: int
     family: str
     want_error: bool
+    ordinal: int = 0
 
 
 class DomainPlugin(Protocol):

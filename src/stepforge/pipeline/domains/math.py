@@ -18,10 +18,11 @@ from stepforge.verifiers.math import judge
 VERIFIER = "stepforge.verifiers.math"
 
 
-def _evaluate_item(config_json: str, index: int, family: str, want_error: bool) -> tuple[str, dict[str, Any]]:
+def _evaluate_item(config_json: str, index: int, family: str, want_error: bool,
+                   ordinal: int | None = None) -> tuple[str, dict[str, Any]]:
     """Generate, verify and label one item (runs inside a worker)."""
     config = RunConfig.model_validate_json(config_json)
-    cand = candidate(config.seed, family, index, want_error)
+    cand = candidate(config.seed, family, index, want_error, ordinal=ordinal)
     if cand is None:
         rej = reject(config, id=f"sf-math-none-{index}", index=index, domain="math", reason="no_injectable_error",
                      detail=f"no injection point of this {family} problem changes its answer",
@@ -64,7 +65,7 @@ class MathDomain:
         return list(names)
 
     def evaluate(self, config: RunConfig, items: list[WorkItem]) -> list[Trace | Rejection]:
-        args = [(self._config_json, it.index, it.family, it.want_error) for it in items]
+        args = [(self._config_json, it.index, it.family, it.want_error, it.ordinal) for it in items]
         results = self._pool.map(_evaluate_item, args, timeout=config.item_timeout)
         out: list[Trace | Rejection] = []
         for it, res in zip(items, results):
