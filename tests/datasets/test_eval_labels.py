@@ -135,3 +135,24 @@ def test_a_solution_twice_in_pred_is_refused_or_counted_apart(tmp_path: Path):
     assert res.returncode == 2 and "appears twice" in res.stderr
     ev = evaluate_files(gold, _write(tmp_path / "q.jsonl", [_pb(1, STEPS, 1), _pb(1, STEPS, 1), _pb(2, STEPS, 1)]))
     assert (ev.matched, ev.pred_only) == (2, 1)
+
+
+def test_construction_pairs_score_the_checker_alone_on_a_procedural_run(tmp_path: Path):
+    """The card's table: the injected step (known by construction) against what the checker alone found."""
+    from stepforge.datasets.eval_labels import construction_pairs
+    from stepforge.datasets.io import read_traces
+
+    run = tmp_path / "run"
+    res = subprocess.run([sys.executable, "-m", "stepforge", "generate", "--domain", "math", "--count", "60", "--seed",
+                          "5", "--out", str(run), "--no-progress"], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert res.returncode == 0, res.stderr
+    traces = read_traces(run / "traces.jsonl")
+    gold, pred = construction_pairs((t, True) for t in traces)
+    assert len(gold) == len(pred) == 60
+    ev = evaluate(gold, pred)
+    assert ev.acc_correct == 1.0  # no correct solution has a refuted step (else it was not kept)
+    # reasoning errors the checker cannot see: its own first error is elsewhere or missing
+    hidden = [t for t in traces if t.generation.injected_error is not None
+              and t.steps[t.first_error_index].evidence["symbolic"]["rating"] != -1]
+    assert hidden and ev.acc_erroneous == round(1 - len(hidden) / 30, 4)

@@ -296,6 +296,36 @@ def evaluate_files(gold: Path, pred: Path, *, gold_format: str | None = None,
                     pred_name=str(pred))
 
 
+def _own_rating(step: Any, strategy: str) -> int | None:
+    """A step's rating by the strategy's own check, before the construction label and the
+    after-first-error rule (kept in its evidence), else its label's rating."""
+    ev = step.evidence.get(strategy)
+    if isinstance(ev, dict) and ev.get("rating") in (-1, 0, 1):
+        return ev["rating"]
+    return step.label.rating if step.label is not None else None
+
+
+def construction_pairs(traces: Iterable[tuple[Trace, bool]]) -> tuple[list[Item], list[Item]]:
+    """For a run on procedural data, (gold, pred) items to score the strategy's own checks: gold is
+    known by construction (the injected step, or no error), pred is what the strategy's checks alone
+    located (its own per-step ratings in the evidence). The table of ``evaluate`` over them is the
+    card's label-quality section; traces without a construction truth are left out."""
+    gold, pred = [], []
+    for trace, kept in traces:
+        if not trace.generation.generator.startswith("procedural/") or trace.outcome.correct is None:
+            continue
+        inj = trace.generation.injected_error
+        truth = inj.step_index if inj is not None else -1
+        own = tuple(_own_rating(s, trace.labeling.strategy) for s in trace.steps)
+        found = next((i for i, r in enumerate(own) if r == -1), -1)
+        base = summarize(trace, kept)
+        gold.append(base._replace(first_error=truth,
+                                  ratings=tuple(-1 if i == truth else 1 if truth == -1 or i < truth else None
+                                                for i in range(len(own)))))
+        pred.append(base._replace(first_error=found, ratings=own))
+    return gold, pred
+
+
 def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{100 * v:.1f}%"
 
@@ -329,5 +359,5 @@ def to_json(ev: LabelEval) -> str:
     return json.dumps(ev.model_dump(by_alias=True), indent=1)
 
 
-__all__ = ["FORMATS", "Item", "LabelEval", "content_key", "detect_format", "evaluate", "evaluate_files",
+__all__ = ["FORMATS", "Item", "LabelEval", "construction_pairs", "content_key", "detect_format", "evaluate", "evaluate_files",
            "read_items", "render_table", "summarize", "to_json"]
