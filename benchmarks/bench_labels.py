@@ -41,7 +41,8 @@ def _config():
 def label_and_keep(cand: Any, config: Any) -> tuple[Any, bool]:
     """Verify the answer, label the steps with ``symbolic``, and apply the run's keep rule."""
     from stepforge.labeling import STRATEGIES
-    from stepforge.pipeline.records import build_trace, disagreement
+    from stepforge.labeling import LabelContext
+    from stepforge.pipeline.keep import build_trace, why_not_kept
     from stepforge.schema import Outcome
     from stepforge.verifiers.math import judge
 
@@ -53,9 +54,9 @@ def label_and_keep(cand: Any, config: Any) -> tuple[Any, bool]:
                           verdict=v.verdict, rule=v.rule, seconds=round(v.seconds, 6))
     else:
         outcome = Outcome(correct=None, verifier="none", verdict="no_reference", rule="none", seconds=0.0)
-    labels = STRATEGIES.get("symbolic").label(cand)
+    labels = STRATEGIES.get("symbolic").label(cand, None, LabelContext())
     trace = build_trace(config, cand, outcome, labels)
-    return trace, disagreement(trace) is None
+    return trace, why_not_kept(trace) is None
 
 
 def offline(per_kind: int, seed: int) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool) ->
     from stepforge.datasets import importers
     from stepforge.datasets.eval_labels import detect_format, evaluate, render_table, summarize
     from stepforge.datasets.io import dumps
-    from stepforge.generators.base import Candidate
+    from stepforge.candidate import Candidate
 
     rows = list(importers.iter_rows(path))
     fmt = fmt or detect_format(rows[0])

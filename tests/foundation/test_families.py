@@ -18,7 +18,7 @@ from stepforge._seeding import derive_seed
 from stepforge.generators.procedural.math import (CALCULATION_KINDS, FAMILIES, KINDS, REASONING_KINDS, MathProblem,
                                                   build_problem, candidate, run_point)
 from stepforge.generators.procedural.math._base import misread, permute, slip
-from stepforge.labeling import STRATEGIES
+from stepforge.labeling import STRATEGIES, LabelContext
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.steps import StepContext, check_steps
 
@@ -113,7 +113,7 @@ def _located(p: MathProblem) -> tuple[int, list[int]]:
 
 def _symbolic(p: MathProblem):
     """The ``symbolic`` strategy's labels for a problem, as a run labels its candidate."""
-    from stepforge.generators.base import Candidate, join_steps
+    from stepforge.candidate import Candidate, join_steps
     from stepforge.schema import Generation, InjectedError, Reference, Segmentation, Task
 
     raw, spans = join_steps(p.steps)
@@ -124,7 +124,7 @@ def _symbolic(p: MathProblem):
                      generation=Generation(generator=f"procedural/math/{p.family}", seed=1, raw_response=raw,
                                            injected_error=inj),
                      segmentation=Segmentation(), steps=p.steps, spans=spans, final_answer=p.final_answer)
-    return STRATEGIES.get("symbolic").label(cand)
+    return STRATEGIES.get("symbolic").label(cand, None, LabelContext())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

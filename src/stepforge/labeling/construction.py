@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stepforge.generators.base import Candidate
+from stepforge.candidate import Candidate
 
 SOURCE = "construction"
 

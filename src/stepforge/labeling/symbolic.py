@@ -5,10 +5,11 @@ procedural generator injected is labelled at its step by construction (:mod:`.co
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from stepforge.generators.base import Candidate
+from stepforge.candidate import Candidate
 from stepforge.labeling import construction
-from stepforge.labeling.base import STRATEGIES, StepLabels, assemble
+from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
 from stepforge.schema import Cost
 from stepforge.verifiers.math.steps import StepContext, check_steps
 
@@ -17,7 +18,7 @@ class Symbolic:
     name = "symbolic"
     domains = ("math",)
 
-    def label(self, candidate: Candidate) -> StepLabels:
+    def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         t0 = time.perf_counter()
         meta = candidate.task.metadata
         ctx = StepContext(
