@@ -127,8 +127,8 @@ def _builtin(spec: dict[str, Any]) -> Call:
         def mv(case: dict[str, Any]) -> dict[str, Any]:
             if case["domain"] != "math":
                 raise ValueError("math-verify checks math answers only")
-            # as verl's math_verify reward does: the gold is wrapped in \boxed{} before parsing
-            ok = verify(parse("\\boxed{" + str(case["gold"]) + "}"), parse(case["pred"]))
+            # its documented use, defaults throughout (the research note's measurements were taken the same way)
+            ok = verify(parse(str(case["gold"])), parse(case["pred"]))
             return {"outcome": "accept" if ok else "reject", "value": bool(ok)}
 
         return mv
@@ -164,7 +164,9 @@ def _stepforge(spec: dict[str, Any]) -> Call:
 
         if not backend:
             backend.append(make_backend("local", 1))
-        v = check_code(CodeTask.from_humaneval(case["gold"]), case["pred"], backend[0])
+        # the candidate's own deadline sits well inside this call's hard limit, so a slow program is a verdict
+        task = CodeTask.from_humaneval(case["gold"], timeout_s=max(0.5, min(5.0, spec["timeout"] / 2)))
+        v = check_code(task, case["pred"], backend[0])
         if v.status == "error" and v.rule == "infrastructure":
             raise RuntimeError(f"sandbox infrastructure: {v.failures[:1]}")
         return {"outcome": "accept" if v.passed else "reject", "value": v.status, "detail": v.rule}

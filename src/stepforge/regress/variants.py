@@ -11,6 +11,7 @@ variant from its source and plan, so the file can be checked line by line.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -295,8 +296,9 @@ def draw_variants(case: dict[str, Any], per_case: int = 3, examples: int = 80) -
     for v in found.values():
         by_cat.setdefault(_category(v[0]), v)
 
-    def rank(cat: str) -> tuple[int, str]:
-        return (0 if cat.startswith("near_miss") else 2 if cat in ("rewrite:boxed", "rewrite:sentence") else 1, cat)
+    def rank(cat: str) -> tuple[int, str]:  # ties broken by a hash, so every rewrite gets its turn
+        tie = hashlib.sha256(f"{case.get('source')}|{cat}".encode()).hexdigest()
+        return (0 if cat.startswith("near_miss") else 2 if cat in ("rewrite:boxed", "rewrite:sentence") else 1, tie)
 
     return [by_cat[c] for c in sorted(by_cat, key=rank)[:per_case]]
 
