@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from stepforge.verifiers.math import MathPolicy, MathVerdict, check_answer, check_answers, judge
+from stepforge.verifiers.math.answer import warm_pool
 from stepforge.verifiers.math.parse import parse_math
 from stepforge.verifiers.math.errors import ParseError
 
@@ -48,7 +49,7 @@ def test_parse_math_types():
 def test_hard_timeout_from_threads_cannot_be_defeated():
     # a C-level big-integer power let through the static guard by policy: only the kill can stop it
     pol = MathPolicy(max_int_bits=10**12)
-    check_answers([("1", "1"), ("2", "2")], workers=2)  # both workers started (start-up is outside deadlines)
+    warm_pool(2)  # both workers started (start-up is outside deadlines)
     out = []
 
     def run():

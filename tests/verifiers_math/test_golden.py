@@ -30,5 +30,5 @@ def test_suite_size_and_balance():
 
 @pytest.mark.parametrize("case", CASES)
 def test_golden(case):
-    v = judge(case["gold"], case["pred"], policy=case.get("policy"))
+    v = judge(case["gold"], case["pred"], policy=case.get("policy"), problem=case.get("problem"))
     assert v.verdict == case["expected"], (v.rule, v.detail, v.gold, v.pred)
