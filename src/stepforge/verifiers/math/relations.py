@@ -10,18 +10,17 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-import sympy
-
+from stepforge.verifiers.math._lazy import sympy
 from stepforge.verifiers.math.errors import ParseError
 from stepforge.verifiers.math.latex import NotFast, clean, read
 from stepforge.verifiers.math.parse import find_rel
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
-from stepforge.verifiers.math.symbolic import expr_equal, read_general, to_sympy
+
 
 Truth = Literal["true", "false", "unknown"]
 Relation = tuple[Any, str, Any]  # (lhs, op, rhs) with op in = != < <= > >=
 
-_CMP = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+_CMP = {"<": "Lt", "<=": "Le", ">": "Gt", ">=": "Ge"}  # sympy class names (sympy is imported on first use)
 _MAX_CHARS = 400
 
 
@@ -34,6 +33,8 @@ def read_expr(tex: str, policy: MathPolicy = STEP_POLICY) -> Any:
     s = clean(tex)
     if not s or len(s) > _MAX_CHARS:
         raise ParseError("empty or too long")
+    from stepforge.verifiers.math.symbolic import read_general, to_sympy
+
     try:
         node, _, _ = read(s, policy, letters=True)
     except NotFast:
@@ -67,6 +68,8 @@ def constant_truth(lhs: Any, op: str, rhs: Any, policy: MathPolicy = DEFAULT_POL
     if lhs.free_symbols or rhs.free_symbols:
         return "unknown"
     if op in ("=", "!="):
+        from stepforge.verifiers.math.symbolic import expr_equal
+
         eq, _, _ = expr_equal(lhs, rhs, policy)
         return "true" if eq == (op == "=") else "false"
     d = lhs - rhs
@@ -97,7 +100,7 @@ def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
         strict = op in ("<", ">")
         return sympy.Interval(root, sympy.oo, strict, True) if greater else sympy.Interval(-sympy.oo, root, True, strict)
     try:
-        return _CMP[op](lhs, rhs).as_set() if op in _CMP else sympy.Ne(lhs, rhs).as_set()
+        return getattr(sympy, _CMP[op])(lhs, rhs).as_set() if op in _CMP else sympy.Ne(lhs, rhs).as_set()
     except Exception:  # noqa: BLE001
         return None
 

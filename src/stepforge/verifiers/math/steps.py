@@ -18,9 +18,9 @@ import time
 from functools import lru_cache
 from typing import Any, Literal
 
-import sympy as sp
 from pydantic import BaseModel, Field
-from sympy.core.function import AppliedUndef
+
+from stepforge.verifiers.math._lazy import sympy as sp
 
 from stepforge.verifiers.math.errors import ParseError
 from stepforge.verifiers.math.evaluate import identical
@@ -272,6 +272,8 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
     if not all(isinstance(v, sp.Expr) for v in (lhs, rhs)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="not_an_expression")
+    from sympy.core.function import AppliedUndef
+
     if (isinstance(lhs, AppliedUndef) and _is_name(a)) or (isinstance(rhs, AppliedUndef) and _is_name(b)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     if lhs.has(AppliedUndef) or rhs.has(AppliedUndef):
