@@ -17,7 +17,7 @@ from stepforge.verifiers.math import evaluate as E
 from stepforge.verifiers.math import exact as X
 from stepforge.verifiers.math.errors import ParseError, need_general
 from stepforge.verifiers.math.exact import NotExact
-from stepforge.verifiers.math.latex import Node, symbols
+from stepforge.verifiers.math.latex import Node, has, symbols
 from stepforge.verifiers.math.parse import Answer, Scalar, as_time
 from stepforge.verifiers.math.policy import MathPolicy
 
@@ -209,8 +209,11 @@ def _candidates(g: Scalar, p: Scalar, pol: MathPolicy) -> list[tuple[Scalar, Sca
     if g.degree == p.degree:
         return pairs
     out = []
+    deg = g if g.degree else p
+    as_number = deg.node is None or not has(deg.node, {"const"})  # (pi/4) degrees is not the number pi/4
     for a, b, tag in pairs:
-        out.append((a, b, tag or "degree"))
+        if as_number:
+            out.append((a, b, tag or "degree"))
         if pol.degrees_as_radians:
             out.append((_times(a, _PI_180), b, "degree_radian") if g.degree else (a, _times(b, _PI_180), "degree_radian"))
     return out
@@ -435,7 +438,33 @@ def _pos_inf() -> Scalar:
     return Scalar(("const", "oo"), "\\infty")
 
 
+def solved(a: Answer) -> bool:
+    """An inequality (or an "or" of them) with the bare variable on one side and constants on the other."""
+    if a.kind == "inequality_or":
+        return all(solved(x) for x in a.value)
+    if a.kind != "inequality":
+        return False
+    names: set[str] = set()
+    for lhs, _, rhs in a.value:
+        sides = [x for x in (lhs, rhs) if x.node is not None and symbols(x.node)]
+        if len(sides) != 1 or sides[0].node[0] != "sym":
+            return False
+        names.add(sides[0].node[1])
+        other = rhs if sides[0] is lhs else lhs
+        if other.node is None or symbols(other.node):
+            return False
+    return len(names) == 1
+
+
 def _relation_pieces(a: Answer, ctx: Ctx) -> list | None:
+    if a.kind == "inequality_or":
+        out: list = []
+        for part in a.value:
+            pc = _relation_pieces(part, ctx)
+            if pc is None:
+                return None
+            out.extend(pc)
+        return out
     fast = _linear_pieces(a, ctx.policy)
     if fast is not None:
         return fast
@@ -698,14 +727,22 @@ def answer_equal(g: Answer, p: Answer, ctx: Ctx) -> Result:
         if gl is None or pl is None:
             return False, "interval", ""
         return _intervals_equal(gl, pl, ctx)
-    if gk == "inequality" and pk == "inequality":
+    ineq = ("inequality", "inequality_or")
+    if gk in ineq and pk in ineq:
+        if gk == "inequality_or" or pk == "inequality_or":
+            gl, pl = _relation_pieces(g, ctx), _relation_pieces(p, ctx)
+            if gl is None or pl is None:
+                return False, "inequality_set", "not one-variable inequalities"
+            return _intervals_equal(gl, pl, ctx)[0], "inequality_set", ""
         return _ineq_equal(g, p, ctx)
-    if gk == "inequality" and pk in ("interval", "union", "pair"):
+    if gk in ineq and pk in ("interval", "union", "pair"):
         if pol.set_vs_relation == "none" and not g.extra.get("set_builder"):
             return False, "set_vs_relation_policy", "pred interval for a gold inequality"
         return _ineq_vs_interval(g, p, ctx)
-    if pk == "inequality" and gk in ("interval", "union", "pair"):
-        if pol.set_vs_relation != "both" and not p.extra.get("set_builder"):
+    if pk in ineq and gk in ("interval", "union", "pair"):
+        # a solved inequality (1 <= x <= 3) names the interval; an unsolved one (x^2 < 4) is the question
+        allowed = pol.set_vs_relation == "both" or p.extra.get("set_builder") or (pol.set_vs_relation == "gold_relation" and solved(p))
+        if not allowed:
             return False, "set_vs_relation_policy", "pred inequality for a gold interval"
         return _ineq_vs_interval(p, g, ctx)
     if gk == "sequence" or pk == "sequence":
@@ -757,7 +794,7 @@ def scalars(a: Answer) -> list[Scalar]:
         return list(v)
     if k == "inequality":
         return [x for lhs, _, rhs in v for x in (lhs, rhs)]
-    if k in ("set", "tuple", "sequence", "system_rel"):
+    if k in ("set", "tuple", "sequence", "system_rel", "inequality_or"):
         return [s for x in v if isinstance(x, Answer) for s in scalars(x)]
     if k == "pair":
         return list(v)
@@ -814,6 +851,9 @@ def _text_equal(g: Answer, p: Answer) -> Result:
 
 
 def _matrix_equal(g: Answer, p: Answer, ctx: Ctx) -> Result:
+    if (g.kind == "matrix") != (p.kind == "matrix") and not ctx.policy.vector_as_tuple:
+        return False, "vector_policy", "a matrix against a list"
+
     def cells(a: Answer) -> list[list[Scalar]] | None:
         if a.kind == "matrix":
             return a.value

@@ -48,6 +48,11 @@ _CORRECTING_RE = re.compile(r"\b(?:correct(?:ing|ed|ion)?|wait|actually|instead|
 _COPULA_RE = re.compile(r"(?:\bis\b|\bare\b|\bequals?\b|\bwas\b|\bwere\b|\bbe\b|\bgives\b|\bget\b|=|:)", re.I)
 _TRUNCATED_RE = re.compile(r"(?:step\s*\d+|:)\s*$", re.I)
 _BACKSLASH_RUN_RE = re.compile(r"\\+")
+_TEXT_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n")
+_GSM_RE = re.compile(r"^[ \t]*####[ \t]*(.+?)[ \t]*$", re.M)
+_IS_ANSWER_RE = re.compile(r"\b(?:is|are|was|be)\s+(?:our|the|my)\s+(?:final\s+)?(?:answer|solution)s?\b", re.I)
+_COPULA_WORD_RE = re.compile(r"\b(?:is|are|was|were|equals?|costs?|gives?|get|has|have|there)\b", re.I)
 _ENV_GAPS_RE = re.compile(r"\$\$.+?\$\$|\$.+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
 
 
@@ -127,11 +132,23 @@ def _strip_math(gap: str) -> str:
     return re.sub(r"\\text\{[^}]*\}|\\quad|\\,|[$\\()\[\]]", " ", gap)
 
 
+_NUMBER_WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+                 "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million",
+                 "billion"}
+_NOT_PROSE = _NUMBER_WORDS | {"and", "or", "cm", "mm", "km", "kg", "mph", "kph", "sq", "ft", "in", "units", "unit", "square", "cubic",
+              "feet", "meters", "inches", "degrees", "dollars", "cents", "hours", "minutes", "seconds", "pi", "sqrt",
+              "frac", "sin", "cos", "tan", "log", "ln", "exp", "text", "mbox", "yes", "no", "true", "false"}
+
+
 def _prose(text: str) -> bool:
-    """Three words in a row outside math, text boxes and commands."""
+    """Words of a sentence outside math, text boxes and commands (not units, list words or one noun)."""
     t = re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
     t = re.sub(r"\\text\{[^}]*\}|\\[a-zA-Z]+", " ", t)
-    return bool(_PROSE_RE.search(t))
+    if _COPULA_WORD_RE.search(t):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z]{2,}", t) if w.lower() not in _NOT_PROSE]
+    return len(words) >= 2 and bool(_PROSE_RE.search(t)) or len(words) >= 3
 
 
 def _box_run(text: str) -> tuple[str, int, int, Status, str] | None:
@@ -141,7 +158,7 @@ def _box_run(text: str) -> tuple[str, int, int, Status, str] | None:
         return None
     run = [boxes[-1]]
     for prev in reversed(boxes[:-1]):
-        gap = _strip_math(text[prev[1] : run[0][0]])
+        gap = _strip_math(_TEXT_RE.sub(r" \1 ", text[prev[1] : run[0][0]]))
         if len(gap) <= 24 and _JOINER_RE.match(gap):
             run.insert(0, prev)
         else:
@@ -226,8 +243,22 @@ def _unit_tail(rest: str) -> str:
     return f" {m.group(1)}" if m and not _COPULA_RE.search(m.group(1)) else ""
 
 
-def _sentence(span: str) -> tuple[str | None, Status]:
-    """The answer a sentence states: its math, or what follows its verb ("The largest $n$ is 34.")."""
+def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
+    """The answer a sentence states: its math, or what follows its verb ("The largest $n$ is 34.").
+
+    ``strict`` (no answer marker): one sentence, no hedge, and the answer holds a number or math."""
+    if strict:
+        span = span.strip()
+        # a short interjection first ("Right. So the value is $22$.") is not a second statement
+        lead = re.match(r"^(?:[A-Za-z]+(?:\s+[A-Za-z]+){0,2}[.!,]\s+)+", span)
+        if lead and not re.search(r"\d|\$", lead.group(0)):
+            span = span[lead.end():]
+        if _first_sentence_end(span) not in (None, len(span) - 1) or _HEDGE_RE.search(span):
+            return None, "none"
+        ans, st = _sentence(span)
+        if ans is not None and not re.search(r"\d|\\[a-zA-Z]", ans):
+            return None, "none"
+        return ans, st
     span = _clean_tail(span.strip())
     if not span:
         return None, "none"
@@ -291,12 +322,23 @@ def _paragraph(rest: str) -> tuple[str, int]:
 
 
 def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) -> Extraction:
+    """The answer in the first sentence after a marker; what follows that sentence may void it."""
     rest = text[m.end():]
+    start = len(rest) - len(rest.lstrip())
     hope = stop.search(rest) if stop is not None else None
     if hope is not None:
-        span, end = rest[: hope.start()], hope.end()
+        end = after = hope.start()
     else:
-        span, end = _paragraph(rest)
+        _, end = _paragraph(rest)
+        after = end
+    span = rest[start:end]
+    hp = _HOPE_RE.search(span)
+    if hp is not None:
+        span = span[: hp.start()]
+    cut = _first_sentence_end(span)
+    if cut is not None:
+        after = start + cut
+        span = span[:cut]
     run = _box_run(span)
     if run is not None:
         ans: str | None = run[0]
@@ -305,8 +347,79 @@ def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) 
         ans, st = _sentence(span)
     if ans is None:
         return Extraction(None, how, st if st != "ok" else "none")
-    status, detail = _after_status(rest[end:])
+    hedge = _HEDGE_RE.search(_strip_math(_TEXT_RE.sub(r" \1 ", span)))
+    if hedge is not None:
+        return Extraction(ans, how, "hedged", f"an alternative in the answer: {hedge.group(0)!r}")
+    status, detail = _after_status(rest[after:])
     return Extraction(ans, how, status, detail)
+
+
+def _first_sentence_end(span: str) -> int | None:
+    """Where the first sentence of an answer span ends (outside math), or None."""
+    masked = _ENV_GAPS_RE.sub(lambda m: "\0" * len(m.group(0)), span)
+    lead = len(masked) - len(masked.lstrip())
+    for m in _SENTENCE_END_RE.finditer(masked, lead):
+        if masked[m.start() + 1 : m.start() + 2].isdigit():
+            continue
+        if masked[lead : m.start()].strip():
+            return m.start()
+    return None
+
+
+def _before_marker(text: str, m: re.Match) -> Extraction | None:
+    """``$\\dfrac{5}{9}$ is our answer``: the answer is what the sentence says before the marker."""
+    head = text[: m.start()]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("! "), head.rfind("? "))
+    span = head[cut + 1 :].strip()
+    span = re.sub(r"^(?:so|and|thus|hence|therefore|right|then|that means|which means)\b[,.]?\s*", "", span, flags=re.I)
+    if not span or not (_math_envs(span) or re.search(r"\d", span)):
+        return None
+    ans, st = _sentence(span)
+    if ans is None:
+        return None
+    status, detail = _after_status(text[m.end():])
+    return Extraction(ans, "answer_after", status if st == "ok" else st, detail)
+
+
+def _markers(text: str) -> list[tuple[int, int, str, re.Match, re.Pattern | None]]:
+    """The last match of each answer marker: (start, rank, how, match, stop); rank breaks overlaps."""
+    out = []
+    for rank, (rx, how, stop) in enumerate((
+        (_GSM_RE, "gsm8k", None), (_MINERVA_RE, "final_answer", _HOPE_RE), (_HASH_ANSWER_RE, "hash_answer", None),
+        (_FINAL_ANSWER_HDR_RE, "final_answer", None), (_ANSWER_COLON_RE, "answer_colon", None),
+        (_IS_ANSWER_RE, "answer_after", None),
+    )):
+        m = _last(rx, text)
+        if m is not None:
+            out.append((m.start(), rank, how, m, stop))
+    return out
+
+
+def _by_markers(text: str) -> Extraction | None:
+    """The last answer the text commits to with a marker; a marker inside another's span defers to it."""
+    found = _markers(text)
+    if not found:
+        return None
+    latest = max(found, key=lambda t: t[0])
+    for start, rank, how, m, stop in sorted(found, key=lambda t: t[1]):
+        if start <= latest[0] <= m.end() + 2 or start == latest[0]:
+            latest = (start, rank, how, m, stop)
+            break
+    start, _, how, m, stop = latest
+    if how == "answer_after":
+        ex = _before_marker(text, m)
+        if ex is not None:
+            return ex
+        rest_found = [f for f in found if f[2] != "answer_after"]
+        if not rest_found:
+            return None
+        start, _, how, m, stop = max(rest_found, key=lambda t: t[0])
+    if how == "gsm8k":
+        ans = _clean_tail(m.group(1))
+        return Extraction(ans or None, how, "ok" if ans else "none")
+    if not text[m.end():].strip():
+        return None
+    return _anchored(text, m, how, stop)
 
 
 def extract(text: str) -> Extraction:
@@ -333,18 +446,9 @@ def extract(text: str) -> Extraction:
         if status == "ok":
             status, detail = _after_status(text[end:])
         return Extraction(ans, "boxed", status, detail)
-    for rx, how, stop in ((_MINERVA_RE, "final_answer", _HOPE_RE), (_HASH_ANSWER_RE, "hash_answer", None),
-                          (_FINAL_ANSWER_HDR_RE, "final_answer", None), (_ANSWER_COLON_RE, "answer_colon", None)):
-        m = _last(rx, text)
-        if m is not None and text[m.end():].strip():
-            ex = _anchored(text, m, how, stop)
-            # a later, weaker marker restating the answer ("The answer is 5. Wait, no: the answer is 6.")
-            later = _last(_ANSWER_COLON_RE, text[m.end():])
-            if later is not None and how != "answer_colon":
-                ex2 = _anchored(text[m.end():], later, "answer_colon")
-                if ex2.answer is not None:
-                    return ex2
-            return ex
+    ex = _by_markers(text)
+    if ex is not None:
+        return ex
     stripped = text.strip()
     if not stripped:
         return Extraction(None, "none", "none")
@@ -359,7 +463,7 @@ def extract(text: str) -> Extraction:
             if envs and re.fullmatch(r"[\s,;]*(?:(?:and|or)[\s,;]*)*", _ENV_GAPS_RE.sub(" ", stripped), re.I):
                 return Extraction(_env_run(stripped, envs), "bare")
             return Extraction(_clean_tail(stripped), "bare")
-        ans, st = _sentence(stripped)
+        ans, st = _sentence(stripped, strict=True)
         if ans is not None:
             return Extraction(ans, "math_env" if envs else "sentence", st)
         return Extraction(None, "none", st if st != "ok" else "none")

@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from stepforge.verifiers.math import evaluate as E
-from stepforge.verifiers.math.compare import scalars
+from stepforge.verifiers.math.compare import scalars, solved
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.latex import Node, clean, has, symbols
 from stepforge.verifiers.math.parse import Answer, Scalar
@@ -116,8 +116,10 @@ def _is_solution(g: Answer) -> bool:
 
 
 def _equation(p: Answer) -> bool:
-    """The pred is an equation or system still to solve (no side is a bare name)."""
+    """The pred is an equation, inequality or system still to solve (no side is a bare name)."""
     if p.kind == "relation" and p.var is None:
+        return True
+    if p.kind in ("inequality", "inequality_or") and not solved(p) and not p.extra.get("set_builder"):
         return True
     if p.kind == "system_rel":
         return any(it.kind == "relation" and it.var is None for it in p.value)
@@ -138,7 +140,7 @@ def restatement(g: Answer, p: Answer, p_text: str, g_text: str, problem: Problem
                 return f"it still holds {_OPS.get(op, op)} to carry out"
     if _equation(p) and _is_solution(g):
         return "it is an equation to solve, not its solution"
-    if gs and all(s.literal for s in gs) and any(_computed(s, policy) for s in ps):
+    if gs and all(s.literal for s in gs) and not p.extra.get("computed") and any(_computed(s, policy) for s in ps):
         return "arithmetic on numbers is left undone"
     if problem is not None:
         sq = _squash(p_text)

@@ -869,7 +869,7 @@ def clean(s: str) -> str:
     s = s.replace("<=", "\\le ").replace(">=", "\\ge ").replace("!=", "\\ne ")
     s = re.sub(r"\s+", " ", s).strip()
     s = re.sub(r"(?:\\text\{\s*\.\s*\}|\.)\s*$", "", s).strip() if not re.search(r"(?<![\d.])\d+\.$", s) else s[:-1].strip()
-    s = re.sub(r"(?<!\\)\\$", "", s).strip()  # a stray trailing backslash ("185\")
+    s = re.sub(r"\\+$", "", s).strip()  # a stray trailing backslash or line break ("185\", "x \\")
     return s
 
 

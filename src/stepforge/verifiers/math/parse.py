@@ -72,6 +72,8 @@ _WORD_TEXT_RE = re.compile(r"^[A-Za-z][A-Za-z'\- ]*[A-Za-z]$")
 _REPEATING_RE = re.compile(r"^(-?)(\d*)\.(\d*)(?:\\overline\{(\d+)\}|\\dot\{(\d)\}|\((\d+)\))$")
 _SCALE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:\\text\{\s*)?(thousand|million|billion|trillion)\}?$", re.I)
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:\\text\{\s*)?([ap])?\.?\s*(?:m\.?)?\s*\}?$", re.I)
+_TRIG_RE = re.compile(r"\\(?:sin|cos|tan|sec|csc|cot)(?![a-z])|\b(?:sin|cos|tan)\b")
+_CURRENCY_SUFFIX_RE = re.compile(r"\s*(?:€|\\euro|EUR|USD|£)\s*$")
 _RATIO_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)$")
 _TAIL_RE = re.compile(
     r"^(?P<head>.*?[\d}).])(?P<tail>(?:\s|\\[,; ]|~)*(?:(?:\\(?:text|mbox|mathrm|textrm)\s*\{[^{}]*\}|[A-Za-z][A-Za-z'.\-]*"
@@ -232,11 +234,14 @@ def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY, hint: str | None =
     if m and m.start() > 0:
         percent, s = True, s[: m.start()].strip()
     m = _DEGREE_RE.search(s)
-    if m and m.start() > 0:
+    if m and m.start() > 0 and not _TRIG_RE.search(s):
         degree, s = True, s[: m.start()].strip()
     cm = CURRENCY_PREFIX_RE.match(s)
     if cm and cm.end() < len(s):
         unit, s = currency(cm.group(0)), s[cm.end():].strip()
+    cs = _CURRENCY_SUFFIX_RE.search(s)
+    if cs and cs.start() > 0 and unit is None:
+        unit, s = currency(cs.group(0)), s[: cs.start()].strip()
     for _ in range(2):
         head, u = _split_unit(s, policy)
         if u is None:
@@ -254,16 +259,15 @@ def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY, hint: str | None =
             percent, s = True, s[: m.start()].strip()
     if not degree:
         m = _DEGREE_RE.search(s)
-        if m and m.start() > 0:
+        if m and m.start() > 0 and not _TRIG_RE.search(s):
             degree, s = True, s[: m.start()].strip()
     s = _strip_text_wrapper(s)
     flags = dict(percent=percent, degree=degree, unit=unit)
-    if _THOUSANDS_RE.match(s):
+    dc = _DECIMAL_COMMA_RE.match(s)
+    if dc and policy.decimal_comma == "auto" and (dc.group(1).lstrip("-") == "0" or len(dc.group(2)) != 3):
+        s = f"{dc.group(1)}.{dc.group(2)}"
+    elif _THOUSANDS_RE.match(s):
         s = s.replace(",", "")
-    else:
-        dc = _DECIMAL_COMMA_RE.match(s)
-        if dc and policy.decimal_comma == "auto" and (dc.group(1).lstrip("-") == "0" or len(dc.group(2)) != 3):
-            s = f"{dc.group(1)}.{dc.group(2)}"
     rep = _REPEATING_RE.match(s)
     if rep:
         sign, whole, fixed = rep.group(1), rep.group(2) or "0", rep.group(3) or ""
@@ -404,11 +408,11 @@ _MATRIX_ENV_RE = re.compile(r"\\begin\{([pbBvV]?matrix|array|smallmatrix)\}(?:\{
 
 def _parse_matrix(s: str, policy: MathPolicy) -> Answer | None:
     t = s.strip()
-    wrapped = re.fullmatch(r"[\[(]\s*(\\begin\{array\}.*\\end\{array\})\s*[\])]", t, re.S)
-    if wrapped:
+    wrapped = re.fullmatch(r"[\[(]\s*(\\begin\{(\w+)\}.*\\end\{\2\})\s*[\])]", t, re.S)
+    if wrapped and wrapped.group(1).count("\\begin{") == 1:
         t = wrapped.group(1)
     m = _MATRIX_RE.match(t)
-    if m:
+    if m and "\\begin{" not in m.group(3) and "\\end{" not in m.group(3):
         if m.group(1) in ("vmatrix", "Vmatrix"):
             raise ParseError("determinant notation")
         rows = [r for r in re.split(r"\\\\", m.group(3)) if r.strip() and r.strip() != "\\hline"]
@@ -592,11 +596,12 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
     ratio = _RATIO_RE.match(s)
     if ratio:  # 7:32 is the ratio 7/32
         return Answer("scalar", parse_scalar(f"\\frac{{{ratio.group(1)}}}{{{ratio.group(2)}}}", policy), s, extra={"ratio": True})
-    if _THOUSANDS_RE.match(s):
+    core, affixed = _number_core(s, policy)
+    dc = _DECIMAL_COMMA_RE.match(core)
+    if dc and policy.decimal_comma == "auto" and len(dc.group(2)) != 3 and (dc.group(1).lstrip("-") == "0" or hint == "scalar" or affixed):
         return Answer("scalar", parse_scalar(s, policy), s)
-    dc = _DECIMAL_COMMA_RE.match(s)
-    if dc and policy.decimal_comma == "auto" and (dc.group(1).lstrip("-") == "0" or (hint == "scalar" and len(dc.group(2)) != 3)):
-        return Answer("scalar", parse_scalar(s.replace(",", "."), policy), s)
+    if _THOUSANDS_RE.match(core) or (dc and dc.group(1).lstrip("-") == "0"):
+        return Answer("scalar", parse_scalar(s, policy), s)
     mat = _parse_matrix(s, policy)
     if mat is not None:
         return mat
@@ -642,6 +647,22 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
     return Answer("scalar", parse_scalar(s, policy, hint), s)
 
 
+def _number_core(s: str, policy: MathPolicy) -> tuple[str, bool]:
+    """The number inside currency and unit affixes (``\\$1,250``, ``2,74 €``, ``3,5 m²``) and whether any."""
+    core = s
+    cm = CURRENCY_PREFIX_RE.match(core)
+    if cm and cm.end() < len(core):
+        core = core[cm.end():].strip()
+    cs = _CURRENCY_SUFFIX_RE.search(core)
+    if cs and cs.start() > 0:
+        core = core[: cs.start()].strip()
+    if re.fullmatch(r"-?\d[\d,]*(?:\.\d+)?", core) is None:
+        m = re.match(r"^(-?\d[\d,]*(?:\.\d+)?)\s*(.+)$", core)
+        if m and parse_unit(m.group(2)) is not None and not re.fullmatch(r"[\d,.\s]+", m.group(2)):
+            core = m.group(1)
+    return core, core != s
+
+
 def _time_answer(tm: re.Match, s: str) -> Answer:
     h, mnt, sec, ap = int(tm.group(1)), int(tm.group(2)), int(tm.group(3) or 0), (tm.group(4) or "").lower()
     if ap == "p" and h < 12:
@@ -676,6 +697,8 @@ def _list_answer(items: list[Answer], s: str, policy: MathPolicy) -> Answer:
             return Answer("system", {n: a.extra["rhs"] for n, a in zip(names, assigns)}, s)
     if items and all(it.kind == "relation" for it in items):
         return Answer("system_rel", items, s)
+    if len(items) > 1 and all(it.kind == "inequality" for it in items):
+        return Answer("inequality_or", items, s)  # x < 2 or x > 3
     # a leading "x = 1, 2, 3" assignment spreads over the list
     if items and items[0].kind == "relation" and items[0].var is not None and all(it.kind == "scalar" for it in items[1:]):
         return Answer("set", [items[0].extra["rhs"], *items[1:]], s, var=items[0].var)
@@ -704,6 +727,11 @@ def _parse_relation(s: str, rels: list[tuple[int, int, str]], policy: MathPolicy
         return _mark_approx(ans)
     if all(op == "=" for op in ops):
         lhs = sides[0]
+        if not any(_SIMPLE_LHS_RE.match(x) for x in sides):
+            vals = [parse_scalar(x, policy) for x in sides]
+            if not any(_has_symbols(v) for v in vals):
+                # 3 \times 4 = 12: a worked computation; its last value is the answer
+                return Answer("scalar", vals[-1], s, extra={"chain": vals})
         if _SIMPLE_LHS_RE.match(lhs):
             # assignment (x = ..., chains keep the last value); the value may be a structure
             rhs = parse_structure(sides[-1], policy, top=False)
@@ -721,6 +749,14 @@ def _parse_relation(s: str, rels: list[tuple[int, int, str]], policy: MathPolicy
         raise ParseError("mixed equation and inequality")
     vals = [parse_scalar(x, policy) for x in sides]
     return Answer("inequality", list(zip(vals[:-1], ops, vals[1:])), s)
+
+
+def _has_symbols(v: Scalar) -> bool:
+    if v.node is not None:
+        from stepforge.verifiers.math.latex import symbols
+
+        return bool(symbols(v.node))
+    return bool(v.sym is not None and v.sym.free_symbols)
 
 
 def _mark_approx(a: Answer) -> Answer:

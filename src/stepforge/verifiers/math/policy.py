@@ -24,7 +24,9 @@ class MathPolicy(BaseModel):
     unreduced_fractions: ``2/4`` equals ``1/2``; off, a written fraction must be in lowest terms when gold's
         is (a problem that asks for lowest terms always requires them).
     set_vs_relation: ``gold_relation`` lets a pred set/interval match a gold inequality (``1<x<2`` vs
-        ``(1,2)``); ``both`` also the reverse; ``none`` forbids both.
+        ``(1,2)``) and a pred inequality in solved form (``1 < x < 2``, never ``x^2 < 4``) match a gold
+        interval; ``one_way`` only the first (Math-Verify's default); ``both`` any inequality either way;
+        ``none`` forbids both.
     pred_decimals: a decimal pred matches an exact gold that has no finite decimal expansion (``\\sqrt2``,
         ``1/3``) when it is that gold correctly rounded with at least ``pred_decimal_min_digits``
         significant digits. An exact gold with a finite expansion (``0.125``, ``3628800``) must be given
@@ -63,7 +65,7 @@ class MathPolicy(BaseModel):
     percent: Literal["lenient", "fraction", "number", "strict"] = "lenient"
     degrees_as_radians: bool = True
     unreduced_fractions: bool = True
-    set_vs_relation: Literal["gold_relation", "both", "none"] = "gold_relation"
+    set_vs_relation: Literal["gold_relation", "one_way", "both", "none"] = "gold_relation"
     pred_decimals: bool = True
     pred_decimal_min_digits: int = Field(3, ge=1, le=30)
     gold_decimals: Literal["auto", "rounded", "exact"] = "auto"

@@ -376,8 +376,9 @@ def _point(rng: random.Random, syms: list, positive: bool) -> dict:
 def _points_then_proof(g: Any, p: Any, syms: list, policy: Any, seed: int | None) -> Result:
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
-    branchy = any(e.has(*_BRANCHY) for e in (g, p))
-    positive = policy.assume_positive and not any(e.has(sympy.Abs, sympy.sign) for e in (g, p))
+    branchy = any(e.has(*_BRANCHY) or _radical_of_variables(e) for e in (g, p))
+    # positivity is assumed for radicals and logs, never to erase a sign, a max or a floor: |x| is not x
+    positive = policy.assume_positive and not branchy
     agree = 0
     for _ in range(policy.numeric_points * 3):
         if agree >= policy.numeric_points:
@@ -416,6 +417,12 @@ def _points_then_proof(g: Any, p: Any, syms: list, policy: Any, seed: int | None
     if agree >= policy.numeric_points:
         return False, "unproven_identity", f"{agree} random points agree (seed {seed}) but no symbolic proof"
     return False, "sympy_simplify", f"seed {seed}"
+
+
+def _radical_of_variables(e: Any) -> bool:
+    """A fractional power of a variable expression (sqrt((x-1)^2) is |x-1|, not x-1): agreement at points
+    never stands for a proof there."""
+    return any(isinstance(n, sympy.Pow) and not n.exp.is_Integer and n.base.free_symbols for n in sympy.preorder_traversal(e))
 
 
 def sign_of(e: Any) -> int | None:

@@ -49,6 +49,8 @@ for _d, _t in (("length", _LENGTH), ("mass", _MASS), ("time", _TIME), ("volume",
         _TABLE[_k] = (_d, _v)
 _TABLE.update(_OTHER)
 _SQUARE = {"square units": ("area", F(1)), "sq units": ("area", F(1)), "sq. units": ("area", F(1)), "units squared": ("area", F(1)),
+           "units^2": ("area", F(1)), "unit^2": ("area", F(1)), "square unit": ("area", F(1)), "sq unit": ("area", F(1)),
+           "units^3": ("volume_u", F(1)), "cubic unit": ("volume_u", F(1)),
            "cubic units": ("volume_u", F(1)), "units": ("unit", F(1)), "unit": ("unit", F(1))}
 
 _NEGATION = {"not", "no", "never", "none", "isn't", "isnt", "cannot", "wrong", "incorrect", "maybe", "possibly", "or",
