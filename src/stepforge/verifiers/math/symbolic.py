@@ -376,9 +376,10 @@ def _point(rng: random.Random, syms: list, positive: bool) -> dict:
 def _points_then_proof(g: Any, p: Any, syms: list, policy: Any, seed: int | None) -> Result:
     seed = new_seed() if seed is None else seed
     rng = random.Random(seed)
-    branchy = any(e.has(*_BRANCHY) or _radical_of_variables(e) for e in (g, p))
+    piecewise = any(e.has(*_BRANCHY) for e in (g, p))
+    branchy = piecewise or any(_radical_of_variables(e) for e in (g, p))
     # positivity is assumed for radicals and logs, never to erase a sign, a max or a floor: |x| is not x
-    positive = policy.assume_positive and not branchy
+    positive = policy.assume_positive and not piecewise
     agree = 0
     for _ in range(policy.numeric_points * 3):
         if agree >= policy.numeric_points:
