@@ -205,6 +205,13 @@ class DeadlinePool:
             except queue.Empty:
                 continue  # a slot may have been freed by a worker that could not be replaced
 
+    def prestart(self) -> None:
+        """Launch the missing workers now without waiting for them: they boot while the caller keeps working."""
+        with self._lock:
+            while not self._closed and self._started < self.size:
+                self._idle.put(_Worker(self._memory_mb, self._preload))
+                self._started += 1
+
     def _release(self, worker: _Worker, dead: bool = False) -> None:
         """Return a worker to the pool; a dead (killed) one is replaced at once, booting in the background."""
         if dead:

@@ -232,10 +232,14 @@ def check_answers(
         _check_inputs(g, p, pr)
     out: list[MathVerdict | None] = [None] * len(items)
     rest = []
+    pool = None
     for i, ((g, p), pr) in enumerate(zip(items, probs)):
         v = judge_fast(g, p, pol, problem=pr)
         if v is None:
             rest.append(i)
+            if pool is None:  # the first pair that needs the pool: its workers boot while we go on here
+                pool = _pool(workers)
+                pool.prestart()
         else:
             out[i] = v
     if rest:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -23,9 +24,11 @@ from pydantic import BaseModel, Field
 from stepforge.verifiers.math._lazy import sympy as sp
 
 from stepforge.verifiers.math.errors import ParseError
-from stepforge.verifiers.math.evaluate import identical
+from stepforge.verifiers.math.compare import number_close
+from stepforge.verifiers.math.evaluate import identical, value
+from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
-from stepforge.verifiers.math.latex import NotFast, clean, read
+from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
 from stepforge.verifiers.math.relations import (
     STEP_POLICY,
     Derivations,
@@ -262,6 +265,45 @@ def _is_name(text: str) -> bool:
     return bool(_NAME.match(re.sub(r"\\left|\\right|\s", "", text)))
 
 
+_DECIMAL = re.compile(r"^\s*-?\d*\.\d+\s*$")
+
+
+def _rounded_value(a: str, b: str) -> ClaimCheck | None:
+    """``\\sqrt{2} = 1.414``: a decimal side against an exact constant, by the answers' one rounding rule
+    (correctly rounded with 3+ significant digits, for a value without a finite expansion: true; within
+    half a unit of its last place otherwise: a rounded intermediate, neutral; farther: the other rules)."""
+    for exact_side, dec in ((a, b), (b, a)):
+        if not _DECIMAL.match(dec) or _DECIMAL.match(exact_side):
+            continue
+        tree = _tree(exact_side)
+        if tree is None or symbols(tree):
+            return None
+        close = number_close(tree, dec.strip(), STEP_POLICY)
+        if not close:
+            return None
+        claim = f"{a.strip()} = {b.strip()}"
+        digits = len(dec.strip().lstrip("-").replace(".", "").lstrip("0"))
+        try:
+            rational = value(tree, STEP_POLICY).as_rational()
+        except (NotExact, ZeroDivisionError):
+            return None
+        if rational is not None and rational == Fraction(dec.strip()):
+            return None  # exactly equal: the identity rules say so
+        finite = rational is not None and _finite(rational)
+        if not finite and digits >= STEP_POLICY.pred_decimal_min_digits:
+            return ClaimCheck(claim=claim, verdict="true", rule="rounded_value")
+        return ClaimCheck(claim=claim, verdict="unknown", rule="rounded_value")
+    return None
+
+
+def _finite(q: Any) -> bool:
+    d = q.denominator
+    for f in (2, 5):
+        while d % f == 0:
+            d //= f
+    return d == 1
+
+
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
     claim = f"{a.strip()} = {b.strip()}"
     if _NOT_CHECKED.search(claim):
@@ -272,6 +314,9 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
     if not all(isinstance(v, sp.Expr) for v in (lhs, rhs)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="not_an_expression")
+    rounded = _rounded_value(a, b)
+    if rounded is not None:
+        return rounded
     from sympy.core.function import AppliedUndef
 
     if (isinstance(lhs, AppliedUndef) and _is_name(a)) or (isinstance(rhs, AppliedUndef) and _is_name(b)):
