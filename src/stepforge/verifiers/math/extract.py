@@ -45,14 +45,17 @@ _REFUSE_RE = re.compile(
     r"\b(?:cannot|can ?not|can't|unable|impossible to (?:determine|tell|say|know)|not (?:possible|enough|determinable)|"
     r"insufficient|do(?:n't| not) know|undetermined|no way to)\b", re.I)
 _CORRECTING_RE = re.compile(r"\b(?:correct(?:ing|ed|ion)?|wait|actually|instead|fix(?:ing|ed)?|no,|mistake|error|wrong|rather)\b", re.I)
-_COPULA_RE = re.compile(r"(?:\bis\b|\bare\b|\bequals?\b|\bwas\b|\bwere\b|\bbe\b|\bgives\b|\bget\b|=|:)", re.I)
+_COPULA_RE = re.compile(
+    r"(?:\b(?:is|are|equals?|was|were|be|gives|gets?|costs?|spends?|earns?|makes?|pays?|needs?|takes?|weighs?|"
+    r"has|have|had|receives?|saves?|sells?|buys?|remains?|leaves?)\b|=|:)", re.I)
 _TRUNCATED_RE = re.compile(r"(?:step\s*\d+|:)\s*$", re.I)
 _BACKSLASH_RUN_RE = re.compile(r"\\+")
 _TEXT_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n")
+_INTERJECTION_RE = re.compile(r"^(?:(?:right|yes|ok(?:ay)?|correct|indeed|so|thus|hence|therefore|finally|then|and|great|good)\b[.,!:]?\s*)+", re.I)
 _GSM_RE = re.compile(r"^[ \t]*####[ \t]*(.+?)[ \t]*$", re.M)
 _IS_ANSWER_RE = re.compile(r"\b(?:is|are|was|be)\s+(?:our|the|my)\s+(?:final\s+)?(?:answer|solution)s?\b", re.I)
-_COPULA_WORD_RE = re.compile(r"\b(?:is|are|was|were|equals?|costs?|gives?|get|has|have|there)\b", re.I)
+_COPULA_WORD_RE = re.compile(r"\b(?:is|are|was|were|equals?|costs?|gives?|gets?|has|have|there|spends?|earns?|makes?|pays?|needs?)\b", re.I)
 _ENV_GAPS_RE = re.compile(r"\$\$.+?\$\$|\$.+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
 
 
@@ -148,7 +151,7 @@ def _prose(text: str) -> bool:
     if _COPULA_WORD_RE.search(t):
         return True
     words = [w for w in re.findall(r"[A-Za-z]{2,}", t) if w.lower() not in _NOT_PROSE]
-    return len(words) >= 2 and bool(_PROSE_RE.search(t)) or len(words) >= 3
+    return len(words) >= 2
 
 
 def _box_run(text: str) -> tuple[str, int, int, Status, str] | None:
@@ -454,20 +457,38 @@ def extract(text: str) -> Extraction:
         return Extraction(None, "none", "none")
     if _TRUNCATED_RE.search(stripped):
         return Extraction(None, "none", "none", "the text stops before an answer")
+    stripped = _currency_dollars(stripped)
     envs = _math_envs(stripped)
     if envs and len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(stripped):
         return Extraction(envs[0][2], "bare")
-    short = len(stripped) <= 200 and stripped.count("\n") <= 1
-    if short:
-        if not _prose(stripped) and not _REFUSE_RE.search(stripped):
-            if envs and re.fullmatch(r"[\s,;]*(?:(?:and|or)[\s,;]*)*", _ENV_GAPS_RE.sub(" ", stripped), re.I):
-                return Extraction(_env_run(stripped, envs), "bare")
-            return Extraction(_clean_tail(stripped), "bare")
-        ans, st = _sentence(stripped, strict=True)
-        if ans is not None:
-            return Extraction(ans, "math_env" if envs else "sentence", st)
-        return Extraction(None, "none", st if st != "ok" else "none")
-    return Extraction(None, "none", "none", "no answer marker in a long text")
+    if len(stripped) > 300 or stripped.count("\n") > 2:
+        return Extraction(None, "none", "none", "no answer marker in a long text")
+    if _REFUSE_RE.search(stripped) or _HEDGE_RE.search(_strip_math(stripped)):
+        return Extraction(None, "none", "refused" if _REFUSE_RE.search(stripped) else "none")
+    body = _INTERJECTION_RE.sub("", stripped, count=1).strip() or stripped
+    envs = _math_envs(body)
+    if envs and re.fullmatch(r"[\s,;.]*(?:(?:and|or)[\s,;]*)*", _ENV_GAPS_RE.sub(" ", body), re.I):
+        return Extraction(_env_run(body, envs), "bare")
+    if not _prose(body):
+        return Extraction(_clean_tail(body), "bare")
+    # a short statement without a marker: its last sentence, which must state a number or math
+    last = body
+    cuts = [m.start() for m in _SENTENCE_END_RE.finditer(_ENV_GAPS_RE.sub(lambda m: "\0" * len(m.group(0)), body))
+            if m.start() < len(body.rstrip()) - 1]
+    if cuts:
+        last = body[cuts[-1] + 1 :].strip()
+    last = _INTERJECTION_RE.sub("", last, count=1).strip() or last
+    ans, st = _sentence(last, strict=True)
+    if ans is not None:
+        return Extraction(ans, "math_env" if _math_envs(last) else "sentence", st)
+    return Extraction(None, "none", st if st != "ok" else "none")
+
+
+def _currency_dollars(text: str) -> str:
+    """``$12 dollars`` in prose: an unpaired dollar sign before a number is currency, not math."""
+    if len(re.findall(r"(?<!\\)\$", text)) % 2 == 0:
+        return text
+    return re.sub(r"(?<!\\)\$(?=\d)", r"\\$", text)
 
 
 def extract_answer(text: str) -> tuple[str | None, str]:
