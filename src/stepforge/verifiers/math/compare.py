@@ -232,7 +232,8 @@ def scalar_equal(g: Scalar, p: Scalar, ctx: Ctx) -> Result:
                 p = _times(p, ("num", p.unit.factor))  # type: ignore[union-attr]
         elif pol.units == "require" and gd and not pd:
             return False, "units_policy", f"the pred has no unit (gold: {g.unit.name})"  # type: ignore[union-attr]
-    if not pol.unreduced_fractions and g.fraction and p.fraction and math.gcd(*p.fraction) != 1 and math.gcd(*g.fraction) == 1:
+    if not pol.unreduced_fractions and p.fraction and math.gcd(*p.fraction) != 1 and (
+            (g.fraction and math.gcd(*g.fraction) == 1) or (not g.fraction and g.literal)):
         return False, "unreduced_fraction_policy", "pred fraction not in lowest terms"
     cands = _candidates(g, p, pol)
     if isinstance(cands, str):

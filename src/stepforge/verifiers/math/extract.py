@@ -40,7 +40,7 @@ _RETRACT_RE = re.compile(
     r"not (?:correct|right)|scratch that|instead)\b|\bno\s*[,.!:;]", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:or (?:possibly|maybe|perhaps|rather|equivalently wrong)|alternatively|or else|might (?:also )?be|"
-    r"could (?:also )?be|possibly|perhaps|maybe|not (?:sure|certain)|unsure|either)\b", re.I)
+    r"could (?:also )?be|possibly|perhaps|maybe|probably|likely|not (?:sure|certain)|unsure|either|i guess)\b", re.I)
 _REFUSE_RE = re.compile(
     r"\b(?:cannot|can ?not|can't|unable|impossible to (?:determine|tell|say|know)|not (?:possible|enough|determinable)|"
     r"insufficient|do(?:n't| not) know|undetermined|no way to)\b", re.I)
@@ -66,6 +66,10 @@ class Extraction(NamedTuple):
     how: str
     status: Status = "ok"
     detail: str = ""
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+|\$|\\[()\[\]]", "", s)
 
 
 def unescape(text: str) -> str:
@@ -448,6 +452,10 @@ def extract(text: str) -> Extraction:
         ans, _, end, status, detail = run
         if status == "ok":
             status, detail = _after_status(text[end:])
+        if status == "ok":
+            later = _by_markers(text[end:])  # "\boxed{3} ... The final answer is 4": which one stands?
+            if later is not None and later.answer is not None and _squash(later.answer) != _squash(ans):
+                status, detail = "retracted", f"a different answer after the box: {later.answer!r}"
         return Extraction(ans, "boxed", status, detail)
     ex = _by_markers(text)
     if ex is not None:

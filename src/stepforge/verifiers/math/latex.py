@@ -476,7 +476,7 @@ class _Reader:
             return ("fn", "abs", (e,))
         if name == "|":
             raise NotFast("norm")
-        if name in _FONT_CMDS or name in ("text", "textrm", "textnormal", "mbox"):
+        if tx in _FONT_CMDS or name in ("text", "textrm", "textnormal", "mbox"):
             if not self.at("{"):
                 raise NotFast(f"{tx} without a group")
             save = self.i
@@ -487,9 +487,9 @@ class _Reader:
                 return ("const", "i")
             if inner in FUNCTIONS:
                 return self._apply(FUNCTIONS[inner], inner)
-            if name in _FONT_CMDS and re.fullmatch(r"[A-Za-z]", inner):
+            if tx in _FONT_CMDS and re.fullmatch(r"[A-Za-z]", inner):
                 return self._letter_atom(inner)
-            if name in _FONT_CMDS and re.fullmatch(r"\d+(?:\.\d+)?", inner):
+            if tx in _FONT_CMDS and re.fullmatch(r"\d+(?:\.\d+)?", inner):
                 return self._number(inner)
             self.i = save
             raise NotFast("text inside math")

@@ -420,10 +420,14 @@ def _points_then_proof(g: Any, p: Any, syms: list, policy: Any, seed: int | None
     return False, "sympy_simplify", f"seed {seed}"
 
 
+_INVERSES = (sympy.asin, sympy.acos, sympy.atan, sympy.acot, sympy.asec, sympy.acsc, sympy.log)
+
+
 def _radical_of_variables(e: Any) -> bool:
-    """A fractional power of a variable expression (sqrt((x-1)^2) is |x-1|, not x-1): agreement at points
-    never stands for a proof there."""
-    return any(isinstance(n, sympy.Pow) and not n.exp.is_Integer and n.base.free_symbols for n in sympy.preorder_traversal(e))
+    """A fractional power or an inverse function of a variable expression (sqrt((x-1)^2) is |x-1|, asin(sin x)
+    is x only near 0): agreement at points never stands for a proof there."""
+    return any((isinstance(n, sympy.Pow) and not n.exp.is_Integer and n.base.free_symbols)
+               or (isinstance(n, _INVERSES) and n.free_symbols) for n in sympy.preorder_traversal(e))
 
 
 def sign_of(e: Any) -> int | None:
