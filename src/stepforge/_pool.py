@@ -49,10 +49,6 @@ class CallResult:
     seconds: float = 0.0
 
 
-def register_preload(*modules: str) -> None:  # noqa: ARG001 - kept for callers of the former API
-    """No-op: each pool imports its own ``preload`` list in every worker before the worker reports ready."""
-
-
 def _worker_entry() -> None:
     """``python -c`` entry point of a worker: argv holds the socket fd, memory cap and preload list."""
     fd, memory_mb, preload = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])

@@ -264,8 +264,6 @@ def number_close(exact_tree: Node, decimal: str, policy: MathPolicy) -> bool | N
 
 
 def _mpc(q: Fraction) -> Any:
-    import mpmath
-
     ctx = X._ctx(50)
     return ctx.mpc(ctx.mpf(q.numerator) / q.denominator)
 
@@ -480,8 +478,6 @@ def _relation_pieces(a: Answer, ctx: Ctx) -> list | None:
 
 def _sympy_set_pieces(st: Any) -> list | None:
     import sympy
-
-    from stepforge.verifiers.math.symbolic import canon_name  # noqa: F401 - general path only
 
     pieces = st.args if isinstance(st, sympy.Union) else (st,)
     out = []

@@ -21,7 +21,6 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from stepforge.verifiers.math.latex import Node
 
 
 class NotExact(Exception):
@@ -378,5 +377,3 @@ def ln_rational(q: Fraction) -> Value:
 __all__ = ["NotExact", "Value", "add", "compare", "cos_sin_pi", "inverse", "ln_rational", "mul", "neg", "power",
            "sign", "sqrt_rational", "to_mpc"]
 
-
-_ = Node  # the evaluator of trees lives in evaluate.py

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 
 from stepforge.verifiers.math import evaluate as E
@@ -159,5 +158,3 @@ def restatement(g: Answer, p: Answer, p_text: str, g_text: str, problem: Problem
 
 
 __all__ = ["Problem", "read_problem", "restatement"]
-
-_ = Fraction

@@ -54,7 +54,6 @@ _SKIP_CMDS = {"\\left", "\\right", "\\big", "\\Big", "\\bigg", "\\Bigg", "\\bigl
               "\\displaystyle", "\\textstyle", "\\limits", "\\nolimits", "\\,", "\\;", "\\:", "\\!", "\\ ",
               "\\quad", "\\qquad", "\\mathrm", "\\mathbf", "\\mathit", "\\boldsymbol", "\\bm"}
 _FONT_CMDS = {"\\mathrm", "\\mathbf", "\\mathit", "\\boldsymbol", "\\bm", "\\mathnormal", "\\operatorname"}
-_BIG_OPS = {"\\sum": "sum", "\\prod": "product"}
 
 _TOKEN_RE = re.compile(
     r"\s*(?:(?P<num>\d+\.\d+|\d+\.(?![\d.])|\.\d+|\d+)"
