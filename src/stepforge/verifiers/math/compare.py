@@ -129,15 +129,18 @@ def _numeric(s: Scalar, policy: MathPolicy) -> Any:
     return mpmath.mpc(v)
 
 
+def finite_decimal(q: Fraction) -> bool:
+    """Has the rational ``q`` a finite decimal expansion (its denominator has no prime but 2 and 5)?"""
+    d = q.denominator
+    for f in (2, 5):
+        while d % f == 0:
+            d //= f
+    return d == 1
+
+
 def _terminating(s: Scalar, policy: MathPolicy) -> bool | None:
     """Has the exact value a finite decimal expansion? (None: unknown)"""
-    def finite(q: Fraction) -> bool:
-        d = q.denominator
-        for f in (2, 5):
-            while d % f == 0:
-                d //= f
-        return d == 1
-
+    finite = finite_decimal
     if s.node is not None and not symbols(s.node):
         try:
             q = E.value(s.node, policy).as_rational()
@@ -883,4 +886,4 @@ def _matrix_equal(g: Answer, p: Answer, ctx: Ctx) -> Result:
     return True, "matrix_elementwise", ""
 
 
-__all__ = ["Ctx", "answer_equal", "make_ctx", "number_close", "scalar_equal", "scalars", "values_equal"]
+__all__ = ["Ctx", "answer_equal", "finite_decimal", "make_ctx", "number_close", "scalar_equal", "scalars", "values_equal"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from stepforge.verifiers.math import exact as X
 from stepforge.verifiers.math.exact import NotExact, Value
-from stepforge.verifiers.math.latex import Node, has, symbols
+from stepforge.verifiers.math.latex import Node, has, symbols, walk
 
 _PI = Value({(1, 0, (("pi", 1),)): Fraction(1)})
 _I = Value({(1, 1, ()): Fraction(1)})
@@ -392,35 +392,20 @@ def _ln(v: Value) -> Value:
 
 def _substituted(node: Node) -> bool:
     """Does this subtree hold a trigonometric/exponential function of a variable?"""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n[0] == "fn" and n[1] in _TRIG and any(symbols(a) for a in n[2]):
-            return True
-        if n[0] == "pow" and n[1] == ("const", "e") and symbols(n[2]):
-            return True
-        if n[0] in ("add", "mul"):
-            stack.extend(n[1])
-        elif n[0] in ("fn", "app"):
-            stack.extend(n[2])
-        elif n[0] not in ("num", "sym", "const", "mix"):
-            stack.extend(a for a in n[1:] if isinstance(a, tuple))
-    return False
+    return any((n[0] == "fn" and n[1] in _TRIG and any(symbols(a) for a in n[2]))
+               or (n[0] == "pow" and n[1] == ("const", "e") and bool(symbols(n[2]))) for n in walk(node))
 
 
 def _lattice(nodes: list[Node], policy: Any) -> tuple[dict[str, int], dict[str, int]]:
     """Per variable, the common denominator of its coefficients in trig (L) and exp (M) arguments."""
     lden: dict[str, int] = {}
     mden: dict[str, int] = {}
-    stack = list(nodes)
-    while stack:
-        n = stack.pop()
-        k = n[0]
+    for n in (m for root in nodes for m in walk(root)):
         arg = None
         trig = False
-        if k == "fn" and n[1] in _TRIG:
+        if n[0] == "fn" and n[1] in _TRIG:
             arg, trig = n[2][0], n[1] not in ("sinh", "cosh", "tanh", "coth", "sech", "csch", "exp")
-        elif k == "pow" and n[1] == ("const", "e"):
+        elif n[0] == "pow" and n[1] == ("const", "e"):
             arg = n[2]
         if arg is not None and symbols(arg):
             try:
@@ -430,12 +415,6 @@ def _lattice(nodes: list[Node], policy: Any) -> tuple[dict[str, int], dict[str, 
             target = lden if trig else mden
             for name, c in coeffs.items():
                 target[name] = math.lcm(target.get(name, 1), c.denominator)
-        if k in ("add", "mul"):
-            stack.extend(n[1])
-        elif k in ("fn", "app"):
-            stack.extend(n[2])
-        elif k not in ("num", "sym", "const", "mix"):
-            stack.extend(a for a in n[1:] if isinstance(a, tuple))
     return lden, mden
 
 

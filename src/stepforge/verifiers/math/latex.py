@@ -162,8 +162,10 @@ class _Reader:
         self.depth -= 1
         return terms[0] if len(terms) == 1 else ("add", tuple(terms))
 
-    def term(self) -> Node:
-        factors = [self.unary()]
+    def term(self, body: bool = False) -> Node:
+        """Factors joined by products and quotients; ``body``: the summand of a sum/product (no quotient
+        at its top, and it stops before another big operator)."""
+        factors = [self.power() if body else self.unary()]
         while True:
             tok = self.peek()
             if tok is None:
@@ -171,12 +173,12 @@ class _Reader:
             if tok.text == "*" or tok.text in _MUL_CMDS:
                 self.i += 1
                 factors.append(self.unary())
-            elif tok.text in ("/", "\\div"):
+            elif tok.text in ("/", "\\div") and not body:
                 self.i += 1
                 den = self.unary()
                 num = factors[0] if len(factors) == 1 else ("mul", tuple(factors))
                 factors = [("div", num, den)]
-            elif self._starts_atom(tok):
+            elif self._starts_atom(tok) and not (body and tok.text in ("\\sum", "\\prod", "\\int")):
                 if tok.kind == "num" and factors and _is_number(factors[-1]):
                     raise ParseError("two numbers side by side")
                 factors.append(self.power())
@@ -209,10 +211,9 @@ class _Reader:
                 return ("deg", base)
             exp = self.exponent()
             _guard_power(base, exp, self.p)
-            node: Node = ("pow", base, exp)
-            while self.at("!"):
+            if self.at("!"):
                 raise NotFast("factorial of a power")
-            return node
+            return ("pow", base, exp)
         return base
 
     def _degree_mark(self) -> bool:
@@ -668,29 +669,14 @@ class _Reader:
         lo, hi, var = self._bounds()
         if var is None or lo is None or hi is None:
             raise NotFast(f"{kind} without bounds")
-        body = _bind(self.term_body(), var)
+        body = _bind(self.term(body=True), var)
         if _constant(lo) and _constant(hi):
             a, b = small_int(lo, 10**12), small_int(hi, 10**12)
             long = a is None or b is None or b - a > 10_000
-            if long and (kind == "product" or _has_kind(body, {"fact", "fn", "pow", "op"})):
+            if long and (kind == "product" or has(body, {"fact", "fn", "pow", "op"})):
                 raise GuardError(f"{kind} too long to evaluate")
         self.r.ops.add(kind)
         return ("op", kind, body, var, lo, hi)
-
-    def term_body(self) -> Node:
-        factors = [self.power()]
-        while True:
-            tok = self.peek()
-            if tok is None:
-                break
-            if tok.text == "*" or tok.text in _MUL_CMDS:
-                self.i += 1
-                factors.append(self.unary())
-            elif self._starts_atom(tok) and tok.text not in ("\\sum", "\\prod", "\\int"):
-                factors.append(self.power())
-            else:
-                break
-        return factors[0] if len(factors) == 1 else ("mul", tuple(factors))
 
     def _limit(self) -> Node:
         self.take("_")
@@ -705,7 +691,7 @@ class _Reader:
             self.i += 1
             direction = self.take().text
         self.take("}")
-        body = self.term_body()
+        body = self.term(body=True)
         self.r.ops.add("limit")
         return ("op", "limit", body, var.text, point, ("sym", direction) if direction else None)
 
@@ -721,21 +707,6 @@ def _bind(node: Node, var: str) -> Node:
     if node[0] in ("fn", "app"):
         return (node[0], node[1], tuple(_bind(a, var) for a in node[2]))
     return tuple(_bind(a, var) if isinstance(a, tuple) else a for a in node)
-
-
-def _has_kind(node: Node, kinds: set[str]) -> bool:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n[0] in kinds:
-            return True
-        if n[0] in ("add", "mul"):
-            stack.extend(n[1])
-        elif n[0] in ("fn", "app"):
-            stack.extend(n[2])
-        elif n[0] not in ("num", "sym", "const", "mix"):
-            stack.extend(a for a in n[1:] if isinstance(a, tuple))
-    return False
 
 
 def _is_number(node: Node) -> bool:
@@ -928,23 +899,30 @@ def symbols(node: Node) -> set[str]:
     return out
 
 
-def has(node: Node, kinds: set[str]) -> bool:
-    """Does the tree hold a node of one of these kinds (``fn`` names count as kinds too)?"""
+def children(node: Node) -> tuple:
+    """The subtrees of a node."""
+    k = node[0]
+    if k in ("num", "sym", "const", "mix"):
+        return ()
+    if k in ("add", "mul"):
+        return node[1]
+    if k in ("fn", "app"):
+        return node[2]
+    return tuple(a for a in node[1:] if isinstance(a, tuple))
+
+
+def walk(node: Node):  # noqa: ANN201 - a generator of nodes
+    """Every node of a tree, the root first."""
     stack = [node]
     while stack:
         n = stack.pop()
-        k = n[0]
-        if k in kinds or (k == "fn" and n[1] in kinds) or (k == "op" and n[1] in kinds):
-            return True
-        if k in ("add", "mul"):
-            stack.extend(n[1])
-        elif k in ("fn", "app"):
-            stack.extend(n[2])
-        elif k in ("num", "const", "sym", "mix"):
-            continue
-        else:
-            stack.extend(a for a in n[1:] if isinstance(a, tuple))
-    return False
+        yield n
+        stack.extend(children(n))
 
 
-__all__ = ["FUNCTIONS", "Node", "NotFast", "Reading", "clean", "has", "read", "symbols"]
+def has(node: Node, kinds: set[str]) -> bool:
+    """Does the tree hold a node of one of these kinds (``fn`` names and ``op`` kinds count as kinds too)?"""
+    return any(n[0] in kinds or (n[0] in ("fn", "op") and n[1] in kinds) for n in walk(node))
+
+
+__all__ = ["FUNCTIONS", "Node", "NotFast", "Reading", "children", "clean", "has", "read", "symbols", "walk"]

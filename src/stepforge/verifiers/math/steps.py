@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from stepforge.verifiers.math._lazy import sympy as sp
 
 from stepforge.verifiers.math.errors import ParseError
-from stepforge.verifiers.math.compare import number_close
+from stepforge.verifiers.math.compare import finite_decimal, number_close
 from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
@@ -289,19 +289,11 @@ def _rounded_value(a: str, b: str) -> ClaimCheck | None:
             return None
         if rational is not None and rational == Fraction(dec.strip()):
             return None  # exactly equal: the identity rules say so
-        finite = rational is not None and _finite(rational)
+        finite = rational is not None and finite_decimal(rational)
         if not finite and digits >= STEP_POLICY.pred_decimal_min_digits:
             return ClaimCheck(claim=claim, verdict="true", rule="rounded_value")
         return ClaimCheck(claim=claim, verdict="unknown", rule="rounded_value")
     return None
-
-
-def _finite(q: Any) -> bool:
-    d = q.denominator
-    for f in (2, 5):
-        while d % f == 0:
-            d //= f
-    return d == 1
 
 
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
