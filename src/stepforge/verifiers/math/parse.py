@@ -64,6 +64,7 @@ _DEGREE_RE = re.compile(r"\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\^\s*\{
 _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\}|\s*\\?\s*percent(?:age)?\b|\s*\\text\{\s*percent\s*\}|\s*\\?\s*pct\b)\s*$", re.I)
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _DECIMAL_COMMA_RE = re.compile(r"^(-?\d+),(\d+)$")
+_EURO_RE = re.compile(r"^-?\d{1,3}(?:\.\d{3})+,\d+$")
 _SCI_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*([-+]?\d+)\s*\}?$|^(-?\d+(?:\.\d+)?)[eE]([-+]?\d+)$")
 _NUM_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)$")
 _MIXED_RE = re.compile(r"^(-?)(\d+)\s+(\d+)\s*/\s*(\d+)$")
@@ -268,6 +269,8 @@ def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY, hint: str | None =
         s = f"{dc.group(1)}.{dc.group(2)}"
     elif _THOUSANDS_RE.match(s):
         s = s.replace(",", "")
+    elif policy.decimal_comma == "auto" and _EURO_RE.match(s):
+        s = s.replace(".", "").replace(",", ".")  # 1.000,50: dots group thousands, the comma is the decimal mark
     rep = _REPEATING_RE.match(s)
     if rep:
         sign, whole, fixed = rep.group(1), rep.group(2) or "0", rep.group(3) or ""
@@ -600,7 +603,7 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
     dc = _DECIMAL_COMMA_RE.match(core)
     if dc and policy.decimal_comma == "auto" and len(dc.group(2)) != 3 and (dc.group(1).lstrip("-") == "0" or hint == "scalar" or affixed):
         return Answer("scalar", parse_scalar(s, policy), s)
-    if _THOUSANDS_RE.match(core) or (dc and dc.group(1).lstrip("-") == "0"):
+    if _THOUSANDS_RE.match(core) or (dc and dc.group(1).lstrip("-") == "0") or (policy.decimal_comma == "auto" and _EURO_RE.match(core)):
         return Answer("scalar", parse_scalar(s, policy), s)
     mat = _parse_matrix(s, policy)
     if mat is not None:
@@ -656,8 +659,8 @@ def _number_core(s: str, policy: MathPolicy) -> tuple[str, bool]:
     cs = _CURRENCY_SUFFIX_RE.search(core)
     if cs and cs.start() > 0:
         core = core[: cs.start()].strip()
-    if re.fullmatch(r"-?\d[\d,]*(?:\.\d+)?", core) is None:
-        m = re.match(r"^(-?\d[\d,]*(?:\.\d+)?)\s*(.+)$", core)
+    if re.fullmatch(r"-?\d[\d,.]*", core) is None:
+        m = re.match(r"^(-?\d[\d,.]*\d|-?\d)\s*(.+)$", core)
         if m and parse_unit(m.group(2)) is not None and not re.fullmatch(r"[\d,.\s]+", m.group(2)):
             core = m.group(1)
     return core, core != s
