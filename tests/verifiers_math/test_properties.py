@@ -159,5 +159,5 @@ def test_fuzz_never_raises_or_hangs_in_process(gold, pred):
 
     t0 = time.perf_counter()
     v = judge(gold or "1", pred)
-    assert v.verdict in ("equal", "not_equal", "unparseable")
+    assert v.verdict in ("equal", "not_equal", "ambiguous", "unparseable")
     assert time.perf_counter() - t0 < 3.0, (gold, pred, v.rule)

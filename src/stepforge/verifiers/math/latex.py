@@ -646,7 +646,7 @@ class _Reader:
             elif depth == 0 and tx == "\\mathrm" and j + 3 < len(self.t) and self.t[j + 2].text == "d":
                 break
             j += 1
-        if j >= len(self.t):
+        if j >= len(self.t) - 1 or (self.t[j].text == "\\mathrm" and j + 4 >= len(self.t)):
             raise NotFast("integral without a differential")
         body_toks = self.t[self.i : j]  # (the integration variable is bound below)
         if self.t[j].text == "\\mathrm":
@@ -853,7 +853,12 @@ def _read_cached(text: str, policy: Any, letters: bool) -> tuple[Node, tuple[str
         raise ParseError("empty")
     if len(toks) > policy.max_chars:
         raise GuardError(f"expression longer than {policy.max_chars} tokens")
-    node = _Reader(list(toks), policy, reading).whole()
+    try:
+        node = _Reader(list(toks), policy, reading).whole()
+    except (ParseError, NotFast):
+        raise
+    except (IndexError, KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
+        raise NotFast(f"outside the reader: {type(exc).__name__}") from None  # the general parser decides
     return node, tuple(reading.decimals), frozenset(reading.ops)
 
 

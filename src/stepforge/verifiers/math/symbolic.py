@@ -363,10 +363,11 @@ def _mctx() -> Any:
 
 
 def _point(rng: random.Random, syms: list, positive: bool) -> dict:
+    """A random point: four significant digits over 1e-7..1e7, never an integer (a factorial or a power of a
+    symbol is then never computed exactly at a huge integer)."""
     out = {}
     for s in syms:
-        m, e = rng.randint(1000, 9999), rng.randint(-6, 3)
-        v = Rational(m) * Rational(10) ** e
+        v = Rational(rng.randint(1000, 9999), 10007) * Rational(10) ** rng.randint(-6, 7)
         if not positive and rng.random() < 0.5:
             v = -v
         out[s] = v
