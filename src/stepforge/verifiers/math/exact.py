@@ -240,9 +240,6 @@ def power(a: Value, n: int, bits: int) -> Value:
 
 # ------------------------------------------------------------------------------------- numeric view
 
-_LN_PRIME_CACHE: dict[int, Any] = {}
-
-
 def to_mpc(v: Value, dps: int = 50) -> Any:
     """A complex mpmath number for an exact value (for signs, ordering and rounding checks)."""
     ctx = _ctx(dps)
