@@ -15,7 +15,7 @@ from typing import Any
 from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.errors import UserError
-from stepforge.generators.sources import SOURCES, SourceSettings, Unit
+from stepforge.generators.sources import SOURCES, ProducingSource, SourceSettings, Unit
 from stepforge.schema import Rejection
 
 
@@ -41,10 +41,9 @@ def polarity(seed: int, family: str, ordinal: int, positive_fraction: float) -> 
     return math.floor((ordinal + 1) * wrong + phase) > math.floor(ordinal * wrong + phase)
 
 
-class ProceduralSource:
+class ProceduralSource(ProducingSource):
     name = "procedural"
     chooses_polarity = True
-    samples = False
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings
@@ -56,9 +55,6 @@ class ProceduralSource:
         self.families = list(names)
         self.positive_fraction = settings.positive_fraction
         self.limit = settings.count * 20 + 200
-
-    def prepare(self) -> None:
-        return None
 
     def units(self, start: int) -> Iterator[Unit]:
         n = len(self.families)
@@ -84,11 +80,6 @@ class ProceduralSource:
                               candidate={"family": family, "index": unit.index})]
         return [made]
 
-    def budget(self) -> int | None:
-        return None
-
-    def usage(self) -> dict[str, Any] | None:
-        return None
 
     def describe(self) -> dict[str, Any]:
         return {"source": "procedural", "families": self.families}
@@ -97,14 +88,6 @@ class ProceduralSource:
         return (f"stopped after {self.limit} items with {kept} of {count} traces kept: see rejected.jsonl "
                 "for why candidates were dropped")
 
-    async def astart(self) -> None:  # producing source: nothing lives on the loop
-        return None
-
-    async def aclose(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 SOURCES.register(ProceduralSource.name, ProceduralSource)

@@ -27,7 +27,7 @@ class MathDomain:
         return None
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record:
-        v = judge(candidate.task.reference.answer or "", candidate.generation.raw_response)
+        v = judge(candidate.task.reference.answer or "", candidate.generation.raw_response, problem=candidate.task.prompt)
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,
