@@ -31,6 +31,11 @@ def _one(text: str, ctx: StepContext = NONE):
     "$\\$12.50 \\times 4 = \\$60$",
     "$\\pi \\cdot 2^2 \\approx 15.2$",
     "$\\sqrt{2} \\approx 1.7$",
+    "The total cost is $1,200 + $300 = $1,600.",  # currency signs before every number
+    "A 20% discount on $80 is 0.2 * 80 = $18.",
+    "She has 2 1/2 cups, and 2 1/2 * 2 = 4 cups for the double batch.",  # a mixed number in plain text
+    "- Apples: 5 × $0.50 = $2.00",
+    "Time = Distance / Speed = 120 / 40 = 4 hours.",
 ])
 def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -56,6 +61,14 @@ def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     "$\\sqrt{2} \\approx 1.41 \\approx 1.4$",
     "$\\frac{1}{3} \\approx 0.333$",
     "$\\pi \\cdot 2^2 = 12.57$",  # the answers' rounding rule, in a step too
+    "The total cost is $1,200 + $300 = $1,500.",  # "$1,200 + $" is not a math segment
+    "A 20% discount on $80 is 0.2 * 80 = $16, so she pays $80 - $16 = $64.",
+    "The price went up by 25%: $40 * 1.25 = $50.",
+    "She has 2 1/2 cups, and 2 1/2 * 2 = 5 cups for the double batch.",  # not 1/2 * 2 = 5
+    "Mix 1 1/4 + 2 3/4 = 4 cups.",
+    "- Apples: 5 × $0.50 = $2.50\n- Bananas: 6 × $0.25 = $1.50\n- Total: $2.50 + $1.50 = $4.00",
+    "Time = Distance / Speed = 120 / 40 = 3 hours.",
+    "$\\sqrt[3]{-8} = -2$",
 ])
 def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -69,6 +82,9 @@ def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None
     "$f'(x) = 2x + 1$",
     "$x \\approx 3.14 = 22/7$",  # \approx is not folded into the next "="
     "$\\pi \\approx 22/7$",
+    "$(-8)^{1/3} = -2$",  # real or principal root: a convention, not a fact
+    "$(-27)^{2/3} = 9$",
+    "At $x = 3$ the slope is 7.",  # a variable equated to a constant names a point
     "He pays $5 for apples and $3 for pears, so $5 + 3 = 8$ dollars.",  # currency $ opens no math
     "It costs $12 for 3 pens and $4 for a pad, in all $12 + 4 = 16$ dollars.",
     "Step 2 - 5 * 3 = 15 is what we do next.",

@@ -301,10 +301,12 @@ def _rounded_value(a: str, b: str) -> ClaimCheck | None:
     return None
 
 
-def _known(side: Any, state: _State) -> bool:
-    """A bare name that is one of the problem's variables or unknowns is a value, not a definition
-    (``\\frac{d}{dx}(x^2) = x`` claims something of ``x``)."""
-    return isinstance(side, sp.Symbol) and (side in state.variables or side in state.unknowns)
+def _known(side: Any, state: _State, other: Any) -> bool:
+    """A bare name that is one of the problem's variables or unknowns, equated to an expression in symbols, is a
+    value, not a definition (``\\frac{d}{dx}(x^2) = x`` claims something of ``x``); equated to a constant it
+    names a point (``at x = 3``), which is not a claim about every value."""
+    return isinstance(side, sp.Symbol) and (side in state.variables or side in state.unknowns) \
+        and bool(getattr(other, "free_symbols", None) or not getattr(other, "is_number", True))
 
 
 def _constant_tree(node: Any) -> bool:
@@ -319,7 +321,39 @@ def _constant_tree(node: Any) -> bool:
     return True
 
 
+def _negative_root(node: Any) -> bool:
+    """A fractional power or a root of a negated quantity (``(-8)^{1/3}``): real and principal roots differ, and
+    which one a writer means is a convention, not a fact."""
+    if isinstance(node, tuple):
+        if node and isinstance(node[0], str):
+            if node[0] == "pow" and len(node) == 3 and _negated(node[1]) and not _integer_num(node[2]):
+                return True
+            if node[0] == "fn" and node[1] == "root" and node[2] and _negated(node[2][0]):
+                return True
+            return any(_negative_root(x) for x in node[1:])
+        return any(_negative_root(x) for x in node)
+    return False
+
+
+def _negated(node: Any) -> bool:
+    return isinstance(node, tuple) and bool(node) and (
+        node[0] == "neg" or (node[0] == "num" and isinstance(node[1], Fraction) and node[1] < 0))
+
+
+def _integer_num(node: Any) -> bool:
+    return isinstance(node, tuple) and len(node) == 2 and node[0] == "num" and isinstance(node[1], Fraction) \
+        and node[1].denominator == 1
+
+
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
+    check = _check_pair_as_read(a, b, state, rng)
+    if check.verdict == "false" and (_negative_root(_tree(a)) or _negative_root(_tree(b))):
+        return check.model_copy(update={"verdict": "unknown", "rule": "branch_of_root",
+                                        "detail": f"{check.rule}; a root of a negative number"})
+    return check
+
+
+def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
     claim = f"{a.strip()} = {b.strip()}"
     if _NOT_CHECKED.search(claim):
         return ClaimCheck(claim=claim, verdict="unknown", rule="notation_not_checked")
@@ -363,7 +397,7 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="case_of_solution_set")
     if by_state == "false":
         return ClaimCheck(claim=claim, verdict="false", rule="contradicts_premises")
-    if (_is_name(a) and not _known(lhs, state)) or (_is_name(b) and not _known(rhs, state)):
+    if (_is_name(a) and not _known(lhs, state, rhs)) or (_is_name(b) and not _known(rhs, state, lhs)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     if zero is None:
         return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")
@@ -615,6 +649,8 @@ def _final_claim(text: str, gold: str) -> ClaimCheck | None:
 
 _DELIMS = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSE = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+# a would-be closing "$" right before a number ("$1,200 + $300"): both are currency signs
+_CURRENCY_CLOSE = re.compile(r"\d")
 # two words in a row outside \text{...}: prose, so a "$" before it was currency
 _PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}[,.;:]?\s+[A-Za-z]{2,}(?![A-Za-z]*\})")
 _TEXT_CMD = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}")
@@ -645,7 +681,8 @@ def _segments(text: str) -> list[tuple[bool, str]]:
             i = m.end()
             continue
         content = text[m.end():c]
-        if tok == "$" and (_PROSE.search(_TEXT_CMD.sub(" ", content)) or not content.strip()):
+        if tok == "$" and (_PROSE.search(_TEXT_CMD.sub(" ", content)) or not content.strip()
+                           or _CURRENCY_CLOSE.match(text, c + 1)):
             i = m.end()  # currency: this "$" opens nothing
             continue
         out.append((False, text[pos:m.start()]))
@@ -673,10 +710,22 @@ def _latex_of_plain(side: str) -> str:
     return s.replace("%", "\\%")
 
 
+# a mixed number in plain text ("2 1/2 cups"): a whole number, a space, a proper fraction
+_MIXED_PLAIN = re.compile(r"(?<![\w.,/^}\\])(\d+) (\d+)/(\d+)(?![\w./])")
+
+
+def _mixed_plain(m: re.Match) -> str:
+    whole, num, den = (int(g) for g in m.groups())
+    if 0 < num < den:
+        return f"({whole} + {num}/{den})"
+    return f"{m.group(1)} ; {m.group(2)}/{m.group(3)}"  # not a mixed number: two numbers, never one product
+
+
 def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
     """Arithmetic written in plain text (``2/5 * 4000 = 1600 gallons``): constants only, checked as identities."""
     out = []
-    for m in _PLAIN.finditer(_ENV.sub(" ", chunk)):
+    chunk = _MIXED_PLAIN.sub(_mixed_plain, _ENV.sub(" ", chunk))
+    for m in _PLAIN.finditer(chunk):
         sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
         if not any(re.search(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*\d", x) for x in sides):
             continue  # "= 5" alone states a value, it computes nothing
