@@ -3,6 +3,7 @@ default), the keep rule. Pure computation that may spin on hostile input: it run
 
 from __future__ import annotations
 
+from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, record_each, strategy_for
@@ -26,7 +27,8 @@ class MathDomain:
         return None
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record:
-        v = judge(candidate.task.reference.answer or "", candidate.generation.raw_response, problem=candidate.task.prompt)
+        v = judge(candidate.task.reference.answer or "", candidate.generation.raw_response, problem=candidate.task.prompt,
+                  seed=derive_seed(ctx.config.seed, "judge", candidate.id))
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,

@@ -34,14 +34,18 @@ def _extract_gold(gold: str) -> str | None:
     return ex.answer
 
 
-def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | None = None) -> MathVerdict:
+def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | None = None,
+          seed: int | None = None) -> MathVerdict:
     """In-process verdict, no time limit (for callers already inside a killable worker); guards apply.
 
     ``problem``: the problem's text, when known: what it asks decides restatements (a copy of its
-    expression, an unexpanded product when it asks to expand) and whether a decimal gold is approximate."""
+    expression, an unexpanded product when it asks to expand) and whether a decimal gold is approximate.
+    ``seed``: the random sample points' seed (default: fresh from the OS, unpredictable); a data pipeline passes one
+    derived from its run seed and the candidate, so a rerun writes the same evidence and a model still cannot
+    predict the points."""
     pol = resolve(policy)
     t0 = time.perf_counter()
-    ctx = make_ctx(pol, read_problem(problem) if problem else None)
+    ctx = make_ctx(pol, read_problem(problem) if problem else None, seed)
 
     def done(verdict: str, rule: str, detail: str = "", g_text: str | None = None, p_text: str | None = None) -> MathVerdict:
         return MathVerdict.model_construct(
