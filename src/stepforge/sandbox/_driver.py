@@ -1,10 +1,17 @@
 """The in-sandbox driver (standalone, stdlib only; runs as ``python -I -S -B _driver.py MODE``).
 
-Nothing here is trusted by the parent: it only runs candidate code on test *inputs* and reports what
-came back as plain tagged JSON records. Expected outputs never enter the sandbox; the parent parses and
-compares. ``zygote`` mode serves jobs from stdin, forking one child per job (a fresh directory, hard
-rlimits, its own session) and killing every other process of the sandbox after each job; ``once``
-mode serves one job given as base64 argv chunks (the docker backend).
+Nothing here is trusted by the parent: it runs candidate code on test *inputs*, and the candidate's
+process writes plain tagged JSON records straight to the parent. Expected outputs never enter the
+sandbox; the parent parses and compares.
+
+``zygote`` mode is a forker. It receives only "fork now" requests on a control socket (a sequence
+number, a deadline and three descriptors it never reads: the job, the output file, the report pipe),
+forks one child per job, enforces the deadline from outside the child's reach, and answers once the
+child and everything it started are dead and reaped. Where it holds CAP_SYS_ADMIN in its user
+namespace (bwrap), every child is the init of a fresh pid namespace, gets a fresh mount namespace
+(read-only root; new size-capped tmpfs on /work, /tmp, /dev/shm; a /proc that shows only itself) and a
+fresh IPC namespace, and drops every capability before the candidate runs. ``once`` mode (docker) runs
+one job given as base64 argv chunks, as root in a throw-away container, the candidate as another uid.
 """
 
 import base64
@@ -15,6 +22,8 @@ import resource
 import select
 import shutil
 import signal
+import socket
+import struct
 import sys
 import time
 
@@ -23,6 +32,13 @@ _MAX_ITEMS = 200_000
 _WORK = "/work"
 _WIPE = ["/tmp", "/dev/shm"]
 _KILL_ALL = True
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWUSER = 0x10000000
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
+_SETUP_FAILED = 70  # a child whose sandbox could not be set up exits with this before any candidate code
 
 
 class _Unencodable(Exception):
@@ -89,8 +105,117 @@ def _limit(name, value):
         pass
 
 
-def _child(job, wfd, jobdir):
-    """Runs in the forked child: set limits, load the candidate, call it on every input, report."""
+_libc = []
+
+
+def _c():
+    """libc through ctypes (imported once, in the zygote, before any fork)."""
+    if not _libc:
+        import ctypes
+
+        _libc.append(ctypes.CDLL(None, use_errno=True))
+    return _libc[0]
+
+
+def _check(result, what):
+    if result != 0:
+        import ctypes
+
+        err = ctypes.get_errno()
+        raise OSError(err, what + ": " + os.strerror(err))
+
+
+# Syscall numbers for the seccomp filter: (audit arch, numbers, has the x32 ABI to refuse).
+_SECCOMP_ARCH = {
+    "x86_64": (0xC000003E, {"add_key": 248, "request_key": 249, "keyctl": 250, "unshare": 272,
+                            "clone": 56, "clone3": 435}, True),
+    "aarch64": (0xC00000B7, {"add_key": 217, "request_key": 218, "keyctl": 219, "unshare": 97,
+                             "clone": 220, "clone3": 435}, False),
+}
+
+
+def _seccomp_program():
+    """A classic-BPF filter (as docker's default profile does): the kernel keyrings (shared by every
+    process of a uid, so a channel between candidates) and new user namespaces are refused with EPERM;
+    clone3, whose flags a filter cannot read, answers ENOSYS so the C library falls back to clone;
+    a syscall of another ABI kills the process. None on architectures we have no numbers for."""
+    spec = _SECCOMP_ARCH.get(os.uname().machine)
+    if spec is None:
+        return None
+    arch, nr, x32 = spec
+    ops = [("", "ld", 4, None, None), ("", "jeq", arch, None, "kill"), ("", "ld", 0, None, None)]
+    if x32:
+        ops.append(("", "jge", 0x40000000, "eperm", None))
+    for name in ("add_key", "request_key", "keyctl"):
+        ops.append(("", "jeq", nr[name], "eperm", None))
+    ops += [("", "jeq", nr["clone3"], "enosys", None), ("", "jeq", nr["unshare"], "flags", None),
+            ("", "jeq", nr["clone"], "flags", None), ("", "ret", 0x7FFF0000, None, None),
+            ("flags", "ld", 16, None, None), ("", "jset", CLONE_NEWUSER, "eperm", None),
+            ("", "ret", 0x7FFF0000, None, None), ("eperm", "ret", 0x00050000 | 1, None, None),
+            ("enosys", "ret", 0x00050000 | 38, None, None), ("kill", "ret", 0x80000000, None, None)]
+    where = {label: i for i, (label, *_rest) in enumerate(ops) if label}
+    codes = {"ld": 0x20, "jeq": 0x15, "jge": 0x35, "jset": 0x45, "ret": 0x06}
+    out = b""
+    for i, (_label, op, k, jt, jf) in enumerate(ops):
+        t = where[jt] - i - 1 if jt else 0
+        f = where[jf] - i - 1 if jf else 0
+        out += struct.pack("<HBBI", codes[op], t, f, k)
+    return out
+
+
+def _install_seccomp():
+    """Load the filter on this process (inherited by every child). True when it is in force."""
+    prog = _seccomp_program()
+    if prog is None:
+        return False
+    import ctypes
+
+    class _Fprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    buf = ctypes.create_string_buffer(prog, len(prog))
+    fprog = _Fprog(len(prog) // 8, ctypes.addressof(buf))
+    libc = _c()
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        return False
+    return libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+
+
+def _fresh_namespaces(disk_bytes):
+    """In a new child (init of a fresh pid namespace): fresh mount and IPC namespaces, new tmpfs on the
+    writable folders and a /proc of the new pid namespace (it shows the candidate's processes only)."""
+    libc = _c()
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
+    _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make-rprivate")
+    for path, mode in ((b"/work", b"0755"), (b"/tmp", b"1777"), (b"/dev/shm", b"1777")):
+        opts = b"size=%d,nr_inodes=16384,mode=%s" % (disk_bytes, mode)
+        _check(libc.mount(b"tmpfs", path, b"tmpfs", _MS_NOSUID | _MS_NODEV, opts), "tmpfs")
+    _check(libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None), "proc")
+
+
+def _drop_caps():
+    """Empty every capability set (no_new_privs is already set: nothing can bring them back)."""
+    import ctypes
+
+    head = (ctypes.c_uint32 * 2)(0x20080522, 0)
+    data = (ctypes.c_uint32 * 6)()
+    _check(_c().capset(head, data), "capset")
+
+
+def _read_all(fd):
+    size = os.fstat(fd).st_size
+    data = os.pread(fd, size, 0) if size else b""
+    while len(data) < size:
+        chunk = os.pread(fd, size - len(data), len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _candidate(job, outfd, repfd, jobdir):
+    """The candidate's process from here on: own session, hard rlimits, stdout/stderr into the capped
+    output file, the report pipe as fd 3, nothing else open; run the tests, report, exit."""
     os.setsid()
     lim = job["limits"]
     _limit(resource.RLIMIT_CPU, lim["cpu_s"])
@@ -100,18 +225,16 @@ def _child(job, wfd, jobdir):
     _limit(resource.RLIMIT_CORE, 0)
     os.chdir(jobdir)
     null = os.open("/dev/null", os.O_RDONLY)
-    out = os.open(os.path.join(jobdir, ".out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(null, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.dup2(wfd, 3)
+    os.dup2(outfd, 1)
+    os.dup2(outfd, 2)
+    os.dup2(repfd, 3)
     os.closerange(4, 65536)
     # sys.stdin/stdout/stderr keep wrapping fds 0/1/2, which now point at /dev/null and the capped
     # output file; the zygote never buffers anything in them (it uses raw fds), so nothing leaks.
     fd = 3
-    mode = job.get("mode", "io")
     try:
-        if mode == "pytest":
+        if job.get("mode") == "pytest":
             _run_pytest(job, fd, jobdir)
         else:
             _run_calls(job, fd)
@@ -121,6 +244,34 @@ def _child(job, wfd, jobdir):
         except BaseException:
             pass
     os._exit(0)
+
+
+def _zchild(fds, ns):
+    """A zygote's child: read its own job (the zygote never does), build its sandbox, become the candidate."""
+    jobfd, outfd, repfd = fds
+    try:
+        job = pickle.loads(_read_all(jobfd))
+        os.close(jobfd)
+        if ns:
+            _fresh_namespaces(int(job["limits"].get("disk_mb", 64)) << 20)
+            jobdir = _WORK
+        else:
+            jobdir = os.path.join(_WORK, "j%d" % os.getpid())
+            os.mkdir(jobdir, 0o700)
+        try:  # the candidate, not the zygote, is what an out-of-memory kill should pick
+            with open("/proc/self/oom_score_adj", "w") as f:
+                f.write("1000")
+        except OSError:
+            pass
+        if ns:
+            _drop_caps()
+    except BaseException as exc:
+        try:
+            _emit(repfd, {"k": "setup", "m": (type(exc).__name__ + ": " + str(exc))[:200]})
+        except BaseException:
+            pass
+        os._exit(_SETUP_FAILED)
+    _candidate(job, outfd, repfd, jobdir)
 
 
 def _run_calls(job, fd):
@@ -320,148 +471,6 @@ def _wipe(path):
         return False
 
 
-_pending = []  # (pid, jobdir, reaped) of finished jobs whose teardown is deferred off the critical path
-
-
-def _cleanup(kill_all):
-    """Before the next job: no process of an earlier job can run any more, their folders are gone."""
-    for pid, jobdir, reaped in _pending:
-        if reaped:  # its pid may belong to someone else by now: never signal it again
-            shutil.rmtree(jobdir, ignore_errors=True)
-            continue
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if not kill_all:  # without a private pid namespace or uid we can only wait for our child
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-        shutil.rmtree(jobdir, ignore_errors=True)
-    had = bool(_pending)
-    del _pending[:]
-    clean = _reap_all() if (kill_all and had) else True
-    if had:
-        # Nothing a candidate wrote may reach the next one: its folder, the whole work folder,
-        # /tmp and /dev/shm are emptied (a folder that cannot be emptied makes the slot unclean).
-        for path in [_WORK, *_WIPE]:
-            if not _wipe(path):
-                clean = False
-    return clean
-
-
-def _serve(job, seq, kill_all):
-    """Fork a child for one job, collect its records with caps and a deadline, report as one dict."""
-    if not _cleanup(kill_all):
-        return {"driver_error": "processes of an earlier job could not be killed", "unclean": True}
-    lim = job["limits"]
-    jobdir = os.path.join(_WORK, "j%d" % seq)
-    os.mkdir(jobdir, 0o700)
-    r, w = os.pipe()
-    t0 = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(r)
-            _child(job, w, jobdir)
-        finally:
-            os._exit(0)
-    os.close(w)
-    deadline = t0 + lim["wall_s"]
-    cap = lim["channel_kb"] * 1024
-    buf = bytearray()
-    timed_out = over = done = False
-    status = None
-    eof = False
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            timed_out = True
-            break
-        ready, _, _ = select.select([r], [], [], left)
-        if not ready:
-            timed_out = True
-            break
-        chunk = os.read(r, 65536)
-        if not chunk:
-            eof = True
-            break
-        buf += chunk
-        if len(buf) > cap:
-            over = True
-            break
-        if buf.endswith(b"\n") and b'"k":"done"' in buf[-200:]:
-            done = True
-            break
-    elapsed = time.monotonic() - t0
-    os.close(r)
-    if done:
-        # Evidence is complete: kill now, reap later (the teardown overlaps the parent's judging).
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        status = 0
-    else:
-        if eof:
-            # the child closed the channel without "done": collect its real status (signal, exit)
-            end = min(deadline, time.monotonic() + 0.2)
-            while True:
-                wp, st = os.waitpid(pid, os.WNOHANG)
-                if wp:
-                    status = st
-                    break
-                if time.monotonic() >= end:
-                    break
-                time.sleep(0.0001)
-        if status is None:
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            try:
-                _, status = os.waitpid(pid, 0)
-            except ChildProcessError:
-                status = 0
-    _pending.append((pid, jobdir, not done))
-    out_path = os.path.join(jobdir, ".out")
-    out_size = 0
-    head = ""
-    try:
-        ofd = os.open(out_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        try:
-            st = os.fstat(ofd)
-            if st.st_mode & 0o170000 == 0o100000:  # a regular file, not a planted fifo or device
-                out_size = st.st_size
-                if out_size:
-                    head = os.read(ofd, 2048).decode("utf-8", "replace")
-        finally:
-            os.close(ofd)
-    except OSError:
-        pass
-    if not done:
-        clean = _cleanup(kill_all)  # a job that went wrong is cleaned up at once
-    else:
-        clean = True
-    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
-    return {
-        "records": buf[:cap].decode("utf-8", "replace").splitlines(),
-        "timeout": timed_out,
-        "channel_over": over,
-        "signal": sig,
-        "exit": code,
-        "out_size": out_size,
-        "out_head": head,
-        "seconds": elapsed,
-        "clean": clean,
-    }
-
-
 _WARM_SOURCE = """
 from typing import List, Optional
 import math, re, collections
@@ -503,10 +512,141 @@ def _preload():
     gc.freeze()
 
 
+def _cleanup_flat(pid):
+    """Without namespaces of our own (levels unshare/process): after a job, kill whatever of it is left
+    (every process of our uid, or the child's session when we share the uid) and empty the folders."""
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    clean = _reap_all() if _KILL_ALL else True
+    shutil.rmtree(os.path.join(_WORK, "j%d" % pid), ignore_errors=True)
+    for path in [_WORK, *_WIPE]:
+        if not _wipe(path):
+            clean = False
+    return clean
+
+
+def _recv(ctl):
+    """One control message: ("F", seq, wall_s, fds), ("K", seq) or None when the parent is gone."""
+    try:
+        msg, fds, _flags, _addr = socket.recv_fds(ctl, 64, 4)
+    except OSError:
+        return None
+    if not msg:
+        return None
+    if msg[:1] == b"F" and len(fds) == 3:
+        seq, wall = struct.unpack("<Qd", msg[1:17])
+        return ("F", seq, wall, fds)
+    for fd in fds:
+        os.close(fd)
+    if msg[:1] == b"K":
+        return ("K", struct.unpack("<Q", msg[1:9])[0])
+    return ("?",)
+
+
+def _send(ctl, tag, obj):
+    ctl.sendall(tag + json.dumps(obj, separators=(",", ":")).encode())
+
+
+class _Zygote:
+    """Fork one child per request; never read a job, an output or a report."""
+
+    def __init__(self, ctl, ns):
+        self.ctl = ctl
+        self.pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) if ns else None
+        self.queue = []
+        self.alive = True
+
+    def serve(self):
+        while self.alive:
+            if not self.queue:
+                msg = _recv(self.ctl)
+                if msg is None:
+                    return
+                if msg[0] == "F":
+                    self.queue.append(msg)
+                continue
+            _, seq, wall, fds = self.queue.pop(0)
+            self.run(seq, wall, fds)
+
+    def run(self, seq, wall, fds):
+        libc = _c()
+        t0 = time.monotonic()
+        if self.pidns is not None:
+            _check(libc.unshare(CLONE_NEWPID), "unshare pid")  # the next child is init of a new one
+        try:
+            pid = os.fork()
+        except BaseException:
+            if self.pidns is not None:
+                _check(libc.setns(self.pidns, CLONE_NEWPID), "setns pid")
+            raise
+        if pid == 0:
+            try:
+                _zchild(fds, self.pidns is not None)
+            finally:
+                os._exit(_SETUP_FAILED)
+        if self.pidns is not None:  # back to our own namespace for children: the next one is fresh
+            _check(libc.setns(self.pidns, CLONE_NEWPID), "setns pid")
+        for fd in fds:
+            os.close(fd)
+        pidfd = os.pidfd_open(pid)
+        deadline = t0 + wall
+        why = ""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                why = "deadline"
+                break
+            ready, _, _ = select.select([pidfd, self.ctl], [], [], left)
+            if pidfd in ready:
+                break
+            if ready:
+                msg = _recv(self.ctl)
+                if msg is None:
+                    why, self.alive = "parent", False
+                    break
+                if msg[0] == "K" and msg[1] == seq:
+                    why = "request"
+                    break
+                if msg[0] == "F":
+                    self.queue.append(msg)
+        if why:
+            # The child is init of its pid namespace: killing it kills every process it started,
+            # setsid or not, and wait4 returns only once all of them are gone.
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _, status, usage = os.wait4(pid, 0)
+        os.close(pidfd)
+        seconds = time.monotonic() - t0
+        clean = True if self.pidns is not None else _cleanup_flat(pid)
+        if self.alive:
+            _send(self.ctl, b"X", {"seq": seq, "status": status, "seconds": seconds,
+                                   "cpu": usage.ru_utime + usage.ru_stime, "why": why, "clean": clean})
+
+
+def _can_fork_namespaced():
+    """True when this process may give each child fresh pid, mount and IPC namespaces."""
+    libc = _c()
+    try:
+        fd = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if libc.unshare(CLONE_NEWPID) != 0:
+            return False
+        return libc.setns(fd, CLONE_NEWPID) == 0
+    finally:
+        os.close(fd)
+
+
 def _setup(argv):
-    """argv: NPROC WORKDIR WIPE-LIST KILL; WIPE-LIST: folders emptied after each job (comma separated);
-    KILL "all": every process of our uid but us dies after each job (we own the uid or a pid namespace),
-    "pg": only the child's session (we share the uid with others)."""
+    """argv: NPROC WORKDIR WIPE-LIST KILL; WIPE-LIST: folders emptied after each job when children
+    share our namespaces (comma separated); KILL "all": every process of our uid but us dies after each
+    job (we own the uid or a pid namespace), "pg": only the child's session (we share the uid)."""
     global _WORK, _WIPE, _KILL_ALL
     _WORK = argv[1]
     _WIPE = [p for p in argv[2].split(",") if p]
@@ -515,72 +655,139 @@ def _setup(argv):
 
 
 def _zygote(argv):
-    """Serve jobs: 4-byte length + pickle on stdin, one JSON line per report on stdout."""
-    nproc = _setup(argv)
+    """argv: CTL-FD NPROC WORKDIR WIPE-LIST KILL. Requests come on the control socket (SEQPACKET)."""
+    ctl = socket.socket(fileno=int(argv[0]))
+    nproc = _setup(argv[1:])
     if nproc:
         _limit(resource.RLIMIT_NPROC, nproc)
     _limit(resource.RLIMIT_CORE, 0)
     _nondumpable()
+    ns = _can_fork_namespaced()
+    seccomp = _install_seccomp()
     _preload()
-    os.makedirs(_WORK, exist_ok=True)
-    inp = os.fdopen(0, "rb", buffering=0)
-    outfd = 1
-    _emit(outfd, {"hello": 1, "pid": os.getpid(), "uid": os.getuid(), "py": sys.version.split()[0]})
-    seq = 0
-    while True:
-        head = _read_exact(inp, 4)
-        if head is None:
-            _cleanup(_KILL_ALL)
-            return
-        size = int.from_bytes(head, "big")
-        body = _read_exact(inp, size)
-        if body is None:
-            return
-        job = pickle.loads(body)
-        seq += 1
-        try:
-            rep = _serve(job, seq, kill_all=_KILL_ALL)
-        except BaseException as exc:
-            rep = {"driver_error": type(exc).__name__ + ": " + str(exc)[:200]}
-        _emit(outfd, rep)
+    if not ns:
+        os.makedirs(_WORK, exist_ok=True)
+    _send(ctl, b"H", {"hello": 1, "ns": ns, "seccomp": seccomp, "uid": os.getuid(),
+                      "py": sys.version.split()[0]})
+    _Zygote(ctl, ns).serve()
+    if not ns and _KILL_ALL:
+        _reap_all()
 
 
 def _nondumpable():
-    """PR_SET_DUMPABLE 0: same-uid candidates can neither ptrace us nor open our /proc fds."""
+    """PR_SET_DUMPABLE 0: same-uid processes can neither ptrace us nor open our /proc files."""
     try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(4, 0, 0, 0, 0)
+        _c().prctl(4, 0, 0, 0, 0)
     except Exception:
         pass
 
 
-def _read_exact(f, n):
-    data = b""
-    while len(data) < n:
-        chunk = f.read(n - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
-
-
 def _once(argv):
-    """One job from base64 argv chunks; the report is the last line on stdout (docker backend)."""
-    nproc = _setup(argv)
-    job = pickle.loads(base64.b64decode("".join(argv[4:])))
-    if nproc:
-        _limit(resource.RLIMIT_NPROC, nproc)
+    """Docker: one job from base64 argv chunks, run as root (CAP_SETUID/SETGID/KILL only) with the
+    candidate as uid CANDIDATE-UID, which can neither signal nor trace us nor reach our stdout. We
+    enforce the deadline, kill every process of the candidate's uid and print the report as the last
+    line on stdout. argv: NPROC CANDIDATE-UID CHUNK..."""
+    nproc, uid = int(argv[0]), int(argv[1])
+    job = pickle.loads(base64.b64decode("".join(argv[2:])))
     _nondumpable()
     os.makedirs(_WORK, exist_ok=True)
-    try:
-        rep = _serve(job, 1, kill_all=_KILL_ALL)
-    except BaseException as exc:
-        rep = {"driver_error": type(exc).__name__ + ": " + str(exc)[:200]}
+    lim = job["limits"]
+    r, w = os.pipe()
+    out = os.memfd_create("out", 0)
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)  # every capability is gone with root
+            if nproc:
+                _limit(resource.RLIMIT_NPROC, nproc)
+            _candidate(job, out, w, _WORK)
+        finally:
+            os._exit(_SETUP_FAILED)
+    os.close(w)
+    buf, timed_out, over, done = _collect(r, t0 + lim["wall_s"], lim["channel_kb"] * 1024)
+    elapsed = time.monotonic() - t0
+    os.close(r)
+    status = None
+    if not done and not timed_out and not over:  # the channel closed: the child's own end
+        end = min(t0 + lim["wall_s"], time.monotonic() + 0.2)
+        while status is None and time.monotonic() < end:
+            wp, st = os.waitpid(pid, os.WNOHANG)
+            if wp:
+                status = st
+            else:
+                time.sleep(0.0005)
+    _kill_uid(uid)
+    if status is None:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = 0
+        if done:
+            status = 0
+    size = os.fstat(out).st_size
+    head = os.pread(out, 2048, 0).decode("utf-8", "replace") if size else ""
+    rep = {"records": buf[:lim["channel_kb"] * 1024].decode("utf-8", "replace").splitlines(),
+           "timeout": timed_out, "channel_over": over,
+           "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0,
+           "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+           "out_size": size, "out_head": head, "seconds": elapsed, "clean": True}
     sys.stdout.write("\n" + json.dumps(rep, separators=(",", ":")) + "\n")
     sys.stdout.flush()
     os._exit(0)
+
+
+def _collect(r, deadline, cap):
+    """Read records until "done", end of channel, the cap or the deadline."""
+    buf = bytearray()
+    timed_out = over = done = False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        ready, _, _ = select.select([r], [], [], left)
+        if not ready:
+            timed_out = True
+            break
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        buf += chunk
+        if len(buf) > cap:
+            over = True
+            break
+        if buf.endswith(b"\n") and b'"k":"done"' in buf[-200:]:
+            done = True
+            break
+    return buf, timed_out, over, done
+
+
+def _kill_uid(uid):
+    """As root: SIGKILL every process of ``uid`` until none is left able to run, reaping ours."""
+    for _ in range(2000):
+        alive = False
+        for p in os.listdir("/proc"):
+            if p.isdigit():
+                try:
+                    if os.stat("/proc/" + p).st_uid != uid:
+                        continue
+                    os.kill(int(p), signal.SIGKILL)
+                except OSError:
+                    continue
+                if not _harmless(int(p)):
+                    alive = True
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+        if not alive:
+            return
 
 
 if __name__ == "__main__":
