@@ -88,8 +88,35 @@ def _enc(v, depth, budget):
     raise _Unencodable("unsupported type " + t.__name__[:60])
 
 
+_CHANNEL = 3
+_pending = []  # records of the candidate's channel not written yet
+_pending_size = [0]
+
+
 def _emit(fd, rec):
+    """Write one record. On the candidate's channel, records are batched (one write, one wake-up of
+    the reader, instead of one per test); ``_flush`` writes them at the end, or every 64 KiB."""
     data = (json.dumps(rec, separators=(",", ":")) + "\n").encode()
+    if fd == _CHANNEL:
+        _pending.append(data)
+        _pending_size[0] += len(data)
+        if _pending_size[0] < 65536 and rec.get("k") != "done":
+            return
+        data = b"".join(_pending)
+        del _pending[:]
+        _pending_size[0] = 0
+    _write(fd, data)
+
+
+def _flush(fd):
+    if _pending:
+        data = b"".join(_pending)
+        del _pending[:]
+        _pending_size[0] = 0
+        _write(fd, data)
+
+
+def _write(fd, data):
     view = memoryview(data)
     while view:
         n = os.write(fd, view)
@@ -185,21 +212,29 @@ def _fresh_namespaces(disk_bytes):
     """In a new child (init of a fresh pid namespace): fresh mount and IPC namespaces, new tmpfs on the
     writable folders and a /proc of the new pid namespace (it shows the candidate's processes only)."""
     libc = _c()
+    # The zygote's mounts are private (made so at its start): nothing mounted here reaches it.
     _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
-    _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make-rprivate")
-    for path, mode in ((b"/work", b"0755"), (b"/tmp", b"1777"), (b"/dev/shm", b"1777")):
+    for path, mode in ((b"/work", b"0755"), (b"/tmp", b"1777")):  # /dev/shm is a link to /tmp
         opts = b"size=%d,nr_inodes=16384,mode=%s" % (disk_bytes, mode)
         _check(libc.mount(b"tmpfs", path, b"tmpfs", _MS_NOSUID | _MS_NODEV, opts), "tmpfs")
     _check(libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None), "proc")
 
 
-def _drop_caps():
-    """Empty every capability set (no_new_privs is already set: nothing can bring them back)."""
+_NO_CAPS = []
+
+
+def _prepare_caps():
+    """Build the capset arguments once, in the zygote (a ctypes array type costs ~0.1 ms to make)."""
     import ctypes
 
-    head = (ctypes.c_uint32 * 2)(0x20080522, 0)
-    data = (ctypes.c_uint32 * 6)()
-    _check(_c().capset(head, data), "capset")
+    _NO_CAPS[:] = [(ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)()]
+
+
+def _drop_caps():
+    """Empty every capability set (no_new_privs is already set: nothing can bring them back)."""
+    if not _NO_CAPS:
+        _prepare_caps()
+    _check(_c().capset(_NO_CAPS[0], _NO_CAPS[1]), "capset")
 
 
 def _read_all(fd):
@@ -232,7 +267,7 @@ def _candidate(job, outfd, repfd, jobdir):
     os.closerange(4, 65536)
     # sys.stdin/stdout/stderr keep wrapping fds 0/1/2, which now point at /dev/null and the capped
     # output file; the zygote never buffers anything in them (it uses raw fds), so nothing leaks.
-    fd = 3
+    fd = _CHANNEL
     try:
         if job.get("mode") == "pytest":
             _run_pytest(job, fd, jobdir)
@@ -243,11 +278,16 @@ def _candidate(job, outfd, repfd, jobdir):
             _emit(fd, {"k": "crash", "t": type(exc).__name__[:80]})
         except BaseException:
             pass
+    try:
+        _flush(fd)
+    except BaseException:
+        pass
     os._exit(0)
 
 
-def _zchild(fds, ns):
-    """A zygote's child: read its own job (the zygote never does), build its sandbox, become the candidate."""
+def _zchild(fds, ns, go):
+    """A zygote's child: read its own job (the zygote never does), build its sandbox, wait for "go"
+    (the previous candidate is gone by then), become the candidate."""
     jobfd, outfd, repfd = fds
     try:
         job = pickle.loads(_read_all(jobfd))
@@ -259,8 +299,9 @@ def _zchild(fds, ns):
             jobdir = os.path.join(_WORK, "j%d" % os.getpid())
             os.mkdir(jobdir, 0o700)
         try:  # the candidate, not the zygote, is what an out-of-memory kill should pick
-            with open("/proc/self/oom_score_adj", "w") as f:
-                f.write("1000")
+            adj = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+            os.write(adj, b"1000")
+            os.close(adj)
         except OSError:
             pass
         if ns:
@@ -271,6 +312,10 @@ def _zchild(fds, ns):
         except BaseException:
             pass
         os._exit(_SETUP_FAILED)
+    if go is not None:
+        if os.read(go, 1) != b"g":  # the zygote is gone or gave up on us
+            os._exit(_SETUP_FAILED)
+        os.close(go)
     _candidate(job, outfd, repfd, jobdir)
 
 
@@ -497,14 +542,23 @@ def _preload():
             __import__(name)
         except ImportError:
             pass
+    global _CHANNEL
     null = os.open(os.devnull, os.O_WRONLY)
+    channel, _CHANNEL = _CHANNEL, null  # the records take the batched path, as in a child
     try:
         calls = [pickle.dumps(([3, 2, 4, -8, 10], 2)), pickle.dumps(([],)), pickle.dumps(("x",))]
+        job = pickle.dumps({"source": _WARM_SOURCE, "entry_point": "f", "calls": calls, "check": _WARM_CHECK,
+                            "limits": {"disk_mb": 64}}, protocol=5)
+        mem = os.memfd_create("warm", os.MFD_CLOEXEC)
+        os.write(mem, job)
         for _ in range(16):
-            _run_calls({"source": _WARM_SOURCE, "entry_point": "f", "calls": calls, "check": _WARM_CHECK}, null)
+            _run_calls(pickle.loads(_read_all(mem)), null)
+            _flush(null)
+        os.close(mem)
     except BaseException:
         pass
     finally:
+        _CHANNEL = channel
         os.close(null)
     import gc
 
@@ -529,7 +583,7 @@ def _cleanup_flat(pid):
 
 
 def _recv(ctl):
-    """One control message: ("F", seq, wall_s, fds), ("K", seq) or None when the parent is gone."""
+    """One control message: ("F", seq, wall_s, fds) or None when the parent is gone."""
     try:
         msg, fds, _flags, _addr = socket.recv_fds(ctl, 64, 4)
     except OSError:
@@ -541,39 +595,86 @@ def _recv(ctl):
         return ("F", seq, wall, fds)
     for fd in fds:
         os.close(fd)
-    if msg[:1] == b"K":
-        return ("K", struct.unpack("<Q", msg[1:9])[0])
     return ("?",)
+
+
+_END = "<Qiddb?"  # the end of a job: seq, wait status, seconds, cpu seconds, why, clean
+_WHY = ("", "deadline", "parent")
 
 
 def _send(ctl, tag, obj):
     ctl.sendall(tag + json.dumps(obj, separators=(",", ":")).encode())
 
 
+class _Child:
+    """A forked child: its request, its pid (and pidfd), its start time once started."""
+
+    __slots__ = ("seq", "wall", "pid", "pidfd", "go", "t0", "status", "usage", "why")
+
+    def __init__(self, seq, wall, pid, go):
+        self.seq, self.wall, self.pid, self.go = seq, wall, pid, go
+        self.pidfd = os.pidfd_open(pid)
+        self.t0 = None
+        self.status = self.usage = None
+        self.why = ""
+
+    def kill(self, why):
+        # Init of its pid namespace: killing it kills every process it started, setsid or not.
+        if self.status is None:
+            self.why = self.why or why
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def reap(self):
+        """Wait until it and everything it started are gone (wait4 returns only then)."""
+        if self.status is None:
+            _, self.status, self.usage = os.wait4(self.pid, 0)
+            os.close(self.pidfd)
+
+
 class _Zygote:
-    """Fork one child per request; never read a job, an output or a report."""
+    """Fork one child per request; never read a job, an output or a report.
+
+    With namespaces, the next child is forked while the current one runs: it builds its sandbox and
+    reads its job, then waits for a "go" byte that is written only once the current child and all it
+    started are dead and reaped (so its own code never runs beside another candidate's). It is init of
+    its own pid namespace, with its own mount and IPC namespaces: the running candidate cannot see it."""
 
     def __init__(self, ctl, ns):
         self.ctl = ctl
         self.pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) if ns else None
         self.queue = []
+        self.running = None
+        self.spare = None
         self.alive = True
 
     def serve(self):
         while self.alive:
-            if not self.queue:
-                msg = _recv(self.ctl)
-                if msg is None:
-                    return
-                if msg[0] == "F":
-                    self.queue.append(msg)
+            if self.spare is None and self.queue and (self.running is None or self.pidns is not None):
+                self.spare = self.fork(*self.queue.pop(0)[1:])
+            if self.running is None and self.spare is not None:
+                self.start()
                 continue
-            _, seq, wall, fds = self.queue.pop(0)
-            self.run(seq, wall, fds)
+            if self.running is None:
+                self.handle(_recv(self.ctl))
+                continue
+            self.wait()
+        for child in (self.running, self.spare):
+            if child is not None:
+                child.kill("parent")
+                child.reap()
 
-    def run(self, seq, wall, fds):
+    def handle(self, msg):
+        if msg is None:
+            self.alive = False
+        elif msg[0] == "F":
+            self.queue.append(msg)
+
+    def fork(self, seq, wall, fds):
         libc = _c()
-        t0 = time.monotonic()
+        go_r, go_w = os.pipe() if self.pidns is not None else (None, None)
         if self.pidns is not None:
             _check(libc.unshare(CLONE_NEWPID), "unshare pid")  # the next child is init of a new one
         try:
@@ -584,48 +685,49 @@ class _Zygote:
             raise
         if pid == 0:
             try:
-                _zchild(fds, self.pidns is not None)
+                _zchild(fds, self.pidns is not None, go_r)
             finally:
                 os._exit(_SETUP_FAILED)
         if self.pidns is not None:  # back to our own namespace for children: the next one is fresh
             _check(libc.setns(self.pidns, CLONE_NEWPID), "setns pid")
+            os.close(go_r)
         for fd in fds:
             os.close(fd)
-        pidfd = os.pidfd_open(pid)
-        deadline = t0 + wall
-        why = ""
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                why = "deadline"
-                break
-            ready, _, _ = select.select([pidfd, self.ctl], [], [], left)
-            if pidfd in ready:
-                break
-            if ready:
-                msg = _recv(self.ctl)
-                if msg is None:
-                    why, self.alive = "parent", False
-                    break
-                if msg[0] == "K" and msg[1] == seq:
-                    why = "request"
-                    break
-                if msg[0] == "F":
-                    self.queue.append(msg)
-        if why:
-            # The child is init of its pid namespace: killing it kills every process it started,
-            # setsid or not, and wait4 returns only once all of them are gone.
+        return _Child(seq, wall, pid, go_w)
+
+    def start(self):
+        child, self.spare = self.spare, None
+        child.t0 = time.monotonic()
+        if child.go is not None:
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.write(child.go, b"g")
             except OSError:
-                pass
-        _, status, usage = os.wait4(pid, 0)
-        os.close(pidfd)
-        seconds = time.monotonic() - t0
-        clean = True if self.pidns is not None else _cleanup_flat(pid)
+                pass  # it died during its setup: it is reaped and reported below
+            os.close(child.go)
+        self.running = child
+
+    def wait(self):
+        child = self.running
+        left = child.t0 + child.wall - time.monotonic()
+        if left <= 0:
+            child.kill("deadline")
+        else:
+            waits = [child.pidfd, self.ctl]
+            ready, _, _ = select.select(waits, [], [], left)
+            if self.ctl in ready:
+                self.handle(_recv(self.ctl))
+                if not self.alive:
+                    child.kill("parent")
+            if child.pidfd not in ready and child.why == "":
+                return
+        child.reap()
+        self.running = None
+        seconds = time.monotonic() - child.t0
+        clean = True if self.pidns is not None else _cleanup_flat(child.pid)
         if self.alive:
-            _send(self.ctl, b"X", {"seq": seq, "status": status, "seconds": seconds,
-                                   "cpu": usage.ru_utime + usage.ru_stime, "why": why, "clean": clean})
+            self.ctl.sendall(b"X" + struct.pack(_END, child.seq, child.status, seconds,
+                                                child.usage.ru_utime + child.usage.ru_stime,
+                                                _WHY.index(child.why), clean))
 
 
 def _can_fork_namespaced():
@@ -663,6 +765,9 @@ def _zygote(argv):
     _limit(resource.RLIMIT_CORE, 0)
     _nondumpable()
     ns = _can_fork_namespaced()
+    if ns:  # our mounts private once, so that no child's mount propagates back here
+        _check(_c().mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make-rprivate")
+        _prepare_caps()
     seccomp = _install_seccomp()
     _preload()
     if not ns:

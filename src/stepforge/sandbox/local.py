@@ -42,6 +42,9 @@ _RECYCLE_AFTER = 20000
 _GRACE_S = 3.0  # the zygote kills at the deadline; we give up on a slot that is silent this much later
 _SLACK = 16 << 20  # cgroup memory beyond the zygote's own and the candidate's limit (kernel objects)
 _SETUP_FAILED = 70
+_END = "<Qiddb?"  # the zygote's word that a job's processes are all gone: seq, wait status, seconds,
+_END_SIZE = struct.calcsize(_END)  # cpu seconds, why it was killed (1: deadline), its folders cleaned
+_DEADLINE = 1
 _SLOT_PROCESSES = 2  # in a slot's cgroup besides the candidate's: bwrap's monitor and the zygote
 _DEVICES = ("null", "zero", "full", "random", "urandom")
 _probe_lock = threading.Lock()
@@ -201,94 +204,67 @@ class _Slot:
             queued = [limits] + [j.limits for j in self.inflight]
             self.cgroup.set_memory(self.base + (max(q.memory_mb for q in queued) << 20) + _SLACK)
             self.cgroup.set_pids(max(q.processes for q in queued) + _SLOT_PROCESSES)
+        # Three files of our own per job: the job, the candidate's output, its records. The child
+        # writes its records to a file, not a pipe: we read them once it is dead, with no wake-up per
+        # record, and nothing written after the deadline can be read (the deadline kills first).
         jobfd = os.memfd_create("stepforge-job", os.MFD_CLOEXEC)
         out = os.memfd_create("stepforge-out", os.MFD_CLOEXEC)
-        r, w = os.pipe2(os.O_CLOEXEC)
+        rep = os.memfd_create("stepforge-report", os.MFD_CLOEXEC)
         try:
             _write_all(jobfd, body)
             self.seq += 1
-            socket.send_fds(self.ctl, [b"F" + struct.pack("<Qd", self.seq, limits.wall_s)], [jobfd, out, w])
+            socket.send_fds(self.ctl, [b"F" + struct.pack("<Qd", self.seq, limits.wall_s)], [jobfd, out, rep])
         except OSError:
-            for fd in (out, r):
+            for fd in (out, rep):
                 os.close(fd)
             self.kill()
             return False
         finally:
             os.close(jobfd)
-            os.close(w)
-        self.inflight.append(_Job(self.seq, limits, out, r))
+        self.inflight.append(_Job(self.seq, limits, out, rep))
         self.jobs += 1
         return True
 
     def receive(self) -> tuple[RunReport, bool]:
-        """The report of the oldest queued job, once its child and all it started are dead: (report,
-        unclean). Records are read as they come, up to the cap; nothing counts past the deadline."""
+        """The report of the oldest queued job, once its child and all it started are dead and
+        reaped (the zygote says so): (report, unclean). Its records are read only then, up to the cap."""
         job = self.inflight[0]
         level = self.backend.isolation
         start = max(job.sent, self.last_end)
-        hard = start + job.limits.wall_s + _GRACE_S
-        cap = job.limits.channel_kb * 1024
-        buf = bytearray()
-        over = eof = False
-        end: dict[str, Any] | None = None
-        dead = False
-        while not (eof and end is not None):
-            waits: list[Any] = [] if eof else [job.rep]
-            if end is None:
-                waits.append(self.ctl)
-            left = hard - time.monotonic()
-            if left <= 0:
-                break
-            ready = select.select(waits, [], [], left)[0]
-            if not ready:
-                break
-            if job.rep in ready:
-                chunk = os.read(job.rep, 1 << 16)
-                if not chunk:
-                    eof = True
-                elif len(buf) + len(chunk) > cap:
-                    over = eof = True  # stop reading: the zygote ends the flood now
-                    _ctl_send(self.ctl, b"K" + struct.pack("<Q", job.seq))
-                else:
-                    buf += chunk
-            if self.ctl in ready:
-                msg = self._recv(time.monotonic() + 1)
-                if msg is None or msg[:1] != b"X":
-                    dead = True
-                    break
-                end = json.loads(msg[1:])
-                if end.get("seq") != job.seq:
-                    dead = True
-                    break
+        msg = self._recv(start + job.limits.wall_s + _GRACE_S) if self.ctl is not None else None
+        end = struct.unpack(_END, msg[1:]) if msg is not None and len(msg) == _END_SIZE + 1 else None
         self.inflight.popleft()
         now = time.monotonic()
-        if end is None:  # the zygote did not answer in time, or died: nothing of this job counts
+        if end is None or msg[:1] != b"X" or end[0] != job.seq:
+            # The zygote did not answer in time, or died: nothing of this job counts.
             job.close()
             rc = self.proc.poll() if self.proc is not None else None
             self.kill()
-            timeout = now - start >= job.limits.wall_s
-            why = "slot died" if dead or rc is not None else "no answer by the deadline"
-            return RunReport(level, timeout=timeout, seconds=now - start, clean=True,
-                             infra_error=f"sandbox slot killed ({why}, rc={rc})"), False
+            why = "slot died" if msg is not None or rc is not None else "no answer by the deadline"
+            return RunReport(level, timeout=now - start >= job.limits.wall_s, seconds=now - start,
+                             clean=True, infra_error=f"sandbox slot killed ({why}, rc={rc})"), False
         self.last_end = now
-        size = os.fstat(job.out).st_size
-        head = os.pread(job.out, 2048, 0).decode("utf-8", "replace") if size else ""
+        cap = job.limits.channel_kb * 1024
+        size = os.fstat(job.rep).st_size
+        buf = os.pread(job.rep, min(size, cap), 0) if size else b""
+        out_size = os.fstat(job.out).st_size
+        head = os.pread(job.out, 2048, 0).decode("utf-8", "replace") if out_size else ""
         job.close()
-        status = int(end.get("status", 0))
+        _seq, status, seconds, _cpu, why, clean = end
         oom = False
-        if self.cgroup is not None:
-            n = self.cgroup.oom_kills()
+        if self.cgroup is not None and (status or b'"k":"done"' not in buf[-200:]):
+            n = self.cgroup.oom_kills()  # read only when the job did not end well (it costs a file read)
             oom, self.ooms = n > self.ooms, n
         records = buf.decode("utf-8", "replace").splitlines()
         report = RunReport(
-            level, records=records, timeout=end.get("why") == "deadline", channel_over=over,
+            level, records=records, timeout=why == _DEADLINE, channel_over=size > cap,
             signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0,
             exit=os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-            out_size=size, out_head=head, seconds=float(end.get("seconds", 0.0)), clean=True, oom=oom)
+            out_size=out_size, out_head=head, seconds=seconds, clean=True, oom=oom)
         if report.exit == _SETUP_FAILED and records[:1] and records[0].startswith('{"k":"setup"'):
             report = RunReport(level, infra_error="sandbox setup failed: " + records[0][:200],
                                seconds=report.seconds)
-        return report, end.get("clean") is False
+        return report, not clean
 
 
 def _joiner(fds: list[int], user: int | None) -> Any:
@@ -301,14 +277,6 @@ def _joiner(fds: list[int], user: int | None) -> Any:
             os.setuid(user)
 
     return preexec
-
-
-def _ctl_send(ctl: socket.socket | None, data: bytes) -> None:
-    if ctl is not None:
-        try:
-            ctl.send(data)
-        except OSError:
-            pass
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -423,7 +391,8 @@ class LocalBackend:
                 cmd += ["--dev-bind", f"/dev/{dev}", f"/dev/{dev}"]
             cmd += ["--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin",
                     "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr",
-                    "--dir", "/dev/shm", "--dir", "/tmp", "--dir", "/work", "--chdir", "/", "--remount-ro", "/",
+                    "--symlink", "/tmp", "/dev/shm", "--dir", "/tmp", "--dir", "/work", "--chdir", "/",
+                    "--remount-ro", "/",
                     py, "-I", "-S", "-B", "/opt/stepforge/_driver.py", "zygote", str(ctl), nproc, "/work",
                     "/tmp,/dev/shm", "all"]
             return cmd, user, None
