@@ -129,3 +129,36 @@ def test_nothing_a_candidate_writes_reaches_the_next_one():
         assert seen == ["l", []] or all("keep" not in str(x) and "note" not in str(x) for x in seen), seen
     finally:
         be.close()
+
+
+def test_without_a_cgroup_the_weaker_limit_is_named():
+    """No cgroup (here: refused; elsewhere: not root or no controller): the backend still runs, limits
+    memory per process only, and says so in ``isolation`` and in every report."""
+    be = LocalBackend(1, cgroup=False)
+    try:
+        assert be.isolation == be.level + "-rlimit"
+        rep = be.run(_job("def f(x):\n    return x + 1\n"), Limits(wall_s=5))
+        assert rep.isolation == be.isolation and rep.records[-1] == '{"k":"done","n":1}'
+        big = "def f(x):\n    return len(bytearray(600 << 20))\n"
+        rep = be.run(_job(big), Limits(wall_s=5, memory_mb=256))
+        assert json.loads(rep.records[0])["t"] == "MemoryError"  # RLIMIT_AS still holds per process
+    finally:
+        be.close()
+
+
+def test_a_cgroup_bounds_the_slot_and_goes_away_with_it():
+    be = LocalBackend(1)
+    try:
+        assert be.isolation == be.level, "root on this machine: a cgroup per slot"
+        rep = be.run(_job("def f(x):\n    return x\n"), Limits(wall_s=5, memory_mb=300, processes=30))
+        assert rep.records[-1] == '{"k":"done","n":1}'
+        slot = be._idle.queue[0]
+        mem = slot.cgroup.dirs["memory"]
+        limit_file = "memory.max" if slot.cgroup.version == "v2" else "memory.limit_in_bytes"
+        limit = int(open(f"{mem}/{limit_file}").read())
+        assert (300 << 20) < limit <= (300 << 20) + slot.base + (16 << 20) + 4096
+        assert int(open(f"{slot.cgroup.dirs['pids']}/pids.max").read()) == 32
+        dirs = list(slot.cgroup.dirs.values())
+    finally:
+        be.close()
+    assert not any(os.path.exists(d) for d in dirs)

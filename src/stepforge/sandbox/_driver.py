@@ -33,11 +33,8 @@ _WORK = "/work"
 _WIPE = ["/tmp", "/dev/shm"]
 _KILL_ALL = True
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWUSER = 0x10000000
-_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
 _SETUP_FAILED = 70  # a child whose sandbox could not be set up exits with this before any candidate code
 
 
@@ -154,18 +151,21 @@ def _check(result, what):
 
 # Syscall numbers for the seccomp filter: (audit arch, numbers, has the x32 ABI to refuse).
 _SECCOMP_ARCH = {
-    "x86_64": (0xC000003E, {"add_key": 248, "request_key": 249, "keyctl": 250, "unshare": 272,
-                            "clone": 56, "clone3": 435}, True),
-    "aarch64": (0xC00000B7, {"add_key": 217, "request_key": 218, "keyctl": 219, "unshare": 97,
-                             "clone": 220, "clone3": 435}, False),
+    "x86_64": (0xC000003E, {"add_key": 248, "request_key": 249, "keyctl": 250, "shmget": 29, "semget": 64,
+                            "msgget": 68, "mq_open": 240, "unshare": 272, "clone": 56, "clone3": 435}, True),
+    "aarch64": (0xC00000B7, {"add_key": 217, "request_key": 218, "keyctl": 219, "shmget": 194, "semget": 190,
+                             "msgget": 186, "mq_open": 180, "unshare": 97, "clone": 220, "clone3": 435}, False),
 }
+_REFUSED = ("add_key", "request_key", "keyctl", "shmget", "semget", "msgget", "mq_open")
 
 
 def _seccomp_program():
-    """A classic-BPF filter (as docker's default profile does): the kernel keyrings (shared by every
-    process of a uid, so a channel between candidates) and new user namespaces are refused with EPERM;
-    clone3, whose flags a filter cannot read, answers ENOSYS so the C library falls back to clone;
-    a syscall of another ABI kills the process. None on architectures we have no numbers for."""
+    """A classic-BPF filter. Refused with EPERM: the kernel keyrings (shared by every process of a uid,
+    as docker's default profile refuses them), creating SysV shared memory, semaphores and message
+    queues and POSIX message queues (objects that outlive their creator: none can ever exist in a
+    slot, so none can reach the next candidate), and new user namespaces. clone3, whose flags a filter
+    cannot read, answers ENOSYS so the C library falls back to clone; a syscall of another ABI kills
+    the process. None on architectures we have no numbers for."""
     spec = _SECCOMP_ARCH.get(os.uname().machine)
     if spec is None:
         return None
@@ -173,7 +173,7 @@ def _seccomp_program():
     ops = [("", "ld", 4, None, None), ("", "jeq", arch, None, "kill"), ("", "ld", 0, None, None)]
     if x32:
         ops.append(("", "jge", 0x40000000, "eperm", None))
-    for name in ("add_key", "request_key", "keyctl"):
+    for name in _REFUSED:
         ops.append(("", "jeq", nr[name], "eperm", None))
     ops += [("", "jeq", nr["clone3"], "enosys", None), ("", "jeq", nr["unshare"], "flags", None),
             ("", "jeq", nr["clone"], "flags", None), ("", "ret", 0x7FFF0000, None, None),
@@ -206,18 +206,6 @@ def _install_seccomp():
     if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
         return False
     return libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
-
-
-def _fresh_namespaces(disk_bytes):
-    """In a new child (init of a fresh pid namespace): fresh mount and IPC namespaces, new tmpfs on the
-    writable folders and a /proc of the new pid namespace (it shows the candidate's processes only)."""
-    libc = _c()
-    # The zygote's mounts are private (made so at its start): nothing mounted here reaches it.
-    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
-    for path, mode in ((b"/work", b"0755"), (b"/tmp", b"1777")):  # /dev/shm is a link to /tmp
-        opts = b"size=%d,nr_inodes=16384,mode=%s" % (disk_bytes, mode)
-        _check(libc.mount(b"tmpfs", path, b"tmpfs", _MS_NOSUID | _MS_NODEV, opts), "tmpfs")
-    _check(libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None), "proc")
 
 
 _NO_CAPS = []
@@ -293,8 +281,7 @@ def _zchild(fds, ns, go):
         job = pickle.loads(_read_all(jobfd))
         os.close(jobfd)
         if ns:
-            _fresh_namespaces(int(job["limits"].get("disk_mb", 64)) << 20)
-            jobdir = _WORK
+            jobdir = _WORK  # emptied and checked by the zygote before this child may start
         else:
             jobdir = os.path.join(_WORK, "j%d" % os.getpid())
             os.mkdir(jobdir, 0o700)
@@ -548,7 +535,7 @@ def _preload():
     try:
         calls = [pickle.dumps(([3, 2, 4, -8, 10], 2)), pickle.dumps(([],)), pickle.dumps(("x",))]
         job = pickle.dumps({"source": _WARM_SOURCE, "entry_point": "f", "calls": calls, "check": _WARM_CHECK,
-                            "limits": {"disk_mb": 64}}, protocol=5)
+                            "limits": {}}, protocol=5)
         mem = os.memfd_create("warm", os.MFD_CLOEXEC)
         os.write(mem, job)
         for _ in range(16):
@@ -566,6 +553,18 @@ def _preload():
     gc.freeze()
 
 
+def _wipe_all():
+    """Empty the work folder and the wiped folders; True when all of them are empty now."""
+    clean = True
+    for path in [_WORK, *_WIPE]:
+        try:
+            if os.listdir(path) and not _wipe(path):
+                clean = False
+        except BaseException:  # e.g. a tree too deep to walk: the slot is replaced
+            clean = False
+    return clean
+
+
 def _cleanup_flat(pid):
     """Without namespaces of our own (levels unshare/process): after a job, kill whatever of it is left
     (every process of our uid, or the child's session when we share the uid) and empty the folders."""
@@ -576,10 +575,7 @@ def _cleanup_flat(pid):
             pass
     clean = _reap_all() if _KILL_ALL else True
     shutil.rmtree(os.path.join(_WORK, "j%d" % pid), ignore_errors=True)
-    for path in [_WORK, *_WIPE]:
-        if not _wipe(path):
-            clean = False
-    return clean
+    return _wipe_all() and clean
 
 
 def _recv(ctl):
@@ -723,7 +719,8 @@ class _Zygote:
         child.reap()
         self.running = None
         seconds = time.monotonic() - child.t0
-        clean = True if self.pidns is not None else _cleanup_flat(child.pid)
+        # Its processes are all gone; its files go too, checked, before the next child may start.
+        clean = _wipe_all() if self.pidns is not None else _cleanup_flat(child.pid)
         if self.alive:
             self.ctl.sendall(b"X" + struct.pack(_END, child.seq, child.status, seconds,
                                                 child.usage.ru_utime + child.usage.ru_stime,
@@ -765,8 +762,7 @@ def _zygote(argv):
     _limit(resource.RLIMIT_CORE, 0)
     _nondumpable()
     ns = _can_fork_namespaced()
-    if ns:  # our mounts private once, so that no child's mount propagates back here
-        _check(_c().mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make-rprivate")
+    if ns:
         _prepare_caps()
     seccomp = _install_seccomp()
     _preload()

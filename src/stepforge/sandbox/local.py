@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import pickle
 import queue
 import select
 import shutil
@@ -199,7 +200,7 @@ class _Slot:
             self.kill()
             self.start()
         assert self.ctl is not None
-        body = _body(job, limits, self.backend.default_limits.disk_mb)
+        body = _body(job, limits)
         if self.cgroup is not None:  # the limits of the jobs queued here (usually all the same)
             queued = [limits] + [j.limits for j in self.inflight]
             self.cgroup.set_memory(self.base + (max(q.memory_mb for q in queued) << 20) + _SLACK)
@@ -285,10 +286,8 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _body(job: dict[str, Any], limits: Limits, disk_mb: int) -> bytes:
-    import pickle
-
-    return pickle.dumps(dict(job, limits=dict(limits.as_job(), disk_mb=disk_mb)), protocol=5)
+def _body(job: dict[str, Any], limits: Limits) -> bytes:
+    return pickle.dumps(dict(job, limits=limits.as_job()), protocol=5)
 
 
 def _children(pid: int) -> list[int]:
@@ -362,6 +361,7 @@ class LocalBackend:
         lim = self.default_limits
         user = (self._uid_base + index) if self._root else None
         nproc = str(self._nproc(lim))
+        size = str(lim.disk_mb << 20)
         py = self._py
         if self.level == "bwrap":
             # The zygote is pid 1 of the slot's namespaces (no bwrap init holding our channel) and keeps
@@ -391,10 +391,10 @@ class LocalBackend:
                 cmd += ["--dev-bind", f"/dev/{dev}", f"/dev/{dev}"]
             cmd += ["--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin",
                     "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr",
-                    "--symlink", "/tmp", "/dev/shm", "--dir", "/tmp", "--dir", "/work", "--chdir", "/",
-                    "--remount-ro", "/",
+                    "--symlink", "/tmp", "/dev/shm", "--size", size, "--tmpfs", "/tmp", "--size", size,
+                    "--tmpfs", "/work", "--chdir", "/", "--remount-ro", "/",
                     py, "-I", "-S", "-B", "/opt/stepforge/_driver.py", "zygote", str(ctl), nproc, "/work",
-                    "/tmp,/dev/shm", "all"]
+                    "/tmp", "all"]
             return cmd, user, None
         workdir = tempfile.mkdtemp(prefix="stepforge-slot-")
         if user is not None:
