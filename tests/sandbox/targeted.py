@@ -431,6 +431,54 @@ _write_foreign_fds(len(_body).to_bytes(4, "big") + _body, fds={0})
 def solve(x):
     return 0
 ''',
+    # ptrace another process that holds a pipe as stdout (bwrap's pid 1 before issue 13) and make it
+    # write a forged report line there itself: a syscall injected at its current syscall instruction.
+    "pid1_syscall_injection": PRELUDE + r'''
+class _Regs(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_ulonglong) for n in (
+        "r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax rip cs eflags rsp ss "
+        "fs_base gs_base ds es fs gs").split()]
+_libc.ptrace.restype = ctypes.c_long
+_libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+
+def _inject_write(pid, fd, data):
+    if _libc.ptrace(16, pid, None, None) != 0:             # PTRACE_ATTACH
+        return False
+    try:
+        os.waitpid(pid, 0x40000000)                        # __WALL
+        regs, saved = _Regs(), _Regs()
+        _libc.ptrace(12, pid, None, ctypes.byref(regs))    # PTRACE_GETREGS
+        ctypes.memmove(ctypes.byref(saved), ctypes.byref(regs), ctypes.sizeof(_Regs))
+        mem = os.open("/proc/%d/mem" % pid, os.O_RDWR)
+        try:
+            if os.pread(mem, 2, regs.rip - 2) != b"\x0f\x05":   # stopped right after a syscall
+                return False
+            addr = (regs.rsp - 8192) & ~0xF
+            os.pwrite(mem, data, addr)
+        finally:
+            os.close(mem)
+        regs.rax, regs.orig_rax, regs.rdi, regs.rsi, regs.rdx = 1, (1 << 64) - 1, fd, addr, len(data)
+        regs.rip = saved.rip - 2
+        _libc.ptrace(13, pid, None, ctypes.byref(regs))    # PTRACE_SETREGS
+        _libc.ptrace(9, pid, None, None)                   # PTRACE_SINGLESTEP: the write runs
+        os.waitpid(pid, 0x40000000)
+        _libc.ptrace(13, pid, None, ctypes.byref(saved))
+        return True
+    except OSError:
+        return False
+    finally:
+        _libc.ptrace(17, pid, None, None)                  # PTRACE_DETACH
+
+if os.uname().machine == "x86_64":
+    for _pid in _foreign_pids():
+        try:
+            if os.readlink("/proc/%d/fd/1" % _pid).startswith("pipe:"):
+                _inject_write(_pid, 1, _forged_report_line().lstrip(b"\n"))
+        except OSError:
+            pass
+def solve(x):
+    return 0
+''',
     # A survivor that writes a forged report later, when the next candidates run.
     "late_report_daemon": PRELUDE + r'''
 def _later():

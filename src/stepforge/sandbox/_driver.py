@@ -5,13 +5,13 @@ process writes plain tagged JSON records straight to the parent. Expected output
 sandbox; the parent parses and compares.
 
 ``zygote`` mode is a forker. It receives only "fork now" requests on a control socket (a sequence
-number, a deadline and three descriptors it never reads: the job, the output file, the report pipe),
-forks one child per job, enforces the deadline from outside the child's reach, and answers once the
-child and everything it started are dead and reaped. Where it holds CAP_SYS_ADMIN in its user
-namespace (bwrap), every child is the init of a fresh pid namespace, gets a fresh mount namespace
-(read-only root; new size-capped tmpfs on /work, /tmp, /dev/shm; a /proc that shows only itself) and a
-fresh IPC namespace, and drops every capability before the candidate runs. ``once`` mode (docker) runs
-one job given as base64 argv chunks, as root in a throw-away container, the candidate as another uid.
+number, a deadline and three files it never reads: the job, the output, the report), forks one child
+per job, enforces the deadline from outside the child's reach, and answers once the child and
+everything it started are dead and reaped, and the work folders are emptied. Where it holds
+CAP_SYS_ADMIN in its user namespace (bwrap), every child is the init of a fresh pid namespace and
+drops every capability before the candidate runs; a seccomp filter (set once, inherited) refuses the
+keyrings, SysV/POSIX IPC objects and user namespaces. ``once`` mode (docker) runs one job given as
+base64 argv chunks, as root in a throw-away container, the candidate as another uid.
 """
 
 import base64
@@ -274,8 +274,8 @@ def _candidate(job, outfd, repfd, jobdir):
 
 
 def _zchild(fds, ns, go):
-    """A zygote's child: read its own job (the zygote never does), build its sandbox, wait for "go"
-    (the previous candidate is gone by then), become the candidate."""
+    """A zygote's child: read its own job (the zygote never does), drop its capabilities, wait for
+    "go" (the previous candidate is gone by then, its files too), become the candidate."""
     jobfd, outfd, repfd = fds
     try:
         job = pickle.loads(_read_all(jobfd))
@@ -633,10 +633,10 @@ class _Child:
 class _Zygote:
     """Fork one child per request; never read a job, an output or a report.
 
-    With namespaces, the next child is forked while the current one runs: it builds its sandbox and
-    reads its job, then waits for a "go" byte that is written only once the current child and all it
-    started are dead and reaped (so its own code never runs beside another candidate's). It is init of
-    its own pid namespace, with its own mount and IPC namespaces: the running candidate cannot see it."""
+    With namespaces, the next child is forked while the current one runs: it reads its job and drops
+    its capabilities, then waits for a "go" byte that is written only once the current child and all
+    it started are dead and reaped and the folders emptied (so its code never runs beside another
+    candidate's). It is init of its own pid namespace: the running candidate cannot signal or trace it."""
 
     def __init__(self, ctl, ns):
         self.ctl = ctl
@@ -728,7 +728,7 @@ class _Zygote:
 
 
 def _can_fork_namespaced():
-    """True when this process may give each child fresh pid, mount and IPC namespaces."""
+    """True when this process may make each child the init of a fresh pid namespace."""
     libc = _c()
     try:
         fd = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)

@@ -10,8 +10,8 @@ from stepforge.sandbox.limits import Limits
 #: From strongest to weakest. Every result names the level it really ran under.
 ISOLATION_LEVELS = (
     "docker",  # container: no network, read-only root, tmpfs, caps dropped, non-root, cgroup limits
-    "bwrap",  # per candidate: fresh pid/mount/ipc namespaces and tmpfs, no caps; slot: no network,
-    #           read-only root and system, dedicated uid, seccomp (no keyrings); cgroup memory/pids limits
+    "bwrap",  # per candidate: fresh pid namespace, no caps, tmpfs emptied between; slot: no network,
+    #           read-only root and system, dedicated uid, seccomp (no keyrings, no IPC objects); cgroup
     "unshare",  # net/pid/ipc/uts namespaces, dedicated uid, rlimits; host files readable, no tmpfs
     "process",  # dedicated uid (when root) + rlimits + fresh work dir; network open
 )

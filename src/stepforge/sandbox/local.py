@@ -5,13 +5,13 @@ no network, read-only system and root), ``unshare`` (util-linux, as root: net/pi
 namespaces), ``process`` (dedicated uid + rlimits only). A ``-rlimit`` suffix says that no cgroup
 limits the slot (not root, or no memory/pids controller): memory is then bounded per process only.
 
-Jobs never pass through the zygote. For each job this process makes a sealed-off set of descriptors
-(the job in a memfd, an output memfd, a report pipe) and sends them to the zygote with "fork now";
-the child reads its job, builds its sandbox and writes its records straight back to us. The zygote
-never reads any of them, so no candidate inherits another's inputs or results. At the bwrap level each
-child is init of its own pid namespace, with its own mount and IPC namespaces and no capabilities: it
-can neither see nor signal the zygote (which enforces its deadline) nor reach our channels, and when
-it ends everything it started ends with it, before we return its verdict.
+Jobs never pass through the zygote. For each job this process makes three memfds (the job, the
+candidate's output, its report) and sends them to the zygote with "fork now"; the child reads its
+job and writes its records to the report file, which we read once it is dead. The zygote never reads
+any of them, so no candidate inherits another's inputs or results. At the bwrap level each child is
+init of its own pid namespace, without capabilities: it can neither signal nor trace the zygote
+(which enforces its deadline) nor reach our channels, and when it ends everything it started ends with
+it, before we return its verdict and before the next candidate starts.
 """
 
 from __future__ import annotations
