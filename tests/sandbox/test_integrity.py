@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import subprocess
 import sys
 import textwrap
@@ -257,12 +256,12 @@ def test_no_survivor_when_the_verdict_returns(backend):
 _AS_USER = textwrap.dedent("""
     import json, sys
     sys.path[:0] = [{src!r}, {tests!r}]
-    from targeted import CORRECT, PAIRS, SHIFTS, WRONG_REPLAY, PROBES
-    from test_integrity import TASK, _probe
+    from targeted import CORRECT, PAIRS, SHIFTS, SINGLES, WRONG_REPLAY, PROBES
+    from test_integrity import SLOW, TASK, _probe
     from stepforge.sandbox import make_backend
     from stepforge.verifiers.code import check_codes
     be = make_backend("local", 1)
-    out = {{"isolation": be.isolation, "pairs": {{}}, "shifts": {{}}, "probes": {{}}}}
+    out = {{"isolation": be.isolation, "pairs": {{}}, "shifts": {{}}, "probes": {{}}, "slow": {{}}}}
     for name, (a, b) in PAIRS.items():
         out["pairs"][name] = [v.passed for v in check_codes([(TASK, a), (TASK, b)], backend=be)]
     for name, x in SHIFTS.items():
@@ -270,6 +269,9 @@ _AS_USER = textwrap.dedent("""
         out["shifts"][name] = [v.passed for v in vs]
     for name in ("proc_mem_write", "ptrace_attach", "signal_reach", "foreign_channels"):
         out["probes"][name] = _probe(be, PROBES[name])
+    for name, src in SINGLES.items():
+        v = check_codes([(SLOW, src)], backend=be)[0]
+        out["slow"][name] = [v.passed, v.status]
     be.close()
     print(json.dumps(out))
 """)
@@ -302,3 +304,4 @@ def test_same_guarantees_as_a_non_root_user(tmp_path):
     for name, (_, good, wrong, good_again) in out["shifts"].items():
         assert good and good_again and not wrong, (name, out["shifts"][name])
     assert all(v == [] for v in out["probes"].values()), out["probes"]
+    assert all(v == [False, "timeout"] for v in out["slow"].values()), out["slow"]

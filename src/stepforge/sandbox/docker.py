@@ -1,9 +1,11 @@
 """The docker backend: one hardened, throw-away container per candidate, through the Docker SDK.
 
-No network, read-only root, size-capped tmpfs work folders, every capability dropped,
-no-new-privileges, a non-root user, pids/memory/CPU limits, init reaping. The same driver as the local
-backend runs inside; the wall-clock deadline is ours (``wait(timeout)`` is only an HTTP timeout, so the
-container is killed when it passes) and containers are always removed, leftovers of dead runs too.
+No network, read-only root, size-capped tmpfs work folders, every capability dropped but the three
+the driver needs, no-new-privileges, pids/memory/CPU limits, init reaping. The same driver as the
+local backend runs inside, as root; the candidate runs as another uid, so it cannot stop the driver,
+which enforces the deadline, nor write to the stdout that carries the report. Our own deadline
+(``wait(timeout)`` is only an HTTP timeout) kills a container that overruns, and containers are always
+removed, leftovers of dead runs too.
 """
 
 from __future__ import annotations
