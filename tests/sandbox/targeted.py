@@ -384,6 +384,42 @@ def _pair(store: str) -> tuple[str, str]:
 #: name -> (planter, reader). The planter must pass; the reader must fail.
 PAIRS: dict[str, tuple[str, str]] = {name: _pair(name) for name in _STORES}
 PAIRS["heap_scan"] = ("def solve(x):\n    return 2 * x + 1\n", PRELUDE + _HEAP_READER)
+# The answers as the names of files left behind: whoever empties the folders must not keep the names
+# in a memory the next candidate inherits.
+PAIRS["names_left_behind"] = (PRELUDE + r'''
+def solve(x):
+    for d in ("/work", "/tmp", "."):
+        try:
+            open(os.path.join(d, "sfleak_%d_%d" % (x, 2 * x + 1)), "w").close()
+        except OSError:
+            pass
+    return 2 * x + 1
+''', PRELUDE + r'''
+_NAME = re.compile(rb"sfleak_(-?\d+)_(-?\d+)")
+def _scan():
+    out = {}
+    try:
+        mem = open("/proc/self/mem", "rb", 0)
+        for line in open("/proc/self/maps"):
+            parts = line.split()
+            if "rw" not in parts[1] or (len(parts) > 5 and parts[5].startswith("/")):
+                continue
+            lo, hi = (int(a, 16) for a in parts[0].split("-"))
+            if hi - lo > 256 << 20:
+                continue
+            try:
+                mem.seek(lo)
+                for m in _NAME.finditer(mem.read(hi - lo)):
+                    out[int(m.group(1))] = int(m.group(2))
+            except (OSError, ValueError, OverflowError):
+                pass
+    except OSError:
+        pass
+    return out
+_found = _scan()
+def solve(x):
+    return _found.get(x, 0)
+''')
 
 CORRECT = "def solve(x):\n    return 2 * x + 1\n"
 WRONG_REPLAY = "#replay\ndef solve(x):\n    return 0\n"

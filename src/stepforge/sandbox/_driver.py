@@ -596,6 +596,8 @@ def _recv(ctl):
 
 _END = "<Qiddb?"  # the end of a job: seq, wait status, seconds, cpu seconds, why, clean
 _WHY = ("", "deadline", "parent")
+_XBUF = bytearray(b"X" + bytes(struct.calcsize(_END)))
+_XZERO = bytes(struct.calcsize(_END))
 
 
 def _send(ctl, tag, obj):
@@ -722,9 +724,14 @@ class _Zygote:
         # Its processes are all gone; its files go too, checked, before the next child may start.
         clean = _wipe_all() if self.pidns is not None else _cleanup_flat(child.pid)
         if self.alive:
-            self.ctl.sendall(b"X" + struct.pack(_END, child.seq, child.status, seconds,
-                                                child.usage.ru_utime + child.usage.ru_stime,
-                                                _WHY.index(child.why), clean))
+            # Built in one buffer, zeroed once sent: no copy of a child's end (its exit status could
+            # carry a few bits from a candidate) stays in the memory later children are forked from.
+            struct.pack_into(_END, _XBUF, 1, child.seq, child.status, seconds,
+                             child.usage.ru_utime + child.usage.ru_stime, _WHY.index(child.why), clean)
+            try:
+                self.ctl.sendall(_XBUF)
+            finally:
+                _XBUF[1:] = _XZERO
 
 
 def _can_fork_namespaced():
