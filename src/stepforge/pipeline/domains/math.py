@@ -6,8 +6,8 @@ from __future__ import annotations
 from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, record_each, strategy_for
-from stepforge.pipeline.keep import build_trace, keep_or_reject
+from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, fallback_for, record_each, strategy_for
+from stepforge.pipeline.keep import settle
 from stepforge.schema import Outcome
 from stepforge.verifiers.math import judge
 
@@ -22,6 +22,7 @@ class MathDomain:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.strategy = strategy_for(config, self.name, self.default_strategy)
+        self.fallback = fallback_for(config, self.name, self.default_strategy)
 
     def open(self) -> None:
         return None
@@ -36,8 +37,7 @@ class MathDomain:
             isolation="worker_process", versions=v.versions,
             details={"gold": v.gold, "pred": v.pred, **({"detail": v.detail} if v.detail else {})},
         )
-        labels = ctx.strategy.label(candidate, v, ctx.label_context())
-        return keep_or_reject(build_trace(ctx.config, candidate, outcome, labels))
+        return settle(candidate, outcome, v, ctx)
 
     def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Record]:
         return record_each(self, candidates, ctx)
