@@ -2,10 +2,17 @@
 
 A superset of PRM800K, Math-Shepherd, TRL stepwise and ProcessBench records, so every export is a
 projection. Labels keep the evidence they were derived from. Validation only; no logic lives here.
+
+A record *line* (``to_wire``) has one JSON type per field in every record, so that files written by
+different runs load together with ``datasets.load_dataset("json", data_files=[...])``: the parts whose shape
+depends on the domain, family, verifier or source (``WIRE_JSON``: reference, metadata, generation,
+evidence, details, ...) are written as JSON text. Reading accepts both that and plain nested objects (the
+layout of records written before), so every record ever written still loads.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,6 +25,21 @@ Rating = Literal[-1, 0, 1]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    _wire_json: tuple[str, ...] = ()  # fields a record line holds as JSON text (see ``to_wire``)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_wire(cls, data: Any) -> Any:
+        names = cls.__private_attributes__["_wire_json"].default
+        if isinstance(data, dict) and any(isinstance(data.get(n), str) for n in names):
+            data = dict(data)
+            for n in names:
+                if isinstance(data.get(n), str):
+                    try:
+                        data[n] = json.loads(data[n])
+                    except ValueError:
+                        raise ValueError(f"{n}: not a JSON object or JSON text") from None
+        return data
 
 
 class Reference(_Model):
@@ -33,6 +55,7 @@ class Reference(_Model):
 
 
 class Task(_Model):
+    _wire_json = ("reference", "messages", "metadata")
     task_id: str
     prompt: str
     reference: Reference
@@ -87,6 +110,7 @@ class Label(_Model):
 
 
 class Step(_Model):
+    _wire_json = ("evidence", "alternatives")
     index: int
     text: str
     span: tuple[int, int] | None = None
@@ -99,6 +123,7 @@ class Step(_Model):
 class Outcome(_Model):
     """The final-answer verdict with its evidence: which rule decided, how long it took, versions."""
 
+    _wire_json = ("versions", "details")
     correct: bool | None
     verifier: str
     verdict: str
@@ -126,6 +151,7 @@ class Labeling(_Model):
 
 
 class Provenance(_Model):
+    _wire_json = ("versions",)
     toolkit: str = "stepforge"
     toolkit_version: str
     schema_version: str = SCHEMA_VERSION
@@ -138,6 +164,7 @@ class Provenance(_Model):
 class Trace(_Model):
     """One labelled reasoning trace: task, generation, steps with labels and evidence, outcome."""
 
+    _wire_json = ("generation", "segmentation", "error_indices", "extras")
     schema_version: Literal["stepforge/1"] = SCHEMA_VERSION
     id: str
     domain: Domain
@@ -167,7 +194,8 @@ class Trace(_Model):
 
 
 class Rejection(_Model):
-    """A dropped candidate and why: kept so that nothing leaves a run silently."""
+    """A dropped candidate and why: kept so that nothing leaves a run silently. ``evidence`` says what
+    decided it when that is more than a reason (e.g. the row it duplicates, the benchmark item it matches)."""
 
     schema_version: Literal["stepforge/1"] = SCHEMA_VERSION
     id: str
@@ -175,4 +203,34 @@ class Rejection(_Model):
     domain: Domain
     reason: str
     detail: str = ""
+    evidence: dict[str, Any] = Field(default_factory=dict)
     candidate: dict[str, Any]
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_wire(trace: Trace) -> dict[str, Any]:
+    """The record as a file line holds it: every ``WIRE_JSON`` part as JSON text, the rest as JSON.
+
+    The parts written as text are those whose shape is not fixed by the schema (free-form maps,
+    domain-specific references) or that whole files can lack (error indices of a run with no wrong
+    trace, the generation block of procedural vs. model runs), so each field has one type everywhere."""
+    d = trace.model_dump(mode="json")
+    for name in Trace.__private_attributes__["_wire_json"].default:
+        d[name] = _text(d[name])
+    for name in Task.__private_attributes__["_wire_json"].default:
+        d["task"][name] = _text(d["task"][name])
+    for step in d["steps"]:
+        for name in Step.__private_attributes__["_wire_json"].default:
+            step[name] = _text(step[name])
+    for name in Outcome.__private_attributes__["_wire_json"].default:
+        d["outcome"][name] = _text(d["outcome"][name])
+    d["provenance"]["versions"] = _text(d["provenance"]["versions"])
+    return d
+
+
+WIRE_JSON = ("task.reference", "task.messages", "task.metadata", "generation", "segmentation",
+             "steps[].evidence", "steps[].alternatives", "outcome.versions", "outcome.details", "error_indices",
+             "provenance.versions", "extras")

@@ -15,11 +15,15 @@ from typing import IO, Any
 from pydantic import BaseModel, ValidationError
 
 from stepforge.errors import UserError
-from stepforge.schema import Rejection, Trace
+from stepforge.schema import Rejection, Trace, to_wire
 
 
 def dumps(record: BaseModel | dict[str, Any]) -> str:
-    data = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
+    """One record as one JSON line; a Trace in its line form (``schema.to_wire``: one type per field)."""
+    if isinstance(record, Trace):
+        data = to_wire(record)
+    else:
+        data = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -55,27 +59,104 @@ def repair_tail(path: Path) -> int:
     return len(data) - keep
 
 
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of every non-blank line, streamed; a line that is not UTF-8 is a one-line
+    error naming the file, the line and the byte (never a UnicodeDecodeError traceback)."""
+    try:
+        fh = path.open("rb")
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file") from None
+    except FileNotFoundError:
+        raise UserError(f"{path} does not exist") from None
+    with fh:
+        for n, raw in enumerate(fh, 1):
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a UTF-8 byte order mark
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise UserError(f"{path}:{n}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})") from None
+            if line.strip():
+                yield n, line
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of a JSONL file, streamed; bad lines are one-line errors naming the line."""
+    for n, line in iter_lines(path):
+        try:
+            yield n, json.loads(line)
+        except ValueError as exc:
+            raise UserError(f"{path}:{n}: not a JSON line ({getattr(exc, 'msg', exc)})") from None
+
+
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """Records of a JSONL file; a line that is not JSON is a clear error naming the line."""
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except ValueError as exc:
-                raise UserError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
+    for _, obj in iter_jsonl(path):
+        yield obj
+
+
+def schema_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(map(str, err["loc"]))
+    return f"{where}: {err['msg']}" if where else err["msg"]
+
+
+def iter_traces(path: Path) -> Iterator[Trace]:
+    """Traces of a JSONL file, one at a time (bounded memory); a record that is not ``stepforge/1`` is
+    a one-line error naming its line."""
+    for n, obj in iter_jsonl(path):
+        try:
+            yield Trace.model_validate(obj)
+        except ValidationError as exc:
+            raise UserError(f"{path}:{n}: record does not match schema stepforge/1: {schema_error(exc)}") from None
 
 
 def read_traces(path: Path) -> list[Trace]:
-    out = []
-    for n, obj in enumerate(read_jsonl(path), 1):
-        try:
-            out.append(Trace.model_validate(obj))
-        except ValidationError as exc:
-            raise UserError(f"{path}: record {n} does not match schema stepforge/1: {exc.errors()[0]['msg']}") from None
-    return out
+    return list(iter_traces(path))
 
 
 def read_rejections(path: Path) -> list[Rejection]:
     return [Rejection.model_validate(obj) for obj in read_jsonl(path)]
+
+
+class AtomicWriter:
+    """A file written whole or not at all: lines go to a temporary file in the same folder, renamed
+    over ``path`` by ``commit``; ``abort`` (or an exception in a ``with`` block) leaves ``path`` as it was."""
+
+    def __init__(self, path: Path) -> None:
+        import tempfile
+
+        self.path = path
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.tmp = Path(tmp)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8")
+        self.count = 0
+
+    def write(self, record: BaseModel | dict[str, Any]) -> None:
+        self.fh.write(dumps(record) + "\n")
+        self.count += 1
+
+    def write_line(self, line: str) -> None:
+        """A line exactly as given (a record passed through unchanged)."""
+        self.fh.write(line if line.endswith("\n") else line + "\n")
+        self.count += 1
+
+    def commit(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> AtomicWriter:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
