@@ -12,12 +12,15 @@ layout of records written before), so every record ever written still loads.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = "stepforge/1"
+_ARROW_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?\Z")
 
 Domain = Literal["math", "code"]
 Rating = Literal[-1, 0, 1]
@@ -159,6 +162,20 @@ class Provenance(_Model):
     run_id: str | None = None
     created_at: str
     versions: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        """A timestamp typed by a reader back to stepforge's ISO text (UTC, seconds unless there are
+        microseconds): Arrow's JSON reader parses ISO strings to UTC timestamps, which ``datasets`` gives
+        back as datetimes, or as ``YYYY-MM-DD HH:MM:SS`` text when the declared type is a string."""
+        if isinstance(value, str) and _ARROW_TIME.match(value):
+            value = dt.datetime.fromisoformat(value)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=dt.timezone.utc)
+            return value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
+        return value
 
 
 class Trace(_Model):

@@ -236,6 +236,7 @@ def _export_hf(args: argparse.Namespace, files: dict[str, Path], options: export
 
     pyarrow()
     _check_out(args, list(files.values()), folder=True)
+    created = not args.out.exists()
     args.out.mkdir(exist_ok=True)
     if args.overwrite:
         hf.clear(args.out)
@@ -248,12 +249,20 @@ def _export_hf(args: argparse.Namespace, files: dict[str, Path], options: export
         return rows
 
     name = args.pretty_name or (args.source.resolve().name if args.source.is_dir() else args.source.stem)
-    report = hf.write_hub(
-        args.out, {s: split_rows(s, p) for s, p in files.items()},
-        schema=trace_schema() if args.rows == "stepforge" else None,
-        body=_card_body(args, name, files), pretty_name=name, license=args.license,
-        max_shard_bytes=int(args.max_shard_mb * 1024 * 1024),
-    )
+    try:
+        report = hf.write_hub(
+            args.out, {s: split_rows(s, p) for s, p in files.items()},
+            schema=trace_schema() if args.rows == "stepforge" else None,
+            body=_card_body(args, name, files), pretty_name=name, license=args.license,
+            max_shard_bytes=int(args.max_shard_mb * 1024 * 1024),
+        )
+    except BaseException:
+        data = args.out / "data"
+        if data.is_dir() and not any(data.iterdir()):
+            data.rmdir()
+        if created and not any(args.out.iterdir()):
+            args.out.rmdir()
+        raise
     for r in reports.values():
         _notes(args.rows, r)
     if report.json_columns:

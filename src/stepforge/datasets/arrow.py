@@ -181,15 +181,19 @@ class ParquetShards:
     def write(self, table: Any) -> None:
         import pyarrow.parquet as pq
 
-        if self._writer is None or self._bytes >= self.max_bytes:
-            self._roll()
-            path = self.folder / f".{self.split}-{len(self.paths):05d}.parquet.tmp"
-            self.paths.append(path)
-            self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
-        self._writer.write_table(table)
-        self._bytes += table.nbytes
-        self.nbytes += table.nbytes
-        self.rows += table.num_rows
+        per_row = max(1.0, table.nbytes / max(1, table.num_rows))
+        while table.num_rows:
+            if self._writer is None or self._bytes >= self.max_bytes:
+                self._roll()
+                path = self.folder / f".{self.split}-{len(self.paths):05d}.parquet.tmp"
+                self.paths.append(path)
+                self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+            fit = max(1, int((self.max_bytes - self._bytes) / per_row))
+            part, table = table.slice(0, fit), table.slice(fit)
+            self._writer.write_table(part)
+            self._bytes += part.nbytes
+            self.nbytes += part.nbytes
+            self.rows += part.num_rows
 
     def _roll(self) -> None:
         if self._writer is not None:
