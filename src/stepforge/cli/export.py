@@ -18,11 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from stepforge.datasets import exporters, importers
-from stepforge.datasets.io import AtomicWriter, iter_jsonl, iter_traces
+from stepforge.datasets.io import AtomicWriter, iter_jsonl, iter_traces, trace_files
 from stepforge.errors import UserError
-
-SPLIT_FILES = "curate.json"
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     fmts = exporters.formats()
@@ -75,26 +72,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--neutral-policy", choices=["positive", "negative"], default="positive",
                    help="label.correct of rating-0 steps (default positive)")
     q.set_defaults(func=run)
-
-
-def sources(source: Path) -> dict[str, Path]:
-    """The trace files of a source by split: a run folder is ``train`` (its traces.jsonl), a curate
-    folder names its split files in curate.json, a file is ``train``."""
-    if source.is_dir():
-        report = source / SPLIT_FILES
-        if report.is_file():
-            try:
-                files = json.loads(report.read_text(encoding="utf-8"))["files"]
-                return {split: source / name for split, name in files.items()}
-            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-                raise UserError(f"{report} is not a curate report") from None
-        path = source / "traces.jsonl"
-        if not path.is_file():
-            raise UserError(f"{source} is a folder without traces.jsonl (not a stepforge run)")
-        return {"train": path}
-    if not source.is_file():
-        raise UserError(f"{source} does not exist")
-    return {"train": source}
 
 
 def _check_out(args: argparse.Namespace, inputs: list[Path], folder: bool = False) -> None:
@@ -173,7 +150,7 @@ def _notes(fmt: str, report: exporters.ExportReport) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    files = sources(args.source)
+    files = trace_files(args.source)
     options = _options(args)
     if args.format == "hf":
         return _export_hf(args, files, options)

@@ -59,9 +59,29 @@ def repair_tail(path: Path) -> int:
     return len(data) - keep
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """``(line number, text)`` of every non-blank line, streamed; a line that is not UTF-8 is a one-line
-    error naming the file, the line and the byte (never a UnicodeDecodeError traceback)."""
+def trace_files(source: Path) -> dict[str, Path]:
+    """The trace files of a source by split: a run folder is ``train`` (its traces.jsonl), a curate
+    folder names its split files in ``curate.json``, a file is ``train``."""
+    if source.is_dir():
+        report = source / "curate.json"
+        if report.is_file():
+            try:
+                files = json.loads(report.read_text(encoding="utf-8"))["files"]
+                return {str(split): source / str(name) for split, name in files.items()}
+            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+                raise UserError(f"{report} is not a curate report") from None
+        path = source / "traces.jsonl"
+        if not path.is_file():
+            raise UserError(f"{source} is a folder without traces.jsonl (not a stepforge run)")
+        return {"train": path}
+    if not source.is_file():
+        raise UserError(f"{source} does not exist")
+    return {"train": source}
+
+
+def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` of every non-blank line, streamed, undecoded (a UTF-8 byte order mark
+    is dropped). Use ``utf8_error`` to report a line that turns out not to be UTF-8."""
     try:
         fh = path.open("rb")
     except IsADirectoryError:
@@ -71,13 +91,29 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     with fh:
         for n, raw in enumerate(fh, 1):
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]  # a UTF-8 byte order mark
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise UserError(f"{path}:{n}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})") from None
-            if line.strip():
-                yield n, line
+                raw = raw[3:]
+            if raw.strip():
+                yield n, raw
+
+
+def utf8_error(path: Path, n: int, raw: bytes) -> UserError | None:
+    """The one-line error for line ``n`` when it is not UTF-8, else None."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return UserError(f"{path}:{n}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+    return None
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of every non-blank line, streamed; a line that is not UTF-8 is a one-line
+    error naming the file, the line and the byte (never a UnicodeDecodeError traceback)."""
+    for n, raw in iter_raw_lines(path):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise utf8_error(path, n, raw) from None  # type: ignore[misc]
+        yield n, line
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
@@ -129,16 +165,17 @@ class AtomicWriter:
         self.path = path
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.tmp = Path(tmp)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8")
+        self.fh = os.fdopen(fd, "wb")
         self.count = 0
 
     def write(self, record: BaseModel | dict[str, Any]) -> None:
-        self.fh.write(dumps(record) + "\n")
+        self.fh.write(dumps(record).encode("utf-8") + b"\n")
         self.count += 1
 
-    def write_line(self, line: str) -> None:
+    def write_line(self, line: str | bytes) -> None:
         """A line exactly as given (a record passed through unchanged)."""
-        self.fh.write(line if line.endswith("\n") else line + "\n")
+        data = line.encode("utf-8") if isinstance(line, str) else line
+        self.fh.write(data if data.endswith(b"\n") else data + b"\n")
         self.count += 1
 
     def commit(self) -> None:
