@@ -44,7 +44,8 @@ class CodeDomain:
         return list(names)
 
     def evaluate(self, config: RunConfig, items: list[WorkItem]) -> list[Trace | Rejection]:
-        made = [candidate(config.seed, it.family, it.index, it.want_error) for it in items]
+        n = len(self.families(config))  # items take families round robin: item i is its family's (i // n)-th
+        made = [candidate(config.seed, it.family, it.index, it.want_error, ordinal=it.index // n) for it in items]
         verdicts = check_codes([(task, cand.code or "") for cand, task in made], backend=self._backend)
         out: list[Trace | Rejection] = []
         for it, (cand, task), v in zip(items, made, verdicts):
