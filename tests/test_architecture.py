@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "stepforge"
 
 LAYER = {
     "errors": 0, "_seeding": 0, "_registry": 0, "_pool": 0, "__init__": 0, "__main__": 8,
-    "schema": 1, "datasets": 2,
+    "schema": 1, "candidate": 1, "datasets": 2,
     "verifiers": 3, "sandbox": 3,
     "generators": 4,
     "labeling": 5,

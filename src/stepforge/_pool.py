@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import multiprocessing.spawn  # noqa: F401 - patched below
 import os
 import queue
 import threading
@@ -20,6 +21,25 @@ from typing import Any
 
 _CTX = mp.get_context("forkserver")
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start and import its preload list
+
+# Workers run only stepforge's own functions, so they never need the caller's ``__main__``. multiprocessing would
+# re-import it in every worker (and, by default, in the forkserver): a plain script without an
+# ``if __name__ == "__main__"`` guard would then run again in each worker. The forkserver preloads no ``__main__``,
+# and our workers' preparation data leaves it out (only for processes started here, flagged per thread).
+_CTX.set_forkserver_preload([])
+_starting = threading.local()
+_prepare = mp.spawn.get_preparation_data
+
+
+def _preparation_without_main(name: str) -> dict[str, Any]:
+    data = _prepare(name)
+    if getattr(_starting, "ours", False):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+mp.spawn.get_preparation_data = _preparation_without_main
 
 
 def _export_package_root() -> None:
@@ -100,7 +120,11 @@ class _Worker:
         self.conn = parent
         self.ready = False
         self.proc = _CTX.Process(target=_worker_main, args=(child, memory_mb, preload), daemon=True)
-        self.proc.start()
+        _starting.ours = True
+        try:
+            self.proc.start()
+        finally:
+            _starting.ours = False
         child.close()
 
     def wait_ready(self, timeout: float = _START_TIMEOUT) -> bool:
@@ -152,7 +176,12 @@ class DeadlinePool:
                 if self._started < self.size:
                     self._started += 1
                     return _Worker(self._memory_mb, self._preload)
-        return self._idle.get()
+        while True:  # wait for a worker, but never past close(): a caller blocked here would hang the exit
+            try:
+                return self._idle.get(timeout=0.2)
+            except queue.Empty:
+                if self._closed:
+                    raise RuntimeError("pool is closed") from None
 
     def _release(self, worker: _Worker, dead: bool = False) -> None:
         """Return a worker to the pool; a dead (killed) one is replaced so that waiters never starve."""

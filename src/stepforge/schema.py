@@ -234,17 +234,44 @@ def to_wire(trace: Trace) -> dict[str, Any]:
     The parts written as text are those whose shape is not fixed by the schema (free-form maps,
     domain-specific references) or that whole files can lack (error indices of a run with no wrong
     trace, the generation block of procedural vs. model runs), so each field has one type everywhere."""
-    d = trace.model_dump(mode="json")
-    for name in Trace.__private_attributes__["_wire_json"].default:
-        d[name] = _text(d[name])
-    for name in Task.__private_attributes__["_wire_json"].default:
-        d["task"][name] = _text(d["task"][name])
-    for step in d["steps"]:
-        for name in Step.__private_attributes__["_wire_json"].default:
-            step[name] = _text(step[name])
-    for name in Outcome.__private_attributes__["_wire_json"].default:
-        d["outcome"][name] = _text(d["outcome"][name])
-    d["provenance"]["versions"] = _text(d["provenance"]["versions"])
+    return wire_from_json(trace.model_dump(mode="json"))
+
+
+def _wire_names(model: type[_Model]) -> tuple[str, ...]:
+    return model.__private_attributes__["_wire_json"].default  # type: ignore[no-any-return]
+
+
+def wire_from_json(d: dict[str, Any]) -> dict[str, Any]:
+    """A trace's nested JSON dict (``model_dump(mode="json")``) in its line form; ``d`` is left as it is."""
+    w = {**d, **{n: _text(d[n]) for n in _wire_names(Trace)}}
+    w["task"] = {**d["task"], **{n: _text(d["task"][n]) for n in _wire_names(Task)}}
+    w["steps"] = [{**s, **{n: _text(s[n]) for n in _wire_names(Step)}} for s in d["steps"]]
+    w["outcome"] = {**d["outcome"], **{n: _text(d["outcome"][n]) for n in _wire_names(Outcome)}}
+    w["provenance"] = {**d["provenance"], "versions": _text(d["provenance"]["versions"])}
+    return w
+
+
+def wire_part(value: Any) -> Any:
+    """One part of a trace line as JSON: decoded when the line form holds it as JSON text, else as it is."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _loaded(part: Any, names: tuple[str, ...]) -> Any:
+    if not isinstance(part, dict) or not any(isinstance(part.get(n), str) for n in names):
+        return part
+    return {**part, **{n: json.loads(part[n]) for n in names if isinstance(part.get(n), str)}}
+
+
+def json_from_wire(w: dict[str, Any]) -> dict[str, Any]:
+    """A trace line's dict (either form) as the nested JSON dict, without validating it: the fast path for readers
+    that only count (a run's resume scan, the card). ``w`` is left as it is; a part that is not JSON text raises
+    ValueError."""
+    d = dict(_loaded(w, _wire_names(Trace)))
+    for name, model in (("task", Task), ("outcome", Outcome), ("provenance", Provenance)):
+        if name in d:
+            d[name] = _loaded(d[name], _wire_names(model))
+    if isinstance(d.get("steps"), list):
+        d["steps"] = [_loaded(s, _wire_names(Step)) for s in d["steps"]]
     return d
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from stepforge.generators.base import Candidate
+from stepforge.candidate import Candidate
+from stepforge.labeling import LabelContext
 from stepforge.labeling.execution import Execution
 from stepforge.pipeline import RunConfig, run
 from stepforge.schema import Generation, Reference, Segmentation, Task, Trace
@@ -85,7 +86,7 @@ def test_unknown_template_is_a_one_line_error(tmp_path: Path):
 
 
 def test_docker_backend_run(tmp_path: Path):
-    cfg = RunConfig(domain="code", count=6, seed=5, out=tmp_path / "d", progress=False, options={"backend": "docker"})
+    cfg = RunConfig(domain="code", count=6, seed=5, out=tmp_path / "d", progress=False, backend="docker")
     summary = run(cfg)
     assert summary.kept == 6
     traces = [Trace.model_validate_json(x) for x in (tmp_path / "d" / "traces.jsonl").read_text().splitlines()]
@@ -101,7 +102,7 @@ def test_execution_strategy_without_a_reference_plan_blames_the_code():
         generation=Generation(generator="test", seed=0, raw_response=""), segmentation=Segmentation(),
         final_answer=None, code="def f(x):\n    return x + 3\n",
     )
-    labels = Execution().label(cand, task=task)
+    labels = Execution().label(cand, None, LabelContext(task=task))
     assert labels.first_error_index == 1
     assert labels.steps[0].label.rating == 0 and labels.steps[1].label.rating == -1
     assert labels.labeling.cost.exec_runs == 1

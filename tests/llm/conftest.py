@@ -3,24 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from fractions import Fraction
 
-import pytest
-
-from stepforge._testing.openai_server import ServerProcess
-
-
-@pytest.fixture(scope="session")
-def _server_process() -> Iterator[ServerProcess]:
-    with ServerProcess() as s:
-        yield s
-
-
-@pytest.fixture
-def server(_server_process: ServerProcess) -> ServerProcess:
-    _server_process.reset()
-    return _server_process
+from stepforge._testing.fixtures import _server_process, server  # noqa: F401 - fixtures
 
 
 def run(coro):  # noqa: ANN001, ANN201 - a tiny helper for async code in sync tests

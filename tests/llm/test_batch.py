@@ -11,7 +11,7 @@ from conftest import run
 
 from stepforge._testing.openai_server import ServerProcess
 from stepforge.errors import UserError
-from stepforge.generators.llm import batch as B
+from stepforge.generators.llm import batch_api as B
 from stepforge.generators.llm.journal import Journal, request_key
 
 

@@ -8,14 +8,14 @@ from conftest import exact_check, run
 
 from stepforge._testing.openai_server import ServerProcess
 from stepforge.generators.llm.client import ClientConfig, LLMClient
-from stepforge.generators.llm.generator import Candidate, SamplingConfig, generate
+from stepforge.generators.llm.sampling import Sample, SamplingConfig, generate
 from stepforge.generators.llm.problems import task_from_row
 from stepforge.generators.llm.prompts import MATH_STEPS
 
 TASKS = [task_from_row({"problem": f"What is {i} * 3 + 4 - 2?", "answer": str(i * 3 + 2)}, "math") for i in range(12)]
 
 
-def _verify(c: Candidate) -> tuple[bool | None, dict]:
+def _verify(c: Sample) -> tuple[bool | None, dict]:
     return exact_check(c.task.reference.answer, c.final_answer), {"pred": c.final_answer}
 
 

@@ -42,6 +42,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "batch_max_bytes": 200 * 1024 * 1024,
     "oracle_math": {},  # problem text -> answer, or {"steps": [...], "wrong_steps": [...]} to recite
     "oracle_code": {},  # entry point -> HumanEval row (prompt, canonical_solution, test)
+    "canned": {},  # problem text -> [answer texts]: each sample is one of them (picked by hash of seed and choice)
     "weak_test_rate": 0.0,  # code synthesis: share of proposals whose tests check nothing
 }
 
@@ -236,6 +237,9 @@ def answer(messages: list[dict[str, Any]], salt: tuple[Any, ...], cfg: dict[str,
             steps = "\n".join(f"Step {i + 1}: {s}" for i, s in enumerate(plan))
             return f"{steps}\n```python\n{row['prompt']}{body}```"
     problem = _after(text, "Problem:") if "Problem:" in text else text.strip()
+    canned = cfg.get("canned", {}).get(problem)
+    if canned:
+        return str(canned[int(_u(conv, salt, "pick") * len(canned)) % len(canned)])
     style = cfg["style"]
     gold = cfg["oracle_math"].get(problem)
     if isinstance(gold, dict):  # {"steps": [...], "wrong_steps"?: [...]}: worked solutions to recite

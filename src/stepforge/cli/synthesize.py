@@ -10,8 +10,6 @@ openai --problems``; the dropped ones go to ``OUT.rejected.jsonl`` with why.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -43,11 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from stepforge.generators.llm.client import ClientConfig, LLMClient
-    from stepforge.generators.llm.journal import Journal
-    from stepforge.generators.llm.problems import load_problems
     from stepforge.generators.llm import synthesis as S
-    from stepforge.generators.llm.verify import math_check
+    from stepforge.generators.llm.client import ClientConfig
 
     if not os.environ.get("OPENAI_API_KEY") and not args.base_url:
         raise UserError("set OPENAI_API_KEY (or pass --base-url for a local server)")
@@ -64,45 +59,9 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         e = exc.errors()[0]
         raise UserError(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}") from None
-    seeds = load_problems(args.seeds, args.domain)
-    if args.domain == "code":
-        try:
-            from stepforge.generators.llm.verify import sandbox_tests
-
-            run_tests = sandbox_tests()
-        except ImportError:
-            raise UserError("--domain code needs the code sandbox (stepforge.verifiers.code), not installed") from None
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    journal = Journal(args.journal or args.out.with_suffix(".journal.jsonl"))
-
-    async def go():  # noqa: ANN202
-        client = LLMClient(client_cfg, journal)
-        try:
-            if args.domain == "math":
-                return await S.synthesize(seeds, client=client, model=args.model, config=cfg, check=math_check), client
-            return await S.synthesize_code(seeds, client=client, model=args.model, config=cfg,
-                                           run_tests=run_tests), client
-        finally:
-            await client.aclose()
-
-    try:
-        results, client = asyncio.run(go())
-    finally:
-        journal.close()
-    kept = [r for r in results if r.kept]
-    tmp = args.out.with_suffix(".tmp")
-    row = S.problem_row if args.domain == "math" else S.code_problem_row
-    tmp.write_text("".join(json.dumps(row(r), ensure_ascii=False) + "\n" for r in kept))
-    os.replace(tmp, args.out)
-    rej = args.out.with_suffix(".rejected.jsonl")
-    rej.write_text("".join(
-        json.dumps({"reason": r.reason, "problem": r.task.prompt, "answer": r.task.reference.answer, **r.detail},
-                   ensure_ascii=False) + "\n" for r in results if not r.kept))
-    reasons: dict[str, int] = {}
-    for r in results:
-        if not r.kept:
-            reasons[r.reason] = reasons.get(r.reason, 0) + 1
-    print(f"kept {len(kept)} of {len(results)} synthesised problems -> {args.out}; dropped: "
-          + (", ".join(f"{k} {v}" for k, v in sorted(reasons.items())) or "none")
-          + f"; requests sent {client.stats.sent}, from the journal {client.stats.cached}")
+    r = S.synthesize_file(domain=args.domain, seeds_path=args.seeds, out=args.out, model=args.model, config=cfg,
+                          client_config=client_cfg, journal_path=args.journal)
+    print(f"kept {r.kept} of {r.total} synthesised problems -> {r.out}; dropped: "
+          + (", ".join(f"{k} {v}" for k, v in r.dropped.items()) or "none")
+          + f"; requests sent {r.sent}, from the journal {r.cached}")
     return 0

@@ -3,49 +3,100 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from stepforge.schema import SCHEMA_VERSION, Rejection, Trace
+from stepforge.schema import SCHEMA_VERSION, Rejection, Trace, wire_part
 
 
-def stats(traces: list[Trace], rejections: list[Rejection]) -> dict[str, Any]:
-    """Counts for the card and the CLI summary."""
-    ratings: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
+class CardStats:
+    """The card's statistics, accumulated one record at a time (records as JSON dicts, nested or in the line form:
+    only the parts read are decoded), so a run of any size is summarised in constant memory: counts, label
+    distributions and histograms, never the records themselves."""
+
+    def __init__(self) -> None:
+        self.kept = self.correct = self.incorrect = self.rejected = self.steps = 0
+        self.ratings: Counter[str] = Counter()
+        self.sources: Counter[str] = Counter()
+        self.first_errors: Counter[int] = Counter()
+        self.injected: Counter[str] = Counter()
+        self.families: dict[str, Counter[str]] = {}
+        self.reasons: Counter[str] = Counter()
+        self.verifiers: set[str] = set()
+        self.rules: Counter[str] = Counter()
+        self.isolation: set[str] = set()
+        self.strategies: set[str] = set()
+        self.versions: dict[str, str] = {}
+
+    def add_trace(self, t: dict[str, Any]) -> None:
+        self.kept += 1
+        out = t.get("outcome") or {}
+        if out.get("correct"):
+            self.correct += 1
+        elif out.get("correct") is False:
+            self.incorrect += 1
+        steps = t.get("steps") or []
+        self.steps += len(steps)
+        for s in steps:
+            lab = s.get("label")
+            if lab is not None:
+                r = lab.get("rating")
+                self.ratings[f"{r:+d}" if r else "0"] += 1
+                self.sources[lab.get("source")] += 1
+        fam = str((wire_part((t.get("task") or {}).get("metadata")) or {}).get("family", "?"))
+        self.families.setdefault(fam, Counter())["correct" if out.get("correct") else "incorrect"] += 1
+        fei = t.get("first_error_index")
+        if fei is not None and fei != -1:
+            self.first_errors[fei] += 1
+        inj = (wire_part(t.get("generation")) or {}).get("injected_error")
+        if inj:
+            self.injected[inj.get("kind")] += 1
+        self.verifiers.add(out.get("verifier"))
+        self.rules[out.get("rule")] += 1
+        self.isolation.add(out.get("isolation") or "none")
+        self.strategies.add((t.get("labeling") or {}).get("strategy"))
+        if not self.versions:
+            prov = t.get("provenance") or {}
+            self.versions.update({f"verifier:{k}": v for k, v in (wire_part(out.get("versions")) or {}).items()})
+            self.versions.update({f"toolkit:{prov.get('toolkit')}": prov.get("toolkit_version")})
+
+    def add_rejection(self, r: dict[str, Any]) -> None:
+        self.rejected += 1
+        self.reasons[r.get("reason")] += 1
+        cand = r.get("candidate") or {}
+        fam = cand.get("family") or ((cand.get("task") or {}).get("metadata") or {}).get("family", "?")
+        self.families.setdefault(str(fam), Counter())["rejected"] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """Counts for the card and the run summary."""
+        return {
+            "kept": self.kept,
+            "correct": self.correct,
+            "incorrect": self.incorrect,
+            "rejected": self.rejected,
+            "steps": self.steps,
+            "ratings": dict(self.ratings),
+            "label_sources": dict(self.sources),
+            "first_error_positions": dict(sorted(self.first_errors.items())),
+            "injected_kinds": dict(self.injected),
+            "families": {k: dict(v) for k, v in sorted(self.families.items())},
+            "rejection_reasons": dict(self.reasons.most_common()),
+            "verifiers": sorted(self.verifiers),
+            "outcome_rules": dict(self.rules.most_common()),
+            "isolation": sorted(self.isolation),
+            "strategies": sorted(self.strategies),
+            "versions": self.versions,
+        }
+
+
+def stats(traces: Iterable[Trace], rejections: Iterable[Rejection]) -> dict[str, Any]:
+    """Counts for the card from records in hand (tests, small files); a run accumulates ``CardStats`` instead."""
+    acc = CardStats()
     for t in traces:
-        for s in t.steps:
-            if s.label is not None:
-                ratings[f"{s.label.rating:+d}" if s.label.rating else "0"] += 1
-                sources[s.label.source] += 1
-    fams: dict[str, Counter[str]] = {}
-    for t in traces:
-        c = fams.setdefault(str(t.task.metadata.get("family", "?")), Counter())
-        c["correct" if t.outcome.correct else "incorrect"] += 1
+        acc.add_trace(t.model_dump(mode="json"))
     for r in rejections:
-        fam = r.candidate.get("family") or r.candidate.get("task", {}).get("metadata", {}).get("family", "?")
-        fams.setdefault(str(fam), Counter())["rejected"] += 1
-    versions: dict[str, str] = {}
-    for t in traces[:1]:
-        versions.update({f"verifier:{k}": v for k, v in t.outcome.versions.items()})
-        versions.update({f"toolkit:{t.provenance.toolkit}": t.provenance.toolkit_version})
-    return {
-        "kept": len(traces),
-        "correct": sum(1 for t in traces if t.outcome.correct),
-        "incorrect": sum(1 for t in traces if t.outcome.correct is False),
-        "rejected": len(rejections),
-        "steps": sum(len(t.steps) for t in traces),
-        "ratings": dict(ratings),
-        "label_sources": dict(sources),
-        "first_error_positions": dict(sorted(Counter(t.first_error_index for t in traces if t.first_error_index != -1).items())),
-        "injected_kinds": dict(Counter(t.generation.injected_error.kind for t in traces if t.generation.injected_error)),
-        "families": {k: dict(v) for k, v in sorted(fams.items())},
-        "rejection_reasons": dict(Counter(r.reason for r in rejections).most_common()),
-        "verifiers": sorted({t.outcome.verifier for t in traces}),
-        "outcome_rules": dict(Counter(t.outcome.rule for t in traces).most_common()),
-        "isolation": sorted({t.outcome.isolation or "none" for t in traces}),
-        "strategies": sorted({t.labeling.strategy for t in traces}),
-        "versions": versions,
-    }
+        acc.add_rejection(r.model_dump(mode="json"))
+    return acc.as_dict()
 
 
 def _table(head: list[str], rows: list[list[Any]]) -> str:
@@ -55,8 +106,10 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
 
 
 def render(st: dict[str, Any], *, config: dict[str, Any], command: str | None, seconds: float | None,
-           config_hash: str) -> str:
-    """The card as Markdown."""
+           config_hash: str, source: dict[str, Any] | None = None, ended: str | None = None,
+           sections: Iterable[str] = ()) -> str:
+    """The card as Markdown. ``source``: what the candidate source says of itself; ``ended``: why the run stopped;
+    ``sections``: further Markdown sections (model usage)."""
     fams = st["families"]
     parts = [
         f"# stepforge dataset: {config.get('domain')} ({st['kept']} traces)",
@@ -75,6 +128,10 @@ def render(st: dict[str, Any], *, config: dict[str, Any], command: str | None, s
         f"{', '.join(st['isolation']) or 'n/a'}; labelling: {', '.join(st['strategies']) or 'n/a'}",
         "- versions: " + (", ".join(f"{k} {v}" for k, v in sorted(st["versions"].items())) or "n/a"),
     ]
+    if source:
+        parts.append("- source: " + "; ".join(f"{k}: `{v}`" for k, v in source.items()))
+    if ended:
+        parts.append(f"- ended: {ended}")
     if seconds:
         parts.append(f"- wall time: {seconds:.1f} s ({st['kept'] / seconds:.1f} kept traces/s)")
     parts += [
@@ -115,4 +172,6 @@ def render(st: dict[str, Any], *, config: dict[str, Any], command: str | None, s
         "- `run.json`: the run configuration and its status.",
         "",
     ]
+    for section in sections:
+        parts += [section, ""]
     return "\n".join(parts)

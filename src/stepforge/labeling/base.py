@@ -3,12 +3,13 @@ how ratings and evidence become schema labels, and where the first error is."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from stepforge._registry import Registry
-from stepforge.generators.base import Candidate
+from stepforge.candidate import Candidate
 from stepforge.schema import Cost, Label, Labeling, Step
 
 
@@ -21,11 +22,30 @@ class StepLabels(BaseModel):
     labeling: Labeling
 
 
+@dataclass
+class LabelContext:
+    """What a strategy may use beyond the candidate and its verdict, given by the domain plug-in.
+
+    ``task``: the domain's executable task (code: the ``CodeTask`` that decided the verdict); ``backend``: the
+    sandbox backend that ran it; ``client``: a model client for strategies that call a model (None offline);
+    ``deadline_s``: the seconds the strategy may spend; ``options``: strategy options from the run config.
+    """
+
+    task: Any = None
+    backend: Any = None
+    client: Any = None
+    deadline_s: float | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
 class Strategy(Protocol):
+    """A labelling strategy: one module in ``labeling/`` that registers itself in ``STRATEGIES``."""
+
     name: str
     domains: tuple[str, ...]
 
-    def label(self, candidate: Candidate) -> StepLabels: ...
+    def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
+        """Per-step labels for ``candidate``; ``verdict`` is the domain verifier's judgement of its outcome."""
 
 
 STRATEGIES: Registry[Strategy] = Registry("labelling strategy")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from stepforge.generators.base import Candidate
-from stepforge.labeling.base import STRATEGIES, StepLabels, assemble
+from stepforge.candidate import Candidate
+from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
 from stepforge.schema import Cost
 from stepforge.verifiers.code import CodeTask, Verdict, check_code
 
@@ -40,14 +40,14 @@ class Execution:
     name = "execution"
     domains = ("code",)
 
-    def label(self, candidate: Candidate, *, task: CodeTask | None = None, verdict: Verdict | None = None,
-              backend: str = "local") -> StepLabels:
+    def label(self, candidate: Candidate, verdict: Verdict | None, ctx: LabelContext) -> StepLabels:
+        """Labels from ``verdict``; without one, the candidate's code is run on ``ctx.task`` in ``ctx.backend``."""
         t0 = time.perf_counter()
         runs = 0
         if verdict is None:
-            if task is None:
-                raise ValueError("the execution strategy needs the CodeTask or a verdict")
-            verdict = check_code(task, candidate.code or candidate.steps[-1], backend)
+            if not isinstance(ctx.task, CodeTask):
+                raise ValueError("the execution strategy needs the CodeTask (ctx.task) or a verdict")
+            verdict = check_code(ctx.task, candidate.code or candidate.steps[-1], ctx.backend or "local")
             runs = 1
         summary = verdict_summary(verdict)
         n = len(candidate.steps)

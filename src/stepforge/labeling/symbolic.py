@@ -4,9 +4,10 @@ premises and reference answer. No model calls; the cost is counted in symbolic c
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from stepforge.generators.base import Candidate
-from stepforge.labeling.base import STRATEGIES, StepLabels, assemble
+from stepforge.candidate import Candidate
+from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
 from stepforge.schema import Cost
 from stepforge.verifiers.math.steps import StepContext, check_steps
 
@@ -15,7 +16,7 @@ class Symbolic:
     name = "symbolic"
     domains = ("math",)
 
-    def label(self, candidate: Candidate) -> StepLabels:
+    def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         t0 = time.perf_counter()
         meta = candidate.task.metadata
         ctx = StepContext(

@@ -1,6 +1,6 @@
-"""Runs: generate → verify → label → keep or reject → write, deterministic and resumable."""
+"""Runs: any candidate source → verify → label → keep or reject → the run folder, deterministic and resumable."""
 
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.run import RunSummary, run
+from stepforge.pipeline.engine import RunSummary, run
 
 __all__ = ["RunConfig", "RunSummary", "run"]

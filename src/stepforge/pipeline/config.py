@@ -9,11 +9,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_NOT_HASHED = {"out", "overwrite", "resume", "workers", "progress", "command", "item_timeout"}
+# Settings that never change the data: where it goes, how fast, on what. A run can be resumed with other values.
+_NOT_HASHED = {"out", "overwrite", "resume", "workers", "progress", "command", "item_timeout", "backend", "executor",
+               "executor_options", "client"}
 
 
 class RunConfig(BaseModel):
-    """One ``stepforge generate`` run. Fields outside ``_NOT_HASHED`` decide the data and its hash."""
+    """One run. ``generator`` names the candidate source (``procedural``, ``openai``, ``file``); ``options`` holds
+    the source's own options (``{"openai": {...}}``, ``{"file": {"path": ...}}``). Fields outside ``_NOT_HASHED``
+    decide the data and its hash; ``client`` (endpoint, limits, prices; never the key on disk), ``backend``
+    (sandbox backend of the code domain) and ``executor`` do not."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -26,12 +31,23 @@ class RunConfig(BaseModel):
     families: list[str] | None = None
     strategy: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
-    workers: int | None = None
+    client: dict[str, Any] = Field(default_factory=dict)
+    backend: str = "local"
+    executor: str = "local"
+    executor_options: dict[str, Any] = Field(default_factory=dict)
+    workers: int | None = Field(default=None, gt=0)
     item_timeout: float = Field(default=60.0, gt=0)
     overwrite: bool = False
     resume: bool = False
     progress: bool = True
     command: str | None = None
+
+    @field_validator("out", mode="before")
+    @classmethod
+    def _named(cls, v: Any) -> Any:
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("must name a folder (an empty path would write into the current folder)")
+        return v
 
     @field_validator("families")
     @classmethod

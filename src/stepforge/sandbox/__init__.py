@@ -14,23 +14,26 @@ from typing import Any
 from stepforge.sandbox.base import ISOLATION_LEVELS, Backend, RunReport
 from stepforge.sandbox.limits import Limits
 
-__all__ = ["ISOLATION_LEVELS", "Backend", "Limits", "RunReport", "get_backend", "make_backend"]
+__all__ = ["BACKENDS", "ISOLATION_LEVELS", "Backend", "Limits", "RunReport", "get_backend", "make_backend"]
+
+# name -> "module:class", imported only when used (the docker SDK is slow to import)
+BACKENDS: dict[str, str] = {
+    "local": "stepforge.sandbox.local:LocalBackend",
+    "docker": "stepforge.sandbox.docker:DockerBackend",
+}
 
 _shared: dict[tuple[str, int | None], Any] = {}
 _lock = threading.Lock()
 
 
 def make_backend(name: str, slots: int | None = None, **kwargs: Any) -> Backend:
-    """A new backend (the caller closes it): ``local`` or ``docker``."""
-    if name == "local":
-        from stepforge.sandbox.local import LocalBackend
+    """A new backend (the caller closes it), by its name in ``BACKENDS``."""
+    if name not in BACKENDS:
+        raise ValueError(f"unknown sandbox backend {name!r} (known: {', '.join(sorted(BACKENDS))})")
+    import importlib
 
-        return LocalBackend(slots, **kwargs)
-    if name == "docker":
-        from stepforge.sandbox.docker import DockerBackend
-
-        return DockerBackend(slots, **kwargs)
-    raise ValueError(f"unknown sandbox backend {name!r} (known: local, docker)")
+    module, cls = BACKENDS[name].split(":")
+    return getattr(importlib.import_module(module), cls)(slots, **kwargs)  # type: ignore[no-any-return]
 
 
 def get_backend(name: str = "local", slots: int | None = None) -> Backend:

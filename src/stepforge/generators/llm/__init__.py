@@ -3,7 +3,7 @@ sampling, the Batch API workflow and problem synthesis. The CLI entry points are
 --generator openai``, ``stepforge batch`` and ``stepforge synthesize``."""
 
 from stepforge.generators.llm.client import ClientConfig, LLMClient
-from stepforge.generators.llm.generator import SamplingConfig, generate
+from stepforge.generators.llm.sampling import SamplingConfig, generate
 from stepforge.generators.llm.journal import Journal, request_key
 from stepforge.generators.llm.parse import parse_solution, split_steps
 from stepforge.generators.llm.prompts import PromptTemplate, load_template

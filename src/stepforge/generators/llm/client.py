@@ -134,6 +134,25 @@ class LLMClient:
         self._client: openai.AsyncOpenAI | None = None
         self._sem: asyncio.Semaphore | None = None
         self.limiter = RateLimiter(config.requests_per_minute, config.tokens_per_minute)
+        self._inflight: set[asyncio.Future[Answer]] = set()
+        self._sending: set[asyncio.Task[Any]] = set()
+
+    def api(self) -> openai.AsyncOpenAI:
+        """The underlying ``openai.AsyncOpenAI`` (made on first use), for the Batch and Files endpoints."""
+        return self._openai()
+
+    async def check_reachable(self) -> None:
+        """One ``GET /models`` to fail fast and clearly when the endpoint cannot be reached at all (refused,
+        unknown host, timeout). Any HTTP answer, even 401 or 404, proves the server is there."""
+        client = self._openai()
+        try:
+            await client.with_options(timeout=min(10.0, self.config.timeout)).models.list()
+        except openai.APIStatusError:
+            return
+        except (openai.APIConnectionError, openai.APITimeoutError) as exc:
+            cause = exc.__cause__ or exc
+            url = self.config.base_url or "https://api.openai.com/v1"
+            raise UserError(f"cannot reach the model endpoint {url}: {type(cause).__name__}: {cause}"[:400]) from None
 
     def _openai(self) -> openai.AsyncOpenAI:
         if self._client is None:
@@ -181,8 +200,21 @@ class LLMClient:
             raise Pending(key, body)
         if self._sem is None:
             self._sem = asyncio.Semaphore(self.config.concurrency)
+        # shielded: a caller that stops waiting (the run has its COUNT) does not lose an answer already paid for;
+        # it still lands in the journal, and ``aclose`` waits for such answers
+        task = asyncio.ensure_future(self._send_and_journal(key, body))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        return await asyncio.shield(task)
+
+    async def _send_and_journal(self, key: str, body: dict[str, Any]) -> Answer:
+        assert self._sem is not None
         async with self._sem:
-            answer = await self._send(key, body)
+            self._sending.add(asyncio.current_task())  # type: ignore[arg-type]
+            try:
+                answer = await self._send(key, body)
+            finally:
+                self._sending.discard(asyncio.current_task())  # type: ignore[arg-type]
         if answer.status in ("ok", "truncated", "empty") and self.journal is not None:
             self.journal.put(key, {"request": body, "response": answer.response, "status": answer.status})
         return answer
@@ -252,7 +284,14 @@ class LLMClient:
         usd = (s.prompt_tokens * self.config.price_in_per_mtok + s.completion_tokens * self.config.price_out_per_mtok) / 1e6
         return {"prompt_tokens": s.prompt_tokens, "completion_tokens": s.completion_tokens, "usd": round(usd, 6)}
 
-    async def aclose(self) -> None:
+    async def aclose(self, drain_s: float = 60.0) -> None:
+        """Close the HTTP client, first waiting (up to ``drain_s``) for requests already sent, so that their answers
+        are journalled; requests still queued behind the concurrency limit are dropped unsent."""
+        for task in list(self._inflight):
+            if task not in self._sending:
+                task.cancel()
+        if self._sending:
+            await asyncio.wait(set(self._sending), timeout=drain_s)
         if self._client is not None:
             await self._client.close()
             self._client = None

@@ -239,3 +239,69 @@ def code_problem_row(s: Synthesized) -> dict[str, Any]:
     ref = s.task.reference
     return {"task_id": s.task.task_id, "prompt": s.task.prompt, "entry_point": ref.entry_point,
             "test": ref.test_code, "canonical_solution": ref.solution, **s.task.metadata}
+
+
+# ---------------------------------------------------------------- a whole synthesis run
+
+
+@dataclass
+class SynthesisSummary:
+    kept: int
+    total: int
+    dropped: dict[str, int]
+    sent: int
+    cached: int
+    out: Any
+    rejected: Any
+
+
+def synthesize_file(
+    *, domain: str, seeds_path: Any, out: Any, model: str, config: SynthesisConfig | CodeSynthesisConfig,
+    client_config: Any, journal_path: Any = None, backend: str = "local",
+) -> SynthesisSummary:
+    """Seeds file → kept problems in the ``--problems`` format at ``out`` (provenance under ``synthesis``) and the
+    dropped ones with why at ``OUT.rejected.jsonl``; every request through the journal (a rerun resumes)."""
+    import json
+    import os
+    from pathlib import Path
+
+    from stepforge.generators.llm.journal import Journal
+    from stepforge.generators.llm.problems import load_problems
+    from stepforge.generators.llm.verify import math_check, sandbox_tests
+
+    out = Path(out)
+    seeds = load_problems(seeds_path, domain)
+    run_tests = sandbox_tests(backend) if domain == "code" else None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    journal = Journal(journal_path or out.with_suffix(".journal.jsonl"))
+
+    async def go() -> tuple[list[Synthesized], LLMClient]:
+        client = LLMClient(client_config, journal)
+        try:
+            if isinstance(config, CodeSynthesisConfig):
+                assert run_tests is not None
+                return await synthesize_code(seeds, client=client, model=model, config=config,
+                                             run_tests=run_tests), client
+            return await synthesize(seeds, client=client, model=model, config=config, check=math_check), client
+        finally:
+            await client.aclose()
+
+    try:
+        results, client = asyncio.run(go())
+    finally:
+        journal.close()
+    kept = [r for r in results if r.kept]
+    row = code_problem_row if domain == "code" else problem_row
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(row(r), ensure_ascii=False) + "\n" for r in kept))
+    os.replace(tmp, out)
+    rej = out.with_suffix(".rejected.jsonl")
+    rej.write_text("".join(
+        json.dumps({"reason": r.reason, "problem": r.task.prompt, "answer": r.task.reference.answer, **r.detail},
+                   ensure_ascii=False) + "\n" for r in results if not r.kept))
+    dropped: dict[str, int] = {}
+    for r in results:
+        if not r.kept:
+            dropped[r.reason] = dropped.get(r.reason, 0) + 1
+    return SynthesisSummary(kept=len(kept), total=len(results), dropped=dict(sorted(dropped.items())),
+                            sent=client.stats.sent, cached=client.stats.cached, out=out, rejected=rej)

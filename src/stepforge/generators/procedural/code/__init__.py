@@ -17,7 +17,7 @@ from typing import Any
 
 from stepforge._registry import import_submodules
 from stepforge._seeding import derive_id, derive_seed
-from stepforge.generators.base import Candidate, join_steps
+from stepforge.candidate import Candidate, join_steps
 from stepforge.generators.procedural.code import _space
 from stepforge.generators.procedural.code._base import TEMPLATES, Bug, CodeTemplate, fill, rename
 from stepforge.schema import Generation, InjectedError, Reference, Segmentation, Task

@@ -2,7 +2,7 @@
 
 from stepforge._registry import import_submodules
 from stepforge._seeding import derive_id, derive_seed
-from stepforge.generators.base import Candidate, join_steps
+from stepforge.candidate import Candidate, join_steps
 from stepforge.schema import Generation, InjectedError, Reference, Segmentation, Task
 
 from ._base import FAMILIES, Family, MathProblem, build_problem

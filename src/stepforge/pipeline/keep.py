@@ -1,4 +1,4 @@
-"""Turning a labelled candidate into a record, and the keep rule every domain shares."""
+"""A labelled candidate becomes a record, and the keep rule every domain applies before a trace is kept."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from stepforge import __version__
-from stepforge.generators.base import Candidate
+from stepforge.candidate import Candidate
 from stepforge.labeling.base import StepLabels
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
@@ -43,7 +43,7 @@ def build_trace(config: RunConfig, cand: Candidate, outcome: Outcome, labels: St
     )
 
 
-def disagreement(trace: Trace) -> tuple[str, str] | None:
+def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     """Why a trace may not be kept, or None. Kept: a conclusive outcome whose labels agree with it
     (a right answer has no -1 step; a wrong one has a located first error), and, for an injected
     error, a first error found exactly where it was put."""
@@ -61,6 +61,16 @@ def disagreement(trace: Trace) -> tuple[str, str] | None:
     return None
 
 
-def reject(config: RunConfig, *, id: str, index: int, domain: str, reason: str, detail: str,
+def reject(*, id: str, index: int | None, domain: str, reason: str, detail: str,
            candidate: dict[str, Any]) -> Rejection:
-    return Rejection(id=id, index=index, domain=domain, reason=reason, detail=detail[:2000], candidate=candidate)  # type: ignore[arg-type]
+    return Rejection(id=id, index=index, domain=domain, reason=reason, detail=detail[:2000],  # type: ignore[arg-type]
+                     candidate=candidate)
+
+
+def keep_or_reject(trace: Trace) -> Trace | Rejection:
+    """The trace itself when the keep rule holds, else its rejection (with the whole labelled trace in it)."""
+    why = why_not_kept(trace)
+    if why is None:
+        return trace
+    return reject(id=trace.id, index=trace.task.metadata.get("index"), domain=trace.domain, reason=why[0],
+                  detail=why[1], candidate=trace.model_dump(mode="json"))

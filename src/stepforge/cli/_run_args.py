@@ -1,0 +1,148 @@
+"""The arguments of a run (``generate``, ``batch submit|export``) and the ``RunConfig`` they make. One meaning per
+flag on every source: a flag that a source cannot honour is refused with one line, never silently ignored."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from stepforge.errors import UserError
+
+# flag (argparse dest) -> the sources that use it
+_OPENAI = {"model", "problems", "base_url", "template", "temperature", "top_p", "n", "max_tokens", "samples", "k",
+           "max_samples", "concurrency", "rpm", "tpm", "timeout", "max_retries", "price_in", "price_out"}
+_ONLY = {**{k: ("openai",) for k in _OPENAI}, "responses": ("file",), "separator": ("openai", "file")}
+_SAMPLING = {"temperature": "temperature", "top_p": "top_p", "n": "n", "max_tokens": "max_tokens",
+             "samples": "samples", "k": "k", "separator": "separator"}
+_CLIENT = {"concurrency": "concurrency", "rpm": "requests_per_minute", "tpm": "tokens_per_minute",
+           "timeout": "timeout", "max_retries": "max_retries", "price_in": "price_in_per_mtok",
+           "price_out": "price_out_per_mtok", "base_url": "base_url"}
+
+
+def _fraction(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> None:
+    p.add_argument("--domain", required=True, help="math or code")
+    p.add_argument("--count", type=int, required=True, help="number of kept traces to write (> 0)")
+    p.add_argument("--seed", type=int, default=0, help="run seed: same seed, same data (default 0)")
+    p.add_argument("--out", required=True, help="output folder")
+    if not batch:
+        p.add_argument("--generator", "--source", dest="generator", default="procedural",
+                       help="candidate source: procedural (offline, default), openai (a model endpoint), "
+                            "file (responses you already have: --responses FILE.jsonl)")
+    p.add_argument("--positive-fraction", type=_fraction, default=0.5,
+                   help="share of kept traces with a correct final answer (default 0.5)")
+    p.add_argument("--families", help="comma-separated families or templates to draw from (default: all)")
+    p.add_argument("--strategy", help="labelling strategy (default: the domain's own)")
+    p.add_argument("--backend", default="local", help="sandbox backend of the code domain: local or docker (default local)")
+    p.add_argument("--executor", default="local", help="where the work runs (default local)")
+    p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
+    p.add_argument("--item-timeout", type=float, default=60.0, help="hard limit in seconds per item (default 60)")
+    if not batch:
+        mode = p.add_mutually_exclusive_group()
+        mode.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
+        mode.add_argument("--resume", action="store_true", help="continue the run in --out after an interruption")
+        p.add_argument("--no-progress", action="store_true", help="no progress bar")
+        f = p.add_argument_group("file source (--generator file)")
+        f.add_argument("--responses", metavar="FILE.jsonl", help="problems with their model responses, one row each")
+    g = p.add_argument_group("openai source (--generator openai)")
+    g.add_argument("--model", help="model name sent to the endpoint")
+    g.add_argument("--problems", metavar="FILE.jsonl",
+                   help="problems file (math: problem/answer; code: HumanEval rows); default: procedural math problems")
+    g.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    g.add_argument("--prompt", dest="template", default=None, help="prompt template: built-in name or JSON file")
+    g.add_argument("--temperature", type=float, default=None)
+    g.add_argument("--top-p", type=float, default=None)
+    g.add_argument("--n", type=int, default=None, help="choices per request (default 1)")
+    g.add_argument("--max-tokens", type=int, default=None)
+    g.add_argument("--samples", type=int, default=None, help="most samples per problem draw (default 4)")
+    g.add_argument("--k", type=int, default=None, help="stop sampling a problem draw once K are verified (default 1)")
+    g.add_argument("--max-samples", type=int, default=None,
+                   help="samples the whole run may draw (default COUNT x --samples)")
+    g.add_argument("--separator", default=None, help="step separator for the step parser (openai and file sources)")
+    g.add_argument("--concurrency", type=int, default=None, help="requests in flight (default 32)")
+    g.add_argument("--rpm", type=float, default=None, help="client-side requests-per-minute limit")
+    g.add_argument("--tpm", type=float, default=None, help="client-side tokens-per-minute limit")
+    g.add_argument("--timeout", type=float, default=None, help="seconds per request before a retry (default 600)")
+    g.add_argument("--max-retries", type=int, default=None)
+    g.add_argument("--price-in", type=float, default=None, help="USD per 1M prompt tokens (for the card)")
+    g.add_argument("--price-out", type=float, default=None, help="USD per 1M completion tokens (for the card)")
+
+
+def _flag(dest: str) -> str:
+    return "--" + {"template": "prompt"}.get(dest, dest).replace("_", "-")
+
+
+def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> Any:
+    """The ``RunConfig`` of these arguments; a one-line error for anything invalid or not applicable."""
+    from stepforge.pipeline.config import RunConfig
+
+    source = source or args.generator
+    for dest, users in _ONLY.items():
+        if getattr(args, dest, None) is not None and source not in users:
+            raise UserError(f"{_flag(dest)} applies to --generator {' or '.join(users)}, not {source}")
+    if args.count <= 0:
+        raise UserError(f"--count must be a positive number of traces, got {args.count}")
+    if args.workers is not None and args.workers <= 0:
+        raise UserError(f"--workers must be positive, got {args.workers}")
+    if not str(args.out).strip():
+        raise UserError("--out must name a folder")
+    families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
+    options: dict[str, Any] = {}
+    client: dict[str, Any] = {}
+    if source == "openai":
+        options["openai"], client = _openai(args)
+    elif source == "file":
+        if not args.responses:
+            raise UserError("--generator file needs --responses FILE.jsonl")
+        options["file"] = {"path": str(Path(args.responses).resolve()), "separator": args.separator}
+    try:
+        return RunConfig(
+            domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
+            positive_fraction=args.positive_fraction, families=families, strategy=args.strategy, options=options,
+            client=client, backend=args.backend, executor=args.executor, workers=args.workers,
+            item_timeout=args.item_timeout, overwrite=getattr(args, "overwrite", False),
+            resume=getattr(args, "resume", False), progress=not getattr(args, "no_progress", True),
+            command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UserError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}") from None
+
+
+def _openai(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    from stepforge.generators.llm.client import ClientConfig
+    from stepforge.generators.llm.options import OpenAIOptions
+
+    if not args.model:
+        raise UserError("--model is required with --generator openai")
+    opts: dict[str, Any] = {"model": args.model, "sampling": {"seed": args.seed}}
+    if args.problems:
+        if not Path(args.problems).is_file():
+            raise UserError(f"--problems {args.problems}: no such file")
+        opts["problems"] = str(Path(args.problems).resolve())
+    if args.template:
+        opts["template"] = args.template
+    if args.max_samples is not None:
+        opts["max_samples"] = args.max_samples
+    for arg, name in _SAMPLING.items():
+        if getattr(args, arg, None) is not None:
+            opts["sampling"][name] = getattr(args, arg)
+    client = {name: getattr(args, arg) for arg, name in _CLIENT.items() if getattr(args, arg, None) is not None}
+    try:
+        OpenAIOptions.model_validate(opts)
+        ClientConfig.model_validate(client)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        raise UserError(f"bad option {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
+    return opts, client
