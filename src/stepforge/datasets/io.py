@@ -79,6 +79,22 @@ def trace_files(source: Path) -> dict[str, Path]:
     return {"train": source}
 
 
+def trace_splits(source: Path) -> dict[str, tuple[Path, str | None]]:
+    """Each split of a source: its file and, for a run made with ``--split`` (one ``traces.jsonl``, each trace's
+    split in ``task.split``), the split name its traces carry; else None (the whole file is the split)."""
+    files = trace_files(source)
+    run = source / "run.json" if source.is_dir() else None
+    if run is not None and run.is_file() and "train" in files and len(files) == 1:
+        try:
+            split = (json.loads(run.read_text(encoding="utf-8")).get("config") or {}).get("curate") or {}
+            names = list((split.get("split") or {}) if isinstance(split, dict) else {})
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            names = []
+        if names:
+            return {str(n): (files["train"], str(n)) for n in names}
+    return {s: (p, None) for s, p in files.items()}
+
+
 def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """``(line number, bytes)`` of every non-blank line, streamed, undecoded (a UTF-8 byte order mark
     is dropped). Use ``utf8_error`` to report a line that turns out not to be UTF-8."""

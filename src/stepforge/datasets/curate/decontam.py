@@ -19,23 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
+from stepforge.datasets.curate.options import PRESETS, Preset, describe_preset
 from stepforge.datasets.curate.text import Tokens, grams, tokenize
 from stepforge.errors import UserError
 
-
-class Preset(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    ngram: int
-    min_overlap: float | None  # None: any shared n-gram flags the row
-
-
-PRESETS: dict[str, Preset] = {
-    "stepforge": Preset(ngram=8, min_overlap=0.5),
-    "gpt3": Preset(ngram=13, min_overlap=None),
-    "open-r1": Preset(ngram=8, min_overlap=None),
-}
 
 TEXT_KEYS = ("problem", "question", "prompt", "input", "instruction", "text")
 ID_KEYS = ("task_id", "id", "unique_id", "idx", "problem_id")
@@ -225,11 +213,6 @@ class Index:
                         "ngrams": int(sizes.sum()), "too_short": int((sizes == 0).sum())})
             start += len(b.items)
         return out
-
-
-def describe_preset(name: str, preset: Preset) -> str:
-    rule = "any shared n-gram" if preset.min_overlap is None else f"≥ {preset.min_overlap:.0%} of an item's n-grams"
-    return f"{name}: {preset.ngram}-grams, {rule}"
 
 
 __all__ = ["Benchmark", "Hit", "Index", "Item", "PRESETS", "Preset", "describe_preset", "humaneval", "load"]

@@ -8,7 +8,6 @@ Everything that decides between rows (the duplicate indexes, the output) stays i
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterator
@@ -19,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from stepforge.datasets.curate.decontam import Hit, Index
-from stepforge.datasets.curate.text import Tokens, grams, normalise, tokenize
+from stepforge.datasets.curate.text import Tokens, grams, tokenize
+from stepforge.datasets.keys import keys, solution_text, split_unit, task_key
 from stepforge.datasets.io import utf8_error
 from stepforge.errors import UserError
 from stepforge.schema import SCHEMA_VERSION
 
-_SPACE = b" \t\n\r\x0b\x0c"
 Raw = tuple[int, int, bytes]  # (input file index, line number, the line)
 CHUNK_BYTES = 4 * 1024 * 1024  # input read in pieces of about this size, cut at a line end
 
@@ -78,26 +77,12 @@ class Prepared:
     shingles: Tokens | None
 
 
-def _norm(text: str) -> bytes:
-    return normalise(text).encode("utf-8", "surrogatepass").translate(None, _SPACE)
-
-
-def keys(problem: str, solution: str) -> tuple[bytes, bytes]:
-    """(problem key, problem-and-solution key): equal up to case, Unicode compatibility forms and
-    whitespace (``x = 1`` is ``x=1``; ``x + 1`` is not ``x - 1``)."""
-    h = hashlib.blake2b(_norm(problem) + b"\x1e", digest_size=16)
-    group = h.digest()
-    h.update(_norm(solution))
-    return group, h.digest()
-
-
 def prepare(plan: Plan, batch: list[Raw]) -> Prepared:
     """The per-row work for the non-blank lines of a batch."""
     from stepforge.datasets.curate import _records
 
     out = Prepared([], [], [], [], [], [], None)
     texts = []
-    seed = plan.split_seed.to_bytes(8, "little", signed=True)
     for fi, n, line in batch:
         path = Path(plan.paths[fi])
         try:
@@ -107,15 +92,15 @@ def prepare(plan: Plan, batch: list[Raw]) -> Prepared:
         if rec.schema_version != SCHEMA_VERSION or rec.domain not in ("math", "code"):
             raise UserError(f"{path}:{n}: not a stepforge/1 trace (schema_version {rec.schema_version!r}, "
                             f"domain {rec.domain!r})")
-        problem, solution = rec.task.prompt, "\n".join(s.text for s in rec.steps)
+        problem, solution = rec.task.prompt, solution_text([s.text for s in rec.steps])
         group, exact = keys(problem, solution)
         if plan.group_by == "task_id":
-            group = hashlib.blake2b(str(rec.task.task_id).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            group = task_key(rec.task.task_id)
         out.ids.append(rec.id)
         out.domains.append(rec.domain)
         out.exact.append(exact)
         out.group.append(group)
-        out.unit.append(int.from_bytes(hashlib.blake2b(seed + group, digest_size=8).digest(), "big") / 2**64)
+        out.unit.append(split_unit(plan.split_seed, group))
         texts.append(f"{problem}\n{solution}")
     tokens = tokenize(texts)
     out.hits = plan.index.check(grams(tokens, plan.ngram, short_whole=False)) if plan.index else [None] * len(batch)
