@@ -6,6 +6,7 @@ uninterrupted run's records."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,25 @@ def test_sigkill_and_resume_with_curation_give_the_uninterrupted_run(tmp_path: P
                 if not ln.startswith(("- command:", "- wall time:"))]
 
     assert body(out) == body(ref)
+
+
+def test_exact_dedup_and_the_card_need_no_data_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without numpy, rensa and matplotlib (a core install), --dedup works and the card counts duplicates; near
+    duplicates say which extra they need, before the folder is touched."""
+    from stepforge.errors import UserError
+    from stepforge.pipeline import RunConfig, run
+
+    for name in ("numpy", "rensa", "matplotlib"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails
+    for name in [m for m in sys.modules if m.startswith(("stepforge.datasets.curate.", "stepforge.datasets.plots"))
+                 and not m.endswith((".options", ".stream"))]:
+        monkeypatch.delitem(sys.modules, name)  # imported again (and failing) if a run needs them
+    out = tmp_path / "o"
+    summary = run(RunConfig(domain="math", count=30, seed=7, out=out, progress=False, curate={"exact": True,
+                                                                                              "near": False}))
+    assert summary.kept == 30
+    card = (out / "card.md").read_text()
+    assert "exact duplicates dropped:" in card and "0 exact duplicate traces" in card and "matplotlib" in card
+    with pytest.raises(UserError, match="data extra"):
+        run(RunConfig(domain="math", count=5, out=tmp_path / "n", progress=False, curate={"near": True}))
+    assert not (tmp_path / "n").exists()

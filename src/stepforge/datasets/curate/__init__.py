@@ -110,7 +110,7 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
     exact = Exact() if options.exact else None
     near = Near(options.near_threshold, options.num_perm, options.bands) if options.near else None
     plan = Plan(tuple(str(p) for p in paths), index, preset.ngram, options.shingle if near else None,
-                options.group_by, options.split_seed)
+                options.group_by, options.split_seed, options.num_perm, near.seed if near else 0)
     splits = Splits(options.split)
     report = CurateReport(out=out)
     names = {s: (f"{s}.jsonl" if options.split else "traces.jsonl") for s in splits.names}
@@ -136,7 +136,8 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
             return {"id": kept_ids[k], "file": str(paths[fi]), "line": n}
 
         for batch, prep in prepared(plan, read(paths), _workers(options.workers, paths)):
-            sigs = near.signatures(prep.shingles) if near is not None and prep.shingles is not None else None
+            sigs = prep.sigs if near is not None else None
+            kept_lines: dict[str, list[bytes]] = {s: [] for s in names}
             for i, (fi, n, raw) in enumerate(batch):
                 hit = prep.hits[i]
                 flagged = index is not None and index.flags(hit)
@@ -160,9 +161,11 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
                         exact.first[prep.exact[i]] = len(kept_ids)
                     kept_ids.append(prep.ids[i])
                     kept_where.append((fi << 40) | n)
-                    writers[splits(prep.unit[i], prep.group[i])].write_line(raw)
+                    kept_lines[splits(prep.unit[i], prep.group[i])].append(raw)
                     report.contaminated_kept += hit is not None
                 report.rows += 1
+            for s, lines in kept_lines.items():
+                writers[s].write_lines(lines)
         report.seconds = time.perf_counter() - t0
         report.kept = len(kept_ids)
         report.dropped = dict(dropped)

@@ -170,10 +170,16 @@ class Index:
         self.hashes, self.owners = all_h[order], all_o[order]
         self.unique = np.unique(self.hashes)
         self.too_short = int((self.sizes == 0).sum())
+        # a presence table on the hashes' low bits (~1/64 full): most rows' n-grams are ruled out by one lookup
+        # each, and only the rest are looked up in ``unique`` (the hashes are mixed, so the low bits are uniform)
+        bits = min(24, max(16, int(len(self.unique) * 64).bit_length()))
+        self._mask = np.uint64((1 << bits) - 1)
+        self._table = np.zeros(1 << bits, dtype=np.bool_)
+        self._table[(self.unique & self._mask).astype(np.intp)] = True
 
     @property
     def nbytes(self) -> int:
-        return int(self.hashes.nbytes + self.owners.nbytes + self.unique.nbytes)
+        return int(self.hashes.nbytes + self.owners.nbytes + self.unique.nbytes + self._table.nbytes)
 
     def check(self, row_grams: Tokens) -> list[Hit | None]:
         """The best hit of every row of a batch (None: no shared n-gram)."""
@@ -181,9 +187,13 @@ class Index:
         out: list[Hit | None] = [None] * (len(off) - 1)
         if not len(self.unique) or not len(h):
             return out
-        pos = np.searchsorted(self.unique, h)
-        pos[pos == len(self.unique)] = 0
-        found = self.unique[pos] == h
+        maybe = np.flatnonzero(self._table[(h & self._mask).astype(np.intp)])
+        found = np.zeros(len(h), dtype=np.bool_)
+        if len(maybe):
+            cand = h[maybe]
+            pos = np.searchsorted(self.unique, cand)
+            pos[pos == len(self.unique)] = 0
+            found[maybe] = self.unique[pos] == cand
         rows = np.searchsorted(off, np.flatnonzero(found), side="right") - 1
         for r in np.unique(rows):
             matched = np.unique(h[off[r]:off[r + 1]][found[off[r]:off[r + 1]]])

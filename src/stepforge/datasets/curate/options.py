@@ -3,6 +3,7 @@ Pydantic and the standard library only: the CLI and a run's configuration read t
 
 from __future__ import annotations
 
+import bisect
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -101,7 +102,7 @@ class Splits:
         self.groups: dict[str, set[bytes]] = {n: set() for n in self.names}
 
     def __call__(self, unit: float, group: bytes) -> str:
-        name = next(n for n, b in zip(self.names, self.bounds) if unit < b)
+        name = self.names[min(bisect.bisect_right(self.bounds, unit), len(self.names) - 1)]
         if self.count_groups:
             self.groups[name].add(group[:8])
         return name

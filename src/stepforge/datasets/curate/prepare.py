@@ -1,5 +1,5 @@
 """The per-row work of curation that does not depend on other rows: read the fields it needs, hash the
-normalised texts, find benchmark overlap, hash the shingles. ``prepared(...)`` runs it over batches,
+normalised texts, find benchmark overlap, MinHash the shingles. ``prepared(...)`` runs it over batches,
 in worker processes when asked (forked: no re-import of the caller's script, so a plain script or a
 notebook works), at most a few batches ahead (bounded memory), results in input order.
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from stepforge.datasets.curate.decontam import Hit, Index
+from stepforge.datasets.curate.dedup import signatures
 from stepforge.datasets.curate.text import Tokens, grams, tokenize
 from stepforge.datasets.keys import keys, solution_text, split_unit, task_key
 from stepforge.datasets.io import utf8_error
@@ -62,6 +63,8 @@ class Plan:
     shingle: int | None  # None: no near-duplicate detection
     group_by: str
     split_seed: int
+    num_perm: int = 128
+    minhash_seed: int = 42
 
 
 @dataclass
@@ -74,7 +77,7 @@ class Prepared:
     group: list[bytes]  # what keeps rows on one side of a split
     unit: list[float]  # the group's place in [0, 1): which split it falls in
     hits: list[Hit | None]
-    shingles: Tokens | None
+    sigs: list[Any] | None  # rensa MinHash of each row's shingles (None: no near-duplicate detection)
 
 
 def prepare(plan: Plan, batch: list[Raw]) -> Prepared:
@@ -84,13 +87,13 @@ def prepare(plan: Plan, batch: list[Raw]) -> Prepared:
     out = Prepared([], [], [], [], [], [], None)
     texts = []
     for fi, n, line in batch:
-        path = Path(plan.paths[fi])
         try:
             rec = _records.DECODER.decode(line)
         except _records.DecodeError as exc:
+            path = Path(plan.paths[fi])
             raise (utf8_error(path, n, line) or UserError(f"{path}:{n}: not a stepforge/1 trace ({exc})")) from None
         if rec.schema_version != SCHEMA_VERSION or rec.domain not in ("math", "code"):
-            raise UserError(f"{path}:{n}: not a stepforge/1 trace (schema_version {rec.schema_version!r}, "
+            raise UserError(f"{plan.paths[fi]}:{n}: not a stepforge/1 trace (schema_version {rec.schema_version!r}, "
                             f"domain {rec.domain!r})")
         problem, solution = rec.task.prompt, solution_text([s.text for s in rec.steps])
         group, exact = keys(problem, solution)
@@ -104,8 +107,8 @@ def prepare(plan: Plan, batch: list[Raw]) -> Prepared:
         texts.append(f"{problem}\n{solution}")
     tokens = tokenize(texts)
     out.hits = plan.index.check(grams(tokens, plan.ngram, short_whole=False)) if plan.index else [None] * len(batch)
-    if plan.shingle is not None:
-        out.shingles = grams(tokens, plan.shingle, short_whole=True)
+    if plan.shingle is not None:  # here, so that worker processes do it (signatures pickle)
+        out.sigs = signatures(grams(tokens, plan.shingle, short_whole=True), plan.num_perm, plan.minhash_seed)
     return out
 
 
