@@ -128,6 +128,21 @@ def test_sigkill_and_resume_with_curation_give_the_uninterrupted_run(tmp_path: P
                 if not ln.startswith(("- command:", "- wall time:"))]
 
     assert body(out) == body(ref)
+    # export takes the run's splits from task.split: one file per split, one parquet split each
+    for name in ("train", "test"):
+        r = run_cli("export", "--format", "trl", str(out), "--split", name, "--out", str(tmp_path / f"{name}.jsonl"))
+        assert r.returncode == 0, r.stderr
+        prompts = {json.loads(x)["prompt"] for x in (tmp_path / f"{name}.jsonl").read_text().splitlines()}
+        assert prompts == {t["task"]["prompt"] for t in traces if t["task"]["split"] == name}
+    r = run_cli("export", "--format", "hf", str(out), "--out", str(tmp_path / "hub"))
+    assert r.returncode == 0, r.stderr
+    import pyarrow.parquet as pq
+
+    for name in ("train", "test"):
+        (shard,) = (tmp_path / "hub" / "data").glob(f"{name}-*.parquet")
+        assert pq.read_table(shard).num_rows == sum(t["task"]["split"] == name for t in traces)
+    assert sorted(p.name for p in (tmp_path / "hub" / "plots").iterdir()) == sorted(
+        p.name for p in (out / "plots").iterdir())
 
 
 def test_exact_dedup_and_the_card_need_no_data_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
