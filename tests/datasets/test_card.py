@@ -81,8 +81,11 @@ def test_sections_agree_with_the_traces(run_dir: Path) -> None:
         assert steps[name][:2] == [str(len(group)), str(lengths[0])] and steps[name][-1] == str(lengths[-1])
     fams = _table(_section(body, "Families and difficulty"))
     by_family = Counter((t["task"]["metadata"]["family"], t["outcome"]["correct"]) for t in traces)
+    from stepforge.generators.procedural.math import FAMILIES
+
     for fam, cells in fams.items():
         assert [int(cells[0]), int(cells[1])] == [by_family[(fam, True)], by_family[(fam, False)]]
+        assert cells[3:] == [f"{FAMILIES.get(fam).size:,}", "0"]  # each family's space, none used up in 40 traces
     dup = _section(body, "Duplicates and contamination")
     assert f"{len({t['task']['prompt'] for t in traces})} distinct problems" in dup and "Not curated" in dup
     rejected = [json.loads(x) for x in (run_dir / "rejected.jsonl").read_text().splitlines()]

@@ -17,9 +17,10 @@ def run(args: argparse.Namespace) -> int:
 
     load()
     print("domains:", ", ".join(DOMAINS.names()))
-    print("math families:")
+    print("math families (distinct problems each can pose):")
     for name in FAMILIES.names():
-        print(f"  {name:22} {FAMILIES.get(name).description}")
+        fam = FAMILIES.get(name)
+        print(f"  {name:22} {fam.size:>11,}  {fam.description}")
     from stepforge.generators.procedural.code import TEMPLATES, load_templates, space_size
 
     load_templates()
