@@ -72,7 +72,7 @@ class ProceduralSource(ProducingSource):
         if self.settings.domain == "code":
             from stepforge.generators.procedural.code import candidate as code_candidate
 
-            cand, task = code_candidate(seed, family, unit.index, want_error)
+            cand, task = code_candidate(seed, family, unit.index, want_error, ordinal=unit.payload["ordinal"])
             return [cand.attach(task)]
         from stepforge.generators.procedural.math import candidate as math_candidate
 

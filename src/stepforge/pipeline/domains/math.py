@@ -34,7 +34,7 @@ class MathDomain:
                               isolation="worker_process", details={"detail": "the task has no reference answer"})
             return settle(candidate, outcome, None, ctx)
         v = judge(gold, candidate.generation.raw_response, problem=candidate.task.prompt,
-                  seed=derive_seed("judge", candidate.id) % 2**48)
+                  seed=derive_seed(ctx.config.seed, "judge", candidate.id))
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,

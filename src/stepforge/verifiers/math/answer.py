@@ -40,8 +40,9 @@ def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | Non
 
     ``problem``: the problem's text, when known: what it asks decides restatements (a copy of its
     expression, an unexpanded product when it asks to expand) and whether a decimal gold is approximate.
-    ``seed``: the random points' seed (default: a fresh one); a run passes one derived from the candidate, so
-    its records are the same on every run of the same seed."""
+    ``seed``: the random sample points' seed (default: fresh from the OS, unpredictable); a data pipeline passes one
+    derived from its run seed and the candidate, so a rerun writes the same evidence and a model still cannot
+    predict the points."""
     pol = resolve(policy)
     t0 = time.perf_counter()
     ctx = make_ctx(pol, read_problem(problem) if problem else None, seed)
