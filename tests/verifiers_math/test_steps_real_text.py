@@ -148,3 +148,22 @@ def test_every_claim_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = [cl.rule for c in checks for cl in c.claims]
     assert rules and set(rules) == {"time_budget"}
     assert all(c.rating == 0 for c in checks)
+
+
+@pytest.mark.parametrize("text", [
+    "Plugging in $1$ we get $1=\\sqrt{11-2(1)}+4$ which simplifies to $1=\\sqrt{9}+4$.",  # testing a root
+    "And $1=3+4$ is clearly not true.",
+    "If we try $x = 2$: $2^2 + 1 = 4$, which is false, so 2 is not a root.",
+    "Substituting $n = 3$ gives $3 \\cdot 3 + 1 = 9$, a contradiction.",
+    "Trying 4 we get 4 * 4 + 1 = 16 + 1 = 18.",
+    "Checking: 4 * 6 = 25 does not hold, so we made a mistake.",
+])
+def test_a_relation_the_step_tests_or_denies_is_not_asserted(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 0 and c.claims, (text, c)
+    assert {cl.rule for cl in c.claims if cl.verdict == "unknown"} & {"claim_under_test", "claim_denied"}, c
+
+
+def test_a_denial_elsewhere_in_the_math_does_not_hide_a_wrong_claim() -> None:
+    assert _one("$3 + 4 = 8$ and $5 \\neq 6$.").rating == -1
+    assert _one("So $x = 7(23) + 5 = 164$.").rating == -1

@@ -770,6 +770,37 @@ class _Budget:
             signal.signal(signal.SIGALRM, self.old)
 
 
+# a step that tests a value (plugging in, checking) or says its relation fails does not assert it
+_TESTED = re.compile(r"\b(?:plug(?:ging|ged)?|check\w*|test\w*|verif\w*|tr(?:y|ying|ied))\b", re.I)
+_DENIED = re.compile(r"\b(?:not\s+(?:true|equal|correct|valid|possible|a\s+solution|satisf\w*)|false|isn't|aren't|"
+                     r"doesn't|does\s+not|do\s+not|cannot|can't|never|impossible|contradict\w*|extraneous|invalid|"
+                     r"incorrect|wrong|fails?|mistake)\b", re.I)
+_MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+
+
+_NOT_ASSERTED = ("claim_under_test", "claim_denied")  # a step with such a claim is never confirmed (+1)
+
+
+def _tested_or_denied(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
+    """A refuted claim in a step that denies a relation ("1 = 3 + 4 is not true") is what the writer says it is:
+    neutral, with the reason. So is a refuted relation between numbers in a step that tests a value ("plugging in
+    1 we get 1 = \\sqrt{9} + 4"); a relation in the unknowns there is a derivation (substituting a value found)."""
+    if not any(c.verdict == "false" for c in claims):
+        return claims
+    words = _MATH_SPANS.sub(" ", text)
+    denied, tested = _DENIED.search(words), _TESTED.search(words)
+    if denied is None and tested is None:
+        return claims
+    out = []
+    for c in claims:
+        if c.verdict == "false" and (denied or not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", c.claim))):
+            m = denied or tested
+            c = c.model_copy(update={"verdict": "unknown", "rule": "claim_denied" if denied else "claim_under_test",
+                                     "detail": f"{c.rule}; the step says '{m.group(0)}'" if m else c.rule})
+        out.append(c)
+    return out
+
+
 CLAIM_BUDGET_S = 3.0  # one math segment (or one step's plain text)
 STEPS_BUDGET_S = 8.0  # a whole solution: what is left after it is not checked
 
@@ -835,6 +866,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                                        budget))
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
+        claims = _tested_or_denied(text, claims)
         if context.gold is not None:
             final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "")) else [],
                              CLAIM_BUDGET_S)
@@ -842,7 +874,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         false = [c for c in claims if c.verdict == "false"]
         if false:
             rating, rule = -1, false[0].rule
-        elif any(c.verdict == "true" for c in claims):
+        elif any(c.verdict == "true" for c in claims) and not any(c.rule in _NOT_ASSERTED for c in claims):
             rating, rule = 1, next(c.rule for c in claims if c.verdict == "true")
         else:
             rating, rule = 0, "no_checkable_claim" if not claims else claims[0].rule
