@@ -36,6 +36,8 @@ def _one(text: str, ctx: StepContext = NONE):
     "She has 2 1/2 cups, and 2 1/2 * 2 = 4 cups for the double batch.",  # a mixed number in plain text
     "- Apples: 5 × $0.50 = $2.00",
     "Time = Distance / Speed = 120 / 40 = 4 hours.",
+    "$\\frac{3}{4} \\text{ of } 20 = 16$",
+    "$\\log_{10} 100 = 3$",
 ])
 def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -69,6 +71,8 @@ def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     "- Apples: 5 × $0.50 = $2.50\n- Bananas: 6 × $0.25 = $1.50\n- Total: $2.50 + $1.50 = $4.00",
     "Time = Distance / Speed = 120 / 40 = 3 hours.",
     "$\\sqrt[3]{-8} = -2$",
+    "$\\frac{3}{4} \\text{ of } 20 = 15$",  # \text{of} is a product
+    "$50\\% \\text{ of } 80 = 40$",
 ])
 def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -84,6 +88,11 @@ def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None
     "$\\pi \\approx 22/7$",
     "$(-8)^{1/3} = -2$",  # real or principal root: a convention, not a fact
     "$(-27)^{2/3} = 9$",
+    "$12\\%$ of $50 = 6$",  # prose carries the expression into the math: "50 = 6" is a fragment
+    "$6 = 12\\%$ of $50$.",
+    "One third of 9 + 3 = 6 marbles are red.",
+    "$\\log 100 = 2$",  # log without a base: ln or log10 by convention
+    "Since log 1000 = 3, we have 3 digits.",
     "At $x = 3$ the slope is 7.",  # a variable equated to a constant names a point
     "He pays $5 for apples and $3 for pears, so $5 + 3 = 8$ dollars.",  # currency $ opens no math
     "It costs $12 for 3 pens and $4 for a pad, in all $12 + 4 = 16$ dollars.",

@@ -350,7 +350,13 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
     if check.verdict == "false" and (_negative_root(_tree(a)) or _negative_root(_tree(b))):
         return check.model_copy(update={"verdict": "unknown", "rule": "branch_of_root",
                                         "detail": f"{check.rule}; a root of a negative number"})
+    if check.verdict == "false" and _BARE_LOG.search(a + " " + b):
+        return check.model_copy(update={"verdict": "unknown", "rule": "log_base_convention",
+                                        "detail": f"{check.rule}; \\log without a base is ln or log10 by convention"})
     return check
+
+
+_BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
 
 
 def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
@@ -497,6 +503,7 @@ def _segment_claims(
 ) -> list[ClaimCheck]:
     derived = derived if derived is not None else Derivations()
     seg = _PRIME.sub(_unprime, seg).replace("\\$", "")  # a dollar sign in math is currency
+    seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
     if _APPROX.search(seg):
         return _approx_chain(seg, state, rng, derived, hypothetical)
     disjuncts = [d for d in _OR.split(seg) if d.strip()]
@@ -518,6 +525,7 @@ def _segment_claims(
 
 # a name with primes (m', f'' before no argument list) is a name of its own; f'(x) stays a function
 _PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])('+|\^\{?\\prime\}?)(?!'|\s*\()")
+_TEXT_OF = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*of\s*\}")
 _APPROX = re.compile(r"\\approx(?![a-zA-Z])|≈")
 
 
@@ -729,9 +737,31 @@ def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCh
         sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
         if not any(re.search(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*\d", x) for x in sides):
             continue  # "= 5" alone states a value, it computes nothing
+        got = []
         for a, b in zip(sides, sides[1:]):
             check = _check_pair(a, b, state, rng)
-            out.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
+            got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
+        out.extend(_truncated(got, _CONTINUES_LEFT.search(chunk[:m.start()]), _CONTINUES_RIGHT.match(chunk[m.end():])))
+    return out
+
+
+# prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)
+# member of the chain is only part of what the writer computes
+_OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%(])\s*$", re.I)
+_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%)]|\\%)", re.I)
+
+
+def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
+    """The chain's first claim when prose before it continues its left side, its last when prose after it continues
+    its right side: a refutation there is of a fragment, so neutral."""
+    if not claims or not (left or right):
+        return claims
+    out = list(claims)
+    for k, edge in ((0, left), (len(out) - 1, right)):
+        if edge and out[k].verdict == "false":
+            out[k] = out[k].model_copy(update={"verdict": "unknown", "rule": "truncated_expression",
+                                               "detail": f"{out[k].rule}; the prose continues it: '{edge.group(0).strip()}'"})
     return out
 
 
@@ -852,7 +882,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         t0 = time.perf_counter()
         hypothetical = is_hypothetical(text)
         claims: list[ClaimCheck] = []
-        for is_math, seg in _segments(text):
+        pieces = _segments(text)
+        for j, (is_math, seg) in enumerate(pieces):
             left = budget_s - (time.perf_counter() - start)
             if left <= 0:
                 claims.append(ClaimCheck(claim=seg[:_MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
@@ -862,8 +893,10 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             if is_math:
                 if _BOXED.search(seg):
                     continue
-                claims.extend(_guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical),
-                                       budget))
+                got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
+                before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
+                after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
+                claims.extend(_truncated(got, _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)))
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
         claims = _tested_or_denied(text, claims)
