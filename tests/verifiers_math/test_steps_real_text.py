@@ -38,6 +38,7 @@ def _one(text: str, ctx: StepContext = NONE):
     "Time = Distance / Speed = 120 / 40 = 4 hours.",
     "$\\frac{3}{4} \\text{ of } 20 = 16$",
     "$\\log_{10} 100 = 3$",
+    "$\\frac{3}{5} \\times 100 = 70\\%$",
 ])
 def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -73,6 +74,8 @@ def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     "$\\sqrt[3]{-8} = -2$",
     "$\\frac{3}{4} \\text{ of } 20 = 15$",  # \text{of} is a product
     "$50\\% \\text{ of } 80 = 40$",
+    "$\\frac{3}{5} \\times 100 = 60\\%$",  # the percent sign labels the number computed
+    "So 45/60 * 100 = 75%.",
 ])
 def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -176,3 +179,13 @@ def test_a_relation_the_step_tests_or_denies_is_not_asserted(text: str) -> None:
 def test_a_denial_elsewhere_in_the_math_does_not_hide_a_wrong_claim() -> None:
     assert _one("$3 + 4 = 8$ and $5 \\neq 6$.").rating == -1
     assert _one("So $x = 7(23) + 5 = 164$.").rating == -1
+
+
+@pytest.mark.parametrize("text", [
+    "$i^4 = 1$ and $i^{2023} = i^3 = -i$.",  # a degree-2023 relation carried forward: never solved
+    "$x^{500} = 1$, so $x^{500} - 1 = 0 = x - 1$.",
+    "$x^{1000000} = 1 = x$",
+])
+def test_high_degree_relations_are_not_solved(text: str) -> None:
+    c = _one(text)  # decided (neutral) at once, not cut by the time budget
+    assert c.rating != -1 and not [cl for cl in c.claims if cl.rule == "time_budget"], c

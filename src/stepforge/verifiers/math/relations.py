@@ -105,6 +105,9 @@ def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
         return None
 
 
+_MAX_DEGREE = 12  # a polynomial relation of higher degree is not solved (no claim about it follows)
+
+
 def solution_set(rels: list[Relation], var: Any) -> Any:
     """The set of real ``var`` satisfying every relation (one variable only), or None."""
     out: Any = sympy.S.Reals
@@ -114,8 +117,13 @@ def solution_set(rels: list[Relation], var: Any) -> Any:
             return None
         if op == "=":
             try:
+                if any(p.exp.is_Integer and abs(p.exp) > _MAX_DEGREE for p in d.atoms(sympy.Pow)):
+                    return None
                 if d.is_polynomial(var):
-                    roots = sympy.roots(sympy.Poly(d, var))
+                    poly = sympy.Poly(d, var)
+                    if poly.degree() > _MAX_DEGREE:  # i^{2023} = i^3: sympy would factor for minutes
+                        return None
+                    roots = sympy.roots(poly)
                     if sum(roots.values()) != sympy.degree(d, var):
                         return None
                     st = sympy.FiniteSet(*[r for r in roots if r.is_real])

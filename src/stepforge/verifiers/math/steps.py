@@ -350,12 +350,19 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
     if check.verdict == "false" and (_negative_root(_tree(a)) or _negative_root(_tree(b))):
         return check.model_copy(update={"verdict": "unknown", "rule": "branch_of_root",
                                         "detail": f"{check.rule}; a root of a negative number"})
+    if check.verdict == "false" and bool(_PERCENT_END.search(a)) != bool(_PERCENT_END.search(b)):
+        # "\frac{3}{5} \times 100 = 60\%": the percent sign labels the number computed
+        a2, b2 = _PERCENT_END.sub("", a), _PERCENT_END.sub("", b)
+        if _exact_identity(a2, b2, rng.randint(0, 2**48)):
+            return check.model_copy(update={"verdict": "true", "rule": "percent_convention",
+                                            "detail": f"{a2.strip()} = {b2.strip()}"})
     if check.verdict == "false" and _BARE_LOG.search(a + " " + b):
         return check.model_copy(update={"verdict": "unknown", "rule": "log_base_convention",
                                         "detail": f"{check.rule}; \\log without a base is ln or log10 by convention"})
     return check
 
 
+_PERCENT_END = re.compile(r"\s*\\?%\s*$")
 _BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
 
 
