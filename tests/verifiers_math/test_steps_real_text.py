@@ -189,3 +189,30 @@ def test_a_denial_elsewhere_in_the_math_does_not_hide_a_wrong_claim() -> None:
 def test_high_degree_relations_are_not_solved(text: str) -> None:
     c = _one(text)  # decided (neutral) at once, not cut by the time budget
     assert c.rating != -1 and not [cl for cl in c.claims if cl.rule == "time_budget"], c
+
+
+CONTEXTS = [NONE, X, StepContext(premises=["x^2 = 4"], unknowns=["x"])]
+
+
+@pytest.mark.parametrize("steps", [
+    ["So $\\sqrt{-1} > x$."],  # "Non-real intervals" in the interval arithmetic
+    ["So $\\sqrt{-1} \\ge x$.", "So $x < 2$."],
+    ["So $x^2 + \\frac{1}{x - 1} = \\frac{x}{0}$."],  # NaN comparison
+    ["So $\\frac{x}{0} = 3$.", "So $x = 0$."],  # division by zero carried forward
+    ["So $\\frac{1}{x - x} = 2$.", "Then $x = 3$."],
+    ["So $x = \\frac{0}{0}$.", "So $2x = 1$."],
+    ["So $x^{x^{x^{x}}} = 2$.", "So $x = 1$."],
+])
+def test_real_inputs_of_the_crash_families_are_neutral_never_raised(steps: list[str]) -> None:
+    for ctx in CONTEXTS:
+        checks = check_steps(steps, ctx)
+        assert len(checks) == len(steps)
+        for c in checks:
+            assert all(cl.verdict == "unknown" for cl in c.claims if cl.rule in ("checker_error", "time_budget")), c
+
+
+def test_nothing_follows_from_a_division_by_zero() -> None:
+    (_, after) = check_steps(["So $\\frac{x}{0} = 3$.", "So $x = 0$."], NONE)
+    assert after.rating == 0, after
+    good = check_steps(["We solve $2x + 3 = 7$.", "So $2x = 4$.", "So $x = 2$."], NONE)
+    assert [c.rating for c in good] == [0, 1, 1]

@@ -235,7 +235,7 @@ class Derivations:
         (free text reuses letters and lists independent constraints: confirmation only)."""
         self._flush()
         var = self._var(rel)
-        if rel[1] == "!=":
+        if rel[1] == "!=" or _undefined(rel):
             return "unknown"
         verdict = self._system_value(rel) if self.linear else "unknown"
         if verdict == "true":
@@ -251,7 +251,10 @@ class Derivations:
         return verdict
 
     def record(self, rel: Relation, verdict: Truth) -> None:
-        """Remember a stated relation; folded in (solved) only when a later step needs ``judge``."""
+        """Remember a stated relation; folded in (solved) only when a later step needs ``judge``. A relation
+        with a division by zero or an undefined value (``x/0 = 3``) is never a premise: nothing follows from it."""
+        if _undefined(rel):
+            return
         self._pending.append((rel, verdict))
 
     def _flush(self) -> None:
@@ -275,6 +278,13 @@ class Derivations:
         if not prem or verdict == "true":
             if solution_set([rel], var) is not None:
                 prem.append(rel)
+
+
+def _undefined(rel: Relation) -> bool:
+    try:
+        return any(side.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for side in (rel[0], rel[2]))
+    except Exception:  # noqa: BLE001 - not a sympy expression: nothing to carry
+        return True
 
 
 __all__ += ["Derivations"]
