@@ -96,6 +96,11 @@ def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None
     "One third of 9 + 3 = 6 marbles are red.",
     "$\\log 100 = 2$",  # log without a base: ln or log10 by convention
     "Since log 1000 = 3, we have 3 digits.",
+    "He gets a 10% raise: 2000 + 10% = 2200.",  # a percent added to an amount is a percent of it
+    "With tax: $50 + 10% = $55.",
+    "$80 - 25\\% = 60$",
+    "Pages 10-20 = 11 pages.",  # a range, not a difference
+    "50 + 10% = 60",
     "At $x = 3$ the slope is 7.",  # a variable equated to a constant names a point
     "He pays $5 for apples and $3 for pears, so $5 + 3 = 8$ dollars.",  # currency $ opens no math
     "It costs $12 for 3 pens and $4 for a pad, in all $12 + 4 = 16$ dollars.",

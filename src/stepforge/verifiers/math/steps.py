@@ -350,18 +350,25 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
     if check.verdict == "false" and (_negative_root(_tree(a)) or _negative_root(_tree(b))):
         return check.model_copy(update={"verdict": "unknown", "rule": "branch_of_root",
                                         "detail": f"{check.rule}; a root of a negative number"})
-    if check.verdict == "false" and bool(_PERCENT_END.search(a)) != bool(_PERCENT_END.search(b)):
+    if check.verdict == "false" and bool(_PERCENT_NUMBER.match(a)) != bool(_PERCENT_NUMBER.match(b)) \
+            and not ("%" in a and "%" in b):
         # "\frac{3}{5} \times 100 = 60\%": the percent sign labels the number computed
         a2, b2 = _PERCENT_END.sub("", a), _PERCENT_END.sub("", b)
         if _exact_identity(a2, b2, rng.randint(0, 2**48)):
             return check.model_copy(update={"verdict": "true", "rule": "percent_convention",
                                             "detail": f"{a2.strip()} = {b2.strip()}"})
+    if check.verdict == "false" and (_PERCENT_OF_BASE.search(a) or _PERCENT_OF_BASE.search(b)):
+        # "2000 + 10% = 2200": a percent added to or taken from an amount is a percent of it, by convention
+        return check.model_copy(update={"verdict": "unknown", "rule": "percent_of_base",
+                                        "detail": f"{check.rule}; a percent added to or subtracted from an amount"})
     if check.verdict == "false" and _BARE_LOG.search(a + " " + b):
         return check.model_copy(update={"verdict": "unknown", "rule": "log_base_convention",
                                         "detail": f"{check.rule}; \\log without a base is ln or log10 by convention"})
     return check
 
 
+_PERCENT_OF_BASE = re.compile(r"[-+]\s*\(?\s*\d+(?:\.\d+)?\s*\\?%|\d+(?:\.\d+)?\s*\\?%\s*\)?\s*[-+]\s*\d")
+_PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*$")  # "60\%" alone
 _PERCENT_END = re.compile(r"\s*\\?%\s*$")
 _BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
 
@@ -718,6 +725,9 @@ _PLAIN = re.compile(rf"(?<![\w.,/^}}\\])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}(?:\s
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
 
 
+_TIGHT_RANGE = re.compile(r"(?<![\d.])(\d+)-(\d+)(?![\d.])")  # "pages 10-20": a range, or a negative difference
+
+
 def _latex_of_plain(side: str) -> str:
     s = side.strip().replace("\\$", "").replace("$", "")
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
@@ -747,6 +757,9 @@ def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCh
         got = []
         for a, b in zip(sides, sides[1:]):
             check = _check_pair(a, b, state, rng)
+            if check.verdict == "false" and any(int(x) < int(y) for x, y in _TIGHT_RANGE.findall(a + " " + b)):
+                check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
+                                                 "detail": f"{check.rule}; '10-20' may be a range"})
             got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
         out.extend(_truncated(got, _CONTINUES_LEFT.search(chunk[:m.start()]), _CONTINUES_RIGHT.match(chunk[m.end():])))
     return out
