@@ -80,7 +80,17 @@ class CallResult:
     seconds: float = 0.0
 
 
+_IN_WORKER = False
+
+
+def in_worker() -> bool:
+    """True inside a pool's worker process: work here is already under a hard deadline (no nested pools)."""
+    return _IN_WORKER
+
+
 def _worker_main(conn: Any, memory_mb: int | None, preload: tuple[str, ...] = ()) -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
     if memory_mb:
         import resource
 

@@ -51,6 +51,21 @@ class Strategy(Protocol):
 STRATEGIES: Registry[Strategy] = Registry("labelling strategy")
 
 
+def resolve(name: str) -> Strategy:
+    """The strategy a name asks for: a registered name, or ``name:argument`` for a strategy made from an argument
+    (``consensus:mc+judge``) by its ``with_argument``. ``KeyError``/``ValueError`` say what is wrong."""
+    head, colon, arg = name.partition(":")
+    strategy = STRATEGIES.get(head)
+    make = getattr(strategy, "with_argument", None)
+    if colon:
+        if make is None:
+            raise ValueError(f"labelling strategy {head!r} takes no argument (got {name!r})")
+        return make(arg)  # type: ignore[no-any-return]
+    if make is not None and getattr(strategy, "needs_argument", False):
+        raise ValueError(f"labelling strategy {head!r} needs an argument: {getattr(strategy, 'usage', head)}")
+    return strategy
+
+
 def assemble(
     candidate: Candidate,
     ratings: list[int],
@@ -58,7 +73,9 @@ def assemble(
     *,
     strategy: str,
     cost: Cost,
-    semantics: str = "correctness",
+    semantics: str | list[str] = "correctness",
+    scores: list[float | None] | None = None,
+    sources: list[str] | None = None,
 ) -> StepLabels:
     """Ratings (-1/0/+1 per step, from the strategy's own checks) into labels.
 
@@ -66,18 +83,21 @@ def assemble(
     ``<strategy>:after_first_error`` (their own check stays in the evidence), as Math-Shepherd and
     ProcessBench read a wrong prefix; ``error_indices`` lists only steps whose own check failed.
     Neutral (0) steps count as correct (``neutral_policy="positive"``, as PRM800K's best reduction).
+    ``semantics`` may differ per step; ``scores`` gives a measured value (an MC share) where there is one;
+    ``sources`` names the rule of each step (default: the strategy).
     """
     first = next((i for i, r in enumerate(ratings) if r == -1), -1)
     steps = []
     for i, (text, rating, ev) in enumerate(zip(candidate.steps, ratings, evidence)):
-        source = strategy
+        source = sources[i] if sources else strategy
+        score = scores[i] if scores and scores[i] is not None else {1: 1.0, 0: None, -1: 0.0}[rating]
         if first != -1 and i > first:
-            rating, source = -1, f"{strategy}:after_first_error"
+            rating, source, score = -1, f"{strategy}:after_first_error", 0.0
         label = Label(
             rating=rating,  # type: ignore[arg-type]
             correct=rating >= 0,
-            score={1: 1.0, 0: None, -1: 0.0}[rating],
-            semantics=semantics,  # type: ignore[arg-type]
+            score=score,
+            semantics=semantics if isinstance(semantics, str) else semantics[i],  # type: ignore[arg-type]
             source=source,
         )
         span = candidate.spans[i] if candidate.spans else None

@@ -21,13 +21,14 @@ from typing import IO, Any
 from stepforge.datasets import card as _card
 from stepforge.datasets import io
 from stepforge.errors import UserError
+from stepforge.labeling.summary import LabelStats
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Rejection, Trace
 
 TRACES, REJECTED, CARD, RUN, LOCK = "traces.jsonl", "rejected.jsonl", "card.md", "run.json", ".stepforge.lock"
 RUN_FILES = (TRACES, REJECTED, CARD, RUN)
 # written by sources into the folder; replaced with the run on --overwrite
-SOURCE_FILES = ("journal.jsonl",)
+SOURCE_FILES = ("journal.jsonl", "journal.rollout.jsonl", "journal.judge.jsonl")
 STAGING = ".staging"
 
 
@@ -52,6 +53,7 @@ class RunFolder:
         self.out = config.out
         self.staging = staging
         self.card = _card.CardStats()
+        self.labels = LabelStats()
         self._lock_fd: int | None = None
         self._tf: IO[str] | None = None
         self._rf: IO[str] | None = None
@@ -153,9 +155,11 @@ class RunFolder:
                     index = (rec.get("task") or {}).get("metadata", {}).get("index", -1)
                     st.kept[(rec.get("outcome") or {}).get("correct") is False] += 1
                     self.card.add_trace(rec)
+                    self.labels.add_trace(rec)
                 else:
                     index = rec.get("index")
                     self.card.add_rejection(rec)
+                    self.labels.add_rejection(rec)
                 index = -1 if index is None else int(index)
                 highest = max(highest, index)
                 if index >= st.next_index:
@@ -173,10 +177,12 @@ class RunFolder:
             assert self._tf is not None
             io.append(self._tf, data)
             self.card.add_trace(data)
+            self.labels.add_trace(data)
         else:
             assert self._rf is not None
             io.append(self._rf, data)
             self.card.add_rejection(data)
+            self.labels.add_rejection(data)
 
     def write_run_json(self, status: str, **extra: Any) -> None:
         config = self.config
@@ -214,6 +220,9 @@ class RunFolder:
         st = self.card.as_dict()
         if usage is not None:
             st["model_usage"] = {k: v for k, v in usage.items() if k != "session"}
+        labelling = self.labels.section()
+        if labelling is not None:
+            sections = [*sections, labelling]
         text = _card.render(st, config=self.config.data_fields(), command=self.config.command, seconds=seconds,
                             config_hash=self.config.config_hash(), source=source, ended=ended, sections=sections)
         tmp = self.out / (CARD + ".tmp")

@@ -45,11 +45,15 @@ def build_trace(config: RunConfig, cand: Candidate, outcome: Outcome, labels: St
 
 def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     """Why a trace may not be kept, or None. Kept: a conclusive outcome whose labels agree with it
-    (a right answer has no -1 step; a wrong one has a located first error), and, for an injected
-    error, a first error found exactly where it was put."""
+    (a right answer has no -1 step; a wrong one has a located first error; the two strategies of a consensus agree
+    on it), and, for an injected error, a first error found exactly where it was put."""
     out = trace.outcome
     if out.correct is None:
         return "inconclusive_outcome", f"{out.verdict} ({out.rule})"
+    ag = trace.labeling.agreement
+    if ag is not None and not ag.agree:
+        a, b = ag.strategies
+        return "labels_disagree", f"{a} puts the first error at step {ag.first_errors[0]}, {b} at {ag.first_errors[1]}"
     fei = trace.first_error_index
     if out.correct and fei != -1:
         return "labels_disagree", f"correct final answer but step {fei} is labelled wrong"

@@ -9,23 +9,38 @@ files, resume, card) and the sources know nothing of any domain. ``placement`` s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Union
+
+from pydantic import ValidationError
 
 from stepforge._registry import Registry, import_submodules
 from stepforge.candidate import Candidate
 from stepforge.errors import UserError
-from stepforge.labeling import STRATEGIES, LabelContext, Strategy
+from stepforge.labeling import STRATEGIES, LabelContext, Strategy, resolve
+from stepforge.labeling.models import ModelUnavailable, strategy_options
 from stepforge.pipeline.config import RunConfig
-from stepforge.schema import Rejection, Trace
+from stepforge.pipeline.keep import build_trace, keep_or_reject
+from stepforge.schema import Outcome, Rejection, Trace
 
 Record = Union[Trace, Rejection]
 
 
 @dataclass
+class Unanswered:
+    """Not a record: a candidate whose labelling needs model answers that did not come (the endpoint failed after
+    every retry). The executor turns it into the unit's pending requests: the run stops incomplete, and
+    ``--resume`` labels the candidate again (answered requests come from the journals)."""
+
+    id: str
+    index: int
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
 class RecordContext:
-    """What ``record`` may use besides the candidate: the run's config and strategy, a model client for
-    strategies that call a model, and the seconds one item may take."""
+    """What ``record`` may use besides the candidate: the run's config and strategy, the labelling models
+    (``labeling.models.LabelModels``, None when the run configures none), and the seconds one item may take."""
 
     config: RunConfig
     strategy: Strategy
@@ -36,6 +51,20 @@ class RecordContext:
         """The strategy's view: what the domain adds (the task, the backend) plus the client and the deadline."""
         return LabelContext(client=self.client, deadline_s=self.deadline_s,
                             options=dict(self.config.options.get("strategy") or {}), **given)
+
+    def labelled(self, candidate: Candidate, verdict: Any, outcome: Outcome, **given: Any) -> Record | Unanswered:
+        """Label ``candidate`` with the run's strategy and apply the keep rule; ``Unanswered`` when a model did not
+        answer (never a verdict)."""
+        try:
+            labels = self.strategy.label(candidate, verdict, self.label_context(**given))
+        except ModelUnavailable as exc:
+            return Unanswered(candidate.id, candidate.index, {exc.key: exc.request})
+        return keep_or_reject(build_trace(self.config, candidate, outcome, labels))
+
+    def close(self) -> None:
+        """Stop the labelling models' clients (answers already sent are journalled first)."""
+        if self.client is not None:
+            self.client.close()
 
 
 class Domain(Protocol):
@@ -61,14 +90,35 @@ class Domain(Protocol):
 DOMAINS: Registry[type] = Registry("domain")
 
 
+_ROLE_FLAGS = {"rollout": "a policy model (--rollout-model, or --model of --generator openai)",
+               "judge": "a critic model (--judge-model, or the policy model)"}
+
+
 def strategy_for(config: RunConfig, domain: str, default: str) -> Strategy:
     """The run's labelling strategy (``--strategy`` or the domain's default); a clear error when it is
-    unknown or not made for this domain."""
+    unknown, not made for this domain, given bad options, or in need of a model the run does not configure."""
     name = config.strategy or default
-    if name not in STRATEGIES or domain not in STRATEGIES.get(name).domains:
-        known = ", ".join(n for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains)
+    known = ", ".join(n + (":A+B" if getattr(STRATEGIES.get(n), "needs_argument", False) else "")
+                      for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains)
+    try:
+        strategy = resolve(name)
+    except KeyError:
+        raise UserError(f"unknown labelling strategy {name!r} for {domain} (known: {known})") from None
+    except ValueError as exc:
+        raise UserError(f"--strategy {name}: {exc}") from None
+    if domain not in strategy.domains:
         raise UserError(f"unknown labelling strategy {name!r} for {domain} (known: {known})")
-    return STRATEGIES.get(name)
+    options = dict(config.options.get("strategy") or {})
+    try:
+        strategy_options(options)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        raise UserError(f"bad strategy option {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
+    requires = getattr(strategy, "requires", None)
+    for role in sorted(requires(options) if requires else ()):
+        if role not in config.models:
+            raise UserError(f"labelling strategy {name!r} needs {_ROLE_FLAGS.get(role, role)}")
+    return strategy
 
 
 def load() -> None:

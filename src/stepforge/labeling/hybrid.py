@@ -1,0 +1,84 @@
+"""``hybrid``: the symbolic checker first, rollouts where it cannot decide.
+
+Math: a claim the symbolic checker refutes is certain, so the step holding the first one is wrong; one probe
+confirms that the prefix before it still reaches the reference (then it is the first error, at K completions),
+and if it does not, binary search looks before it. Where the checker refutes nothing before the final answer
+(reasoning errors with true arithmetic, prose), binary search over the whole solution. Code: the sandbox verdict
+is the certain check and binary search over plan steps and code lines locates the first wrong prefix (as
+``binary_search``). A right answer proves every prefix: no rollouts. Evidence: the checker's findings, every probe.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from stepforge.candidate import Candidate
+from stepforge.labeling._checks import limited
+from stepforge.labeling._procedural import CannotContinue
+from stepforge.labeling._rollouts import Rollouts, bisect, outcome_correct, rollout_labels
+from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
+from stepforge.labeling.models import strategy_options
+from stepforge.labeling.symbolic import refuted_claims, symbolic_checks
+from stepforge.schema import Cost
+
+
+class Hybrid:
+    name = "hybrid"
+    domains = ("math", "code")
+
+    def requires(self, options: dict[str, Any]) -> set[str]:
+        return {"rollout"} if strategy_options(options).completer == "model" else set()
+
+    def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
+        t0 = time.perf_counter()
+        opts = strategy_options(ctx.options)
+        r = Rollouts(candidate, ctx, opts, lines=opts.code_lines)
+        n = len(candidate.steps)
+        correct = outcome_correct(verdict)
+        evidence: list[dict[str, Any]] = [{} for _ in range(n)]
+        proposal, claims = None, 0
+        if candidate.domain == "math":
+            res = limited(symbolic_checks, (candidate,), ctx.deadline_s or 60.0)
+            if res.status == "ok":
+                for i, check in enumerate(res.value):
+                    evidence[i]["symbolic"] = {k: v for k, v in check.items() if k != "index"}
+                    claims += len(check.get("claims") or [])
+                    if proposal is None and refuted_claims(check, final=False):
+                        proposal = i
+            else:
+                evidence[0]["symbolic_unavailable"] = f"{res.status}: {res.error}"[:300]
+        semantics = ["value"] * n
+        sources = [self.name] * n
+        if proposal is not None:
+            semantics[proposal] = "correctness"
+            sources[proposal] = f"{self.name}:symbolic"
+        if correct and proposal is not None:  # a refuted claim under a right answer: certain, and never kept
+            ratings = [1] * proposal + [-1] * (n - proposal)
+            cost = Cost(symbolic_checks=claims, wall_s=round(time.perf_counter() - t0, 6))
+            return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, semantics=semantics,
+                            sources=sources)
+        first_bad, note = None, ""
+        if correct is False:
+            try:
+                first_bad, note = self._locate(r, proposal)
+            except CannotContinue as exc:
+                note = f"the procedural completer cannot continue this solution: {exc}"
+        return rollout_labels(r, correct, first_bad, note, strategy=self.name, t0=t0, evidence=evidence,
+                              semantics=semantics, sources=sources, cost_extra={"symbolic_checks": claims})
+
+    @staticmethod
+    def _locate(r: Rollouts, proposal: int | None) -> tuple[int | None, str]:
+        if proposal is None:
+            return bisect(r, 0, r.size)
+        if proposal == 0:
+            return 1, ""  # the first step holds a false claim: nothing before it to blame
+        before = r.probe(proposal)  # the prefix that ends just before the refuted step (math: units are steps)
+        if before.result == "good":
+            return proposal + 1, ""
+        if before.result == "undecided":
+            return None, f"the prefix before the refuted step {proposal} is undecided"
+        return bisect(r, 0, proposal)
+
+
+STRATEGIES.register(Hybrid.name, Hybrid())
