@@ -53,6 +53,12 @@ def parse_value(text: str) -> Fraction | None:
 
 
 def _ops(expr: str) -> list[ast.BinOp] | None:
+    parsed = _tree(expr)
+    return parsed[1] if parsed else None
+
+
+def _tree(expr: str) -> tuple[ast.AST, list[ast.BinOp]] | None:
+    """The expression's tree and its operations in evaluation order."""
     try:
         tree = ast.parse(expr, mode="eval").body
     except SyntaxError:
@@ -68,7 +74,7 @@ def _ops(expr: str) -> list[ast.BinOp] | None:
             walk(node.operand)
 
     walk(tree)
-    return out if out and all(type(n.op) in _OPS for n in out) else None
+    return (tree, out) if out and all(type(n.op) in _OPS for n in out) else None
 
 
 @dataclass
@@ -81,9 +87,10 @@ class Solution:
 def solution(expr: str, given: list[Fraction] | None = None, fault: tuple[int, str] | None = None) -> Solution | None:
     """The step-by-step evaluation of ``expr``: operation j's result is ``given[j]`` where given (a prefix's values,
     carried forward), else computed; ``fault`` (j, "slip" | "reasoning") puts one error at operation j."""
-    ops = _ops(expr)
-    if ops is None:
+    parsed = _tree(expr)
+    if parsed is None:
         return None
+    tree, ops = parsed
     index = {id(n): j for j, n in enumerate(ops)}
     values: dict[int, Fraction] = {}
     steps: list[str] = []
@@ -109,7 +116,7 @@ def solution(expr: str, given: list[Fraction] | None = None, fault: tuple[int, s
         return c
 
     try:
-        final = ev(ast.parse(expr, mode="eval").body)
+        final = ev(tree)
     except (ZeroDivisionError, AssertionError, KeyError):
         return None
     return Solution([*steps, _FINAL.format(tex(final))], [values[j] for j in range(len(ops))], final)
@@ -147,9 +154,18 @@ def first_error(expr: str, steps: list[str]) -> int | None:
                 return i
             j += 1
         elif "\\boxed{" in text:
-            box = text[text.index("\\boxed{") + 7:].split("}")[0]
-            return -1 if j == len(right.values) and parse_value(box) == right.final else i
+            box = _boxed(text)
+            return -1 if j == len(right.values) and box is not None and parse_value(box) == right.final else i
     return -1
+
+
+def _boxed(text: str) -> str | None:
+    i = text.rindex("\\boxed{") + 7
+    depth, j = 1, i
+    while j < len(text) and depth:
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        j += 1
+    return text[i : j - 1] if depth == 0 else None
 
 
 def _norm(s: str) -> str:
@@ -270,3 +286,113 @@ def critique(truth: int | None, n: int, cfg: dict[str, Any], salt: Any) -> str:
         k = others[int(u(seed, salt, "other") * len(others))] if others else truth
     verdict = "No paragraph is wrong." if k == -1 else f"Paragraph {k} is the first wrong one."
     return f"I checked each paragraph in turn. {verdict}\n\n\\boxed{{{k}}}"
+
+
+# -- one request -----------------------------------------------------------------------------------------------
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content or "")
+
+
+def _problem(user: str) -> str:
+    return user.rsplit("Problem:", 1)[1].strip() if "Problem:" in user else user.strip()
+
+
+def sample_math(expr: str, cfg: dict[str, Any], salt: Any, style: str = "numbered") -> str | None:
+    """A fresh solution: right with probability ``q``, else one slip or reasoning error (``reasoning`` share)."""
+    right = solution(expr)
+    if right is None:
+        return None
+    seed = cfg.get("seed", 0)
+    steps = right.steps
+    if u(seed, salt, "policy") >= float(cfg.get("q", 1.0)):
+        kind = "reasoning" if u(seed, salt, "kind") < float(cfg.get("reasoning", 0.5)) else "slip"
+        n = len(right.values)
+        start = int(u(seed, salt, "where") * n)
+        for j in [*range(start, n), *range(start)]:
+            bad = wrong_solution(expr, j, kind) or wrong_solution(expr, j, "slip")
+            if bad is not None:
+                steps = bad.steps
+                break
+    return _format(steps, 0, "Step 1:" if style == "numbered" else "")
+
+
+def answer(body: dict[str, Any], choice: int, cfg: dict[str, Any]) -> str | None:
+    """The policy-and-critic model's reply to a chat request, or None when it is not one it plays."""
+    policy = cfg.get("policy") or {}
+    messages = body.get("messages") or []
+    users = [m for m in messages if m.get("role") == "user"]
+    if not users:
+        return None
+    user = _text(users[-1].get("content"))
+    salt = (body.get("seed"), body.get("temperature"), choice)
+    if "<paragraph_0>" in user:
+        problem = user.split("[Problem]", 1)[-1].split("[Solution]", 1)[0].strip()
+        paras = paragraphs(user)
+        oracle = (cfg.get("oracle_plans") or {}).get(problem)
+        if oracle is not None:
+            truth: int | None = code_first_error(oracle, paras)
+        else:
+            from stepforge._testing.openai_server import find_expression
+
+            expr = find_expression(problem)
+            truth = first_error(expr, paras) if expr else None
+        return critique(truth, len(paras), policy, (salt, user))
+    continuing = body.get("continue_final_message") and messages[-1].get("role") == "assistant"
+    prefix = _text(messages[-1].get("content")) if continuing else ""
+    problem = _problem(user)
+    oracle = (cfg.get("oracle_plans") or {}).get(problem)
+    if oracle is not None:
+        return continue_code(oracle, prefix, policy, salt)
+    from stepforge._testing.openai_server import find_expression
+
+    expr = find_expression(problem)
+    if expr is None or _ops(expr) is None:
+        return None
+    if continuing:
+        return continue_math(expr, prefix, policy, salt)
+    return sample_math(expr, policy, (salt, user), cfg.get("style", "numbered"))
+
+
+# -- data sets with known first errors (tests and benchmarks) -------------------------------------------------------
+
+
+def expression(rng: Any, n_ops: int) -> str:
+    """A random arithmetic expression with ``n_ops`` operations on small integers (no division by zero)."""
+    expr = str(rng.randint(1, 12))
+    for _ in range(n_ops):
+        op = rng.choice(["+", "-", "*", "+", "-", "/"])
+        b = str(rng.randint(1, 9))
+        inner = f"({expr})" if any(c in expr for c in "+-*/") else expr
+        expr = f"{inner} {op} {b}" if rng.random() < 0.5 else f"{b} {op} {inner}"
+    return expr
+
+
+def math_rows(count: int, seed: int = 0, *, wrong: float = 0.7, reasoning: float = 0.5, ops: tuple[int, int] = (3, 7),
+              style: str = "numbered") -> list[dict[str, Any]]:
+    """``count`` problems, each with one solution (a ``--responses`` file row) and its true first error
+    (``truth``: -1 for a right solution; the step of the slip or reasoning error otherwise) and error ``kind``."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    while len(rows) < count:
+        expr = expression(rng, rng.randint(*ops))
+        right = solution(expr)
+        if right is None:
+            continue
+        steps, truth, kind = right.steps, -1, None
+        if rng.random() < wrong:
+            kind = "reasoning" if rng.random() < reasoning else "slip"
+            j = rng.randrange(len(right.values))
+            bad = wrong_solution(expr, j, kind)
+            if bad is None:
+                continue
+            steps, truth = bad.steps, j
+        text = _format(steps, 0, "Step 1:" if style == "numbered" else "")
+        rows.append({"id": f"expr-{len(rows)}", "problem": f"What is {expr}?", "answer": tex(right.final),
+                     "responses": [text], "truth": truth, "kind": kind})
+    return rows

@@ -69,7 +69,8 @@ class CodeDomain:
         self._tasks: dict[str, CodeTask] = {}
         # with labelling models, strategies wait on the network: candidates are labelled many at once
         self.parallel = sum(int(m.get("concurrency") or 32) for m in config.models.values()) if config.models else 0
-        self.batch = 4 * self.parallel
+        self.batch = self.parallel
+        self.ahead = 4 if self.parallel else 1
         self._threads: ThreadPoolExecutor | None = None
 
     def open(self) -> None:

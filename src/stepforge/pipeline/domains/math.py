@@ -16,7 +16,7 @@ from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, Unanswered, record_each, strategy_for
 from stepforge.schema import Outcome
-from stepforge.verifiers.math import check_answer, judge
+from stepforge.verifiers.math import MathVerdict, check_answer, check_answers, judge
 
 VERIFIER = "stepforge.verifiers.math"
 
@@ -31,7 +31,8 @@ class MathDomain:
         self.placement = "parent" if config.models else "process"
         # candidates labelled at once in the parent: enough to keep every model endpoint busy
         self.parallel = sum(int(m.get("concurrency") or 32) for m in config.models.values()) if config.models else 0
-        self.batch = 4 * self.parallel
+        self.batch = self.parallel  # candidates per record_many call, and calls the executor keeps going at once:
+        self.ahead = 4 if self.parallel else 1  # a slow candidate holds up its own batch only
         self._threads: ThreadPoolExecutor | None = None
 
     def open(self) -> None:
@@ -40,6 +41,10 @@ class MathDomain:
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
         gold, text = candidate.task.reference.answer or "", candidate.generation.raw_response
         v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0) if self.placement == "parent" else judge(gold, text)
+        return self._labelled(candidate, v, ctx)
+
+    @staticmethod
+    def _labelled(candidate: Candidate, v: MathVerdict, ctx: RecordContext) -> Record | Unanswered:
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,
@@ -54,7 +59,9 @@ class MathDomain:
             return record_each(self, candidates, ctx)
         if self._threads is None:
             self._threads = ThreadPoolExecutor(max_workers=max(1, self.parallel), thread_name_prefix="stepforge-label")
-        return list(self._threads.map(lambda c: self.record(c, ctx), candidates))
+        verdicts = check_answers([(c.task.reference.answer or "", c.generation.raw_response) for c in candidates],
+                                 timeout=ctx.deadline_s or 60.0)
+        return list(self._threads.map(lambda cv: self._labelled(cv[0], cv[1], ctx), zip(candidates, verdicts)))
 
     def close(self) -> None:
         if self._threads is not None:

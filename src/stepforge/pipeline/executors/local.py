@@ -124,22 +124,41 @@ class LocalExecutor:
     def _in_parent(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
         plan.domain.open()
         # a domain that labels many candidates at once (waiting on models) says how many it takes per call
+        # (``batch``) and how many calls may run at once (``ahead``: a slow candidate holds up its own batch only)
         batch_size = max(8, 8 * self.workers, int(getattr(plan.domain, "batch", 0) or 0))
-        it = iter(units)
-        while True:
-            batch: list[Unit] = []
-            for unit in it:
-                if plan.wanted(unit):
-                    batch.append(unit)
-                    if len(batch) >= batch_size:
-                        break
-            if not batch:
-                return
-            made = [plan.source.candidates(u) for u in batch]
-            cands = [c for m in made for c in m if isinstance(c, Candidate)]
-            recorded = iter(plan.domain.record_many(cands, plan.ctx) if cands else [])
+        ahead = max(1, int(getattr(plan.domain, "ahead", 1) or 1))
+        threads = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="stepforge-batch") if ahead > 1 else None
+        window: collections.deque[tuple[list[Unit], list[list[Any]], Any]] = collections.deque()
+
+        def results(batch: list[Unit], made: list[list[Any]], recorded: Any) -> Iterator[UnitResult]:
+            done = iter(recorded.result() if isinstance(recorded, Future) else recorded)
             for unit, m in zip(batch, made):
-                yield _settled(UnitResult(unit, [c if isinstance(c, Rejection) else next(recorded) for c in m]))
+                yield _settled(UnitResult(unit, [c if isinstance(c, Rejection) else next(done) for c in m]))
+
+        it = iter(units)
+        try:
+            while True:
+                batch: list[Unit] = []
+                for unit in it:
+                    if plan.wanted(unit):
+                        batch.append(unit)
+                        if len(batch) >= batch_size:
+                            break
+                if not batch:
+                    break
+                made = [plan.source.candidates(u) for u in batch]
+                cands = [c for m in made for c in m if isinstance(c, Candidate)]
+                if threads is None:
+                    yield from results(batch, made, plan.domain.record_many(cands, plan.ctx) if cands else [])
+                    continue
+                window.append((batch, made, threads.submit(plan.domain.record_many, cands, plan.ctx) if cands else []))
+                while len(window) >= ahead:
+                    yield from results(*window.popleft())
+            while window:
+                yield from results(*window.popleft())
+        finally:
+            if threads is not None:
+                threads.shutdown(wait=True, cancel_futures=True)
 
     # -- sampling source: coroutines on a loop of their own -----------------------------------------------------
 
