@@ -15,7 +15,7 @@ from stepforge.verifiers.math import MathVerdict, check_answers, judge
 
 _POOL = "stepforge.labeling"
 _CACHE_MAX = 65536
-_cache: OrderedDict[tuple[str, str], MathVerdict] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, str], MathVerdict] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -30,29 +30,31 @@ def limited(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Ca
     return pool.call(fn, args, timeout)
 
 
-def answer_verdicts(gold: str, answers: list[str], timeout: float = 5.0) -> list[MathVerdict]:
-    """The math verifier's verdict on each final answer against ``gold`` (answers as ``\\boxed{...}`` text)."""
+def answer_verdicts(gold: str, answers: list[str], problem: str = "", timeout: float = 5.0) -> list[MathVerdict]:
+    """The math verifier's verdict on each final answer against ``gold`` (answers as ``\\boxed{...}`` text) for
+    ``problem`` (what it asks decides restatements)."""
     out: list[MathVerdict | None] = []
     todo: list[int] = []
     with _cache_lock:
         for i, a in enumerate(answers):
-            v = _cache.get((gold, a))
+            v = _cache.get((gold, a, problem))
             if v is not None:
-                _cache.move_to_end((gold, a))
+                _cache.move_to_end((gold, a, problem))
             else:
                 todo.append(i)
             out.append(v)
     if todo:
         fresh = sorted({answers[i] for i in todo})
         if in_worker():
-            verdicts = [judge(gold, a) for a in fresh]
+            verdicts = [judge(gold, a, problem=problem or None) for a in fresh]
         else:
-            verdicts = check_answers([(gold, a) for a in fresh], timeout=timeout)
+            verdicts = check_answers([(gold, a) for a in fresh], timeout=timeout,
+                                     problems=[problem or None] * len(fresh))
         got = dict(zip(fresh, verdicts))
         with _cache_lock:
             for a, v in got.items():
                 if v.verdict != "timeout":  # a timeout may be the machine's load: not remembered
-                    _cache[(gold, a)] = v
+                    _cache[(gold, a, problem)] = v
             while len(_cache) > _CACHE_MAX:
                 _cache.popitem(last=False)
         for i in todo:

@@ -231,7 +231,7 @@ class Rollouts:
         gold = self.cand.task.reference.answer or ""
         finals = [last_boxed(t) for t in texts]
         boxed = [f"\\boxed{{{f}}}" for f in finals if f is not None]
-        verdicts = iter(answer_verdicts(gold, boxed) if boxed else [])
+        verdicts = iter(answer_verdicts(gold, boxed, self.cand.task.prompt) if boxed else [])
         successes = conclusive = 0
         answers: list[str] = []
         for final, finish in zip(finals, finishes):

@@ -13,7 +13,7 @@ from typing import Any
 from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.errors import UserError
-from stepforge.generators.sources import SOURCES, SourceSettings, Unit
+from stepforge.generators.sources import SOURCES, ProducingSource, SourceSettings, Unit
 from stepforge.schema import Rejection
 
 
@@ -35,10 +35,9 @@ def polarity(seed: int, index: int, positive_fraction: float) -> bool:
     return (derive_seed(seed, "polarity", index) % 1_000_000) / 1_000_000 >= positive_fraction
 
 
-class ProceduralSource:
+class ProceduralSource(ProducingSource):
     name = "procedural"
     chooses_polarity = True
-    samples = False
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings
@@ -50,9 +49,6 @@ class ProceduralSource:
         self.families = list(names)
         self.positive_fraction = settings.positive_fraction
         self.limit = settings.count * 20 + 200
-
-    def prepare(self) -> None:
-        return None
 
     def units(self, start: int) -> Iterator[Unit]:
         for i in range(start, self.limit):
@@ -76,11 +72,6 @@ class ProceduralSource:
                               candidate={"family": family, "index": unit.index})]
         return [made]
 
-    def budget(self) -> int | None:
-        return None
-
-    def usage(self) -> dict[str, Any] | None:
-        return None
 
     def describe(self) -> dict[str, Any]:
         return {"source": "procedural", "families": self.families}
@@ -89,14 +80,6 @@ class ProceduralSource:
         return (f"stopped after {self.limit} items with {kept} of {count} traces kept: see rejected.jsonl "
                 "for why candidates were dropped")
 
-    async def astart(self) -> None:  # producing source: nothing lives on the loop
-        return None
-
-    async def aclose(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 SOURCES.register(ProceduralSource.name, ProceduralSource)

@@ -39,17 +39,26 @@ class MathDomain:
         return None
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
-        gold, text = candidate.task.reference.answer or "", candidate.generation.raw_response
-        v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0) if self.placement == "parent" else judge(gold, text)
+        gold, text, problem = candidate.task.reference.answer or "", candidate.generation.raw_response, candidate.task.prompt
+        if self.placement == "parent":
+            v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0, problem=problem)
+        else:
+            v = judge(gold, text, problem=problem)
         return self._labelled(candidate, v, ctx)
 
-    @staticmethod
-    def _labelled(candidate: Candidate, v: MathVerdict, ctx: RecordContext) -> Record | Unanswered:
+    def _isolation(self, v: MathVerdict) -> str:
+        """Where the verdict was made: this worker process (the default placement), or, from the parent, the
+        verifier's hard-limited pool or its bounded exact path in this process."""
+        if self.placement == "process" or v.where == "pool":
+            return "worker_process"
+        return "in_process_bounded"
+
+    def _labelled(self, candidate: Candidate, v: MathVerdict, ctx: RecordContext) -> Record | Unanswered:
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,
             verifier=VERIFIER, verdict=v.verdict, rule=v.rule, seconds=round(v.seconds, 6),
-            isolation="worker_process", versions=v.versions,
+            isolation=self._isolation(v), versions=v.versions,
             details={"gold": v.gold, "pred": v.pred, **({"detail": v.detail} if v.detail else {})},
         )
         return ctx.labelled(candidate, v, outcome)
@@ -60,7 +69,7 @@ class MathDomain:
         if self._threads is None:
             self._threads = ThreadPoolExecutor(max_workers=max(1, self.parallel), thread_name_prefix="stepforge-label")
         verdicts = check_answers([(c.task.reference.answer or "", c.generation.raw_response) for c in candidates],
-                                 timeout=ctx.deadline_s or 60.0)
+                                 timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in candidates])
         return list(self._threads.map(lambda cv: self._labelled(cv[0], cv[1], ctx), zip(candidates, verdicts)))
 
     def close(self) -> None:
