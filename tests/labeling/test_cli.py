@@ -75,6 +75,14 @@ def test_bad_labelling_flags_are_one_line_errors(tmp_path: Path, args: list[str]
     assert not (tmp_path / "o").exists()
 
 
+def test_an_unreachable_labelling_endpoint_is_one_line(tmp_path: Path) -> None:
+    res = _cli("generate", "--domain", "math", "--count", "4", "--out", str(tmp_path / "o"), "--strategy",
+               "binary_search", "--rollout-model", "m", "--rollout-base-url", "http://127.0.0.1:9/v1", "--no-progress")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "cannot reach the model endpoint http://127.0.0.1:9/v1" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
 def test_openai_run_labelled_by_its_own_model(server: ServerProcess, tmp_path: Path) -> None:
     """``--generator openai --model M --strategy binary_search``: M samples the solutions and continues them."""
     server.reset(policy={"q": 0.5, "r": 0.0, "a": 1.0, "seed": 1})

@@ -36,8 +36,18 @@ class Symbolic:
     domains = ("math",)
 
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
+        """Inside a run's worker process the checks run here; elsewhere (records made in the parent) in a worker
+        of their own, killed at the deadline: then every step is neutral, with the reason."""
+        from stepforge.labeling._checks import limited
+
         t0 = time.perf_counter()
-        checks = symbolic_checks(candidate)
+        res = limited(symbolic_checks, (candidate,), ctx.deadline_s or 60.0)
+        if res.status != "ok":
+            n = len(candidate.steps)
+            why = {"symbolic_unavailable": f"{res.status}: {res.error}"[:300]}
+            return assemble(candidate, [0] * n, [dict(why) for _ in range(n)], strategy=self.name,
+                            cost=Cost(wall_s=round(time.perf_counter() - t0, 6)))
+        checks = res.value
         evidence = [{"symbolic": {k: v for k, v in c.items() if k != "index"}} for c in checks]
         cost = Cost(symbolic_checks=sum(len(c["claims"]) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
         return assemble(candidate, [c["rating"] for c in checks], evidence, strategy=self.name, cost=cost)

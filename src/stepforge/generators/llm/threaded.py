@@ -31,20 +31,30 @@ class ThreadedClient:
         self._client: LLMClient | None = None
         self._journal: Journal | None = None
         self._closed = False
+        self._unreachable: Exception | None = None
 
     def _start(self) -> tuple[asyncio.AbstractEventLoop, LLMClient]:
+        """The loop and the client, made on first use; an endpoint that cannot be reached at all fails here, once,
+        with one clear error (``UserError``) for every caller, rather than after every retry of every request."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the model client is closed")
+            if self._unreachable is not None:
+                raise self._unreachable
             if self._loop is None:
                 if self.journal_path is not None:
                     self._journal = Journal(self.journal_path, resume=not self.fresh)
-                self._client = LLMClient(self.config, self._journal)
+                client = LLMClient(self.config, self._journal)
                 loop = asyncio.new_event_loop()
                 self._thread = threading.Thread(target=loop.run_forever, name="stepforge-model", daemon=True)
                 self._thread.start()
-                self._loop = loop
-            assert self._client is not None
+                self._loop, self._client = loop, client
+                try:
+                    asyncio.run_coroutine_threadsafe(client.check_reachable(), loop).result()
+                except Exception as exc:
+                    self._unreachable = exc
+                    raise
+            assert self._loop is not None and self._client is not None
             return self._loop, self._client
 
     @property
