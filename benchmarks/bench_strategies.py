@@ -70,8 +70,9 @@ def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProces
     right = sum(1 for r in rows if r["truth"] == -1)
     server.reset(latency=args.latency, policy={"q": args.q, "r": args.r, "a": args.a, "seed": args.seed})
     client = {"base_url": server.url, "concurrency": args.concurrency}
-    opts = {"rollouts": args.rollouts, "judge_votes": args.votes, "seed": args.seed, "rollout_model": "policy",
-            "judge_model": "critic", **({"mc_all_steps": True} if flag == "mc-all-steps" else {})}
+    opts = {"rollouts": args.rollouts, "min_successes": args.min_successes, "judge_votes": args.votes,
+            "seed": args.seed, "rollout_model": "policy", "judge_model": "critic",
+            **({"mc_all_steps": True} if flag == "mc-all-steps" else {})}
     out = work / strategy.replace(" ", "_").replace(":", "_").replace("+", "_")
     config = RunConfig(domain="math", count=len(rows), out=out, generator="file", overwrite=True, progress=False,
                        positive_fraction=right / len(rows), strategy=name,
@@ -100,6 +101,7 @@ def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProces
         "rollouts_long": sum(t["labeling"]["cost"]["rollouts"] for t in long_wrong) / max(1, len(long_wrong)),
         "traces_s": len(labelled) / wall, "req_s": len(log) / wall, "wall": wall,
         "bound": len(log) / wall / (args.concurrency / args.latency), "peer": peer,
+        "by_length": [(len(t["steps"]), t["labeling"]["cost"]["rollouts"]) for t in wrong],
     }
 
 
@@ -112,6 +114,7 @@ def main() -> None:
     p.add_argument("--r", type=float, default=0.05)
     p.add_argument("--a", type=float, default=0.85)
     p.add_argument("--rollouts", type=int, default=4, help="K (Math-Shepherd's best hard-label accuracy was at 4)")
+    p.add_argument("--min-successes", type=int, default=1, help="successes that make a prefix good (default 1)")
     p.add_argument("--votes", type=int, default=1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--strategies", default=",".join(STRATEGIES))
@@ -125,24 +128,42 @@ def main() -> None:
         wrong = sum(r["truth"] >= 0 for r in rows)
         print(f"{len(rows)} solutions ({wrong} wrong: {sum(r['kind'] == 'slip' for r in rows)} slips, "
               f"{sum(r['kind'] == 'reasoning' for r in rows)} reasoning errors); q={args.q} r={args.r} a={args.a} "
-              f"K={args.rollouts} V={args.votes}; server latency {args.latency}s, {args.concurrency} in flight "
+              f"K={args.rollouts} (good at {args.min_successes}+ successes) V={args.votes}; server latency "
+              f"{args.latency}s, {args.concurrency} in flight "
               f"(bound {args.concurrency / args.latency:.0f} requests/s)\n")
         head = ("strategy", "first-error acc", "kept precision", "yield", "requests/trace", "completions/trace",
-                "rollouts/wrong 4+ steps", "traces/s", "requests/s", "% of nominal bound", "peer requests/s", "% of peer")
+                "rollouts/wrong 4+ steps", "traces/s", "requests/s", "% of nominal bound", "peer requests/s",
+                "% of peer")
         print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
         results = {}
         for s in args.strategies.split(","):
             r = results[s] = bench(s, rows, responses, server, args, work)
             print(f"| {s} | {r['accuracy']:.3f} | {r['precision']:.3f} | {r['yield']:.3f} | {r['requests']:.2f} | "
                   f"{r['completions']:.2f} | {r['rollouts_long']:.2f} | {r['traces_s']:.1f} | {r['req_s']:.0f} | "
-                  f"{100 * r['bound']:.0f}% | {r['peer']:.0f} | {100 * r['req_s'] / max(r['peer'], 1e-9):.0f}% |", flush=True)
+                  f"{100 * r['bound']:.0f}% | {r['peer']:.0f} | {100 * r['req_s'] / max(r['peer'], 1e-9):.0f}% |",
+                  flush=True)
         print()
         mc, bs, hy = results.get("mc"), results.get("binary_search"), results.get("hybrid")
         mca = results.get("mc --mc-all-steps")
         if mc and bs:
             print(f"binary_search / mc rollouts on wrong solutions of 4+ steps: "
-                  f"{bs['rollouts_long'] / mc['rollouts_long']:.2f} (accuracy {bs['accuracy']:.3f} vs {mc['accuracy']:.3f})"
+                  f"{bs['rollouts_long'] / mc['rollouts_long']:.2f} "
+                  f"(accuracy {bs['accuracy']:.3f} vs {mc['accuracy']:.3f})"
                   + (f"; / mc --mc-all-steps: {bs['rollouts_long'] / mca['rollouts_long']:.2f}" if mca else ""))
+        rows_by = {s: r["by_length"] for s, r in results.items() if s in ("mc", "mc --mc-all-steps", "binary_search",
+                                                                        "hybrid")}
+        if rows_by:
+            lengths = sorted({n for v in rows_by.values() for n, _ in v})
+            print("\nrollouts per wrong solution, by its number of steps:\n")
+            print("| steps | solutions | " + " | ".join(rows_by) + " |\n|" + "---|" * (len(rows_by) + 2))
+            for n in lengths:
+                cells = []
+                for v in rows_by.values():
+                    xs = [c for m, c in v if m == n]
+                    cells.append(f"{sum(xs) / len(xs):.1f}" if xs else "-")
+                count = sum(1 for m, _ in next(iter(rows_by.values())) if m == n)
+                print(f"| {n} | {count} | " + " | ".join(cells) + " |")
+            print()
         if bs and hy:
             print(f"hybrid / binary_search requests per trace: {hy['requests'] / bs['requests']:.2f} "
                   f"(accuracy {hy['accuracy']:.3f} vs {bs['accuracy']:.3f})")

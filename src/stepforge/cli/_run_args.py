@@ -25,7 +25,8 @@ _CLIENT = {"concurrency": "concurrency", "rpm": "requests_per_minute", "tpm": "t
 # client limits: the openai source's, and each labelling model's
 _LIMITS = {k for k in _CLIENT if k != "base_url"}
 # labelling flag (argparse dest) -> StrategyOptions field
-_STRATEGY = {"rollouts": "rollouts", "judge_votes": "judge_votes", "n_per_request": "n_per_request",
+_STRATEGY = {"rollouts": "rollouts", "min_successes": "min_successes", "judge_votes": "judge_votes",
+             "n_per_request": "n_per_request",
              "rollout_temperature": "temperature", "rollout_max_tokens": "max_tokens", "mc_all_steps": "mc_all_steps",
              "judge_hints": "judge_hints"}
 
@@ -98,7 +99,11 @@ def add_labelling_arguments(p: argparse.ArgumentParser) -> None:
     m.add_argument("--judge-model", help="critic that names the first wrong step (default: the policy model)")
     m.add_argument("--judge-base-url", help="the critic's endpoint (default: the policy's)")
     m.add_argument("--rollouts", type=int, default=None, help="K completions per probed prefix (default 8)")
-    m.add_argument("--judge-votes", type=int, default=None, help="V critiques per trace, the majority decides (default 1)")
+    m.add_argument("--min-successes", type=int, default=None,
+                   help="completions that must reach the reference for a prefix to count as good (default 1: "
+                        "Math-Shepherd's hard label; 2 or more when wrong prefixes sometimes recover)")
+    m.add_argument("--judge-votes", type=int, default=None,
+                   help="V critiques per trace, the majority decides (default 1)")
     m.add_argument("--n-per-request", type=int, default=None,
                    help="choices asked in one request (default: all K, or all V; 1 for servers without n)")
     m.add_argument("--rollout-temperature", type=float, default=None, help="rollout sampling temperature (default 0.7)")

@@ -4,8 +4,9 @@ A *prefix* of length L holds the first L units of the solution: steps (math, and
 plan, lines of the code (``lines=True``: binary search over code prefixes, as PSGPO does). A probe asks the policy
 for K completions of the prefix and checks each: math, the completion's final answer against the reference with
 the math verifier; code, the completed program against the task's tests in the sandbox. A prefix is *good* when
-some completion succeeds (Math-Shepherd's hard estimate), *bad* when none does and at least half of them ended in a
-checked failure, and *undecided* otherwise (truncated answers, unparseable answers, sandbox trouble): never guessed.
+some completion succeeds (Math-Shepherd's hard estimate; ``min_successes`` asks for more), *bad* when fewer do and at
+least half of them ended checked, and *undecided* otherwise (truncated answers, unparseable answers, sandbox
+trouble): never guessed.
 
 The policy is a model (a chat request whose last message is the prefix as the assistant's, continued with
 vLLM's ``continue_final_message``; ``n=K`` in one request where allowed) or, offline, the procedural completer.
@@ -27,7 +28,7 @@ from stepforge.generators.llm.prompts import default_template
 from stepforge.labeling import _procedural
 from stepforge.labeling._checks import answer_verdicts
 from stepforge.labeling.base import LabelContext
-from stepforge.labeling.models import StrategyOptions, Usage
+from stepforge.labeling.models import StrategyOptions, Usage, strategy_options
 from stepforge.schema import Cost
 
 Result = Literal["good", "bad", "undecided"]
@@ -55,10 +56,11 @@ class Probe:
     conclusive: int
     answers: list[str]
     requests: list[str] = field(default_factory=list)
+    needed: int = 1  # successes that make the prefix good (1: Math-Shepherd's hard estimate)
 
     @property
     def result(self) -> Result:
-        if self.successes:
+        if self.successes >= self.needed:
             return "good"
         return "bad" if 2 * self.conclusive >= self.k else "undecided"
 
@@ -181,9 +183,9 @@ class Rollouts:
         else:
             texts, finishes, keys = self._model(length)
         self.completions += len(texts)
-        successes, conclusive, answers = (self._check_math if self.cand.domain == "math" else self._check_code)(
-            length, texts, finishes)
-        p = Probe(length, len(texts), successes, conclusive, answers, keys)
+        check = self._check_math if self.cand.domain == "math" else self._check_code
+        successes, conclusive, answers = self._tally(check(length, texts), finishes)
+        p = Probe(length, len(texts), successes, conclusive, answers, keys, min(self.opts.min_successes, len(texts)))
         self.probes[length] = p
         return p
 
@@ -227,25 +229,25 @@ class Rollouts:
                 finishes.append(ch.get("finish_reason"))
         return texts, finishes, [a.key for a in answers]
 
-    def _check_math(self, length: int, texts: list[str], finishes: list[str | None]) -> tuple[int, int, list[str]]:
+    def _check_math(self, length: int, texts: list[str]) -> list[tuple[str, bool | None] | None]:
+        """Per completion: (its final answer, reached the reference? None when it could not be checked), or None
+        when it wrote no final answer."""
         gold = self.cand.task.reference.answer or ""
         finals = [last_boxed(t) for t in texts]
         boxed = [f"\\boxed{{{f}}}" for f in finals if f is not None]
         verdicts = iter(answer_verdicts(gold, boxed, self.cand.task.prompt) if boxed else [])
-        successes = conclusive = 0
-        answers: list[str] = []
-        for final, finish in zip(finals, finishes):
+        out: list[tuple[str, bool | None] | None] = []
+        for final in finals:
             if final is None:
-                answers.append("<truncated>" if finish == "length" else "<no answer>")
-                conclusive += finish != "length"
+                out.append(None)
                 continue
             v = next(verdicts)
-            answers.append(final[:80])
-            successes += v.verdict == "equal"
-            conclusive += v.verdict in ("equal", "not_equal")
-        return successes, conclusive, answers
+            out.append((final[:80], v.verdict == "equal" if v.verdict in ("equal", "not_equal") else None))
+        return out
 
-    def _check_code(self, length: int, texts: list[str], finishes: list[str | None]) -> tuple[int, int, list[str]]:
+    def _check_code(self, length: int, texts: list[str]) -> list[tuple[str, bool | None] | None]:
+        """Per completion: (its program's hash, passed the task's tests? None when the sandbox could not tell), or
+        None when it wrote no code."""
         from stepforge.labeling.execution import conclusive as is_conclusive
         from stepforge.verifiers.code import check_codes
         from stepforge.verifiers.code.humaneval import module_for
@@ -264,18 +266,25 @@ class Rollouts:
             verdicts = check_codes([(self.ctx.task, p) for p in todo.values()], backend=self.ctx.backend or "local")
             self.exec_runs += len(todo)
             for k, v in zip(todo, verdicts):
-                self._programs[k] = (bool(v.passed), is_conclusive(v))
+                self._programs[k] = bool(v.passed) if is_conclusive(v) else None
+        return [(f"{k}:{'pass' if self._programs[k] else 'fail'}", self._programs[k]) if k is not None else None
+                for k in keys]
+
+    @staticmethod
+    def _tally(checked: list[tuple[str, bool | None] | None], finishes: list[str | None]) -> tuple[int, int, list[str]]:
+        """Successes, checked completions, and what each one reached (for the evidence). A completion that
+        finished without an answer failed; one cut at the length limit is unchecked."""
         successes = conclusive = 0
         answers: list[str] = []
-        for key, finish in zip(keys, finishes):
-            if key is None:
-                answers.append("<truncated>" if finish == "length" else "<no code>")
+        for c, finish in zip(checked, finishes):
+            if c is None:
+                answers.append("<truncated>" if finish == "length" else "<no answer>")
                 conclusive += finish != "length"
                 continue
-            passed, ok = self._programs[key]
-            answers.append(f"{key}:{'pass' if passed else 'fail' if ok else 'undecided'}")
-            successes += passed
-            conclusive += ok
+            what, ok = c
+            answers.append(what if ok is not None else f"{what} (unchecked)")
+            successes += ok is True
+            conclusive += ok is not None
         return successes, conclusive, answers
 
     # -- cost --------------------------------------------------------------------------------------------------
@@ -371,3 +380,30 @@ def rollout_labels(r: Rollouts, correct: bool | None, first_bad: int | None, not
     cost = r.cost(time.perf_counter() - t0, **(cost_extra or {}))
     return assemble(cand, ratings, ev, strategy=strategy, cost=cost, semantics=semantics or "value", scores=scores,
                     sources=sources)
+
+
+def rollout_roles(options: dict[str, Any]) -> set[str]:
+    """The model roles a rollout strategy needs: the policy, unless the procedural completer stands in for it."""
+    return {"rollout"} if strategy_options(options).completer == "model" else set()
+
+
+Locate = Any  # (Rollouts, correct: bool, StrategyOptions) -> (first bad prefix length | None, why not)
+
+
+def label_with_rollouts(strategy: str, cand: Candidate, verdict: Any, ctx: LabelContext, locate: Locate, *,
+                        lines: bool = False, t0: float | None = None, **labels: Any) -> Any:
+    """The frame of every rollout strategy: probes made by ``locate`` (given a conclusive outcome), labels from
+    them; a solution the procedural completer cannot continue is left undecided, with the reason."""
+    import time
+
+    t0 = time.perf_counter() if t0 is None else t0
+    opts = strategy_options(ctx.options)
+    r = Rollouts(cand, ctx, opts, lines=lines and opts.code_lines)
+    correct = outcome_correct(verdict)
+    first_bad, note = None, ""
+    if correct is not None:
+        try:
+            first_bad, note = locate(r, correct, opts)
+        except _procedural.CannotContinue as exc:
+            note = f"the procedural completer cannot continue this solution: {exc}"
+    return rollout_labels(r, correct, first_bad, note, strategy=strategy, t0=t0, **labels)

@@ -10,14 +10,16 @@ Evidence: every probe, in the step its prefix ends in.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from stepforge.candidate import Candidate
-from stepforge.labeling._procedural import CannotContinue
-from stepforge.labeling._rollouts import Rollouts, bisect, outcome_correct, rollout_labels
+from stepforge.labeling._rollouts import Rollouts, bisect, label_with_rollouts, rollout_roles
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels
-from stepforge.labeling.models import strategy_options
+from stepforge.labeling.models import StrategyOptions
+
+
+def search(r: Rollouts, correct: bool, opts: StrategyOptions) -> tuple[int | None, str]:
+    return (None, "") if correct else bisect(r, 0, r.size)
 
 
 class BinarySearch:
@@ -25,20 +27,11 @@ class BinarySearch:
     domains = ("math", "code")
 
     def requires(self, options: dict[str, Any]) -> set[str]:
-        return {"rollout"} if strategy_options(options).completer == "model" else set()
+        return rollout_roles(options)
 
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
-        t0 = time.perf_counter()
-        opts = strategy_options(ctx.options)
-        r = Rollouts(candidate, ctx, opts, lines=opts.code_lines)
-        correct = outcome_correct(verdict)
-        first_bad, note = None, ""
-        if correct is False:
-            try:
-                first_bad, note = bisect(r, 0, r.size)
-            except CannotContinue as exc:
-                note = f"the procedural completer cannot continue this solution: {exc}"
-        return rollout_labels(r, correct, first_bad, note, strategy=self.name, t0=t0)
+        labels: StepLabels = label_with_rollouts(self.name, candidate, verdict, ctx, search, lines=True)
+        return labels
 
 
 STRATEGIES.register(BinarySearch.name, BinarySearch())

@@ -15,10 +15,8 @@ from typing import Any
 
 from stepforge.candidate import Candidate
 from stepforge.labeling._checks import limited
-from stepforge.labeling._procedural import CannotContinue
-from stepforge.labeling._rollouts import Rollouts, bisect, outcome_correct, rollout_labels
+from stepforge.labeling._rollouts import Rollouts, bisect, label_with_rollouts, outcome_correct, rollout_roles
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.models import strategy_options
 from stepforge.labeling.symbolic import refuted_claims, symbolic_checks
 from stepforge.schema import Cost
 
@@ -28,14 +26,11 @@ class Hybrid:
     domains = ("math", "code")
 
     def requires(self, options: dict[str, Any]) -> set[str]:
-        return {"rollout"} if strategy_options(options).completer == "model" else set()
+        return rollout_roles(options)
 
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         t0 = time.perf_counter()
-        opts = strategy_options(ctx.options)
-        r = Rollouts(candidate, ctx, opts, lines=opts.code_lines)
         n = len(candidate.steps)
-        correct = outcome_correct(verdict)
         evidence: list[dict[str, Any]] = [{} for _ in range(n)]
         proposal, claims = None, 0
         if candidate.domain == "math":
@@ -53,19 +48,19 @@ class Hybrid:
         if proposal is not None:
             semantics[proposal] = "correctness"
             sources[proposal] = f"{self.name}:symbolic"
-        if correct and proposal is not None:  # a refuted claim under a right answer: certain, and never kept
+        if outcome_correct(verdict) and proposal is not None:  # a refuted claim under a right answer: never kept
             ratings = [1] * proposal + [-1] * (n - proposal)
             cost = Cost(symbolic_checks=claims, wall_s=round(time.perf_counter() - t0, 6))
             return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, semantics=semantics,
                             sources=sources)
-        first_bad, note = None, ""
-        if correct is False:
-            try:
-                first_bad, note = self._locate(r, proposal)
-            except CannotContinue as exc:
-                note = f"the procedural completer cannot continue this solution: {exc}"
-        return rollout_labels(r, correct, first_bad, note, strategy=self.name, t0=t0, evidence=evidence,
-                              semantics=semantics, sources=sources, cost_extra={"symbolic_checks": claims})
+
+        def locate(r: Rollouts, correct: bool, opts: Any) -> tuple[int | None, str]:
+            return (None, "") if correct else self._locate(r, proposal)
+
+        labels: StepLabels = label_with_rollouts(self.name, candidate, verdict, ctx, locate, lines=True, t0=t0,
+                                                 evidence=evidence, semantics=semantics, sources=sources,
+                                                 cost_extra={"symbolic_checks": claims})
+        return labels
 
     @staticmethod
     def _locate(r: Rollouts, proposal: int | None) -> tuple[int | None, str]:

@@ -10,14 +10,12 @@ Evidence per step: K, successes, the completions' answers (math) or program hash
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from stepforge.candidate import Candidate
-from stepforge.labeling._procedural import CannotContinue
-from stepforge.labeling._rollouts import Rollouts, outcome_correct, rollout_labels
+from stepforge.labeling._rollouts import Rollouts, label_with_rollouts, rollout_roles
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels
-from stepforge.labeling.models import strategy_options
+from stepforge.labeling.models import StrategyOptions
 
 
 class MonteCarlo:
@@ -25,23 +23,18 @@ class MonteCarlo:
     domains = ("math", "code")
 
     def requires(self, options: dict[str, Any]) -> set[str]:
-        return {"rollout"} if strategy_options(options).completer == "model" else set()
+        return rollout_roles(options)
 
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
-        t0 = time.perf_counter()
-        opts = strategy_options(ctx.options)
-        r = Rollouts(candidate, ctx, opts)
-        correct = outcome_correct(verdict)
-        first_bad, note = None, ""
-        try:
-            if correct is False or (correct and opts.mc_all_steps):
-                first_bad, note = self._scan(r, correct, opts.mc_all_steps)
-        except CannotContinue as exc:
-            note = f"the procedural completer cannot continue this solution: {exc}"
-        return rollout_labels(r, correct, first_bad, note, strategy=self.name, t0=t0)
+        labels: StepLabels = label_with_rollouts(self.name, candidate, verdict, ctx, self._scan)
+        return labels
 
     @staticmethod
-    def _scan(r: Rollouts, correct: bool, all_steps: bool) -> tuple[int | None, str]:
+    def _scan(r: Rollouts, correct: bool, opts: StrategyOptions) -> tuple[int | None, str]:
+        """Prefixes in order: the first bad one, or why it cannot be told; with ``mc_all_steps`` every value
+        (a right answer is probed only then)."""
+        if correct and not opts.mc_all_steps:
+            return None, ""
         first_bad: int | None = None
         for length in range(1, r.size):
             p = r.probe(length)
@@ -51,7 +44,7 @@ class MonteCarlo:
                 return None, f"the prefix of {length} steps is undecided ({p.conclusive} of {p.k} checked)"
             if p.result == "bad":
                 first_bad = length
-                if not all_steps:
+                if not opts.mc_all_steps:
                     break
         if correct:
             return None, ""

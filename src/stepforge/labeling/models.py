@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stepforge.generators.llm.client import Answer, ClientConfig
 from stepforge.generators.llm.threaded import ThreadedClient
@@ -37,6 +37,7 @@ class StrategyOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     rollouts: int = Field(8, ge=1, le=256)
+    min_successes: int = Field(1, ge=1)
     n_per_request: int | None = Field(None, ge=1)
     temperature: float = Field(0.7, ge=0)
     max_tokens: int = Field(1024, ge=1)
@@ -49,6 +50,12 @@ class StrategyOptions(BaseModel):
     code_lines: bool = True
     rollout_model: str | None = None
     judge_model: str | None = None
+
+    @model_validator(mode="after")
+    def _threshold(self) -> StrategyOptions:
+        if self.min_successes > self.rollouts:
+            raise ValueError(f"min_successes {self.min_successes} is more than the {self.rollouts} rollouts")
+        return self
 
     @property
     def completer(self) -> Literal["model", "procedural"]:

@@ -49,11 +49,13 @@ class LabelStats:
             return None
 
         def row(name: str, c: Counter[str], n: int) -> str:
-            return (f"| {name} | {n} | {c['rollouts']} | {c['judge_calls']} | {c['exec_runs']} | {c['prompt_tokens']} | "
-                    f"{c['gen_tokens']} | {round(c['usd'], 6)} |")
+            cells = [name, n, c["rollouts"], c["judge_calls"], c["exec_runs"], c["prompt_tokens"], c["gen_tokens"],
+                     round(c["usd"], 6)]
+            return "| " + " | ".join(str(x) for x in cells) + " |"
 
         lines = ["## Labelling cost", "",
-                 "| records | count | rollouts | judge calls | sandbox runs | prompt tokens | completion tokens | USD |",
+                 "| records | count | rollouts | judge calls | sandbox runs | prompt tokens | completion tokens "
+                 "| USD |",
                  "|---|---|---|---|---|---|---|---|",
                  row("kept traces", self.kept, self.n_kept),
                  row("all labelled (kept and rejected)", self.all, self.n_all), ""]
@@ -64,8 +66,8 @@ class LabelStats:
         if self.agree or self.disagree:
             total = self.agree + self.disagree
             lines += ["", f"Consensus ({', '.join(self.pairs)}): the strategies agreed on the first error in "
-                          f"{self.agree} of {total} labelled traces ({100 * self.agree / total:.1f}%); the others are in "
-                          "`rejected.jsonl` as `labels_disagree`."]
+                          f"{self.agree} of {total} labelled traces ({100 * self.agree / total:.1f}%); the others "
+                          "are in `rejected.jsonl` as `labels_disagree`."]
         lines += ["", "Per-trace figures are in each trace's `labeling.cost` (tokens and dollars from the answers' "
                       "usage at the configured prices; answers replayed from a journal count as when first paid)."]
         return "\n".join(lines)

@@ -39,7 +39,8 @@ class MathDomain:
         return None
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
-        gold, text, problem = candidate.task.reference.answer or "", candidate.generation.raw_response, candidate.task.prompt
+        gold, text = candidate.task.reference.answer or "", candidate.generation.raw_response
+        problem = candidate.task.prompt
         if self.placement == "parent":
             v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0, problem=problem)
         else:
