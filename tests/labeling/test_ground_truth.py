@@ -119,3 +119,22 @@ def test_code_first_errors_in_plan_steps_and_code_lines(server: ServerProcess, t
                 assert t["steps"][-1]["evidence"]["first_wrong_code_line"] >= 1
         if strategy != "judge":
             assert sum(t["labeling"]["cost"]["exec_runs"] for t in wrong) > 0
+
+
+def test_a_success_threshold_trades_recall_for_precision_when_wrong_prefixes_recover(
+        server: ServerProcess, tmp_path: Path) -> None:
+    """With a policy that often recovers from a wrong prefix (r=0.3), one lucky completion makes a wrong prefix look
+    good (Math-Shepherd's false positives); asking for two successes of four finds more first errors exactly."""
+    responses, truth = math_rows(tmp_path, 80, seed=17, wrong=1.0)
+    policy(server, q=0.95, r=0.3)
+    exact = {}
+    for m in (1, 2):
+        label_file(tmp_path / f"m{m}", responses, "binary_search", server, rollouts=4, min_successes=m,
+                   models=("rollout",))
+        traces = labelled(tmp_path / f"m{m}")
+        exact[m] = sum(t["first_error_index"] == truth[t["task"]["task_id"]] for t in traces) / len(traces)
+        for t in traces:
+            for s in t["steps"]:
+                for p in s["evidence"].get("probes", []):
+                    assert (p["result"] == "good") == (p["successes"] >= m)
+    assert exact[2] > exact[1] + 0.1, exact
