@@ -160,3 +160,16 @@ def test_hostile_answers_stay_hard_limited_when_records_are_made_in_the_parent(
     assert time.time() - t0 < 120
     assert not records(tmp_path / "run" / "traces.jsonl")
     assert [r["reason"] for r in records(tmp_path / "run" / "rejected.jsonl")] == ["inconclusive_outcome"]
+
+
+def test_judge_hints_show_the_critic_the_refuted_claims(server: ServerProcess, tmp_path: Path) -> None:
+    responses, truth = math_rows(tmp_path, 30, seed=14, wrong=1.0, reasoning=0.0)  # slips: the checker sees them
+    policy(server)
+    label_file(tmp_path / "run", responses, "judge", server, judge_hints=True, models=("judge",))
+    prompts = {e["request"]["messages"][0]["content"] for e in records(tmp_path / "run" / "journal.judge.jsonl")}
+    hinted = [p for p in prompts if "Automatic checks found" in p]
+    assert len(hinted) >= 20
+    for p in hinted:
+        k = int(p.split("Automatic checks found", 1)[1].split("paragraph ", 1)[1].split(":", 1)[0])
+        assert f"<paragraph_{k}>" in p and "does not hold" in p
+    assert all(t["first_error_index"] == truth[t["task"]["task_id"]] for t in labelled(tmp_path / "run"))

@@ -1,15 +1,15 @@
 """The offline completer: continues a procedural solution from a prefix of its own steps, with no model.
 
-It rebuilds the problem from the candidate's family (or template) and seed, checks that the candidate's steps are
-the ones the generator wrote (otherwise it refuses: it can only continue its own solutions), and continues from
-the prefix's state: once the prefix holds the injected error, the wrong value (or the wrong plan) is carried to
-the end, as the generator's own wrong solution does; before it, the rest is the correct solution. It is
-deterministic, so one completion per prefix says all it can.
+It rebuilds the problem's right solution from the candidate's family (or template) and seed, checks that the
+candidate's steps before its injected error are that solution's (otherwise it refuses: it continues only the
+generator's own solutions), and continues from the prefix's state: once the prefix holds the injected error, the
+wrong value (or the wrong plan) is carried to the end, as the generator's own wrong solution does (its remaining
+steps); before it, the rest is the right solution. It is deterministic, so one completion per prefix says all it
+can.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,74 +26,65 @@ class Continuation:
     final: str | None  # math: the final answer; code: the whole program
 
 
-def _math_solutions(cand: Candidate) -> tuple[Any, Any]:
-    from stepforge.generators.procedural.math import FAMILIES
-    from stepforge.generators.procedural.math._base import Fault, build_problem
-
-    family = str(cand.task.metadata.get("family") or "")
-    if not cand.generation.generator.startswith("procedural/math/") or family not in FAMILIES:
-        raise CannotContinue("not a procedural math solution (no family to continue it with)")
-    fam = FAMILIES.get(family)
-    seed = cand.generation.seed
-    correct = build_problem(fam, seed, want_error=False)
+def _first_error(cand: Candidate, n: int) -> int:
+    """The injected step (``n``: none)."""
     inj = cand.generation.injected_error
-    wrong = None
-    if inj is not None:
-        wrong = fam.build(random.Random(seed), fault := Fault((inj.step_index, inj.kind)))
-        if fault.applied is None:
-            raise CannotContinue(f"the {family} problem has no injection point {inj.kind} at step {inj.step_index}")
-    mine = wrong if wrong is not None else correct
-    if correct is None or mine.steps != cand.steps:
+    return inj.step_index if inj is not None and 0 <= inj.step_index < n else n
+
+
+def _check(cand: Candidate, right: list[str], clean: int) -> None:
+    if cand.steps[:clean] != right[:clean] or (clean == len(right) and cand.steps != right):
         raise CannotContinue("the steps are not the procedural generator's own (edited or re-segmented)")
-    return correct, wrong
 
 
 def continue_math(cand: Candidate, length: int) -> Continuation:
     """The rest of the solution after its first ``length`` steps."""
-    correct, wrong = _math_solutions(cand)
-    inj = cand.generation.injected_error
-    chosen = wrong if inj is not None and length > inj.step_index else correct
-    rest = chosen.steps[length:]
-    return Continuation("\n\n".join(rest), chosen.final_answer)
+    from stepforge.generators.procedural.math import FAMILIES, build_problem
+
+    meta = cand.task.metadata
+    family = str(meta.get("family") or "")
+    if not cand.generation.generator.startswith("procedural/math/") or family not in FAMILIES:
+        raise CannotContinue("not a procedural math solution (no family to continue it with)")
+    where = {"point": meta["point"]} if meta.get("point") is not None else {}
+    right = build_problem(FAMILIES.get(family), cand.generation.seed, False, **where)
+    if right is None:
+        raise CannotContinue(f"the {family} problem cannot be rebuilt")
+    clean = _first_error(cand, len(cand.steps))
+    _check(cand, right.steps, clean)
+    if length > clean:  # the wrong value is in the prefix: carried to the end, as the generator wrote it
+        return Continuation("\n\n".join(cand.steps[length:]), cand.final_answer)
+    return Continuation("\n\n".join(right.steps[length:]), right.final_answer)
 
 
-def _code_problem(cand: Candidate) -> tuple[Any, Any, Any]:
+def _code(cand: Candidate) -> Any:
     from stepforge.generators.procedural.code import TEMPLATES, load_templates, make_problem
 
     load_templates()
     name = str(cand.task.metadata.get("template") or "")
-    if not cand.generation.generator.startswith("procedural/code/") or name not in TEMPLATES:
+    if not cand.generation.generator.startswith("procedural/code/") or name not in TEMPLATES or not cand.code:
         raise CannotContinue("not a procedural code solution (no template to continue it with)")
-    t = TEMPLATES.get(name)
-    inj = cand.generation.injected_error
-    bug = None
-    if inj is not None:
-        matches = [i for i, b in enumerate(t.bugs) if b.kind == inj.kind
-                   and (b.step if b.step is not None else len(t.plan)) == inj.step_index]
-        if not matches:
-            raise CannotContinue(f"template {name} has no bug {inj.kind} at step {inj.step_index}")
-        bug = matches[0]
-    seed = cand.generation.seed
-    mine = make_problem(name, seed, bug=bug)
-    if mine.steps != cand.steps:
+    right = make_problem(name, cand.generation.seed)
+    if len(right.steps) != len(cand.steps):
         raise CannotContinue("the steps are not the procedural generator's own (edited or re-segmented)")
-    return t, mine, make_problem(name, seed)
+    _check(cand, right.steps, _first_error(cand, len(cand.steps)))
+    return right
 
 
 def continue_code(cand: Candidate, length: int, lines: int | None = None) -> Continuation:
     """The program written after the first ``length`` plan steps (and, with ``lines``, the first ``lines`` lines of
     the code): the template's reference code unless the prefix holds the wrong plan step or a wrong code line."""
-    _, mine, right = _code_problem(cand)
-    plan_len = len(mine.steps) - 1
-    wrong_plan = mine.bug is not None and mine.bug.step is not None and length > mine.bug.step
+    right = _code(cand)
+    plan_len = len(cand.steps) - 1
+    code = cand.code or ""
+    wrong_plan = _first_error(cand, plan_len) < min(length, plan_len)
     if lines is None:
-        program = mine.code if wrong_plan else right.code
-        plan = "".join(s + "\n\n" for s in mine.steps[length:plan_len])
+        program = code if wrong_plan else right.code
+        plan = "".join(s + "\n\n" for s in cand.steps[length:plan_len])
         return Continuation(plan + "```python\n" + program + "```", program)
-    have = mine.code.splitlines(keepends=True)[:lines]
+    have = code.splitlines(keepends=True)[:lines]
     ref = right.code.splitlines(keepends=True)
     if wrong_plan or have != ref[:lines]:
-        program = mine.code  # the wrong plan, or a wrong line already written, is followed to the end
+        program = code  # the wrong plan, or a wrong line already written, is followed to the end
     else:
         program = "".join(have + ref[lines:])
     return Continuation(program[len("".join(have)):] + "```", program)

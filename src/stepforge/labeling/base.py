@@ -27,8 +27,9 @@ class LabelContext:
     """What a strategy may use beyond the candidate and its verdict, given by the domain plug-in.
 
     ``task``: the domain's executable task (code: the ``CodeTask`` that decided the verdict); ``backend``: the
-    sandbox backend that ran it; ``client``: a model client for strategies that call a model (None offline);
-    ``deadline_s``: the seconds the strategy may spend; ``options``: strategy options from the run config.
+    sandbox backend that ran it; ``client``: the run's labelling models (``labeling.models.LabelModels``: one
+    journalled client per role; None when the run configures none); ``deadline_s``: the seconds the strategy's
+    CPU work may take (hard-limited); ``options``: ``RunConfig.options["strategy"]`` (``models.StrategyOptions``).
     """
 
     task: Any = None
@@ -39,7 +40,9 @@ class LabelContext:
 
 
 class Strategy(Protocol):
-    """A labelling strategy: one module in ``labeling/`` that registers itself in ``STRATEGIES``."""
+    """A labelling strategy: one module in ``labeling/`` that registers itself in ``STRATEGIES``. Optional: a
+    strategy that calls models says which roles with ``requires(options) -> set[str]`` (the run refuses to start
+    without them); one made from an argument (``consensus:A+B``) has ``with_argument(arg) -> Strategy``."""
 
     name: str
     domains: tuple[str, ...]
