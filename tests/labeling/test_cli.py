@@ -75,6 +75,19 @@ def test_bad_labelling_flags_are_one_line_errors(tmp_path: Path, args: list[str]
     assert not (tmp_path / "o").exists()
 
 
+def test_hybrid_is_the_default_once_a_policy_is_configured(tmp_path: Path) -> None:
+    from stepforge.pipeline.domains import make_domain
+
+    for domain, plain in (("math", "symbolic"), ("code", "execution")):
+        with_policy = _config("--rollout-model", "pol", "--rollout-base-url", "http://a/v1").model_copy(
+            update={"domain": domain})
+        assert make_domain(with_policy).strategy.name == "hybrid"
+        assert make_domain(_config().model_copy(update={"domain": domain})).strategy.name == plain
+        critic_only = _config("--judge-model", "crit", "--judge-base-url", "http://a/v1").model_copy(
+            update={"domain": domain})
+        assert make_domain(critic_only).strategy.name == plain
+
+
 def test_an_unreachable_labelling_endpoint_is_one_line(tmp_path: Path) -> None:
     res = _cli("generate", "--domain", "math", "--count", "4", "--out", str(tmp_path / "o"), "--strategy",
                "binary_search", "--rollout-model", "m", "--rollout-base-url", "http://127.0.0.1:9/v1", "--no-progress")

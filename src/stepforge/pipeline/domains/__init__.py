@@ -71,6 +71,8 @@ class Domain(Protocol):
     name: str
     placement: Literal["process", "parent"]
     default_strategy: str
+    #: the default when the run configures a policy model (``RunConfig.models["rollout"]``)
+    model_strategy: str
 
     def __init__(self, config: RunConfig) -> None:
         """Validate what the domain is asked (strategy, backend); no resources yet."""
@@ -94,10 +96,11 @@ _ROLE_FLAGS = {"rollout": "a policy model (--rollout-model, or --model of --gene
                "judge": "a critic model (--judge-model, or the policy model)"}
 
 
-def strategy_for(config: RunConfig, domain: str, default: str) -> Strategy:
-    """The run's labelling strategy (``--strategy`` or the domain's default); a clear error when it is
-    unknown, not made for this domain, given bad options, or in need of a model the run does not configure."""
-    name = config.strategy or default
+def strategy_for(config: RunConfig, domain: str, default: str, with_model: str | None = None) -> Strategy:
+    """The run's labelling strategy (``--strategy``, else the domain's default: ``with_model`` when the run has a
+    policy model); a clear error when it is unknown, not made for this domain, given bad options, or in need of a
+    model the run does not configure."""
+    name = config.strategy or (with_model if with_model and "rollout" in config.models else default)
     known = ", ".join(n + (":A+B" if getattr(STRATEGIES.get(n), "needs_argument", False) else "")
                       for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains)
     try:

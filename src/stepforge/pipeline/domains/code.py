@@ -57,12 +57,13 @@ class CodeDomain:
     name = "code"
     placement = "parent"
     default_strategy = "execution"
+    model_strategy = "hybrid"
 
     def __init__(self, config: RunConfig) -> None:
         from stepforge.sandbox import BACKENDS
 
         self.config = config
-        self.strategy = strategy_for(config, self.name, self.default_strategy)
+        self.strategy = strategy_for(config, self.name, self.default_strategy, self.model_strategy)
         if config.backend not in BACKENDS:
             raise UserError(f"unknown sandbox backend {config.backend!r} (known: {', '.join(sorted(BACKENDS))})")
         self.backend: Any = None

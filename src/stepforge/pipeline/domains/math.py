@@ -24,10 +24,11 @@ VERIFIER = "stepforge.verifiers.math"
 class MathDomain:
     name = "math"
     default_strategy = "symbolic"
+    model_strategy = "hybrid"
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
-        self.strategy = strategy_for(config, self.name, self.default_strategy)
+        self.strategy = strategy_for(config, self.name, self.default_strategy, self.model_strategy)
         self.placement = "parent" if config.models else "process"
         # candidates labelled at once in the parent: enough to keep every model endpoint busy
         self.parallel = sum(int(m.get("concurrency") or 32) for m in config.models.values()) if config.models else 0
