@@ -79,7 +79,9 @@ def test_a_verifier_that_ignores_signs_fails_in_the_sign_categories(tmp_path):
     assert r.returncode == 1
     rep = _report(out)
     sign = rep["by_category"]["near_miss:sign"]
-    assert sign["false_accept"] == sign["total"] > 10
+    # the broken verifier takes (gold, pred) only: a source case that needs its problem text (a rounded gold) is
+    # rejected by it anyway, so a few sign variants agree by accident; every other one is a false accept
+    assert sign["total"] > 10 and sign["false_accept"] >= 0.9 * sign["total"]
     assert rep["by_category"]["integer"]["false_accept"] >= 2  # -7 vs 7, 1 vs -1
     assert rep["by_category"]["near_miss:off_by_one"]["false_accept"] == 0
     wrong = {x["id"] for x in rep["results"] if x["outcome"] == "false_accept"}

@@ -24,8 +24,7 @@ def run_cli(*args: str, timeout: float = 300, env: dict[str, str] | None = None,
 def content_key(path: Path) -> list[Any]:
     """What must not change between runs of the same seed: ids, prompts, steps, labels."""
     out = []
-    for line in path.read_text().splitlines():
-        r = json.loads(line)
+    for r in records(path):
         out.append((r["id"], r["task"]["prompt"], [(s["text"], s["label"]) for s in r["steps"]],
                     r["first_error_index"], r["outcome"]["correct"]))
     return out
@@ -41,4 +40,7 @@ def stable(x: Any) -> Any:
 
 
 def records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    """A run file's records as nested dicts (trace lines hold their free-form parts as JSON text)."""
+    from stepforge.schema import json_from_wire
+
+    return [json_from_wire(json.loads(line)) for line in path.read_text().splitlines()] if path.exists() else []

@@ -58,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"stepforge: error: {exc}", file=sys.stderr)
         return 2
+    except UnicodeDecodeError as exc:  # a file read without stepforge's own line-numbered reader
+        print(f"stepforge: error: input is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("stepforge: interrupted", file=sys.stderr)
         return 130

@@ -51,6 +51,10 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
                    help="share of kept traces with a correct final answer (default 0.5)")
     p.add_argument("--families", help="comma-separated families or templates to draw from (default: all)")
     p.add_argument("--strategy", help="labelling strategy (default: the domain's own)")
+    p.add_argument("--fallback-strategy", dest="fallback_strategy", metavar="NAME",
+                   help="strategy for wrong answers whose first error --strategy cannot locate (default: hybrid "
+                        "when a policy model is named with --rollout-model, else none: they are rejected as "
+                        "error_not_located)")
     p.add_argument("--backend", default="local", help="sandbox backend of the code domain: local or docker (default local)")
     p.add_argument("--executor", default="local", help="where the work runs (default local)")
     p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
@@ -138,6 +142,8 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
     options: dict[str, Any] = {}
     client: dict[str, Any] = {}
+    if getattr(args, "fallback_strategy", None):
+        options["strategy"] = {"fallback": args.fallback_strategy}
     if source == "openai":
         options["openai"], client = _openai(args)
     elif source == "file":
@@ -146,7 +152,7 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
         options["file"] = {"path": str(Path(args.responses).resolve()), "separator": args.separator}
     strategy_opts, models = labelling(args, source, options.get("openai"), client)
     if strategy_opts:
-        options["strategy"] = strategy_opts
+        options["strategy"] = {**options.get("strategy", {}), **strategy_opts}
     try:
         return RunConfig(
             domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
@@ -177,14 +183,16 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
     policy = getattr(args, "rollout_model", None) or generator_model
     critic = getattr(args, "judge_model", None) or policy
     needs: set[str] = set()
-    if args.strategy:
+    for name in (args.strategy, getattr(args, "fallback_strategy", None)):
+        if not name:
+            continue
         try:
-            strategy = resolve(args.strategy)
+            strategy = resolve(name)
         except (KeyError, ValueError):
-            strategy = None  # the domain names what is known, with the run's other checks
+            continue  # the domain names what is known, with the run's other checks
         requires = getattr(strategy, "requires", None)
         if requires is not None:
-            needs = set(requires({"rollout_model": policy, "judge_model": critic}))
+            needs |= set(requires({"rollout_model": policy, "judge_model": critic}))
     roles = {"rollout": (policy, getattr(args, "rollout_model", None), getattr(args, "rollout_base_url", None)),
              "judge": (critic, getattr(args, "judge_model", None), getattr(args, "judge_base_url", None))}
     limits = {name: getattr(args, arg) for arg, name in _CLIENT.items()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stepforge._pool import CallResult, in_worker, shared_pool
+from stepforge._seeding import derive_seed
 from stepforge.verifiers.math import MathVerdict, check_answers, judge
 
 _POOL = "stepforge.labeling"
@@ -30,6 +31,11 @@ def limited(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Ca
     return pool.call(fn, args, timeout)
 
 
+def _seed(gold: str, answer: str) -> int:
+    """The judge's random points for one answer: fixed by the pair, so a rerun writes the same evidence."""
+    return derive_seed("rollout-answer", gold, answer)
+
+
 def answer_verdicts(gold: str, answers: list[str], problem: str = "", timeout: float = 5.0) -> list[MathVerdict]:
     """The math verifier's verdict on each final answer against ``gold`` (answers as ``\\boxed{...}`` text) for
     ``problem`` (what it asks decides restatements)."""
@@ -46,10 +52,10 @@ def answer_verdicts(gold: str, answers: list[str], problem: str = "", timeout: f
     if todo:
         fresh = sorted({answers[i] for i in todo})
         if in_worker():
-            verdicts = [judge(gold, a, problem=problem or None) for a in fresh]
+            verdicts = [judge(gold, a, problem=problem or None, seed=_seed(gold, a)) for a in fresh]
         else:
             verdicts = check_answers([(gold, a) for a in fresh], timeout=timeout,
-                                     problems=[problem or None] * len(fresh))
+                                     problems=[problem or None] * len(fresh), seeds=[_seed(gold, a) for a in fresh])
         got = dict(zip(fresh, verdicts))
         with _cache_lock:
             for a, v in got.items():

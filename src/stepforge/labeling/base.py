@@ -78,7 +78,7 @@ def assemble(
     cost: Cost,
     semantics: str | list[str] = "correctness",
     scores: list[float | None] | None = None,
-    sources: list[str] | None = None,
+    sources: list[str | None] | None = None,
 ) -> StepLabels:
     """Ratings (-1/0/+1 per step, from the strategy's own checks) into labels.
 
@@ -87,12 +87,12 @@ def assemble(
     ProcessBench read a wrong prefix; ``error_indices`` lists only steps whose own check failed.
     Neutral (0) steps count as correct (``neutral_policy="positive"``, as PRM800K's best reduction).
     ``semantics`` may differ per step; ``scores`` gives a measured value (an MC share) where there is one;
-    ``sources`` names the rule of each step (default: the strategy).
+    ``sources`` overrides a step's label source (e.g. ``construction`` for an injected error; None: the strategy).
     """
     first = next((i for i, r in enumerate(ratings) if r == -1), -1)
     steps = []
     for i, (text, rating, ev) in enumerate(zip(candidate.steps, ratings, evidence)):
-        source = sources[i] if sources else strategy
+        source = (sources[i] if sources else None) or strategy
         score = scores[i] if scores and scores[i] is not None else {1: 1.0, 0: None, -1: 0.0}[rating]
         if first != -1 and i > first:
             rating, source, score = -1, f"{strategy}:after_first_error", 0.0

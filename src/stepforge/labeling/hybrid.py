@@ -1,9 +1,10 @@
 """``hybrid``: the symbolic checker first, rollouts where it cannot decide.
 
-Math: a claim the symbolic checker refutes is certain, so the step holding the first one is wrong; one probe
-confirms that the prefix before it still reaches the reference (then it is the first error, at K completions),
-and if it does not, binary search looks before it. Where the checker refutes nothing before the final answer
-(reasoning errors with true arithmetic, prose), binary search over the whole solution. Code: the sandbox verdict
+Math: the first error the ``symbolic`` strategy locates is certain (a refuted claim whose value was not carried
+from earlier steps, an answer line that contradicts what the steps derived, an error injected by construction);
+one probe confirms that the prefix before it still reaches the reference (then it is the first error, at K
+completions), and if it does not, binary search looks before it. Where the checker locates nothing (reasoning
+errors with true arithmetic, prose), binary search over the whole solution. Code: the sandbox verdict
 is the certain check and binary search over plan steps and code lines locates the first wrong prefix (as
 ``binary_search``). A right answer proves every prefix: no rollouts. Evidence: the checker's findings, every probe.
 """
@@ -14,10 +15,9 @@ import time
 from typing import Any
 
 from stepforge.candidate import Candidate
-from stepforge.labeling._checks import limited
 from stepforge.labeling._rollouts import Rollouts, bisect, label_with_rollouts, outcome_correct, rollout_roles
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.symbolic import refuted_claims, symbolic_checks
+from stepforge.labeling.symbolic import symbolic_labels
 from stepforge.schema import Cost
 
 
@@ -33,16 +33,11 @@ class Hybrid:
         n = len(candidate.steps)
         evidence: list[dict[str, Any]] = [{} for _ in range(n)]
         proposal, claims = None, 0
-        if candidate.domain == "math":
-            res = limited(symbolic_checks, (candidate,), ctx.deadline_s or 60.0)
-            if res.status == "ok":
-                for i, check in enumerate(res.value):
-                    evidence[i]["symbolic"] = {k: v for k, v in check.items() if k != "index"}
-                    claims += len(check.get("claims") or [])
-                    if proposal is None and refuted_claims(check, final=False):
-                        proposal = i
-            else:
-                evidence[0]["symbolic_unavailable"] = f"{res.status}: {res.error}"[:300]
+        if candidate.domain == "math":  # the checker's located first error (a refuted claim, by construction, ...)
+            checked = symbolic_labels(candidate, verdict, ctx.deadline_s)
+            evidence = [dict(s.evidence) for s in checked.steps]
+            claims = checked.labeling.cost.symbolic_checks
+            proposal = checked.first_error_index if checked.first_error_index >= 0 else None
         semantics = ["value"] * n
         sources = [self.name] * n
         if proposal is not None:

@@ -24,14 +24,11 @@ def hints_for(candidate: Candidate, verdict: Any) -> list[str]:
     if candidate.domain == "code":
         fails = list(getattr(verdict, "failures", None) or [])[:3]
         return [f"a test failed: {str(f)[:300]}" for f in fails]
-    from stepforge.labeling._checks import limited
-    from stepforge.labeling.symbolic import refuted_claims, symbolic_checks
+    from stepforge.labeling.symbolic import refuted_claims, symbolic_labels
 
-    res = limited(symbolic_checks, (candidate,), 30.0)
-    if res.status != "ok":
-        return []
-    return [f"paragraph {i}: the claim {c['claim']!r} does not hold ({c['rule']})"
-            for i, check in enumerate(res.value) for c in refuted_claims(check)]
+    checked = symbolic_labels(candidate, verdict, 30.0)
+    return [f"paragraph {s.index}: the claim {c['claim']!r} does not hold ({c['rule']})"
+            for s in checked.steps for c in refuted_claims(s.evidence.get("symbolic") or {})]
 
 
 def critique(candidate: Candidate, verdict: Any, ctx: LabelContext, opts: StrategyOptions,

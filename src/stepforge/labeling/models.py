@@ -50,6 +50,7 @@ class StrategyOptions(BaseModel):
     code_lines: bool = True
     rollout_model: str | None = None
     judge_model: str | None = None
+    fallback: str | None = None  # the strategy for errors the run's strategy cannot locate (``keep.settle``)
 
     @model_validator(mode="after")
     def _threshold(self) -> StrategyOptions:

@@ -31,6 +31,7 @@ def make_parts(config: RunConfig, *, fresh: bool = False, offline: bool = False)
     source = make_source(config.generator, source_settings(config, fresh=fresh, offline=offline))
     models = LabelModels(config.models, config.out, fresh=fresh) if config.models else None
     return source, domain, RecordContext(config=config, strategy=domain.strategy,  # type: ignore[attr-defined]
+                                         fallback=domain.fallback,  # type: ignore[attr-defined]
                                          client=models, deadline_s=config.item_timeout)
 
 

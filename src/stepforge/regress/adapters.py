@@ -153,7 +153,7 @@ def _stepforge(spec: dict[str, Any]) -> Call:
     def sf(case: dict[str, Any]) -> dict[str, Any]:
         if case["domain"] == "math":
             # judge is check_answer's own decision; this worker process is the killable boundary
-            v = judge(str(case["gold"]), case["pred"], case.get("policy"))
+            v = judge(str(case["gold"]), case["pred"], case.get("policy"), problem=case.get("prompt") or None)
             out = {"equal": "accept", "not_equal": "reject"}.get(v.verdict, "abstain")
             return {"outcome": out, "value": v.verdict, "detail": f"{v.rule}: {v.detail}"[:200]}
         if case["domain"] == "steps":

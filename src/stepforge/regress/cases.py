@@ -26,7 +26,7 @@ class Case(BaseModel):
     gold: Any = None
     pred: str = ""
     prompt: str = ""
-    policy: dict[str, Any] | None = None
+    policy: dict[str, Any] | str | None = None  # a MathPolicy preset name (grading, reward) or its fields
     steps: list[str] | None = None
     context: dict[str, Any] | None = None
     first_error: int | None = None

@@ -20,7 +20,7 @@ from stepforge.errors import UserError
 from stepforge.labeling import STRATEGIES, LabelContext, Strategy, resolve
 from stepforge.labeling.models import ModelUnavailable, strategy_options
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.keep import build_trace, keep_or_reject
+from stepforge.pipeline.keep import settle
 from stepforge.schema import Outcome, Rejection, Trace
 
 Record = Union[Trace, Rejection]
@@ -39,11 +39,13 @@ class Unanswered:
 
 @dataclass
 class RecordContext:
-    """What ``record`` may use besides the candidate: the run's config and strategy, the labelling models
+    """What ``record`` may use besides the candidate: the run's config and strategy, the fallback strategy for
+    errors the first could not locate (None: those are rejected), the labelling models
     (``labeling.models.LabelModels``, None when the run configures none), and the seconds one item may take."""
 
     config: RunConfig
     strategy: Strategy
+    fallback: Strategy | None = None
     client: Any = None
     deadline_s: float | None = None
 
@@ -53,13 +55,12 @@ class RecordContext:
                             options=dict(self.config.options.get("strategy") or {}), **given)
 
     def labelled(self, candidate: Candidate, verdict: Any, outcome: Outcome, **given: Any) -> Record | Unanswered:
-        """Label ``candidate`` with the run's strategy and apply the keep rule; ``Unanswered`` when a model did not
-        answer (never a verdict)."""
+        """Label ``candidate`` with the run's strategy (and its fallback) and apply the keep rule (``keep.settle``);
+        ``Unanswered`` when a model did not answer (never a verdict)."""
         try:
-            labels = self.strategy.label(candidate, verdict, self.label_context(**given))
+            return settle(candidate, outcome, verdict, self, **given)
         except ModelUnavailable as exc:
             return Unanswered(candidate.id, candidate.index, {exc.key: exc.request})
-        return keep_or_reject(build_trace(self.config, candidate, outcome, labels))
 
     def close(self) -> None:
         """Stop the labelling models' clients (answers already sent are journalled first)."""
@@ -96,21 +97,21 @@ _ROLE_FLAGS = {"rollout": "a policy model (--rollout-model, or --model of --gene
                "judge": "a critic model (--judge-model, or the policy model)"}
 
 
-def strategy_for(config: RunConfig, domain: str, default: str, with_model: str | None = None) -> Strategy:
-    """The run's labelling strategy (``--strategy``, else the domain's default: ``with_model`` when the run has a
-    policy model); a clear error when it is unknown, not made for this domain, given bad options, or in need of a
-    model the run does not configure."""
-    name = config.strategy or (with_model if with_model and "rollout" in config.models else default)
-    known = ", ".join(n + (":A+B" if getattr(STRATEGIES.get(n), "needs_argument", False) else "")
-                      for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains)
+def _known(domain: str) -> str:
+    return ", ".join(n + (":A+B" if getattr(STRATEGIES.get(n), "needs_argument", False) else "")
+                     for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains)
+
+
+def _resolved(config: RunConfig, domain: str, name: str, what: str) -> Strategy:
+    """The strategy ``name`` for ``domain``, checked against the run: its options, and the model roles it needs."""
     try:
         strategy = resolve(name)
     except KeyError:
-        raise UserError(f"unknown labelling strategy {name!r} for {domain} (known: {known})") from None
+        raise UserError(f"unknown {what} {name!r} for {domain} (known: {_known(domain)})") from None
     except ValueError as exc:
-        raise UserError(f"--strategy {name}: {exc}") from None
+        raise UserError(f"{what} {name}: {exc}") from None
     if domain not in strategy.domains:
-        raise UserError(f"unknown labelling strategy {name!r} for {domain} (known: {known})")
+        raise UserError(f"unknown {what} {name!r} for {domain} (known: {_known(domain)})")
     options = dict(config.options.get("strategy") or {})
     try:
         strategy_options(options)
@@ -120,8 +121,41 @@ def strategy_for(config: RunConfig, domain: str, default: str, with_model: str |
     requires = getattr(strategy, "requires", None)
     for role in sorted(requires(options) if requires else ()):
         if role not in config.models:
-            raise UserError(f"labelling strategy {name!r} needs {_ROLE_FLAGS.get(role, role)}")
+            raise UserError(f"{what} {name!r} needs {_ROLE_FLAGS.get(role, role)}")
     return strategy
+
+
+_ROLE_FLAGS = {"rollout": "a policy model (--rollout-model, or --model of --generator openai)",
+               "judge": "a critic model (--judge-model, or the policy model)"}
+
+
+def _policy(config: RunConfig) -> bool:
+    return "rollout" in config.models
+
+
+def strategy_for(config: RunConfig, domain: str, default: str, with_model: str | None = None) -> Strategy:
+    """The run's labelling strategy (``--strategy``, else the domain's default: ``with_model`` when the run has a
+    policy model); a clear error when it is unknown, not made for this domain, given bad options, or in need of a
+    model the run does not configure."""
+    name = config.strategy or (with_model if with_model and _policy(config) else default)
+    return _resolved(config, domain, name, "labelling strategy")
+
+
+def fallback_for(config: RunConfig, domain: str, default: str, with_model: str | None = None) -> Strategy | None:
+    """The run's fallback strategy for errors its strategy cannot locate (``options["strategy"]["fallback"]``; by
+    default ``with_model`` when the run has a policy model and its strategy calls none), or None; a clear error when
+    it is unknown, not made for this domain, or the run's own strategy."""
+    own = config.strategy or (with_model if with_model and _policy(config) else default)
+    name = (config.options.get("strategy") or {}).get("fallback")
+    if name is None and with_model and _policy(config) and own != with_model:
+        first = resolve(own)
+        if not getattr(first, "requires", None) or not first.requires(dict(config.options.get("strategy") or {})):
+            name = with_model
+    if name is None:
+        return None
+    if name == own:
+        raise UserError(f"the fallback strategy {name!r} is the run's own strategy: name another one")
+    return _resolved(config, domain, name, "fallback strategy")
 
 
 def load() -> None:

@@ -16,7 +16,7 @@ from stepforge.candidate import Candidate
 from stepforge.errors import UserError
 from stepforge.labeling.execution import conclusive, verdict_summary
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, Unanswered, strategy_for
+from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, Unanswered, fallback_for, strategy_for
 from stepforge.pipeline.keep import reject
 from stepforge.schema import Outcome, Task
 from stepforge.verifiers.code import CodeTask, check_codes
@@ -64,6 +64,7 @@ class CodeDomain:
 
         self.config = config
         self.strategy = strategy_for(config, self.name, self.default_strategy, self.model_strategy)
+        self.fallback = fallback_for(config, self.name, self.default_strategy, self.model_strategy)
         if config.backend not in BACKENDS:
             raise UserError(f"unknown sandbox backend {config.backend!r} (known: {', '.join(sorted(BACKENDS))})")
         self.backend: Any = None

@@ -12,9 +12,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, Unanswered, record_each, strategy_for
+from stepforge.pipeline.domains import (DOMAINS, Record, RecordContext, Unanswered, fallback_for, record_each,
+                                        strategy_for)
 from stepforge.schema import Outcome
 from stepforge.verifiers.math import MathVerdict, check_answer, check_answers, judge
 
@@ -29,6 +31,7 @@ class MathDomain:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.strategy = strategy_for(config, self.name, self.default_strategy, self.model_strategy)
+        self.fallback = fallback_for(config, self.name, self.default_strategy, self.model_strategy)
         self.placement = "parent" if config.models else "process"
         # candidates labelled at once in the parent: enough to keep every model endpoint busy
         self.parallel = sum(int(m.get("concurrency") or 32) for m in config.models.values()) if config.models else 0
@@ -41,12 +44,17 @@ class MathDomain:
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
         gold, text = candidate.task.reference.answer or "", candidate.generation.raw_response
-        problem = candidate.task.prompt
+        problem, seed = candidate.task.prompt, self._seed(candidate, ctx)
         if self.placement == "parent":
-            v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0, problem=problem)
+            v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0, problem=problem, seed=seed)
         else:
-            v = judge(gold, text, problem=problem)
+            v = judge(gold, text, problem=problem, seed=seed)
         return self._labelled(candidate, v, ctx)
+
+    @staticmethod
+    def _seed(candidate: Candidate, ctx: RecordContext) -> int:
+        """The answer judge's random points: from the run seed and the candidate (same seed, same records)."""
+        return derive_seed(ctx.config.seed, "judge", candidate.id)
 
     def _isolation(self, v: MathVerdict) -> str:
         """Where the verdict was made: this worker process (the default placement), or, from the parent, the
@@ -71,7 +79,8 @@ class MathDomain:
         if self._threads is None:
             self._threads = ThreadPoolExecutor(max_workers=max(1, self.parallel), thread_name_prefix="stepforge-label")
         verdicts = check_answers([(c.task.reference.answer or "", c.generation.raw_response) for c in candidates],
-                                 timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in candidates])
+                                 timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in candidates],
+                                 seeds=[self._seed(c, ctx) for c in candidates])
         return list(self._threads.map(lambda cv: self._labelled(cv[0], cv[1], ctx), zip(candidates, verdicts)))
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from stepforge.regress.cases import Case, Suite
 from stepforge.regress.suites import SUITES
 
 VARIANTS_VERSION = "1"
-_EXPECT = {"equal": "accept", "not_equal": "reject", "unparseable": "no_accept"}
+_EXPECT = {"equal": "accept", "not_equal": "reject", "unparseable": "no_accept", "ambiguous": "no_accept"}
 
 
 def golden_rows() -> list[dict[str, Any]]:
@@ -34,15 +34,18 @@ def variant_rows() -> list[dict[str, Any]]:
 def _golden() -> list[Case]:
     return [Case(id=f"golden/{r['source']}", domain="math", category=r.get("form", "other"),
                  expected=_EXPECT[r["expected"]], gold=r["gold"], pred=r["pred"], policy=r.get("policy"),
-                 note=r.get("note", "")) for r in golden_rows()]
+                 prompt=r.get("problem") or "", note=r.get("note", "")) for r in golden_rows()]
 
 
 def _variants() -> list[Case]:
     out = []
+    origin = {r["source"]: r for r in golden_rows()}
     for r in variant_rows():
         plan = "+".join(f"{n}{k}" for n, k in r["plan"])
+        src = origin.get(r["source"], {})  # a variant is judged under its source case's policy and problem
         out.append(Case(id=f"variant/{r['source']}/{plan}", domain="math", category=r["category"],
-                        expected=_EXPECT[r["expected"]], gold=r["gold"], pred=r["pred"],
+                        expected=_EXPECT[r["expected"]], gold=r["gold"], pred=r["pred"], policy=src.get("policy"),
+                        prompt=src.get("problem") or "",
                         tags=[f"form:{r.get('form', '')}"], note=f"from golden/{r['source']} by {plan}"))
     return out
 
