@@ -11,10 +11,13 @@ from stepforge._testing import policy_model
 from stepforge._testing.fixtures import _server_process, server  # noqa: F401 - fixtures
 from stepforge._testing.openai_server import ServerProcess
 from stepforge.pipeline import RunConfig, RunSummary, run
+from stepforge.schema import json_from_wire
 
 
 def records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    """A run file's records as nested JSON (traces are written in the line form: free-form parts as JSON text)."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    return [json_from_wire(r) if "steps" in r else r for r in rows]
 
 
 def labelled(out: Path) -> list[dict]:
@@ -53,18 +56,23 @@ def label_file(out: Path, responses: Path, strategy: str, server: ServerProcess,
 def code_oracle(seed: int, families: list[str], count: int) -> dict[str, Any]:
     """The server's code oracle for the first ``count`` items of a procedural code run: each task's plan, reference
     code and bugs (a wrong plan step and the code that follows it, or a code-only slip), keyed by its prompt."""
-    from stepforge._seeding import derive_seed
     from stepforge.generators.procedural.code import TEMPLATES, make_problem
+    from stepforge.generators.sources import SourceSettings
+    from stepforge.generators.sources.procedural import ProceduralSource
 
+    source = ProceduralSource(SourceSettings(domain="code", seed=seed, count=count, families=families))
     out: dict[str, Any] = {}
-    for i in range(count):
-        name = families[i % len(families)]
-        item_seed = derive_seed(seed, "code", name, i)
-        right = make_problem(name, item_seed)
+    for unit in source.units(0):
+        if unit.index >= count:
+            break
+        cand = source.candidates(unit)[0]
+        meta = cand.task.metadata
+        name, position = meta["template"], meta["space"]["position"]
         bugs = []
         for b in range(len(TEMPLATES.get(name).bugs)):
-            p = make_problem(name, item_seed, bug=b)
+            p = make_problem(name, cand.generation.seed, bug=b, position=position)
             bugs.append({"step": p.bug.step, "plan": p.steps[p.bug.step] if p.bug.step is not None else None,
                          "code": p.code})
-        out[right.task.prompt.strip()] = {"plan": right.steps[:-1], "code": right.code, "bugs": bugs}
+        ref = meta["reference_steps"]
+        out[cand.task.prompt.strip()] = {"plan": ref[:-1], "code": ref[-1], "bugs": bugs}
     return out

@@ -67,12 +67,14 @@ def test_an_edited_procedural_solution_is_refused_and_the_original_continued() -
     from stepforge.generators.procedural.math import candidate
     from stepforge.labeling._procedural import CannotContinue, continue_math
 
-    cand = next(c for i in range(20) if (c := candidate(5, "linear_equation", i, True)) is not None)
+    cands = [c for i in range(40) if (c := candidate(5, "linear_equation", i, True)) is not None]
+    cand = next(c for c in cands if c.generation.injected_error.step_index > 0)
     inj = cand.generation.injected_error
-    assert inj is not None
     after = continue_math(cand, inj.step_index + 1)  # the wrong value is carried to the end
     before = continue_math(cand, inj.step_index)  # the rest of the right solution
     assert after.final == cand.final_answer and before.final == cand.task.reference.answer != after.final
-    edited = cand.model_copy(update={"steps": [cand.steps[0] + " (sure)", *cand.steps[1:]]})
-    with pytest.raises(CannotContinue, match="not the procedural generator's own"):
-        continue_math(edited, 1)
+    for where in (0, inj.step_index, len(cand.steps) - 1):  # before, at and after the injected error
+        steps = list(cand.steps)
+        steps[where] += " (sure)"
+        with pytest.raises(CannotContinue, match="not the procedural generator's own"):
+            continue_math(cand.model_copy(update={"steps": steps}), 1)

@@ -98,7 +98,7 @@ def test_an_endpoint_that_fails_stops_the_run_incomplete_and_resume_finishes_it(
     first = label_file(tmp_path / "run", responses, "binary_search", server, models=("rollout",), max_retries=0)
     assert first.status == "incomplete" and first.ended == "unanswered" and first.pending
     assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "incomplete"
-    assert not any(r["reason"] == "labels_disagree" for r in records(tmp_path / "run" / "rejected.jsonl"))
+    assert not any(r["reason"] in ("labels_disagree", "error_not_located") for r in records(tmp_path / "run" / "rejected.jsonl"))
     server.configure(faults={})
     second = label_file(tmp_path / "run", responses, "binary_search", server, models=("rollout",), resume=True)
     assert second.status == "complete"
@@ -145,7 +145,7 @@ def test_unreadable_critiques_are_recorded_never_counted(server: ServerProcess, 
         ev = t["steps"][0]["evidence"]
         assert ev["votes"] == [] and ev["unreadable"] == 3 and len(ev["critiques"]) == 3
         assert all(not c["readable"] and c["critique"] for c in ev["critiques"])
-    assert all(r["reason"] == "labels_disagree" for r in records(tmp_path / "run" / "rejected.jsonl"))
+    assert all(r["reason"] == "error_not_located" for r in records(tmp_path / "run" / "rejected.jsonl"))
 
 
 def test_hostile_answers_stay_hard_limited_when_records_are_made_in_the_parent(
