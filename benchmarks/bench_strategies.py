@@ -16,7 +16,10 @@ the run engine (``--generator file``), side by side in one process against one s
   same concurrency, all at once, with no labelling work: what this server and machine can answer.
 
     PYTHONPATH=src python benchmarks/bench_strategies.py [--rows 600] [--latency 0.2] [--concurrency 64]
-        [--q 0.85 --r 0.05 --a 0.85] [--rollouts 4] [--votes 1]
+        [--q 0.85 --r 0.05 --a 0.85] [--rollouts 4] [--votes 1] [--ops 3,7] [--strategies mc,binary_search,...]
+
+``--ops LO,HI``: operations per problem (a solution has one step per operation and a final answer step, so 3,7
+gives 4 to 8 steps; 7,15 gives 8 to 16, nearer PRM800K's and ProcessBench's lengths).
 """
 
 from __future__ import annotations
@@ -118,8 +121,10 @@ def main() -> None:
     p.add_argument("--votes", type=int, default=1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--strategies", default=",".join(STRATEGIES))
+    p.add_argument("--ops", default="3,7", help="operations per problem, LO,HI (steps: one more)")
     args = p.parse_args()
-    rows = policy_model.math_rows(args.rows, seed=args.seed, ops=(3, 7))
+    lo, _, hi = args.ops.partition(",")
+    rows = policy_model.math_rows(args.rows, seed=args.seed, ops=(int(lo), int(hi or lo)))
     with tempfile.TemporaryDirectory() as tmp, ServerProcess() as server:
         work = Path(tmp)
         responses = work / "responses.jsonl"

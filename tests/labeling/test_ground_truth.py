@@ -99,9 +99,9 @@ def test_code_first_errors_in_plan_steps_and_code_lines(server: ServerProcess, t
 
     families = [n for n in load_templates() if n in ("gcd", "count_vowels", "running_sum", "is_prime", "clamp_values")]
     oracle = code_oracle(3, families, 60)
-    for strategy in ("binary_search", "mc", "judge"):
+    for strategy in ("binary_search", "mc", "judge", "hybrid", "consensus:mc+judge"):
         policy(server, oracle_plans=oracle)
-        out = tmp_path / strategy
+        out = tmp_path / strategy.replace(":", "_").replace("+", "_")
         from stepforge.pipeline import RunConfig, run
 
         client = {"base_url": server.url, "concurrency": 16}
@@ -115,7 +115,7 @@ def test_code_first_errors_in_plan_steps_and_code_lines(server: ServerProcess, t
         assert len(wrong) == 6
         for t in wrong:
             assert t["first_error_index"] == t["generation"]["injected_error"]["step_index"], strategy
-            if strategy == "binary_search" and t["first_error_index"] == len(t["steps"]) - 1:
+            if strategy in ("binary_search", "hybrid") and t["first_error_index"] == len(t["steps"]) - 1:
                 assert t["steps"][-1]["evidence"]["first_wrong_code_line"] >= 1
         if strategy != "judge":
             assert sum(t["labeling"]["cost"]["exec_runs"] for t in wrong) > 0

@@ -92,11 +92,23 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
         add_labelling_arguments(p)
 
 
-def add_labelling_arguments(p: argparse.ArgumentParser) -> None:
-    """The labelling models and their settings (strategies mc, binary_search, judge, consensus:A+B, hybrid)."""
-    m = p.add_argument_group("labelling models (--strategy mc, binary_search, judge, consensus:A+B, hybrid); the "
-                             "client limits above (--concurrency, --rpm, --tpm, --timeout, --max-retries, --price-in, "
-                             "--price-out) apply to each of them")
+def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False) -> None:
+    """The labelling models and their settings (strategies mc, binary_search, judge, consensus:A+B, hybrid);
+    ``limits``: the client limits too (a command without the openai source's flags, such as ``label``)."""
+    if limits:
+        m = p.add_argument_group("labelling models (--strategy mc, binary_search, judge, consensus:A+B, hybrid); "
+                                 "the client limits apply to each of them")
+        m.add_argument("--concurrency", type=int, default=None, help="requests in flight per model (default 32)")
+        m.add_argument("--rpm", type=float, default=None, help="client-side requests-per-minute limit")
+        m.add_argument("--tpm", type=float, default=None, help="client-side tokens-per-minute limit")
+        m.add_argument("--timeout", type=float, default=None, help="seconds per request before a retry (default 600)")
+        m.add_argument("--max-retries", type=int, default=None)
+        m.add_argument("--price-in", type=float, default=None, help="USD per 1M prompt tokens (for the card)")
+        m.add_argument("--price-out", type=float, default=None, help="USD per 1M completion tokens (for the card)")
+    else:
+        m = p.add_argument_group("labelling models (--strategy mc, binary_search, judge, consensus:A+B, hybrid); the "
+                                 "client limits above (--concurrency, --rpm, --tpm, --timeout, --max-retries, "
+                                 "--price-in, --price-out) apply to each of them")
     m.add_argument("--rollout-model", help="policy that continues prefixes (default: --model of --generator openai; "
                                            "none: the procedural completer, for procedural solutions)")
     m.add_argument("--rollout-base-url", help="the policy's endpoint (default: --base-url)")
@@ -208,7 +220,7 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
             or client.get("base_url") or getattr(args, "base_url", None)
         models[role] = {**limits, **({"base_url": url} if url else {})}
     if opts:
-        opts["seed"] = args.seed
+        opts["seed"] = getattr(args, "seed", None) or 0
     try:
         StrategyOptions.model_validate(opts)
         for c in models.values():
