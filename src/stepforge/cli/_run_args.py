@@ -109,9 +109,14 @@ def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False)
         m = p.add_argument_group("labelling models (--strategy mc, binary_search, judge, consensus:A+B, hybrid); the "
                                  "client limits above (--concurrency, --rpm, --tpm, --timeout, --max-retries, "
                                  "--price-in, --price-out) apply to each of them")
-    m.add_argument("--rollout-model", help="policy that continues prefixes (default: --model of --generator openai; "
-                                           "none: the procedural completer, for procedural solutions)")
-    m.add_argument("--rollout-base-url", help="the policy's endpoint (default: --base-url)")
+    if limits:
+        m.add_argument("--rollout-model", help="policy that continues prefixes (default none: the procedural "
+                                               "completer, for stepforge's procedural solutions only)")
+        m.add_argument("--rollout-base-url", help="the policy's endpoint (default: OPENAI_BASE_URL, else OpenAI's)")
+    else:
+        m.add_argument("--rollout-model", help="policy that continues prefixes (default: --model of --generator "
+                                               "openai; none: the procedural completer, for procedural solutions)")
+        m.add_argument("--rollout-base-url", help="the policy's endpoint (default: --base-url)")
     m.add_argument("--judge-model", help="critic that names the first wrong step (default: the policy model)")
     m.add_argument("--judge-base-url", help="the critic's endpoint (default: the policy's)")
     m.add_argument("--rollouts", type=int, default=None, help="K completions per probed prefix (default 8)")
