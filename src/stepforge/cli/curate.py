@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from stepforge.datasets.curate import CurateOptions, curate, parse_split
-from stepforge.datasets.curate.decontam import PRESETS, describe_preset
+from stepforge.datasets.curate.options import PRESETS, describe_preset
 from stepforge.datasets.io import schema_error
 from stepforge.errors import UserError
 

@@ -20,7 +20,8 @@ class RunConfig(BaseModel):
     labelling strategy's (models, rollouts, votes). Fields outside ``_NOT_HASHED`` decide the data and its hash;
     ``client`` (endpoint, limits, prices; never the key on disk), ``models`` (the same for each labelling model role:
     ``{"rollout": {...}, "judge": {...}}``), ``backend`` (sandbox backend of the code domain) and ``executor`` do
-    not."""
+    not. ``curate``: the curation each trace passes before it is written (``datasets.curate.CurateOptions`` as JSON;
+    None: none)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -38,6 +39,7 @@ class RunConfig(BaseModel):
     backend: str = "local"
     executor: str = "local"
     executor_options: dict[str, Any] = Field(default_factory=dict)
+    curate: dict[str, Any] | None = None
     workers: int | None = Field(default=None, gt=0)
     item_timeout: float = Field(default=60.0, gt=0)
     overwrite: bool = False
@@ -59,8 +61,19 @@ class RunConfig(BaseModel):
             raise ValueError("families must name at least one family")
         return v
 
+    @field_validator("curate", mode="before")
+    @classmethod
+    def _curation(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        from stepforge.datasets.curate.options import CurateOptions
+
+        opts = v if isinstance(v, CurateOptions) else CurateOptions.model_validate(v)
+        return opts.model_dump(mode="json", exclude={"workers"})
+
     def data_fields(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude=_NOT_HASHED)
+        # a run without curation hashes as before curation existed (its runs still resume)
+        return self.model_dump(mode="json", exclude=_NOT_HASHED | ({"curate"} if self.curate is None else set()))
 
     def config_hash(self) -> str:
         blob = json.dumps(self.data_fields(), sort_keys=True, separators=(",", ":"))

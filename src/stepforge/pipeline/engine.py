@@ -147,9 +147,9 @@ def _run(config: RunConfig, source: Any, domain: Any, ctx: Any, executor: Any, f
                             wrong = not rec.outcome.correct
                             if kept[wrong] >= quota[wrong]:
                                 continue
-                            folder.write(rec)
-                            kept[wrong] += 1
-                            bar.update(1)
+                            if folder.write(rec):  # False: curation dropped it (to rejected.jsonl, not counted)
+                                kept[wrong] += 1
+                                bar.update(1)
                         else:
                             folder.write(rec)
                     spent += res.spent
