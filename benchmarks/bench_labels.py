@@ -1,4 +1,4 @@
-"""Label quality and speed of the ``symbolic`` strategy (issue 11; a skeleton, finalised in phase 2).
+"""Label quality and speed of the ``symbolic`` strategy under the keep rule (issue 11).
 
 Offline: problems of every procedural family, correct or with one injected error of every kind. The
 injected error is *hidden* from the labeller (the candidate carries no ``injected_error``, as a model's
@@ -38,25 +38,24 @@ def _config():
     return RunConfig(domain="math", count=1, out=Path(tempfile.gettempdir()) / "bench-labels")
 
 
-def label_and_keep(cand: Any, config: Any) -> tuple[Any, bool]:
-    """Verify the answer, label the steps with ``symbolic``, and apply the run's keep rule."""
-    from stepforge.labeling import STRATEGIES
-    from stepforge.labeling import LabelContext
-    from stepforge.pipeline.keep import build_trace, why_not_kept
-    from stepforge.schema import Outcome
-    from stepforge.verifiers.math import judge
+_DOMAIN: list[Any] = []
 
-    gold = cand.task.reference.answer
-    if gold:
-        v = judge(gold, cand.generation.raw_response)
-        conclusive = v.verdict in ("equal", "not_equal")
-        outcome = Outcome(correct=(v.verdict == "equal") if conclusive else None, verifier="stepforge.verifiers.math",
-                          verdict=v.verdict, rule=v.rule, seconds=round(v.seconds, 6))
-    else:
-        outcome = Outcome(correct=None, verifier="none", verdict="no_reference", rule="none", seconds=0.0)
-    labels = STRATEGIES.get("symbolic").label(cand, None, LabelContext())
-    trace = build_trace(config, cand, outcome, labels)
-    return trace, why_not_kept(trace) is None
+
+def label_and_keep(cand: Any, config: Any) -> tuple[Any, bool]:
+    """What a run does with the candidate: the math domain's ``record`` (verify the answer, label the steps with
+    ``symbolic``, the keep rule). Returns the labelled trace (a rejection's, when it was rejected) and whether it
+    was kept."""
+    from stepforge.pipeline.domains import RecordContext
+    from stepforge.pipeline.domains.math import MathDomain
+    from stepforge.schema import Trace
+
+    if not _DOMAIN:
+        _DOMAIN.append(MathDomain(config))
+    dom = _DOMAIN[0]
+    rec = dom.record(cand, RecordContext(config=config, strategy=dom.strategy))
+    if isinstance(rec, Trace):
+        return rec, True
+    return Trace.model_validate(rec.candidate), False
 
 
 def offline(per_kind: int, seed: int) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stepforge._testing.openai_server import ServerProcess
@@ -21,15 +21,14 @@ from stepforge.schema import Cost, Rejection, Trace
 from .conftest import records, run_cli
 
 # (problem, reference answer, response, index of the true first error or None for a right solution, expected)
-# expected: "kept" / "rejected" / "rejected_or_located" (rejected today, located at the true step once the checker
-# reads plain-text arithmetic)
+# expected: "kept" (with its first error where it really is) / "rejected"
 CASES = [
     ("Tom buys 8 pens at 3 dollars each. How many dollars do the pens cost?", "24",
      "Tom buys 8 pens at 3 dollars each.\n\nThe pens cost $3 + 8 = 11$ dollars.\n\nThe answer is $\\boxed{11}$.",
      1, "rejected"),
     ("Anna has 5 bags with 3 apples in each bag. How many apples does she have?", "15",
      "Anna has 5 bags.\n\nEach bag has 3 apples, so 5 * 3 = 16 apples.\n\nThe answer is \\boxed{16}.",
-     1, "rejected_or_located"),
+     1, "kept"),  # plain-text arithmetic is read: refuted where it is written
     ("A box holds 6 eggs. How many eggs are in 4 boxes?", "24",
      "There are 4 boxes.\n\nSo there are 4 + 6 = 10 eggs.\n\nThe answer is \\boxed{10}.", 1, "rejected"),
     ("A rope 20 m long is cut into pieces 4 m long. How many pieces are there?", "5",
@@ -74,7 +73,7 @@ def _check(out: Path) -> None:
             continue
         assert t["outcome"]["correct"] is False, problem
         if what == "kept":  # a kept wrong trace has its first error where it really is, and nothing +1 from there
-            assert expected in ("kept", "rejected_or_located"), (problem, t["first_error_index"])
+            assert expected == "kept", (problem, t["first_error_index"])
             assert t["first_error_index"] == first, (problem, t["first_error_index"])
             assert all(s["label"]["rating"] == -1 for s in t["steps"][first:])
         else:
@@ -166,6 +165,7 @@ def math_record():
 @given(family=st.sampled_from(sorted(__import__("stepforge.generators.procedural.math", fromlist=["FAMILIES"])
                                      .FAMILIES.names())),
        index=st.integers(0, 10_000), seed=st.integers(0, 50))
+@example(family="derivative", index=257, seed=14)  # a slip to a bare x, then "Add the results" restates it
 def test_an_injected_error_is_kept_only_at_its_step_with_or_without_its_marker(math_record, family: str, index: int,
                                                                                seed: int) -> None:
     from stepforge.generators.procedural.math import candidate

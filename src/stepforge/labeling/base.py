@@ -79,6 +79,7 @@ def assemble(
     semantics: str | list[str] = "correctness",
     scores: list[float | None] | None = None,
     sources: list[str | None] | None = None,
+    neutral_unknown: bool = False,
 ) -> StepLabels:
     """Ratings (-1/0/+1 per step, from the strategy's own checks) into labels.
 
@@ -88,6 +89,8 @@ def assemble(
     Neutral (0) steps count as correct (``neutral_policy="positive"``, as PRM800K's best reduction).
     ``semantics`` may differ per step; ``scores`` gives a measured value (an MC share) where there is one;
     ``sources`` overrides a step's label source (e.g. ``construction`` for an injected error; None: the strategy).
+    ``neutral_unknown``: a neutral step's ``correct`` is None instead (no evidence either way: an export that
+    needs a boolean must not turn it into "correct"), as for the unchecked plan steps of a failing solution.
     """
     first = next((i for i, r in enumerate(ratings) if r == -1), -1)
     steps = []
@@ -98,7 +101,7 @@ def assemble(
             rating, source, score = -1, f"{strategy}:after_first_error", 0.0
         label = Label(
             rating=rating,  # type: ignore[arg-type]
-            correct=rating >= 0,
+            correct=None if (rating == 0 and neutral_unknown) else rating >= 0,
             score=score,
             semantics=semantics if isinstance(semantics, str) else semantics[i],  # type: ignore[arg-type]
             source=source,

@@ -43,7 +43,9 @@ class Hybrid:
         if proposal is not None:
             semantics[proposal] = "correctness"
             sources[proposal] = f"{self.name}:symbolic"
-        if outcome_correct(verdict) and proposal is not None:  # a refuted claim under a right answer: never kept
+        if outcome_correct(verdict) is not False and proposal is not None:
+            # a refuted claim under a right answer (never kept), or where the answer cannot be graded (no reference
+            # answer): certain all the same; rollouts have nothing to reach
             ratings = [1] * proposal + [-1] * (n - proposal)
             cost = Cost(symbolic_checks=claims, wall_s=round(time.perf_counter() - t0, 6))
             return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, semantics=semantics,

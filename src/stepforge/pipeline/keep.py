@@ -42,12 +42,14 @@ def build_trace(config: RunConfig, cand: Candidate, outcome: Outcome, labels: St
         error_indices=labels.error_indices,
         finish_reason="found_error" if fei >= 0 else "solution",
         labeling=labels.labeling,
-        verified=True,
+        verified=outcome.correct is not None,
         provenance=provenance(config, outcome.versions),
         extras=cand.extras,
     )
 
 
+#: the outcome of a task without a reference answer (imported PRMBench rows): kept only with a located process error
+NO_REFERENCE = "no_reference"
 #: rejection reasons a fallback strategy may settle (a model-based strategy can locate what checks cannot)
 ESCALATED = ("error_not_located",)
 
@@ -58,15 +60,21 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     on it), and, for an injected error, a first error found exactly where it was put. A strategy labels a step -1
     only where its evidence locates an error (a refuted claim, an answer line that contradicts the steps, an
     injected step, a prefix from which no rollout reaches the reference); a wrong answer with no such step is
-    ``error_not_located``."""
+    ``error_not_located``. A task without a reference answer (``no_reference``) is kept only with a located error
+    in its steps (its answer is not graded)."""
     out = trace.outcome
-    if out.correct is None:
-        return "inconclusive_outcome", f"{out.verdict} ({out.rule})"
+    fei = trace.first_error_index
     ag = trace.labeling.agreement
     if ag is not None and not ag.agree:
         a, b = ag.strategies
         return "labels_disagree", f"{a} puts the first error at step {ag.first_errors[0]}, {b} at {ag.first_errors[1]}"
-    fei = trace.first_error_index
+    if out.correct is None and out.verdict == NO_REFERENCE:
+        if fei is not None and fei >= 0:
+            return None  # a located error in the process: the answer is not graded, the steps are
+        return NO_REFERENCE, ("no reference answer, so the outcome cannot be verified, and no step is refuted: "
+                              "nothing can be said of the steps")
+    if out.correct is None:
+        return "inconclusive_outcome", f"{out.verdict} ({out.rule})"
     if out.correct and fei != -1:
         return "labels_disagree", f"correct final answer but step {fei} is labelled wrong"
     if not out.correct and fei == -1:

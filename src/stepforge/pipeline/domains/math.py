@@ -17,6 +17,7 @@ from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.domains import (DOMAINS, Record, RecordContext, Unanswered, fallback_for, record_each,
                                         strategy_for)
+from stepforge.pipeline.keep import NO_REFERENCE
 from stepforge.schema import Outcome
 from stepforge.verifiers.math import MathVerdict, check_answer, check_answers, judge
 
@@ -43,6 +44,8 @@ class MathDomain:
         return None
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
+        if not candidate.task.reference.answer:
+            return self._unreferenced(candidate, ctx)
         gold, text = candidate.task.reference.answer or "", candidate.generation.raw_response
         problem, seed = candidate.task.prompt, self._seed(candidate, ctx)
         if self.placement == "parent":
@@ -50,6 +53,14 @@ class MathDomain:
         else:
             v = judge(gold, text, problem=problem, seed=seed)
         return self._labelled(candidate, v, ctx)
+
+    def _unreferenced(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
+        """Labelled rows without a reference answer (PRMBench): the outcome cannot be verified; the strategy may
+        still locate an error in the steps (``keep.why_not_kept``)."""
+        outcome = Outcome(correct=None, verifier=VERIFIER, verdict=NO_REFERENCE, rule=NO_REFERENCE, seconds=0.0,
+                          isolation="worker_process" if self.placement == "process" else "in_process_bounded",
+                          details={"detail": "the task has no reference answer"})
+        return ctx.labelled(candidate, None, outcome)
 
     @staticmethod
     def _seed(candidate: Candidate, ctx: RecordContext) -> int:
@@ -78,10 +89,17 @@ class MathDomain:
             return record_each(self, candidates, ctx)
         if self._threads is None:
             self._threads = ThreadPoolExecutor(max_workers=max(1, self.parallel), thread_name_prefix="stepforge-label")
-        verdicts = check_answers([(c.task.reference.answer or "", c.generation.raw_response) for c in candidates],
-                                 timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in candidates],
-                                 seeds=[self._seed(c, ctx) for c in candidates])
-        return list(self._threads.map(lambda cv: self._labelled(cv[0], cv[1], ctx), zip(candidates, verdicts)))
+        graded = [c for c in candidates if c.task.reference.answer]
+        verdicts = dict(zip((c.id for c in graded), check_answers(
+            [(c.task.reference.answer or "", c.generation.raw_response) for c in graded],
+            timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in graded],
+            seeds=[self._seed(c, ctx) for c in graded]))) if graded else {}
+
+        def one(c: Candidate) -> Record | Unanswered:
+            v = verdicts.get(c.id)
+            return self._labelled(c, v, ctx) if v is not None else self._unreferenced(c, ctx)
+
+        return list(self._threads.map(one, candidates))
 
     def close(self) -> None:
         if self._threads is not None:

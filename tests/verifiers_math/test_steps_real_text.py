@@ -1,0 +1,150 @@
+"""The step checker reads solutions as people and models write them: plain-text arithmetic, currency, units,
+primes, mixed numbers, approximations; it never raises and never spends more than its budget."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import stepforge.verifiers.math.steps as steps_mod
+from stepforge.verifiers.math import judge
+from stepforge.verifiers.math.steps import StepContext, check_steps
+
+NONE = StepContext()
+X = StepContext(variables=["x"])
+
+
+def _one(text: str, ctx: StepContext = NONE):
+    (c,) = check_steps([text], ctx)
+    return c
+
+
+@pytest.mark.parametrize("text", [
+    "so 5 * 3 = 16 apples",
+    "7995 - 2595 = 4500 dollars are left.",
+    "She pours out 2/5 * 4000 = 800 gallons.",
+    "Together 4,000 + 1,500 = 5,000 dollars.",
+    "Then 12 x 3 = 35 cookies.",
+    "so (3 + 4) * 2 = 15",
+    "The total is \\$500 \\times 1.20 = \\$650.",
+    "$\\$12.50 \\times 4 = \\$60$",
+    "$\\pi \\cdot 2^2 \\approx 15.2$",
+    "$\\sqrt{2} \\approx 1.7$",
+    "The total cost is $1,200 + $300 = $1,600.",  # currency signs before every number
+    "A 20% discount on $80 is 0.2 * 80 = $18.",
+    "She has 2 1/2 cups, and 2 1/2 * 2 = 4 cups for the double batch.",  # a mixed number in plain text
+    "- Apples: 5 × $0.50 = $2.00",
+    "Time = Distance / Speed = 120 / 40 = 4 hours.",
+])
+def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
+    c = _one(text)
+    assert c.rating == -1, (text, c)
+
+
+@pytest.mark.parametrize("text", [
+    "so 5 * 3 = 15 apples",
+    "7995 - 2595 = 5400 dollars are left.",
+    "She pours out 2/5 * 4000 = 1600 gallons.",
+    "Together 4,000 + 1,500 = 5,500 dollars.",
+    "Then 12 x 3 = 36 cookies.",
+    "It is 1/2 = 0.5 of the cake.",
+    "The total is \\$500 \\times 1.20 = \\$600.",  # \$ sent the claim to a float path and it was judged false
+    "$\\$500 \\times 1.20 = \\$600$",
+    "$\\$12.50 \\times 4 = \\$50$",
+    "$50 \\times 20\\% = 10$",
+    "$4 \\text{ cm} \\times 5 \\text{ cm} = 20 \\text{ cm}^2$",
+    "$4\\dfrac{5}{8} = \\frac{37}{8}$",  # a mixed number, not 4 * 5/8
+    "$2\\frac{1}{2} + 1\\frac{1}{2} = 4$",
+    "$\\pi \\cdot 2^2 \\approx 12.57$",  # an approximation checked as one
+    "$\\pi r^2 = \\pi \\cdot 2^2 = 4\\pi \\approx 12.57$",
+    "$\\sqrt{2} \\approx 1.41 \\approx 1.4$",
+    "$\\frac{1}{3} \\approx 0.333$",
+    "$\\pi \\cdot 2^2 = 12.57$",  # the answers' rounding rule, in a step too
+    "The total cost is $1,200 + $300 = $1,500.",  # "$1,200 + $" is not a math segment
+    "A 20% discount on $80 is 0.2 * 80 = $16, so she pays $80 - $16 = $64.",
+    "The price went up by 25%: $40 * 1.25 = $50.",
+    "She has 2 1/2 cups, and 2 1/2 * 2 = 5 cups for the double batch.",  # not 1/2 * 2 = 5
+    "Mix 1 1/4 + 2 3/4 = 4 cups.",
+    "- Apples: 5 × $0.50 = $2.50\n- Bananas: 6 × $0.25 = $1.50\n- Total: $2.50 + $1.50 = $4.00",
+    "Time = Distance / Speed = 120 / 40 = 3 hours.",
+    "$\\sqrt[3]{-8} = -2$",
+])
+def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 1, (text, c)
+
+
+@pytest.mark.parametrize("text", [
+    "$m' - m = 3$",  # a prime is a name of its own, not m - m = 0
+    "$y'' + y' = 2$",
+    "$f''(0) = 6$",  # not f(0)
+    "$f'(x) = 2x + 1$",
+    "$x \\approx 3.14 = 22/7$",  # \approx is not folded into the next "="
+    "$\\pi \\approx 22/7$",
+    "$(-8)^{1/3} = -2$",  # real or principal root: a convention, not a fact
+    "$(-27)^{2/3} = 9$",
+    "At $x = 3$ the slope is 7.",  # a variable equated to a constant names a point
+    "He pays $5 for apples and $3 for pears, so $5 + 3 = 8$ dollars.",  # currency $ opens no math
+    "It costs $12 for 3 pens and $4 for a pad, in all $12 + 4 = 16$ dollars.",
+    "Step 2 - 5 * 3 = 15 is what we do next.",
+    "The years 2019-2020 = one season.",
+    "The ratio is 3:4 here.",
+    "Version 1.2.3 = 4 is old.",
+    "The numbers 1, 2, 3 = 6?",
+    "The cross product: \\begin{align*} \\mathbf{i}(6-18) + \\mathbf{k}(-24-12) = -12\\mathbf{i} - 36\\mathbf{k} \\end{align*}",
+])
+def test_notation_it_cannot_misread_raises_no_false_alarm(text: str) -> None:
+    c = _one(text, X)
+    assert c.rating != -1, (text, c)
+
+
+def test_steps_and_answers_share_one_rounding_rule() -> None:
+    for exact, written in (("4\\pi", "12.57"), ("\\sqrt{2}", "1.414"), ("\\frac{1}{3}", "0.333"), ("4\\pi", "12.6")):
+        step = _one(f"${exact} = {written}$")
+        answer = judge(exact, f"\\boxed{{{written}}}")
+        assert (step.rating == 1) == (answer.verdict == "equal"), (exact, written, step, answer)
+
+
+def test_a_bare_variable_is_a_value_not_a_definition() -> None:
+    assert _one("$\\frac{d}{dx}\\left(x^{2}\\right) = x$", X).rating == -1
+    assert _one("$\\frac{d}{dx}\\left(x^{2}\\right) = 2 x$", X).rating == 1
+    assert _one("Let $u = x^2$.", X).rating == 0  # u is not a variable of the problem: a definition
+
+
+@pytest.mark.parametrize("exc", [ZeroDivisionError("division by zero"), RecursionError("maximum recursion"),
+                                 MemoryError(), ValueError("Non-real intervals"), ArithmeticError("NotInvertible"),
+                                 TypeError("NotAlgebraic")])
+def test_the_checker_never_raises(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    """Every family of crash seen on real solutions (relations' fold via carry-forward, the zero test, interval
+    arithmetic, sympy's algebra) is a neutral claim with the reason, never an exception."""
+    def boom(*a, **k):
+        raise exc
+
+    for target in ("_check_pair", "_carry_forward", "_exact_identity", "_ineq_claims"):
+        with monkeypatch.context() as m:
+            m.setattr(steps_mod, target, boom)
+            (c,) = check_steps(["$2 + 1 = 3$, so $x < 3$, and 5 * 3 = 15"], NONE)
+            assert c.rating in (0, 1)
+            errors = [cl for cl in c.claims if cl.rule == "checker_error"]
+            assert errors and type(exc).__name__ in errors[0].detail, (target, c)
+
+
+def test_a_power_tower_is_neutral_not_a_crash() -> None:
+    c = _one("$x^{x^{x^{x^{x}}}} = 2$")
+    assert c.rating == 0
+
+
+def test_every_claim_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(*a, **k):
+        time.sleep(30)
+
+    monkeypatch.setattr(steps_mod, "_check_pair", slow)
+    monkeypatch.setattr(steps_mod, "CLAIM_BUDGET_S", 0.5)
+    t0 = time.perf_counter()
+    checks = check_steps(["$1 + 1 = 2$", "$2 + 2 = 4$", "$3 + 3 = 6$"], NONE, budget_s=1.2)
+    spent = time.perf_counter() - t0
+    assert spent < 3, spent
+    rules = [cl.rule for c in checks for cl in c.claims]
+    assert rules and set(rules) == {"time_budget"}
+    assert all(c.rating == 0 for c in checks)
