@@ -91,3 +91,19 @@ def test_rows_without_a_reference_answer_keep_only_what_needs_no_rollout(server:
     assert kept["symbolic"] and kept["hybrid"] == kept["symbolic"]
     assert not (tmp_path / "hybrid" / "journal.rollout.jsonl").exists()
     assert kept["judge"] and all(fe >= 0 for fe in kept["judge"].values())
+
+
+def test_a_procedural_code_run_relabels_with_its_programs_and_problems(tmp_path: Path) -> None:
+    """Code traces read back as candidates: the program is the last step (procedural traces write it unfenced) and
+    the problem is rebuilt at its point of the template's space, so every outcome is verified again as it was."""
+    from stepforge.pipeline import RunConfig, run
+
+    src = tmp_path / "src"
+    run(RunConfig(domain="code", count=8, seed=3, out=src, progress=False))
+    before = {t["id"]: t["outcome"]["correct"] for t in records(src / "traces.jsonl")}
+    assert sum(before.values()) and not all(before.values())
+    r = _label(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    after = {t["id"]: t["outcome"]["correct"] for t in labelled(tmp_path / "out")}
+    assert after == before
+    assert not [x for x in records(tmp_path / "out" / "rejected.jsonl") if x["reason"] in ("no_code", "bad_problem")]

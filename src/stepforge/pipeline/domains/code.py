@@ -37,7 +37,9 @@ def code_task(task: Task, seed: int | None = None) -> CodeTask:
     if template and seed is not None:
         from stepforge.generators.procedural.code import make_problem
 
-        return make_problem(str(template), seed).task
+        space = task.metadata.get("space")
+        position = space.get("position") if isinstance(space, dict) else None  # the problem's point in its space
+        return make_problem(str(template), seed, position=position).task
     if ref.tests or ref.hidden_tests:
         return CodeTask(task_id=task.task_id, entry_point=ref.entry_point or "solution", prompt=task.prompt,
                         io_tests=ref.tests or [], hidden_io_tests=ref.hidden_tests or [])
