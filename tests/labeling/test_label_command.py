@@ -107,3 +107,31 @@ def test_a_procedural_code_run_relabels_with_its_programs_and_problems(tmp_path:
     after = {t["id"]: t["outcome"]["correct"] for t in labelled(tmp_path / "out")}
     assert after == before
     assert not [x for x in records(tmp_path / "out" / "rejected.jsonl") if x["reason"] in ("no_code", "bad_problem")]
+
+
+@pytest.mark.parametrize("strategy", ["binary_search", "judge", "hybrid"])
+def test_a_procedural_code_run_relabelled_by_models_finds_each_first_error(server: ServerProcess, tmp_path: Path,
+                                                                           strategy: str) -> None:
+    """The policy continues plan and code prefixes of the read-back traces (completed programs run in the sandbox);
+    the critic reads plan steps and code blocks: with q=1, r=0, a=1 each wrong solution's first error is the step
+    the generator broke (which the relabelling never reads)."""
+    from stepforge.generators.procedural.code import load_templates
+    from stepforge.pipeline import RunConfig, run
+
+    from .conftest import code_oracle
+
+    families = [n for n in load_templates() if n in ("gcd", "count_vowels", "running_sum", "is_prime", "clamp_values")]
+    src = tmp_path / "src"
+    run(RunConfig(domain="code", count=8, seed=3, out=src, families=families, progress=False))
+    injected = {t["id"]: (t["generation"]["injected_error"] or {}).get("step_index", -1)
+                for t in records(src / "traces.jsonl")}
+    assert sum(v >= 0 for v in injected.values()) >= 3
+    policy(server, oracle_plans=code_oracle(3, families, 60))
+    r = _label(str(src), "--out", str(tmp_path / "out"), "--strategy", strategy, "--rollout-model", "policy",
+               "--rollout-base-url", server.url, "--judge-model", "critic", "--rollouts", "2")
+    assert r.returncode == 0, r.stderr
+    kept = records(tmp_path / "out" / "traces.jsonl")
+    assert len(kept) == len(injected) and not records(tmp_path / "out" / "rejected.jsonl")
+    for t in kept:
+        assert t["first_error_index"] == injected[t["id"]], (strategy, t["task"]["prompt"])
+        assert t["generation"]["injected_error"] is None
