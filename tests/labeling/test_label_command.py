@@ -87,8 +87,9 @@ def test_rows_without_a_reference_answer_keep_only_what_needs_no_rollout(server:
                    *(base if strategy != "symbolic" else []))
         assert r.returncode == 0, r.stderr
         kept[strategy] = {t["id"]: t["first_error_index"] for t in records(tmp_path / strategy / "traces.jsonl")}
-        assert all(x["reason"] == "no_reference" for x in records(tmp_path / strategy / "rejected.jsonl"))
-    assert kept["symbolic"] and kept["hybrid"] == kept["symbolic"]
+        reasons = {x["reason"] for x in records(tmp_path / strategy / "rejected.jsonl")}
+        assert reasons <= {"no_reference", "first_error_uncertain"}, reasons
+    assert kept["symbolic"] and kept["hybrid"] == kept["symbolic"]  # the same rule for the same unconfirmed step
     assert not (tmp_path / "hybrid" / "journal.rollout.jsonl").exists()
     assert kept["judge"] and all(fe >= 0 for fe in kept["judge"].values())
 

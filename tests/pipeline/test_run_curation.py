@@ -6,6 +6,7 @@ uninterrupted run's records."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -142,8 +143,8 @@ def test_sigkill_and_resume_with_curation_give_the_uninterrupted_run(tmp_path: P
     assert all(len(s) == 1 for s in groups.values())
 
     def body(p: Path) -> list[str]:
-        return [ln for ln in (p / "card.md").read_text().splitlines()
-                if not ln.startswith(("- command:", "- wall time:"))]
+        return [re.sub(r"wall_s [0-9.]+", "wall_s T", ln) for ln in (p / "card.md").read_text().splitlines()
+                if not ln.startswith(("- command:", "- wall time:"))]  # timings differ, nothing else may
 
     assert body(out) == body(ref)
     # export takes the run's splits from task.split: one file per split, one parquet split each

@@ -36,6 +36,9 @@ def _one(text: str, ctx: StepContext = NONE):
     "She has 2 1/2 cups, and 2 1/2 * 2 = 4 cups for the double batch.",  # a mixed number in plain text
     "- Apples: 5 × $0.50 = $2.00",
     "Time = Distance / Speed = 120 / 40 = 4 hours.",
+    "$\\frac{3}{4} \\text{ of } 20 = 16$",
+    "$\\log_{10} 100 = 3$",
+    "$\\frac{3}{5} \\times 100 = 70\\%$",
 ])
 def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -69,6 +72,10 @@ def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     "- Apples: 5 × $0.50 = $2.50\n- Bananas: 6 × $0.25 = $1.50\n- Total: $2.50 + $1.50 = $4.00",
     "Time = Distance / Speed = 120 / 40 = 3 hours.",
     "$\\sqrt[3]{-8} = -2$",
+    "$\\frac{3}{4} \\text{ of } 20 = 15$",  # \text{of} is a product
+    "$50\\% \\text{ of } 80 = 40$",
+    "$\\frac{3}{5} \\times 100 = 60\\%$",  # the percent sign labels the number computed
+    "So 45/60 * 100 = 75%.",
 ])
 def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -84,6 +91,16 @@ def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None
     "$\\pi \\approx 22/7$",
     "$(-8)^{1/3} = -2$",  # real or principal root: a convention, not a fact
     "$(-27)^{2/3} = 9$",
+    "$12\\%$ of $50 = 6$",  # prose carries the expression into the math: "50 = 6" is a fragment
+    "$6 = 12\\%$ of $50$.",
+    "One third of 9 + 3 = 6 marbles are red.",
+    "$\\log 100 = 2$",  # log without a base: ln or log10 by convention
+    "Since log 1000 = 3, we have 3 digits.",
+    "He gets a 10% raise: 2000 + 10% = 2200.",  # a percent added to an amount is a percent of it
+    "With tax: $50 + 10% = $55.",
+    "$80 - 25\\% = 60$",
+    "Pages 10-20 = 11 pages.",  # a range, not a difference
+    "50 + 10% = 60",
     "At $x = 3$ the slope is 7.",  # a variable equated to a constant names a point
     "He pays $5 for apples and $3 for pears, so $5 + 3 = 8$ dollars.",  # currency $ opens no math
     "It costs $12 for 3 pens and $4 for a pad, in all $12 + 4 = 16$ dollars.",
@@ -148,3 +165,59 @@ def test_every_claim_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = [cl.rule for c in checks for cl in c.claims]
     assert rules and set(rules) == {"time_budget"}
     assert all(c.rating == 0 for c in checks)
+
+
+@pytest.mark.parametrize("text", [
+    "Plugging in $1$ we get $1=\\sqrt{11-2(1)}+4$ which simplifies to $1=\\sqrt{9}+4$.",  # testing a root
+    "And $1=3+4$ is clearly not true.",
+    "If we try $x = 2$: $2^2 + 1 = 4$, which is false, so 2 is not a root.",
+    "Substituting $n = 3$ gives $3 \\cdot 3 + 1 = 9$, a contradiction.",
+    "Trying 4 we get 4 * 4 + 1 = 16 + 1 = 18.",
+    "Checking: 4 * 6 = 25 does not hold, so we made a mistake.",
+])
+def test_a_relation_the_step_tests_or_denies_is_not_asserted(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 0 and c.claims, (text, c)
+    assert {cl.rule for cl in c.claims if cl.verdict == "unknown"} & {"claim_under_test", "claim_denied"}, c
+
+
+def test_a_denial_elsewhere_in_the_math_does_not_hide_a_wrong_claim() -> None:
+    assert _one("$3 + 4 = 8$ and $5 \\neq 6$.").rating == -1
+    assert _one("So $x = 7(23) + 5 = 164$.").rating == -1
+
+
+@pytest.mark.parametrize("text", [
+    "$i^4 = 1$ and $i^{2023} = i^3 = -i$.",  # a degree-2023 relation carried forward: never solved
+    "$x^{500} = 1$, so $x^{500} - 1 = 0 = x - 1$.",
+    "$x^{1000000} = 1 = x$",
+])
+def test_high_degree_relations_are_not_solved(text: str) -> None:
+    c = _one(text)  # decided (neutral) at once, not cut by the time budget
+    assert c.rating != -1 and not [cl for cl in c.claims if cl.rule == "time_budget"], c
+
+
+CONTEXTS = [NONE, X, StepContext(premises=["x^2 = 4"], unknowns=["x"])]
+
+
+@pytest.mark.parametrize("steps", [
+    ["So $\\sqrt{-1} > x$."],  # "Non-real intervals" in the interval arithmetic
+    ["So $\\sqrt{-1} \\ge x$.", "So $x < 2$."],
+    ["So $x^2 + \\frac{1}{x - 1} = \\frac{x}{0}$."],  # NaN comparison
+    ["So $\\frac{x}{0} = 3$.", "So $x = 0$."],  # division by zero carried forward
+    ["So $\\frac{1}{x - x} = 2$.", "Then $x = 3$."],
+    ["So $x = \\frac{0}{0}$.", "So $2x = 1$."],
+    ["So $x^{x^{x^{x}}} = 2$.", "So $x = 1$."],
+])
+def test_real_inputs_of_the_crash_families_are_neutral_never_raised(steps: list[str]) -> None:
+    for ctx in CONTEXTS:
+        checks = check_steps(steps, ctx)
+        assert len(checks) == len(steps)
+        for c in checks:
+            assert all(cl.verdict == "unknown" for cl in c.claims if cl.rule in ("checker_error", "time_budget")), c
+
+
+def test_nothing_follows_from_a_division_by_zero() -> None:
+    (_, after) = check_steps(["So $\\frac{x}{0} = 3$.", "So $x = 0$."], NONE)
+    assert after.rating == 0, after
+    good = check_steps(["We solve $2x + 3 = 7$.", "So $2x = 4$.", "So $x = 2$."], NONE)
+    assert [c.rating for c in good] == [0, 1, 1]

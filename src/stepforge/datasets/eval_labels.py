@@ -367,7 +367,7 @@ def label_quality_section(run: Path) -> str | None:
         "eval-labels` metrics). A reasoning error with true arithmetic is not located by a checker: such traces "
         "are kept in this run by their construction label only.",
         "",
-        render_table(ev),
+        render_table(ev, timings=False),
     ])
 
 
@@ -375,8 +375,9 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{100 * v:.1f}%"
 
 
-def render_table(ev: LabelEval) -> str:
-    """The evaluation as Markdown (for the terminal and for a run's card)."""
+def render_table(ev: LabelEval, *, timings: bool = True) -> str:
+    """The evaluation as Markdown (for the terminal and for a run's card; a card leaves out wall-clock costs, so
+    an interrupted and resumed run writes the same card as an uninterrupted one)."""
     s = ev.steps
     lines = [
         "| metric | value |",
@@ -392,8 +393,9 @@ def render_table(ev: LabelEval) -> str:
         f"| kept precision (first error right among kept) | {_pct(ev.kept_precision)} ({ev.kept_right} of {ev.kept}) |",
         f"| yield (kept of judged) | {_pct(ev.yield_)} ({ev.kept} of {ev.erroneous + ev.correct}) |",
     ]
-    if ev.cost_per_trace:
-        lines.append("| cost per trace | " + ", ".join(f"{k} {v:g}" for k, v in ev.cost_per_trace.items()) + " |")
+    cost = {k: v for k, v in ev.cost_per_trace.items() if timings or not k.endswith("_s")}
+    if cost:
+        lines.append("| cost per trace | " + ", ".join(f"{k} {v:g}" for k, v in cost.items()) + " |")
     lines += ["", "First-error offset (pred - gold):", "",
               "| " + " | ".join(OFFSET_BUCKETS) + " |", "|" + "---|" * len(OFFSET_BUCKETS),
               "| " + " | ".join(str(ev.offsets.get(b, 0)) for b in OFFSET_BUCKETS) + " |"]

@@ -32,12 +32,13 @@ class Hybrid:
         t0 = time.perf_counter()
         n = len(candidate.steps)
         evidence: list[dict[str, Any]] = [{} for _ in range(n)]
-        proposal, claims = None, 0
+        proposal, claims, own = None, 0, [0] * n
         if candidate.domain == "math":  # the checker's located first error (a refuted claim, by construction, ...)
             checked = symbolic_labels(candidate, verdict, ctx.deadline_s)
             evidence = [dict(s.evidence) for s in checked.steps]
             claims = checked.labeling.cost.symbolic_checks
             proposal = checked.first_error_index if checked.first_error_index >= 0 else None
+            own = [s.label.rating if s.label is not None else 0 for s in checked.steps]
         semantics = ["value"] * n
         sources = [self.name] * n
         if proposal is not None:
@@ -45,8 +46,9 @@ class Hybrid:
             sources[proposal] = f"{self.name}:symbolic"
         if outcome_correct(verdict) is not False and proposal is not None:
             # a refuted claim under a right answer (never kept), or where the answer cannot be graded (no reference
-            # answer): certain all the same; rollouts have nothing to reach
-            ratings = [1] * proposal + [-1] * (n - proposal)
+            # answer): certain all the same; rollouts have nothing to reach, so the steps before it keep the
+            # checker's own ratings (an unchecked step stays 0)
+            ratings = own[:proposal] + [-1] * (n - proposal)
             cost = Cost(symbolic_checks=claims, wall_s=round(time.perf_counter() - t0, 6))
             return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, semantics=semantics,
                             sources=sources)

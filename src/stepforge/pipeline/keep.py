@@ -8,6 +8,7 @@ whose first error the strategy could not locate goes to the run's fallback strat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from stepforge import __version__
@@ -50,8 +51,55 @@ def build_trace(config: RunConfig, cand: Candidate, outcome: Outcome, labels: St
 
 #: the outcome of a task without a reference answer (imported PRMBench rows): kept only with a located process error
 NO_REFERENCE = "no_reference"
+#: a refuted step whose prefix holds an unchecked step stating something new: the first error may be there
+FIRST_ERROR_UNCERTAIN = "first_error_uncertain"
 #: rejection reasons a fallback strategy may settle (a model-based strategy can locate what checks cannot)
-ESCALATED = ("error_not_located",)
+ESCALATED = ("error_not_located", FIRST_ERROR_UNCERTAIN)
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_STEP_NUMBER = re.compile(r"^\s*(?:\*\*)?(?:step|paragraph)\s*\d+\s*[:.)]", re.I)
+
+
+def _numbers(text: str) -> set[str]:
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", _STEP_NUMBER.sub("", text))
+    return {n.rstrip("0").rstrip(".") if "." in n else n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
+
+
+def unchecked_new_step(trace: Trace) -> int | None:
+    """The first step before a checker-located first error that nothing checked (rating 0) yet states a number
+    neither the problem nor an earlier step holds (a misread quantity, a value from a reasoning step the checker
+    cannot read), or None. Such a step may be the real first error, so the refuted step is not *first* for sure.
+    Procedural traces (their error is known by construction) and an answer line that contradicts what the steps
+    derived (the steps reached the reference) are exempt; so are labels from model-based strategies."""
+    fei = trace.first_error_index
+    if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
+            or not _checker_located(trace, fei) or trace.generation.injected_error is not None):
+        return None
+    located = (trace.steps[fei].evidence or {}).get("located") or {}
+    if located.get("rule") == "answer_contradicts_steps":
+        return None
+    known = _numbers(trace.task.prompt)
+    for i, step in enumerate(trace.steps[:fei]):
+        said = _numbers(step.text)
+        if step.label is not None and step.label.rating == 0 and said - known:
+            return i
+        known |= said
+    return None
+
+
+def _checker_located(trace: Trace, fei: int) -> bool:
+    """The first error is the symbolic checker's alone: ``symbolic``, or ``hybrid``'s refuted step where no rollout
+    confirmed it (no reference answer to reach: ``first_bad_prefix`` absent)."""
+    if trace.labeling.strategy == "symbolic":
+        return True
+    step = trace.steps[fei]
+    source = step.label.source if step.label is not None else ""
+    return source.endswith(":symbolic") and "first_bad_prefix" not in (step.evidence or {})
+
+
+def _uncertain(fei: int, unchecked: int) -> str:
+    return (f"step {fei} is refuted, but step {unchecked} before it states a value that neither the problem nor an "
+            "earlier step holds and nothing checked it: the first error may be there")
 
 
 def why_not_kept(trace: Trace) -> tuple[str, str] | None:
@@ -69,8 +117,9 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
         a, b = ag.strategies
         return "labels_disagree", f"{a} puts the first error at step {ag.first_errors[0]}, {b} at {ag.first_errors[1]}"
     if out.correct is None and out.verdict == NO_REFERENCE:
-        if fei is not None and fei >= 0:
-            return None  # a located error in the process: the answer is not graded, the steps are
+        if fei is not None and fei >= 0:  # a located error in the process: the answer is not graded, the steps are
+            unchecked = unchecked_new_step(trace)
+            return None if unchecked is None else (FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked))
         return NO_REFERENCE, ("no reference answer, so the outcome cannot be verified, and no step is refuted: "
                               "nothing can be said of the steps")
     if out.correct is None:
@@ -80,6 +129,9 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     if not out.correct and fei == -1:
         return "error_not_located", ("wrong final answer, but no step is refuted and the answer line does not "
                                      "contradict the steps: the first error is not located")
+    unchecked = unchecked_new_step(trace)
+    if unchecked is not None:
+        return FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked)
     inj = trace.generation.injected_error
     if inj is not None and fei != inj.step_index:
         return "first_error_mismatch", f"error injected at step {inj.step_index}, checker found {fei}"

@@ -350,7 +350,27 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
     if check.verdict == "false" and (_negative_root(_tree(a)) or _negative_root(_tree(b))):
         return check.model_copy(update={"verdict": "unknown", "rule": "branch_of_root",
                                         "detail": f"{check.rule}; a root of a negative number"})
+    if check.verdict == "false" and bool(_PERCENT_NUMBER.match(a)) != bool(_PERCENT_NUMBER.match(b)) \
+            and not ("%" in a and "%" in b):
+        # "\frac{3}{5} \times 100 = 60\%": the percent sign labels the number computed
+        a2, b2 = _PERCENT_END.sub("", a), _PERCENT_END.sub("", b)
+        if _exact_identity(a2, b2, rng.randint(0, 2**48)):
+            return check.model_copy(update={"verdict": "true", "rule": "percent_convention",
+                                            "detail": f"{a2.strip()} = {b2.strip()}"})
+    if check.verdict == "false" and (_PERCENT_OF_BASE.search(a) or _PERCENT_OF_BASE.search(b)):
+        # "2000 + 10% = 2200": a percent added to or taken from an amount is a percent of it, by convention
+        return check.model_copy(update={"verdict": "unknown", "rule": "percent_of_base",
+                                        "detail": f"{check.rule}; a percent added to or subtracted from an amount"})
+    if check.verdict == "false" and _BARE_LOG.search(a + " " + b):
+        return check.model_copy(update={"verdict": "unknown", "rule": "log_base_convention",
+                                        "detail": f"{check.rule}; \\log without a base is ln or log10 by convention"})
     return check
+
+
+_PERCENT_OF_BASE = re.compile(r"[-+]\s*\(?\s*\d+(?:\.\d+)?\s*\\?%|\d+(?:\.\d+)?\s*\\?%\s*\)?\s*[-+]\s*\d")
+_PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*$")  # "60\%" alone
+_PERCENT_END = re.compile(r"\s*\\?%\s*$")
+_BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
 
 
 def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
@@ -497,6 +517,7 @@ def _segment_claims(
 ) -> list[ClaimCheck]:
     derived = derived if derived is not None else Derivations()
     seg = _PRIME.sub(_unprime, seg).replace("\\$", "")  # a dollar sign in math is currency
+    seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
     if _APPROX.search(seg):
         return _approx_chain(seg, state, rng, derived, hypothetical)
     disjuncts = [d for d in _OR.split(seg) if d.strip()]
@@ -518,6 +539,7 @@ def _segment_claims(
 
 # a name with primes (m', f'' before no argument list) is a name of its own; f'(x) stays a function
 _PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])('+|\^\{?\\prime\}?)(?!'|\s*\()")
+_TEXT_OF = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*of\s*\}")
 _APPROX = re.compile(r"\\approx(?![a-zA-Z])|≈")
 
 
@@ -703,6 +725,9 @@ _PLAIN = re.compile(rf"(?<![\w.,/^}}\\])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}(?:\s
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
 
 
+_TIGHT_RANGE = re.compile(r"(?<![\d.])(\d+)-(\d+)(?![\d.])")  # "pages 10-20": a range, or a negative difference
+
+
 def _latex_of_plain(side: str) -> str:
     s = side.strip().replace("\\$", "").replace("$", "")
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
@@ -729,9 +754,34 @@ def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCh
         sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
         if not any(re.search(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*\d", x) for x in sides):
             continue  # "= 5" alone states a value, it computes nothing
+        got = []
         for a, b in zip(sides, sides[1:]):
             check = _check_pair(a, b, state, rng)
-            out.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
+            if check.verdict == "false" and any(int(x) < int(y) for x, y in _TIGHT_RANGE.findall(a + " " + b)):
+                check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
+                                                 "detail": f"{check.rule}; '10-20' may be a range"})
+            got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
+        out.extend(_truncated(got, _CONTINUES_LEFT.search(chunk[:m.start()]), _CONTINUES_RIGHT.match(chunk[m.end():])))
+    return out
+
+
+# prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)
+# member of the chain is only part of what the writer computes
+_OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%(])\s*$", re.I)
+_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%)]|\\%)", re.I)
+
+
+def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
+    """The chain's first claim when prose before it continues its left side, its last when prose after it continues
+    its right side: a refutation there is of a fragment, so neutral."""
+    if not claims or not (left or right):
+        return claims
+    out = list(claims)
+    for k, edge in ((0, left), (len(out) - 1, right)):
+        if edge and out[k].verdict == "false":
+            out[k] = out[k].model_copy(update={"verdict": "unknown", "rule": "truncated_expression",
+                                               "detail": f"{out[k].rule}; the prose continues it: '{edge.group(0).strip()}'"})
     return out
 
 
@@ -768,6 +818,37 @@ class _Budget:
 
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.old)
+
+
+# a step that tests a value (plugging in, checking) or says its relation fails does not assert it
+_TESTED = re.compile(r"\b(?:plug(?:ging|ged)?|check\w*|test\w*|verif\w*|tr(?:y|ying|ied))\b", re.I)
+_DENIED = re.compile(r"\b(?:not\s+(?:true|equal|correct|valid|possible|a\s+solution|satisf\w*)|false|isn't|aren't|"
+                     r"doesn't|does\s+not|do\s+not|cannot|can't|never|impossible|contradict\w*|extraneous|invalid|"
+                     r"incorrect|wrong|fails?|mistake)\b", re.I)
+_MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+
+
+_NOT_ASSERTED = ("claim_under_test", "claim_denied")  # a step with such a claim is never confirmed (+1)
+
+
+def _tested_or_denied(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
+    """A refuted claim in a step that denies a relation ("1 = 3 + 4 is not true") is what the writer says it is:
+    neutral, with the reason. So is a refuted relation between numbers in a step that tests a value ("plugging in
+    1 we get 1 = \\sqrt{9} + 4"); a relation in the unknowns there is a derivation (substituting a value found)."""
+    if not any(c.verdict == "false" for c in claims):
+        return claims
+    words = _MATH_SPANS.sub(" ", text)
+    denied, tested = _DENIED.search(words), _TESTED.search(words)
+    if denied is None and tested is None:
+        return claims
+    out = []
+    for c in claims:
+        if c.verdict == "false" and (denied or not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", c.claim))):
+            m = denied or tested
+            c = c.model_copy(update={"verdict": "unknown", "rule": "claim_denied" if denied else "claim_under_test",
+                                     "detail": f"{c.rule}; the step says '{m.group(0)}'" if m else c.rule})
+        out.append(c)
+    return out
 
 
 CLAIM_BUDGET_S = 3.0  # one math segment (or one step's plain text)
@@ -821,7 +902,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         t0 = time.perf_counter()
         hypothetical = is_hypothetical(text)
         claims: list[ClaimCheck] = []
-        for is_math, seg in _segments(text):
+        pieces = _segments(text)
+        for j, (is_math, seg) in enumerate(pieces):
             left = budget_s - (time.perf_counter() - start)
             if left <= 0:
                 claims.append(ClaimCheck(claim=seg[:_MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
@@ -831,10 +913,13 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             if is_math:
                 if _BOXED.search(seg):
                     continue
-                claims.extend(_guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical),
-                                       budget))
+                got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
+                before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
+                after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
+                claims.extend(_truncated(got, _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)))
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
+        claims = _tested_or_denied(text, claims)
         if context.gold is not None:
             final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "")) else [],
                              CLAIM_BUDGET_S)
@@ -842,7 +927,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         false = [c for c in claims if c.verdict == "false"]
         if false:
             rating, rule = -1, false[0].rule
-        elif any(c.verdict == "true" for c in claims):
+        elif any(c.verdict == "true" for c in claims) and not any(c.rule in _NOT_ASSERTED for c in claims):
             rating, rule = 1, next(c.rule for c in claims if c.verdict == "true")
         else:
             rating, rule = 0, "no_checkable_claim" if not claims else claims[0].rule
