@@ -49,8 +49,18 @@ class CallResult:
     seconds: float = 0.0
 
 
+_IN_WORKER = False
+
+
+def in_worker() -> bool:
+    """True inside a pool's worker process: work here is already under a hard deadline (no nested pools)."""
+    return _IN_WORKER
+
+
 def _worker_entry() -> None:
     """``python -c`` entry point of a worker: argv holds the socket fd, memory cap and preload list."""
+    global _IN_WORKER
+    _IN_WORKER = True
     fd, memory_mb, preload = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
     paths = json.loads(os.environ.pop("STEPFORGE_POOL_SYS_PATH", "[]"))
     sys.path[:] = [p for p in dict.fromkeys([*paths, *sys.path]) if p != ""]  # the caller's module search path

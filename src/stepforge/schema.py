@@ -138,12 +138,26 @@ class Outcome(_Model):
 
 
 class Cost(_Model):
+    """What labelling one trace took: completions (rollouts) and critiques (judge_calls) asked of models, sandbox
+    runs, symbolic claim checks, model tokens (prompt and generated) and dollars at the configured prices."""
+
     rollouts: int = 0
     judge_calls: int = 0
     exec_runs: int = 0
     symbolic_checks: int = 0
+    prompt_tokens: int = 0
     gen_tokens: int = 0
+    usd: float = 0.0
     wall_s: float = 0.0
+
+
+class Agreement(_Model):
+    """Two labelling strategies run on one trace (consensus filtering): each one's first error and whether they
+    agree. A trace they disagree on is never kept."""
+
+    strategies: list[str]
+    first_errors: list[int]
+    agree: bool
 
 
 class Labeling(_Model):
@@ -151,6 +165,7 @@ class Labeling(_Model):
     supervised_until_first_error: bool = False
     neutral_policy: Literal["positive", "negative"] = "positive"
     cost: Cost = Field(default_factory=Cost)
+    agreement: Agreement | None = None
 
 
 class Provenance(_Model):

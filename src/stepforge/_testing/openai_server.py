@@ -2,7 +2,8 @@
 
 It plays a model: arithmetic problems are solved step by step (correctly, or wrongly at one step, chosen by a
 hash of the request), code problems are answered from an oracle of HumanEval rows, synthesis prompts get
-problem variants. Faults (429 with Retry-After, 500, slow, empty, truncated) are injected deterministically by
+problem variants. With ``policy`` set it is also a policy that continues prefixes (vLLM's
+``continue_final_message``) and a critic (ProcessBench's protocol) with known ground truth: see ``policy_model``. Faults (429 with Retry-After, 500, slow, empty, truncated) are injected deterministically by
 request hash and attempt number, so two runs against fresh servers see the same answers. Every request is
 logged (``GET /_admin/log``) so tests can prove what was sent. Run: ``python -m stepforge._testing.openai_server``.
 """
@@ -27,6 +28,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from stepforge._testing import policy_model
+
 DEFAULT_CONFIG: dict[str, Any] = {
     "latency": 0.0,  # seconds before each chat completion is answered
     "wrong_rate": 0.3,  # fraction of samples answered wrongly (by hash of messages, seed and choice index)
@@ -44,6 +47,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "oracle_code": {},  # entry point -> HumanEval row (prompt, canonical_solution, test)
     "canned": {},  # problem text -> [answer texts]: each sample is one of them (picked by hash of seed and choice)
     "weak_test_rate": 0.0,  # code synthesis: share of proposals whose tests check nothing
+    # the policy-and-critic model with known ground truth (``policy_model``): {"q", "r", "a", "unreadable",
+    # "reasoning", "seed"}; None: off
+    "policy": None,
+    "oracle_plans": {},  # code task prompt -> {"plan": [...], "code": "...", "bugs": [{"step", "plan", "code"}]}
 }
 
 
@@ -269,7 +276,9 @@ def completion(body: dict[str, Any], fault: str | None, cfg: dict[str, Any]) -> 
     prompt_tokens = sum(_tokens(str(m.get("content", ""))) for m in messages)
     choices, out_tokens = [], 0
     for i in range(n):
-        content = answer(messages, (body.get("seed"), body.get("temperature"), i), cfg)
+        content = policy_model.answer(body, i, cfg) if cfg.get("policy") is not None else None
+        if content is None:
+            content = answer(messages, (body.get("seed"), body.get("temperature"), i), cfg)
         finish = "stop"
         if fault == "empty":
             content = ""

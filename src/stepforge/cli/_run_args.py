@@ -22,6 +22,13 @@ _SAMPLING = {"temperature": "temperature", "top_p": "top_p", "n": "n", "max_toke
 _CLIENT = {"concurrency": "concurrency", "rpm": "requests_per_minute", "tpm": "tokens_per_minute",
            "timeout": "timeout", "max_retries": "max_retries", "price_in": "price_in_per_mtok",
            "price_out": "price_out_per_mtok", "base_url": "base_url"}
+# client limits: the openai source's, and each labelling model's
+_LIMITS = {k for k in _CLIENT if k != "base_url"}
+# labelling flag (argparse dest) -> StrategyOptions field
+_STRATEGY = {"rollouts": "rollouts", "min_successes": "min_successes", "judge_votes": "judge_votes",
+             "n_per_request": "n_per_request",
+             "rollout_temperature": "temperature", "rollout_max_tokens": "max_tokens", "mc_all_steps": "mc_all_steps",
+             "judge_hints": "judge_hints"}
 
 
 def _fraction(text: str) -> float:
@@ -45,8 +52,9 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
     p.add_argument("--families", help="comma-separated families or templates to draw from (default: all)")
     p.add_argument("--strategy", help="labelling strategy (default: the domain's own)")
     p.add_argument("--fallback-strategy", dest="fallback_strategy", metavar="NAME",
-                   help="strategy for wrong answers whose first error --strategy cannot locate "
-                        "(default: none, they are rejected as error_not_located)")
+                   help="strategy for wrong answers whose first error --strategy cannot locate (default: hybrid "
+                        "when a policy model is named with --rollout-model, else none: they are rejected as "
+                        "error_not_located)")
     p.add_argument("--backend", default="local", help="sandbox backend of the code domain: local or docker (default local)")
     p.add_argument("--executor", default="local", help="where the work runs (default local)")
     p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
@@ -96,6 +104,51 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
     g.add_argument("--max-retries", type=int, default=None)
     g.add_argument("--price-in", type=float, default=None, help="USD per 1M prompt tokens (for the card)")
     g.add_argument("--price-out", type=float, default=None, help="USD per 1M completion tokens (for the card)")
+    if not batch:  # a Batch API run labels with the run's own checks; labelling models answer online
+        add_labelling_arguments(p)
+
+
+def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False) -> None:
+    """The labelling models and their settings (strategies mc, binary_search, judge, consensus:A+B, hybrid);
+    ``limits``: the client limits too (a command without the openai source's flags, such as ``label``)."""
+    if limits:
+        m = p.add_argument_group("labelling models (--strategy mc, binary_search, judge, consensus:A+B, hybrid); "
+                                 "the client limits apply to each of them")
+        m.add_argument("--concurrency", type=int, default=None, help="requests in flight per model (default 32)")
+        m.add_argument("--rpm", type=float, default=None, help="client-side requests-per-minute limit")
+        m.add_argument("--tpm", type=float, default=None, help="client-side tokens-per-minute limit")
+        m.add_argument("--timeout", type=float, default=None, help="seconds per request before a retry (default 600)")
+        m.add_argument("--max-retries", type=int, default=None)
+        m.add_argument("--price-in", type=float, default=None, help="USD per 1M prompt tokens (for the card)")
+        m.add_argument("--price-out", type=float, default=None, help="USD per 1M completion tokens (for the card)")
+    else:
+        m = p.add_argument_group("labelling models (--strategy mc, binary_search, judge, consensus:A+B, hybrid); the "
+                                 "client limits above (--concurrency, --rpm, --tpm, --timeout, --max-retries, "
+                                 "--price-in, --price-out) apply to each of them")
+    if limits:
+        m.add_argument("--rollout-model", help="policy that continues prefixes (default none: the procedural "
+                                               "completer, for stepforge's procedural solutions only)")
+        m.add_argument("--rollout-base-url", help="the policy's endpoint (default: OPENAI_BASE_URL, else OpenAI's)")
+    else:
+        m.add_argument("--rollout-model", help="policy that continues prefixes (default: --model of --generator "
+                                               "openai; none: the procedural completer, for procedural solutions)")
+        m.add_argument("--rollout-base-url", help="the policy's endpoint (default: --base-url)")
+    m.add_argument("--judge-model", help="critic that names the first wrong step (default: the policy model)")
+    m.add_argument("--judge-base-url", help="the critic's endpoint (default: the policy's)")
+    m.add_argument("--rollouts", type=int, default=None, help="K completions per probed prefix (default 8)")
+    m.add_argument("--min-successes", type=int, default=None,
+                   help="completions that must reach the reference for a prefix to count as good (default 1: "
+                        "Math-Shepherd's hard label; 2 or more when wrong prefixes sometimes recover)")
+    m.add_argument("--judge-votes", type=int, default=None,
+                   help="V critiques per trace, the majority decides (default 1)")
+    m.add_argument("--n-per-request", type=int, default=None,
+                   help="choices asked in one request (default: all K, or all V; 1 for servers without n)")
+    m.add_argument("--rollout-temperature", type=float, default=None, help="rollout sampling temperature (default 0.7)")
+    m.add_argument("--rollout-max-tokens", type=int, default=None, help="tokens per rollout (default 1024)")
+    m.add_argument("--mc-all-steps", action="store_true", default=None,
+                   help="mc: values for every step, not only up to the first error")
+    m.add_argument("--judge-hints", action="store_true", default=None,
+                   help="judge: show the critic what the checks found (refuted claims, failing tests)")
 
 
 def _flag(dest: str) -> str:
@@ -107,7 +160,10 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     from stepforge.pipeline.config import RunConfig
 
     source = source or args.generator
+    labelling_models = bool(getattr(args, "rollout_model", None) or getattr(args, "judge_model", None))
     for dest, users in _ONLY.items():
+        if dest in _LIMITS and labelling_models:
+            continue
         if getattr(args, dest, None) is not None and source not in users:
             raise UserError(f"{_flag(dest)} applies to --generator {' or '.join(users)}, not {source}")
     if args.count <= 0:
@@ -127,12 +183,15 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
         if not args.responses:
             raise UserError("--generator file needs --responses FILE.jsonl")
         options["file"] = {"path": str(Path(args.responses).resolve()), "separator": args.separator}
+    strategy_opts, models = labelling(args, source, options.get("openai"), client)
+    if strategy_opts:
+        options["strategy"] = {**options.get("strategy", {}), **strategy_opts}
     curate = _curation(args)
     try:
         return RunConfig(
             domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
             positive_fraction=args.positive_fraction, families=families, strategy=args.strategy, options=options,
-            client=client, backend=args.backend, executor=args.executor, workers=args.workers,
+            client=client, models=models, backend=args.backend, executor=args.executor, workers=args.workers,
             item_timeout=args.item_timeout, overwrite=getattr(args, "overwrite", False),
             resume=getattr(args, "resume", False), progress=not getattr(args, "no_progress", True),
             command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]), curate=curate,
@@ -140,6 +199,58 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     except ValidationError as exc:
         err = exc.errors()[0]
         raise UserError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}") from None
+
+
+def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | None,
+              client: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The strategy options (hashed) and the labelling models' clients (not hashed) these arguments ask for.
+
+    The policy is ``--rollout-model``, else the generator's model; the critic ``--judge-model``, else the policy.
+    A role gets a client when its model is named on the command line or the strategy needs it."""
+    from stepforge.generators.llm.client import ClientConfig
+    from stepforge.labeling import resolve
+    from stepforge.labeling.models import StrategyOptions
+
+    opts: dict[str, Any] = {k: getattr(args, dest) for dest, k in _STRATEGY.items()
+                            if getattr(args, dest, None) is not None}
+    generator_model = openai["model"] if openai else None
+    policy = getattr(args, "rollout_model", None) or generator_model
+    critic = getattr(args, "judge_model", None) or policy
+    needs: set[str] = set()
+    for name in (args.strategy, getattr(args, "fallback_strategy", None)):
+        if not name:
+            continue
+        try:
+            strategy = resolve(name)
+        except (KeyError, ValueError):
+            continue  # the domain names what is known, with the run's other checks
+        requires = getattr(strategy, "requires", None)
+        if requires is not None:
+            needs |= set(requires({"rollout_model": policy, "judge_model": critic}))
+    roles = {"rollout": (policy, getattr(args, "rollout_model", None), getattr(args, "rollout_base_url", None)),
+             "judge": (critic, getattr(args, "judge_model", None), getattr(args, "judge_base_url", None))}
+    limits = {name: getattr(args, arg) for arg, name in _CLIENT.items()
+              if arg in _LIMITS and getattr(args, arg, None) is not None}
+    models: dict[str, dict[str, Any]] = {}
+    for role, (model, named, base_url) in roles.items():
+        if base_url and not named and role not in needs:
+            raise UserError(f"--{role}-base-url needs --{role}-model (or a strategy that calls a {role} model)")
+        if model is None or not (named or role in needs):
+            continue
+        opts[f"{role}_model"] = model
+        url = base_url or (models.get("rollout", {}).get("base_url") if role == "judge" else None) \
+            or client.get("base_url") or getattr(args, "base_url", None)
+        models[role] = {**limits, **({"base_url": url} if url else {})}
+    if opts:
+        opts["seed"] = getattr(args, "seed", None) or 0
+    try:
+        StrategyOptions.model_validate(opts)
+        for c in models.values():
+            ClientConfig.model_validate(c)
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        raise UserError(f"bad labelling option {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
+    return opts, models
 
 
 def _curation(args: argparse.Namespace) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 """``stepforge label IN --strategy S --out DIR``: label solutions that already exist (stepforge's own traces or run
 folder, PRM800K / ProcessBench / PRMBench / Math-Shepherd / TRL rows) with a strategy, the keep rule and the card
-of a run: one run of the engine over the ``records`` source."""
+of a run: one run of the engine over the ``records`` source. Every strategy, the model-based ones included, with
+the labelling-model flags of ``generate`` (``--rollout-model``, ``--judge-model``, ...)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from stepforge.cli._run_args import add_labelling_arguments, labelling
 from stepforge.errors import UserError
 
 
@@ -38,6 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
     mode.add_argument("--resume", action="store_true", help="continue the run in --out after an interruption")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_labelling_arguments(p, limits=True)
     p.set_defaults(func=run_command)
 
 
@@ -54,12 +57,15 @@ def config_from_args(args: argparse.Namespace):  # noqa: ANN201 - a RunConfig
         raise UserError(f"--workers must be positive, got {args.workers}")
     domain, rows = survey(path, args.format)
     options: dict = {"records": {"path": str(path.resolve()), "format": args.format}}
+    strategy, models = labelling(args, "records", None, {})  # the labelling models and their settings
     if args.fallback_strategy:
-        options["strategy"] = {"fallback": args.fallback_strategy}
+        strategy["fallback"] = args.fallback_strategy
+    if strategy:
+        options["strategy"] = strategy
     try:
         return RunConfig(
             domain=domain, count=args.count or rows, out=Path(args.out), generator="records",
-            positive_fraction=None, strategy=args.strategy, options=options, backend=args.backend,
+            positive_fraction=None, strategy=args.strategy, options=options, models=models, backend=args.backend,
             workers=args.workers, item_timeout=args.item_timeout, overwrite=args.overwrite, resume=args.resume,
             progress=not args.no_progress, command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
         )

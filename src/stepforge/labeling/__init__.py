@@ -5,8 +5,8 @@ registers them all.
 """
 
 from stepforge._registry import import_submodules
-from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, Strategy, assemble
+from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, Strategy, assemble, resolve
 
 import_submodules(__name__)
 
-__all__ = ["STRATEGIES", "LabelContext", "StepLabels", "Strategy", "assemble"]
+__all__ = ["STRATEGIES", "LabelContext", "StepLabels", "Strategy", "assemble", "resolve"]

@@ -27,8 +27,9 @@ class LabelContext:
     """What a strategy may use beyond the candidate and its verdict, given by the domain plug-in.
 
     ``task``: the domain's executable task (code: the ``CodeTask`` that decided the verdict); ``backend``: the
-    sandbox backend that ran it; ``client``: a model client for strategies that call a model (None offline);
-    ``deadline_s``: the seconds the strategy may spend; ``options``: strategy options from the run config.
+    sandbox backend that ran it; ``client``: the run's labelling models (``labeling.models.LabelModels``: one
+    journalled client per role; None when the run configures none); ``deadline_s``: the seconds the strategy's
+    CPU work may take (hard-limited); ``options``: ``RunConfig.options["strategy"]`` (``models.StrategyOptions``).
     """
 
     task: Any = None
@@ -39,7 +40,9 @@ class LabelContext:
 
 
 class Strategy(Protocol):
-    """A labelling strategy: one module in ``labeling/`` that registers itself in ``STRATEGIES``."""
+    """A labelling strategy: one module in ``labeling/`` that registers itself in ``STRATEGIES``. Optional: a
+    strategy that calls models says which roles with ``requires(options) -> set[str]`` (the run refuses to start
+    without them); one made from an argument (``consensus:A+B``) has ``with_argument(arg) -> Strategy``."""
 
     name: str
     domains: tuple[str, ...]
@@ -51,6 +54,21 @@ class Strategy(Protocol):
 STRATEGIES: Registry[Strategy] = Registry("labelling strategy")
 
 
+def resolve(name: str) -> Strategy:
+    """The strategy a name asks for: a registered name, or ``name:argument`` for a strategy made from an argument
+    (``consensus:mc+judge``) by its ``with_argument``. ``KeyError``/``ValueError`` say what is wrong."""
+    head, colon, arg = name.partition(":")
+    strategy = STRATEGIES.get(head)
+    make = getattr(strategy, "with_argument", None)
+    if colon:
+        if make is None:
+            raise ValueError(f"labelling strategy {head!r} takes no argument (got {name!r})")
+        return make(arg)  # type: ignore[no-any-return]
+    if make is not None and getattr(strategy, "needs_argument", False):
+        raise ValueError(f"labelling strategy {head!r} needs an argument: {getattr(strategy, 'usage', head)}")
+    return strategy
+
+
 def assemble(
     candidate: Candidate,
     ratings: list[int],
@@ -58,7 +76,8 @@ def assemble(
     *,
     strategy: str,
     cost: Cost,
-    semantics: str = "correctness",
+    semantics: str | list[str] = "correctness",
+    scores: list[float | None] | None = None,
     sources: list[str | None] | None = None,
     neutral_unknown: bool = False,
 ) -> StepLabels:
@@ -68,7 +87,8 @@ def assemble(
     ``<strategy>:after_first_error`` (their own check stays in the evidence), as Math-Shepherd and
     ProcessBench read a wrong prefix; ``error_indices`` lists only steps whose own check failed.
     Neutral (0) steps count as correct (``neutral_policy="positive"``, as PRM800K's best reduction).
-    ``sources`` overrides a step's label source (e.g. ``construction`` for an injected error).
+    ``semantics`` may differ per step; ``scores`` gives a measured value (an MC share) where there is one;
+    ``sources`` overrides a step's label source (e.g. ``construction`` for an injected error; None: the strategy).
     ``neutral_unknown``: a neutral step's ``correct`` is None instead (no evidence either way: an export that
     needs a boolean must not turn it into "correct"), as for the unchecked plan steps of a failing solution.
     """
@@ -76,13 +96,14 @@ def assemble(
     steps = []
     for i, (text, rating, ev) in enumerate(zip(candidate.steps, ratings, evidence)):
         source = (sources[i] if sources else None) or strategy
+        score = scores[i] if scores and scores[i] is not None else {1: 1.0, 0: None, -1: 0.0}[rating]
         if first != -1 and i > first:
-            rating, source = -1, f"{strategy}:after_first_error"
+            rating, source, score = -1, f"{strategy}:after_first_error", 0.0
         label = Label(
             rating=rating,  # type: ignore[arg-type]
             correct=None if (rating == 0 and neutral_unknown) else rating >= 0,
-            score={1: 1.0, 0: None, -1: 0.0}[rating],
-            semantics=semantics,  # type: ignore[arg-type]
+            score=score,
+            semantics=semantics if isinstance(semantics, str) else semantics[i],  # type: ignore[arg-type]
             source=source,
         )
         span = candidate.spans[i] if candidate.spans else None

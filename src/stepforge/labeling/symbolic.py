@@ -6,6 +6,10 @@ A wrong final answer is not itself evidence against any step: the answer line is
 own is refuted or it contradicts what the steps derived (:mod:`.locate`). When no step is refuted, the answer
 step is 0 with the reason in its evidence (``located``), so the trace has no first error and the keep rule says
 ``error_not_located``.
+
+The checks run on untrusted text: inside a run's worker process they run here; elsewhere (records made in the
+parent, when the run has labelling models) in a worker of their own, killed at the deadline, and then every step
+is neutral with the reason.
 """
 
 from __future__ import annotations
@@ -34,11 +38,35 @@ def _without_final(check: StepCheck) -> int | None:
     return 1 if any(c.verdict == "true" and not c.rule.startswith(_FINAL) for c in check.claims) else 0
 
 
+def refuted_claims(check: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claims of a step's symbolic evidence that the checker found false."""
+    return [c for c in check.get("claims") or [] if c.get("verdict") == "false"]
+
+
+def symbolic_labels(candidate: Candidate, verdict: Any, deadline_s: float | None = None) -> StepLabels:
+    """The symbolic strategy's labels, hard-limited wherever this runs (see the module's docstring)."""
+    from stepforge.labeling._checks import limited
+
+    t0 = time.perf_counter()
+    res = limited(Symbolic._labels, (candidate, verdict), deadline_s or 60.0)
+    if res.status == "ok":
+        labels: StepLabels = res.value
+        return labels
+    n = len(candidate.steps)
+    why = {"symbolic_unavailable": f"{res.status}: {res.error}"[:300]}
+    return assemble(candidate, [0] * n, [dict(why) for _ in range(n)], strategy=Symbolic.name,
+                    cost=Cost(wall_s=round(time.perf_counter() - t0, 6)))
+
+
 class Symbolic:
     name = "symbolic"
     domains = ("math",)
 
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
+        return symbolic_labels(candidate, verdict, ctx.deadline_s)
+
+    @staticmethod
+    def _labels(candidate: Candidate, verdict: Any) -> StepLabels:
         t0 = time.perf_counter()
         meta = candidate.task.metadata
         gold = candidate.task.reference.answer or None
@@ -59,15 +87,15 @@ class Symbolic:
         sources = construction.apply(candidate, ratings, evidence)
         wrong = gold is None or _wrong(verdict, gold, candidate)
         if checks and wrong:
-            self._locate(candidate, checks, ratings, evidence, sources, k, gold)
+            Symbolic._locate(candidate, checks, ratings, evidence, sources, k, gold)
         if SOURCE in sources:  # what the checks alone would have located, for the run's label-quality table
             if checks and wrong:
-                self._locate(candidate, checks, alone, [dict(e) for e in evidence], [None] * len(alone), k, gold)
+                Symbolic._locate(candidate, checks, alone, [dict(e) for e in evidence], [None] * len(alone), k, gold)
             j = sources.index(SOURCE)
             evidence[j][SOURCE]["checker_alone"] = {
                 "first_error": next((i for i, r in enumerate(alone) if r == -1), -1), "ratings": alone}
         cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
-        return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, sources=sources)
+        return assemble(candidate, ratings, evidence, strategy=Symbolic.name, cost=cost, sources=sources)
 
     @staticmethod
     def _locate(candidate: Candidate, checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]],

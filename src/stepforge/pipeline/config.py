@@ -11,15 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Settings that never change the data: where it goes, how fast, on what. A run can be resumed with other values.
 _NOT_HASHED = {"out", "overwrite", "resume", "workers", "progress", "command", "item_timeout", "backend", "executor",
-               "executor_options", "client"}
+               "executor_options", "client", "models"}
 
 
 class RunConfig(BaseModel):
     """One run. ``generator`` names the candidate source (``procedural``, ``openai``, ``file``); ``options`` holds
-    the source's own options (``{"openai": {...}}``, ``{"file": {"path": ...}}``). Fields outside ``_NOT_HASHED``
-    decide the data and its hash; ``client`` (endpoint, limits, prices; never the key on disk), ``backend``
-    (sandbox backend of the code domain) and ``executor`` do not. ``curate``: the curation each trace passes before
-    it is written (``datasets.curate.CurateOptions`` as JSON; None: none)."""
+    the source's own options (``{"openai": {...}}``, ``{"file": {"path": ...}}``) and, under ``"strategy"``, the
+    labelling strategy's (models, rollouts, votes). Fields outside ``_NOT_HASHED`` decide the data and its hash;
+    ``client`` (endpoint, limits, prices; never the key on disk), ``models`` (the same for each labelling model role:
+    ``{"rollout": {...}, "judge": {...}}``), ``backend`` (sandbox backend of the code domain) and ``executor`` do
+    not. ``curate``: the curation each trace passes before it is written (``datasets.curate.CurateOptions`` as JSON;
+    None: none)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -33,6 +35,7 @@ class RunConfig(BaseModel):
     strategy: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
     client: dict[str, Any] = Field(default_factory=dict)
+    models: dict[str, dict[str, Any]] = Field(default_factory=dict)
     backend: str = "local"
     executor: str = "local"
     executor_options: dict[str, Any] = Field(default_factory=dict)

@@ -81,6 +81,7 @@ def run(config: RunConfig, *, offline: bool = False) -> RunSummary:
             executor.close()
             domain.close()
             source.close()
+            ctx.close()
         finally:
             folder.close()
 

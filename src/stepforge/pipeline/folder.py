@@ -30,6 +30,7 @@ from stepforge.datasets import plots as _plots
 from stepforge.datasets.curate.options import CurateOptions
 from stepforge.datasets.curate.stream import Drop, Row, StreamCuration
 from stepforge.errors import UserError
+from stepforge.labeling.summary import LabelStats
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Rejection, Trace, wire_from_json, wire_part
 
@@ -37,7 +38,7 @@ TRACES, REJECTED, CARD, RUN, LOCK = "traces.jsonl", "rejected.jsonl", "card.md",
 RUN_FILES = (TRACES, REJECTED, CARD, RUN)
 PLOTS = "plots"  # the card's figures, drawn anew at the end of every session
 # written by sources into the folder; replaced with the run on --overwrite
-SOURCE_FILES = ("journal.jsonl",)
+SOURCE_FILES = ("journal.jsonl", "journal.rollout.jsonl", "journal.judge.jsonl")
 STAGING = ".staging"
 
 
@@ -62,6 +63,7 @@ class RunFolder:
         self.out = config.out
         self.staging = staging
         self.card = _card.CardStats()
+        self.labels = LabelStats()
         self.curation: StreamCuration | None = None
         if config.curate is not None:  # benchmarks are read here, before the folder is touched
             self.curation = StreamCuration(CurateOptions.model_validate(config.curate))
@@ -172,6 +174,7 @@ class RunFolder:
                         raise UserError(f"{path}:{n}: not a stepforge trace (a part that should be JSON text or "
                                         "an object is neither)") from None
                     st.kept[(rec.get("outcome") or {}).get("correct") is False] += 1
+                    self.labels.add_trace(rec)
                     if self.curation is not None:
                         kept_rows.append(Row.of(rec))
                         if len(kept_rows) >= 2048:
@@ -180,6 +183,7 @@ class RunFolder:
                 else:
                     index = rec.get("index")
                     self.card.add_rejection(rec)
+                    self.labels.add_rejection(rec)
                 index = -1 if index is None else int(index)
                 highest = max(highest, index)
                 if index >= st.next_index:
@@ -213,6 +217,7 @@ class RunFolder:
             assert self._tf is not None
             io.append(self._tf, wire_from_json(data))  # the line form; the card reads the nested dict
             self.card.add_trace(data)
+            self.labels.add_trace(data)
             return True
         self._reject(data)
         return False
@@ -221,6 +226,7 @@ class RunFolder:
         assert self._rf is not None
         io.append(self._rf, data)
         self.card.add_rejection(data)
+        self.labels.add_rejection(data)
 
     def write_run_json(self, status: str, **extra: Any) -> None:
         config = self.config
@@ -258,6 +264,9 @@ class RunFolder:
         st = self.card.as_dict()
         if usage is not None:
             st["model_usage"] = {k: v for k, v in usage.items() if k != "session"}
+        labelling = self.labels.section()
+        if labelling is not None:
+            sections = [*sections, labelling]
         curation = self.curation.describe() if self.curation is not None else None
         plots, note = _plots.draw(st, self.out / PLOTS)
         text = _card.render(st, config=self.config.data_fields(), command=self.config.command, seconds=seconds,

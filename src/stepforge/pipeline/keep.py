@@ -73,7 +73,7 @@ def unchecked_new_step(trace: Trace) -> int | None:
     derived (the steps reached the reference) are exempt; so are labels from model-based strategies."""
     fei = trace.first_error_index
     if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
-            or trace.labeling.strategy != "symbolic" or trace.generation.injected_error is not None):
+            or not _checker_located(trace, fei) or trace.generation.injected_error is not None):
         return None
     located = (trace.steps[fei].evidence or {}).get("located") or {}
     if located.get("rule") == "answer_contradicts_steps":
@@ -87,6 +87,16 @@ def unchecked_new_step(trace: Trace) -> int | None:
     return None
 
 
+def _checker_located(trace: Trace, fei: int) -> bool:
+    """The first error is the symbolic checker's alone: ``symbolic``, or ``hybrid``'s refuted step where no rollout
+    confirmed it (no reference answer to reach: ``first_bad_prefix`` absent)."""
+    if trace.labeling.strategy == "symbolic":
+        return True
+    step = trace.steps[fei]
+    source = step.label.source if step.label is not None else ""
+    return source.endswith(":symbolic") and "first_bad_prefix" not in (step.evidence or {})
+
+
 def _uncertain(fei: int, unchecked: int) -> str:
     return (f"step {fei} is refuted, but step {unchecked} before it states a value that neither the problem nor an "
             "earlier step holds and nothing checked it: the first error may be there")
@@ -94,13 +104,18 @@ def _uncertain(fei: int, unchecked: int) -> str:
 
 def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     """Why a trace may not be kept, or None. Kept: a conclusive outcome whose labels agree with it
-    (a right answer has no -1 step; a wrong one has a located first error), and, for an injected
-    error, a first error found exactly where it was put. A strategy labels a step -1 only where its
-    evidence locates an error (a refuted claim, an answer line that contradicts the steps, an injected
-    step); a wrong answer with no such step is ``error_not_located``. A task without a reference answer
-    (``no_reference``) is kept only with a located error in its steps (its answer is not graded)."""
+    (a right answer has no -1 step; a wrong one has a located first error; the two strategies of a consensus agree
+    on it), and, for an injected error, a first error found exactly where it was put. A strategy labels a step -1
+    only where its evidence locates an error (a refuted claim, an answer line that contradicts the steps, an
+    injected step, a prefix from which no rollout reaches the reference); a wrong answer with no such step is
+    ``error_not_located``. A task without a reference answer (``no_reference``) is kept only with a located error
+    in its steps (its answer is not graded)."""
     out = trace.outcome
     fei = trace.first_error_index
+    ag = trace.labeling.agreement
+    if ag is not None and not ag.agree:
+        a, b = ag.strategies
+        return "labels_disagree", f"{a} puts the first error at step {ag.first_errors[0]}, {b} at {ag.first_errors[1]}"
     if out.correct is None and out.verdict == NO_REFERENCE:
         if fei is not None and fei >= 0:  # a located error in the process: the answer is not graded, the steps are
             unchecked = unchecked_new_step(trace)

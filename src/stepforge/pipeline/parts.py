@@ -9,6 +9,7 @@ import sys
 
 from stepforge.errors import UserError
 from stepforge.generators.sources import SOURCES, Source, SourceSettings, load as load_sources, make_source
+from stepforge.labeling.models import LabelModels
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.domains import Domain, RecordContext, make_domain
 
@@ -28,9 +29,10 @@ def make_parts(config: RunConfig, *, fresh: bool = False, offline: bool = False)
                         f"({', '.join(SOURCES.names())}) and strategy settings under 'strategy'")
     domain = make_domain(config)
     source = make_source(config.generator, source_settings(config, fresh=fresh, offline=offline))
+    models = LabelModels(config.models, config.out, fresh=fresh) if config.models else None
     return source, domain, RecordContext(config=config, strategy=domain.strategy,  # type: ignore[attr-defined]
                                          fallback=domain.fallback,  # type: ignore[attr-defined]
-                                         deadline_s=config.item_timeout)
+                                         client=models, deadline_s=config.item_timeout)
 
 
 @functools.lru_cache(maxsize=4)

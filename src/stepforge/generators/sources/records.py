@@ -32,9 +32,25 @@ def candidate_of(trace: Trace, index: int, origin: str) -> Candidate:
         generation=trace.generation.model_copy(update={"injected_error": None}),
         segmentation=trace.segmentation, steps=[s.text for s in steps], spans=spans,  # type: ignore[arg-type]
         final_answer=trace.final_answer,
-        code=steps[-1].code if trace.domain == "code" and steps else None,
+        code=code_of(trace),
         extras={**trace.extras, "relabelled": {"from": origin, "strategy": trace.labeling.strategy}},
     )
+
+
+def code_of(trace: Trace) -> str | None:
+    """A code trace's program: the last step's ``code``, else the answer's fenced block when the last step holds it,
+    else the last step's text (stepforge's procedural traces end with the code itself, unfenced)."""
+    if trace.domain != "code" or not trace.steps:
+        return None
+    last = trace.steps[-1]
+    if last.code:
+        return last.code
+    from stepforge.generators.llm.parse import parse_solution
+
+    found = parse_solution(trace.generation.raw_response or "", "code").code
+    if found is not None and found.strip() and found.strip() in last.text:
+        return found
+    return last.text if last.text.strip() else None
 
 
 def survey(path: Path, fmt: str | None = None) -> tuple[str, int]:

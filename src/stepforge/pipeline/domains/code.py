@@ -9,16 +9,18 @@ rebuilt from the record's reference (HumanEval-style test code, or io tests).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from stepforge.candidate import Candidate
 from stepforge.errors import UserError
 from stepforge.labeling.execution import conclusive, verdict_summary
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, fallback_for, strategy_for
-from stepforge.pipeline.keep import reject, settle
+from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, Unanswered, fallback_for, strategy_for
+from stepforge.pipeline.keep import reject
 from stepforge.schema import Outcome, Task
 from stepforge.verifiers.code import CodeTask, check_codes
+from stepforge.verifiers.code.humaneval import module_for
 
 VERIFIER = "stepforge.verifiers.code"
 
@@ -35,7 +37,9 @@ def code_task(task: Task, seed: int | None = None) -> CodeTask:
     if template and seed is not None:
         from stepforge.generators.procedural.code import make_problem
 
-        return make_problem(str(template), seed).task
+        space = task.metadata.get("space")
+        position = space.get("position") if isinstance(space, dict) else None  # the problem's point in its space
+        return make_problem(str(template), seed, position=position).task
     if ref.tests or ref.hidden_tests:
         return CodeTask(task_id=task.task_id, entry_point=ref.entry_point or "solution", prompt=task.prompt,
                         io_tests=ref.tests or [], hidden_io_tests=ref.hidden_tests or [])
@@ -48,29 +52,30 @@ def module_source(cand: Candidate) -> str:
     code = cand.code or ""
     if cand.task.reference.test_framework != "humaneval":
         return code
-    prompt = cand.task.prompt
-    entry = cand.task.reference.entry_point or ""
-    if f"def {entry}" not in code:
-        return prompt + code
-    imports = [ln for ln in prompt.splitlines() if ln.startswith(("import ", "from ")) and ln not in code]
-    return "\n".join(imports) + ("\n" if imports else "") + code
+    return module_for(code, cand.task.prompt, cand.task.reference.entry_point or "")
 
 
 class CodeDomain:
     name = "code"
     placement = "parent"
     default_strategy = "execution"
+    model_strategy = "hybrid"
 
     def __init__(self, config: RunConfig) -> None:
         from stepforge.sandbox import BACKENDS
 
         self.config = config
-        self.strategy = strategy_for(config, self.name, self.default_strategy)
-        self.fallback = fallback_for(config, self.name, self.default_strategy)
+        self.strategy = strategy_for(config, self.name, self.default_strategy, self.model_strategy)
+        self.fallback = fallback_for(config, self.name, self.default_strategy, self.model_strategy)
         if config.backend not in BACKENDS:
             raise UserError(f"unknown sandbox backend {config.backend!r} (known: {', '.join(sorted(BACKENDS))})")
         self.backend: Any = None
         self._tasks: dict[str, CodeTask] = {}
+        # with labelling models, strategies wait on the network: candidates are labelled many at once
+        self.parallel = sum(int(m.get("concurrency") or 32) for m in config.models.values()) if config.models else 0
+        self.batch = self.parallel
+        self.ahead = 4 if self.parallel else 1
+        self._threads: ThreadPoolExecutor | None = None
 
     def open(self) -> None:
         from stepforge.sandbox import make_backend
@@ -91,12 +96,13 @@ class CodeDomain:
             task = self._tasks[cand.task.task_id] = code_task(cand.task, cand.generation.seed)
         return task
 
-    def record(self, candidate: Candidate, ctx: RecordContext) -> Record:
+    def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
         return self.record_many([candidate], ctx)[0]
 
-    def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Record]:
+    def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Any]:
         self.open()
-        out: list[Record | None] = [None] * len(candidates)
+        out: list[Record | Unanswered | None] = [None] * len(candidates)
+        labelling: list[tuple[int, Any, Outcome, CodeTask]] = []
         runs: list[tuple[int, CodeTask]] = []
         for i, cand in enumerate(candidates):
             if not cand.code:
@@ -123,10 +129,26 @@ class CodeDomain:
             outcome = Outcome(correct=v.passed, verifier=VERIFIER, verdict=v.status, rule=v.rule,
                               seconds=round(v.seconds, 6), isolation=v.isolation, versions=v.versions,
                               details=verdict_summary(v))
-            out[i] = settle(cand, outcome, v, ctx, task=task, backend=self.backend)
+            labelling.append((i, v, outcome, task))
+
+        def label(job: tuple[int, Any, Outcome, CodeTask]) -> Record | Unanswered:
+            i, v, outcome, task = job
+            return ctx.labelled(candidates[i], v, outcome, task=task, backend=self.backend)
+
+        if self.parallel and len(labelling) > 1:
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="stepforge-label")
+            labelled = list(self._threads.map(label, labelling))
+        else:
+            labelled = [label(job) for job in labelling]
+        for (i, *_), rec in zip(labelling, labelled):
+            out[i] = rec
         return [r for r in out if r is not None]
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=True)
+            self._threads = None
         if self.backend is not None:
             self.backend.close()
             self.backend = None

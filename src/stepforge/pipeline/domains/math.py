@@ -1,54 +1,110 @@
 """The math domain: the final answer judged by the math verifier, steps labelled by a strategy (``symbolic`` by
-default), the keep rule. Pure computation that may spin on hostile input: it runs in killable worker processes."""
+default), the keep rule. Pure computation that may spin on hostile input: it runs in killable worker processes.
+
+When the run configures labelling models, labelling waits on the network, so records are made in this process
+instead (``placement = "parent"``), many candidates at once in threads (as many as the models' endpoints take
+requests): the answer check runs hard-limited in the verifier's own worker processes (``check_answer``), and the
+strategies run their CPU work (symbolic checks, rollout answers) hard-limited the same way.
+"""
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, fallback_for, record_each, strategy_for
-from stepforge.pipeline.keep import NO_REFERENCE, settle
+from stepforge.pipeline.domains import (DOMAINS, Record, RecordContext, Unanswered, fallback_for, record_each,
+                                        strategy_for)
+from stepforge.pipeline.keep import NO_REFERENCE
 from stepforge.schema import Outcome
-from stepforge.verifiers.math import judge
+from stepforge.verifiers.math import MathVerdict, check_answer, check_answers, judge
 
 VERIFIER = "stepforge.verifiers.math"
 
 
 class MathDomain:
     name = "math"
-    placement = "process"
     default_strategy = "symbolic"
+    model_strategy = "hybrid"
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
-        self.strategy = strategy_for(config, self.name, self.default_strategy)
-        self.fallback = fallback_for(config, self.name, self.default_strategy)
+        self.strategy = strategy_for(config, self.name, self.default_strategy, self.model_strategy)
+        self.fallback = fallback_for(config, self.name, self.default_strategy, self.model_strategy)
+        self.placement = "parent" if config.models else "process"
+        # candidates labelled at once in the parent: enough to keep every model endpoint busy
+        self.parallel = sum(int(m.get("concurrency") or 32) for m in config.models.values()) if config.models else 0
+        self.batch = self.parallel  # candidates per record_many call, and calls the executor keeps going at once:
+        self.ahead = 4 if self.parallel else 1  # a slow candidate holds up its own batch only
+        self._threads: ThreadPoolExecutor | None = None
 
     def open(self) -> None:
         return None
 
-    def record(self, candidate: Candidate, ctx: RecordContext) -> Record:
-        gold = candidate.task.reference.answer
-        if not gold:  # labelled rows without a reference answer (PRMBench): the outcome cannot be verified
-            outcome = Outcome(correct=None, verifier=VERIFIER, verdict=NO_REFERENCE, rule=NO_REFERENCE, seconds=0.0,
-                              isolation="worker_process", details={"detail": "the task has no reference answer"})
-            return settle(candidate, outcome, None, ctx)
-        v = judge(gold, candidate.generation.raw_response, problem=candidate.task.prompt,
-                  seed=derive_seed(ctx.config.seed, "judge", candidate.id))
+    def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
+        if not candidate.task.reference.answer:
+            return self._unreferenced(candidate, ctx)
+        gold, text = candidate.task.reference.answer or "", candidate.generation.raw_response
+        problem, seed = candidate.task.prompt, self._seed(candidate, ctx)
+        if self.placement == "parent":
+            v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0, problem=problem, seed=seed)
+        else:
+            v = judge(gold, text, problem=problem, seed=seed)
+        return self._labelled(candidate, v, ctx)
+
+    def _unreferenced(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
+        """Labelled rows without a reference answer (PRMBench): the outcome cannot be verified; the strategy may
+        still locate an error in the steps (``keep.why_not_kept``)."""
+        outcome = Outcome(correct=None, verifier=VERIFIER, verdict=NO_REFERENCE, rule=NO_REFERENCE, seconds=0.0,
+                          isolation="worker_process" if self.placement == "process" else "in_process_bounded",
+                          details={"detail": "the task has no reference answer"})
+        return ctx.labelled(candidate, None, outcome)
+
+    @staticmethod
+    def _seed(candidate: Candidate, ctx: RecordContext) -> int:
+        """The answer judge's random points: from the run seed and the candidate (same seed, same records)."""
+        return derive_seed(ctx.config.seed, "judge", candidate.id)
+
+    def _isolation(self, v: MathVerdict) -> str:
+        """Where the verdict was made: this worker process (the default placement), or, from the parent, the
+        verifier's hard-limited pool or its bounded exact path in this process."""
+        if self.placement == "process" or v.where == "pool":
+            return "worker_process"
+        return "in_process_bounded"
+
+    def _labelled(self, candidate: Candidate, v: MathVerdict, ctx: RecordContext) -> Record | Unanswered:
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,
             verifier=VERIFIER, verdict=v.verdict, rule=v.rule, seconds=round(v.seconds, 6),
-            isolation="worker_process", versions=v.versions,
+            isolation=self._isolation(v), versions=v.versions,
             details={"gold": v.gold, "pred": v.pred, **({"detail": v.detail} if v.detail else {})},
         )
-        return settle(candidate, outcome, v, ctx)
+        return ctx.labelled(candidate, v, outcome)
 
-    def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Record]:
-        return record_each(self, candidates, ctx)
+    def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Any]:
+        if self.placement != "parent" or len(candidates) < 2:
+            return record_each(self, candidates, ctx)
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(max_workers=max(1, self.parallel), thread_name_prefix="stepforge-label")
+        graded = [c for c in candidates if c.task.reference.answer]
+        verdicts = dict(zip((c.id for c in graded), check_answers(
+            [(c.task.reference.answer or "", c.generation.raw_response) for c in graded],
+            timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in graded],
+            seeds=[self._seed(c, ctx) for c in graded]))) if graded else {}
+
+        def one(c: Candidate) -> Record | Unanswered:
+            v = verdicts.get(c.id)
+            return self._labelled(c, v, ctx) if v is not None else self._unreferenced(c, ctx)
+
+        return list(self._threads.map(one, candidates))
 
     def close(self) -> None:
-        return None
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=True)
+            self._threads = None
 
 
 DOMAINS.register(MathDomain.name, MathDomain)

@@ -21,6 +21,7 @@ from stepforge._pool import CallResult, DeadlinePool
 from stepforge.candidate import Candidate
 from stepforge.generators.sources import Unit, UnitResult
 from stepforge.pipeline.config import RunConfig
+from stepforge.pipeline.domains import Unanswered
 from stepforge.pipeline.executors import EXECUTORS, Plan
 from stepforge.pipeline.keep import reject
 from stepforge.pipeline.parts import capped_workers, parts_in_worker
@@ -48,6 +49,16 @@ def record_in_worker(config_json: str, cand_json: str) -> tuple[str, dict[str, A
     """Record one candidate (runs inside a worker process)."""
     _, domain, ctx = parts_in_worker(config_json)
     return _dump(domain.record(Candidate.model_validate_json(cand_json), ctx))
+
+
+def _settled(res: UnitResult) -> UnitResult:
+    """A unit whose labelling waits for model answers that did not come is pending on those requests."""
+    waiting = [r for r in res.records if isinstance(r, Unanswered)]
+    if waiting:
+        res.records = [r for r in res.records if not isinstance(r, Unanswered)]
+        for w in waiting:
+            res.pending.update(w.requests)
+    return res
 
 
 def _failed(res: CallResult, *, id: str, index: int, domain: str, candidate: dict[str, Any]) -> Rejection:
@@ -112,27 +123,51 @@ class LocalExecutor:
 
     def _in_parent(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
         plan.domain.open()
-        batch_size = max(8, 8 * self.workers)
-        it = iter(units)
-        while True:
-            batch: list[Unit] = []
-            for unit in it:
-                if plan.wanted(unit):
-                    batch.append(unit)
-                    if len(batch) >= batch_size:
-                        break
-            if not batch:
-                return
-            made = [plan.source.candidates(u) for u in batch]
-            cands = [c for m in made for c in m if isinstance(c, Candidate)]
-            recorded = iter(plan.domain.record_many(cands, plan.ctx) if cands else [])
+        # a domain that labels many candidates at once (waiting on models) says how many it takes per call
+        # (``batch``) and how many calls may run at once (``ahead``: a slow candidate holds up its own batch only)
+        batch_size = max(8, 8 * self.workers, int(getattr(plan.domain, "batch", 0) or 0))
+        ahead = max(1, int(getattr(plan.domain, "ahead", 1) or 1))
+        threads = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="stepforge-batch") if ahead > 1 else None
+        window: collections.deque[tuple[list[Unit], list[list[Any]], Any]] = collections.deque()
+
+        def results(batch: list[Unit], made: list[list[Any]], recorded: Any) -> Iterator[UnitResult]:
+            done = iter(recorded.result() if isinstance(recorded, Future) else recorded)
             for unit, m in zip(batch, made):
-                yield UnitResult(unit, [c if isinstance(c, Rejection) else next(recorded) for c in m])
+                yield _settled(UnitResult(unit, [c if isinstance(c, Rejection) else next(done) for c in m]))
+
+        it = iter(units)
+        try:
+            while True:
+                batch: list[Unit] = []
+                for unit in it:
+                    if plan.wanted(unit):
+                        batch.append(unit)
+                        if len(batch) >= batch_size:
+                            break
+                if not batch:
+                    break
+                made = [plan.source.candidates(u) for u in batch]
+                cands = [c for m in made for c in m if isinstance(c, Candidate)]
+                if threads is None:
+                    yield from results(batch, made, plan.domain.record_many(cands, plan.ctx) if cands else [])
+                    continue
+                window.append((batch, made, threads.submit(plan.domain.record_many, cands, plan.ctx) if cands else []))
+                while len(window) >= ahead:
+                    yield from results(*window.popleft())
+            while window:
+                yield from results(*window.popleft())
+        finally:
+            if threads is not None:
+                threads.shutdown(wait=True, cancel_futures=True)
 
     # -- sampling source: coroutines on a loop of their own -----------------------------------------------------
 
     def _sampled(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
+        concurrency = int(self.config.client.get("concurrency") or 32)
         loop = asyncio.new_event_loop()
+        # records made in this process wait in threads (labelling models, the sandbox): one per unit in flight
+        threads = ThreadPoolExecutor(max_workers=2 * concurrency + 4, thread_name_prefix="stepforge-record")
+        loop.set_default_executor(threads)
         thread = threading.Thread(target=loop.run_forever, name="stepforge-sampling", daemon=True)
         thread.start()
         in_process = plan.domain.placement == "process"
@@ -154,7 +189,6 @@ class LocalExecutor:
         def run(coro: Any) -> Future[Any]:
             return asyncio.run_coroutine_threadsafe(coro, loop)
 
-        concurrency = int(self.config.client.get("concurrency") or 32)
         window: collections.deque[tuple[Unit, Future[UnitResult]]] = collections.deque()
 
         def room() -> bool:  # units in flight: enough to fill the endpoint, few beyond what the run still needs
@@ -167,9 +201,9 @@ class LocalExecutor:
                     continue
                 window.append((unit, run(plan.source.sample(unit, record))))
                 while window and (not room() or window[0][1].done()):
-                    yield window.popleft()[1].result()
+                    yield _settled(window.popleft()[1].result())
             while window:
-                yield window.popleft()[1].result()
+                yield _settled(window.popleft()[1].result())
         finally:
             for _, fut in window:
                 fut.cancel()
@@ -179,6 +213,7 @@ class LocalExecutor:
                 loop.call_soon_threadsafe(loop.stop)
                 thread.join(timeout=30)
                 loop.close()
+                threads.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         if self._pool is not None:

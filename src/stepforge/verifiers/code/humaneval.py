@@ -8,10 +8,20 @@ are kept as a residual assert-style ``check`` that runs next to the candidate (c
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from stepforge.verifiers.code.task import CodeTask, IOTest
 from stepforge.verifiers.code.values import plain
+
+
+def module_for(code: str, prompt: str, entry_point: str) -> str:
+    """The module to run for a HumanEval-style answer: the code, completed with the prompt when it lacks the function
+    (a bare body) or the prompt's imports (``from typing import List`` and the like)."""
+    if not re.search(rf"^\s*(?:async\s+)?def\s+{re.escape(entry_point)}\b", code, re.M):
+        return prompt + code
+    imports = [ln for ln in prompt.splitlines() if ln.startswith(("import ", "from ")) and ln not in code]
+    return "\n".join(imports) + ("\n" if imports else "") + code
 
 
 def _is_candidate_call(node: ast.AST) -> bool:

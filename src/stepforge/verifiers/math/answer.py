@@ -136,12 +136,13 @@ def _unpack(t: tuple) -> MathVerdict:
     )
 
 
-def _judge_packed(gold: str, pred: str, policy: MathPolicy | None, problem: str | None = None) -> tuple:
-    return _pack(judge(gold, pred, policy, problem=problem))
+def _judge_packed(gold: str, pred: str, policy: MathPolicy | None, problem: str | None = None,
+                  seed: int | None = None) -> tuple:
+    return _pack(judge(gold, pred, policy, problem=problem, seed=seed))
 
 
 def _judge_chunk(items: list[tuple], policy: MathPolicy | None) -> list[tuple]:
-    return [_pack(judge(g, p, policy, problem=pr)) for g, p, pr in items]
+    return [_pack(judge(g, p, policy, problem=pr, seed=sd)) for g, p, pr, sd in items]
 
 
 def _timeout(gold: str, pred: str, seconds: float, detail: str) -> MathVerdict:
@@ -202,16 +203,17 @@ def _wire_policy(policy: MathPolicy) -> MathPolicy | None:
 
 
 def check_answer(gold: str, pred: str, *, timeout: float = 5.0, policy: PolicyLike = None,
-                 problem: str | None = None) -> MathVerdict:
+                 problem: str | None = None, seed: int | None = None) -> MathVerdict:
     """Verdict with a hard wall-clock limit; any thread. Pairs the bounded exact paths decide are answered
-    in this process at once; the rest run in a worker process that is killed at the deadline."""
+    in this process at once; the rest run in a worker process that is killed at the deadline. ``seed``: as
+    ``judge``'s (a pipeline passes one so that a rerun writes the same evidence)."""
     pol = resolve(policy)
     _check_inputs(gold, pred, problem)
     fast = judge_fast(gold, pred, pol, problem=problem)
     if fast is not None:
         return fast
     pool = _pool()
-    args = (gold, pred, _wire_policy(pol), problem)
+    args = (gold, pred, _wire_policy(pol), problem, seed)
     res = pool.call(_judge_packed, args, timeout)
     return _from_result(res, gold, pred, timeout, retry=lambda: pool.call(_judge_packed, args, timeout))
 
@@ -222,16 +224,20 @@ def check_answers(
     timeout: float = 5.0,
     policy: PolicyLike = None,
     problems: Sequence[str | None] | None = None,
+    seeds: Sequence[int | None] | None = None,
 ) -> list[MathVerdict]:
     """Verdicts for (gold, pred) pairs, in input order. Pairs the bounded exact paths decide are answered in
     this process; the others go, in small chunks, to parallel worker processes, each hard-limited. A chunk
     killed at the deadline or whose worker dies is re-run pair by pair, so every timeout verdict is a pair
-    that alone used up ``timeout``."""
+    that alone used up ``timeout``. ``problems`` and ``seeds``: one per pair, as ``judge``'s."""
     pol = resolve(policy)
     items = [(g, p) for g, p in pairs]
     probs = list(problems) if problems is not None else [None] * len(items)
     if len(probs) != len(items):
         raise ValueError("problems must have one entry per pair")
+    sds = list(seeds) if seeds is not None else [None] * len(items)
+    if len(sds) != len(items):
+        raise ValueError("seeds must have one entry per pair")
     for (g, p), pr in zip(items, probs):
         _check_inputs(g, p, pr)
     out: list[MathVerdict | None] = [None] * len(items)
@@ -253,7 +259,8 @@ def check_answers(
         rest.sort(key=lambda i: (items[i][0], i))
         size = max(1, min(_CHUNK, len(rest) // (pool.size * 4)))
         chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
-        results = pool.map(_judge_chunk, [([(*items[i], probs[i]) for i in c], wire) for c in chunks], timeout)
+        results = pool.map(_judge_chunk, [([(*items[i], probs[i], sds[i]) for i in c], wire) for c in chunks],
+                           timeout)
         for chunk, res in zip(chunks, results):
             if res.status == "ok":
                 for i, t in zip(chunk, res.value):
@@ -261,9 +268,9 @@ def check_answers(
                 continue
             if res.status == "error":
                 raise RuntimeError(f"math verifier worker failed: {res.error[:500]}")
-            singles = pool.map(_judge_packed, [(*items[i], wire, probs[i]) for i in chunk], timeout)
+            singles = pool.map(_judge_packed, [(*items[i], wire, probs[i], sds[i]) for i in chunk], timeout)
             for i, r in zip(chunk, singles):
-                args = (*items[i], wire, probs[i])
+                args = (*items[i], wire, probs[i], sds[i])
                 out[i] = _from_result(r, *items[i], timeout, retry=lambda a=args: pool.call(_judge_packed, a, timeout))
     return out  # type: ignore[return-value]
 

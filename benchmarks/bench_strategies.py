@@ -1,0 +1,178 @@
+"""Model-based labelling strategies against a policy-and-critic model with known ground truth.
+
+The loopback server (``stepforge._testing.policy_model``) answers after a fixed latency: from a clean prefix its
+policy reaches the reference with probability q, from a wrong one with probability r; as a critic it names the
+true first error with probability a. The solutions (one per problem, 4 to 8 steps, most of them wrong: an
+arithmetic slip or a reasoning error with true arithmetic at a known step) are labelled by each strategy through
+the run engine (``--generator file``), side by side in one process against one server. Per strategy:
+
+- first-error accuracy: labelled wrong solutions whose first error is the true one (kept or not);
+- kept precision: kept traces whose labels are right (first error exact; none for a right answer);
+- yield: kept traces per solution;
+- model calls per labelled trace: requests sent, and completions asked (rollouts + critiques);
+- rollouts on wrong solutions of 4+ steps (the cost goal: binary_search <= 0.5x mc);
+- labelled traces/s; requests/s as a share of the server's nominal bound (concurrency / latency) and of the *peer*:
+  the same requests (read back from the run's journals) replayed right after by the bare ``LLMClient`` at the
+  same concurrency, all at once, with no labelling work: what this server and machine can answer.
+
+    PYTHONPATH=src python benchmarks/bench_strategies.py [--rows 600] [--latency 0.2] [--concurrency 64]
+        [--q 0.85 --r 0.05 --a 0.85] [--rollouts 4] [--votes 1] [--ops 3,7] [--strategies mc,binary_search,...]
+
+``--ops LO,HI``: operations per problem (a solution has one step per operation and a final answer step, so 3,7
+gives 4 to 8 steps; 7,15 gives 8 to 16, nearer PRM800K's and ProcessBench's lengths).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from stepforge._testing import policy_model  # noqa: E402
+from stepforge._testing.openai_server import ServerProcess  # noqa: E402
+from stepforge.generators.llm.client import ClientConfig, LLMClient  # noqa: E402
+from stepforge.pipeline import RunConfig, run  # noqa: E402
+
+STRATEGIES = ["mc", "mc --mc-all-steps", "binary_search", "hybrid", "judge", "consensus:mc+judge",
+              "consensus:binary_search+judge", "consensus:hybrid+judge"]
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
+async def _replay(url: str, bodies: list[dict], concurrency: int) -> float:
+    """Seconds the bare client takes to send ``bodies`` (no journal, no labelling work)."""
+    client = LLMClient(ClientConfig(base_url=url, concurrency=concurrency))
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client.complete(b) for b in bodies))
+    wall = time.perf_counter() - t0
+    await client.aclose()
+    return wall
+
+
+def peer_rate(out: Path, server: ServerProcess, args: argparse.Namespace) -> float:
+    bodies = [e["request"] for name in ("journal.rollout.jsonl", "journal.judge.jsonl")
+              for e in _records(out / name)]
+    if not bodies:
+        return 0.0
+    server.reset(latency=args.latency, policy={"q": args.q, "r": args.r, "a": args.a, "seed": args.seed})
+    return len(bodies) / asyncio.run(_replay(server.url, bodies, args.concurrency))
+
+
+def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProcess, args: argparse.Namespace,
+          work: Path) -> dict:
+    name, _, flag = strategy.partition(" --")
+    truth = {r["id"]: r["truth"] for r in rows}
+    right = sum(1 for r in rows if r["truth"] == -1)
+    server.reset(latency=args.latency, policy={"q": args.q, "r": args.r, "a": args.a, "seed": args.seed})
+    client = {"base_url": server.url, "concurrency": args.concurrency}
+    opts = {"rollouts": args.rollouts, "min_successes": args.min_successes, "judge_votes": args.votes,
+            "seed": args.seed, "rollout_model": "policy", "judge_model": "critic",
+            **({"mc_all_steps": True} if flag == "mc-all-steps" else {})}
+    out = work / strategy.replace(" ", "_").replace(":", "_").replace("+", "_")
+    config = RunConfig(domain="math", count=len(rows), out=out, generator="file", overwrite=True, progress=False,
+                       positive_fraction=right / len(rows), strategy=name,
+                       options={"file": {"path": str(responses)}, "strategy": opts},
+                       models={"rollout": client, "judge": client})
+    t0 = time.perf_counter()
+    run(config)
+    wall = time.perf_counter() - t0
+    log = [e for e in server.log() if e["via"] == "chat"]
+    kept = _records(out / "traces.jsonl")
+    labelled = kept + [r["candidate"] for r in _records(out / "rejected.jsonl") if "labeling" in r["candidate"]]
+
+    def tid(t: dict) -> str:
+        return t["task"]["task_id"]
+
+    wrong = [t for t in labelled if t["outcome"]["correct"] is False]
+    exact = sum(1 for t in wrong if t["first_error_index"] == truth[tid(t)])
+    precise = sum(1 for t in kept if t["first_error_index"] == truth[tid(t)])
+    long_wrong = [t for t in wrong if len(t["steps"]) >= 4]
+    completions = sum(t["labeling"]["cost"]["rollouts"] + t["labeling"]["cost"]["judge_calls"] for t in labelled)
+    peer = peer_rate(out, server, args)
+    return {
+        "strategy": strategy, "accuracy": exact / max(1, len(wrong)), "precision": precise / max(1, len(kept)),
+        "yield": len(kept) / len(rows), "requests": len(log) / max(1, len(labelled)),
+        "completions": completions / max(1, len(labelled)),
+        "rollouts_long": sum(t["labeling"]["cost"]["rollouts"] for t in long_wrong) / max(1, len(long_wrong)),
+        "traces_s": len(labelled) / wall, "req_s": len(log) / wall, "wall": wall,
+        "bound": len(log) / wall / (args.concurrency / args.latency), "peer": peer,
+        "by_length": [(len(t["steps"]), t["labeling"]["cost"]["rollouts"]) for t in wrong],
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=600)
+    p.add_argument("--latency", type=float, default=0.2)
+    p.add_argument("--concurrency", type=int, default=64)
+    p.add_argument("--q", type=float, default=0.85)
+    p.add_argument("--r", type=float, default=0.05)
+    p.add_argument("--a", type=float, default=0.85)
+    p.add_argument("--rollouts", type=int, default=4, help="K (Math-Shepherd's best hard-label accuracy was at 4)")
+    p.add_argument("--min-successes", type=int, default=1, help="successes that make a prefix good (default 1)")
+    p.add_argument("--votes", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--strategies", default=",".join(STRATEGIES))
+    p.add_argument("--ops", default="3,7", help="operations per problem, LO,HI (steps: one more)")
+    args = p.parse_args()
+    lo, _, hi = args.ops.partition(",")
+    rows = policy_model.math_rows(args.rows, seed=args.seed, ops=(int(lo), int(hi or lo)))
+    with tempfile.TemporaryDirectory() as tmp, ServerProcess() as server:
+        work = Path(tmp)
+        responses = work / "responses.jsonl"
+        responses.write_text("".join(json.dumps({k: v for k, v in r.items() if k not in ("truth", "kind")}) + "\n"
+                                     for r in rows))
+        wrong = sum(r["truth"] >= 0 for r in rows)
+        print(f"{len(rows)} solutions ({wrong} wrong: {sum(r['kind'] == 'slip' for r in rows)} slips, "
+              f"{sum(r['kind'] == 'reasoning' for r in rows)} reasoning errors); q={args.q} r={args.r} a={args.a} "
+              f"K={args.rollouts} (good at {args.min_successes}+ successes) V={args.votes}; server latency "
+              f"{args.latency}s, {args.concurrency} in flight "
+              f"(bound {args.concurrency / args.latency:.0f} requests/s)\n")
+        head = ("strategy", "first-error acc", "kept precision", "yield", "requests/trace", "completions/trace",
+                "rollouts/wrong 4+ steps", "traces/s", "requests/s", "% of nominal bound", "peer requests/s",
+                "% of peer")
+        print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+        results = {}
+        for s in args.strategies.split(","):
+            r = results[s] = bench(s, rows, responses, server, args, work)
+            print(f"| {s} | {r['accuracy']:.3f} | {r['precision']:.3f} | {r['yield']:.3f} | {r['requests']:.2f} | "
+                  f"{r['completions']:.2f} | {r['rollouts_long']:.2f} | {r['traces_s']:.1f} | {r['req_s']:.0f} | "
+                  f"{100 * r['bound']:.0f}% | {r['peer']:.0f} | {100 * r['req_s'] / max(r['peer'], 1e-9):.0f}% |",
+                  flush=True)
+        print()
+        mc, bs, hy = results.get("mc"), results.get("binary_search"), results.get("hybrid")
+        mca = results.get("mc --mc-all-steps")
+        if mc and bs:
+            print(f"binary_search / mc rollouts on wrong solutions of 4+ steps: "
+                  f"{bs['rollouts_long'] / mc['rollouts_long']:.2f} "
+                  f"(accuracy {bs['accuracy']:.3f} vs {mc['accuracy']:.3f})"
+                  + (f"; / mc --mc-all-steps: {bs['rollouts_long'] / mca['rollouts_long']:.2f}" if mca else ""))
+        rows_by = {s: r["by_length"] for s, r in results.items() if s in ("mc", "mc --mc-all-steps", "binary_search",
+                                                                        "hybrid")}
+        if rows_by:
+            lengths = sorted({n for v in rows_by.values() for n, _ in v})
+            print("\nrollouts per wrong solution, by its number of steps:\n")
+            print("| steps | solutions | " + " | ".join(rows_by) + " |\n|" + "---|" * (len(rows_by) + 2))
+            for n in lengths:
+                cells = []
+                for v in rows_by.values():
+                    xs = [c for m, c in v if m == n]
+                    cells.append(f"{sum(xs) / len(xs):.1f}" if xs else "-")
+                count = sum(1 for m, _ in next(iter(rows_by.values())) if m == n)
+                print(f"| {n} | {count} | " + " | ".join(cells) + " |")
+            print()
+        if bs and hy:
+            print(f"hybrid / binary_search requests per trace: {hy['requests'] / bs['requests']:.2f} "
+                  f"(accuracy {hy['accuracy']:.3f} vs {bs['accuracy']:.3f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""``stepforge label IN --strategy S`` with every model strategy: solutions already in a run folder (their old
+labels unread) labelled again through the policy-and-critic loopback model, per-role flags as a user gives them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stepforge._testing.openai_server import ServerProcess
+
+from .conftest import labelled, math_rows, policy, records
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _label(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("OPENAI_API_KEY", None)
+    return subprocess.run([sys.executable, "-m", "stepforge", "label", *args, "--no-progress"], capture_output=True,
+                          text=True, env=env, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def source_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """A run folder labelled by the symbolic checker alone (reasoning errors rejected as error_not_located)."""
+    tmp = tmp_path_factory.mktemp("src")
+    responses, truth = math_rows(tmp, 24, seed=21, wrong=0.8)
+    from stepforge.pipeline import RunConfig, run
+
+    run(RunConfig(domain="math", count=1000, out=tmp / "run", generator="file", progress=False, strategy="symbolic",
+                  options={"file": {"path": str(responses)}}))
+    return tmp / "run", truth
+
+
+@pytest.mark.parametrize("strategy", ["mc", "binary_search", "hybrid", "judge", "consensus:binary_search+judge", None])
+def test_label_relabels_a_run_with_every_model_strategy(server: ServerProcess, tmp_path: Path, source_run: tuple,
+                                                        strategy: str | None) -> None:
+    src, truth = source_run
+    before = records(src / "traces.jsonl") + [r for r in records(src / "rejected.jsonl")]
+    assert any(r.get("reason") == "error_not_located" for r in before)  # what the checks alone cannot locate
+    policy(server)  # q=1, r=0, a=1: every first error is found exactly
+    out = tmp_path / "out"
+    r = _label(str(src), "--out", str(out), *(["--strategy", strategy] if strategy else []),
+               "--rollout-model", "policy", "--rollout-base-url", server.url, "--judge-model", "critic",
+               "--rollouts", "2", "--concurrency", "8")
+    assert r.returncode == 0, r.stderr
+    traces = labelled(out)
+    assert len(traces) == len(before) == 24
+    want = strategy or "hybrid"  # the default once a policy model is named
+    for t in traces:
+        assert t["labeling"]["strategy"] == want
+        assert t["first_error_index"] == truth[t["task"]["task_id"]], (want, t["task"]["prompt"])
+    assert not records(out / "rejected.jsonl")
+    journals = [p.name for p in out.glob("journal.*.jsonl")]
+    if want != "judge":
+        assert "journal.rollout.jsonl" in journals
+    if "judge" in want:
+        assert "journal.judge.jsonl" in journals
+        assert all(e["request"]["model"] == "critic" for e in records(out / "journal.judge.jsonl"))
+    card = (out / "card.md").read_text()
+    assert "stepforge label" in card
+
+
+def test_label_model_flags_are_checked(tmp_path: Path, source_run: tuple) -> None:
+    src, _ = source_run
+    r = _label(str(src), "--out", str(tmp_path / "o"), "--judge-base-url", "http://127.0.0.1:9/v1")
+    assert r.returncode == 2 and "--judge-base-url needs --judge-model" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    r = _label(str(src), "--out", str(tmp_path / "o"), "--strategy", "judge")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path / "o" / "traces.jsonl").exists()
+
+
+def test_rows_without_a_reference_answer_keep_only_what_needs_no_rollout(server: ServerProcess, tmp_path: Path) -> None:
+    """PRMBench rows have no reference answer: rollouts have nothing to reach, so hybrid keeps exactly the rows whose
+    refuted claim the symbolic checker finds (as symbolic does) and sends no rollout; the critic alone can locate."""
+    data = ROOT / "tests" / "data" / "prmbench_sample.jsonl"
+    policy(server)
+    base = ["--rollout-model", "policy", "--rollout-base-url", server.url, "--judge-model", "critic"]
+    kept = {}
+    for strategy in ("symbolic", "hybrid", "judge"):
+        r = _label(str(data), "--out", str(tmp_path / strategy), "--strategy", strategy,
+                   *(base if strategy != "symbolic" else []))
+        assert r.returncode == 0, r.stderr
+        kept[strategy] = {t["id"]: t["first_error_index"] for t in records(tmp_path / strategy / "traces.jsonl")}
+        reasons = {x["reason"] for x in records(tmp_path / strategy / "rejected.jsonl")}
+        assert reasons <= {"no_reference", "first_error_uncertain"}, reasons
+    assert kept["symbolic"] and kept["hybrid"] == kept["symbolic"]  # the same rule for the same unconfirmed step
+    assert not (tmp_path / "hybrid" / "journal.rollout.jsonl").exists()
+    assert kept["judge"] and all(fe >= 0 for fe in kept["judge"].values())
+
+
+def test_a_procedural_code_run_relabels_with_its_programs_and_problems(tmp_path: Path) -> None:
+    """Code traces read back as candidates: the program is the last step (procedural traces write it unfenced) and
+    the problem is rebuilt at its point of the template's space, so every outcome is verified again as it was."""
+    from stepforge.pipeline import RunConfig, run
+
+    src = tmp_path / "src"
+    run(RunConfig(domain="code", count=8, seed=3, out=src, progress=False))
+    before = {t["id"]: t["outcome"]["correct"] for t in records(src / "traces.jsonl")}
+    assert sum(before.values()) and not all(before.values())
+    r = _label(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    after = {t["id"]: t["outcome"]["correct"] for t in labelled(tmp_path / "out")}
+    assert after == before
+    assert not [x for x in records(tmp_path / "out" / "rejected.jsonl") if x["reason"] in ("no_code", "bad_problem")]
+
+
+@pytest.mark.parametrize("strategy", ["binary_search", "judge", "hybrid"])
+def test_a_procedural_code_run_relabelled_by_models_finds_each_first_error(server: ServerProcess, tmp_path: Path,
+                                                                           strategy: str) -> None:
+    """The policy continues plan and code prefixes of the read-back traces (completed programs run in the sandbox);
+    the critic reads plan steps and code blocks: with q=1, r=0, a=1 each wrong solution's first error is the step
+    the generator broke (which the relabelling never reads)."""
+    from stepforge.generators.procedural.code import load_templates
+    from stepforge.pipeline import RunConfig, run
+
+    from .conftest import code_oracle
+
+    families = [n for n in load_templates() if n in ("gcd", "count_vowels", "running_sum", "is_prime", "clamp_values")]
+    src = tmp_path / "src"
+    run(RunConfig(domain="code", count=8, seed=3, out=src, families=families, progress=False))
+    injected = {t["id"]: (t["generation"]["injected_error"] or {}).get("step_index", -1)
+                for t in records(src / "traces.jsonl")}
+    assert sum(v >= 0 for v in injected.values()) >= 3
+    policy(server, oracle_plans=code_oracle(3, families, 60))
+    r = _label(str(src), "--out", str(tmp_path / "out"), "--strategy", strategy, "--rollout-model", "policy",
+               "--rollout-base-url", server.url, "--judge-model", "critic", "--rollouts", "2")
+    assert r.returncode == 0, r.stderr
+    kept = records(tmp_path / "out" / "traces.jsonl")
+    assert len(kept) == len(injected) and not records(tmp_path / "out" / "rejected.jsonl")
+    for t in kept:
+        assert t["first_error_index"] == injected[t["id"]], (strategy, t["task"]["prompt"])
+        assert t["generation"]["injected_error"] is None
