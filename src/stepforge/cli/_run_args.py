@@ -45,7 +45,12 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
     p.add_argument("--families", help="comma-separated families or templates to draw from (default: all)")
     p.add_argument("--strategy", help="labelling strategy (default: the domain's own)")
     p.add_argument("--backend", default="local", help="sandbox backend of the code domain: local or docker (default local)")
-    p.add_argument("--executor", default="local", help="where the work runs (default local)")
+    p.add_argument("--executor", default="local",
+                   help="where the work runs: local (this machine, default) or ray (a Ray cluster; pip install "
+                        "'stepforge[ray]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="with --executor ray: the cluster to join (host:port, or auto for the one started here with "
+                        "'ray start'); default: RAY_ADDRESS, else a Ray started for this run")
     p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
     p.add_argument("--item-timeout", type=float, default=60.0, help="hard limit in seconds per item (default 60)")
     if not batch:
@@ -98,6 +103,11 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     if not str(args.out).strip():
         raise UserError("--out must name a folder")
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
+    executor_options: dict[str, Any] = {}
+    if getattr(args, "ray_address", None):
+        if args.executor != "ray":
+            raise UserError("--ray-address applies to --executor ray")
+        executor_options["address"] = args.ray_address
     options: dict[str, Any] = {}
     client: dict[str, Any] = {}
     if source == "openai":
@@ -110,7 +120,8 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
         return RunConfig(
             domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
             positive_fraction=args.positive_fraction, families=families, strategy=args.strategy, options=options,
-            client=client, backend=args.backend, executor=args.executor, workers=args.workers,
+            client=client, backend=args.backend, executor=args.executor,
+            executor_options=executor_options, workers=args.workers,
             item_timeout=args.item_timeout, overwrite=getattr(args, "overwrite", False),
             resume=getattr(args, "resume", False), progress=not getattr(args, "no_progress", True),
             command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),

@@ -64,6 +64,7 @@ class LocalExecutor:
         self.workers = capped_workers(config.workers)
         self._pool: DeadlinePool | None = None
         self._config_json = config.model_dump_json()
+        self._sampling: tuple[asyncio.AbstractEventLoop, threading.Thread, Any] | None = None
 
     def pool(self) -> DeadlinePool:
         if self._pool is None:
@@ -131,10 +132,19 @@ class LocalExecutor:
 
     # -- sampling source: coroutines on a loop of their own -----------------------------------------------------
 
+    def _loop(self, plan: Plan) -> asyncio.AbstractEventLoop:
+        """The sampling loop, started (with the source's ``astart``) on first use and kept until ``close``: an
+        executor whose ``results`` is called once per batch (a Ray actor) opens the model client once."""
+        if self._sampling is None:
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="stepforge-sampling", daemon=True)
+            thread.start()
+            self._sampling = (loop, thread, plan.source)
+            asyncio.run_coroutine_threadsafe(plan.source.astart(), loop).result()
+        return self._sampling[0]
+
     def _sampled(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="stepforge-sampling", daemon=True)
-        thread.start()
+        loop = self._loop(plan)
         in_process = plan.domain.placement == "process"
         pool = self.pool() if in_process else None
         if not in_process:
@@ -161,7 +171,6 @@ class LocalExecutor:
             return len(window) < min(2 * concurrency, max(4, 2 * plan.needed()))
 
         try:
-            run(plan.source.astart()).result()
             for unit in units:
                 if not plan.wanted(unit):
                     continue
@@ -173,17 +182,22 @@ class LocalExecutor:
         finally:
             for _, fut in window:
                 fut.cancel()
-            try:
-                run(plan.source.aclose()).result(timeout=30)
-            finally:
-                loop.call_soon_threadsafe(loop.stop)
-                thread.join(timeout=30)
-                loop.close()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        try:
+            if self._sampling is not None:
+                loop, thread, source = self._sampling
+                self._sampling = None
+                try:
+                    asyncio.run_coroutine_threadsafe(source.aclose(), loop).result(timeout=30)
+                finally:
+                    loop.call_soon_threadsafe(loop.stop)
+                    thread.join(timeout=30)
+                    loop.close()
+        finally:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
 
 
 EXECUTORS.register(LocalExecutor.name, LocalExecutor)
