@@ -54,6 +54,12 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
     p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
     p.add_argument("--item-timeout", type=float, default=60.0, help="hard limit in seconds per item (default 60)")
     if not batch:
+        p.add_argument("--shard", metavar="I/N",
+                       help="run shard I of N independent runs of this config (I from 0; e.g. a Slurm array's task "
+                            "id); 'stepforge merge' makes the single run of them")
+        p.add_argument("--shard-extra", type=int, default=0, metavar="K",
+                       help="with --shard: K more traces per polarity than the shard's share (merge says when one "
+                            "is needed)")
         mode = p.add_mutually_exclusive_group()
         mode.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
         mode.add_argument("--resume", action="store_true", help="continue the run in --out after an interruption")
@@ -104,6 +110,7 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
         raise UserError("--out must name a folder")
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
     executor_options: dict[str, Any] = {}
+    shard = _shard(getattr(args, "shard", None), getattr(args, "shard_extra", 0))
     if getattr(args, "ray_address", None):
         if args.executor != "ray":
             raise UserError("--ray-address applies to --executor ray")
@@ -121,7 +128,7 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
             domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
             positive_fraction=args.positive_fraction, families=families, strategy=args.strategy, options=options,
             client=client, backend=args.backend, executor=args.executor,
-            executor_options=executor_options, workers=args.workers,
+            executor_options=executor_options, shard=shard, workers=args.workers,
             item_timeout=args.item_timeout, overwrite=getattr(args, "overwrite", False),
             resume=getattr(args, "resume", False), progress=not getattr(args, "no_progress", True),
             command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
@@ -129,6 +136,23 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     except ValidationError as exc:
         err = exc.errors()[0]
         raise UserError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}") from None
+
+
+def _shard(text: str | None, extra: int) -> dict[str, int] | None:
+    if text is None:
+        if extra:
+            raise UserError("--shard-extra applies to --shard I/N")
+        return None
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise UserError(f"--shard {text}: expected I/N, e.g. 0/4") from None
+    if count < 1 or not 0 <= index < count:
+        raise UserError(f"--shard {text}: I counts from 0 and must be below N (0/{max(count, 1)} .. "
+                        f"{max(count, 1) - 1}/{max(count, 1)})")
+    if extra < 0:
+        raise UserError(f"--shard-extra must be 0 or more, got {extra}")
+    return {"index": index, "count": count, "extra": extra}
 
 
 def _openai(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:

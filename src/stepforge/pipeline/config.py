@@ -11,14 +11,26 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Settings that never change the data: where it goes, how fast, on what. A run can be resumed with other values.
 _NOT_HASHED = {"out", "overwrite", "resume", "workers", "progress", "command", "item_timeout", "backend", "executor",
-               "executor_options", "client"}
+               "executor_options", "client", "shard"}
+
+
+class Shard(BaseModel):
+    """Shard ``index`` of ``count`` independent runs of one config (``--shard index/count``), merged by
+    ``stepforge merge``; ``extra``: traces per polarity a shard makes beyond its share (to extend one that stopped
+    short)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=0)
+    count: int = Field(ge=1)
+    extra: int = Field(default=0, ge=0)
 
 
 class RunConfig(BaseModel):
     """One run. ``generator`` names the candidate source (``procedural``, ``openai``, ``file``); ``options`` holds
     the source's own options (``{"openai": {...}}``, ``{"file": {"path": ...}}``). Fields outside ``_NOT_HASHED``
     decide the data and its hash; ``client`` (endpoint, limits, prices; never the key on disk), ``backend``
-    (sandbox backend of the code domain) and ``executor`` do not."""
+    (sandbox backend of the code domain), ``executor`` and ``shard`` do not: a shard's traces are the single run's."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -35,6 +47,7 @@ class RunConfig(BaseModel):
     backend: str = "local"
     executor: str = "local"
     executor_options: dict[str, Any] = Field(default_factory=dict)
+    shard: Shard | None = None
     workers: int | None = Field(default=None, gt=0)
     item_timeout: float = Field(default=60.0, gt=0)
     overwrite: bool = False
@@ -54,6 +67,13 @@ class RunConfig(BaseModel):
     def _no_empty(cls, v: list[str] | None) -> list[str] | None:
         if v is not None and not v:
             raise ValueError("families must name at least one family")
+        return v
+
+    @field_validator("shard")
+    @classmethod
+    def _in_range(cls, v: Shard | None) -> Shard | None:
+        if v is not None and v.index >= v.count:
+            raise ValueError(f"shard {v.index}/{v.count}: the index counts from 0 and must be below {v.count}")
         return v
 
     def data_fields(self) -> dict[str, Any]:

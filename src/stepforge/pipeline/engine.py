@@ -25,7 +25,7 @@ from tqdm import tqdm
 from stepforge.errors import UserError
 from stepforge.generators.sources import Unit
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.executors import Plan, make_executor
+from stepforge.pipeline.executors import Executor, Plan, make_executor
 from stepforge.pipeline.folder import REJECTED, RUN, TRACES, CARD, RunFolder
 from stepforge.pipeline.parts import make_parts
 from stepforge.schema import Trace
@@ -63,15 +63,21 @@ def _ended_text(ended: str, kept: int, count: int, budget: int | None) -> str:
     }[ended]
 
 
-def run(config: RunConfig, *, offline: bool = False) -> RunSummary:
+def run(config: RunConfig, *, offline: bool = False, executor: Executor | None = None) -> RunSummary:
     """Generate (or read), verify, label and write up to ``config.count`` kept traces into ``config.out``.
 
     The same engine for every source, domain and executor; the CLI's ``generate`` is this call. ``offline``:
-    answers only from the source's journal (Batch API); nothing is written while some are missing."""
+    answers only from the source's journal (Batch API); nothing is written while some are missing. ``executor``:
+    one made by the caller instead of ``config.executor`` (``merge`` replays shards' results through it). A config
+    with a ``shard`` is one shard of the run (``pipeline.shard``)."""
+    if config.shard is not None:
+        from stepforge.pipeline.shard import run_shard
+
+        return run_shard(config)
     # every check before the folder is touched; a new run (not --resume, not offline) reuses nothing of an old one
     source, domain, ctx = make_parts(config, fresh=not config.resume and not offline, offline=offline)
     source.prepare()
-    executor = make_executor(config)
+    executor = executor or make_executor(config)
     folder = RunFolder(config, staging=offline)
     state = folder.open()
     try:
