@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,9 +14,10 @@ import pytest
 from stepforge._testing.fixtures import _server_process, server  # noqa: F401 - fixtures
 from stepforge._testing.ray_cluster import RayCluster
 
+from pipeline.conftest import records, stable  # noqa: F401 - the engine tests' record helpers (tests/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[2]
 SRC = str(ROOT / "src")
-VOLATILE = {"seconds", "wall_s", "created_at", "command"}
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -30,19 +30,6 @@ def cli_env(**extra: str) -> dict[str, str]:
 def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "stepforge", *args], capture_output=True, text=True, timeout=timeout,
                           env=env or cli_env())
-
-
-def records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def stable(x):  # noqa: ANN001, ANN201
-    """A record without what may differ between two runs of the same seed (timings, creation time)."""
-    if isinstance(x, dict):
-        return {k: stable(v) for k, v in x.items() if k not in VOLATILE}
-    if isinstance(x, list):
-        return [stable(v) for v in x]
-    return x
 
 
 def by_index(recs: list[dict]) -> list[dict]:

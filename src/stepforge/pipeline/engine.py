@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from stepforge.errors import UserError
 from stepforge.generators.sources import Unit
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.executors import Executor, Plan, make_executor
-from stepforge.pipeline.folder import REJECTED, RUN, TRACES, CARD, RunFolder
+from stepforge.pipeline.folder import REJECTED, RUN, TRACES, CARD, ResumeState, RunFolder
 from stepforge.pipeline.parts import make_parts
 from stepforge.schema import Trace
 
@@ -74,14 +76,23 @@ def run(config: RunConfig, *, offline: bool = False, executor: Executor | None =
         from stepforge.pipeline.shard import run_shard
 
         return run_shard(config)
-    # every check before the folder is touched; a new run (not --resume, not offline) reuses nothing of an old one
+    with opened(config, offline=offline, executor=executor) as (source, domain, ctx, executor, folder, state):
+        return _run(config, source, domain, ctx, executor, folder, state, offline)
+
+
+@contextmanager
+def opened(config: RunConfig, *, offline: bool = False,
+           executor: Executor | None = None) -> Iterator[tuple[Any, Any, Any, Any, RunFolder, ResumeState]]:
+    """A run's source, domain, context, executor and open folder (with where it starts), closed in order however
+    the run ends. Every check comes before the folder is touched; a new run (not --resume, not offline) reuses
+    nothing of an old one."""
     source, domain, ctx = make_parts(config, fresh=not config.resume and not offline, offline=offline)
     source.prepare()
     executor = executor or make_executor(config)
     folder = RunFolder(config, staging=offline)
     state = folder.open()
     try:
-        return _run(config, source, domain, ctx, executor, folder, state, offline)
+        yield source, domain, ctx, executor, folder, state
     finally:
         try:
             executor.close()

@@ -31,10 +31,9 @@ from tqdm import tqdm
 from stepforge._seeding import derive_seed
 from stepforge.datasets import io
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.engine import RunSummary, _ended_text, _usage_section
-from stepforge.pipeline.executors import Plan, make_executor
+from stepforge.pipeline.engine import RunSummary, _ended_text, _usage_section, opened
+from stepforge.pipeline.executors import Plan
 from stepforge.pipeline.folder import CARD, REJECTED, RUN, TRACES, RunFolder
-from stepforge.pipeline.parts import make_parts
 from stepforge.schema import Trace
 
 LEDGER = "units.jsonl"
@@ -55,20 +54,8 @@ def target(total: int, shards: int, extra: int = 0) -> int:
 
 def run_shard(config: RunConfig) -> RunSummary:
     assert config.shard is not None
-    source, domain, ctx = make_parts(config, fresh=not config.resume)
-    source.prepare()
-    executor = make_executor(config)
-    folder = RunFolder(config)
-    state = folder.open()
-    try:
+    with opened(config) as (source, domain, ctx, executor, folder, state):
         return _run(config, source, domain, ctx, executor, folder, state)
-    finally:
-        try:
-            executor.close()
-            domain.close()
-            source.close()
-        finally:
-            folder.close()
 
 
 def _ledger(out: Path, next_index: int, resumed: bool) -> IO[str]:
