@@ -55,7 +55,8 @@ class RayCluster:
         return f"127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_ADDRESS": ""}
+        # a loopback cluster of tests: no usage reports, no token (newer Ray turns token auth on for `ray start`)
+        return {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_ADDRESS": "", "RAY_AUTH_MODE": "disabled"}
 
     def _node(self, args: list[str], cpus: int) -> Node:
         log = self.temp / f"node-{len(self.nodes)}.log"

@@ -150,6 +150,8 @@ def merge(shards: list[Path], out: Path, *, overwrite: bool = False, progress: b
     try:
         return run(config, offline=True, executor=executor)
     except BaseException:  # a merge that cannot finish leaves no run behind (run it again once the shards are fixed)
-        for name in (*RUN_FILES, TRACES + STAGING, REJECTED + STAGING):
-            (out / name).unlink(missing_ok=True)
+        finished = (out / RUN).exists() and json.loads((out / RUN).read_text()).get("status") == "complete"
+        if not finished:  # (a finished one that ran out of items is the single run's folder, error and all)
+            for name in (*RUN_FILES, TRACES + STAGING, REJECTED + STAGING):
+                (out / name).unlink(missing_ok=True)
         raise
