@@ -1,16 +1,24 @@
 """Side by side: stepforge's math answer checker against Hugging Face Math-Verify on the same pairs.
 
-Both run on the same (gold, pred) pairs spread over the answer forms (numbers, fractions, radicals,
-constants, complex, percent, degrees, scientific, base-n, sets, intervals, tuples, expressions, identities,
-equations, inequalities, matrices, choices, text), half equal and half not, each pred a short solution
-ending in a box. Math-Verify runs in its best setup on this machine, a 2-process pool
-(``parse(\\boxed{gold})`` + ``parse(pred)`` + ``verify``); stepforge runs ``check_answers(pairs, workers=2)``
-with its hard per-pair limit. Each run starts fresh pools for both (no cache carries over), warms them,
-and times the two alternately block by block, so that load from other jobs on a shared machine hits both
-alike. Prints pairs/s of both, the ratio (medians over runs) and both agreements with the intended labels.
+Both run on the same (gold, pred) pairs spread over the answer forms (numbers, thousands with currency,
+units, fractions, radicals, constants, complex, percent, degrees, scientific, base-n, sets, intervals with
+decimal ends, inequalities for intervals, tuples, expressions, identities, equations, matrices and their
+sums, choices, text), half equal and half not, each pred a short solution ending in a box. Math-Verify
+runs in its best setup on this machine, a 2-process pool (``parse(\\boxed{gold})`` + ``parse(pred)`` +
+``verify``); stepforge runs ``check_answers(pairs, workers=2)``: what its bounded exact paths decide is
+answered in the calling process, the rest in its hard-limited pool, started on first need.
+
+* cold: a fresh process per checker per round, 500 pairs, interpreter start, imports and pool start
+  included (the wall time from launching the process to its exit); the two alternate round by round.
+* warm: both already running (pools started, imports done), timed block by block, alternately, on pairs
+  neither has seen (no parse cache carries over).
+* the same two figures with a share of hard pairs (a gold that still holds a derivative), which only
+  stepforge's general path decides: the cost of starting its pool when a batch needs it.
+
+Prints pairs/s of both, the ratios (medians over rounds) and both agreements with the intended labels.
 
     pip install 'stepforge[bench]'   # math-verify, only for this benchmark
-    python benchmarks/bench_math_verify.py [--pairs 600] [--runs 3]
+    python benchmarks/bench_math_verify.py [--pairs 500] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -38,8 +46,11 @@ def _frac(p: int, q: int) -> str:
     return f"\\frac{{{p}}}{{{q}}}"
 
 
-def make_pairs(n: int, seed: int = 7) -> list[tuple[str, str, bool, str]]:
-    """(gold, pred_solution, intended_equal, kind); deterministic, half equal."""
+def make_pairs(n: int, seed: int = 7, hard_share: float = 0.0) -> list[tuple[str, str, bool, str]]:
+    """(gold, pred_solution, intended_equal, kind); deterministic, half equal.
+
+    ``hard_share`` of the pairs have a gold that still holds an operation (a derivative): only the general
+    path (sympy, in stepforge's hard-limited pool) decides those."""
     rng = random.Random(seed)
     kinds = []
 
@@ -185,12 +196,47 @@ def make_pairs(n: int, seed: int = 7) -> list[tuple[str, str, bool, str]]:
         g = f"(-\\infty, {a}) \\cup ({b}, \\infty)"
         return g, (f"({b},\\infty)\\cup(-\\infty,{a})" if eq else f"(-\\infty, {a}] \\cup ({b}, \\infty)"), "union"
 
-    kinds = [k_degree, k_base, k_units, k_tiny, k_assign, k_union, k_int, k_bigint, k_decimal, k_frac, k_sqrt, k_pi, k_complex, k_percent, k_sci, k_set, k_interval,
+    def k_thousands(eq):
+        a = rng.randint(1000, 999999)
+        return str(a), (f"\\${a:,}" if eq else f"\\${a + rng.choice([1, 10, 100]):,}"), "thousands_currency"
+
+    def k_boxed_unit(eq):
+        a = rng.randint(2, 500)
+        return str(a), (f"{a} cm" if eq else f"{a + 1} cm"), "boxed_unit"
+
+    def k_matrix_sum(eq):
+        m = [rng.randint(-9, 9) for _ in range(4)]
+        g = "\\begin{pmatrix}%d \\\\ %d\\end{pmatrix}" % (m[0] + m[2], m[1] + m[3])
+        q = list(m) if eq else [m[0], m[1], m[2] + 1, m[3]]
+        return g, "\\begin{pmatrix}%d \\\\ %d\\end{pmatrix} + \\begin{pmatrix}%d \\\\ %d\\end{pmatrix}" % tuple(q), "matrix_sum"
+
+    def k_interval_decimal(eq):
+        a = rng.choice([2, 3, 5, 6, 7])
+        g = f"[1-\\sqrt{{{a}}}, 1+\\sqrt{{{a}}}]"
+        r = a ** 0.5
+        lo, hi = 1 - r, 1 + r
+        if not eq:
+            hi += 0.01
+        return g, f"[{lo:.4f}, {hi:.4f}]", "interval_decimal"
+
+    def k_ineq_interval(eq):
+        a, b = sorted(rng.sample(range(-20, 20), 2))
+        return f"[{a}, {b}]", (f"{a} \\le x \\le {b}" if eq else f"{a} < x \\le {b}"), "inequality_for_interval"
+
+    kinds = [k_thousands, k_boxed_unit, k_matrix_sum, k_interval_decimal, k_ineq_interval, k_degree, k_base, k_units, k_tiny, k_assign, k_union, k_int, k_bigint, k_decimal, k_frac, k_sqrt, k_pi, k_complex, k_percent, k_sci, k_set, k_interval,
              k_tuple, k_poly, k_rational, k_trig, k_eq, k_ineq, k_matrix, k_mcq, k_text, k_mixed]
+    def k_derivative(eq):
+        k = rng.randint(2, 9)
+        return f"\\frac{{d}}{{dx}}\\left(x^{{{k}}}\\right)", (f"{k}x^{{{k - 1}}}" if eq else f"{k}x^{{{k}}}"), "derivative_gold"
+
     pairs = []
+    hard_every = round(1 / hard_share) if hard_share else 0
     for i in range(n):
         eq = i % 2 == 0
-        g, p, kind = kinds[(i // 2) % len(kinds)](eq)
+        if hard_every and i % hard_every == hard_every - 1:
+            g, p, kind = k_derivative(eq)
+        else:
+            g, p, kind = kinds[(i // 2) % len(kinds)](eq)
         sent = rng.choice(SENTENCES).format(a=p)
         pairs.append((g, sent, eq, kind))
     return pairs
@@ -216,41 +262,72 @@ def _mv_warm(_):
     return _mv_one(("1", "\\boxed{1}"))
 
 
-def _fresh_stepforge_pool():
-    """Each run starts from new worker processes (empty caches), as Math-Verify's pool does."""
-    from stepforge import _pool
-    from stepforge.verifiers.math import answer
+# ----------------------------------------------------------------------------------------- one checker, cold
 
-    with _pool._shared_lock:
-        old = _pool._shared.pop(answer._POOL_NAME, None)
-    if old is not None:
-        old.close()
+def child(who: str, n: int, seed: int, hard: float, workers: int) -> None:
+    """Run one checker on the pairs in this (fresh) process and print its verdicts as JSON."""
+    import json
+
+    pairs = [(g, p) for g, p, _, _ in make_pairs(n, seed, hard)]
+    if who == "mv":
+        with mp.get_context("fork").Pool(workers) as pool:
+            out = pool.map(_mv_one, pairs, chunksize=4)
+    else:
+        from stepforge.verifiers.math import check_answers
+
+        out = [v.equal for v in check_answers(pairs, workers=workers, timeout=5.0)]
+    print(json.dumps(out))
 
 
-def run_both(pairs, workers=2, blocks=6):
-    """One run: fresh, warmed pools for both; the pairs in blocks, timed alternately (load hits both alike)."""
+def cold(n: int, seed: int, hard: float, workers: int) -> tuple[dict, dict]:
+    """Wall time of each checker in a fresh process (launch to exit) and its verdicts."""
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    times, outs = {}, {}
+    order = ("mv", "sf") if seed % 2 else ("sf", "mv")
+    for who in order:
+        t0 = time.perf_counter()
+        r = subprocess.run([sys.executable, __file__, "--child", who, "--pairs", str(n), "--seed", str(seed),
+                            "--hard", str(hard), "--workers", str(workers)], capture_output=True, text=True, env=env)
+        times[who] = time.perf_counter() - t0
+        if r.returncode != 0:
+            raise SystemExit(f"{who} child failed: {r.stderr[-2000:]}")
+        outs[who] = json.loads(r.stdout.strip().splitlines()[-1])
+    return times, outs
+
+
+# ----------------------------------------------------------------------------------------- both, warm
+
+def warm(n: int, seed: int, hard: float, workers: int, blocks: int = 6) -> tuple[dict, dict]:
+    """Both checkers running and warm; new pairs timed block by block, alternately."""
     from stepforge.verifiers.math import check_answers
+    from stepforge.verifiers.math.answer import warm_pool
 
-    _fresh_stepforge_pool()
+    pairs = make_pairs(n, seed, hard)
+    warmup = [(g, p) for g, p, _, _ in make_pairs(64, seed + 1000, hard)]
     ctx = mp.get_context("fork")
-    mv_out: list = []
-    sf_out: list = []
-    mv_dt = sf_dt = 0.0
+    out: dict = {"mv": [], "sf": []}
+    dt = {"mv": 0.0, "sf": 0.0}
     with ctx.Pool(workers) as pool:
         pool.map(_mv_warm, range(workers * 2))
-        check_answers([("1", "1"), ("x+1", "1+x"), ("[1,2)", "[1,2)"), ("a", "b")] * workers, workers=workers)
+        pool.map(_mv_one, warmup, chunksize=4)
+        warm_pool(workers)
+        check_answers(warmup, workers=workers)
         size = -(-len(pairs) // blocks)
         for b, start in enumerate(range(0, len(pairs), size)):
             block = [(g, p) for g, p, _, _ in pairs[start : start + size]]
             for who in (("mv", "sf") if b % 2 == 0 else ("sf", "mv")):
                 t0 = time.perf_counter()
                 if who == "mv":
-                    mv_out += pool.map(_mv_one, block, chunksize=4)
-                    mv_dt += time.perf_counter() - t0
+                    out["mv"] += pool.map(_mv_one, block, chunksize=4)
                 else:
-                    sf_out += check_answers(block, workers=workers, timeout=5.0)
-                    sf_dt += time.perf_counter() - t0
-    return mv_out, mv_dt, [v.equal for v in sf_out], sf_dt, sf_out
+                    out["sf"] += [v.equal for v in check_answers(block, workers=workers, timeout=5.0)]
+                dt[who] += time.perf_counter() - t0
+    return dt, out
 
 
 def research_note_cases(workers: int) -> None:
@@ -279,46 +356,76 @@ def research_note_cases(workers: int) -> None:
           f"stepforge {sf_ok}/{len(rows)} right")
 
 
+def _agree(out: list, labels: list) -> str:
+    k = sum(a == b for a, b in zip(out, labels))
+    return f"{k}/{len(labels)} ({100 * k / len(labels):.1f}%)"
+
+
+def scenario(name: str, n: int, rounds: int, hard: float, workers: int, show: bool) -> None:
+    labels = [e for _, _, e, _ in make_pairs(n, 0, hard)]
+    cold_mv, cold_sf, cold_ratio = [], [], []
+    outs: dict = {}
+    for r in range(rounds):
+        times, outs = cold(n, r, hard, workers)
+        labels = [e for _, _, e, _ in make_pairs(n, r, hard)]
+        cold_mv.append(n / times["mv"])
+        cold_sf.append(n / times["sf"])
+        cold_ratio.append(times["mv"] / times["sf"])
+        print(f"  [{name}] cold round {r + 1}: math-verify {times['mv']:.2f} s ({cold_mv[-1]:.0f} pairs/s)   "
+              f"stepforge {times['sf']:.2f} s ({cold_sf[-1]:.0f} pairs/s)   ratio {cold_ratio[-1]:.1f}x")
+    warm_mv, warm_sf, warm_ratio = [], [], []
+    wouts: dict = {}
+    wlabels: list = []
+    for r in range(rounds):
+        dt, wouts = warm(n, 100 + r, hard, workers)
+        wlabels = [e for _, _, e, _ in make_pairs(n, 100 + r, hard)]
+        warm_mv.append(n / dt["mv"])
+        warm_sf.append(n / dt["sf"])
+        warm_ratio.append(dt["mv"] / dt["sf"])
+        print(f"  [{name}] warm round {r + 1}: math-verify {warm_mv[-1]:.0f} pairs/s   stepforge {warm_sf[-1]:.0f} pairs/s"
+              f"   ratio {warm_ratio[-1]:.1f}x")
+    med = statistics.median
+    print(f"{name}: {n} pairs, {workers} workers each, medians of {rounds} rounds")
+    print(f"  cold (fresh process, start included): math-verify {med(cold_mv):.0f} pairs/s, stepforge {med(cold_sf):.0f} "
+          f"pairs/s, ratio {med(cold_ratio):.1f}x")
+    print(f"  warm (new pairs):                     math-verify {med(warm_mv):.0f} pairs/s, stepforge {med(warm_sf):.0f} "
+          f"pairs/s, ratio {med(warm_ratio):.1f}x")
+    print(f"  agreement with intended labels (last cold round): math-verify {_agree(outs['mv'], labels)}, "
+          f"stepforge {_agree(outs['sf'], labels)}")
+    print(f"  agreement with intended labels (last warm round): math-verify {_agree(wouts['mv'], wlabels)}, "
+          f"stepforge {_agree(wouts['sf'], wlabels)}")
+    if show:
+        pairs = make_pairs(n, rounds - 1, hard)
+        for (g, p, e, k), a, b in zip(pairs, outs["mv"], outs["sf"]):
+            if a != e or b != e:
+                print(f"    [{k}] intended={e} mv={a} sf={b}  gold={g!r} pred={p!r}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pairs", type=int, default=702)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pairs", type=int, default=500)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--hard-share", type=float, default=0.05, help="share of hard pairs in the second scenario")
     ap.add_argument("--show-disagreements", action="store_true")
+    ap.add_argument("--child", choices=("mv", "sf"), help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--hard", type=float, default=0.0, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.child:
+        child(args.child, args.pairs, args.seed, args.hard, args.workers)
+        return 0
     try:
         import math_verify  # noqa: F401
     except ImportError:
         print("math-verify is not installed: pip install 'stepforge[bench]'", file=sys.stderr)
         return 2
-    pairs = make_pairs(args.pairs)
-    labels = [e for _, _, e, _ in pairs]
-    mv_rates, sf_rates, ratios = [], [], []
-    mv_out = sf_out = None
-    for r in range(args.runs):
-        # fresh worker processes for both each run: no cache carries over between runs of either checker
-        mv_out, mv_dt, sf_out, sf_dt, verdicts = run_both(pairs, args.workers)
-        mv_rates.append(len(pairs) / mv_dt)
-        sf_rates.append(len(pairs) / sf_dt)
-        ratios.append(sf_rates[-1] / mv_rates[-1])
-        print(f"run {r + 1}: math-verify {mv_rates[-1]:8.1f} pairs/s   stepforge {sf_rates[-1]:8.1f} pairs/s   ratio {ratios[-1]:.1f}x")
-    worst = max(v.seconds for v in verdicts)
-    timeouts = sum(v.verdict == "timeout" for v in verdicts)
-    mv_agree = sum(a == b for a, b in zip(mv_out, labels))
-    sf_agree = sum(a == b for a, b in zip(sf_out, labels))
-    kinds = sorted({k for *_, k in pairs})
-    print(f"pairs: {len(pairs)} over {len(kinds)} forms ({', '.join(kinds)}); workers: {args.workers} each")
-    print(f"math-verify (2-process pool): {statistics.median(mv_rates):.1f} pairs/s (median of {args.runs})")
-    print(f"stepforge check_answers     : {statistics.median(sf_rates):.1f} pairs/s (median of {args.runs})")
-    print(f"ratio (median): {statistics.median(ratios):.1f}x")
-    print(f"agreement with intended labels: math-verify {mv_agree}/{len(pairs)} ({100 * mv_agree / len(pairs):.1f}%), "
-          f"stepforge {sf_agree}/{len(pairs)} ({100 * sf_agree / len(pairs):.1f}%)")
-    print(f"stepforge per-pair: slowest {worst * 1000:.1f} ms (hard limit 5 s), timeouts {timeouts}")
+    kinds = sorted({k for *_, k in make_pairs(args.pairs, 0, args.hard_share)})
+    print(f"forms: {', '.join(kinds)}")
+    scenario("decided in process", args.pairs, args.rounds, 0.0, args.workers, args.show_disagreements)
+    scenario(f"{args.hard_share:.0%} hard pairs", args.pairs, args.rounds, args.hard_share, args.workers,
+             args.show_disagreements)
     research_note_cases(args.workers)
-    if args.show_disagreements:
-        for (g, p, e, k), a, b in zip(pairs, mv_out, sf_out):
-            if a != e or b != e:
-                print(f"  [{k}] intended={e} mv={a} sf={b}  gold={g!r} pred={p!r}")
     return 0
 
 

@@ -1,5 +1,8 @@
 """Data flows one way: schema <- verifiers, sandbox <- generators <- labeling <- pipeline <- cli.
 
+``rewards`` (RL reward adapters over the verifiers) sits at the labelling level, ``regress`` (verifier
+regression tests) at the pipeline level.
+
 A module may import stepforge modules of its own layer or a layer to its left, never to its right.
 Leftmost utilities (errors, _seeding, _registry, _pool, _testing) and datasets (record I/O: schema only)
 sit before the chain.
@@ -17,8 +20,8 @@ LAYER = {
     "schema": 1, "candidate": 1, "datasets": 2,
     "verifiers": 3, "sandbox": 3,
     "generators": 4,
-    "labeling": 5,
-    "pipeline": 6,
+    "labeling": 5, "rewards": 5,
+    "pipeline": 6, "regress": 6,
     "cli": 7,
 }
 

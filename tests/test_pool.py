@@ -53,3 +53,105 @@ def test_deadline_holds_from_worker_threads_and_map_keeps_order():
         assert time.monotonic() - t0 < 4
         res = pool.map(_add, [(i, i) for i in range(20)], timeout=5)
         assert [r.value for r in res] == [2 * i for i in range(20)]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Workers never re-run the caller's __main__: a plain script without a main guard, a script piped to
+# `python -`, `python -c` and exec'd notebook cells all work; a worker that cannot start is an error.
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import textwrap  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from stepforge._pool import WorkerStartError  # noqa: E402
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+# every statement runs at import: a worker that re-imported __main__ would recurse into the pool
+SCRIPT = textwrap.dedent("""
+    import threading
+    from stepforge._pool import DeadlinePool
+    from stepforge.verifiers.math import check_answer, check_answers
+
+    pool = DeadlinePool(2)
+    print("add", pool.call(divmod, (7, 2), timeout=30).value)
+    print("timeout", pool.call(pow, (7, 10**9), timeout=0.5).status)
+    pool.close()
+    # a pair only the hard-limited pool can decide (latex2sympy2_extended, sympy)
+    v = check_answer(r"\\frac{\\pi}{2}", r"\\boxed{\\arccos(0) + \\Gamma(1) - 1}")
+    print("verdict", v.verdict, v.where)
+    out = []
+    ts = [threading.Thread(target=lambda: out.append(check_answers([("2", r"\\ln e^2"), ("3", "4")])))
+          for _ in range(3)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    print("threads", sorted({tuple(x.verdict for x in o) for o in out}))
+""")
+WANT = ["add (3, 1)", "timeout timeout", "verdict equal pool", "threads [('equal', 'not_equal')]"]
+
+
+def _run(args, stdin=None, cwd=None):
+    env = {"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True, env=env,
+                          timeout=300, cwd=cwd)
+
+
+def _lines(r):
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Traceback" not in r.stderr, r.stderr[-3000:]
+    return r.stdout.strip().splitlines()
+
+
+def test_a_script_without_a_main_guard(tmp_path):
+    script = tmp_path / "no_guard.py"
+    script.write_text(SCRIPT)
+    assert _lines(_run([str(script)], cwd=tmp_path)) == WANT
+
+
+def test_a_script_piped_to_python(tmp_path):
+    assert _lines(_run(["-"], stdin=SCRIPT, cwd=tmp_path)) == WANT
+
+
+def test_python_dash_c_and_an_exec_d_notebook_cell(tmp_path):
+    assert _lines(_run(["-c", SCRIPT], cwd=tmp_path)) == WANT
+    cell = f"exec(compile({SCRIPT!r}, '<ipython-input-1-abc>', 'exec'))"
+    assert _lines(_run(["-c", cell], cwd=tmp_path)) == WANT
+
+
+def test_a_worker_that_cannot_start_is_an_error_not_a_result(tmp_path):
+    (tmp_path / "dies_at_import.py").write_text("raise SystemExit('cannot start here')\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with DeadlinePool(1, preload=["dies_at_import"]) as pool:
+            with pytest.raises(WorkerStartError, match="exited before it was ready"):
+                pool.call(_add, (1, 2), timeout=5)
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def test_check_answer_raises_when_no_worker_can_start(tmp_path):
+    script = textwrap.dedent("""
+        import sys
+        from stepforge._pool import WorkerStartError
+        from stepforge.verifiers.math import check_answer
+        print(check_answer("1", "1").verdict)  # decided in process: no worker needed
+        sys.executable = "/nonexistent/python3"
+        try:
+            check_answer(r"\\frac{\\pi}{2}", r"\\arccos(0) + \\Gamma(1) - 1")
+        except WorkerStartError as exc:
+            print("error:", type(exc).__name__)
+    """)
+    assert _lines(_run(["-c", script], cwd=tmp_path)) == ["equal", "error: WorkerStartError"]
+
+
+def test_functions_from_main_are_refused_with_a_clear_message():
+    fn = _add
+    fn.__module__ = "__main__"
+    try:
+        with DeadlinePool(1) as pool, pytest.raises(TypeError, match="importable modules"):
+            pool.call(fn, (1, 2), timeout=5)
+    finally:
+        fn.__module__ = __name__

@@ -3,71 +3,40 @@
 Signal alarms cannot interrupt C-level work (sympy's big-integer arithmetic) and only work in the
 main thread, so every call that may spin runs in a worker process that is SIGKILLed and replaced
 when its deadline passes. Callable from any thread; results keep the caller's order in ``map``.
+
+Workers are started with ``subprocess`` running ``python -c`` on this module, never through
+multiprocessing's spawn or forkserver: those re-run the caller's ``__main__`` in every worker, which
+breaks a plain script without an ``if __name__ == "__main__"`` guard, a script piped to ``python -`` and
+some notebooks. A worker imports only this package and the pool's preload modules; the functions it runs
+travel by reference, so they must live in an importable module (not in ``__main__``). A worker that
+cannot start raises :class:`WorkerStartError` with its own error output: an infrastructure failure is
+an error, never a result.
 """
 
 from __future__ import annotations
 
 import atexit
-import multiprocessing as mp
-import multiprocessing.spawn  # noqa: F401 - patched below
+import json
 import os
 import queue
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
-_CTX = mp.get_context("forkserver")
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start and import its preload list
-
-# Workers run only stepforge's own functions, so they never need the caller's ``__main__``. multiprocessing would
-# re-import it in every worker (and, by default, in the forkserver): a plain script without an
-# ``if __name__ == "__main__"`` guard would then run again in each worker. The forkserver preloads no ``__main__``,
-# and our workers' preparation data leaves it out (only for processes started here, flagged per thread).
-_CTX.set_forkserver_preload([])
-_starting = threading.local()
-_prepare = mp.spawn.get_preparation_data
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _preparation_without_main(name: str) -> dict[str, Any]:
-    data = _prepare(name)
-    if getattr(_starting, "ours", False):
-        data.pop("init_main_from_path", None)
-        data.pop("init_main_from_name", None)
-    return data
-
-
-mp.spawn.get_preparation_data = _preparation_without_main
-
-
-def _export_package_root() -> None:
-    """Workers import this very stepforge: Python 3.11's forkserver ignores the parent's sys.path, so a
-    checkout run from its own ``src/`` (tests, worktrees) would otherwise get whichever stepforge is installed."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    current = os.environ.get("PYTHONPATH", "")
-    if root not in current.split(os.pathsep):
-        os.environ["PYTHONPATH"] = root + (os.pathsep + current if current else "")
-
-
-_export_package_root()
-
-
-_PRELOAD: list[str] = []
-_PRELOAD_LOCK = threading.Lock()
-
-
-def register_preload(*modules: str) -> None:
-    """Modules the forkserver imports once, before it forks any worker (lists from every pool add up).
-
-    Effective when called before the first worker of the process starts; later, workers still import
-    their pool's list themselves before they report ready, outside any call's deadline."""
-    with _PRELOAD_LOCK:
-        for name in modules:
-            if name not in _PRELOAD:
-                _PRELOAD.append(name)
-        _CTX.set_forkserver_preload(list(_PRELOAD))
+class WorkerStartError(RuntimeError):
+    """A worker process could not be started (or died before it was ready)."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +49,12 @@ class CallResult:
     seconds: float = 0.0
 
 
-def _worker_main(conn: Any, memory_mb: int | None, preload: tuple[str, ...] = ()) -> None:
+def _worker_entry() -> None:
+    """``python -c`` entry point of a worker: argv holds the socket fd, memory cap and preload list."""
+    fd, memory_mb, preload = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+    paths = json.loads(os.environ.pop("STEPFORGE_POOL_SYS_PATH", "[]"))
+    sys.path[:] = [p for p in dict.fromkeys([*paths, *sys.path]) if p != ""]  # the caller's module search path
+    conn = Connection(fd)
     if memory_mb:
         import resource
 
@@ -88,17 +62,20 @@ def _worker_main(conn: Any, memory_mb: int | None, preload: tuple[str, ...] = ()
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import importlib
 
-    for name in preload:  # the forkserver may predate this pool's preload list: import here, before "ready"
+    for name in preload:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a failed preload only costs speed
-            pass
-    conn.send(("ready", None))
+        except Exception as exc:  # noqa: BLE001 - a failed preload only costs speed; say so on stderr
+            print(f"stepforge worker: preload {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    conn.send(("ready", os.getpid()))
     while True:
         try:
             msg = conn.recv()
         except (EOFError, OSError):
             return
+        except Exception as exc:  # noqa: BLE001 - a message that does not unpickle here
+            conn.send(("error", f"cannot receive the call: {type(exc).__name__}: {exc}"[:2000]))
+            continue
         if msg is None:
             return
         fn, args = msg
@@ -114,40 +91,80 @@ def _worker_main(conn: Any, memory_mb: int | None, preload: tuple[str, ...] = ()
             conn.send(("error", f"result not transferable: {type(exc).__name__}: {exc}"[:2000]))
 
 
+def _env() -> dict[str, str]:
+    """Workers import this very stepforge (a checkout run from its own ``src/``, a worktree)."""
+    env = dict(os.environ)
+    current = env.get("PYTHONPATH", "")
+    if _ROOT not in current.split(os.pathsep):
+        env["PYTHONPATH"] = _ROOT + (os.pathsep + current if current else "")
+    env["STEPFORGE_POOL_SYS_PATH"] = json.dumps([_ROOT, *[p for p in sys.path if isinstance(p, str) and p]])
+    return env
+
+
 class _Worker:
     def __init__(self, memory_mb: int | None, preload: tuple[str, ...] = ()) -> None:
-        parent, child = _CTX.Pipe()
-        self.conn = parent
-        self.ready = False
-        self.proc = _CTX.Process(target=_worker_main, args=(child, memory_mb, preload), daemon=True)
-        _starting.ours = True
+        exe = sys.executable
+        if not exe:
+            raise WorkerStartError("no Python executable to start a worker with (sys.executable is empty)")
+        ours, theirs = socket.socketpair()
+        self.errors = tempfile.TemporaryFile()
         try:
-            self.proc.start()
-        finally:
-            _starting.ours = False
-        child.close()
+            self.proc = subprocess.Popen(
+                [exe, "-c", "from stepforge._pool import _worker_entry; _worker_entry()",
+                 str(theirs.fileno()), str(memory_mb or 0), json.dumps(list(preload))],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=self.errors, env=_env(), close_fds=True,
+            )
+        except OSError as exc:
+            ours.close()
+            theirs.close()
+            raise WorkerStartError(f"cannot start a worker process: {exc}") from None
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.ready = False
 
-    def wait_ready(self, timeout: float = _START_TIMEOUT) -> bool:
+    def error_output(self) -> str:
+        try:
+            self.errors.seek(0)
+            text = self.errors.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        return text[-2000:]
+
+    def wait_ready(self, timeout: float = _START_TIMEOUT) -> None:
         """Start-up (imports) is not part of any call's deadline: wait for the worker's hello first."""
-        if not self.ready:
+        if self.ready:
+            return
+        try:
             if not self.conn.poll(timeout):
-                return False
-            self.conn.recv()
-            self.ready = True
-        return True
+                raise WorkerStartError(f"a worker process did not start within {timeout:g}s")
+            tag, _ = self.conn.recv()
+        except (EOFError, OSError):
+            self.proc.wait(timeout=5)
+            out = self.error_output()
+            raise WorkerStartError(
+                f"a worker process exited before it was ready (exit code {self.proc.returncode})"
+                + (f": {out}" if out else "")
+            ) from None
+        if tag != "ready":
+            raise WorkerStartError(f"unexpected hello from a worker: {tag!r}")
+        self.ready = True
 
     def kill(self) -> None:
         try:
-            if self.proc.pid is not None:
-                os.kill(self.proc.pid, 9)
-        except ProcessLookupError:
+            self.proc.kill()
+        except OSError:
             pass
-        self.proc.join(timeout=5)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not ignorable
+            pass
         self.conn.close()
+        self.errors.close()
 
 
 class DeadlinePool:
-    """``workers`` long-lived processes; ``call`` runs one function with a hard deadline."""
+    """``workers`` long-lived processes, started on first use; ``call`` runs one function with a hard deadline."""
 
     def __init__(
         self,
@@ -163,28 +180,36 @@ class DeadlinePool:
         self._lock = threading.Lock()
         self._started = 0
         self._closed = False
-        if self._preload:
-            register_preload(*self._preload)
 
     def _acquire(self) -> _Worker:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("pool is closed")
-            try:
-                return self._idle.get_nowait()
-            except queue.Empty:
-                if self._started < self.size:
-                    self._started += 1
-                    return _Worker(self._memory_mb, self._preload)
-        while True:  # wait for a worker, but never past close(): a caller blocked here would hang the exit
-            try:
-                return self._idle.get(timeout=0.2)
-            except queue.Empty:
+        while True:
+            with self._lock:
                 if self._closed:
-                    raise RuntimeError("pool is closed") from None
+                    raise RuntimeError("pool is closed")
+                try:
+                    return self._idle.get_nowait()
+                except queue.Empty:
+                    if self._started < self.size:
+                        self._started += 1
+                        try:
+                            return _Worker(self._memory_mb, self._preload)
+                        except BaseException:
+                            self._started -= 1
+                            raise
+            try:
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue  # a slot may have been freed by a worker that could not be replaced
+
+    def prestart(self) -> None:
+        """Launch the missing workers now without waiting for them: they boot while the caller keeps working."""
+        with self._lock:
+            while not self._closed and self._started < self.size:
+                self._idle.put(_Worker(self._memory_mb, self._preload))
+                self._started += 1
 
     def _release(self, worker: _Worker, dead: bool = False) -> None:
-        """Return a worker to the pool; a dead (killed) one is replaced so that waiters never starve."""
+        """Return a worker to the pool; a dead (killed) one is replaced at once, booting in the background."""
         if dead:
             worker.kill()
         with self._lock:
@@ -193,19 +218,32 @@ class DeadlinePool:
                     worker.kill()
                 return
             if dead:
-                worker = _Worker(self._memory_mb, self._preload)
+                try:
+                    worker = _Worker(self._memory_mb, self._preload)
+                except WorkerStartError:
+                    self._started -= 1  # the next caller starts one and sees the error
+                    return
         self._idle.put(worker)
 
+    def _forget(self, worker: _Worker) -> None:
+        """A worker that failed to start leaves the pool (its slot can be tried again)."""
+        worker.kill()
+        with self._lock:
+            self._started -= 1
+
     def call(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> CallResult:
-        """Run ``fn(*args)`` in a worker; kill and replace the worker if ``timeout`` seconds pass."""
+        """Run ``fn(*args)`` in a worker; kill and replace the worker if ``timeout`` seconds pass.
+
+        Raises WorkerStartError when no worker can be started (never a result that looks like one)."""
+        if getattr(fn, "__module__", None) == "__main__":
+            raise TypeError(f"{getattr(fn, '__qualname__', fn)!r} is defined in __main__: a DeadlinePool runs "
+                            "functions from importable modules only")
         worker = self._acquire()
         try:
-            started = worker.wait_ready()
-        except (EOFError, OSError):
-            started = False
-        if not started:
-            self._release(worker, dead=True)
-            return CallResult("crashed", error="worker did not start")
+            worker.wait_ready()
+        except WorkerStartError:
+            self._forget(worker)
+            raise
         start = time.perf_counter()
         try:
             worker.conn.send((fn, args))
@@ -219,8 +257,10 @@ class DeadlinePool:
             self._release(worker, dead=True)
             return CallResult("timeout", error=f"killed after {timeout:g}s", seconds=time.perf_counter() - start)
         except (EOFError, OSError, BrokenPipeError) as exc:
+            detail = worker.error_output()
             self._release(worker, dead=True)
-            return CallResult("crashed", error=f"worker died: {type(exc).__name__}", seconds=time.perf_counter() - start)
+            return CallResult("crashed", error=f"worker died: {type(exc).__name__}" + (f": {detail}" if detail else ""),
+                              seconds=time.perf_counter() - start)
 
     def map(self, fn: Callable[..., Any], items: Iterable[tuple[Any, ...]], timeout: float) -> list[CallResult]:
         """``call`` over many argument tuples in parallel, results in input order."""
@@ -256,7 +296,7 @@ _shared_lock = threading.Lock()
 
 
 def shared_pool(name: str, workers: int | None = None, **kwargs: Any) -> DeadlinePool:
-    """A process-wide pool by name, made on first use and closed at exit."""
+    """A process-wide pool by name, made on first use (its workers on first call) and closed at exit."""
     with _shared_lock:
         pool = _shared.get(name)
         if pool is None:

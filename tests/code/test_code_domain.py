@@ -31,7 +31,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 def _key(path: Path) -> list:
     out = []
     for line in path.read_text().splitlines():
-        r = json.loads(line)
+        r = Trace.model_validate_json(line).model_dump(mode="json")
         out.append((r["id"], r["task"]["prompt"], [(s["text"], s["label"]) for s in r["steps"]],
                     r["first_error_index"], r["outcome"]["correct"], r["outcome"]["details"]["tests_passed"]))
     return out

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -33,3 +34,31 @@ def run_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def native(run_dir: Path) -> list[Trace]:
     return read_traces(run_dir / "traces.jsonl")
+
+
+@pytest.fixture(scope="session")
+def code_dir(tmp_path_factory) -> Path:
+    """A real code run (sandboxed verification): 16 traces, half wrong."""
+    out = tmp_path_factory.mktemp("code") / "run"
+    run(RunConfig(domain="code", count=16, seed=2, out=out, progress=False))
+    return out
+
+
+@pytest.fixture(scope="session")
+def positive_dir(tmp_path_factory) -> Path:
+    """A math run with correct traces only: no error index anywhere, no injected error."""
+    out = tmp_path_factory.mktemp("positive") / "run"
+    run(RunConfig(domain="math", count=12, seed=3, positive_fraction=1.0, out=out, progress=False))
+    return out
+
+
+def hf_python(script: str, tmp: Path, timeout: float = 300) -> object:
+    """Run ``script`` in a fresh interpreter and return the JSON it prints last. The Hugging Face
+    ``datasets`` package cannot be imported inside pytest here (this folder is importable as
+    ``datasets``), and a subprocess also keeps its cache in ``tmp`` and its hands off the network."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "HF_HOME": str(tmp / "hf-home"),
+           "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_DATASETS_DISABLE_PROGRESS_BARS": "1"}
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout,
+                         env=env, cwd=tmp)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.strip().splitlines()[-1])

@@ -91,7 +91,7 @@ def test_neutral_policy_is_explicit_in_trl_and_math_shepherd(native):
 
 
 def test_trl_soft_writes_scores_and_warns(native):
-    t = wrong(native)[0].model_copy(deep=True)
+    t = next(x for x in wrong(native) if x.first_error_index > 0).model_copy(deep=True)  # step 0 labelled right
     t.steps[0].label = t.steps[0].label.model_copy(update={"score": 0.625})
     (row,), dropped = one("trl", t)
     assert row["labels"][0] is True and any("soft scores left out" in d for d in dropped)

@@ -212,4 +212,5 @@ def test_import_is_deterministic_and_honest():
     neg = import_row("prm800k", row, ImportOptions(neutral_policy="negative", created_at=FIXED.created_at))
     assert [s.label.correct for s in neg.steps[:3]] == [False, False, False]
     assert neg.labeling.neutral_policy == "negative"
-    assert importers.formats() == exporters.formats() == ["math_shepherd", "prm800k", "prmbench", "processbench", "trl"]
+    assert importers.formats() == ["math_shepherd", "prm800k", "prmbench", "processbench", "trl"]
+    assert exporters.formats() == ["math_shepherd", "prm800k", "prmbench", "processbench", "stepforge", "trl"]

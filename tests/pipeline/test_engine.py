@@ -296,3 +296,14 @@ def test_no_two_modules_share_a_name_in_the_pipeline_and_generators() -> None:
                 continue  # one module per family / template / domain by design
             assert path.name not in seen, (path, seen.get(path.name))
             seen[path.name] = str(path)
+
+
+def test_same_seed_writes_the_same_records_whole(tmp_path: Path) -> None:
+    """Every field but timings: the verdicts' evidence too (the answer judge's random points are seeded from the
+    run seed and the candidate, not the clock), with one worker or two."""
+    for name, workers in (("a", "1"), ("b", "2")):
+        r = run_cli("generate", "--domain", "math", "--count", "40", "--seed", "9", "--out", str(tmp_path / name),
+                    "--workers", workers, "--no-progress")
+        assert r.returncode == 0, r.stderr
+    for f in ("traces.jsonl", "rejected.jsonl"):
+        assert stable(records(tmp_path / "a" / f)) == stable(records(tmp_path / "b" / f))

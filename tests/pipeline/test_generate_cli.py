@@ -31,6 +31,11 @@ def test_run_writes_exactly_count_valid_traces_of_both_kinds_across_families(mat
             assert t.generation.injected_error.step_index == t.first_error_index
         assert t.outcome.rule and t.outcome.seconds >= 0 and t.outcome.versions["sympy"]
     read_rejections(math_run / "rejected.jsonl")
+    from collections import Counter
+    per_family = Counter((t.task.metadata["family"], bool(t.outcome.correct)) for t in traces)
+    for fam in {t.task.metadata["family"] for t in traces}:  # the positive/negative mix holds per family
+        assert abs(per_family[(fam, True)] - per_family[(fam, False)]) <= 1, per_family
+    assert any(t.steps[t.first_error_index].label.source == "construction" for t in traces if not t.outcome.correct)
     card = (math_run / "card.md").read_text()
     for needle in ("stepforge generate --domain math --count 60 --seed 7", "## Families", "## Rejections",
                    "verifier:sympy", "symbolic"):

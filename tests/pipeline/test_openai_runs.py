@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from stepforge._testing.openai_server import ServerProcess
+from stepforge.schema import Trace
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 VOLATILE = {"seconds", "wall_s", "created_at", "command"}
@@ -46,9 +47,18 @@ def _strip(x: Any) -> Any:
     return x
 
 
+def _plain(line: str, name: str) -> dict:
+    """A record as nested JSON (a trace line holds its free-form parts as JSON text)."""
+    return Trace.model_validate_json(line).model_dump(mode="json") if name == "traces.jsonl" else json.loads(line)
+
+
 def _records(out: Path, name: str) -> list[dict]:
     p = out / name
-    return [_strip(json.loads(line)) for line in p.read_text().splitlines()] if p.exists() else []
+    return [_strip(_plain(line, name)) for line in p.read_text().splitlines()] if p.exists() else []
+
+
+def _traces(out: Path) -> list[dict]:
+    return [_plain(line, "traces.jsonl") for line in (out / "traces.jsonl").read_text().splitlines()]
 
 
 def _problems(path: Path, n: int) -> Path:
@@ -70,7 +80,7 @@ def test_math_run_keeps_verified_labelled_traces(server: ServerProcess, tmp_path
     out = tmp_path / "run"
     r = _cli(*_gen_args(server, _problems(tmp_path / "p.jsonl", 10), out))
     assert "kept" in r.stdout
-    traces = [json.loads(line) for line in (out / "traces.jsonl").read_text().splitlines()]
+    traces = _traces(out)
     assert traces and {t["outcome"]["correct"] for t in traces} == {True, False}
     for t in traces:
         g = t["generation"]
@@ -220,7 +230,7 @@ def test_synthesize_then_generate(server: ServerProcess, tmp_path: Path) -> None
          "--base-url", server.url, "--variants", "2", "--solutions", "4")
     assert len(server.log()) == sent  # a rerun is answered from its journal
     _cli(*_gen_args(server, out, tmp_path / "run", samples=2, k=1, count=4))
-    traces = [json.loads(line) for line in (tmp_path / "run" / "traces.jsonl").read_text().splitlines()]
+    traces = _traces(tmp_path / "run")
     assert traces and {t["task"]["task_id"] for t in traces} <= {row["id"] for row in kept}
     assert all(t["task"]["metadata"]["synthesis"]["method"] == "evolve" for t in traces)
 
@@ -247,13 +257,15 @@ def test_api_failures_leave_the_run_incomplete_and_resume_finishes_it(server: Se
 def test_procedural_problems_with_recited_solutions_get_located_first_errors(server: ServerProcess,
                                                                              tmp_path: Path) -> None:
     from stepforge.generators.llm.options import procedural_tasks
-    from stepforge.generators.procedural.math import FAMILIES, build_problem
+    from stepforge.generators.procedural.math import CALCULATION_KINDS, FAMILIES, build_problem
 
     tasks = procedural_tasks("math", 60, 5)
     oracle, injected = {}, {}
     for t in tasks:
         fam, seed = FAMILIES.get(t.metadata["family"]), t.metadata["seed"]
-        right, wrong = build_problem(fam, seed, False), build_problem(fam, seed, True)
+        # calculation slips only: a recited reasoning error (true arithmetic) is not visible to the checker, and
+        # a model's trace carries no injected_error; locating those is the keep rule's job (issue 11, phase 2)
+        right, wrong = build_problem(fam, seed, False), build_problem(fam, seed, True, kinds=CALCULATION_KINDS)
         oracle[t.prompt] = {"steps": right.steps, "wrong_steps": wrong.steps if wrong else None}
         if wrong:
             injected[t.prompt] = wrong.error[0]
@@ -261,7 +273,7 @@ def test_procedural_problems_with_recited_solutions_get_located_first_errors(ser
     out = tmp_path / "proc"
     _cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "math",
          "--count", "10", "--seed", "5", "--out", str(out), "--samples", "3", "--k", "1", "--no-progress")
-    traces = [json.loads(line) for line in (out / "traces.jsonl").read_text().splitlines()]
+    traces = _traces(out)
     wrong = [t for t in traces if t["outcome"]["correct"] is False]
     assert wrong and any(t["outcome"]["correct"] for t in traces)
     assert len({t["task"]["metadata"]["family"] for t in traces}) >= 3  # procedural families, recorded
@@ -330,7 +342,7 @@ def test_code_run_keeps_sandbox_verified_traces(server: ServerProcess, tmp_path:
     _cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "code",
          "--problems", str(problems), "--count", "6", "--out", str(out), "--samples", "3", "--k", "1",
          "--no-progress", "--workers", "2")
-    traces = [json.loads(line) for line in (out / "traces.jsonl").read_text().splitlines()]
+    traces = _traces(out)
     assert {t["outcome"]["correct"] for t in traces} == {True, False} and len(traces) == 6
     for t in traces:
         assert t["generation"]["model"] == "mock-1" and t["generation"]["prompt_version"].startswith("code-steps/1#")
@@ -366,5 +378,5 @@ def test_code_synthesis_keeps_tasks_whose_tests_kill_mutants(server: ServerProce
     _cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "code",
          "--problems", str(out), "--count", "2", "--out", str(tmp_path / "run"), "--samples", "2", "--k", "1",
          "--no-progress", "--workers", "2")
-    traces = [json.loads(line) for line in (tmp_path / "run" / "traces.jsonl").read_text().splitlines()]
+    traces = _traces(tmp_path / "run")
     assert {t["task"]["task_id"] for t in traces} <= {row["task_id"] for row in kept} and traces

@@ -61,16 +61,29 @@ def _local_leftovers(backend) -> list[str]:
 
 
 def _docker_leftovers(backend) -> list[str]:
+    """Our containers still there, and processes of the sandbox image outside any other run's
+    container (the engine is shared with other processes on this machine)."""
+    import re
+
     from stepforge.sandbox.docker import LABEL
 
-    left = [c.name for c in backend.client.containers.list(all=True, filters={"label": LABEL})]
+    owner = f"{LABEL}.owner={os.getpid()}"
+    left = [c.name for c in backend.client.containers.list(all=True, filters={"label": [LABEL, owner]})]
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             try:
                 cmd = open(f"/proc/{pid}/cmdline", "rb").read()
+                groups = open(f"/proc/{pid}/cgroup").read()
             except OSError:
                 continue
-            if cmd.startswith(b"/opt/py/bin/python3"):  # the image's interpreter, only in containers
+            if not cmd.startswith(b"/opt/py/bin/python3"):  # the image's interpreter, only in containers
+                continue
+            ids = re.findall(r"[0-9a-f]{64}", groups)
+            try:
+                labels = backend.client.containers.get(ids[0]).labels if ids else {}
+            except Exception:
+                labels = {f"{LABEL}.owner": str(os.getpid())}  # its container is gone: an orphan
+            if labels.get(f"{LABEL}.owner") == str(os.getpid()):
                 left.append(pid)
     return left
 

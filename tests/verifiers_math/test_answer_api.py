@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from stepforge.verifiers.math import MathPolicy, MathVerdict, check_answer, check_answers, judge
+from stepforge.verifiers.math.answer import warm_pool
 from stepforge.verifiers.math.parse import parse_math
 from stepforge.verifiers.math.errors import ParseError
 
@@ -48,7 +49,7 @@ def test_parse_math_types():
 def test_hard_timeout_from_threads_cannot_be_defeated():
     # a C-level big-integer power let through the static guard by policy: only the kill can stop it
     pol = MathPolicy(max_int_bits=10**12)
-    check_answers([("1", "1"), ("2", "2")], workers=2)  # both workers started (start-up is outside deadlines)
+    warm_pool(2)  # both workers started (start-up is outside deadlines)
     out = []
 
     def run():
@@ -89,10 +90,10 @@ def test_policy_from_dict_and_validation():
         MathPolicy(percent="sometimes")
 
 
-def _cli(*args):
+def _cli(*args, stdin=None):
     return subprocess.run(
-        [sys.executable, "-m", "stepforge", "check-answer", *args],
-        capture_output=True, text=True, env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, timeout=60,
+        [sys.executable, "-m", "stepforge", "check-answer", *args], input=stdin,
+        capture_output=True, text=True, env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"}, timeout=120,
     )
 
 
@@ -130,3 +131,37 @@ def test_parse_math_values_of_percent_and_degrees():
     assert parse_math(r"50\%") == sympy.Rational(1, 2)
     assert parse_math(r"30^\circ") == sympy.pi / 6
     assert parse_math("x = 2 or x = 3") == sympy.FiniteSet(2, 3)
+
+
+def test_cli_reads_a_jsonl_of_pairs_and_prints_one_verdict_per_line(tmp_path):
+    rows = [
+        {"gold": "1/2", "pred": r"so \boxed{0.5}", "id": "a"},
+        ["x^2+2x+1", "(x+1)^2"],
+        {"gold": "7", "pred": r"\boxed{2x + 3 = 17}"},
+        {"gold": r"\frac{11}{12}", "pred": r"\frac{3}{4} + \frac{1}{6}",
+         "problem": r"Compute $\frac{3}{4} + \frac{1}{6}$ and write the result in lowest terms."},
+        {"gold": r"\frac{\pi}{2}", "pred": r"\boxed{\arccos(0) + \Gamma(1) - 1}"},
+    ]
+    f = tmp_path / "pairs.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n")
+    r = _cli("--in", str(f))
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o["verdict"] for o in out] == ["equal", "equal", "not_equal", "not_equal", "equal"]
+    assert out[0]["id"] == "a" and out[1]["line"] == 2
+    assert out[2]["rule"] == out[3]["rule"] == "not_a_final_answer"
+    assert out[0]["where"] == "in_process" and out[4]["where"] == "pool"
+    r = _cli("--in", "-", "--policy", "reward", stdin='{"gold": "50\\\\%", "pred": "0.5"}\n')
+    assert json.loads(r.stdout)["verdict"] == "not_equal"
+
+
+def test_cli_bad_jsonl_is_one_line(tmp_path):
+    f = tmp_path / "pairs.jsonl"
+    f.write_text('{"gold": "1", "pred": "1"}\n{"gold": 1}\n')
+    r = _cli("--in", str(f))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and ":2:" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    r = _cli("--in", str(tmp_path / "missing.jsonl"))
+    assert r.returncode == 2 and "no such file" in r.stderr
+    r = _cli("1")
+    assert r.returncode == 2 and "Traceback" not in r.stderr

@@ -106,3 +106,15 @@ def test_derived_transformations_property(a, b, c, op):
     tighter = f"{rhs} - 1" if op3 == "<" else f"{rhs} + 1"  # a stronger bound, or another value: not implied
     wrong = steps[:2] + [f"Hence $x {op3} {tighter}$."]
     assert [r for r, _ in ratings(wrong)][2] == 0, wrong
+
+
+@pytest.mark.parametrize("text,rating,rule", [
+    (r"So $x = \sqrt{2} = 1.414$.", 1, "rounded_value"),
+    (r"So $\frac{1}{3} = 0.333$.", 1, "rounded_value"),
+    (r"So $\frac{1}{8} = 0.13$.", 0, "rounded_value"),  # a rounded intermediate of a finite decimal: neutral
+    (r"So $\frac{1}{8} = 0.125$.", 1, "identity"),
+    (r"So $\sqrt{2} = 1.5$.", -1, "not_an_identity"),
+])
+def test_steps_round_by_the_answers_rule(text, rating, rule):
+    ((got, got_rule),) = ratings([text])
+    assert (got, got_rule) == (rating, rule)

@@ -44,6 +44,9 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
                    help="share of kept traces with a correct final answer (default 0.5)")
     p.add_argument("--families", help="comma-separated families or templates to draw from (default: all)")
     p.add_argument("--strategy", help="labelling strategy (default: the domain's own)")
+    p.add_argument("--fallback-strategy", dest="fallback_strategy", metavar="NAME",
+                   help="strategy for wrong answers whose first error --strategy cannot locate "
+                        "(default: none, they are rejected as error_not_located)")
     p.add_argument("--backend", default="local", help="sandbox backend of the code domain: local or docker (default local)")
     p.add_argument("--executor", default="local",
                    help="where the work runs: local (this machine, default) or ray (a Ray cluster; pip install "
@@ -117,6 +120,8 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
         executor_options["address"] = args.ray_address
     options: dict[str, Any] = {}
     client: dict[str, Any] = {}
+    if getattr(args, "fallback_strategy", None):
+        options["strategy"] = {"fallback": args.fallback_strategy}
     if source == "openai":
         options["openai"], client = _openai(args)
     elif source == "file":

@@ -17,16 +17,17 @@ def run(args: argparse.Namespace) -> int:
 
     load()
     print("domains:", ", ".join(DOMAINS.names()))
-    print("math families:")
+    print("math families (distinct problems each can pose):")
     for name in FAMILIES.names():
-        print(f"  {name:22} {FAMILIES.get(name).description}")
-    from stepforge.generators.procedural.code import TEMPLATES, load_templates
+        fam = FAMILIES.get(name)
+        print(f"  {name:22} {fam.size:>11,}  {fam.description}")
+    from stepforge.generators.procedural.code import TEMPLATES, load_templates, space_size
 
     load_templates()
     print("code templates:")
     for name in TEMPLATES.names():
         t = TEMPLATES.get(name)
-        print(f"  {name:22} {t.entry_point}(), {len(t.bugs)} injectable bug(s)")
+        print(f"  {name:22} {t.entry_point}(), {len(t.bugs)} injectable bug(s), {space_size(name):,} problems")
     print("labelling strategies:")
     for name in STRATEGIES.names():
         print(f"  {name:22} domains: {', '.join(STRATEGIES.get(name).domains)}")

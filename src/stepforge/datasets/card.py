@@ -6,12 +6,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from stepforge.schema import SCHEMA_VERSION, Rejection, Trace
+from stepforge.schema import SCHEMA_VERSION, Rejection, Trace, wire_part
 
 
 class CardStats:
-    """The card's statistics, accumulated one record at a time (records as JSON dicts), so a run of any size is
-    summarised in constant memory: counts, label distributions and histograms, never the records themselves."""
+    """The card's statistics, accumulated one record at a time (records as JSON dicts, nested or in the line form:
+    only the parts read are decoded), so a run of any size is summarised in constant memory: counts, label
+    distributions and histograms, never the records themselves."""
 
     def __init__(self) -> None:
         self.kept = self.correct = self.incorrect = self.rejected = self.steps = 0
@@ -42,12 +43,12 @@ class CardStats:
                 r = lab.get("rating")
                 self.ratings[f"{r:+d}" if r else "0"] += 1
                 self.sources[lab.get("source")] += 1
-        fam = str(((t.get("task") or {}).get("metadata") or {}).get("family", "?"))
+        fam = str((wire_part((t.get("task") or {}).get("metadata")) or {}).get("family", "?"))
         self.families.setdefault(fam, Counter())["correct" if out.get("correct") else "incorrect"] += 1
         fei = t.get("first_error_index")
         if fei is not None and fei != -1:
             self.first_errors[fei] += 1
-        inj = (t.get("generation") or {}).get("injected_error")
+        inj = (wire_part(t.get("generation")) or {}).get("injected_error")
         if inj:
             self.injected[inj.get("kind")] += 1
         self.verifiers.add(out.get("verifier"))
@@ -56,7 +57,7 @@ class CardStats:
         self.strategies.add((t.get("labeling") or {}).get("strategy"))
         if not self.versions:
             prov = t.get("provenance") or {}
-            self.versions.update({f"verifier:{k}": v for k, v in (out.get("versions") or {}).items()})
+            self.versions.update({f"verifier:{k}": v for k, v in (wire_part(out.get("versions")) or {}).items()})
             self.versions.update({f"toolkit:{prov.get('toolkit')}": prov.get("toolkit_version")})
 
     def add_rejection(self, r: dict[str, Any]) -> None:

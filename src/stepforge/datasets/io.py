@@ -15,11 +15,15 @@ from typing import IO, Any
 from pydantic import BaseModel, ValidationError
 
 from stepforge.errors import UserError
-from stepforge.schema import Rejection, Trace
+from stepforge.schema import Rejection, Trace, to_wire
 
 
 def dumps(record: BaseModel | dict[str, Any]) -> str:
-    data = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
+    """One record as one JSON line; a Trace in its line form (``schema.to_wire``: one type per field)."""
+    if isinstance(record, Trace):
+        data = to_wire(record)
+    else:
+        data = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -55,27 +59,141 @@ def repair_tail(path: Path) -> int:
     return len(data) - keep
 
 
+def trace_files(source: Path) -> dict[str, Path]:
+    """The trace files of a source by split: a run folder is ``train`` (its traces.jsonl), a curate
+    folder names its split files in ``curate.json``, a file is ``train``."""
+    if source.is_dir():
+        report = source / "curate.json"
+        if report.is_file():
+            try:
+                files = json.loads(report.read_text(encoding="utf-8"))["files"]
+                return {str(split): source / str(name) for split, name in files.items()}
+            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+                raise UserError(f"{report} is not a curate report") from None
+        path = source / "traces.jsonl"
+        if not path.is_file():
+            raise UserError(f"{source} is a folder without traces.jsonl (not a stepforge run)")
+        return {"train": path}
+    if not source.is_file():
+        raise UserError(f"{source} does not exist")
+    return {"train": source}
+
+
+def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` of every non-blank line, streamed, undecoded (a UTF-8 byte order mark
+    is dropped). Use ``utf8_error`` to report a line that turns out not to be UTF-8."""
+    try:
+        fh = path.open("rb")
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file") from None
+    except FileNotFoundError:
+        raise UserError(f"{path} does not exist") from None
+    with fh:
+        for n, raw in enumerate(fh, 1):
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if raw.strip():
+                yield n, raw
+
+
+def utf8_error(path: Path, n: int, raw: bytes) -> UserError | None:
+    """The one-line error for line ``n`` when it is not UTF-8, else None."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return UserError(f"{path}:{n}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+    return None
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of every non-blank line, streamed; a line that is not UTF-8 is a one-line
+    error naming the file, the line and the byte (never a UnicodeDecodeError traceback)."""
+    for n, raw in iter_raw_lines(path):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise utf8_error(path, n, raw) from None  # type: ignore[misc]
+        yield n, line
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of a JSONL file, streamed; bad lines are one-line errors naming the line."""
+    for n, line in iter_lines(path):
+        try:
+            yield n, json.loads(line)
+        except ValueError as exc:
+            raise UserError(f"{path}:{n}: not a JSON line ({getattr(exc, 'msg', exc)})") from None
+
+
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """Records of a JSONL file; a line that is not JSON is a clear error naming the line."""
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except ValueError as exc:
-                raise UserError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
+    for _, obj in iter_jsonl(path):
+        yield obj
+
+
+def schema_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(map(str, err["loc"]))
+    return f"{where}: {err['msg']}" if where else err["msg"]
+
+
+def iter_traces(path: Path) -> Iterator[Trace]:
+    """Traces of a JSONL file, one at a time (bounded memory); a record that is not ``stepforge/1`` is
+    a one-line error naming its line."""
+    for n, obj in iter_jsonl(path):
+        try:
+            yield Trace.model_validate(obj)
+        except ValidationError as exc:
+            raise UserError(f"{path}:{n}: record does not match schema stepforge/1: {schema_error(exc)}") from None
 
 
 def read_traces(path: Path) -> list[Trace]:
-    out = []
-    for n, obj in enumerate(read_jsonl(path), 1):
-        try:
-            out.append(Trace.model_validate(obj))
-        except ValidationError as exc:
-            raise UserError(f"{path}: record {n} does not match schema stepforge/1: {exc.errors()[0]['msg']}") from None
-    return out
+    return list(iter_traces(path))
 
 
 def read_rejections(path: Path) -> list[Rejection]:
     return [Rejection.model_validate(obj) for obj in read_jsonl(path)]
+
+
+class AtomicWriter:
+    """A file written whole or not at all: lines go to a temporary file in the same folder, renamed
+    over ``path`` by ``commit``; ``abort`` (or an exception in a ``with`` block) leaves ``path`` as it was."""
+
+    def __init__(self, path: Path) -> None:
+        import tempfile
+
+        self.path = path
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.tmp = Path(tmp)
+        self.fh = os.fdopen(fd, "wb")
+        self.count = 0
+
+    def write(self, record: BaseModel | dict[str, Any]) -> None:
+        self.fh.write(dumps(record).encode("utf-8") + b"\n")
+        self.count += 1
+
+    def write_line(self, line: str | bytes) -> None:
+        """A line exactly as given (a record passed through unchanged)."""
+        data = line.encode("utf-8") if isinstance(line, str) else line
+        self.fh.write(data if data.endswith(b"\n") else data + b"\n")
+        self.count += 1
+
+    def commit(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> AtomicWriter:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()

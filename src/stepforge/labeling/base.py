@@ -59,6 +59,7 @@ def assemble(
     strategy: str,
     cost: Cost,
     semantics: str = "correctness",
+    sources: list[str | None] | None = None,
 ) -> StepLabels:
     """Ratings (-1/0/+1 per step, from the strategy's own checks) into labels.
 
@@ -66,11 +67,12 @@ def assemble(
     ``<strategy>:after_first_error`` (their own check stays in the evidence), as Math-Shepherd and
     ProcessBench read a wrong prefix; ``error_indices`` lists only steps whose own check failed.
     Neutral (0) steps count as correct (``neutral_policy="positive"``, as PRM800K's best reduction).
+    ``sources`` overrides a step's label source (e.g. ``construction`` for an injected error).
     """
     first = next((i for i, r in enumerate(ratings) if r == -1), -1)
     steps = []
     for i, (text, rating, ev) in enumerate(zip(candidate.steps, ratings, evidence)):
-        source = strategy
+        source = (sources[i] if sources else None) or strategy
         if first != -1 and i > first:
             rating, source = -1, f"{strategy}:after_first_error"
         label = Label(

@@ -1,5 +1,12 @@
 """``symbolic``: every step's claims checked by the symbolic step checker against the problem's
-premises and reference answer. No model calls; the cost is counted in symbolic checks."""
+premises and reference answer. No model calls; the cost is counted in symbolic checks. An error a
+procedural generator injected is labelled at its step by construction (:mod:`.construction`).
+
+A wrong final answer is not itself evidence against any step: the answer line is −1 only when a claim of its
+own is refuted or it contradicts what the steps derived (:mod:`.locate`). When no step is refuted, the answer
+step is 0 with the reason in its evidence (``located``), so the trace has no first error and the keep rule says
+``error_not_located``.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,23 @@ import time
 from typing import Any
 
 from stepforge.candidate import Candidate
+from stepforge.labeling import construction
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
+from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, answer_step, carried, locate_answer_line
 from stepforge.schema import Cost
-from stepforge.verifiers.math.steps import StepContext, check_steps
+from stepforge.verifiers.math import judge
+from stepforge.verifiers.math.steps import StepCheck, StepContext, check_steps
+
+_FINAL = "final_answer:"
+
+
+def _without_final(check: StepCheck) -> int | None:
+    """The step's rating from its other claims, when its only false claims are final-answer comparisons (None
+    when some other claim is refuted, or no final-answer claim is false)."""
+    false = [c for c in check.claims if c.verdict == "false"]
+    if not false or any(not c.rule.startswith(_FINAL) for c in false):
+        return None
+    return 1 if any(c.verdict == "true" and not c.rule.startswith(_FINAL) for c in check.claims) else 0
 
 
 class Symbolic:
@@ -19,16 +40,53 @@ class Symbolic:
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         t0 = time.perf_counter()
         meta = candidate.task.metadata
-        ctx = StepContext(
+        gold = candidate.task.reference.answer
+        sctx = StepContext(
             premises=meta.get("premises") or [],
             unknowns=meta.get("unknowns") or [],
             variables=meta.get("variables") or [],
-            gold=candidate.task.reference.answer,
+            gold=gold,
         )
-        checks = check_steps(candidate.steps, ctx, seed=candidate.generation.seed)
-        evidence = [{"symbolic": c.model_dump(exclude={"index"})} for c in checks]
+        checks = check_steps(candidate.steps, sctx, seed=candidate.generation.seed)
+        evidence: list[dict[str, Any]] = [{"symbolic": c.model_dump(exclude={"index"})} for c in checks]
+        ratings = [c.rating for c in checks]
+        k = answer_step(candidate.steps)
+        for i, c in enumerate(checks):  # a box before the answer line is an intermediate result, not the answer
+            if i != k and (r := _without_final(c)) is not None:
+                ratings[i] = r
+        sources = construction.apply(candidate, ratings, evidence)
+        if gold is not None and checks and _wrong(verdict, gold, candidate):
+            self._locate(candidate, checks, ratings, evidence, sources, k, gold)
         cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
-        return assemble(candidate, [c.rating for c in checks], evidence, strategy=self.name, cost=cost)
+        return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, sources=sources)
+
+    @staticmethod
+    def _locate(candidate: Candidate, checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]],
+                sources: list[str | None], k: int, gold: str) -> None:
+        """A wrong answer: if no step before the answer line is refuted and the answer line's only refuted claim
+        is the final answer, the answer line is the first error only when it contradicts the steps."""
+        first = next((i for i, r in enumerate(ratings) if r == -1), -1)
+        if first != -1 and sources[first] is not None:
+            return  # located by construction
+        if first != -1 and (first != k or _without_final(checks[first]) is None):
+            # a refuted claim: located here unless the value it states was carried from earlier steps
+            upstream = carried([[c.model_dump() for c in ch.claims] for ch in checks], first)
+            if upstream is not None:
+                evidence[first] = {**evidence[first], "located": upstream}
+                ratings[first] = 0
+                for i in range(first + 1, len(ratings)):  # later steps' refutations follow from it
+                    if ratings[i] == -1 and sources[i] is None:
+                        ratings[i] = 0
+            return
+        where = locate_answer_line(candidate.steps, gold)
+        evidence[k] = {**evidence[k], "located": where}
+        ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
+
+
+def _wrong(verdict: Any, gold: str, candidate: Candidate) -> bool:
+    """The final answer is judged wrong (the domain's verdict, else judged here)."""
+    v = verdict if verdict is not None and hasattr(verdict, "verdict") else judge(gold, candidate.generation.raw_response)
+    return v.verdict == "not_equal"
 
 
 STRATEGIES.register(Symbolic.name, Symbolic())

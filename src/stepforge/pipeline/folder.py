@@ -22,7 +22,7 @@ from stepforge.datasets import card as _card
 from stepforge.datasets import io
 from stepforge.errors import UserError
 from stepforge.pipeline.config import RunConfig
-from stepforge.schema import Rejection, Trace
+from stepforge.schema import Rejection, Trace, wire_from_json, wire_part
 
 TRACES, REJECTED, CARD, RUN, LOCK = "traces.jsonl", "rejected.jsonl", "card.md", "run.json", ".stepforge.lock"
 RUN_FILES = (TRACES, REJECTED, CARD, RUN)
@@ -145,7 +145,7 @@ class RunFolder:
             io.repair_tail(path)
             if not path.exists():
                 continue
-            for n, rec in enumerate(io.read_jsonl(path), 1):
+            for n, rec in io.iter_jsonl(path):
                 if not isinstance(rec, dict) or "id" not in rec:
                     raise UserError(f"{path}:{n}: not a stepforge record")
                 if name == TRACES:
@@ -154,9 +154,13 @@ class RunFolder:
                         raise UserError(f"{path}:{n}: record {rec['id']} was made by another run configuration "
                                         f"({made_by}, this run {want}); it cannot be resumed here: use --overwrite "
                                         "or another --out")
-                    index = (rec.get("task") or {}).get("metadata", {}).get("index", -1)
+                    try:  # the line form holds metadata and other free-form parts as JSON text
+                        index = (wire_part((rec.get("task") or {}).get("metadata")) or {}).get("index", -1)
+                        self.card.add_trace(rec)
+                    except (ValueError, AttributeError):
+                        raise UserError(f"{path}:{n}: not a stepforge trace (a part that should be JSON text or "
+                                        "an object is neither)") from None
                     st.kept[(rec.get("outcome") or {}).get("correct") is False] += 1
-                    self.card.add_trace(rec)
                 else:
                     index = rec.get("index")
                     self.card.add_rejection(rec)
@@ -175,7 +179,7 @@ class RunFolder:
         data = rec.model_dump(mode="json")
         if isinstance(rec, Trace):
             assert self._tf is not None
-            io.append(self._tf, data)
+            io.append(self._tf, wire_from_json(data))  # the line form; the card reads the nested dict
             self.card.add_trace(data)
         else:
             assert self._rf is not None

@@ -1,4 +1,9 @@
-"""A labelled candidate becomes a record, and the keep rule every domain applies before a trace is kept."""
+"""A labelled candidate becomes a record, and the keep rule every domain applies before a trace is kept.
+
+``settle`` is the one path from a verified candidate to a record: the run's strategy labels it; a wrong answer
+whose first error the strategy could not locate goes to the run's fallback strategy when it names one
+(``options["strategy"]["fallback"]``, ``--fallback-strategy``), else it is rejected as ``error_not_located``.
+"""
 
 from __future__ import annotations
 
@@ -43,10 +48,16 @@ def build_trace(config: RunConfig, cand: Candidate, outcome: Outcome, labels: St
     )
 
 
+#: rejection reasons a fallback strategy may settle (a model-based strategy can locate what checks cannot)
+ESCALATED = ("error_not_located",)
+
+
 def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     """Why a trace may not be kept, or None. Kept: a conclusive outcome whose labels agree with it
     (a right answer has no -1 step; a wrong one has a located first error), and, for an injected
-    error, a first error found exactly where it was put."""
+    error, a first error found exactly where it was put. A strategy labels a step -1 only where its
+    evidence locates an error (a refuted claim, an answer line that contradicts the steps, an injected
+    step); a wrong answer with no such step is ``error_not_located``."""
     out = trace.outcome
     if out.correct is None:
         return "inconclusive_outcome", f"{out.verdict} ({out.rule})"
@@ -54,7 +65,8 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     if out.correct and fei != -1:
         return "labels_disagree", f"correct final answer but step {fei} is labelled wrong"
     if not out.correct and fei == -1:
-        return "labels_disagree", "wrong final answer but no step is labelled wrong"
+        return "error_not_located", ("wrong final answer, but no step is refuted and the answer line does not "
+                                     "contradict the steps: the first error is not located")
     inj = trace.generation.injected_error
     if inj is not None and fei != inj.step_index:
         return "first_error_mismatch", f"error injected at step {inj.step_index}, checker found {fei}"
@@ -70,7 +82,38 @@ def reject(*, id: str, index: int | None, domain: str, reason: str, detail: str,
 def keep_or_reject(trace: Trace) -> Trace | Rejection:
     """The trace itself when the keep rule holds, else its rejection (with the whole labelled trace in it)."""
     why = why_not_kept(trace)
-    if why is None:
+    return trace if why is None else _rejection(trace, why)
+
+
+def _escalated(first: StepLabels, second: StepLabels) -> StepLabels:
+    """The fallback's labels, each step's evidence with the first strategy's beside it; both costs counted."""
+    steps = [s2.model_copy(update={"evidence": {**s1.evidence, **s2.evidence}})
+             for s1, s2 in zip(first.steps, second.steps)] + second.steps[len(first.steps):]
+    c1, c2 = first.labeling.cost, second.labeling.cost
+    cost = c2.model_copy(update={k: getattr(c1, k) + getattr(c2, k) for k in type(c2).model_fields})
+    return second.model_copy(update={"steps": steps, "labeling": second.labeling.model_copy(update={"cost": cost})})
+
+
+def settle(candidate: Candidate, outcome: Outcome, verdict: Any, ctx: Any, **given: Any) -> Trace | Rejection:
+    """Label ``candidate`` with the run's strategy and apply the keep rule; a rejection in ``ESCALATED`` is
+    labelled again by the run's fallback strategy (``ctx.fallback``), if any, and kept only if that passes the
+    same rule. ``ctx`` is the domain's ``RecordContext``; ``given`` goes into the strategy's ``LabelContext``."""
+    lctx = ctx.label_context(**given)
+    labels = ctx.strategy.label(candidate, verdict, lctx)
+    trace = build_trace(ctx.config, candidate, outcome, labels)
+    why = why_not_kept(trace)
+    fallback = getattr(ctx, "fallback", None)
+    if why is None or fallback is None or why[0] not in ESCALATED:
+        return trace if why is None else _rejection(trace, why)
+    cand = candidate.model_copy(update={"extras": {**candidate.extras, "escalated": {
+        "from": ctx.strategy.name, "to": fallback.name, "reason": why[0], "detail": why[1]}}})
+    trace = build_trace(ctx.config, cand, outcome, _escalated(labels, fallback.label(candidate, verdict, lctx)))
+    why2 = why_not_kept(trace)
+    if why2 is None:
         return trace
+    return _rejection(trace, (why2[0], f"fallback {fallback.name}: {why2[1]} ({ctx.strategy.name}: {why[1]})"))
+
+
+def _rejection(trace: Trace, why: tuple[str, str]) -> Rejection:
     return reject(id=trace.id, index=trace.task.metadata.get("index"), domain=trace.domain, reason=why[0],
                   detail=why[1], candidate=trace.model_dump(mode="json"))

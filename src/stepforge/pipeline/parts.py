@@ -29,6 +29,7 @@ def make_parts(config: RunConfig, *, fresh: bool = False, offline: bool = False)
     domain = make_domain(config)
     source = make_source(config.generator, source_settings(config, fresh=fresh, offline=offline))
     return source, domain, RecordContext(config=config, strategy=domain.strategy,  # type: ignore[attr-defined]
+                                         fallback=domain.fallback,  # type: ignore[attr-defined]
                                          deadline_s=config.item_timeout)
 
 

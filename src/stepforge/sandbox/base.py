@@ -10,10 +10,13 @@ from stepforge.sandbox.limits import Limits
 #: From strongest to weakest. Every result names the level it really ran under.
 ISOLATION_LEVELS = (
     "docker",  # container: no network, read-only root, tmpfs, caps dropped, non-root, cgroup limits
-    "bwrap",  # all namespaces, no network, read-only system, fresh tmpfs work dir, dedicated uid, rlimits
+    "bwrap",  # per candidate: fresh pid namespace, no caps, tmpfs emptied between; slot: no network,
+    #           read-only root and system, dedicated uid, seccomp (no keyrings, no IPC objects); cgroup
     "unshare",  # net/pid/ipc/uts namespaces, dedicated uid, rlimits; host files readable, no tmpfs
     "process",  # dedicated uid (when root) + rlimits + fresh work dir; network open
 )
+#: Appended to a local level when no cgroup bounds the slot: memory is then limited per process only.
+NO_CGROUP_SUFFIX = "-rlimit"
 
 
 @dataclass
@@ -34,6 +37,7 @@ class RunReport:
     seconds: float = 0.0
     clean: bool = True
     infra_error: str = ""
+    oom: bool = False  # the kernel killed a process of this candidate for exceeding its memory limit
 
     @classmethod
     def from_driver(cls, isolation: str, rep: Any, wall: float) -> RunReport:

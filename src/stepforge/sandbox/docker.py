@@ -1,9 +1,11 @@
 """The docker backend: one hardened, throw-away container per candidate, through the Docker SDK.
 
-No network, read-only root, size-capped tmpfs work folders, every capability dropped,
-no-new-privileges, a non-root user, pids/memory/CPU limits, init reaping. The same driver as the local
-backend runs inside; the wall-clock deadline is ours (``wait(timeout)`` is only an HTTP timeout, so the
-container is killed when it passes) and containers are always removed, leftovers of dead runs too.
+No network, read-only root, size-capped tmpfs work folders, every capability dropped but the three
+the driver needs, no-new-privileges, pids/memory/CPU limits, init reaping. The same driver as the
+local backend runs inside, as root; the candidate runs as another uid, so it cannot stop the driver,
+which enforces the deadline, nor write to the stdout that carries the report. Our own deadline
+(``wait(timeout)`` is only an HTTP timeout) kills a container that overruns, and containers are always
+removed, leftovers of dead runs too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from stepforge.sandbox.image import DRIVER, PY_PREFIX, build_image, image_env
 from stepforge.sandbox.limits import Limits
 
 LABEL = "stepforge.sandbox"
+CANDIDATE_UID = 65534
+_DRIVER_MB = 40  # the container's memory beyond the candidate's limit: docker-init and the driver
 _ARG_CHUNK = 100_000
 _MAX_JOB = 1_500_000
 
@@ -69,19 +73,23 @@ class DockerBackend:
         if len(blob) > _MAX_JOB:
             raise ValueError("job too large for the docker backend")
         chunks = [blob[i:i + _ARG_CHUNK] for i in range(0, len(blob), _ARG_CHUNK)]
-        mem = f"{limits.memory_mb + 128}m"
+        mem = f"{limits.memory_mb + _DRIVER_MB}m"
         return dict(
             image=self.image,
             command=[f"{PY_PREFIX}/bin/python3", "-I", "-S", "-B", DRIVER, "once", str(limits.processes),
-                     "/work", "", "all", *chunks],
+                     str(CANDIDATE_UID), *chunks],
             detach=True,
             network_mode="none",
             read_only=True,
             tmpfs={"/tmp": f"size={limits.disk_mb}m,mode=1777,nosuid,nodev",
                    "/work": f"size={limits.disk_mb}m,mode=1777,nosuid,nodev"},
+            # The driver (and docker-init) run as root with three capabilities, to switch the candidate
+            # to CANDIDATE_UID and kill it: the candidate can then neither signal nor trace them, nor
+            # open the container's stdout they hold, which carries the report.
             cap_drop=["ALL"],
+            cap_add=["SETUID", "SETGID", "KILL"],
             security_opt=["no-new-privileges"],
-            user="65534:65534",
+            user="0:0",
             pids_limit=limits.processes,
             mem_limit=mem,
             memswap_limit=mem,

@@ -77,36 +77,36 @@ def import_row(fmt: str, row: dict[str, Any], options: ImportOptions | None = No
 
 def iter_rows(path: Path) -> Iterator[Any]:
     """Rows of a source file, streamed: JSONL, or one JSON document (an object or a list of objects,
-    e.g. the pretty-printed PRM800K README example)."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            first = fh.readline()
-            while first and not first.strip():
-                first = fh.readline()
-            if not first:
-                return
-            whole = first.lstrip().startswith("[")
-            if not whole:
-                try:
-                    json.loads(first)
-                except ValueError:
-                    whole = True
-            fh.seek(0)
-            if whole:
-                try:
-                    doc = json.load(fh)
-                except ValueError as exc:
-                    raise UserError(f"{path}: neither JSONL nor one JSON document ({exc})") from None
-                yield from doc if isinstance(doc, list) else [doc]
-                return
-            for n, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        yield json.loads(line)
-                    except ValueError as exc:
-                        raise UserError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from None
+    e.g. the pretty-printed PRM800K README example; read whole). Bad bytes or JSON are one-line errors
+    naming the line."""
+    from stepforge.datasets.io import iter_lines
+
+    lines = iter_lines(path)
+    first = next(lines, None)
+    if first is None:
+        return
+    n, text = first
+    whole = text.lstrip().startswith("[")
+    if not whole:
+        try:
+            json.loads(text)
+        except ValueError:
+            whole = True
+    if whole:
+        for _ in lines:  # every line decodes (a bad byte is reported with its line) before the whole parse
+            pass
+        try:
+            doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+        except ValueError as exc:
+            raise UserError(f"{path}: neither JSONL nor one JSON document ({exc})") from None
+        yield from doc if isinstance(doc, list) else [doc]
+        return
+    yield json.loads(text)
+    for n, text in lines:
+        try:
+            yield json.loads(text)
+        except ValueError as exc:
+            raise UserError(f"{path}:{n}: not a JSON line ({getattr(exc, 'msg', exc)})") from None
 
 
 def read_rows(path: Path) -> list[Any]:

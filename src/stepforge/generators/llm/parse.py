@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from stepforge.verifiers.math.extract import last_boxed as _verifier_last_boxed
+
 _NUMBERED = re.compile(
     r"^[ \t]*(?:[#>*_ \t]*)(?:\*\*)?(?:step|Step|STEP)[ \t]*(\d+)[ \t]*(?:\*\*)?[ \t]*[:.)\-—]*(?:\*\*)?[ \t]*"
     r"|^[ \t]*(\d+)[.)][ \t]+",
@@ -122,13 +124,6 @@ def parse_solution(text: str, domain: str, separator: str | None = None) -> Pars
 
 
 def last_boxed(text: str) -> str | None:
-    """The content of the last ``\\boxed{...}`` (nested braces allowed), or None."""
-    start = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
-    if start < 0:
-        return None
-    i = text.index("{", start) + 1
-    depth, j = 1, i
-    while j < len(text) and depth:
-        depth += {"{": 1, "}": -1}.get(text[j], 0)
-        j += 1
-    return text[i : j - 1].strip() if depth == 0 else None
+    """The final boxed answer (``\\boxed``/``\\fbox``; boxes joined by "and"/"or" are one list), as the math
+    verifier's one extractor reads it: the trace's final answer is the answer the verifier judges."""
+    return _verifier_last_boxed(text)

@@ -111,6 +111,34 @@ class Source(Protocol):
     def close(self) -> None: ...
 
 
+class ProducingSource:
+    """Defaults for a source that calls no model: no budget, no usage, nothing on the event loop."""
+
+    chooses_polarity = False
+    samples = False
+
+    def prepare(self) -> None:
+        return None
+
+    def budget(self) -> int | None:
+        return None
+
+    def usage(self) -> dict[str, Any] | None:
+        return None
+
+    def exhausted(self, kept: int, count: int) -> str | None:
+        return None
+
+    async def astart(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
 SOURCES: Registry[type] = Registry("candidate source")
 
 

@@ -28,7 +28,7 @@ from stepforge.errors import UserError
 from stepforge.generators.llm.parse import parse_solution
 from stepforge.generators.llm.problems import task_from_row
 from stepforge.generators.llm.sampling import candidate_from
-from stepforge.generators.sources import SOURCES, SourceSettings, Unit
+from stepforge.generators.sources import SOURCES, ProducingSource, SourceSettings, Unit
 from stepforge.schema import Generation, Rejection, Task
 
 _PROBLEM_KEYS = ("responses", "response", "outputs", "choices", "model", "prompt_version", "model_prompt")
@@ -69,10 +69,8 @@ def _task(row: dict[str, Any], domain: str, where: str) -> Task:
     return task_from_row(problem, domain, where)
 
 
-class FileSource:
+class FileSource(ProducingSource):
     name = "file"
-    chooses_polarity = False
-    samples = False
 
     def __init__(self, settings: SourceSettings) -> None:
         opts = settings.options.get("file") or {}
@@ -149,26 +147,11 @@ class FileSource:
                                       extras={"line": n, "response": j, "finish_reason": finish}))
         return out
 
-    def budget(self) -> int | None:
-        return None
-
-    def usage(self) -> dict[str, Any] | None:
-        return None
 
     def describe(self) -> dict[str, Any]:
         return {"source": "file", "responses": str(self.path), "rows": self.rows}
 
-    def exhausted(self, kept: int, count: int) -> str | None:
-        return None  # a file of responses ends: the card says so
 
-    async def astart(self) -> None:
-        return None
-
-    async def aclose(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 SOURCES.register(FileSource.name, FileSource)

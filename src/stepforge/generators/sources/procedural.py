@@ -1,19 +1,21 @@
 """``procedural``: offline problems and worked solutions from the registered math families and code templates.
 
-Item ``i`` draws from ``families[i % F]`` and asks for a wrong solution when ``hash(seed, "polarity", i)`` falls
-above the positive fraction, so a run can fill both polarity quotas exactly. Everything is derived from (run
-seed, domain, family, index): the same seed gives the same data on any executor.
+Item ``i`` draws from ``families[i % F]``; its rank in that family, ``ordinal = i // F``, decides the problem (no
+repeat within a family until its space is exhausted) and its polarity (a low-discrepancy sequence per family with
+a seeded phase, so every family holds the run's positive fraction and a run can fill both quotas exactly).
+Everything is derived from (run seed, domain, family, index): the same seed gives the same data on any executor.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
 from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.errors import UserError
-from stepforge.generators.sources import SOURCES, SourceSettings, Unit
+from stepforge.generators.sources import SOURCES, ProducingSource, SourceSettings, Unit
 from stepforge.schema import Rejection
 
 
@@ -30,15 +32,18 @@ def _registry(domain: str) -> Any:
     raise UserError(f"the procedural source has no problems for domain {domain!r} (known: math, code)")
 
 
-def polarity(seed: int, index: int, positive_fraction: float) -> bool:
-    """True when item ``index`` asks for a wrong solution."""
-    return (derive_seed(seed, "polarity", index) % 1_000_000) / 1_000_000 >= positive_fraction
+def polarity(seed: int, family: str, ordinal: int, positive_fraction: float) -> bool:
+    """True when the ``ordinal``-th item of ``family`` asks for a wrong solution. Balanced per family: among any
+    family's first n items, the wrong ones number n * (1 - positive_fraction), rounded up or down (a
+    low-discrepancy sequence with a seeded phase)."""
+    wrong = 1.0 - positive_fraction
+    phase = (derive_seed(seed, "polarity", family) % 1_000_000) / 1_000_000
+    return math.floor((ordinal + 1) * wrong + phase) > math.floor(ordinal * wrong + phase)
 
 
-class ProceduralSource:
+class ProceduralSource(ProducingSource):
     name = "procedural"
     chooses_polarity = True
-    samples = False
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings
@@ -51,24 +56,23 @@ class ProceduralSource:
         self.positive_fraction = settings.positive_fraction
         self.limit = settings.count * 20 + 200
 
-    def prepare(self) -> None:
-        return None
-
     def units(self, start: int) -> Iterator[Unit]:
+        n = len(self.families)
         for i in range(start, self.limit):
-            yield Unit(i, polarity(self.settings.seed, i, self.positive_fraction),
-                       {"family": self.families[i % len(self.families)]})
+            family, ordinal = self.families[i % n], i // n
+            yield Unit(i, polarity(self.settings.seed, family, ordinal, self.positive_fraction),
+                       {"family": family, "ordinal": ordinal})
 
     def candidates(self, unit: Unit) -> list[Candidate | Rejection]:
         family, seed, want_error = unit.payload["family"], self.settings.seed, bool(unit.want_error)
         if self.settings.domain == "code":
             from stepforge.generators.procedural.code import candidate as code_candidate
 
-            cand, task = code_candidate(seed, family, unit.index, want_error)
+            cand, task = code_candidate(seed, family, unit.index, want_error, ordinal=unit.payload["ordinal"])
             return [cand.attach(task)]
         from stepforge.generators.procedural.math import candidate as math_candidate
 
-        made = math_candidate(seed, family, unit.index, want_error)
+        made = math_candidate(seed, family, unit.index, want_error, ordinal=unit.payload.get("ordinal"))
         if made is None:
             return [Rejection(id=f"sf-math-none-{unit.index}", index=unit.index, domain="math",
                               reason="no_injectable_error",
@@ -76,11 +80,6 @@ class ProceduralSource:
                               candidate={"family": family, "index": unit.index})]
         return [made]
 
-    def budget(self) -> int | None:
-        return None
-
-    def usage(self) -> dict[str, Any] | None:
-        return None
 
     def describe(self) -> dict[str, Any]:
         return {"source": "procedural", "families": self.families}
@@ -89,14 +88,6 @@ class ProceduralSource:
         return (f"stopped after {self.limit} items with {kept} of {count} traces kept: see rejected.jsonl "
                 "for why candidates were dropped")
 
-    async def astart(self) -> None:  # producing source: nothing lives on the loop
-        return None
-
-    async def aclose(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 SOURCES.register(ProceduralSource.name, ProceduralSource)

@@ -24,11 +24,13 @@ Record = Union[Trace, Rejection]
 
 @dataclass
 class RecordContext:
-    """What ``record`` may use besides the candidate: the run's config and strategy, a model client for
-    strategies that call a model, and the seconds one item may take."""
+    """What ``record`` may use besides the candidate: the run's config and strategy, the fallback strategy for
+    errors the first could not locate (None: those are rejected), a model client for strategies that call a model,
+    and the seconds one item may take."""
 
     config: RunConfig
     strategy: Strategy
+    fallback: Strategy | None = None
     client: Any = None
     deadline_s: float | None = None
 
@@ -68,6 +70,20 @@ def strategy_for(config: RunConfig, domain: str, default: str) -> Strategy:
     if name not in STRATEGIES or domain not in STRATEGIES.get(name).domains:
         known = ", ".join(n for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains)
         raise UserError(f"unknown labelling strategy {name!r} for {domain} (known: {known})")
+    return STRATEGIES.get(name)
+
+
+def fallback_for(config: RunConfig, domain: str, default: str) -> Strategy | None:
+    """The run's fallback strategy (``options["strategy"]["fallback"]``), or None; a clear error when it is
+    unknown, not made for this domain, or the run's own strategy."""
+    name = (config.options.get("strategy") or {}).get("fallback")
+    if name is None:
+        return None
+    known = [n for n in STRATEGIES.names() if domain in STRATEGIES.get(n).domains]
+    if name not in known:
+        raise UserError(f"unknown fallback strategy {name!r} for {domain} (known: {', '.join(known)})")
+    if name == (config.strategy or default):
+        raise UserError(f"the fallback strategy {name!r} is the run's own strategy: name another one")
     return STRATEGIES.get(name)
 
 

@@ -15,8 +15,8 @@ from stepforge.candidate import Candidate
 from stepforge.errors import UserError
 from stepforge.labeling.execution import conclusive, verdict_summary
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, strategy_for
-from stepforge.pipeline.keep import build_trace, keep_or_reject, reject
+from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, fallback_for, strategy_for
+from stepforge.pipeline.keep import reject, settle
 from stepforge.schema import Outcome, Task
 from stepforge.verifiers.code import CodeTask, check_codes
 
@@ -66,6 +66,7 @@ class CodeDomain:
 
         self.config = config
         self.strategy = strategy_for(config, self.name, self.default_strategy)
+        self.fallback = fallback_for(config, self.name, self.default_strategy)
         if config.backend not in BACKENDS:
             raise UserError(f"unknown sandbox backend {config.backend!r} (known: {', '.join(sorted(BACKENDS))})")
         self.backend: Any = None
@@ -122,8 +123,7 @@ class CodeDomain:
             outcome = Outcome(correct=v.passed, verifier=VERIFIER, verdict=v.status, rule=v.rule,
                               seconds=round(v.seconds, 6), isolation=v.isolation, versions=v.versions,
                               details=verdict_summary(v))
-            labels = ctx.strategy.label(cand, v, ctx.label_context(task=task, backend=self.backend))
-            out[i] = keep_or_reject(build_trace(ctx.config, cand, outcome, labels))
+            out[i] = settle(cand, outcome, v, ctx, task=task, backend=self.backend)
         return [r for r in out if r is not None]
 
     def close(self) -> None:

@@ -3,10 +3,11 @@ default), the keep rule. Pure computation that may spin on hostile input: it run
 
 from __future__ import annotations
 
+from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, record_each, strategy_for
-from stepforge.pipeline.keep import build_trace, keep_or_reject
+from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, fallback_for, record_each, strategy_for
+from stepforge.pipeline.keep import settle
 from stepforge.schema import Outcome
 from stepforge.verifiers.math import judge
 
@@ -21,12 +22,14 @@ class MathDomain:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.strategy = strategy_for(config, self.name, self.default_strategy)
+        self.fallback = fallback_for(config, self.name, self.default_strategy)
 
     def open(self) -> None:
         return None
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record:
-        v = judge(candidate.task.reference.answer or "", candidate.generation.raw_response)
+        v = judge(candidate.task.reference.answer or "", candidate.generation.raw_response, problem=candidate.task.prompt,
+                  seed=derive_seed(ctx.config.seed, "judge", candidate.id))
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,
@@ -34,8 +37,7 @@ class MathDomain:
             isolation="worker_process", versions=v.versions,
             details={"gold": v.gold, "pred": v.pred, **({"detail": v.detail} if v.detail else {})},
         )
-        labels = ctx.strategy.label(candidate, v, ctx.label_context())
-        return keep_or_reject(build_trace(ctx.config, candidate, outcome, labels))
+        return settle(candidate, outcome, v, ctx)
 
     def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Record]:
         return record_each(self, candidates, ctx)

@@ -171,6 +171,8 @@ def judge(task: CodeTask, report: RunReport, limits: Limits, source: str = "") -
         r["k"] == "a" and r.get("t") == "MemoryError" for r in records
     ):
         return bad("memory", "memory_limit")
+    if report.oom and not any(r["k"] == "done" for r in records):
+        return bad("memory", "memory_limit")
     if report.signal in (signal.SIGXCPU, signal.SIGKILL) and not any(r["k"] == "done" for r in records):
         return bad("timeout", "cpu_limit")
     loads = [r for r in records if r["k"] == "load"]

@@ -1,4 +1,5 @@
-"""The answer checker: extract, parse, compare; in process (``judge``) or hard-limited in workers."""
+"""The answer checker: extract, parse, compare. Bounded exact paths decide in the calling process; what
+needs sympy or latex2sympy2_extended runs in hard-limited worker processes started on first need."""
 
 from __future__ import annotations
 
@@ -7,99 +8,119 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 
-from stepforge._pool import register_preload, shared_pool
-from stepforge.verifiers.math.compare import answer_equal
-from stepforge.verifiers.math.errors import GuardError, ParseError
-from stepforge.verifiers.math.extract import extract_answer
+from stepforge.verifiers.math.compare import answer_equal, make_ctx
+from stepforge.verifiers.math.errors import FAST_ONLY, GuardError, NeedsGeneral, ParseError
+from stepforge.verifiers.math.extract import extract, unescape
+from stepforge.verifiers.math.final import read_problem, restatement
 from stepforge.verifiers.math.parse import parse_answer
-from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
+from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy, resolve
 from stepforge.verifiers.math.verdict import MathVerdict, versions
 
 _POOL_NAME = "stepforge.verifiers.math"
 _PRELOAD = "stepforge.verifiers.math._warm"
-_CHUNK = 16
+_CHUNK = 8
 _MEMORY_MB = 4096
 
-
-def _policy(policy: MathPolicy | dict | None) -> MathPolicy:
-    if policy is None:
-        return DEFAULT_POLICY
-    if isinstance(policy, MathPolicy):
-        return policy
-    return MathPolicy.model_validate(policy)
+PolicyLike = MathPolicy | dict | str | None
 
 
 def _extract_gold(gold: str) -> str | None:
-    """A gold is usually the bare answer; a whole reference solution is reduced to its box."""
-    ans, how = extract_answer(gold)
-    if how in ("bare", "last_number") and len(gold.strip()) <= 200:
-        return gold.strip()
-    return ans
+    """A gold is usually the bare answer; a whole reference solution is reduced to its committed answer."""
+    gold = unescape(gold)
+    ex = extract(gold)
+    stripped = gold.strip()
+    if ex.how in ("bare", "sentence", "math_env", "none") and len(stripped) <= 200 and "\\boxed" not in stripped:
+        return stripped or None
+    return ex.answer
 
 
-def judge(gold: str, pred: str, policy: MathPolicy | dict | None = None) -> MathVerdict:
-    """In-process verdict, no time limit (for callers already inside a killable worker); guards apply."""
-    pol = _policy(policy)
+def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | None = None,
+          seed: int | None = None) -> MathVerdict:
+    """In-process verdict, no time limit (for callers already inside a killable worker); guards apply.
+
+    ``problem``: the problem's text, when known: what it asks decides restatements (a copy of its
+    expression, an unexpanded product when it asks to expand) and whether a decimal gold is approximate.
+    ``seed``: the random sample points' seed (default: fresh from the OS, unpredictable); a data pipeline passes one
+    derived from its run seed and the candidate, so a rerun writes the same evidence and a model still cannot
+    predict the points."""
+    pol = resolve(policy)
     t0 = time.perf_counter()
-    if len(gold or "") > pol.max_input_chars or len(pred or "") > pol.max_input_chars:
-        return MathVerdict(verdict="unparseable", rule="guard", seconds=round(time.perf_counter() - t0, 6),
-                           gold=None, pred=None, detail=f"input longer than {pol.max_input_chars} characters")
-    g_text = _extract_gold(gold) if gold is not None else None
-    p_text, how = extract_answer(pred) if pred is not None else (None, "none")
+    ctx = make_ctx(pol, read_problem(problem) if problem else None, seed)
 
-    def done(verdict: str, rule: str, detail: str = "") -> MathVerdict:
-        return MathVerdict(
-            verdict=verdict, rule=rule, seconds=round(time.perf_counter() - t0, 6),
-            gold=g_text, pred=p_text, detail=detail[:500],
+    def done(verdict: str, rule: str, detail: str = "", g_text: str | None = None, p_text: str | None = None) -> MathVerdict:
+        return MathVerdict.model_construct(
+            verdict=verdict, rule=rule, seconds=round(time.perf_counter() - t0, 6), gold=g_text, pred=p_text,
+            detail=detail[:500], where="in_process", versions=versions(),
         )
 
+    if len(gold or "") > pol.max_input_chars or len(pred or "") > pol.max_input_chars:
+        return done("unparseable", "guard", f"input longer than {pol.max_input_chars} characters")
+    g_text = _extract_gold(gold) if gold is not None else None
+    ex = extract(pred) if pred is not None else None
+    p_text = ex.answer if ex is not None else None
     if g_text is None:
-        return done("unparseable", "no_gold_answer", "no answer found in the gold")
-    if p_text is None:
-        return done("unparseable", "no_pred_answer", "no final answer found in the prediction")
+        return done("unparseable", "no_gold_answer", "no answer found in the gold", g_text, p_text)
+    if ex is None or p_text is None:
+        why = {"refused": "the text declines to answer"}.get(ex.status if ex else "", "no final answer found in the prediction")
+        return done("unparseable", "no_pred_answer", ex.detail or why if ex else why, g_text, p_text)
+    if ex.status in ("hedged", "retracted"):
+        return done("ambiguous", f"{ex.status}_answer", ex.detail, g_text, p_text)
     try:
         g = parse_answer(g_text, pol)
     except GuardError as exc:
-        return done("unparseable", "guard_gold", str(exc))
+        return done("unparseable", "guard_gold", str(exc), g_text, p_text)
     except ParseError as exc:
-        return done("unparseable", "gold_unparseable", str(exc))
-    except Exception as exc:  # noqa: BLE001
-        return done("unparseable", "gold_unparseable", f"{type(exc).__name__}: {exc}")
-    try:
-        p = parse_answer(p_text, pol)
-    except GuardError as exc:
-        return done("unparseable", "guard", str(exc))
-    except ParseError as exc:
-        # a pred that does not parse may still be the same text as the gold
         if _same_text(g_text, p_text):
-            return done("equal", "string_equal")
-        return done("unparseable", "pred_unparseable", str(exc))
-    except RecursionError:
-        return done("unparseable", "guard", "nesting too deep")
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not crash the caller
-        return done("unparseable", "pred_unparseable", f"{type(exc).__name__}: {exc}")
+            return done("equal", "string_equal", "", g_text, p_text)
+        return done("unparseable", "gold_unparseable", str(exc), g_text, p_text)
     try:
-        eq, rule, detail = answer_equal(g, p, pol)
+        p = parse_answer(p_text, pol, hint=g.kind)
     except GuardError as exc:
-        return done("unparseable", "guard", str(exc))
+        return done("unparseable", "guard", str(exc), g_text, p_text)
+    except ParseError as exc:
+        if _same_text(g_text, p_text):  # a pred that does not parse may still be the gold's very text
+            return done("equal", "string_equal", "", g_text, p_text)
+        return done("unparseable", "pred_unparseable", str(exc), g_text, p_text)
+    why = restatement(g, p, p_text, g_text, ctx.problem, pol)
+    if why is not None:
+        return done("not_equal", "not_a_final_answer", why, g_text, p_text)
+    try:
+        eq, rule, detail = answer_equal(g, p, ctx)
+    except GuardError as exc:
+        return done("unparseable", "guard", str(exc), g_text, p_text)
     except (RecursionError, MemoryError) as exc:
-        return done("unparseable", "guard", type(exc).__name__)
+        return done("unparseable", "guard", type(exc).__name__, g_text, p_text)
+    except NeedsGeneral:
+        raise
     except Exception as exc:  # noqa: BLE001 - sympy can raise nearly anything; the verdict says so
         if _same_text(g_text, p_text):
-            return done("equal", "string_equal")
-        return done("not_equal", "compare_error", f"{type(exc).__name__}: {exc}")
+            return done("equal", "string_equal", "", g_text, p_text)
+        return done("not_equal", "compare_error", f"{type(exc).__name__}: {exc}", g_text, p_text)
     if not eq and _same_text(g_text, p_text):
-        return done("equal", "string_equal")
-    return done("equal" if eq else "not_equal", rule, detail)
+        return done("equal", "string_equal", "", g_text, p_text)
+    return done("equal" if eq else "not_equal", rule, detail, g_text, p_text)
+
+
+def judge_fast(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | None = None) -> MathVerdict | None:
+    """The verdict when the bounded exact paths decide it (no sympy, no latex2sympy: cannot hang), else None."""
+    token = FAST_ONLY.set(True)
+    try:
+        return judge(gold, pred, policy, problem=problem)
+    except NeedsGeneral:
+        return None
+    except (RecursionError, MemoryError):
+        return None
+    finally:
+        FAST_ONLY.reset(token)
 
 
 def _squash(s: str) -> str:
-    s = re.sub(r"\s+", " ", s.strip().lower())
+    s = re.sub(r"\s+", " ", s.strip())
     return re.sub(r"\s*([^\w\s])\s*", r"\1", s)
 
 
 def _same_text(a: str, b: str) -> bool:
-    """Same text up to spacing around symbols (never joins two words or numbers)."""
+    """Same text up to spacing around symbols (never joins two words or numbers; case matters)."""
     return _squash(a) == _squash(b)
 
 
@@ -110,23 +131,24 @@ def _pack(v: MathVerdict) -> tuple:
 def _unpack(t: tuple) -> MathVerdict:
     verdict, rule, seconds, gold, pred, detail = t
     return MathVerdict.model_construct(
-        verdict=verdict, rule=rule, seconds=seconds, gold=gold, pred=pred, detail=detail, versions=versions()
+        verdict=verdict, rule=rule, seconds=seconds, gold=gold, pred=pred, detail=detail, where="pool",
+        versions=versions(),
     )
 
 
-def _judge_packed(gold: str, pred: str, policy: MathPolicy | None) -> tuple:
-    return _pack(judge(gold, pred, policy))
+def _judge_packed(gold: str, pred: str, policy: MathPolicy | None, problem: str | None = None) -> tuple:
+    return _pack(judge(gold, pred, policy, problem=problem))
 
 
-def _judge_chunk(pairs: list[tuple[str, str]], policy: MathPolicy | None) -> list[tuple]:
-    return [_pack(judge(g, p, policy)) for g, p in pairs]
+def _judge_chunk(items: list[tuple], policy: MathPolicy | None) -> list[tuple]:
+    return [_pack(judge(g, p, policy, problem=pr)) for g, p, pr in items]
 
 
-def _timeout(gold: str, pred: str, timeout: float, seconds: float, detail: str) -> MathVerdict:
-    return MathVerdict(
+def _timeout(gold: str, pred: str, seconds: float, detail: str) -> MathVerdict:
+    return MathVerdict.model_construct(
         verdict="timeout", rule="hard_timeout", seconds=round(seconds, 6),
-        gold=_extract_gold(gold) if gold else None, pred=extract_answer(pred)[0] if pred else None,
-        detail=detail,
+        gold=_extract_gold(gold) if gold else None, pred=extract(pred).answer if pred else None,
+        detail=detail, where="pool", versions=versions(),
     )
 
 
@@ -135,73 +157,122 @@ def _workers(workers: int | None) -> int:
 
 
 def _pool(workers: int | None = None):  # noqa: ANN202
-    # before the first worker of the process: the forkserver then forks warm answer workers; if it is
-    # already running, each new worker imports the parsers itself before it reports ready
-    register_preload(_PRELOAD)
+    from stepforge._pool import shared_pool
+
     # a memory cap too: a sympy blow-up (nested logs, huge expansions) kills one worker, never the host
     return shared_pool(_POOL_NAME, _workers(workers), memory_mb=_MEMORY_MB, preload=(_PRELOAD,))
 
 
-def _from_result(res, gold: str, pred: str, timeout: float) -> MathVerdict:  # noqa: ANN001
+class WorkerCrashed(RuntimeError):
+    """A worker died twice on the same pair (not a deadline): reported, never turned into a verdict."""
+
+
+def _from_result(res, gold: str, pred: str, timeout: float, retry=None) -> MathVerdict:  # noqa: ANN001
     if res.status == "ok":
         return _unpack(res.value)
     if res.status == "timeout":
-        return _timeout(gold, pred, timeout, res.seconds, f"killed after {timeout:g}s")
-    return MathVerdict(
-        verdict="unparseable", rule="worker_" + res.status, seconds=round(res.seconds, 6),
-        gold=None, pred=None, detail=res.error[:500],
-    )
+        return _timeout(gold, pred, res.seconds, f"killed after {timeout:g}s")
+    if res.status == "crashed" and retry is not None:
+        return _from_result(retry(), gold, pred, timeout, None)
+    if res.status == "crashed":
+        # the worker died twice on this pair (memory cap or a crash inside a library): the input is refused
+        return MathVerdict.model_construct(
+            verdict="unparseable", rule="worker_crashed", seconds=round(res.seconds, 6),
+            gold=_extract_gold(gold) if gold else None, pred=extract(pred).answer if pred else None,
+            detail=res.error[:500], where="pool", versions=versions(),
+        )
+    raise RuntimeError(f"math verifier worker failed: {res.error[:500]}")
+
+
+def _ready() -> bool:
+    return True
+
+
+def warm_pool(workers: int | None = None) -> None:
+    """Start the hard-limited workers now (they start on first need otherwise): for servers and benchmarks
+    that want no start-up on their first hard pair. Raises WorkerStartError when a worker cannot start."""
+    pool = _pool(workers)
+    for res in pool.map(_ready, [()] * pool.size, timeout=60):
+        if res.status != "ok":
+            raise RuntimeError(f"math verifier worker failed: {res.error[:500]}")
 
 
 def _wire_policy(policy: MathPolicy) -> MathPolicy | None:
     return None if policy == DEFAULT_POLICY else policy
 
 
-def check_answer(gold: str, pred: str, *, timeout: float = 5.0, policy: MathPolicy | dict | None = None) -> MathVerdict:
-    """Verdict with a hard wall-clock limit (worker process killed at the deadline); any thread."""
-    pol = _policy(policy)
-    _check_inputs(gold, pred)
-    res = _pool().call(_judge_packed, (gold, pred, _wire_policy(pol)), timeout)
-    return _from_result(res, gold, pred, timeout)
+def check_answer(gold: str, pred: str, *, timeout: float = 5.0, policy: PolicyLike = None,
+                 problem: str | None = None) -> MathVerdict:
+    """Verdict with a hard wall-clock limit; any thread. Pairs the bounded exact paths decide are answered
+    in this process at once; the rest run in a worker process that is killed at the deadline."""
+    pol = resolve(policy)
+    _check_inputs(gold, pred, problem)
+    fast = judge_fast(gold, pred, pol, problem=problem)
+    if fast is not None:
+        return fast
+    pool = _pool()
+    args = (gold, pred, _wire_policy(pol), problem)
+    res = pool.call(_judge_packed, args, timeout)
+    return _from_result(res, gold, pred, timeout, retry=lambda: pool.call(_judge_packed, args, timeout))
 
 
 def check_answers(
     pairs: Iterable[Sequence[str]],
     workers: int | None = None,
     timeout: float = 5.0,
-    policy: MathPolicy | dict | None = None,
+    policy: PolicyLike = None,
+    problems: Sequence[str | None] | None = None,
 ) -> list[MathVerdict]:
-    """Verdicts for (gold, pred) pairs, in input order, in parallel worker processes, each hard-limited.
-
-    Pairs travel in small chunks (one round trip per chunk); a chunk that is killed at the deadline or whose
-    worker dies is re-run pair by pair, so every timeout verdict is a pair that alone used up ``timeout``.
-    """
-    pol = _wire_policy(_policy(policy))
+    """Verdicts for (gold, pred) pairs, in input order. Pairs the bounded exact paths decide are answered in
+    this process; the others go, in small chunks, to parallel worker processes, each hard-limited. A chunk
+    killed at the deadline or whose worker dies is re-run pair by pair, so every timeout verdict is a pair
+    that alone used up ``timeout``."""
+    pol = resolve(policy)
     items = [(g, p) for g, p in pairs]
-    for g, p in items:
-        _check_inputs(g, p)
-    if not items:
-        return []
-    pool = _pool(workers)
-    # pairs that share a gold travel together, so each worker parses a gold once (its parse is cached)
-    order = sorted(range(len(items)), key=lambda i: (items[i][0], i))
-    size = max(1, min(_CHUNK, len(items) // (pool.size * 4)))
-    chunks = [order[i : i + size] for i in range(0, len(order), size)]
-    results = pool.map(_judge_chunk, [([items[i] for i in c], pol) for c in chunks], timeout)
+    probs = list(problems) if problems is not None else [None] * len(items)
+    if len(probs) != len(items):
+        raise ValueError("problems must have one entry per pair")
+    for (g, p), pr in zip(items, probs):
+        _check_inputs(g, p, pr)
     out: list[MathVerdict | None] = [None] * len(items)
-    for chunk, res in zip(chunks, results):
-        if res.status == "ok":
-            for i, t in zip(chunk, res.value):
-                out[i] = _unpack(t)
-        elif len(chunk) == 1:
-            out[chunk[0]] = _from_result(res, *items[chunk[0]], timeout)
+    rest = []
+    pool = None
+    for i, ((g, p), pr) in enumerate(zip(items, probs)):
+        v = judge_fast(g, p, pol, problem=pr)
+        if v is None:
+            rest.append(i)
+            if pool is None:  # the first pair that needs the pool: its workers boot while we go on here
+                pool = _pool(workers)
+                pool.prestart()
         else:
-            singles = pool.map(_judge_packed, [(*items[i], pol) for i in chunk], timeout)
+            out[i] = v
+    if rest:
+        wire = _wire_policy(pol)
+        pool = _pool(workers)
+        # pairs that share a gold travel together, so each worker parses a gold once (its parse is cached)
+        rest.sort(key=lambda i: (items[i][0], i))
+        size = max(1, min(_CHUNK, len(rest) // (pool.size * 4)))
+        chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
+        results = pool.map(_judge_chunk, [([(*items[i], probs[i]) for i in c], wire) for c in chunks], timeout)
+        for chunk, res in zip(chunks, results):
+            if res.status == "ok":
+                for i, t in zip(chunk, res.value):
+                    out[i] = _unpack(t)
+                continue
+            if res.status == "error":
+                raise RuntimeError(f"math verifier worker failed: {res.error[:500]}")
+            singles = pool.map(_judge_packed, [(*items[i], wire, probs[i]) for i in chunk], timeout)
             for i, r in zip(chunk, singles):
-                out[i] = _from_result(r, *items[i], timeout)
+                args = (*items[i], wire, probs[i])
+                out[i] = _from_result(r, *items[i], timeout, retry=lambda a=args: pool.call(_judge_packed, a, timeout))
     return out  # type: ignore[return-value]
 
 
-def _check_inputs(gold: object, pred: object) -> None:
+def _check_inputs(gold: object, pred: object, problem: object = None) -> None:
     if not isinstance(gold, str) or not isinstance(pred, str):
         raise TypeError("gold and pred must be strings")
+    if problem is not None and not isinstance(problem, str):
+        raise TypeError("problem must be a string or None")
+
+
+__all__ = ["check_answer", "check_answers", "judge", "judge_fast", "warm_pool"]

@@ -1,18 +1,29 @@
-"""Find the final answer inside a whole solution: boxes, answer anchors, math delimiters, bare answers."""
+"""The one final-answer extractor: the answer verifier, the step checker and the LLM step parser all use it.
+
+The answer that counts is the last one the text commits to: the last run of boxes (``\\boxed``/``\\fbox``;
+boxes joined by "and"/"or"/commas are one list answer), else the last answer marker ("final answer is",
+"# Answer", "Answer:", "the answer is", ``<answer>``), else a short text that is itself the answer. A
+sentence ("The largest $n$ is 34.") gives what follows its verb. There is no last-number fallback: a long
+text without an answer marker has no answer. A retraction or an alternative after the committed answer
+("Wait, no...", "or possibly \\boxed{3}") makes the extraction ``retracted`` or ``hedged``.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Literal, NamedTuple
 
-_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*")
+Status = Literal["ok", "hedged", "retracted", "refused", "none"]
+
+_BOX_RE = re.compile(r"\\(?:boxed|fbox|framebox)\s*")
 _THINK_END = "</think>"
 _ANSWER_TAG_RE = re.compile(r"<answer>", re.I)
 _ANSWER_TAG_END_RE = re.compile(r"</answer>", re.I)
 _MINERVA_RE = re.compile(r"final answer is", re.I)
 _HOPE_RE = re.compile(r"\.?\s*I hope it is correct", re.I)
-_HASH_ANSWER_RE = re.compile(r"^#+[ \t]*Answer[ \t]*:?[ \t]*$", re.M | re.I)
-_FINAL_ANSWER_HDR_RE = re.compile(r"\*\*[ \t]*Final Answer[ \t]*:?[ \t]*\*\*[ \t]*:?", re.I)
-_ANSWER_COLON_RE = re.compile(r"\banswer[ \t]*(?:is|:)[ \t]*:?|\bresult[ \t]*is[ \t]*:?|答案是|答案[:：]", re.I)
+_HASH_ANSWER_RE = re.compile(r"^#+[ \t]*(?:Final[ \t]+)?Answer[ \t]*:?[ \t]*$", re.M | re.I)
+_FINAL_ANSWER_HDR_RE = re.compile(r"\*\*[ \t]*Final Answer[ \t]*:?[ \t]*\*\*[ \t]*:?|^[ \t]*Final Answer[ \t]*:", re.I | re.M)
+_ANSWER_COLON_RE = re.compile(r"\banswer[ \t]*(?:is|:|=)[ \t]*:?|\bresult[ \t]*is[ \t]*:?|答案是|答案[:：]", re.I)
 _PARAGRAPH_END_RE = re.compile(r"\n[ \t]*\n")
 _DELIM_RE = re.compile(r"\\\$|\$\$|\\\[|\\\]|\\\(|\\\)|\$")
 _CLOSER = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
@@ -21,8 +32,59 @@ _TAIL = 50_000  # final answers live at the end: only the last this many charact
 _JOINER_RE = re.compile(
     r"^\s*(?:,|;|\band\b|\bor\b|,\s*and\b|,\s*or\b|&)?\s*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?$", re.I
 )
+_LABEL_RE = re.compile(r"([A-Za-z](?:_\{?\w+\}?)?)\s*=\s*$")
 _PROSE_RE = re.compile(r"\b[A-Za-z]{2,30}[,;:]?\s{1,5}[A-Za-z]{2,30}[,;:]?\s{1,5}[A-Za-z]{2,30}\b")
-_LAST_NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?|-?\.\d+%?")
+_RETRACT_RE = re.compile(
+    r"\b(?:wait|actually|hmm+|oops|correction|mistake|incorrect|wrong|re-?check|re-?evaluate|reconsider|"
+    r"on second thought|let me (?:re|double|check|verify|try|redo|fix)|but (?:wait|actually|that|no)|no,\s|"
+    r"not (?:correct|right)|scratch that|instead)\b|\bno\s*[,.!:;]", re.I)
+_HEDGE_RE = re.compile(
+    r"\b(?:or (?:possibly|maybe|perhaps|rather|equivalently wrong)|alternatively|or else|might (?:also )?be|"
+    r"could (?:also )?be|possibly|perhaps|maybe|probably|likely|not (?:sure|certain)|unsure|either|i guess)\b", re.I)
+_REFUSE_RE = re.compile(
+    r"\b(?:cannot|can ?not|can't|unable|impossible to (?:determine|tell|say|know)|not (?:possible|enough|determinable)|"
+    r"insufficient|do(?:n't| not) know|undetermined|no way to)\b", re.I)
+_CORRECTING_RE = re.compile(r"\b(?:correct(?:ing|ed|ion)?|wait|actually|instead|fix(?:ing|ed)?|no,|mistake|error|wrong|rather)\b", re.I)
+_COPULA_RE = re.compile(
+    r"(?:\b(?:is|are|equals?|was|were|be|gives|gets?|costs?|spends?|earns?|makes?|pays?|needs?|takes?|weighs?|"
+    r"has|have|had|receives?|saves?|sells?|buys?|remains?|leaves?)\b|=|:)", re.I)
+_TRUNCATED_RE = re.compile(r"(?:step\s*\d+|:)\s*$", re.I)
+_BACKSLASH_RUN_RE = re.compile(r"\\+")
+_TEXT_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n")
+_INTERJECTION_RE = re.compile(r"^(?:(?:right|yes|ok(?:ay)?|correct|indeed|so|thus|hence|therefore|finally|then|and|great|good)\b[.,!:]?\s*)+", re.I)
+_GSM_RE = re.compile(r"^[ \t]*####[ \t]*(.+?)[ \t]*$", re.M)
+_IS_ANSWER_RE = re.compile(r"\b(?:is|are|was|be)\s+(?:our|the|my)\s+(?:final\s+)?(?:answer|solution)s?\b", re.I)
+_COPULA_WORD_RE = re.compile(r"\b(?:is|are|was|were|equals?|costs?|gives?|gets?|has|have|there|spends?|earns?|makes?|pays?|needs?)\b", re.I)
+_ENV_GAPS_RE = re.compile(r"\$\$.+?\$\$|\$.+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
+
+
+class Extraction(NamedTuple):
+    """The committed answer (None when there is none), how it was found, and whether it stands."""
+
+    answer: str | None
+    how: str
+    status: Status = "ok"
+    detail: str = ""
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+|\$|\\[()\[\]]", "", s)
+
+
+def unescape(text: str) -> str:
+    """LaTeX that arrived double-escaped from JSON (``\\\\frac``, ``\\\\left(``): every backslash run halved.
+
+    Only when every run of backslashes has even length and some doubled one starts a command, so a real
+    row break ``\\\\`` in single-escaped LaTeX is never touched."""
+    if "\\\\" not in text:
+        return text
+    runs = _BACKSLASH_RUN_RE.findall(text)
+    if any(len(r) % 2 for r in runs):
+        return text
+    if not re.search(r"\\\\(?:[a-zA-Z]{2,}|[()\[\]{}%$,!;])", text):
+        return text
+    return _BACKSLASH_RUN_RE.sub(lambda m: "\\" * (len(m.group(0)) // 2), text)
 
 
 def _unbox(content: str) -> str:
@@ -73,27 +135,72 @@ def _boxes(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _last_boxed(text: str) -> str | None:
+def _strip_math(gap: str) -> str:
+    return re.sub(r"\\text\{[^}]*\}|\\quad|\\,|[$\\()\[\]]", " ", gap)
+
+
+_NUMBER_WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+                 "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million",
+                 "billion"}
+_NOT_PROSE = _NUMBER_WORDS | {"and", "or", "cm", "mm", "km", "kg", "mph", "kph", "sq", "ft", "in", "units", "unit", "square", "cubic",
+              "feet", "meters", "inches", "degrees", "dollars", "cents", "hours", "minutes", "seconds", "pi", "sqrt",
+              "frac", "sin", "cos", "tan", "log", "ln", "exp", "text", "mbox", "yes", "no", "true", "false"}
+
+
+def _prose(text: str) -> bool:
+    """Words of a sentence outside math, text boxes and commands (not units, list words or one noun)."""
+    t = re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
+    t = re.sub(r"\\text\{[^}]*\}|\\[a-zA-Z]+", " ", t)
+    if _COPULA_WORD_RE.search(t):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z]{2,}", t) if w.lower() not in _NOT_PROSE]
+    return len(words) >= 2
+
+
+def _box_run(text: str) -> tuple[str, int, int, Status, str] | None:
+    """The last run of boxes joined by list words: (answer, start, end, status, detail)."""
     boxes = _boxes(text)
     if not boxes:
         return None
-    # a trailing run of boxes separated only by joiners ("and", ",", "or") is one answer list
     run = [boxes[-1]]
     for prev in reversed(boxes[:-1]):
-        gap = text[prev[1] : run[0][0]]
-        gap = re.sub(r"[$\\()\[\]]|\\quad|\\text\{[^}]*\}|\\,", " ", gap)
+        gap = _strip_math(_TEXT_RE.sub(r" \1 ", text[prev[1] : run[0][0]]))
         if len(gap) <= 24 and _JOINER_RE.match(gap):
             run.insert(0, prev)
         else:
             break
+    status: Status = "ok"
+    detail = ""
+    before = boxes[: len(boxes) - len(run)]
+    if before:
+        gap = text[before[-1][1] : run[0][0]]
+        if _HEDGE_RE.search(gap) and not _CORRECTING_RE.search(gap) and before[-1][2].strip() != run[0][2].strip():
+            status, detail = "hedged", f"an alternative answer before the last: {before[-1][2]!r}"
+    labels = []
+    for k, (start, _, _) in enumerate(run):
+        lead = text[max(0, start - 40) : start] if k == 0 else text[run[k - 1][1] : start]
+        lead = re.sub(r"[$]|\\\(|\\\[", "", lead)
+        m = _LABEL_RE.search(lead)
+        labels.append(m.group(1) if m else None)
     contents: list[str] = []
-    for _, end, c in run:
+    for (_, end, c), label in zip(run, labels):
         c = c.strip()
         if _PERCENT_AFTER_RE.match(text, end) and not c.endswith("%"):
             c += "\\%"  # \boxed{50}\% : the percent sign written outside the box belongs to the answer
+        if len(run) > 1 and all(labels) and not re.search(r"[=<>]", c):
+            c = f"{label} = {c}"
         if c not in contents:
             contents.append(c)
-    return ", ".join(contents)
+    return ", ".join(contents), run[0][0], run[-1][1], status, detail
+
+
+def last_boxed(text: str) -> str | None:
+    """The content of the final box run (``\\boxed``/``\\fbox``; boxes joined by list words form one answer)."""
+    if text is None:
+        return None
+    run = _box_run(unescape(str(text)))
+    return run[0] if run else None
 
 
 def _math_envs(text: str) -> list[tuple[int, int, str]]:
@@ -115,10 +222,7 @@ def _math_envs(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _last_math_env(text: str) -> str | None:
-    envs = _math_envs(text)
-    if not envs:
-        return None
+def _env_run(text: str, envs: list[tuple[int, int, str]]) -> str:
     run = [envs[-1]]
     for prev in reversed(envs[:-1]):
         gap = text[prev[1] : run[0][0]]
@@ -135,20 +239,78 @@ def _last_math_env(text: str) -> str | None:
 
 def _clean_tail(ans: str) -> str:
     ans = ans.strip()
-    ans = re.sub(r"(?:\\text\{\s*\.\s*\}|[.。;]|(?<=[A-Za-z\s])!)+\s*$", "", ans).strip()
+    ans = re.sub(r"(?:\\text\{\s*\.\s*\}|[.。;,]|(?<=[A-Za-z]{3})!|\*\*)+\s*$", "", ans).strip()
+    ans = re.sub(r"^\*\*|\*\*$", "", ans).strip()
     return ans
 
 
-def _inner(candidate: str) -> str:
-    """Within an anchored span, prefer a box, then math delimiters, else the span itself."""
-    boxed = _last_boxed(candidate)
-    if boxed is not None:
-        return boxed
-    env = _last_math_env(candidate)
-    if env is not None:
-        # keep a percent sign written right after the math ("$50$%")
-        return env
-    return _clean_tail(candidate)
+def _unit_tail(rest: str) -> str:
+    """Words right after the answer that name its unit (``$50$ km/h``), up to the sentence end."""
+    m = re.match(r"^\s*((?:\\text\{[^{}]*\}|[A-Za-z][A-Za-z/²³^0-9]*)(?:\s+[A-Za-z][A-Za-z/²³^0-9]*)?)\s*(?:[.!;,]\s*)?$", rest)
+    return f" {m.group(1)}" if m and not _COPULA_RE.search(m.group(1)) else ""
+
+
+def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
+    """The answer a sentence states: its math, or what follows its verb ("The largest $n$ is 34.").
+
+    ``strict`` (no answer marker): one sentence, no hedge, and the answer holds a number or math."""
+    if strict:
+        span = span.strip()
+        # a short interjection first ("Right. So the value is $22$.") is not a second statement
+        lead = re.match(r"^(?:[A-Za-z]+(?:\s+[A-Za-z]+){0,2}[.!,]\s+)+", span)
+        if lead and not re.search(r"\d|\$", lead.group(0)):
+            span = span[lead.end():]
+        if _first_sentence_end(span) not in (None, len(span) - 1) or _HEDGE_RE.search(span):
+            return None, "none"
+        ans, st = _sentence(span)
+        if ans is not None and not re.search(r"\d|\\[a-zA-Z]", ans):
+            return None, "none"
+        return ans, st
+    span = _clean_tail(span.strip())
+    if not span:
+        return None, "none"
+    envs = _math_envs(span)
+    prose = _strip_math(re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", span, flags=re.S))
+    if _REFUSE_RE.search(prose):
+        return None, "refused"
+    if envs and envs[0][0] == 0 and envs[-1][1] == len(span) and len(envs) == 1:
+        return envs[0][2], "ok"
+    if envs:
+        last = envs[-1]
+        rest = span[last[1]:]
+        if not rest.strip() or not re.search(r"[A-Za-z0-9]", rest) or _unit_tail(rest):
+            # the sentence ends on its math (maybe with a unit): that math, joined with a list before it
+            return _env_run(span, envs) + _unit_tail(rest), "ok"
+    # the words after the last verb outside math
+    masked = re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", lambda m: "\0" * len(m.group(0)), span, flags=re.S)
+    cop = None
+    for cop in _COPULA_RE.finditer(masked):
+        pass
+    if cop is not None:
+        tail = _clean_tail(span[cop.end():])
+        if not tail:
+            return None, "none"
+        envs = _math_envs(tail)
+        if envs:
+            return _env_run(tail, envs) + _unit_tail(tail[envs[-1][1]:]), "ok"
+        if len(tail) <= 60 and (re.search(r"\d", tail) or len(tail.split()) <= 3):
+            return tail, "ok"
+        return None, "none"
+    if not _PROSE_RE.search(prose):
+        return span, "ok"
+    return None, "none"
+
+
+def _after_status(after: str) -> tuple[Status, str]:
+    """What follows the committed answer: a retraction or an alternative voids it."""
+    after = _HOPE_RE.sub(" ", after)
+    if _RETRACT_RE.search(after):
+        return "retracted", f"retracted after the answer: {_RETRACT_RE.search(after).group(0)!r}"  # type: ignore[union-attr]
+    if _HEDGE_RE.search(after):
+        return "hedged", f"an alternative after the answer: {_HEDGE_RE.search(after).group(0)!r}"  # type: ignore[union-attr]
+    if _boxes(after):
+        return "hedged", "another box after the answer"
+    return "ok", ""
 
 
 def _last(rx: re.Pattern, text: str) -> re.Match | None:
@@ -158,17 +320,120 @@ def _last(rx: re.Pattern, text: str) -> re.Match | None:
     return m
 
 
-def _paragraph(rest: str) -> str:
-    rest = rest.strip()
-    end = _PARAGRAPH_END_RE.search(rest)
-    return rest[: end.start()] if end else rest
+def _paragraph(rest: str) -> tuple[str, int]:
+    """The paragraph at the start of ``rest`` and where it ends."""
+    lead = len(rest) - len(rest.lstrip())
+    body = rest[lead:]
+    end = _PARAGRAPH_END_RE.search(body)
+    return (body[: end.start()] if end else body), lead + (end.start() if end else len(body))
 
 
-def extract_answer(text: str) -> tuple[str | None, str]:
-    """The final answer text of a solution and how it was found (``boxed``, ``final_answer``, ``bare``...)."""
+def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) -> Extraction:
+    """The answer in the first sentence after a marker; what follows that sentence may void it."""
+    rest = text[m.end():]
+    start = len(rest) - len(rest.lstrip())
+    hope = stop.search(rest) if stop is not None else None
+    if hope is not None:
+        end = after = hope.start()
+    else:
+        _, end = _paragraph(rest)
+        after = end
+    span = rest[start:end]
+    hp = _HOPE_RE.search(span)
+    if hp is not None:
+        span = span[: hp.start()]
+    cut = _first_sentence_end(span)
+    if cut is not None:
+        after = start + cut
+        span = span[:cut]
+    run = _box_run(span)
+    if run is not None:
+        ans: str | None = run[0]
+        st: Status = "ok"
+    else:
+        ans, st = _sentence(span)
+    if ans is None:
+        return Extraction(None, how, st if st != "ok" else "none")
+    hedge = _HEDGE_RE.search(_strip_math(_TEXT_RE.sub(r" \1 ", span)))
+    if hedge is not None:
+        return Extraction(ans, how, "hedged", f"an alternative in the answer: {hedge.group(0)!r}")
+    status, detail = _after_status(rest[after:])
+    return Extraction(ans, how, status, detail)
+
+
+def _first_sentence_end(span: str) -> int | None:
+    """Where the first sentence of an answer span ends (outside math), or None."""
+    masked = _ENV_GAPS_RE.sub(lambda m: "\0" * len(m.group(0)), span)
+    lead = len(masked) - len(masked.lstrip())
+    for m in _SENTENCE_END_RE.finditer(masked, lead):
+        if masked[m.start() + 1 : m.start() + 2].isdigit():
+            continue
+        if masked[lead : m.start()].strip():
+            return m.start()
+    return None
+
+
+def _before_marker(text: str, m: re.Match) -> Extraction | None:
+    """``$\\dfrac{5}{9}$ is our answer``: the answer is what the sentence says before the marker."""
+    head = text[: m.start()]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("! "), head.rfind("? "))
+    span = head[cut + 1 :].strip()
+    span = re.sub(r"^(?:so|and|thus|hence|therefore|right|then|that means|which means)\b[,.]?\s*", "", span, flags=re.I)
+    if not span or not (_math_envs(span) or re.search(r"\d", span)):
+        return None
+    ans, st = _sentence(span)
+    if ans is None:
+        return None
+    status, detail = _after_status(text[m.end():])
+    return Extraction(ans, "answer_after", status if st == "ok" else st, detail)
+
+
+def _markers(text: str) -> list[tuple[int, int, str, re.Match, re.Pattern | None]]:
+    """The last match of each answer marker: (start, rank, how, match, stop); rank breaks overlaps."""
+    out = []
+    for rank, (rx, how, stop) in enumerate((
+        (_GSM_RE, "gsm8k", None), (_MINERVA_RE, "final_answer", _HOPE_RE), (_HASH_ANSWER_RE, "hash_answer", None),
+        (_FINAL_ANSWER_HDR_RE, "final_answer", None), (_ANSWER_COLON_RE, "answer_colon", None),
+        (_IS_ANSWER_RE, "answer_after", None),
+    )):
+        m = _last(rx, text)
+        if m is not None:
+            out.append((m.start(), rank, how, m, stop))
+    return out
+
+
+def _by_markers(text: str) -> Extraction | None:
+    """The last answer the text commits to with a marker; a marker inside another's span defers to it."""
+    found = _markers(text)
+    if not found:
+        return None
+    latest = max(found, key=lambda t: t[0])
+    for start, rank, how, m, stop in sorted(found, key=lambda t: t[1]):
+        if start <= latest[0] <= m.end() + 2 or start == latest[0]:
+            latest = (start, rank, how, m, stop)
+            break
+    start, _, how, m, stop = latest
+    if how == "answer_after":
+        ex = _before_marker(text, m)
+        if ex is not None:
+            return ex
+        rest_found = [f for f in found if f[2] != "answer_after"]
+        if not rest_found:
+            return None
+        start, _, how, m, stop = max(rest_found, key=lambda t: t[0])
+    if how == "gsm8k":
+        ans = _clean_tail(m.group(1))
+        return Extraction(ans or None, how, "ok" if ans else "none")
+    if not text[m.end():].strip():
+        return None
+    return _anchored(text, m, how, stop)
+
+
+def extract(text: str) -> Extraction:
+    """The committed final answer of a solution, how it was found and whether it stands."""
     if text is None:
-        return None, "none"
-    text = str(text)
+        return Extraction(None, "none", "none")
+    text = unescape(str(text))
     if _THINK_END in text:
         text = text.rsplit(_THINK_END, 1)[1]
     text = text[-_TAIL:]
@@ -176,35 +441,70 @@ def extract_answer(text: str) -> tuple[str | None, str]:
     if tag is not None:
         rest = text[tag.end():]
         end = _ANSWER_TAG_END_RE.search(rest)
-        return _inner((rest[: end.start()] if end else rest).strip()) or None, "answer_tag"
-    boxed = _last_boxed(text)
-    if boxed is not None:
-        return boxed, "boxed"
-    m = _last(_MINERVA_RE, text)
-    if m is not None:
-        rest = text[m.end():]
-        hope = _HOPE_RE.search(rest)
-        return _inner(rest[: hope.start()] if hope else _paragraph(rest)) or None, "final_answer"
-    m = _last(_HASH_ANSWER_RE, text)
-    if m is not None:
-        return _inner(_paragraph(text[m.end():].lstrip("\n"))) or None, "hash_answer"
-    m = _last(_FINAL_ANSWER_HDR_RE, text)
-    if m is not None and text[m.end():].strip():
-        return _inner(_paragraph(text[m.end():].strip())) or None, "final_answer"
-    m = _last(_ANSWER_COLON_RE, text)
-    if m is not None:
-        return _inner(_paragraph(text[m.end():])) or None, "answer_colon"
+        inner = (rest[: end.start()] if end else rest).strip()
+        run = _box_run(inner)
+        if run is not None:
+            return Extraction(run[0], "answer_tag", run[3], run[4])
+        ans, st = _sentence(inner) if inner else (None, "none")
+        return Extraction(ans, "answer_tag", st if ans is not None else "none")
+    run = _box_run(text)
+    if run is not None:
+        ans, _, end, status, detail = run
+        if status == "ok":
+            status, detail = _after_status(text[end:])
+        if status == "ok":
+            later = _by_markers(text[end:])  # "\boxed{3} ... The final answer is 4": which one stands?
+            if later is not None and later.answer is not None and _squash(later.answer) != _squash(ans):
+                status, detail = "retracted", f"a different answer after the box: {later.answer!r}"
+        return Extraction(ans, "boxed", status, detail)
+    ex = _by_markers(text)
+    if ex is not None:
+        return ex
     stripped = text.strip()
     if not stripped:
-        return None, "none"
-    env = _last_math_env(stripped)
-    if env is not None:
-        envs = _math_envs(stripped)
-        whole = len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(stripped)
-        return env, "math_env" if not whole else "bare"
-    if (len(stripped) <= 80 and "\n" not in stripped) or not _PROSE_RE.search(stripped):
-        return _clean_tail(stripped), "bare"
-    nums = _LAST_NUMBER_RE.findall(stripped)
-    if nums:
-        return nums[-1].rstrip(".,"), "last_number"
-    return None, "none"
+        return Extraction(None, "none", "none")
+    if _TRUNCATED_RE.search(stripped):
+        return Extraction(None, "none", "none", "the text stops before an answer")
+    stripped = _currency_dollars(stripped)
+    envs = _math_envs(stripped)
+    if envs and len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(stripped):
+        return Extraction(envs[0][2], "bare")
+    if len(stripped) > 300 or stripped.count("\n") > 2:
+        return Extraction(None, "none", "none", "no answer marker in a long text")
+    if _REFUSE_RE.search(stripped) or _HEDGE_RE.search(_strip_math(stripped)):
+        return Extraction(None, "none", "refused" if _REFUSE_RE.search(stripped) else "none")
+    body = _INTERJECTION_RE.sub("", stripped, count=1).strip() or stripped
+    envs = _math_envs(body)
+    if envs and re.fullmatch(r"[\s,;.]*(?:(?:and|or)[\s,;]*)*", _ENV_GAPS_RE.sub(" ", body), re.I):
+        return Extraction(_env_run(body, envs), "bare")
+    if not _prose(body):
+        return Extraction(_clean_tail(body), "bare")
+    # a short statement without a marker: its last sentence, which must state a number or math
+    last = body
+    cuts = [m.start() for m in _SENTENCE_END_RE.finditer(_ENV_GAPS_RE.sub(lambda m: "\0" * len(m.group(0)), body))
+            if m.start() < len(body.rstrip()) - 1]
+    if cuts:
+        last = body[cuts[-1] + 1 :].strip()
+    last = _INTERJECTION_RE.sub("", last, count=1).strip() or last
+    ans, st = _sentence(last, strict=True)
+    if ans is not None:
+        return Extraction(ans, "math_env" if _math_envs(last) else "sentence", st)
+    return Extraction(None, "none", st if st != "ok" else "none")
+
+
+def _currency_dollars(text: str) -> str:
+    """``$12 dollars`` in prose: an unpaired dollar sign before a number is currency, not math."""
+    if len(re.findall(r"(?<!\\)\$", text)) % 2 == 0:
+        return text
+    return re.sub(r"(?<!\\)\$(?=\d)", r"\\$", text)
+
+
+def extract_answer(text: str) -> tuple[str | None, str]:
+    """The final answer text of a solution and how it was found (``boxed``, ``final_answer``, ``bare``...).
+
+    A retracted or hedged answer is still returned here; ``extract`` says whether it stands."""
+    ex = extract(text)
+    return ex.answer, ex.how
+
+
+__all__ = ["Extraction", "extract", "extract_answer", "last_boxed", "unescape"]

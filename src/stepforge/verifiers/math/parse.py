@@ -1,124 +1,95 @@
 """Turn an extracted answer string into a typed answer: scalar, relation, set, tuple, interval, matrix, text.
 
-Scalars go through the fast reader first and latex2sympy2_extended (the maintained LaTeX parser) second;
-a text that neither parses whole is unparseable (never its prefix). Static guards run before sympy.
+Scalars are read by the one reader (:mod:`latex`) into trees, with how they were written (decimal places,
+percent, degrees, unit, fraction, approximation); latex2sympy2_extended reads only what the reader does not
+know, on the general path. A text that does not parse whole is unparseable (never its prefix).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-import sympy
-from sympy import I, Symbol
-
-from stepforge.verifiers.math._fastexpr import NotFast, fast_expr
 from stepforge.verifiers.math.errors import GuardError, ParseError
+from stepforge.verifiers.math.latex import Node, NotFast, clean, read
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
+from stepforge.verifiers.math.units import CURRENCY_PREFIX_RE, Unit, currency, parse_unit
 
-__all__ = ["Answer", "Scalar", "parse_answer", "parse_math", "ParseError", "GuardError"]
+__all__ = ["Answer", "ParseError", "GuardError", "Scalar", "clean", "parse_answer", "parse_math", "parse_scalar"]
 
 
 @dataclass(frozen=True)
 class Scalar:
-    """A number or expression with how it was written (decimal precision, percent, degree)."""
+    """A number or expression and how it was written.
 
-    expr: Any
-    ulp: Any = None  # sympy Rational: unit in the last written place when written as one decimal literal
+    ``node`` is the reader's tree (None when only latex2sympy2_extended reads it: then ``sym`` holds the
+    sympy expression). ``ulp``: unit in the last written place when the value is one decimal literal.
+    ``literal``: written as a plain number (integer, decimal, fraction, mixed number, scientific notation).
+    ``ops``: operations left undone (integral, derivative, limit, sum, product).
+    """
+
+    node: Any
+    text: str = ""
+    ulp: Fraction | None = None
+    sig_digits: int = 0
     percent: bool = False
     degree: bool = False
-    fraction: tuple[int, int] | None = None  # written p/q, for the unreduced-fraction policy
-    sig_digits: int = 0
+    unit: Unit | None = None
+    fraction: tuple[int, int] | None = None
+    approx: bool = False
+    literal: bool = False
+    ops: frozenset = frozenset()
+    decimals: tuple = ()
+    sym: Any = None
 
 
 @dataclass(frozen=True)
 class Answer:
-    """kind: scalar | relation | set | tuple | pair | interval | matrix | text | choice | bool | sequence | system."""
+    """kind: scalar | relation | inequality | set | tuple | pair | interval | union | matrix | text | choice |
+    bool | sequence | system | system_rel | time."""
 
     kind: str
     value: Any
     text: str
-    var: Any = None  # the assigned symbol for ``x = ...`` / ``x \\in ...``
+    var: Any = None  # the assigned name for ``x = ...`` / ``x \\in ...``
     extra: dict = field(default_factory=dict)
 
 
-# ----------------------------------------------------------------------------------------------- cleaning
+# ----------------------------------------------------------------------------------------------- patterns
 
-_SPACING_RE = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\textstyle|\\limits|\\nolimits")
-_LEFTRIGHT_RE = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|bigg|Bigg)\s*(?=[()\[\]|.]|\\[{}|]|\\[lr]?[a-z]+)")
-_FRAC_RE = re.compile(r"\\[dtc]frac\b")
-_FONT_RE = re.compile(r"\\(?:mathbf|boldsymbol|mathit|mathsf|bm|textbf|textit|mathnormal)\s*\{")
-_DEGREE_RE = re.compile(r"\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|°|\^\s*\{\s*o\s*\}|\s+degrees?\b)\s*$")
-_PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\}|\s*\\?\s*percent(?:age)?\b|\s*\\?\s*pct\b)\s*$", re.I)
-_CURRENCY_RE = re.compile(r"^\s*(?:\\\$|\$|€|£|¥|₹|\\euro|\\pounds|USD|EUR|Rs\.?)\s*|\s*(?:dollars?|cents?|euros?|USD)\s*$")
-_TEXT_UNIT_RE = re.compile(r"\s*\\(?:text|mbox|mathrm|textrm)\s*\{\s*[a-zA-Z][a-zA-Z .\-/]*\}(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$")
-_UNIT_WORDS = (
-    "cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|miles?|ft|feet|foot|inch(?:es)?|in|yards?|yd|"
-    "kg|g|grams?|kilograms?|lbs?|pounds?|ounces?|oz|tons?|liters?|litres?|ml|l|gallons?|"
-    "s|sec|seconds?|min|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|yrs?|mph|kph|km/h|m/s|"
-    "units?|square units|sq units|cubic units|degrees|dollars?|cents?|students?|people|persons?|apples?|ways|"
-    "sq ft|sq m|sq\\.? ?units|points?|marbles?|books?|cookies?|eggs?|cars?|boxes|items?|pieces?|times"
-)
-_UNIT_RE = re.compile(rf"(?<=[\d}}).])\s*(?:{_UNIT_WORDS})(?:\s*\^\s*\{{?\s*[23]\s*\}}?|²|³)?\s*$", re.I)
-_THOUSANDS_BRACE_RE = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+_DEGREE_RE = re.compile(r"\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\^\s*\{\s*o\s*\}|\s+degrees?\b|\s*\\text\{\s*degrees?\s*\})\s*$")
+_PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\}|\s*\\?\s*percent(?:age)?\b|\s*\\text\{\s*percent\s*\}|\s*\\?\s*pct\b)\s*$", re.I)
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_THOUSANDS_SPACE_RE = re.compile(r"(?<=\d)(?:\\,|\\ |\\;|\s|\u2009|\u202f)(?=\d{3}(?!\d))")
-_DECIMAL_COMMA_RE = re.compile(r"^-?0,\d+$")
-_SCI_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*(-?\d+)\s*\}?$|^(-?\d+(?:\.\d+)?)[eE]([-+]?\d+)$")
+_DECIMAL_COMMA_RE = re.compile(r"^(-?\d+),(\d+)$")
+_EURO_RE = re.compile(r"^-?\d{1,3}(?:\.\d{3})+,\d+$")
+_SCI_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*([-+]?\d+)\s*\}?$|^(-?\d+(?:\.\d+)?)[eE]([-+]?\d+)$")
 _NUM_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)$")
-_CHOICE_RE = re.compile(r"^\(?\s*([A-Ha-h])\s*\)?\s*(?:[.:)]\s*.*)?$", re.S)
+_MIXED_RE = re.compile(r"^(-?)(\d+)\s+(\d+)\s*/\s*(\d+)$")
 _CHOICE_STRICT_RE = re.compile(r"^(?:\\text(?:bf)?\{\s*)?\(?\s*([A-H])\s*\)?(?:\s*\})?$")
 _WORD_TEXT_RE = re.compile(r"^[A-Za-z][A-Za-z'\- ]*[A-Za-z]$")
 _REPEATING_RE = re.compile(r"^(-?)(\d*)\.(\d*)(?:\\overline\{(\d+)\}|\\dot\{(\d)\}|\((\d+)\))$")
 _SCALE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:\\text\{\s*)?(thousand|million|billion|trillion)\}?$", re.I)
-_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*(?:\\text\{\s*)?([ap])?\.?\s*(?:m\.?)?\s*\}?$", re.I)
-_BOOL = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "y": "yes", "n": "no"}
-_WORD_NUMBERS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:\\text\{\s*)?([ap])?\.?\s*(?:m\.?)?\s*\}?$", re.I)
+_TRIG_RE = re.compile(r"\\(?:sin|cos|tan|sec|csc|cot)(?![a-z])|\b(?:sin|cos|tan)\b")
+_CURRENCY_SUFFIX_RE = re.compile(r"\s*(?:€|\\euro|EUR|USD|£)\s*$")
+_RATIO_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)$")
+_TAIL_RE = re.compile(
+    r"^(?P<head>.*?[\d}).])(?P<tail>(?:\s|\\[,; ]|~)*(?:(?:\\(?:text|mbox|mathrm|textrm)\s*\{[^{}]*\}|[A-Za-z][A-Za-z'.\-]*"
+    r"|/|\s+|\\[,; ]|~|\^\s*\{?\s*[23]\s*\}?|[²³]))+)$"
+)
+_BOOL = {"yes": "yes", "no": "no", "true": "yes", "false": "no"}
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _MATH_WORDS = {"sin", "cos", "tan", "sec", "csc", "cot", "log", "ln", "exp", "sqrt", "pi", "abs", "oo", "inf"}
 _UNSUPPORTED_RE = re.compile(r"\\(?:forall|exists|implies|iff|Rightarrow|Leftrightarrow|therefore|because|ldots|cdots|dots|vdots|ddots)\b|\.\.\.|…")
-
-
-def clean(s: str) -> str:
-    """Notation-only cleanup that never changes the value: delimiters, spacing, sizing, font commands."""
-    s = s.strip()
-    s = re.sub(r"^\$+|\$+$", "", s).strip()
-    s = re.sub(r"^\\\(|\\\)$|^\\\[|\\\]$", "", s).strip()
-    s = s.replace("\u2212", "-").replace("\u00d7", "\\times ").replace("\u00b7", "\\cdot ").replace("\u03c0", "\\pi ")
-    s = s.replace("\u221e", "\\infty ").replace("\u2264", "\\le ").replace("\u2265", "\\ge ").replace("\u2260", "\\ne ")
-    s = s.replace("\u221a", "\\sqrt").replace("\u00b1", "\\pm ").replace("\u222a", "\\cup ").replace("\u2208", "\\in ")
-    s = s.replace("\\!", "")
-    s = re.sub(r"(?:\{\}|\b)_\{?(\w+)\}?\s*\\?(?:mathrm\{C\}|C)_\{?(\w+)\}?", r"\\binom{\1}{\2}", s)
-    s = re.sub(r"\binfinity\b", r"\\infty ", s)
-    s = re.sub(r"\\text(?:bf|it|rm|normal)\s*\{", r"\\text{", s)
-    s = _THOUSANDS_BRACE_RE.sub("", s)
-    s = _THOUSANDS_SPACE_RE.sub("", s)
-    s = _SPACING_RE.sub(" ", s)
-    s = _LEFTRIGHT_RE.sub("", s)
-    s = s.replace("\\left.", "").replace("\\right.", "")
-    s = _FRAC_RE.sub(r"\\frac", s)
-    s = re.sub(r"\\over(?![a-zA-Z])", r"\\over ", s)
-    # \mathbf{x} etc. are only fonts: drop the command, keep the braces
-    s = _FONT_RE.sub("{", s)
-    s = re.sub(r"\\operatorname\s*\{\s*([a-zA-Z]+)\s*\}", r"\\\1", s)
-    s = re.sub(r"\\(?:lvert|rvert|vert)\b", "|", s)
-    s = re.sub(r"\\(?:lVert|rVert|Vert)\b", "||", s)
-    s = s.replace("\\lbrace", "\\{").replace("\\rbrace", "\\}").replace("\\lbrack", "[").replace("\\rbrack", "]")
-    s = s.replace("\\leqslant", "\\le").replace("\\geqslant", "\\ge").replace("\\leq", "\\le").replace("\\geq", "\\ge")
-    s = s.replace("\\neq", "\\ne").replace("\\varnothing", "\\emptyset").replace("\\dfrac", "\\frac")
-    s = s.replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac").replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom")
-    s = s.replace("\\mathrm{e}", "e").replace("\\mathrm{i}", "i").replace("\\mathrm e", "e").replace("\\rm e", "e")
-    s = s.replace("\\exp", "\\exp ").replace("\\colon", ":")
-    s = s.replace("<=", "\\le ").replace(">=", "\\ge ").replace("!=", "\\ne ")
-    s = re.sub(r"\s+", " ", s).strip()
-    s = re.sub(r"(?:\\text\{\s*\.\s*\}|\.)\s*$", "", s).strip() if not re.search(r"\d\.$", s) else s[:-1].strip()
-    return s
+_DOTS_RE = re.compile(r"\\[lcv]?dots|\.\.\.|…")
+_PHANTOM_RE = re.compile(r"\\[hv]?phantom\s*\{[^{}]*\}")
 
 
 def _strip_text_wrapper(s: str) -> str:
@@ -140,173 +111,45 @@ def _balanced(s: str) -> bool:
     return d == 0
 
 
-def _depth(s: str) -> int:
-    d = best = 0
-    for c in s:
-        if c in "({[":
-            d += 1
-            best = max(best, d)
-        elif c in ")}]":
-            d -= 1
-    return best
-
-
-# --------------------------------------------------------------------------------------------- guards
-
-_TOWER_RE = re.compile(r"\^\s*\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\^|\^\s*\(?\s*\d+\s*\)?\s*\^|\*\*\s*\(?[^()]*\*\*|\^\s*\(\s*[^()]*\^")
-_BIG_EXP_RE = re.compile(r"(?:\^|\*\*)\s*\{?\s*\(?\s*(\d{5,})")
-_FACT_RE = re.compile(r"(\d+)\s*!")
-
-
-def static_guard(s: str, policy: MathPolicy) -> None:
-    """Refuse inputs sympy could spin on, before any sympy call (raises GuardError)."""
-    if len(s) > policy.max_chars:
-        raise GuardError(f"answer longer than {policy.max_chars} characters")
-    if _depth(s) > policy.max_depth:
-        raise GuardError(f"nesting deeper than {policy.max_depth}")
-    for m in _FACT_RE.finditer(s):
-        if int(m.group(1)) > policy.max_factorial:
-            raise GuardError(f"factorial of {m.group(1)} is too large")
-    if re.search(r"\)\s*!|\}\s*!|!\s*!", s) and s.count("!") > 1:
-        raise GuardError("nested factorials")
-    for m in _BIG_EXP_RE.finditer(s):
-        if int(m.group(1)) > policy.max_int_bits:
-            raise GuardError("exponent too large")
-
-
-_FACTORIAL_OPS_RE = re.compile(r"!|\\Gamma|\\binom|\\choose")
-_SIDE_BY_SIDE_RE = re.compile(r"(?<![\d_^.])\d+\s+\.?\d")
-
-
-def _tower(s: str) -> bool:
-    return bool(_TOWER_RE.search(s))
-
-
-# ---------------------------------------------------------------------------------------- latex2sympy
-
-@lru_cache(maxsize=1)
-def _l2s():  # noqa: ANN202 - imported lazily: ANTLR start-up costs ~0.3 s
-    from latex2sympy2_extended import latex2sympy
-    from latex2sympy2_extended.latex2sympy2 import ConversionConfig
-    from latex2sympy2_extended.math_normalization import NormalizationConfig
-
-    norm = NormalizationConfig(basic_latex=True, units=False, malformed_operators=True, nits=False, boxed="none")
-    conv = ConversionConfig(lowercase_symbols=False, interpret_contains_as_eq=False)
-    return latex2sympy, norm, conv
-
-
-def _walk_guard(obj: Any, policy: MathPolicy) -> None:
-    stack = [obj]
-    seen = 0
-    while stack:
-        o = stack.pop()
-        seen += 1
-        if seen > 20_000:
-            raise GuardError("expression too large")
-        if isinstance(o, sympy.Integer) and o.p.bit_length() > policy.max_int_bits:
-            raise GuardError("number too large")
-        if isinstance(o, sympy.Rational) and max(o.p.bit_length(), o.q.bit_length()) > policy.max_int_bits:
-            raise GuardError("number too large")
-        if isinstance(o, sympy.Pow) and o.exp.is_Integer and abs(int(o.exp)) > 100_000:
-            raise GuardError("power too large")
-        if isinstance(o, sympy.Pow) and o.exp.has(sympy.Pow) and o.base.is_number and o.exp.is_number:
-            raise GuardError("exponent tower")
-        if isinstance(o, (sympy.factorial, sympy.gamma, sympy.factorial2)) and o.args[0].is_Integer and int(o.args[0]) > policy.max_factorial:
-            raise GuardError("factorial too large")
-        if isinstance(o, sympy.binomial) and o.args[0].is_Integer and int(o.args[0]) > policy.max_factorial * 100:
-            raise GuardError("factorial too large")
-        args = getattr(o, "args", ())
-        if isinstance(o, sympy.MatrixBase):
-            args = tuple(o)
-        stack.extend(a for a in args if isinstance(a, (sympy.Basic, sympy.MatrixBase)))
-
-
-def _normalize_symbols(obj: Any, policy: MathPolicy) -> Any:
-    """Plain symbols (no assumptions), ``i`` the imaginary unit, percent ``UnevaluatedExpr`` evaluated."""
-    if not isinstance(obj, sympy.Basic):
-        return obj
-    if obj.has(sympy.Sum, sympy.Product, sympy.Integral, sympy.Derivative, sympy.Limit):
-        for node in sympy.preorder_traversal(obj):
-            if isinstance(node, (sympy.Sum, sympy.Product)):
-                for _, lo, hi in node.limits:
-                    span = hi - lo
-                    if not span.is_number or (span.is_number and abs(span) > 10_000):
-                        if isinstance(node, sympy.Product) or not node.function.is_polynomial(*node.variables):
-                            raise GuardError("sum or product too long to evaluate")
-        obj = obj.doit()
-    if obj.has(sympy.UnevaluatedExpr):
-        obj = obj.replace(lambda e: isinstance(e, sympy.UnevaluatedExpr), lambda e: e.args[0])
-    rep = {}
-    bound = set()
-    for node in sympy.preorder_traversal(obj):
-        if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
-            bound |= {lim[0] for lim in node.limits}
-    for sym in obj.free_symbols:
-        if isinstance(sym, Symbol):
-            name = sym.name
-            if name == "i" and policy.imaginary_i and sym not in bound:
-                rep[sym] = I
-            elif name == "e" and policy.euler_e:
-                rep[sym] = sympy.E
-            elif sym.assumptions0:
-                rep[sym] = Symbol(name)
-    return obj.xreplace(rep) if rep else obj
-
-
-def _general(s: str, policy: MathPolicy) -> Any:
-    if _tower(s):
-        raise GuardError("exponent tower")
-    if _UNSUPPORTED_RE.search(s):
-        raise ParseError(f"unsupported notation in {s!r}")
-    if _FACTORIAL_OPS_RE.search(s) and ("^" in s or any(len(n) > 4 and int(n) > policy.max_factorial for n in re.findall(r"\d+", s))):
-        raise GuardError("factorial-like operation on a large or computed argument")
-    latex2sympy, norm, conv = _l2s()
-    try:
-        obj = latex2sympy(s, normalization_config=norm, conversion_config=conv)
-    except GuardError:
-        raise
-    except Exception as exc:  # the parser raises bare Exceptions
-        raise ParseError(f"does not parse: {s!r}") from exc
-    _walk_guard(obj, policy)
-    return _normalize_symbols(obj, policy)
-
-
-def _to_expr(s: str, policy: MathPolicy) -> tuple[Any, list[str]]:
-    """A scalar expression: fast reader first, then latex2sympy2_extended."""
-    static_guard(s, policy)
-    if _SIDE_BY_SIDE_RE.search(s):
-        raise ParseError(f"two numbers side by side in {s!r}")
-    try:
-        return fast_expr(s, policy)
-    except NotFast:
-        pass
-    obj = _general(s, policy)
-    if isinstance(obj, (sympy.Set, sympy.Tuple, sympy.logic.boolalg.Boolean, sympy.MatrixBase, sympy.Rel)) and not isinstance(obj, sympy.Expr):
-        raise ParseError(f"not a scalar: {s!r}")
-    if isinstance(obj, sympy.Basic) and not isinstance(obj, sympy.Expr):
-        raise ParseError(f"not a scalar: {s!r}")
-    decimals = re.findall(r"\d*\.\d+", s)
-    return obj, decimals
-
-
-# ------------------------------------------------------------------------------------------- scalars
-
-def _word_number(s: str) -> int | None:
-    words = s.lower().replace("-", " ").split()
-    if not words or any(w not in _WORD_NUMBERS and w not in ("thousand", "million", "billion", "and") for w in words):
+def word_number(s: str) -> int | None:
+    """``twenty-five``, ``one hundred and two``, ``three thousand``: the integer, or None (``five seven``)."""
+    words = [w for w in s.lower().replace("-", " ").split() if w != "and"]
+    if not words:
         return None
-    total = cur = 0
+    total, group, last = 0, 0, None  # last: kind of the previous word in the group
+    scale_seen = 10**15
     for w in words:
-        if w == "and":
-            continue
-        if w == "hundred":
-            cur = max(cur, 1) * 100
-        elif w in ("thousand", "million", "billion"):
-            total += max(cur, 1) * {"thousand": 1000, "million": 10**6, "billion": 10**9}[w]
-            cur = 0
+        if w in _UNITS:
+            if last in ("unit", "teen"):
+                return None
+            group += _UNITS[w]
+            last = "unit"
+        elif w in _TEENS:
+            if last in ("unit", "teen", "tens"):
+                return None
+            group += _TEENS[w]
+            last = "teen"
+        elif w in _TENS:
+            if last in ("unit", "teen", "tens"):
+                return None
+            group += _TENS[w]
+            last = "tens"
+        elif w == "hundred":
+            if last not in ("unit",) or group >= 10:
+                return None
+            group *= 100
+            last = "hundred"
+        elif w in _SCALES:
+            sc = _SCALES[w]
+            if last is None or sc >= scale_seen or group == 0:
+                return None
+            total += group * sc
+            group, last, scale_seen = 0, None, sc
         else:
-            cur += _WORD_NUMBERS[w]
-    return total + cur
+            return None
+    if last is None and total == 0:
+        return None
+    return total + group
 
 
 def _sig_digits(lit: str) -> int:
@@ -314,93 +157,184 @@ def _sig_digits(lit: str) -> int:
     return len(digits)
 
 
-def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY) -> Scalar:
-    """A number or expression with written precision/percent/degree flags; raises ParseError."""
+# ---------------------------------------------------------------------------------------------- scalars
+
+def _literal(node: Node) -> bool:
+    """Written as a plain number: 12, -0.5, 3/4, 2 1/2, 1.2 x 10^5, 10^6 (never 3+4, 2^{10}, 5!)."""
+    k = node[0]
+    if k == "neg":
+        return _literal(node[1])
+    if k in ("num", "mix"):
+        return True
+    if k == "div":
+        a, b = node[1], node[2]
+        if a[0] == "neg":
+            a = a[1]
+        if b[0] == "neg":
+            b = b[1]
+        return a[0] == "num" and b[0] == "num" and a[1].denominator == 1 and b[1].denominator == 1
+    if k == "pow":
+        return node[1] == ("num", Fraction(10)) and _int_node(node[2])
+    if k == "mul" and len(node[1]) == 2:
+        a, b = node[1]
+        return a[0] == "num" and b[0] == "pow" and b[1] == ("num", Fraction(10)) and _int_node(b[2])
+    return False
+
+
+def _int_node(n: Node) -> bool:
+    if n[0] == "neg":
+        n = n[1]
+    return n[0] == "num" and n[1].denominator == 1
+
+
+def _fraction_of(node: Node) -> tuple[int, int] | None:
+    sign = 1
+    if node[0] == "neg":
+        node, sign = node[1], -1
+    if node[0] == "div" and node[1][0] in ("num", "neg") and node[2][0] == "num":
+        a = node[1]
+        if a[0] == "neg":
+            a, sign = a[1], -sign
+        if a[0] == "num" and a[1].denominator == 1 and node[2][1].denominator == 1:
+            return int(a[1]) * sign, int(node[2][1])
+    return None
+
+
+def _split_unit(s: str, policy: MathPolicy) -> tuple[str, Unit | None]:
+    """``35 cm`` -> ("35", cm). A trailing text that is neither a unit nor a count noun stays in place."""
+    m = _TAIL_RE.match(s)
+    if not m or not re.search(r"[A-Za-z²³]", m.group("tail")):
+        return s, None
+    head, tail = m.group("head").strip(), m.group("tail")
+    unit = parse_unit(tail)
+    if unit is None:
+        return s, None
+    if unit.dim == "count":
+        # a noun only where the reader cannot read the text as math ("12 students", never "2x" or "3 a")
+        try:
+            read(s, policy)
+            return s, None
+        except (NotFast, ParseError):
+            pass
+    return head, unit
+
+
+def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY, hint: str | None = None) -> Scalar:
+    """A number or expression with written precision / percent / degree / unit; raises ParseError."""
     s = s.strip()
     if not s:
         raise ParseError("empty answer")
     s = _strip_text_wrapper(s)
+    if _PHANTOM_RE.search(s):
+        s = _PHANTOM_RE.sub("", s).strip()  # \phantom{7} is invisible: it is not an answer
+        if not s:
+            raise ParseError("an invisible answer")
     percent = degree = False
+    unit: Unit | None = None
     m = _PERCENT_RE.search(s)
     if m and m.start() > 0:
         percent, s = True, s[: m.start()].strip()
     m = _DEGREE_RE.search(s)
-    if m and m.start() > 0:
+    if m and m.start() > 0 and not _TRIG_RE.search(s):
         degree, s = True, s[: m.start()].strip()
-    s = _CURRENCY_RE.sub("", s).strip()
+    cm = CURRENCY_PREFIX_RE.match(s)
+    if cm and cm.end() < len(s):
+        unit, s = currency(cm.group(0)), s[cm.end():].strip()
+    cs = _CURRENCY_SUFFIX_RE.search(s)
+    if cs and cs.start() > 0 and unit is None:
+        unit, s = currency(cs.group(0)), s[: cs.start()].strip()
     for _ in range(2):
-        t = _TEXT_UNIT_RE.sub("", s).strip()
-        if t and t != s:
-            s = t
-        t = _UNIT_RE.sub("", s).strip()
-        if t and t != s:
-            s = t
+        head, u = _split_unit(s, policy)
+        if u is None:
+            break
+        if u.dim == "angle":
+            degree = True
+        elif u.name == "percent":
+            percent = True
+        elif unit is None or (unit.dim == "money" and u.dim == "money"):
+            unit = u if unit is None or u.name != "dollar" else unit
+        s = head
     if not percent:
         m = _PERCENT_RE.search(s)
         if m and m.start() > 0:
             percent, s = True, s[: m.start()].strip()
+    if not degree:
+        m = _DEGREE_RE.search(s)
+        if m and m.start() > 0 and not _TRIG_RE.search(s):
+            degree, s = True, s[: m.start()].strip()
     s = _strip_text_wrapper(s)
-    if _THOUSANDS_RE.match(s):
+    flags = dict(percent=percent, degree=degree, unit=unit)
+    dc = _DECIMAL_COMMA_RE.match(s)
+    if dc and policy.decimal_comma == "auto" and (dc.group(1).lstrip("-") == "0" or len(dc.group(2)) != 3):
+        s = f"{dc.group(1)}.{dc.group(2)}"
+    elif _THOUSANDS_RE.match(s):
         s = s.replace(",", "")
-    elif _DECIMAL_COMMA_RE.match(s):
-        s = s.replace(",", ".")
+    elif policy.decimal_comma == "auto" and _EURO_RE.match(s):
+        s = s.replace(".", "").replace(",", ".")  # 1.000,50: dots group thousands, the comma is the decimal mark
     rep = _REPEATING_RE.match(s)
     if rep:
         sign, whole, fixed = rep.group(1), rep.group(2) or "0", rep.group(3) or ""
         cycle = rep.group(4) or rep.group(5) or rep.group(6)
-        val = sympy.Integer(int(whole)) + sympy.Rational(int(fixed or "0"), 10 ** len(fixed)) + sympy.Rational(
+        val = Fraction(int(whole)) + Fraction(int(fixed or "0"), 10 ** len(fixed)) + Fraction(
             int(cycle), (10 ** len(cycle) - 1) * 10 ** len(fixed))
-        return Scalar(-val if sign else val, percent=percent, degree=degree)
+        return Scalar(("num", -val if sign else val), s, literal=True, **flags)
     sc = _SCALE_RE.match(s)
     if sc:
-        from fractions import Fraction
-
-        mult = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}[sc.group(2).lower()]
-        return Scalar(sympy.Rational(Fraction(sc.group(1))) * mult, percent=percent, degree=degree)
-    wn = _word_number(s) if re.fullmatch(r"[A-Za-z \-]+", s) else None
-    if wn is not None:
-        return Scalar(sympy.Integer(wn), percent=percent, degree=degree)
-    # plain literals: exact, with written precision
+        val = Fraction(sc.group(1)) * _SCALES[sc.group(2).lower()]
+        return Scalar(("num", val), s, literal=True, **flags)
+    if re.fullmatch(r"[A-Za-z \-]+", s):
+        wn = word_number(s)
+        if wn is not None:
+            return Scalar(("num", Fraction(wn)), s, literal=True, **flags)
+    mx = _MIXED_RE.match(s)
+    if mx and policy.mixed_numbers and 0 < int(mx.group(3)) < int(mx.group(4)):
+        node: Node = ("mix", Fraction(int(mx.group(2))), Fraction(int(mx.group(3))), Fraction(int(mx.group(4))))
+        return Scalar(("neg", node) if mx.group(1) else node, s, literal=True, **flags)
     if _NUM_RE.match(s):
         lit = s.lstrip("+")
         if len(lit) > 5000:
             raise GuardError("number literal too long")
-        if "." in lit:
-            from fractions import Fraction
-
-            val = sympy.Rational(Fraction(lit if not lit.startswith((".", "-.")) else lit.replace(".", "0.", 1)))
+        if "." in lit and not lit.endswith("."):
+            val = Fraction(lit if not lit.startswith((".", "-.")) else lit.replace(".", "0.", 1))
             d = len(lit.split(".")[1])
-            return Scalar(val, ulp=sympy.Rational(1, 10**d), percent=percent, degree=degree, sig_digits=_sig_digits(lit))
-        return Scalar(sympy.Integer(int(lit)), percent=percent, degree=degree)
+            return Scalar(("num", val), s, ulp=Fraction(1, 10**d), sig_digits=_sig_digits(lit), literal=True,
+                          decimals=(lit,), **flags)
+        return Scalar(("num", Fraction(int(lit.rstrip(".")))), s, literal=True, **flags)
     m = _SCI_RE.match(s)
     if m:
         mant, ex = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if abs(int(ex)) > 10000:
             raise GuardError("exponent too large")
-        from fractions import Fraction
-
-        val = sympy.Rational(Fraction(mant)) * sympy.Rational(10) ** int(ex)
+        val = Fraction(mant) * Fraction(10) ** int(ex)
         d = len(mant.split(".")[1]) if "." in mant else 0
-        ulp = sympy.Rational(10) ** (int(ex) - d) if "." in mant else None
-        return Scalar(val, ulp=ulp, percent=percent, degree=degree, sig_digits=_sig_digits(mant))
-    frac = None
-    fm = re.fullmatch(r"(-?)\\frac\{(\d+)\}\{(\d+)\}|(-?)(\d+)\s*/\s*(\d+)", s)
-    if fm:
-        g = [x for x in fm.groups() if x is not None]
-        frac = (int(g[1]) * (-1 if g[0] else 1), int(g[2]))
-    expr, decimals = _to_expr(s, policy)
-    return Scalar(expr, percent=percent, degree=degree, fraction=frac,
-                  sig_digits=min((_sig_digits(d) for d in decimals), default=0))
+        ulp = Fraction(10) ** (int(ex) - d) if "." in mant else None
+        return Scalar(("num", val), s, ulp=ulp, sig_digits=_sig_digits(mant), literal=True, decimals=(mant,), **flags)
+    if _UNSUPPORTED_RE.search(s):
+        raise ParseError(f"unsupported notation in {s!r}")
+    try:
+        node, decimals, ops = read(s, policy)
+    except NotFast:
+        from stepforge.verifiers.math.symbolic import read_general
+
+        expr, gops = read_general(s, policy)
+        return Scalar(None, s, ops=frozenset(gops), sym=expr, **flags)
+    ulp = None
+    sig = min((_sig_digits(d) for d in decimals), default=0)
+    if len(decimals) == 1 and node[0] in ("num", "neg") and (node[0] == "num" or node[1][0] == "num"):
+        ulp = Fraction(1, 10 ** len(decimals[0].split(".")[1]))
+    return Scalar(node, s, ulp=ulp, sig_digits=sig, fraction=_fraction_of(node), literal=_literal(node),
+                  ops=ops, decimals=decimals, **flags)
 
 
 # ------------------------------------------------------------------------------------------ structure
 
-_REL_TOKENS = [("\\le", "<="), ("\\ge", ">="), ("\\ne", "!="), ("\\lt", "<"), ("\\gt", ">"), ("<", "<"), (">", ">"), ("=", "="), ("\\approx", "~")]
+_REL_TOKENS = [("\\le", "<="), ("\\ge", ">="), ("\\ne", "!="), ("\\lt", "<"), ("\\gt", ">"), ("<", "<"), (">", ">"),
+               ("=", "="), ("\\approx", "~"), ("\\sim", "~"), ("\\doteq", "~")]
 _SPLIT_WORD_RE = re.compile(r"\\text\{\s*(?:and|or|,)\s*\}|\\(?:quad|qquad)\b|\b(?:and|or)\b|;|\\(?:land|lor|wedge|vee)\b")
 
 
-def _top_split(s: str, seps: tuple[str, ...] = (",",)) -> list[str]:
-    """Split on separators outside any bracket; ``\\{``/``\\}`` count as brackets."""
+def top_split(s: str, seps: tuple[str, ...] = (",",)) -> list[str]:
+    """Split on separators outside any bracket; ``\\{``/``\\}`` and ``\\langle``/``\\rangle`` count as brackets."""
     parts: list[str] = []
     depth = 0
     cur: list[str] = []
@@ -408,16 +342,20 @@ def _top_split(s: str, seps: tuple[str, ...] = (",",)) -> list[str]:
     while i < len(s):
         c = s[i]
         if s.startswith("\\{", i) or s.startswith("\\langle", i):
-            depth += 1
             step = 2 if s.startswith("\\{", i) else 7
+            depth += 1
             cur.append(s[i : i + step])
             i += step
             continue
         if s.startswith("\\}", i) or s.startswith("\\rangle", i):
-            depth -= 1
             step = 2 if s.startswith("\\}", i) else 7
+            depth -= 1
             cur.append(s[i : i + step])
             i += step
+            continue
+        if c == "\\" and i + 1 < len(s):
+            cur.append(s[i : i + 2])
+            i += 2
             continue
         if c in "([{":
             depth += 1
@@ -446,7 +384,7 @@ def _matching_close(s: str, open_idx: int) -> int:
     return -1
 
 
-def _find_rel(s: str) -> list[tuple[int, int, str]]:
+def find_rel(s: str) -> list[tuple[int, int, str]]:
     """Top-level relation operators: (start, end, op)."""
     out = []
     depth = 0
@@ -467,23 +405,83 @@ def _find_rel(s: str) -> list[tuple[int, int, str]]:
     return out
 
 
-_MATRIX_RE = re.compile(r"^\\begin\{([pbBvV]?matrix|array|smallmatrix)\}(\{[^}]*\})?(.*)\\end\{\1\}$", re.S)
+_MATRIX_RE = re.compile(r"^\\begin\{([pbBvV]?matrix|array|smallmatrix)\}(\{[^}]*\})?(.*?)\\end\{\1\}$", re.S)
+_MATRIX_ENV_RE = re.compile(r"\\begin\{([pbBvV]?matrix|array|smallmatrix)\}(?:\{[^}]*\})?.*?\\end\{\1\}", re.S)
 
 
 def _parse_matrix(s: str, policy: MathPolicy) -> Answer | None:
-    m = _MATRIX_RE.match(s)
-    if not m:
+    t = s.strip()
+    wrapped = re.fullmatch(r"[\[(]\s*(\\begin\{(\w+)\}.*\\end\{\2\})\s*[\])]", t, re.S)
+    if wrapped and wrapped.group(1).count("\\begin{") == 1:
+        t = wrapped.group(1)
+    m = _MATRIX_RE.match(t)
+    if m and "\\begin{" not in m.group(3) and "\\end{" not in m.group(3):
+        if m.group(1) in ("vmatrix", "Vmatrix"):
+            raise ParseError("determinant notation")
+        rows = [r for r in re.split(r"\\\\", m.group(3)) if r.strip() and r.strip() != "\\hline"]
+        cells = [[parse_scalar(c.replace("\\hline", ""), policy) for c in r.split("&")] for r in rows]
+        if len({len(r) for r in cells}) != 1:
+            raise ParseError("ragged matrix")
+        return Answer("matrix", cells, s)
+    return _matrix_expression(t, policy)
+
+
+def _matrix_expression(t: str, policy: MathPolicy) -> Answer | None:
+    """``A + B``, ``2A``, ``A - B`` of written matrices: evaluated entry by entry."""
+    envs = list(_MATRIX_ENV_RE.finditer(t))
+    if not envs:
         return None
-    if m.group(1) in ("vmatrix", "Vmatrix"):
-        raise ParseError("determinant notation")
-    rows = [r for r in re.split(r"\\\\", m.group(3)) if r.strip() and r.strip() != "\\hline"]
-    cells = [[parse_scalar(c, policy).expr for c in r.split("&")] for r in rows]
-    if len({len(r) for r in cells}) != 1:
-        raise ParseError("ragged matrix")
-    return Answer("matrix", sympy.Matrix(cells), s)
+    pieces, pos = [], 0
+    for m in envs:
+        pieces.append(("gap", t[pos : m.start()]))
+        pieces.append(("mat", m.group(0)))
+        pos = m.end()
+    pieces.append(("gap", t[pos:]))
+    terms: list[tuple[str, str, Answer]] = []  # (sign, coefficient text, matrix)
+    for i in range(1, len(pieces), 2):
+        gap = pieces[i - 1][1].strip()
+        sign = "+"
+        coef = gap
+        if gap.startswith(("+", "-")):
+            sign, coef = gap[0], gap[1:].strip()
+        elif i > 1 and gap:
+            return None
+        coef = coef.rstrip("*").replace("\\cdot", "").replace("\\times", "").strip()
+        mat = _parse_matrix(pieces[i][1], policy)
+        if mat is None:
+            return None
+        terms.append((sign, coef, mat))
+    if pieces[-1][1].strip():
+        return None
+    if len(terms) == 1 and not terms[0][1] and terms[0][0] == "+":
+        return terms[0][2]
+    shape = (len(terms[0][2].value), len(terms[0][2].value[0]))
+    if any((len(m.value), len(m.value[0])) != shape for _, _, m in terms):
+        raise ParseError("matrices of different shapes")
+    cells: list[list[Scalar]] = []
+    for r in range(shape[0]):
+        row = []
+        for c in range(shape[1]):
+            parts = []
+            for sign, coef, m in terms:
+                cell = m.value[r][c]
+                if cell.node is None:
+                    return None
+                node = cell.node
+                if coef:
+                    co = parse_scalar(coef, policy)
+                    if co.node is None:
+                        return None
+                    node = ("mul", (co.node, node))
+                parts.append(node if sign == "+" else ("neg", node))
+            node = parts[0] if len(parts) == 1 else ("add", tuple(parts))
+            row.append(Scalar(node, ""))
+        cells.append(row)
+    return Answer("matrix", cells, t, extra={"computed": True})
 
 
-_SIMPLE_LHS_RE = re.compile(r"^(?:[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?|\\[a-zA-Z]+|[a-zA-Z]\([a-z]\)|\([a-zA-Z](?:\s*,\s*[a-zA-Z])+\))$")
+_SIMPLE_LHS_RE = re.compile(r"^(?:[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?|[a-zA-Z]\([a-z]\)|[a-zA-Z]\((?:[a-z],\s*)+[a-z]\)|\([a-zA-Z](?:\s*,\s*[a-zA-Z])+\))$")
+_FUNC_LHS_RE = re.compile(r"^([a-zA-Z])\(([a-z])\)$")
 
 
 def _interval_or_tuple(s: str, policy: MathPolicy) -> Answer | None:
@@ -491,26 +489,17 @@ def _interval_or_tuple(s: str, policy: MathPolicy) -> Answer | None:
         return None
     o, c = s[0], s[-1]
     if s.startswith("\\{") and s.endswith("\\}"):
-        inner = s[2:-2].strip()
-        if not inner:
-            return Answer("set", [], s)
-        sb = re.match(r"^([a-zA-Z])\s*(?:\\in\s*\\mathbb\{R\}\s*)?(?:\\mid|\||:)\s*(.+)$", inner)
-        if sb:
-            cond = parse_structure(sb.group(2), policy, top=False)
-            if cond.kind != "inequality":
-                raise ParseError("set-builder notation with a condition that is not an inequality")
-            return Answer("inequality", cond.value, s, extra={"set_builder": True})
-        if "|" in inner or "\\mid" in inner or ":" in inner:
-            raise ParseError("set-builder notation")
-        return Answer("set", [parse_structure(p, policy, top=False) for p in _top_split(inner, (",", ";"))], s)
+        return _braced_set(s, s[2:-2].strip(), policy)
+    if o == "{" and c == "}" and _matching_close(s, 0) == len(s) - 1 and len(top_split(s[1:-1])) > 1:
+        return _braced_set(s, s[1:-1].strip(), policy)  # a set in bare braces: {x, x - 1}
     if s.startswith("\\langle") and s.endswith("\\rangle"):
         inner = s[len("\\langle") : -len("\\rangle")]
-        return Answer("tuple", [parse_structure(p, policy, top=False) for p in _top_split(inner)], s)
+        return Answer("tuple", [parse_structure(p, policy, top=False) for p in top_split(inner)], s)
     if o in "([" and c in ")]":
         if _matching_close(s, 0) != len(s) - 1:
             return None
         inner = s[1:-1]
-        parts = _top_split(inner)
+        parts = top_split(inner)
         if len(parts) == 1:
             return None
         if len(parts) == 2:
@@ -524,65 +513,64 @@ def _interval_or_tuple(s: str, policy: MathPolicy) -> Answer | None:
     return None
 
 
+def _braced_set(s: str, inner: str, policy: MathPolicy) -> Answer:
+    if not inner:
+        return Answer("set", [], s)
+    sb = re.match(r"^([a-zA-Z])\s*(?:\\in\s*\\mathbb\{R\}\s*)?(?:\\mid|\||:)\s*(.+)$", inner)
+    if sb:
+        cond = parse_structure(sb.group(2), policy, top=False)
+        if cond.kind != "inequality":
+            raise ParseError("set-builder notation with a condition that is not an inequality")
+        return Answer("inequality", cond.value, s, extra={"set_builder": True})
+    if "|" in inner or "\\mid" in inner or (":" in inner and not _TIME_RE.match(inner)):
+        raise ParseError("set-builder notation")
+    return Answer("set", [parse_structure(p, policy, top=False) for p in top_split(inner, (",", ";"))], s)
+
+
+_REAL_LINE = ("\\mathbb{R}", "\\R", "\\mathbb R", "(-\\infty,\\infty)", "(-\\infty, \\infty)", "\\mathbb{R}^1")
+
+
 def _parse_union(s: str, policy: MathPolicy) -> Answer | None:
-    if "\\cup" not in s and "\\cap" not in s and "\\mathbb{R}" not in s and "\\emptyset" not in s and "\\varnothing" not in s and "\\R" != s:
+    if "\\cup" not in s and "\\cap" not in s and not any(r in s for r in _REAL_LINE[:3]) and "\\emptyset" not in s and s != "\\R":
         return None
-    pieces = [p.strip() for p in re.split(r"\\cup", s)]
-    if any("\\cap" in p for p in pieces):
-        sets = []
-        for p in pieces:
-            inter = []
-            for q in re.split(r"\\cap", p):
-                a = _parse_union(q.strip() + " \\cup \\emptyset", policy)
-                if a is None:
-                    return None
-                inter.append(to_sympy(a))
-            sets.append(sympy.Intersection(*inter))
-        total = sympy.Union(*sets)
-        out = []
-        for pc in (total.args if isinstance(total, sympy.Union) else (total,)):
-            if isinstance(pc, sympy.Interval):
-                out.append((pc.start, pc.end, bool(pc.left_open), bool(pc.right_open)))
-            elif isinstance(pc, sympy.FiniteSet):
-                out.extend((x, x, False, False) for x in pc)
-            elif pc == sympy.S.EmptySet:
-                continue
-            else:
-                return None
-        return Answer("union", out, s)
+    if "\\cap" in s:
+        return Answer("set_expr", s, s)  # decided on the general path
     out = []
-    for p in pieces:
-        if p in ("\\mathbb{R}", "\\R", "\\mathbb R", "(-\\infty,\\infty)"):
-            out.append((sympy.S.NegativeInfinity, sympy.S.Infinity, True, True))
+    for p in [p.strip() for p in re.split(r"\\cup", s)]:
+        if p in _REAL_LINE:
+            out.append((_INF_NEG, _INF_POS, True, True))
             continue
-        if p in ("\\emptyset", "\\varnothing", "\\{\\}"):
+        if p in ("\\emptyset", "\\{\\}"):
             continue
         a = _interval_or_tuple(p, policy)
         if a is None or a.kind not in ("interval", "pair", "set"):
             return None
         if a.kind == "pair":
             lo, hi = a.value
-            out.append((lo.expr, hi.expr, True, True))
+            out.append((lo, hi, True, True))
         elif a.kind == "interval":
-            lo, hi, lo_open, hi_open = a.value[0]
-            out.append((lo.expr, hi.expr, lo_open, hi_open))
+            out.append(a.value[0])
         else:
             for el in a.value:
                 if el.kind != "scalar":
                     return None
-                out.append((el.value.expr, el.value.expr, False, False))
+                out.append((el.value, el.value, False, False))
     return Answer("union", out, s)
+
+
+_INF_POS = Scalar(("const", "oo"), "\\infty")
+_INF_NEG = Scalar(("neg", ("const", "oo")), "-\\infty")
 
 
 def _expand_pm(s: str) -> list[str] | None:
     if "\\pm" not in s and "\\mp" not in s:
         return None
-    plus = s.replace("\\pm", "+").replace("\\mp", "-")
-    minus = s.replace("\\pm", "-").replace("\\mp", "+")
+    plus = re.sub(r"\\pm(?![a-zA-Z])", "+", re.sub(r"\\mp(?![a-zA-Z])", "-", s))
+    minus = re.sub(r"\\pm(?![a-zA-Z])", "-", re.sub(r"\\mp(?![a-zA-Z])", "+", s))
     return [plus, minus]
 
 
-def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = True) -> Answer:
+def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = True, hint: str | None = None) -> Answer:
     """The typed answer of one extracted answer string (already cleaned)."""
     s = s.strip()
     if not s:
@@ -590,7 +578,7 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
     if len(s) > policy.max_chars:
         raise GuardError(f"answer longer than {policy.max_chars} characters")
     tw = re.fullmatch(r"\\text\s*\{([A-Za-z][A-Za-z' \-]*)\}", s)
-    if tw and _word_number(tw.group(1)) is None and tw.group(1).strip().lower() not in _BOOL and not _CHOICE_STRICT_RE.match(tw.group(1).strip()):
+    if tw and word_number(tw.group(1)) is None and tw.group(1).strip().lower() not in _BOOL and not _CHOICE_STRICT_RE.match(tw.group(1).strip()):
         return Answer("text", " ".join(w.lower() for w in re.findall(r"[A-Za-z]+", tw.group(1))), s)
     if top:
         s2 = _strip_text_wrapper(s)
@@ -601,19 +589,21 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         if low in _BOOL:
             return Answer("bool", _BOOL[low], s)
     if _UNSUPPORTED_RE.search(s):
-        seq = [p for p in _top_split(s) if p]
-        if any(re.fullmatch(r"\\[lcv]?dots|\.\.\.|…", p) for p in seq):
-            return Answer("sequence", [p if re.fullmatch(r"\\[lcv]?dots|\.\.\.|…", p) else parse_structure(p, policy, top=False) for p in seq], s)
+        seq = [p for p in top_split(s) if p]
+        if any(_DOTS_RE.fullmatch(p) for p in seq):
+            return Answer("sequence", [p if _DOTS_RE.fullmatch(p) else parse_structure(p, policy, top=False) for p in seq], s)
         raise ParseError(f"unsupported notation in {s!r}")
     tm = _TIME_RE.match(s)
-    if tm and int(tm.group(1)) <= 24 and int(tm.group(2)) < 60 and (tm.group(3) or tm.group(2).startswith("0")):
-        h, mnt, ap = int(tm.group(1)), int(tm.group(2)), (tm.group(3) or "").lower()
-        if ap == "p" and h < 12:
-            h += 12
-        if ap == "a" and h == 12:
-            h = 0
-        return Answer("time", (h % 24) * 60 + mnt, s, extra={"ampm": bool(ap)})
-    if _DECIMAL_COMMA_RE.match(s) or _THOUSANDS_RE.match(s):
+    if tm and int(tm.group(1)) <= 24 and int(tm.group(2)) < 60 and (tm.group(3) or tm.group(4) or tm.group(2).startswith("0") or int(tm.group(1)) > 12):
+        return _time_answer(tm, s)
+    ratio = _RATIO_RE.match(s)
+    if ratio:  # 7:32 is the ratio 7/32
+        return Answer("scalar", parse_scalar(f"\\frac{{{ratio.group(1)}}}{{{ratio.group(2)}}}", policy), s, extra={"ratio": True})
+    core, affixed = _number_core(s, policy)
+    dc = _DECIMAL_COMMA_RE.match(core)
+    if dc and policy.decimal_comma == "auto" and len(dc.group(2)) != 3 and (dc.group(1).lstrip("-") == "0" or hint == "scalar" or affixed):
+        return Answer("scalar", parse_scalar(s, policy), s)
+    if _THOUSANDS_RE.match(core) or (dc and dc.group(1).lstrip("-") == "0") or (policy.decimal_comma == "auto" and _EURO_RE.match(core)):
         return Answer("scalar", parse_scalar(s, policy), s)
     mat = _parse_matrix(s, policy)
     if mat is not None:
@@ -622,7 +612,7 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
     words = _SPLIT_WORD_RE.split(s)
     parts = []
     for w in words:
-        parts.extend(_top_split(w, (",", ";")) if not _THOUSANDS_RE.match(w.strip()) else [w])
+        parts.extend(top_split(w, (",", ";")) if not _THOUSANDS_RE.match(w.strip()) else [w])
     parts = [p for p in parts if p.strip()]
     if len(parts) > 1:
         items = [parse_structure(p, policy, top=False) for p in parts]
@@ -632,15 +622,14 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         items = [parse_structure(p, policy, top=False) for p in pm]
         if all(it.kind == "relation" and it.var is not None for it in items) and len({str(it.var) for it in items}) == 1:
             return Answer("set", [it.extra["rhs"] for it in items], s, var=items[0].var)
-        return Answer("set", items, s)
-    # relations
-    rels = _find_rel(s)
+        return Answer("set", items, s, extra={"pm": True})
+    rels = find_rel(s)
     if rels:
         return _parse_relation(s, rels, policy)
     m = re.match(r"^(.*?)\\in\b(.*)$", s)
     if m and _SIMPLE_LHS_RE.match(m.group(1).strip()):
         inner = parse_structure(m.group(2), policy, top=False)
-        return Answer(inner.kind, inner.value, s, var=_lhs_symbol(m.group(1).strip(), policy), extra=inner.extra)
+        return Answer(inner.kind, inner.value, s, var=_lhs_name(m.group(1).strip()), extra={**inner.extra, "membership": True})
     un = _parse_union(s, policy)
     if un is not None:
         return un
@@ -648,45 +637,71 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
     if it is not None:
         return it
     t = _strip_text_wrapper(s)
-    if _WORD_TEXT_RE.match(t) and _word_number(t) is None:
+    if _WORD_TEXT_RE.match(t) and word_number(t) is None:
         words_ = re.findall(r"[A-Za-z]+", t)
         if any(len(w) >= 3 and w.lower() not in _MATH_WORDS for w in words_) or t != s:
+            try:
+                sc = parse_scalar(s, policy, hint)
+                if sc.unit is not None:
+                    return Answer("scalar", sc, s)
+            except ParseError:
+                pass
             return Answer("text", " ".join(w.lower() for w in words_), s)
-    return Answer("scalar", parse_scalar(s, policy), s)
+    return Answer("scalar", parse_scalar(s, policy, hint), s)
 
 
-def as_time(s: str) -> int | None:
-    """Minutes after midnight of an ``h:mm`` text (``a.m./p.m.`` aware), or None."""
-    tm = _TIME_RE.match(clean(s))
-    if not tm or int(tm.group(1)) > 24 or int(tm.group(2)) >= 60:
-        return None
-    h, mnt, ap = int(tm.group(1)), int(tm.group(2)), (tm.group(3) or "").lower()
+def _number_core(s: str, policy: MathPolicy) -> tuple[str, bool]:
+    """The number inside currency and unit affixes (``\\$1,250``, ``2,74 €``, ``3,5 m²``) and whether any."""
+    core = s
+    cm = CURRENCY_PREFIX_RE.match(core)
+    if cm and cm.end() < len(core):
+        core = core[cm.end():].strip()
+    cs = _CURRENCY_SUFFIX_RE.search(core)
+    if cs and cs.start() > 0:
+        core = core[: cs.start()].strip()
+    if re.fullmatch(r"-?\d[\d,.]*", core) is None:
+        m = re.match(r"^(-?\d[\d,.]*\d|-?\d)\s*(.+)$", core)
+        if m and parse_unit(m.group(2)) is not None and not re.fullmatch(r"[\d,.\s]+", m.group(2)):
+            core = m.group(1)
+    return core, core != s
+
+
+def _time_answer(tm: re.Match, s: str) -> Answer:
+    h, mnt, sec, ap = int(tm.group(1)), int(tm.group(2)), int(tm.group(3) or 0), (tm.group(4) or "").lower()
     if ap == "p" and h < 12:
         h += 12
     if ap == "a" and h == 12:
         h = 0
-    return (h % 24) * 60 + mnt
+    return Answer("time", ((h % 24) * 60 + mnt) * 60 + sec, s, extra={"ampm": bool(ap)})
 
 
-def _lhs_symbol(lhs: str, policy: MathPolicy) -> Any:
-    try:
-        return _to_expr(lhs, policy)[0]
-    except ParseError:
-        return Symbol(lhs)
+def as_time(s: str) -> int | None:
+    """Seconds after midnight of an ``h:mm[:ss]`` text (``a.m./p.m.`` aware), or None."""
+    tm = _TIME_RE.match(clean(s))
+    if not tm or int(tm.group(1)) > 24 or int(tm.group(2)) >= 60:
+        return None
+    return _time_answer(tm, s).value
+
+
+def _lhs_name(lhs: str) -> str:
+    return re.sub(r"\s+", "", lhs).replace("{", "").replace("}", "")
 
 
 def _list_answer(items: list[Answer], s: str, policy: MathPolicy) -> Answer:
     assigns = [it for it in items if it.kind == "relation" and it.var is not None]
     if assigns and len(assigns) == len(items):
-        names = [str(a.var) for a in assigns]
+        names = [a.var for a in assigns]
         if len(set(names)) == 1:  # x = 2 or x = 3
             return Answer("set", [a.extra["rhs"] for a in assigns], s, var=assigns[0].var)
-        if len({re.sub(r"_\{?\d+\}?$", "", n) for n in names}) == 1 and all(re.search(r"_\{?\d+\}?$", n) for n in names):
-            return Answer("set", [a.extra["rhs"] for a in assigns], s, var=Symbol(re.sub(r"_\{?\d+\}?$", "", names[0])))
+        stems = {re.sub(r"_\d+$", "", n) for n in names}
+        if len(stems) == 1 and all(re.search(r"_\d+$", n) for n in names):
+            return Answer("set", [a.extra["rhs"] for a in assigns], s, var=stems.pop())
         if len(set(names)) == len(names):  # x = 1, y = 2: a labelled system
             return Answer("system", {n: a.extra["rhs"] for n, a in zip(names, assigns)}, s)
     if items and all(it.kind == "relation" for it in items):
         return Answer("system_rel", items, s)
+    if len(items) > 1 and all(it.kind == "inequality" for it in items):
+        return Answer("inequality_or", items, s)  # x < 2 or x > 3
     # a leading "x = 1, 2, 3" assignment spreads over the list
     if items and items[0].kind == "relation" and items[0].var is not None and all(it.kind == "scalar" for it in items[1:]):
         return Answer("set", [items[0].extra["rhs"], *items[1:]], s, var=items[0].var)
@@ -705,47 +720,81 @@ def _parse_relation(s: str, rels: list[tuple[int, int, str]], policy: MathPolicy
     if any(not x for x in sides):
         raise ParseError(f"incomplete relation {s!r}")
     if "~" in ops:
-        # "x \approx 1.41": keep the last side as the answer value
-        return parse_structure(sides[-1], policy, top=False)
+        # x = sqrt(2) ~ 1.414: the exact value decides; only an approximation given: it is approximate
+        k = ops.index("~")
+        exact_sides = sides[: k + 1]
+        if len(exact_sides) >= 2 or not _SIMPLE_LHS_RE.match(exact_sides[0]):
+            sub = " = ".join(exact_sides)
+            return parse_structure(sub, policy, top=False)
+        ans = parse_structure(" = ".join([*exact_sides, sides[-1]]), policy, top=False)
+        return _mark_approx(ans)
     if all(op == "=" for op in ops):
         lhs = sides[0]
+        if not any(_SIMPLE_LHS_RE.match(x) for x in sides):
+            vals = [parse_scalar(x, policy) for x in sides]
+            if not any(_has_symbols(v) for v in vals):
+                # 3 \times 4 = 12: a worked computation; its last value is the answer
+                return Answer("scalar", vals[-1], s, extra={"chain": vals})
         if _SIMPLE_LHS_RE.match(lhs):
             # assignment (x = ..., chains keep the last value); the value may be a structure
             rhs = parse_structure(sides[-1], policy, top=False)
-            var = _lhs_symbol(lhs, policy)
-            return Answer("relation", _eq_from(var, rhs), s, var=var, extra={"rhs": rhs, "ops": ops})
-        exprs = [parse_scalar(x, policy).expr for x in sides]
-        if len(exprs) == 2:
-            return Answer("relation", sympy.Eq(exprs[0], exprs[1], evaluate=False), s, extra={"ops": ops})
-        # a = b = c with a non-symbol lhs: the last value is the answer
-        return Answer("relation", sympy.Eq(exprs[0], exprs[-1], evaluate=False), s, extra={"ops": ops, "chain": exprs})
+            return Answer("relation", None, s, var=_lhs_name(lhs), extra={"rhs": rhs, "ops": ops, "chain": sides})
+        if len(sides) > 2 and _SIMPLE_LHS_RE.match(sides[-1]) is None:
+            # a = b = c with a non-name lhs: a worked chain, the last value is the answer
+            vals = [parse_scalar(x, policy) for x in sides]
+            return Answer("relation", (vals[0], vals[-1]), s, extra={"ops": ops, "chain_values": vals})
+        if len(sides) == 2 and _SIMPLE_LHS_RE.match(sides[1]):
+            rhs = parse_structure(sides[0], policy, top=False)
+            return Answer("relation", None, s, var=_lhs_name(sides[1]), extra={"rhs": rhs, "ops": ops, "reversed": True})
+        vals = [parse_scalar(x, policy) for x in sides]
+        return Answer("relation", (vals[0], vals[-1]), s, extra={"ops": ops})
     if "=" in ops:
         raise ParseError("mixed equation and inequality")
-    exprs = [parse_scalar(x, policy).expr for x in sides]
-    return Answer("inequality", list(zip(exprs[:-1], ops, exprs[1:])), s)
+    vals = [parse_scalar(x, policy) for x in sides]
+    return Answer("inequality", list(zip(vals[:-1], ops, vals[1:])), s)
 
 
-def _eq_from(var: Any, rhs: Answer) -> Any:
-    if rhs.kind == "scalar":
-        try:
-            return sympy.Eq(var, rhs.value.expr, evaluate=False)
-        except Exception:  # noqa: BLE001
-            return None
-    return None
+def _has_symbols(v: Scalar) -> bool:
+    if v.node is not None:
+        from stepforge.verifiers.math.latex import symbols
+
+        return bool(symbols(v.node))
+    return bool(v.sym is not None and v.sym.free_symbols)
+
+
+def _mark_approx(a: Answer) -> Answer:
+    if a.kind == "scalar":
+        return Answer("scalar", _approx(a.value), a.text)
+    if a.kind == "relation" and a.var is not None and a.extra["rhs"].kind == "scalar":
+        rhs = a.extra["rhs"]
+        return Answer("relation", None, a.text, var=a.var, extra={**a.extra, "rhs": Answer("scalar", _approx(rhs.value), rhs.text)})
+    return a
+
+
+def _approx(v: Scalar) -> Scalar:
+    from dataclasses import replace
+
+    return replace(v, approx=True)
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(s: str, policy: MathPolicy) -> Answer:
-    return parse_structure(clean(s), policy)
+def _parse_cached(s: str, policy: MathPolicy, hint: str | None) -> Answer:
+    return parse_structure(clean(s), policy, hint=hint)
 
 
-def parse_answer(s: str, policy: MathPolicy = DEFAULT_POLICY) -> Answer:
-    """Cached: parse an extracted answer string into a typed Answer (raises ParseError/GuardError)."""
+def parse_answer(s: str, policy: MathPolicy = DEFAULT_POLICY, hint: str | None = None) -> Answer:
+    """Cached: parse an extracted answer string into a typed Answer (raises ParseError/GuardError).
+
+    ``hint``: the gold's kind, for readings only the other side can settle (``2,74``: a decimal against a
+    scalar gold, a list otherwise)."""
     if s is None:
         raise ParseError("no answer")
     if len(s) > policy.max_chars:
         raise GuardError(f"answer longer than {policy.max_chars} characters")
-    return _parse_cached(s, policy)
+    try:
+        return _parse_cached(s, policy, hint)
+    except RecursionError:
+        raise GuardError("nesting too deep") from None
 
 
 def parse_math(text: str, policy: MathPolicy = DEFAULT_POLICY) -> Any:
@@ -753,45 +802,6 @@ def parse_math(text: str, policy: MathPolicy = DEFAULT_POLICY) -> Any:
 
     Raises ParseError (GuardError for refused inputs) when the text does not parse whole.
     """
-    a = parse_answer(text, policy)
-    return to_sympy(a)
+    from stepforge.verifiers.math.views import to_sympy_answer
 
-
-def to_sympy(a: Answer) -> Any:
-    """The sympy view of a typed answer."""
-    k = a.kind
-    if k == "scalar":
-        v = a.value
-        if v.percent:
-            return v.expr / 100
-        if v.degree:
-            return v.expr * sympy.pi / 180  # the angle's value in radians
-        return v.expr
-    if k == "relation":
-        if a.var is not None:
-            rhs = a.extra["rhs"]
-            return sympy.Eq(a.var, to_sympy(rhs), evaluate=False) if rhs.kind == "scalar" else sympy.Tuple(a.var, to_sympy(rhs))
-        return a.value
-    if k == "inequality":
-        rels = []
-        for lhs, op, rhs in a.value:
-            rels.append({"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge, "!=": sympy.Ne}[op](lhs, rhs, evaluate=False))
-        return rels[0] if len(rels) == 1 else sympy.And(*rels, evaluate=False)
-    if k == "set":
-        return sympy.FiniteSet(*[to_sympy(x) for x in a.value])
-    if k in ("tuple", "sequence", "system_rel"):
-        return sympy.Tuple(*[to_sympy(x) if isinstance(x, Answer) else sympy.Symbol("...") for x in a.value])
-    if k == "pair":
-        return sympy.Tuple(a.value[0].expr, a.value[1].expr)
-    if k == "interval":
-        lo, hi, lo_open, hi_open = a.value[0]
-        return sympy.Interval(lo.expr, hi.expr, lo_open, hi_open)
-    if k == "union":
-        return sympy.Union(*[sympy.Interval(lo, hi, lo_open, hi_open) if lo != hi else sympy.FiniteSet(lo) for lo, hi, lo_open, hi_open in a.value])
-    if k == "matrix":
-        return a.value
-    if k == "system":
-        return sympy.Tuple(*[sympy.Eq(sympy.Symbol(n), to_sympy(v), evaluate=False) for n, v in a.value.items()])
-    if k in ("text", "choice", "bool"):
-        return sympy.Symbol(str(a.value))
-    raise ParseError(f"no sympy view for {k}")
+    return to_sympy_answer(parse_answer(text, policy), policy)

@@ -10,21 +10,37 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-import sympy
-
-from stepforge.verifiers.math.compare import _relation_set, expr_equal
+from stepforge.verifiers.math._lazy import sympy
 from stepforge.verifiers.math.errors import ParseError
-from stepforge.verifiers.math.parse import Answer, _find_rel, clean, parse_scalar
+from stepforge.verifiers.math.latex import NotFast, clean, read
+from stepforge.verifiers.math.parse import find_rel
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
+
 
 Truth = Literal["true", "false", "unknown"]
 Relation = tuple[Any, str, Any]  # (lhs, op, rhs) with op in = != < <= > >=
 
-_CMP = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+_CMP = {"<": "Lt", "<=": "Le", ">": "Gt", ">=": "Ge"}  # sympy class names (sympy is imported on first use)
 _MAX_CHARS = 400
 
 
 STEP_POLICY = MathPolicy(euler_e=False, imaginary_i=False)  # free-text steps: e and i are usually variables
+
+
+def read_expr(tex: str, policy: MathPolicy = STEP_POLICY) -> Any:
+    """One side of a step claim as sympy: the one reader (free-text letters allowed), latex2sympy2_extended
+    for what it does not know; derivatives and integrals evaluated. Raises ParseError."""
+    s = clean(tex)
+    if not s or len(s) > _MAX_CHARS:
+        raise ParseError("empty or too long")
+    from stepforge.verifiers.math.symbolic import read_general, to_sympy
+
+    try:
+        node, _, _ = read(s, policy, letters=True)
+    except NotFast:
+        expr, _ = read_general(s, policy)
+        return expr
+    return to_sympy(node, policy)
 
 
 def parse_chain(tex: str, policy: MathPolicy = DEFAULT_POLICY) -> list[Relation]:
@@ -33,7 +49,7 @@ def parse_chain(tex: str, policy: MathPolicy = DEFAULT_POLICY) -> list[Relation]
     s = clean(tex)
     if len(s) > _MAX_CHARS:
         raise ParseError("relation too long")
-    rels = _find_rel(s)
+    rels = find_rel(s)
     if not rels or any(op == "~" for _, _, op in rels):
         raise ParseError(f"no relation in {tex!r}")
     sides, prev = [], 0
@@ -41,7 +57,9 @@ def parse_chain(tex: str, policy: MathPolicy = DEFAULT_POLICY) -> list[Relation]
         sides.append(s[prev:a])
         prev = b
     sides.append(s[prev:])
-    exprs = [parse_scalar(x, policy).expr for x in sides]
+    exprs = [read_expr(x, policy) for x in sides]
+    if not all(isinstance(e, sympy.Expr) for e in exprs):
+        raise ParseError("a side is not an expression")
     return [(exprs[i], op, exprs[i + 1]) for i, (_, _, op) in enumerate(rels)]
 
 
@@ -50,6 +68,8 @@ def constant_truth(lhs: Any, op: str, rhs: Any, policy: MathPolicy = DEFAULT_POL
     if lhs.free_symbols or rhs.free_symbols:
         return "unknown"
     if op in ("=", "!="):
+        from stepforge.verifiers.math.symbolic import expr_equal
+
         eq, _, _ = expr_equal(lhs, rhs, policy)
         return "true" if eq == (op == "=") else "false"
     d = lhs - rhs
@@ -68,11 +88,21 @@ def constant_truth(lhs: Any, op: str, rhs: Any, policy: MathPolicy = DEFAULT_POL
     return "true" if bool(res) else "false"
 
 
-def _as_answer(rel: Relation) -> Answer:
-    lhs, op, rhs = rel
-    if op == "=":
-        return Answer("relation", sympy.Eq(lhs, rhs, evaluate=False), "")
-    return Answer("inequality", [rel], "")
+def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
+    """The real solutions of one inequality in ``var``: exactly for linear ones, else sympy's ``as_set``."""
+    d = sympy.expand(lhs - rhs)
+    k, c = d.coeff(var, 1), d.coeff(var, 0)
+    if k.is_number and c.is_number and k != 0 and sympy.expand(k * var + c - d) == 0 and op in ("<", "<=", ">", ">="):
+        root = -c / k
+        greater = op in (">", ">=")
+        if k.is_negative:
+            greater = not greater
+        strict = op in ("<", ">")
+        return sympy.Interval(root, sympy.oo, strict, True) if greater else sympy.Interval(-sympy.oo, root, True, strict)
+    try:
+        return getattr(sympy, _CMP[op])(lhs, rhs).as_set() if op in _CMP else sympy.Ne(lhs, rhs).as_set()
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def solution_set(rels: list[Relation], var: Any) -> Any:
@@ -94,7 +124,7 @@ def solution_set(rels: list[Relation], var: Any) -> Any:
             except (sympy.PolynomialError, ValueError, TypeError):
                 return None
         else:
-            st = _relation_set(Answer("inequality", [(lhs, op, rhs)], ""))
+            st = _inequality_set(lhs, op, rhs, var)
             if st is None:
                 return None
         out = sympy.Intersection(out, st)

@@ -4,8 +4,10 @@ A step's claims are the relations inside its math segments (``$...$``, ``\\(...\
 A chain ``a = b = c`` is checked pair by pair; a pair holds when it is an identity, or, for an
 equation in the problem's unknowns, when every solution of the premises satisfies it (a single case
 of the solution set, such as ``x = 2`` of roots {2, 3}, is neutral). A ``\\boxed{}`` answer is
-compared with the reference by the answer verifier. Runs in-process: callers that need a hard time
-limit run it inside a :mod:`stepforge._pool` worker.
+compared with the reference by the answer verifier. Claims are read by the verifier's one reader
+(:mod:`latex`) and the boxed answer found by its one extractor (:func:`extract.last_boxed`); an identity
+is first decided exactly (:func:`evaluate.identical`), sympy only where that cannot. Runs in-process:
+callers that need a hard time limit run it inside a :mod:`stepforge._pool` worker.
 """
 
 from __future__ import annotations
@@ -13,28 +15,34 @@ from __future__ import annotations
 import random
 import re
 import time
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal
 
-import sympy as sp
 from pydantic import BaseModel, Field
-from sympy.core.function import AppliedUndef
 
-from stepforge.verifiers.math._fastlatex import Unsupported, parse_fast
+from stepforge.verifiers.math._lazy import sympy as sp
+
 from stepforge.verifiers.math.errors import ParseError
+from stepforge.verifiers.math.compare import finite_decimal, number_close
+from stepforge.verifiers.math.evaluate import identical, value
+from stepforge.verifiers.math.exact import NotExact
+from stepforge.verifiers.math.extract import last_boxed
+from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
 from stepforge.verifiers.math.relations import (
     STEP_POLICY,
     Derivations,
     constant_truth,
     is_hypothetical,
     parse_chain,
+    read_expr,
 )
 
 Verdict = Literal["true", "false", "unknown"]
 
 _SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 _OR = re.compile(r"\\(?:quad|qquad|,|;)?\s*\\text\{\s*or\s*\}|\\text\{\s*or\s*\}|\s+or\s+")
-_BOXED = "\\boxed{"
+_BOXED = re.compile(r"\\(?:boxed|fbox)\b")
 _INEQ = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![a-zA-Z])")
 _MAX_CLAIM_CHARS = 400
 
@@ -79,26 +87,39 @@ class _Unparseable(Exception):
 
 @lru_cache(maxsize=4096)
 def _parse(tex: str) -> Any:
-    """Parse one LaTeX expression: the strict fast path, else latex2sympy2_extended; derivatives and
-    integrals are evaluated."""
+    """One side of a claim as sympy (the verifier's one reader, latex2sympy2_extended for the rest);
+    derivatives and integrals evaluated."""
     tex = tex.strip().rstrip(".,;")
     if not tex or len(tex) > _MAX_CLAIM_CHARS:
         raise _Unparseable(tex)
     try:
-        return parse_fast(tex)
-    except (Unsupported, ZeroDivisionError, TypeError, ValueError):
-        pass
-    from latex2sympy2_extended import latex2sympy
-
-    try:
-        expr = latex2sympy(tex)
-    except Exception as exc:
+        expr = read_expr(tex, STEP_POLICY)
+    except (ParseError, NotFast, TypeError, ValueError, ZeroDivisionError, RecursionError) as exc:
         raise _Unparseable(f"{tex}: {exc}") from None
     if not isinstance(expr, sp.Basic):
         raise _Unparseable(tex)
-    if expr.has(sp.Derivative, sp.Integral):
-        expr = expr.doit()
     return expr
+
+
+@lru_cache(maxsize=4096)
+def _tree(tex: str) -> Any:
+    """The reader's tree of one side, or None (then only sympy decides)."""
+    tex = clean(tex.strip().rstrip(".,;"))
+    if not tex or len(tex) > _MAX_CLAIM_CHARS:
+        return None
+    try:
+        return read(tex, STEP_POLICY, letters=True)[0]
+    except (ParseError, NotFast, RecursionError):
+        return None
+
+
+def _exact_identity(a: str, b: str, seed: int) -> bool | None:
+    """Exact decision that ``a = b`` holds for every value of its symbols (None: not decidable exactly)."""
+    ta, tb = _tree(a), _tree(b)
+    if ta is None or tb is None:
+        return None
+    eq, _, _ = identical(ta, tb, STEP_POLICY, seed)
+    return eq
 
 
 def _split_top(tex: str, sep: str) -> list[str]:
@@ -118,18 +139,6 @@ def _split_top(tex: str, sep: str) -> list[str]:
         i += 1
     out.append("".join(cur))
     return out
-
-
-def _boxed(text: str) -> str | None:
-    start = text.rfind(_BOXED)
-    if start < 0:
-        return None
-    i, depth = start + len(_BOXED), 1
-    for j in range(i, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[j], 0)
-        if depth == 0:
-            return text[i:j]
-    return None
 
 
 def _is_zero(d: Any, rng: random.Random) -> bool | None:
@@ -256,6 +265,37 @@ def _is_name(text: str) -> bool:
     return bool(_NAME.match(re.sub(r"\\left|\\right|\s", "", text)))
 
 
+_DECIMAL = re.compile(r"^\s*-?\d*\.\d+\s*$")
+
+
+def _rounded_value(a: str, b: str) -> ClaimCheck | None:
+    """``\\sqrt{2} = 1.414``: a decimal side against an exact constant, by the answers' one rounding rule
+    (correctly rounded with 3+ significant digits, for a value without a finite expansion: true; within
+    half a unit of its last place otherwise: a rounded intermediate, neutral; farther: the other rules)."""
+    for exact_side, dec in ((a, b), (b, a)):
+        if not _DECIMAL.match(dec) or _DECIMAL.match(exact_side):
+            continue
+        tree = _tree(exact_side)
+        if tree is None or symbols(tree):
+            return None
+        close = number_close(tree, dec.strip(), STEP_POLICY)
+        if not close:
+            return None
+        claim = f"{a.strip()} = {b.strip()}"
+        digits = len(dec.strip().lstrip("-").replace(".", "").lstrip("0"))
+        try:
+            rational = value(tree, STEP_POLICY).as_rational()
+        except (NotExact, ZeroDivisionError):
+            return None
+        if rational is not None and rational == Fraction(dec.strip()):
+            return None  # exactly equal: the identity rules say so
+        finite = rational is not None and finite_decimal(rational)
+        if not finite and digits >= STEP_POLICY.pred_decimal_min_digits:
+            return ClaimCheck(claim=claim, verdict="true", rule="rounded_value")
+        return ClaimCheck(claim=claim, verdict="unknown", rule="rounded_value")
+    return None
+
+
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
     claim = f"{a.strip()} = {b.strip()}"
     if _NOT_CHECKED.search(claim):
@@ -266,14 +306,21 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
     if not all(isinstance(v, sp.Expr) for v in (lhs, rhs)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="not_an_expression")
+    rounded = _rounded_value(a, b)
+    if rounded is not None:
+        return rounded
+    from sympy.core.function import AppliedUndef
+
     if (isinstance(lhs, AppliedUndef) and _is_name(a)) or (isinstance(rhs, AppliedUndef) and _is_name(b)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     if lhs.has(AppliedUndef) or rhs.has(AppliedUndef):
         return ClaimCheck(claim=claim, verdict="unknown", rule="undefined_function")
-    try:
-        zero = _is_zero(lhs - rhs, rng)
-    except (TypeError, ValueError, ZeroDivisionError):
-        zero = None
+    zero = _exact_identity(a, b, rng.randint(0, 2**48))
+    if zero is None:
+        try:
+            zero = _is_zero(lhs - rhs, rng)
+        except (TypeError, ValueError, ZeroDivisionError):
+            zero = None
     if zero:
         return ClaimCheck(claim=claim, verdict="true", rule="identity")
     by_state = state.holds(lhs, rhs)
@@ -440,12 +487,12 @@ def _check_plus_minus(a: str, b: str, state: _State, rng: random.Random) -> Clai
 
 
 def _final_claim(text: str, gold: str) -> ClaimCheck | None:
-    boxed = _boxed(text)
+    boxed = last_boxed(text)  # the verifier's one extractor: the same answer the trace and the judge read
     if boxed is None:
         return None
     from stepforge.verifiers.math import judge
 
-    v = judge(gold, f"\\boxed{{{boxed}}}")
+    v = judge(gold, boxed)
     verdict: Verdict = {"equal": "true", "not_equal": "false"}.get(v.verdict, "unknown")  # type: ignore[assignment]
     return ClaimCheck(claim=boxed, verdict=verdict, rule=f"final_answer:{v.rule}", detail=v.verdict)
 
@@ -464,7 +511,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0) -> lis
         boxed_text = text
         for m in _SEGMENT.finditer(text):
             seg = next(g for g in m.groups() if g is not None)
-            if _BOXED in seg:
+            if _BOXED.search(seg):
                 continue
             claims.extend(_segment_claims(seg, state, rng, derived, hypothetical))
         if context.gold is not None:

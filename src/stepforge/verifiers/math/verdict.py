@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Verdict = Literal["equal", "not_equal", "unparseable", "timeout"]
+Verdict = Literal["equal", "not_equal", "ambiguous", "unparseable", "timeout"]
 
 
 @lru_cache(maxsize=1)
@@ -15,19 +15,23 @@ def versions() -> dict[str, str]:
     """Versions of the code that decided (evidence kept with every verdict)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    import sympy
-
     import stepforge
 
-    try:
-        l2s = version("latex2sympy2_extended")
-    except PackageNotFoundError:  # pragma: no cover - declared dependency
-        l2s = "unknown"
-    return {"stepforge": stepforge.__version__, "sympy": sympy.__version__, "latex2sympy2_extended": l2s}
+    out = {"stepforge": stepforge.__version__}
+    for dist in ("sympy", "latex2sympy2_extended"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:  # pragma: no cover - declared dependencies
+            out[dist] = "unknown"
+    return out
 
 
 class MathVerdict(BaseModel):
-    """One answer judgement; ``rule`` names the rule that decided, ``detail`` says why in words."""
+    """One answer judgement; ``rule`` names the rule that decided, ``detail`` says why in words.
+
+    ``ambiguous``: the text commits to no single answer (a retraction or an alternative after it);
+    ``unparseable``: no answer, or one that does not read whole; ``timeout``: killed at the hard limit.
+    ``where`` is ``in_process`` (the bounded exact path) or ``pool`` (a hard-limited worker)."""
 
     verdict: Verdict
     rule: str
@@ -35,6 +39,7 @@ class MathVerdict(BaseModel):
     gold: str | None
     pred: str | None
     detail: str = ""
+    where: str = "in_process"
     versions: dict[str, str] = Field(default_factory=versions)
 
     @property

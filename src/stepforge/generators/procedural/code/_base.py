@@ -1,13 +1,17 @@
 """Function-task templates: a reference solution written as plan steps then code, with bugs to inject.
 
-A template is parameterised (``params(rng)``), so one template gives many distinct tasks. A bug edits
-one plan step (a reasoning error the code then follows) or only the code; the index of the edited
-step is the first wrong step *by construction*. The reference runs in the trusted parent only.
+A template spans a finite space of problems (``_space``): the function's name (``names``), the
+template's parameters (``axes``: each a finite tuple of values; a dict value sets several parameters),
+a list argument's name when the code has one (``xs``), and which ``visible`` of a fixed ``pool`` of
+inputs the prompt shows. A bug edits one plan step (a reasoning error the code then follows) or only
+the code; the index of the edited step is the first wrong step *by construction*. The reference runs
+in the trusted parent only.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,11 +45,37 @@ class CodeTemplate:
     code: str
     inputs: Callable[[random.Random, dict[str, Any]], list[Args]]
     bugs: list[Bug]
-    params: Callable[[random.Random], dict[str, Any]] = lambda r: {}
+    names: tuple[str, ...] = ()  # other names the function may have (``entry_point`` is the first)
+    axes: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     strategy: Callable[[dict[str, Any]], Any] | None = None
     visible: int = 3
+    pool: int = 10  # inputs the prompt's examples are chosen from
     tol: float | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.entry_point, *[n for n in self.names if n != self.entry_point])
+
+    @property
+    def list_names(self) -> tuple[str, ...]:
+        """Names of the list argument ``xs`` (one, when the code has no ``xs``)."""
+        return LIST_NAMES if re.search(r"\bxs\b", self.code) else ("xs",)
+
+    def space_axes(self) -> dict[str, tuple[Any, ...]]:
+        return {**self.axes, "xs": self.list_names} if len(self.list_names) > 1 else dict(self.axes)
+
+
+LIST_NAMES = ("xs", "nums", "items")
+
+
+def rename(text: str, entry: str, name: str, xs: str) -> str:
+    """``text`` with the function called ``name`` and the list argument called ``xs``."""
+    if name != entry:
+        text = re.sub(rf"\b{re.escape(entry)}\(", f"{name}(", text)
+    if xs != "xs":
+        text = re.sub(r"\bxs\b", xs, text)
+    return text
 
 
 TEMPLATES: Registry[CodeTemplate] = Registry("code template")
@@ -58,7 +88,7 @@ def register(t: CodeTemplate) -> CodeTemplate:
 def fill(text: str, params: dict[str, Any]) -> str:
     """``$name`` placeholders; values are written with ``repr`` (so strings stay valid code)."""
     return Template(text).substitute({k: (v if isinstance(v, str) and k.endswith("_txt") else repr(v))
-                                      for k, v in params.items()})
+                                      for k, v in params.items() if k != "xs"})
 
 
 # -- input helpers (deterministic under the rng) --------------------------------------------------------

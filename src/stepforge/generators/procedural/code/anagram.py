@@ -10,6 +10,7 @@ def _pair(r):
 register(CodeTemplate(
     name="anagram",
     entry_point="is_anagram",
+    names=('is_anagram', 'are_anagrams', 'same_letters'),
     description="Write `is_anagram(a, b)` returning True when the strings `a` and `b` contain exactly the same characters with the same counts.",
     plan=["Count the characters of a.",
           "Count the characters of b.",

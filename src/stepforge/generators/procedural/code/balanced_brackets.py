@@ -9,6 +9,7 @@ def _s(r):
 register(CodeTemplate(
     name="balanced_brackets",
     entry_point="balanced",
+    names=('balanced', 'is_balanced', 'brackets_ok'),
     description="Write `balanced(s)` returning True when the round brackets in `s` are balanced (every ')' closes an earlier '(' and none stay open).",
     plan=["Keep a depth counter starting at 0.",
           "Add 1 for '(' and subtract 1 for ')'.",

@@ -13,6 +13,7 @@ def _inputs(r, p):
 register(CodeTemplate(
     name="binary_search",
     entry_point="find_index",
+    names=('find_index', 'search_sorted', 'index_of'),
     description="Write `find_index(xs, target)` that returns the index of `target` in the sorted list of distinct integers `xs`, or -1 if absent, using binary search.",
     plan=["Search the index range lo = 0 to hi = len(xs) - 1.",
           "While lo <= hi, look at the middle index mid = (lo + hi) // 2.",

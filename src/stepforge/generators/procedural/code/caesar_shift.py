@@ -4,7 +4,8 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="caesar_shift",
     entry_point="encode",
-    params=lambda r: {"k": r.randint(1, 25)},
+    names=('encode', 'caesar', 'shift_letters'),
+    axes={"k": tuple(range(1, 26))},
     description="Write `encode(s)` shifting every lower-case letter of `s` forward by $k places in the alphabet (wrapping from z to a); other characters stay.",
     plan=["Build the output character by character.",
           "For a lower-case letter c, its new position is (ord(c) - ord('a') + $k) % 26.",

@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="char_frequency",
     entry_point="char_counts",
+    names=('char_counts', 'letter_counts', 'count_chars'),
     description="Write `char_counts(s)` returning a dict mapping each character of `s` to the number of times it occurs.",
     plan=["Start with an empty dict.",
           "For each character c of s, set counts[c] to its current count (0 if missing) plus 1.",

@@ -6,6 +6,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="count_bits",
     entry_point="count_bits",
+    names=('count_bits', 'popcount', 'ones_in_binary'),
     description="Write `count_bits(n)` returning how many 1 bits the binary representation of the non-negative integer n has.",
     plan=["Start a counter at 0.",
           "While n is positive, add its lowest bit (n & 1) to the counter and shift n right by one.",

@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="count_vowels",
     entry_point="count_vowels",
+    names=('count_vowels', 'vowel_count', 'num_vowels'),
     description="Write `count_vowels(s)` returning how many characters of `s` are vowels (a, e, i, o, u), upper or lower case.",
     plan=["Lower-case the string.",
           "Count the characters that are one of 'aeiou'.",

@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="count_words",
     entry_point="count_words",
+    names=('count_words', 'word_count', 'num_words'),
     description="Write `count_words(s)` returning the number of words in `s`, where words are separated by runs of whitespace.",
     plan=["Split s on whitespace (runs of spaces count as one separator, empty strings are dropped).",
           "Return the number of pieces."],

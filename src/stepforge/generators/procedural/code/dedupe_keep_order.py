@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="dedupe_keep_order",
     entry_point="dedupe",
+    names=('dedupe', 'unique_in_order', 'remove_repeats'),
     description="Write `dedupe(xs)` returning the elements of `xs` without repeats, each kept at its first occurrence, in the original order.",
     plan=["Keep a set of values already seen and an empty result list.",
           "For each x in xs, if x has not been seen, append it to the result and mark it as seen.",

@@ -6,6 +6,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="digit_sum",
     entry_point="digit_sum",
+    names=('digit_sum', 'sum_digits', 'digits_total'),
     description="Write `digit_sum(n)` returning the sum of the decimal digits of the integer n (ignore the sign).",
     plan=["Replace n by its absolute value.",
           "While n is positive, add n % 10 to the total and drop the last digit with n //= 10.",

@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="factorial",
     entry_point="factorial",
+    names=('factorial', 'fact', 'product_to_n'),
     description="Write `factorial(n)` that returns n! for an integer n >= 0 (0! is 1), using a loop.",
     plan=["Start the product at 1.",
           "Multiply the product by every integer i from 2 up to and including n.",

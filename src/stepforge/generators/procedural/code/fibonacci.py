@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="fibonacci",
     entry_point="fib",
+    names=('fib', 'fibonacci', 'nth_fibonacci'),
     description="Write `fib(n)` returning the n-th Fibonacci number, with fib(0) == 0 and fib(1) == 1.",
     plan=["Keep two values a = 0 and b = 1 (fib(0) and fib(1)).",
           "Repeat n times: replace (a, b) by (b, a + b).",

@@ -4,7 +4,8 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="fizz_label",
     entry_point="label",
-    params=lambda r: (lambda a: {"a": a, "b": r.choice([b for b in range(2, 8) if b != a])})(r.randint(2, 5)),
+    names=('label', 'fizzbuzz', 'fizz_word'),
+    axes={"ab": tuple({"a": a, "b": b} for a in range(2, 6) for b in range(2, 8) if b != a)},
     description="Write `label(n)` returning 'FizzBuzz' if n is divisible by both $a and $b, 'Fizz' if only by $a, 'Buzz' if only by $b, and str(n) otherwise.",
     plan=["If n is divisible by both $a and $b, return 'FizzBuzz'.",
           "Otherwise, if n is divisible by $a, return 'Fizz'.",

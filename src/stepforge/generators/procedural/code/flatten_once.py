@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="flatten_once",
     entry_point="flatten",
+    names=('flatten', 'flatten_one_level', 'concat_lists'),
     description="Write `flatten(rows)` that takes a list of lists of integers and returns one list with all their elements, row by row.",
     plan=["Start with an empty result list.",
           "For each row, extend the result with the row's elements in order.",

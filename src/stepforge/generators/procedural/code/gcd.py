@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="gcd",
     entry_point="gcd",
+    names=('gcd', 'greatest_common_divisor', 'euclid'),
     description="Write `gcd(a, b)` returning the greatest common divisor of two non-negative integers (gcd(0, 0) is 0), with Euclid's algorithm.",
     plan=["While b is not zero, replace (a, b) by (b, a % b).",
           "Return a."],

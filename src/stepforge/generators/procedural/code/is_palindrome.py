@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="is_palindrome",
     entry_point="is_palindrome",
+    names=('is_palindrome', 'palindrome', 'reads_same_backwards'),
     description="Write `is_palindrome(s)` that returns True when the string `s` reads the same forwards and backwards, ignoring upper/lower case.",
     plan=["Convert s to lower case.",
           "Compare the lowered string with its reverse.",

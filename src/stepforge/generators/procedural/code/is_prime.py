@@ -6,6 +6,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="is_prime",
     entry_point="is_prime",
+    names=('is_prime', 'prime', 'check_prime'),
     description="Write `is_prime(n)` that returns True exactly when the integer n is a prime number.",
     plan=["Numbers below 2 are not prime.",
           "Try every divisor d from 2 while d * d <= n; if d divides n, n is not prime.",

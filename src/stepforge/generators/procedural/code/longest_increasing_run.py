@@ -6,6 +6,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="longest_increasing_run",
     entry_point="longest_run",
+    names=('longest_run', 'longest_increasing', 'max_rising_run'),
     description="Write `longest_run(xs)` returning the length of the longest run of consecutive, strictly increasing elements of `xs` (0 for an empty list).",
     plan=["An empty list has no run: return 0.",
           "Track the current run length (starting at 1) and the best length seen.",

@@ -6,6 +6,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="max_element",
     entry_point="largest",
+    names=('largest', 'max_value', 'biggest'),
     description="Write `largest(xs)` that returns the largest integer in `xs` without calling max(); return None for an empty list.",
     plan=["If xs is empty, return None.",
           "Take the first element as the best so far.",

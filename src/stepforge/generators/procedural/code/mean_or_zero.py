@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="mean_or_zero",
     entry_point="mean",
+    names=('mean', 'average', 'mean_value'),
     description="Write `mean(xs)` returning the arithmetic mean of the numbers in `xs` as a float, or 0.0 for an empty list.",
     plan=["An empty list has mean 0.0.",
           "Add up all the elements.",

@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="merge_sorted",
     entry_point="merge",
+    names=('merge', 'merge_sorted', 'combine_sorted'),
     description="Write `merge(a, b)` that merges two sorted lists of integers into one sorted list, without calling sort().",
     plan=["Keep an index into each list and an empty result.",
           "While both lists have elements left, take the smaller front element (from a on ties) and advance that index.",

@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="min_max",
     entry_point="min_max",
+    names=('min_max', 'extremes', 'low_high'),
     description="Write `min_max(xs)` returning the tuple (smallest, largest) of the non-empty list `xs`, in one pass.",
     plan=["Start both the smallest and the largest at xs[0].",
           "For each element x, lower the smallest if x is below it.",

@@ -6,6 +6,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="power_of_two",
     entry_point="is_power_of_two",
+    names=('is_power_of_two', 'power_of_two', 'is_pow2'),
     description="Write `is_power_of_two(n)` returning True when the integer n is 1, 2, 4, 8, ... and False otherwise (including 0 and negatives).",
     plan=["Numbers below 1 are not powers of two.",
           "While n is even, halve it.",

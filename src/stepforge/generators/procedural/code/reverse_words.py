@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="reverse_words",
     entry_point="reverse_words",
+    names=('reverse_words', 'words_reversed', 'flip_words'),
     description="Write `reverse_words(s)` that returns the words of `s` (separated by single spaces) in reverse order, joined by single spaces.",
     plan=["Split s on spaces into a list of words.",
           "Reverse the list of words.",

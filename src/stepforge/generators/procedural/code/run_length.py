@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="run_length",
     entry_point="rle",
+    names=('rle', 'run_lengths', 'encode_runs'),
     description="Write `rle(s)` returning a list of [character, count] pairs for the runs of equal characters in `s`.",
     plan=["Start with an empty list of runs.",
           "For each character c: if the last run has character c, increase its count; otherwise start a new run [c, 1].",

@@ -6,6 +6,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="running_sum",
     entry_point="running_sum",
+    names=('running_sum', 'prefix_sums', 'cumulative_sum'),
     description="Write `running_sum(xs)` returning a list whose i-th element is the sum of xs[0] through xs[i].",
     plan=["Start a running total at 0 and an empty result list.",
           "For each x in xs, add x to the total, then append the total to the result.",

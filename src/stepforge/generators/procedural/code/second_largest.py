@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, ints, 
 register(CodeTemplate(
     name="second_largest",
     entry_point="second_largest",
+    names=('second_largest', 'runner_up', 'second_max'),
     description="Write `second_largest(xs)` returning the second largest distinct value in `xs`, or None if there are fewer than two distinct values.",
     plan=["Collect the distinct values of xs.",
           "If there are fewer than two of them, return None.",

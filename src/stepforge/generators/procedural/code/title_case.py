@@ -4,6 +4,7 @@ from stepforge.generators.procedural.code._base import Bug, CodeTemplate, regist
 register(CodeTemplate(
     name="title_case",
     entry_point="title",
+    names=('title', 'title_case', 'capitalize_words'),
     description="Write `title(s)` returning `s` with the first letter of every space-separated word upper-cased and the rest lower-cased.",
     plan=["Split s on single spaces.",
           "For each word, upper-case its first character and lower-case the rest (empty words stay empty).",

@@ -10,6 +10,7 @@ def _m(r):
 register(CodeTemplate(
     name="transpose",
     entry_point="transpose",
+    names=('transpose', 'transposed', 'flip_matrix'),
     description="Write `transpose(m)` returning the transpose of the rectangular matrix `m` (a list of equal-length rows); an empty matrix gives [].",
     plan=["An empty matrix transposes to [].",
           "The result has one row per column c of m.",

@@ -5,21 +5,28 @@ from stepforge._seeding import derive_id, derive_seed
 from stepforge.candidate import Candidate, join_steps
 from stepforge.schema import Generation, InjectedError, Reference, Segmentation, Task
 
-from ._base import FAMILIES, Family, MathProblem, build_problem
+from ._base import (CALCULATION_KINDS, FAMILIES, KINDS, REASONING_KINDS, Family, MathProblem, ParamSpace,
+                    build_problem, run_point)
 
 import_submodules(__name__)
 
-__all__ = ["FAMILIES", "Family", "MathProblem", "build_problem", "candidate"]
+__all__ = ["CALCULATION_KINDS", "FAMILIES", "KINDS", "REASONING_KINDS", "Family", "MathProblem", "ParamSpace",
+           "build_problem", "candidate", "run_point"]
 
 
-def candidate(run_seed: int, family_name: str, index: int, want_error: bool) -> Candidate | None:
+def candidate(run_seed: int, family_name: str, index: int, want_error: bool, *,
+              ordinal: int | None = None) -> Candidate | None:
     """The run's item ``index``: a problem of ``family_name`` and its worked solution, as a candidate.
 
-    The item seed hashes (run seed, domain, family, index); ``None`` when an error was asked for and
-    no injection point of this problem changes its answer.
+    ``ordinal`` is the item's rank among the run's items of this family (default ``index``): distinct
+    ordinals give distinct problems until the family's space is exhausted. The item seed hashes (run
+    seed, domain, family, index) and decides the solution's own choices; ``None`` when an error was
+    asked for and no injection point of this problem changes its answer.
     """
+    fam = FAMILIES.get(family_name)
     item_seed = derive_seed(run_seed, "math", family_name, index)
-    problem = build_problem(FAMILIES.get(family_name), item_seed, want_error)
+    point = run_point(fam, run_seed, index if ordinal is None else ordinal)
+    problem = build_problem(fam, item_seed, want_error, point=point)
     if problem is None:
         return None
     raw, spans = join_steps(problem.steps)
@@ -44,6 +51,7 @@ def candidate(run_seed: int, family_name: str, index: int, want_error: bool) -> 
                 "premises": problem.premises,
                 "unknowns": problem.unknowns,
                 "variables": problem.variables,
+                "point": problem.point,
             },
         ),
         generation=Generation(

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from typing import Any
 
 import sympy as sp
 
-from ._base import X, Fault, MathProblem, boxed_step, family, nonzero, tex
+from ._base import X, Fault, MathProblem, ParamSpace, boxed_step, family, nonzero_range, slip, tex
+
+_KINDS = ("pow2", "pow3", "pow4", "pow5", "pow6", "sin", "cos", "exp")
+_COEF = nonzero_range(-7, 7)
+SPACE = ParamSpace(kinds=tuple(itertools.combinations(_KINDS, 3)), c1=_COEF, c2=_COEF, c3=_COEF,
+                   lin=nonzero_range(-6, 6))
 
 
-def _term(rng: random.Random, used: set[str]) -> sp.Expr:
-    while True:
-        kind = rng.choice(["pow", "pow", "pow", "sin", "cos", "exp"])
-        a = nonzero(rng, -7, 7)
-        if kind == "pow":
-            n = rng.randint(2, 6)
-            key = f"pow{n}"
-            term = a * X**n
-        else:
-            key = kind
-            term = a * {"sin": sp.sin(X), "cos": sp.cos(X), "exp": sp.exp(X)}[kind]
-        if key not in used:
-            used.add(key)
-            return term
+def _base_fn(kind: str) -> sp.Expr:
+    if kind.startswith("pow"):
+        return X ** int(kind[3:])
+    return {"sin": sp.sin(X), "cos": sp.cos(X), "exp": sp.exp(X)}[kind]
 
 
 def _rule(rest: sp.Expr) -> sp.Expr:
@@ -35,24 +32,25 @@ def _rule(rest: sp.Expr) -> sp.Expr:
     return {sp.sin: sp.cos(X), sp.cos: -sp.sin(X), sp.exp: sp.exp(X)}[rest.func]
 
 
-@family("derivative", "Differentiate a sum of power, trig and exponential terms.")
-def build(rng: random.Random, fault: Fault) -> MathProblem:
-    used: set[str] = set()
-    terms = [_term(rng, used) for _ in range(rng.randint(2, 3))]
-    terms.append(nonzero(rng, -6, 6) * X)
+@family("derivative", "Differentiate a sum of power, trig and exponential terms.", SPACE)
+def build(p: dict[str, Any], rng: random.Random, fault: Fault) -> MathProblem:
+    terms = [coef * _base_fn(k) for k, coef in zip(p["kinds"], (p["c1"], p["c2"], p["c3"]))]
+    terms.append(p["lin"] * X)
     f = sp.Add(*terms)
-    slip = rng.choice([-2, -1, 1, 2])
     steps: list[str] = []
     parts = []
     for term in terms:
         coeff, rest = term.as_coeff_Mul()
-        right = coeff * _rule(rest)
-        wrong: dict[str, tuple[sp.Expr, str]] = {
-            "arithmetic_slip": (right + slip * _rule(rest), "miscalculated the coefficient"),
+        seen = fault.at(len(steps), coeff,
+                        misread_quantity=(slip(int(coeff), "seen", str(rest)), f"copied the coefficient {coeff} wrongly"))
+        right = seen * _rule(rest)
+        wrong: dict[str, tuple[Any, str]] = {
+            "arithmetic_slip": (slip(int(seen * (rest.exp if rest.is_Pow else 1)), "coef", str(rest))
+                                * (X ** (rest.exp - 1) if rest.is_Pow else _rule(rest)), "miscalculated the coefficient"),
         }
         if rest.is_Pow:
             n = rest.exp
-            wrong["wrong_rule"] = (coeff * n * X**n, "applied the power rule without lowering the exponent")
+            wrong["wrong_rule"] = (seen * n * X**n, "applied the power rule without lowering the exponent")
         elif rest.func in (sp.sin, sp.cos):
             wrong["sign_slip"] = (-right, f"used the wrong sign for the derivative of {rest.func.__name__}")
         elif rest == X:
@@ -60,8 +58,9 @@ def build(rng: random.Random, fault: Fault) -> MathProblem:
         d = fault.at(len(steps), right, **wrong)
         parts.append(d)
         rule = "the power rule" if rest.is_Pow or rest == X else f"the derivative of ${tex(rest)}$"
-        steps.append(f"By {rule}: $\\frac{{d}}{{dx}}\\left({tex(term)}\\right) = {tex(d)}$.")
-    total = sp.Add(*parts)
+        steps.append(f"By {rule}: $\\frac{{d}}{{dx}}\\left({tex(seen * rest)}\\right) = {tex(d)}$.")
+    kept = fault.at(len(steps), len(parts), dropped_term=(len(parts) - 1, "left the last derivative out of the sum"))
+    total = sp.Add(*parts[:kept])
     steps.append(f"Add the results: $\\frac{{d}}{{dx}}\\left({tex(f)}\\right) = {tex(total)}$.")
     steps.append(boxed_step(tex(total)))
 

@@ -1,0 +1,189 @@
+"""Label quality and speed of the ``symbolic`` strategy (issue 11; a skeleton, finalised in phase 2).
+
+Offline: problems of every procedural family, correct or with one injected error of every kind. The
+injected error is *hidden* from the labeller (the candidate carries no ``injected_error``, as a model's
+trace does not), so what is measured is the step checker and the keep rule, not the construction label.
+Per error kind and overall it prints: first-error accuracy (the labelled first error is the injected
+step; for a correct solution, no error), kept precision (labels right among the traces the keep rule
+keeps), yield (the kept share), side by side with the outcome-only peer (first error on the answer line
+when the answer is wrong, as outcome-supervised data puts it), and labelled traces/s in one process
+(goal >= 100/s; verification and labelling, problem generation excluded).
+
+Real (``--real FILE [--format F]``): the steps of an imported labelled file (PRM800K, PRMBench, ...)
+are labelled by ``symbolic`` (answers judged against the file's reference answer where it has one), the
+keep rule applied, the result written to ``--pred OUT.jsonl`` and compared with the file's own labels by
+``eval-labels``. With ``--prmbench-originals`` a PRMBench file also contributes each row's original
+(unmodified) process as a solution with no error.
+
+    .venv/bin/python benchmarks/bench_labels.py [--per-kind 40] [--seed 1]
+    .venv/bin/python benchmarks/bench_labels.py --real ../shared/data/prmbench_sample.jsonl --prmbench-originals
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+GOAL = 100.0
+
+
+def _config():
+    from stepforge.pipeline.config import RunConfig
+
+    return RunConfig(domain="math", count=1, out=Path(tempfile.gettempdir()) / "bench-labels")
+
+
+def label_and_keep(cand: Any, config: Any) -> tuple[Any, bool]:
+    """Verify the answer, label the steps with ``symbolic``, and apply the run's keep rule."""
+    from stepforge.labeling import STRATEGIES
+    from stepforge.labeling import LabelContext
+    from stepforge.pipeline.keep import build_trace, why_not_kept
+    from stepforge.schema import Outcome
+    from stepforge.verifiers.math import judge
+
+    gold = cand.task.reference.answer
+    if gold:
+        v = judge(gold, cand.generation.raw_response)
+        conclusive = v.verdict in ("equal", "not_equal")
+        outcome = Outcome(correct=(v.verdict == "equal") if conclusive else None, verifier="stepforge.verifiers.math",
+                          verdict=v.verdict, rule=v.rule, seconds=round(v.seconds, 6))
+    else:
+        outcome = Outcome(correct=None, verifier="none", verdict="no_reference", rule="none", seconds=0.0)
+    labels = STRATEGIES.get("symbolic").label(cand, None, LabelContext())
+    trace = build_trace(config, cand, outcome, labels)
+    return trace, why_not_kept(trace) is None
+
+
+def offline(per_kind: int, seed: int) -> dict[str, Any]:
+    from stepforge.generators.procedural.math import FAMILIES, KINDS, candidate
+
+    config = _config()
+    cands: list[tuple[str, int, Any]] = []  # (kind or "correct", true first error, candidate)
+    need = {k: per_kind for k in KINDS} | {"correct": per_kind * 2}
+    fams = FAMILIES.names()
+    i = 0
+    while any(v > 0 for v in need.values()) and i < per_kind * 400:
+        fam = fams[i % len(fams)]
+        want = (i // len(fams)) % 3 != 0
+        c = candidate(seed, fam, i, want)
+        i += 1
+        if c is None:
+            continue
+        inj = c.generation.injected_error
+        kind = inj.kind if inj else "correct"
+        if need.get(kind, 0) <= 0:
+            continue
+        need[kind] -= 1
+        truth = inj.step_index if inj else -1
+        hidden = c.model_copy(update={"generation": c.generation.model_copy(update={"injected_error": None})})
+        cands.append((kind, truth, hidden))
+    t0 = time.perf_counter()
+    results = [(kind, truth, *label_and_keep(c, config)) for kind, truth, c in cands]
+    seconds = time.perf_counter() - t0
+    rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, truth, trace, kept in results:
+        for key in (kind, "all"):
+            r = rows[key]
+            r["n"] += 1
+            right = trace.first_error_index == truth
+            r["right"] += right
+            r["kept"] += kept
+            r["kept_right"] += kept and right
+            answer_line = len(trace.steps) - 1
+            peer = -1 if trace.outcome.correct else answer_line if trace.outcome.correct is False else None
+            r["peer_right"] += peer == truth
+    return {"rows": rows, "seconds": seconds, "n": len(results), "missing": {k: v for k, v in need.items() if v > 0}}
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:5.1f}%" if b else "  n/a"
+
+
+def print_offline(res: dict[str, Any]) -> None:
+    from stepforge.generators.procedural.math import KINDS
+
+    print(f"{'kind':18} {'class':11} {'n':>4}  {'first-err acc':>13}  {'kept prec':>9}  {'yield':>6}  "
+          f"{'peer (answer line) acc':>22}")
+    order = ["correct", *KINDS, "all"]
+    for k in order:
+        r = res["rows"].get(k)
+        if not r:
+            continue
+        cls = KINDS[k][0] if k in KINDS else ""
+        print(f"{k:18} {cls:11} {r['n']:4d}  {_pct(r['right'], r['n']):>13}  {_pct(r['kept_right'], r['kept']):>9}  "
+              f"{_pct(r['kept'], r['n']):>6}  {_pct(r['peer_right'], r['n']):>22}")
+    if res["missing"]:
+        print("not reached (no such error in the families drawn):", res["missing"])
+
+
+def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool) -> None:
+    from stepforge.datasets import importers
+    from stepforge.datasets.eval_labels import detect_format, evaluate, render_table, summarize
+    from stepforge.datasets.io import dumps
+    from stepforge.candidate import Candidate
+
+    rows = list(importers.iter_rows(path))
+    fmt = fmt or detect_format(rows[0])
+    golds = list(importers.iter_traces(fmt, rows))
+    if originals and fmt == "prmbench":
+        from stepforge.datasets.importers import _common as c
+
+        for row, t in zip(rows, list(golds)):
+            texts = row["original_process"]
+            labels = [c.label(1, "prmbench:original_process", importers.ImportOptions()) for _ in texts]
+            golds.append(t.model_copy(update={
+                "id": t.id + "-original", "steps": c.steps(texts, "\n", labels),
+                "task": t.task.model_copy(update={"prompt": row["original_question"]}),
+                "generation": c.generation("prmbench", texts, "\n"),
+                "first_error_index": -1, "error_indices": [], "finish_reason": "solution"}))
+    config = _config()
+    preds, times = [], []
+    for i, g in enumerate(golds):
+        cand = Candidate(id=g.id, index=i, domain="math", family=g.task.source or fmt, task=g.task,
+                         generation=g.generation, segmentation=g.segmentation, steps=[s.text for s in g.steps],
+                         spans=[s.span for s in g.steps] if all(s.span for s in g.steps) else None,
+                         final_answer=g.final_answer)
+        t0 = time.perf_counter()
+        try:
+            trace, kept = label_and_keep(cand, config)
+        except Exception as exc:  # a crash of the checker is a finding: count it, never hide it
+            print(f"CRASH on {g.id}: {type(exc).__name__}: {exc}"[:300])
+            continue
+        times.append(time.perf_counter() - t0)
+        preds.append((trace, kept))
+    if pred_out is not None:
+        pred_out.write_text("".join(dumps(t.model_copy(update={"verified": k})) + "\n" for t, k in preds))
+    ev = evaluate((summarize(g) for g in golds), (summarize(t, k) for t, k in preds), gold_name=str(path),
+                  pred_name="symbolic")
+    print(render_table(ev))
+    print(f"\nlabelled {len(preds)} of {len(golds)} solutions; seconds per solution: median "
+          f"{statistics.median(times):.4f}, max {max(times):.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--per-kind", type=int, default=40, help="wrong solutions per error kind (correct: twice that)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--real", type=Path, help="an imported labelled file to label and compare with")
+    ap.add_argument("--format", help="its format (default: detected)")
+    ap.add_argument("--pred", type=Path, help="write the symbolic labels of --real here (stepforge traces)")
+    ap.add_argument("--prmbench-originals", action="store_true",
+                    help="also label each PRMBench row's original process (gold: no error)")
+    args = ap.parse_args()
+    if args.real:
+        real(args.real, args.format, args.pred, args.prmbench_originals)
+        return
+    res = offline(args.per_kind, args.seed)
+    print_offline(res)
+    rate = res["n"] / res["seconds"]
+    print(f"\nlabelled traces/s (verify + label + keep rule, one process): {rate:.1f} "
+          f"({rate / GOAL:.2f}x the goal of {GOAL:.0f}/s)")
+
+
+if __name__ == "__main__":
+    main()

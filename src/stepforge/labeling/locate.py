@@ -1,0 +1,172 @@
+"""Where a wrong answer's error is, when a checker refuted no step before the answer line.
+
+A wrong final answer alone says the trace is wrong, not which step is. The answer line is the located first
+error only when it contradicts what the steps derived: the value the solution last stated before its final
+answer (the right-hand side of its last equation, in math or in plain text) is the reference answer, yet the
+answer line says otherwise. Any other wrong answer with no refuted step is *not located*: a reasoning error
+with true arithmetic ("$3 + 8 = 11$" where 3 x 8 was meant) leaves every claim true, and putting the error on
+the answer line would label the wrong step +1. The comparison uses the answer verifier, so a derived value and
+an answer share one number policy.
+
+A refuted step is where the error started unless the value it states was carried from earlier steps: when the
+refuted claim's stated side equals an earlier step's result, or the sum of a run of consecutive earlier results
+("Add the results: d/dx(2x^6 + ...) = 6x^5 + ..." after a step that differentiated x^6 for 2x^6), the step
+combined earlier values faithfully and the error is upstream, in a step whose own claims hold: not located.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sympy as sp
+
+from stepforge.verifiers.math import judge
+from stepforge.verifiers.math.parse import parse_math
+from stepforge.verifiers.math.relations import STEP_POLICY
+
+NOT_LOCATED = "error_not_located"
+CARRIED = "refuted_value_carried_from_earlier_steps"
+_MAX_VALUES = 40
+ANSWER_CONTRADICTS_STEPS = "answer_contradicts_steps"
+
+_DELIM = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
+_CLOSE = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+# "= 24", "= $24", "= -3.5": the value a plain-text equation states (not "<=", ">=", "==", "!=")
+_PLAIN_EQ = re.compile(r"(?<![<>!=])=(?!=)\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)")
+_REL = re.compile(r"\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|sim|equiv|leqslant|geqslant)(?![a-zA-Z])|[<>]")
+
+
+def _chunks(text: str) -> list[tuple[bool, str]]:
+    """The text cut into (is_math, chunk) pieces, in order (an escaped ``\\$`` is text; an unclosed opener
+    leaves the rest as text)."""
+    out: list[tuple[bool, str]] = []
+    pos, opener, start = 0, None, 0
+    for tok in _DELIM.finditer(text):
+        t = tok.group(0)
+        if t == "\\$":
+            continue
+        if opener is None:
+            if t in _CLOSE:
+                out.append((False, text[pos:tok.start()]))
+                opener, start = t, tok.end()
+        elif t == _CLOSE[opener]:
+            out.append((True, text[start:tok.start()]))
+            opener, pos = None, tok.end()
+    out.append((False, text[pos:] if opener is None else text[pos:]))
+    return [(m, c) for m, c in out if c.strip()]
+
+
+def _last_member(tex: str) -> str | None:
+    """The right-most member of a top-level ``=`` chain (``a = b = c`` -> ``c``); None without one."""
+    depth, last = 0, None
+    for i, ch in enumerate(tex):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch == "=" and depth == 0 and tex[i - 1:i] not in ("<", ">", "!", ":") and tex[i + 1:i + 2] != "=":
+            last = i
+    if last is None:
+        return None
+    member = tex[last + 1:].strip().rstrip(".,;")
+    if not member or _REL.search(member):
+        return None
+    return member
+
+
+def derived_value(text: str) -> str | None:
+    """The value ``text`` last states as the result of an equation: the last member of its last ``=`` chain in
+    math, or the number after the last ``=`` in plain text, whichever comes later."""
+    last = None
+    for is_math, chunk in _chunks(text):
+        if is_math:
+            member = _last_member(chunk)
+            if member is not None:
+                last = member
+        else:
+            for m in _PLAIN_EQ.finditer(chunk):
+                last = m.group(1).replace(",", "")
+    return last
+
+
+def answer_step(steps: list[str]) -> int:
+    """The step that states the final answer: the last one with a box, else the last step."""
+    for i in range(len(steps) - 1, -1, -1):
+        if _BOX.search(steps[i]):
+            return i
+    return len(steps) - 1
+
+
+def locate_answer_line(steps: list[str], gold: str) -> dict[str, Any]:
+    """Whether the answer line of a wrong solution is its located first error: the steps before its final answer
+    derived the reference answer (``rule: answer_contradicts_steps``), or not (``rule: error_not_located``)."""
+    k = answer_step(steps)
+    if k < 0:
+        return {"rule": NOT_LOCATED, "step": k, "detail": "no steps"}
+    box = _BOX.search(steps[k])
+    prefix = "\n\n".join([*steps[:k], steps[k][:box.start()] if box else ""])
+    value = derived_value(prefix)
+    if value is None:
+        return {"rule": NOT_LOCATED, "step": k, "derived": None,
+                "detail": "no step states a result the answer line could contradict"}
+    v = judge(gold, f"\\boxed{{{value}}}")
+    if v.verdict == "equal":
+        return {"rule": ANSWER_CONTRADICTS_STEPS, "step": k, "derived": value,
+                "detail": "the steps derived the reference answer; the answer line states another"}
+    return {"rule": NOT_LOCATED, "step": k, "derived": value,
+            "detail": f"the steps end on {value}, not the reference answer ({v.verdict}): an earlier step is wrong "
+                      "and no check refutes it"}
+
+
+def _value(tex: str) -> Any:
+    try:
+        v = parse_math(tex, STEP_POLICY)
+    except Exception:  # noqa: BLE001 - any reader failure: no value, never a crash
+        return None
+    return v if isinstance(v, sp.Expr) else None
+
+
+def _stated(claim: str) -> str | None:
+    """The stated (right) side of an equation claim ``a = b``."""
+    parts = claim.rsplit(" = ", 1)
+    return parts[1] if len(parts) == 2 else None
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(sp.expand(a - b) == 0)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None:
+    """Evidence that step ``k``'s refuted claims state a value carried from earlier steps (an earlier result, or
+    the sum of a run of consecutive earlier results), or None. ``claims[j]`` are step ``j``'s checked claims
+    (``claim``, ``verdict``, ``rule``)."""
+    earlier: list[tuple[int, Any]] = []
+    for j in range(k):
+        for c in claims[j]:
+            if c.get("verdict") == "true" and (side := _stated(c.get("claim", ""))) is not None:
+                v = _value(side)
+                if v is not None:
+                    earlier.append((j, v))
+    earlier = earlier[-_MAX_VALUES:]
+    if not earlier:
+        return None
+    for c in claims[k]:
+        if c.get("verdict") != "false" or str(c.get("rule", "")).startswith("final_answer:"):
+            continue
+        side = _stated(c.get("claim", ""))
+        r = _value(side) if side is not None else None
+        if r is None:
+            continue
+        for a in range(len(earlier)):
+            total = sp.Integer(0)
+            for b in range(a, len(earlier)):
+                total = total + earlier[b][1]
+                if _same(total, r):
+                    return {"rule": NOT_LOCATED, "why": CARRIED, "claim": c.get("claim"),
+                            "from_steps": sorted({earlier[i][0] for i in range(a, b + 1)})}
+    return None

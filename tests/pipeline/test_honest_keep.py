@@ -1,0 +1,238 @@
+"""The honest keep rule: a wrong answer is kept only with a located first error (a refuted step, an answer line
+that contradicts the steps, or an injected step), never with the error put on the answer line while the wrong
+step is labelled +1; unlocated errors go to the run's fallback strategy or to ``rejected.jsonl``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stepforge._testing.openai_server import ServerProcess
+from stepforge.candidate import Candidate
+from stepforge.labeling import STRATEGIES, LabelContext
+from stepforge.labeling.base import assemble
+from stepforge.labeling.locate import answer_step, carried, derived_value, locate_answer_line
+from stepforge.schema import Cost, Rejection, Trace
+
+from .conftest import records, run_cli
+
+# (problem, reference answer, response, index of the true first error or None for a right solution, expected)
+# expected: "kept" / "rejected" / "rejected_or_located" (rejected today, located at the true step once the checker
+# reads plain-text arithmetic)
+CASES = [
+    ("Tom buys 8 pens at 3 dollars each. How many dollars do the pens cost?", "24",
+     "Tom buys 8 pens at 3 dollars each.\n\nThe pens cost $3 + 8 = 11$ dollars.\n\nThe answer is $\\boxed{11}$.",
+     1, "rejected"),
+    ("Anna has 5 bags with 3 apples in each bag. How many apples does she have?", "15",
+     "Anna has 5 bags.\n\nEach bag has 3 apples, so 5 * 3 = 16 apples.\n\nThe answer is \\boxed{16}.",
+     1, "rejected_or_located"),
+    ("A box holds 6 eggs. How many eggs are in 4 boxes?", "24",
+     "There are 4 boxes.\n\nSo there are 4 + 6 = 10 eggs.\n\nThe answer is \\boxed{10}.", 1, "rejected"),
+    ("A rope 20 m long is cut into pieces 4 m long. How many pieces are there?", "5",
+     "The rope is $20$ m long.\n\nThe number of pieces is $20 \\times 4 = 80$.\n\nThe answer is $\\boxed{80}$.",
+     1, "rejected"),
+    ("A class has 27 students and each gets 2 pencils. How many pencils are needed?", "54",
+     "There are $72$ students.\n\nThey need $72 \\cdot 2 = 144$ pencils.\n\nThe answer is $\\boxed{144}$.",
+     0, "rejected"),
+    ("Mia reads 12 pages a day for 5 days, then 7 more pages. How many pages does she read?", "67",
+     "In 5 days she reads $12 + 5 = 17$ pages.\n\nThen she reads $17 + 7 = 24$ pages in all.\n\n"
+     "The answer is $\\boxed{24}$.", 0, "rejected"),
+    # the refuted step only restates a value carried from the wrong step: the error is upstream
+    ("Tom buys 8 pens at 3 dollars each. What do they cost in dollars, in total?", "24",
+     "The pens cost $3 + 8 = 11$ dollars.\n\nSo the total is $3 \\times 8 = 11$ dollars.\n\n"
+     "The answer is $\\boxed{11}$.", 0, "rejected"),
+    # located: a refuted claim, an answer line that contradicts the steps; and a right solution
+    ("Anna has 5 bags with 3 apples each. How many apples are there in all?", "15",
+     "Anna has 5 bags.\n\nSo she has $5 \\times 3 = 16$ apples.\n\nThe answer is $\\boxed{16}$.", 1, "kept"),
+    ("Tom buys 8 pens at 3 dollars a pen. How many dollars does he pay?", "24",
+     "Tom buys 8 pens.\n\nHe pays $3 \\times 8 = 24$ dollars.\n\nThe answer is $\\boxed{25}$.", 2, "kept"),
+    ("Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?", "24",
+     "Tom buys 8 pens.\n\nThe cost is $3 \\times 8 = 24$ dollars.\n\nThe answer is $\\boxed{24}$.", None, "kept"),
+]
+
+
+def _decisions(out: Path) -> dict[str, tuple[str, dict]]:
+    got = {}
+    for t in records(out / "traces.jsonl"):
+        got[t["task"]["prompt"]] = ("kept", t)
+    for r in records(out / "rejected.jsonl"):
+        got[r["candidate"]["task"]["prompt"]] = (r["reason"], r["candidate"])
+    return got
+
+
+def _check(out: Path) -> None:
+    got = _decisions(out)
+    assert set(got) == {c[0] for c in CASES}
+    for problem, _, _, first, expected in CASES:
+        what, t = got[problem]
+        if first is None:
+            assert what == "kept" and t["outcome"]["correct"] and t["first_error_index"] == -1, problem
+            continue
+        assert t["outcome"]["correct"] is False, problem
+        if what == "kept":  # a kept wrong trace has its first error where it really is, and nothing +1 from there
+            assert expected in ("kept", "rejected_or_located"), (problem, t["first_error_index"])
+            assert t["first_error_index"] == first, (problem, t["first_error_index"])
+            assert all(s["label"]["rating"] == -1 for s in t["steps"][first:])
+        else:
+            assert expected != "kept" and what == "error_not_located", (problem, what)
+            said = [s["evidence"]["located"] for s in t["steps"] if "located" in s["evidence"]]
+            assert [w["rule"] for w in said] == ["error_not_located"], said  # the reason, on the step it concerns
+
+
+def _responses_file(tmp_path: Path) -> Path:
+    path = tmp_path / "responses.jsonl"
+    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
+                            for p, a, r, _, _ in CASES))
+    return path
+
+
+def test_wrong_steps_with_true_arithmetic_are_never_kept_through_the_file_source(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    r = run_cli("generate", "--generator", "file", "--responses", str(_responses_file(tmp_path)), "--domain", "math",
+                "--count", "50", "--out", str(out), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    _check(out)
+    assert "error_not_located" in (out / "card.md").read_text()
+
+
+def test_wrong_steps_with_true_arithmetic_are_never_kept_through_the_openai_source(server: ServerProcess,
+                                                                                  tmp_path: Path) -> None:
+    server.reset(canned={p: [r] for p, _, r, _, _ in CASES}, wrong_rate=0.0)
+    problems = tmp_path / "problems.jsonl"
+    problems.write_text("".join(json.dumps({"id": f"p{i}", "problem": p, "answer": a}) + "\n"
+                                for i, (p, a, _, _, _) in enumerate(CASES)))
+    out = tmp_path / "api"
+    r = run_cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "math",
+                "--problems", str(problems), "--count", "50", "--samples", "1", "--k", "1",
+                "--max-samples", str(len(CASES)), "--out", str(out), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    _check(out)
+
+
+def test_what_the_steps_derived() -> None:
+    assert derived_value("The pens cost $3 + 8 = 11$ dollars.") == "11"
+    assert derived_value("so 5 * 3 = 16 apples, and 2 + 2 = 4 pears") == "4"
+    assert derived_value("$a = b = \\frac{1}{2}$ then he paid = \\$24 in all") == "24"
+    assert derived_value("$x \\le 3$ and $y$") is None
+    assert derived_value("$3 \\times 8 = 24$. Then $24 > 20$.") == "24"
+    assert answer_step(["a", "$\\boxed{1}$", "b"]) == 1 and answer_step(["a", "b"]) == 1
+    steps = ["He pays $3 \\times 8 = 24$ dollars.", "So $\\boxed{25}$."]
+    assert locate_answer_line(steps, "24")["rule"] == "answer_contradicts_steps"
+    steps = ["He pays $3 + 8 = 11$ dollars.", "So $\\boxed{11}$."]
+    assert locate_answer_line(steps, "24")["rule"] == "error_not_located"
+    assert locate_answer_line(["The answer is $\\boxed{7}$."], "8")["rule"] == "error_not_located"
+
+
+def test_a_refuted_value_carried_from_earlier_steps_is_not_where_the_error_started() -> None:
+    def claims(*cs: tuple[str, str]) -> list[dict]:
+        return [{"claim": c, "verdict": v, "rule": "identity" if v == "true" else "not_an_identity"} for c, v in cs]
+
+    steps = [claims(("\\frac{d}{dx}(x^6) = 6 x^{5}", "true")), claims(("\\frac{d}{dx}(5x^5) = 25 x^{4}", "true")),
+             claims(("\\frac{d}{dx}(2x^6 + 5x^5) = 6 x^{5} + 25 x^{4}", "false"))]
+    assert carried(steps, 2)["from_steps"] == [0, 1]
+    steps = [claims(("3 + 8 = 11", "true")), claims(("3 \\times 8 = 11", "false"))]
+    assert carried(steps, 1)["from_steps"] == [0]
+    steps = [claims(("3 \\times 8 = 24", "true")), claims(("24 + 5 = 30", "false"))]
+    assert carried(steps, 1) is None
+
+
+def _as_model_text(c: Candidate) -> Candidate:
+    """The same solution as a model would hand it in: no injected-error marker, not procedural."""
+    return c.model_copy(update={"generation": c.generation.model_copy(update={"generator": "file",
+                                                                              "injected_error": None})})
+
+
+@pytest.fixture(scope="module")
+def math_record():
+    from stepforge.pipeline.config import RunConfig
+    from stepforge.pipeline.domains import RecordContext
+    from stepforge.pipeline.domains.math import MathDomain
+
+    cfg = RunConfig(domain="math", count=1, out=Path("unused"), generator="file")
+    dom = MathDomain(cfg)
+
+    def record(cand: Candidate, fallback=None) -> Trace | Rejection:
+        return dom.record(cand, RecordContext(config=cfg, strategy=dom.strategy, fallback=fallback))
+
+    return record
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(family=st.sampled_from(sorted(__import__("stepforge.generators.procedural.math", fromlist=["FAMILIES"])
+                                     .FAMILIES.names())),
+       index=st.integers(0, 10_000), seed=st.integers(0, 50))
+def test_an_injected_error_is_kept_only_at_its_step_with_or_without_its_marker(math_record, family: str, index: int,
+                                                                               seed: int) -> None:
+    from stepforge.generators.procedural.math import candidate
+
+    c = candidate(seed, family, index, True)
+    if c is None:
+        return
+    injected = c.generation.injected_error.step_index
+    for cand in (c, _as_model_text(c)):
+        rec = math_record(cand)
+        if isinstance(rec, Trace):
+            assert rec.outcome.correct is False
+            assert rec.first_error_index == injected, (family, index, seed, rec.first_error_index, injected)
+        else:
+            assert rec.reason in ("error_not_located", "first_error_mismatch", "inconclusive_outcome"), rec.reason
+
+
+class _Oracle:
+    """A stand-in for a model-based fallback strategy: it puts the first error where it is told."""
+
+    name = "oracle"
+    domains = ("math",)
+
+    def __init__(self, first: int | None) -> None:
+        self.first = first
+
+    def label(self, candidate: Candidate, verdict, ctx: LabelContext):
+        n = len(candidate.steps)
+        ratings = [0] * n if self.first is None else [1 if i < self.first else -1 for i in range(n)]
+        ev = [{"oracle": {"said": r}} for r in ratings]
+        return assemble(candidate, ratings, ev, strategy=self.name, cost=Cost(judge_calls=1))
+
+
+def test_an_unlocated_error_goes_to_the_fallback_strategy(math_record) -> None:
+    from stepforge.generators.llm.parse import parse_solution
+    from stepforge.generators.llm.problems import task_from_row
+    from stepforge.generators.llm.sampling import candidate_from
+    from stepforge.schema import Generation
+
+    problem, gold, text, first, _ = CASES[0]
+    task = task_from_row({"problem": problem, "answer": gold}, "math", "test")
+    cand = candidate_from(parse_solution(text, "math", None), task, "math",
+                          Generation(generator="file", seed=1, raw_response=text), id="c1", index=0, extras={})
+    rej = math_record(cand)
+    assert isinstance(rej, Rejection) and rej.reason == "error_not_located"
+
+    kept = math_record(cand, fallback=_Oracle(first))
+    assert isinstance(kept, Trace) and kept.first_error_index == first
+    assert kept.labeling.strategy == "oracle" and kept.labeling.cost.judge_calls == 1
+    assert kept.labeling.cost.symbolic_checks > 0  # both strategies' cost
+    assert kept.extras["escalated"]["from"] == "symbolic" and kept.extras["escalated"]["reason"] == "error_not_located"
+    assert all("symbolic" in s.evidence and "oracle" in s.evidence for s in kept.steps)  # both strategies' evidence
+
+    again = math_record(cand, fallback=_Oracle(None))  # the fallback cannot locate it either: rejected
+    assert isinstance(again, Rejection) and again.reason == "error_not_located"
+    assert again.detail.startswith("fallback oracle:")
+
+    right = math_record(cand.model_copy(update={"task": cand.task.model_copy(
+        update={"reference": cand.task.reference.model_copy(update={"answer": "11"})})}), fallback=_Oracle(0))
+    assert isinstance(right, Trace) and right.labeling.strategy == "symbolic"  # only unlocated errors escalate
+
+
+def test_fallback_strategy_flag_is_checked(tmp_path: Path) -> None:
+    path = _responses_file(tmp_path)
+    for name, msg in (("nope", "unknown fallback strategy 'nope' for math"),
+                      ("symbolic", "is the run's own strategy")):
+        r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "1",
+                    "--out", str(tmp_path / "o"), "--no-progress", "--fallback-strategy", name)
+        assert r.returncode == 2 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert STRATEGIES.get("symbolic").name == "symbolic"
