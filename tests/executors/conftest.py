@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from stepforge._testing.fixtures import _server_process, server  # noqa: F401 - fixtures
+from stepforge._testing.cli import records, stable
 from stepforge._testing.ray_cluster import RayCluster
-
-from pipeline.conftest import records, stable  # noqa: F401 - the engine tests' record helpers (tests/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = str(ROOT / "src")

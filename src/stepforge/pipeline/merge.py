@@ -22,7 +22,7 @@ from stepforge.pipeline.engine import RunSummary, run
 from stepforge.pipeline.executors import Plan
 from stepforge.pipeline.folder import REJECTED, RUN, RUN_FILES, SOURCE_FILES, STAGING, TRACES
 from stepforge.pipeline.shard import LEDGER, owner
-from stepforge.schema import Rejection, Trace
+from stepforge.schema import Rejection, Trace, wire_part
 
 
 class _ShardFolder:
@@ -46,7 +46,8 @@ class _ShardFolder:
                 if not line.endswith(b"\n"):
                     raise UserError(f"{p}:{n}: a partial last line: run the shard again with --resume first")
                 rec = json.loads(line)
-                index = (rec.get("task") or {}).get("metadata", {}).get("index") if name == TRACES else rec.get("index")
+                index = ((wire_part((rec.get("task") or {}).get("metadata")) or {}).get("index") if name == TRACES
+                         else rec.get("index"))
                 self.where[name].setdefault(-1 if index is None else int(index), []).append(offset)
                 offset += len(line)
         self.spent: dict[int, int] = {}

@@ -210,12 +210,12 @@ class RayExecutor:
         return started
 
     def _scan(self, force: bool = False) -> None:
-        """Start actors on nodes that joined (every few seconds, or now)."""
+        """Start actors on nodes that joined, or whose actor was lost (every few seconds, or now)."""
         now = time.monotonic()
         if not force and now - self._last_scan < 10:
             return
         self._last_scan = now
-        new = [n for n in self._nodes() if n["NodeID"] not in self._actors]
+        new = [n for n in self._nodes() if n["NodeID"] not in self._actors or not self._actors[n["NodeID"]].alive]
         if new:
             self._start(new, timeout=60)
 
