@@ -65,11 +65,13 @@ class LocalExecutor:
         self._pool: DeadlinePool | None = None
         self._config_json = config.model_dump_json()
         self._sampling: tuple[asyncio.AbstractEventLoop, threading.Thread, Any] | None = None
+        self._lock = threading.Lock()  # results() may run in several threads at once (a Ray actor's batches)
 
     def pool(self) -> DeadlinePool:
-        if self._pool is None:
-            self._pool = DeadlinePool(self.workers, preload=["stepforge.pipeline.executors.local",
-                                                             f"stepforge.pipeline.domains.{self.config.domain}"])
+        with self._lock:
+            if self._pool is None:
+                self._pool = DeadlinePool(self.workers, preload=["stepforge.pipeline.executors.local",
+                                                                 f"stepforge.pipeline.domains.{self.config.domain}"])
         return self._pool
 
     def results(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
@@ -135,13 +137,14 @@ class LocalExecutor:
     def _loop(self, plan: Plan) -> asyncio.AbstractEventLoop:
         """The sampling loop, started (with the source's ``astart``) on first use and kept until ``close``: an
         executor whose ``results`` is called once per batch (a Ray actor) opens the model client once."""
-        if self._sampling is None:
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=loop.run_forever, name="stepforge-sampling", daemon=True)
-            thread.start()
-            self._sampling = (loop, thread, plan.source)
-            asyncio.run_coroutine_threadsafe(plan.source.astart(), loop).result()
-        return self._sampling[0]
+        with self._lock:
+            if self._sampling is None:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(target=loop.run_forever, name="stepforge-sampling", daemon=True)
+                thread.start()
+                self._sampling = (loop, thread, plan.source)
+                asyncio.run_coroutine_threadsafe(plan.source.astart(), loop).result()
+            return self._sampling[0]
 
     def _sampled(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
         loop = self._loop(plan)
