@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stepforge.datasets.curate import CurateOptions, curate
-from stepforge.datasets.curate.prepare import keys
+from stepforge.datasets.keys import keys
 from stepforge.datasets.io import read_traces
 from stepforge.schema import Rejection, Trace
 

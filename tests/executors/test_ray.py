@@ -134,11 +134,12 @@ def test_python_api_in_a_plain_script(ray_cluster: RayCluster, local_runs, tmp_p
     script.write_text(textwrap.dedent(f"""
         from stepforge.pipeline import RunConfig, run
         s = run(RunConfig(domain="math", count=40, seed=9, out={str(tmp_path / "api")!r}, progress=False,
-                          executor="ray", executor_options={{"address": {ray_cluster.address!r}}}))
+                          executor_options={{"address": {ray_cluster.address!r}}}), executor="ray")
         print("kept", s.kept)
     """))
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=cli_env())
     assert r.returncode == 0 and "kept 40" in r.stdout, r.stderr
+    assert "stepforge: ray: " in r.stderr  # it ran on the cluster
     same_run(tmp_path / "api", ref)
 
 

@@ -134,3 +134,22 @@ def test_shard_and_merge_misuse_are_one_line_errors(tmp_path: Path) -> None:
     assert r.returncode == 2 and "pass --overwrite" in r.stderr
     assert run_cli("merge", str(s0), str(s1), "--out", str(tmp_path / "m"), "--overwrite").returncode == 0
     assert len(records(tmp_path / "m" / "traces.jsonl")) == 6
+
+
+def test_shards_of_a_curated_run_merge_to_the_single_run(tmp_path: Path) -> None:
+    """Curation checks a trace against those the single run kept before it: shards do not curate, the merge does
+    (in item order), so drops, their evidence and the splits are the single run's."""
+    args = (*MATH, "--near-dup", "--near-threshold", "0.3", "--dedup", "--split", "train=0.8,test=0.2")
+    single = tmp_path / "single"
+    r = run_cli(*args, "--out", str(single))
+    assert r.returncode == 0, r.stderr
+    assert any(x["reason"] == "near_duplicate" for x in records(single / "rejected.jsonl"))
+    shards = _shards(args, tmp_path, 3)
+    curation = {"duplicate", "near_duplicate", "contaminated"}
+    assert not any(x["reason"] in curation for s in shards if (s / "rejected.jsonl").exists()
+                   for x in records(s / "rejected.jsonl"))
+    merged = tmp_path / "merged"
+    r = run_cli("merge", *map(str, shards), "--out", str(merged), "--no-progress")
+    assert r.returncode == 0, r.stderr
+    same_run(merged, single)
+    assert {t["task"]["split"] for t in records(merged / "traces.jsonl")} == {"train", "test"}

@@ -19,7 +19,7 @@ import pytest
 
 from stepforge._testing.openai_server import ServerProcess
 
-from .conftest import ROOT, SRC, records, run_cli, stable
+from .conftest import ROOT, SRC, kill_and_resume, records, run_cli, stable
 
 
 def _problems(path: Path, n: int) -> Path:
@@ -181,25 +181,10 @@ def test_resume_refuses_records_from_another_config(tmp_path: Path) -> None:
 
 def test_sigkill_and_resume_give_the_uninterrupted_run(tmp_path: Path) -> None:
     """Killed at several points (the checkpoint lags the files): every resume ends with the same records."""
-    ref = tmp_path / "ref"
-    assert run_cli("generate", "--domain", "math", "--count", "300", "--seed", "4", "--out", str(ref),
-                   "--no-progress").returncode == 0
-    out = tmp_path / "o"
-    env = {**os.environ, "PYTHONPATH": SRC}
-    cmd = [sys.executable, "-m", "stepforge", "generate", "--domain", "math", "--count", "300", "--seed", "4",
-           "--out", str(out), "--no-progress"]
-    for kill_at in (20, 90, 200):
-        proc = subprocess.Popen(cmd + (["--resume"] if (out / "run.json").exists() else []), env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proc.poll() is None:
-            p = out / "traces.jsonl"
-            if p.exists() and p.read_bytes().count(b"\n") >= kill_at:
-                break
-            time.sleep(0.01)
-        proc.kill()
-        proc.wait(30)
-    assert run_cli(*cmd[3:], "--resume").returncode == 0
+    ref, out = tmp_path / "ref", tmp_path / "o"
+    args = ["generate", "--domain", "math", "--count", "300", "--seed", "4", "--no-progress"]
+    assert run_cli(*args, "--out", str(ref)).returncode == 0
+    assert kill_and_resume(args, out, (20, 90, 200)).returncode == 0
     for name in ("traces.jsonl", "rejected.jsonl"):
         assert stable(records(out / name)) == stable(records(ref / name))
 

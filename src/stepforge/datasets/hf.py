@@ -8,7 +8,6 @@ files (imported ones too) with ``load_dataset("json", data_files=[...], features
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -17,11 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from stepforge.datasets.arrow import ParquetShards, RowSchema, batches, hf_features, pyarrow, trace_schema
+from stepforge.datasets.frontmatter import front_matter_text, size_category
 from stepforge.errors import UserError
-
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/]*$")
-_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
-
 
 def features() -> Any:
     """``datasets.Features`` of a trace line (``schema.to_wire``): pass to ``load_dataset("json", ...)``."""
@@ -30,54 +26,6 @@ def features() -> Any:
     except ImportError:
         raise UserError("features() needs the datasets package: pip install datasets") from None
     return datasets.Features._from_yaml_list(hf_features(trace_schema()))
-
-
-def _scalar(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return "null"
-    if isinstance(v, (int, float)):
-        return json.dumps(v)
-    s = str(v)
-    if _PLAIN.match(s) and s.lower() not in _YAML_WORDS:
-        return s
-    return json.dumps(s)  # a JSON string is a valid YAML double-quoted scalar
-
-
-def yaml_dump(value: Any, indent: int = 0) -> str:
-    """Block-style YAML for nested dicts, lists and scalars (what a dataset card's front matter holds)."""
-    pad = " " * indent
-    lines: list[str] = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(v, (dict, list)) and v:
-                lines.append(f"{pad}{_scalar(k)}:")
-                lines.append(yaml_dump(v, indent + 2))
-            else:
-                lines.append(f"{pad}{_scalar(k)}: {_scalar(v) if not isinstance(v, (dict, list)) else '[]' if isinstance(v, list) else '{}'}")
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict) and item:
-                body = yaml_dump(item, indent + 2).splitlines()
-                lines.append(f"{pad}- {body[0].lstrip()}")
-                lines.extend(body[1:])
-            elif isinstance(item, list) and item:
-                lines.append(f"{pad}-")
-                lines.append(yaml_dump(item, indent + 2))
-            else:
-                lines.append(f"{pad}- {_scalar(item)}")
-    else:
-        lines.append(pad + _scalar(value))
-    return "\n".join(lines)
-
-
-def _size_category(n: int) -> str:
-    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
-                        (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")):
-        if n < limit:
-            return name
-    return "10M<n<100M"
 
 
 @dataclass
@@ -98,7 +46,7 @@ def front_matter(schema: Any, splits: dict[str, tuple[int, int]], *, pretty_name
         "language": ["en"],
         "task_categories": ["text-generation"],
         "tags": tags,
-        "size_categories": [_size_category(total)],
+        "size_categories": [size_category(total)],
         "configs": [{"config_name": "default",
                      "data_files": [{"split": s, "path": f"data/{s}-*"} for s in splits]}],
         "dataset_info": {
@@ -148,14 +96,15 @@ def write_hub(out: Path, splits: dict[str, Callable[[], Iterable[dict[str, Any]]
     meta = front_matter(schema, sizes, pretty_name=pretty_name, license=license,
                         tags=tags or ["synthetic", "process-supervision", "prm", "stepforge"])
     tmp = out / ".README.md.tmp"
-    tmp.write_text("---\n" + yaml_dump(meta) + "\n---\n\n" + body.rstrip() + "\n", encoding="utf-8")
+    tmp.write_text(front_matter_text(meta) + "\n" + body.rstrip() + "\n", encoding="utf-8")
     tmp.replace(out / "README.md")
     del pa
     return report
 
 
 def clear(out: Path) -> None:
-    """Remove a previous export's files (README and data/) before writing a new one."""
+    """Remove a previous export's files (README, data/ and the card's plots/) before writing a new one."""
     (out / "README.md").unlink(missing_ok=True)
-    if (out / "data").is_dir():
-        shutil.rmtree(out / "data")
+    for folder in ("data", "plots"):
+        if (out / folder).is_dir():
+            shutil.rmtree(out / folder)

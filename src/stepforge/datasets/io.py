@@ -79,6 +79,22 @@ def trace_files(source: Path) -> dict[str, Path]:
     return {"train": source}
 
 
+def trace_splits(source: Path) -> dict[str, tuple[Path, str | None]]:
+    """Each split of a source: its file and, for a run made with ``--split`` (one ``traces.jsonl``, each trace's
+    split in ``task.split``), the split name its traces carry; else None (the whole file is the split)."""
+    files = trace_files(source)
+    run = source / "run.json" if source.is_dir() else None
+    if run is not None and run.is_file() and "train" in files and len(files) == 1:
+        try:
+            split = (json.loads(run.read_text(encoding="utf-8")).get("config") or {}).get("curate") or {}
+            names = list((split.get("split") or {}) if isinstance(split, dict) else {})
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            names = []
+        if names:
+            return {str(n): (files["train"], str(n)) for n in names}
+    return {s: (p, None) for s, p in files.items()}
+
+
 def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """``(line number, bytes)`` of every non-blank line, streamed, undecoded (a UTF-8 byte order mark
     is dropped). Use ``utf8_error`` to report a line that turns out not to be UTF-8."""
@@ -165,7 +181,7 @@ class AtomicWriter:
         self.path = path
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.tmp = Path(tmp)
-        self.fh = os.fdopen(fd, "wb")
+        self.fh = os.fdopen(fd, "wb", buffering=1 << 20)  # lines of kilobytes: not a system call each
         self.count = 0
 
     def write(self, record: BaseModel | dict[str, Any]) -> None:
@@ -177,6 +193,12 @@ class AtomicWriter:
         data = line.encode("utf-8") if isinstance(line, str) else line
         self.fh.write(data if data.endswith(b"\n") else data + b"\n")
         self.count += 1
+
+    def write_lines(self, lines: list[bytes]) -> None:
+        """Lines exactly as given, none ending in a newline (records passed through unchanged)."""
+        if lines:
+            self.fh.write(b"\n".join(lines) + b"\n")
+            self.count += len(lines)
 
     def commit(self) -> None:
         self.fh.flush()

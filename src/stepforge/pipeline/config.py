@@ -30,7 +30,9 @@ class RunConfig(BaseModel):
     """One run. ``generator`` names the candidate source (``procedural``, ``openai``, ``file``); ``options`` holds
     the source's own options (``{"openai": {...}}``, ``{"file": {"path": ...}}``). Fields outside ``_NOT_HASHED``
     decide the data and its hash; ``client`` (endpoint, limits, prices; never the key on disk), ``backend``
-    (sandbox backend of the code domain), ``executor`` and ``shard`` do not: a shard's traces are the single run's."""
+    (sandbox backend of the code domain), ``executor`` and ``shard`` do not: a shard's traces are the single run's.
+    ``curate``: the curation each trace passes before it is written (``datasets.curate.CurateOptions`` as JSON;
+    None: none)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -48,6 +50,7 @@ class RunConfig(BaseModel):
     executor: str = "local"
     executor_options: dict[str, Any] = Field(default_factory=dict)
     shard: Shard | None = None
+    curate: dict[str, Any] | None = None
     workers: int | None = Field(default=None, gt=0)
     item_timeout: float = Field(default=60.0, gt=0)
     overwrite: bool = False
@@ -76,8 +79,19 @@ class RunConfig(BaseModel):
             raise ValueError(f"shard {v.index}/{v.count}: the index counts from 0 and must be below {v.count}")
         return v
 
+    @field_validator("curate", mode="before")
+    @classmethod
+    def _curation(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        from stepforge.datasets.curate.options import CurateOptions
+
+        opts = v if isinstance(v, CurateOptions) else CurateOptions.model_validate(v)
+        return opts.model_dump(mode="json", exclude={"workers"})
+
     def data_fields(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude=_NOT_HASHED)
+        # a run without curation hashes as before curation existed (its runs still resume)
+        return self.model_dump(mode="json", exclude=_NOT_HASHED | ({"curate"} if self.curate is None else set()))
 
     def config_hash(self) -> str:
         blob = json.dumps(self.data_fields(), sort_keys=True, separators=(",", ":"))

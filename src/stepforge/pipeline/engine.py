@@ -65,13 +65,15 @@ def _ended_text(ended: str, kept: int, count: int, budget: int | None) -> str:
     }[ended]
 
 
-def run(config: RunConfig, *, offline: bool = False, executor: Executor | None = None) -> RunSummary:
+def run(config: RunConfig, *, offline: bool = False, executor: Executor | str | None = None) -> RunSummary:
     """Generate (or read), verify, label and write up to ``config.count`` kept traces into ``config.out``.
 
     The same engine for every source, domain and executor; the CLI's ``generate`` is this call. ``offline``:
     answers only from the source's journal (Batch API); nothing is written while some are missing. ``executor``:
-    one made by the caller instead of ``config.executor`` (``merge`` replays shards' results through it). A config
-    with a ``shard`` is one shard of the run (``pipeline.shard``)."""
+    a name (``"local"``, ``"ray"``) that replaces ``config.executor``, or one made by the caller (``merge`` replays
+    shards' results through it). A config with a ``shard`` is one shard of the run (``pipeline.shard``)."""
+    if isinstance(executor, str):
+        config, executor = config.model_copy(update={"executor": executor}), None
     if config.shard is not None:
         from stepforge.pipeline.shard import run_shard
 
@@ -163,9 +165,9 @@ def _run(config: RunConfig, source: Any, domain: Any, ctx: Any, executor: Any, f
                             wrong = not rec.outcome.correct
                             if kept[wrong] >= quota[wrong]:
                                 continue
-                            folder.write(rec)
-                            kept[wrong] += 1
-                            bar.update(1)
+                            if folder.write(rec):  # False: curation dropped it (to rejected.jsonl, not counted)
+                                kept[wrong] += 1
+                                bar.update(1)
                         else:
                             folder.write(rec)
                     spent += res.spent

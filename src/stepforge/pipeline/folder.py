@@ -6,6 +6,11 @@ index and the samples spent before it. Resume streams the files once: a partial 
 from this config, the kept counts and the card statistics are recounted, and records at or after the checkpoint are
 remembered by id so that items redone after the checkpoint write only what is missing. Memory stays flat in the
 run's size. A second run on a folder in use is refused (an exclusive ``flock`` held for the run's life).
+
+With curation (``config.curate``), every trace passes ``datasets.curate.stream`` before it is written: a dropped
+one goes to ``rejected.jsonl`` with its reason and what it matches, and does not count as kept; the indexes are
+rebuilt from ``traces.jsonl`` on resume. Decisions follow the write order, which is the item order, so the kept
+set still depends on the seed alone.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +26,16 @@ from typing import IO, Any
 
 from stepforge.datasets import card as _card
 from stepforge.datasets import io
+from stepforge.datasets import plots as _plots
+from stepforge.datasets.curate.options import CurateOptions
+from stepforge.datasets.curate.stream import Drop, Row, StreamCuration
 from stepforge.errors import UserError
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Rejection, Trace, wire_from_json, wire_part
 
 TRACES, REJECTED, CARD, RUN, LOCK = "traces.jsonl", "rejected.jsonl", "card.md", "run.json", ".stepforge.lock"
 RUN_FILES = (TRACES, REJECTED, CARD, RUN)
+PLOTS = "plots"  # the card's figures, drawn anew at the end of every session
 # written by sources into the folder; replaced with the run on --overwrite
 SOURCE_FILES = ("journal.jsonl",)
 STAGING = ".staging"
@@ -52,6 +62,11 @@ class RunFolder:
         self.out = config.out
         self.staging = staging
         self.card = _card.CardStats()
+        self.curation: StreamCuration | None = None
+        # benchmarks are read here, before the folder is touched. A shard does not curate: what a trace is checked
+        # against is the traces kept before it in the single run, which only ``merge`` knows (it curates then)
+        if config.curate is not None and config.shard is None:
+            self.curation = StreamCuration(CurateOptions.model_validate(config.curate))
         self._lock_fd: int | None = None
         self._tf: IO[str] | None = None
         self._rf: IO[str] | None = None
@@ -107,6 +122,7 @@ class RunFolder:
         if config.overwrite:
             for n in (*held, *SOURCE_FILES):
                 (out / n).unlink(missing_ok=True)
+            shutil.rmtree(out / PLOTS, ignore_errors=True)
             return ResumeState()
         if not config.resume:
             raise UserError(f"{out} already holds a run ({', '.join(held)}); pass --resume to continue it or "
@@ -140,6 +156,7 @@ class RunFolder:
                          spent=int(checkpoint.get("spent", 0)))
         want = self.config.config_hash()
         highest = -1
+        kept_rows: list[Row] = []  # batches of kept traces for the curation indexes
         for name in (TRACES, REJECTED):
             path = self.out / name
             io.repair_tail(path)
@@ -161,6 +178,11 @@ class RunFolder:
                         raise UserError(f"{path}:{n}: not a stepforge trace (a part that should be JSON text or "
                                         "an object is neither)") from None
                     st.kept[(rec.get("outcome") or {}).get("correct") is False] += 1
+                    if self.curation is not None:
+                        kept_rows.append(Row.of(rec))
+                        if len(kept_rows) >= 2048:
+                            self.curation.keep_existing(kept_rows)
+                            kept_rows = []
                 else:
                     index = rec.get("index")
                     self.card.add_rejection(rec)
@@ -168,6 +190,9 @@ class RunFolder:
                 highest = max(highest, index)
                 if index >= st.next_index:
                     st.after.setdefault(index, set()).add(str(rec["id"]))
+            if self.curation is not None:
+                self.curation.keep_existing(kept_rows)
+                kept_rows = []
         if not checkpoint:  # a run.json from before checkpoints: continue after the last recorded item
             st.next_index = highest + 1
             st.after = {}
@@ -175,16 +200,33 @@ class RunFolder:
 
     # -- writing -----------------------------------------------------------------------------------------------
 
-    def write(self, rec: Trace | Rejection) -> None:
+    def write(self, rec: Trace | Rejection) -> bool:
+        """Append a record; True when it is a trace kept (False: a rejection, or a trace curation dropped, which
+        is written to ``rejected.jsonl`` instead)."""
         data = rec.model_dump(mode="json")
         if isinstance(rec, Trace):
+            if self.curation is not None:
+                verdict = self.curation.check(Row.of(data))
+                if isinstance(verdict, Drop):
+                    self._reject(Rejection(id=rec.id, index=rec.task.metadata.get("index"), domain=rec.domain,
+                                           reason=verdict.reason, detail=verdict.detail, evidence=verdict.evidence,
+                                           candidate=data).model_dump(mode="json"))
+                    return False
+                if verdict.split is not None:
+                    data["task"]["split"] = verdict.split
+                if verdict.overlap is not None:  # shares n-grams with a benchmark, below the preset's threshold
+                    data["extras"]["decontamination"] = verdict.overlap
             assert self._tf is not None
             io.append(self._tf, wire_from_json(data))  # the line form; the card reads the nested dict
             self.card.add_trace(data)
-        else:
-            assert self._rf is not None
-            io.append(self._rf, data)
-            self.card.add_rejection(data)
+            return True
+        self._reject(data)
+        return False
+
+    def _reject(self, data: dict[str, Any]) -> None:
+        assert self._rf is not None
+        io.append(self._rf, data)
+        self.card.add_rejection(data)
 
     def write_run_json(self, status: str, **extra: Any) -> None:
         config = self.config
@@ -224,8 +266,11 @@ class RunFolder:
         st = self.card.as_dict()
         if usage is not None:
             st["model_usage"] = {k: v for k, v in usage.items() if k != "session"}
+        curation = self.curation.describe() if self.curation is not None else None
+        plots, note = _plots.draw(st, self.out / PLOTS)
         text = _card.render(st, config=self.config.data_fields(), command=self.config.command, seconds=seconds,
-                            config_hash=self.config.config_hash(), source=source, ended=ended, sections=sections)
+                            config_hash=self.config.config_hash(), source=source, ended=ended, sections=sections,
+                            plots=plots, plots_note=note, plots_folder=PLOTS, curation=curation)
         tmp = self.out / (CARD + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, self.out / CARD)
@@ -233,6 +278,8 @@ class RunFolder:
                                  "checkpoint": {"next_index": next_index, "spent": spent}}
         if usage is not None:
             extra["model_usage"] = st["model_usage"]
+        if curation is not None:
+            extra["curation"] = {"dropped": st["curation_dropped"], "index_bytes": curation["index_bytes"]}
         self.write_run_json(status, **extra)
         return st
 

@@ -26,11 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from stepforge.datasets.curate import decontam
-from stepforge.datasets.curate.dedup import Exact, Near
-from stepforge.datasets.curate.prepare import Plan, prepared, read
+from stepforge.datasets.curate.options import CurateOptions, Splits, parse_split
 from stepforge.datasets.io import AtomicWriter, trace_files
 from stepforge.errors import UserError
 from stepforge.schema import SCHEMA_VERSION
@@ -38,59 +34,6 @@ from stepforge.schema import SCHEMA_VERSION
 REPORT = "curate.json"
 REJECTED = "rejected.jsonl"
 DECONTAMINATION = "decontamination.jsonl"
-
-
-class CurateOptions(BaseModel):
-    """What to remove and how to split. ``preset`` picks the decontamination rule; ``ngram`` and
-    ``min_overlap`` override it (``min_overlap`` None with ``any_hit``: one shared n-gram flags)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    exact: bool = True
-    near: bool = True
-    near_threshold: float = Field(0.8, gt=0.0, le=1.0)
-    shingle: int = Field(5, ge=1)
-    num_perm: int = Field(128, ge=8)
-    bands: int = Field(16, ge=1)
-    benchmarks: list[str] = Field(default_factory=list)
-    preset: Literal["stepforge", "gpt3", "open-r1"] = "stepforge"
-    ngram: int | None = Field(None, ge=1)
-    min_overlap: float | None = Field(None, gt=0.0, le=1.0)
-    any_hit: bool = False
-    split: dict[str, float] | None = None
-    split_seed: int = 0
-    group_by: Literal["problem", "task_id"] = "problem"
-    workers: int | None = Field(None, ge=1)  # None: one per core (at most 4) for inputs over 64 MB
-
-    @field_validator("split")
-    @classmethod
-    def _fractions(cls, v: dict[str, float] | None) -> dict[str, float] | None:
-        if v is None:
-            return v
-        if not v or any(f <= 0 for f in v.values()):
-            raise ValueError("split fractions must be positive")
-        if abs(sum(v.values()) - 1.0) > 1e-6:
-            raise ValueError(f"split fractions add up to {sum(v.values()):g}, not 1")
-        return v
-
-    def decontamination(self) -> decontam.Preset:
-        base = decontam.PRESETS[self.preset]
-        overlap = None if self.any_hit else (self.min_overlap if self.min_overlap is not None else base.min_overlap)
-        return decontam.Preset(ngram=self.ngram or base.ngram, min_overlap=overlap)
-
-
-def parse_split(text: str) -> dict[str, float]:
-    """``train=0.9,test=0.1`` as a dict; a bad spec is a one-line error."""
-    out: dict[str, float] = {}
-    for part in text.split(","):
-        name, eq, frac = part.strip().partition("=")
-        if not eq or not name.strip():
-            raise UserError(f"--split {text!r}: write NAME=FRACTION,NAME=FRACTION (e.g. train=0.9,test=0.1)")
-        try:
-            out[name.strip()] = float(frac)
-        except ValueError:
-            raise UserError(f"--split {text!r}: {frac!r} is not a number") from None
-    return out
 
 
 @dataclass
@@ -109,27 +52,6 @@ class CurateReport:
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
-
-
-class _Splits:
-    """A row's split from its group's place in [0, 1) (a hash of the split seed and the group): the same
-    group always lands in the same split, whatever the order or number of rows, so no problem is on
-    both sides."""
-
-    def __init__(self, split: dict[str, float] | None) -> None:
-        self.names = list(split) if split else ["train"]
-        bounds, acc = [], 0.0
-        for name in self.names:
-            acc += split[name] if split else 1.0
-            bounds.append(acc)
-        bounds[-1] = 1.0
-        self.bounds = bounds
-        self.groups: dict[str, set[bytes]] = {n: set() for n in self.names}
-
-    def __call__(self, unit: float, group: bytes) -> str:
-        name = next(n for n, b in zip(self.names, self.bounds) if unit < b)
-        self.groups[name].add(group[:8])
-        return name
 
 
 def _prepare_out(out: Path, overwrite: bool) -> None:
@@ -168,9 +90,19 @@ def _workers(requested: int | None, paths: list[Path]) -> int:
     return min(4, os.cpu_count() or 1) if big else 1
 
 
-def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, *, overwrite: bool = False) -> CurateReport:
-    """Curate the traces of ``inputs`` (run folders, curate folders or JSONL files) into ``out``."""
+def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, *, overwrite: bool = False,
+           executor: str = "local", ray_address: str | None = None) -> CurateReport:
+    """Curate the traces of ``inputs`` (run folders, curate folders or JSONL files) into ``out``. ``executor``:
+    where the per-row work runs, ``local`` (``options.workers`` processes) or ``ray`` (actors on the cluster at
+    ``ray_address``, reading the inputs at the same paths); the decisions between rows are made here either way,
+    so the output is the same."""
     options = options or CurateOptions()
+    if executor not in ("local", "ray"):
+        raise UserError(f"unknown executor {executor!r} (known: local, ray)")
+    if executor == "ray":
+        from stepforge._ray import import_ray
+
+        import_ray()
     t0 = time.perf_counter()
     paths = [p for src in inputs for p in trace_files(src).values()]
     _prepare_out(out, overwrite)
@@ -178,15 +110,18 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
         raise UserError(f"--out {out} holds an input; give another folder")
     try:
         from stepforge.datasets.curate import _records  # noqa: F401
-    except ImportError:
-        raise UserError("curate needs msgspec: pip install 'stepforge[data]'") from None
+        from stepforge.datasets.curate import decontam
+        from stepforge.datasets.curate.dedup import Exact, Near
+        from stepforge.datasets.curate.prepare import Plan, prepared, read
+    except ImportError as exc:
+        raise UserError(f"curate needs the data extra ({exc.name} is missing): pip install 'stepforge[data]'") from None
     preset = options.decontamination()
     index = decontam.Index([decontam.load(spec) for spec in options.benchmarks], preset) if options.benchmarks else None
     exact = Exact() if options.exact else None
     near = Near(options.near_threshold, options.num_perm, options.bands) if options.near else None
     plan = Plan(tuple(str(p) for p in paths), index, preset.ngram, options.shingle if near else None,
-                options.group_by, options.split_seed)
-    splits = _Splits(options.split)
+                options.group_by, options.split_seed, options.num_perm, near.seed if near else 0)
+    splits = Splits(options.split)
     report = CurateReport(out=out)
     names = {s: (f"{s}.jsonl" if options.split else "traces.jsonl") for s in splits.names}
     staged = Path(tempfile.mkdtemp(prefix=".curate-", dir=out.parent))
@@ -210,8 +145,10 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
             fi, n = divmod(kept_where[k], 1 << 40)
             return {"id": kept_ids[k], "file": str(paths[fi]), "line": n}
 
-        for batch, prep in prepared(plan, read(paths), _workers(options.workers, paths)):
-            sigs = near.signatures(prep.shingles) if near is not None and prep.shingles is not None else None
+        for batch, prep in prepared(plan, read(paths), _workers(options.workers, paths), ray=executor == "ray",
+                                    ray_address=ray_address):
+            sigs = prep.sigs if near is not None else None
+            kept_lines: dict[str, list[bytes]] = {s: [] for s in names}
             for i, (fi, n, raw) in enumerate(batch):
                 hit = prep.hits[i]
                 flagged = index is not None and index.flags(hit)
@@ -235,9 +172,11 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
                         exact.first[prep.exact[i]] = len(kept_ids)
                     kept_ids.append(prep.ids[i])
                     kept_where.append((fi << 40) | n)
-                    writers[splits(prep.unit[i], prep.group[i])].write_line(raw)
+                    kept_lines[splits(prep.unit[i], prep.group[i])].append(raw)
                     report.contaminated_kept += hit is not None
                 report.rows += 1
+            for s, lines in kept_lines.items():
+                writers[s].write_lines(lines)
         report.seconds = time.perf_counter() - t0
         report.kept = len(kept_ids)
         report.dropped = dict(dropped)
@@ -258,7 +197,7 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
     return report
 
 
-def _report_json(report: CurateReport, options: CurateOptions, paths: list[Path], preset: decontam.Preset,
+def _report_json(report: CurateReport, options: CurateOptions, paths: list[Path], preset: Any,
                  decontaminated: bool) -> dict[str, Any]:
     return {
         "inputs": [str(p) for p in paths],

@@ -19,23 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
+from stepforge.datasets.curate.options import PRESETS, Preset, describe_preset
 from stepforge.datasets.curate.text import Tokens, grams, tokenize
 from stepforge.errors import UserError
 
-
-class Preset(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    ngram: int
-    min_overlap: float | None  # None: any shared n-gram flags the row
-
-
-PRESETS: dict[str, Preset] = {
-    "stepforge": Preset(ngram=8, min_overlap=0.5),
-    "gpt3": Preset(ngram=13, min_overlap=None),
-    "open-r1": Preset(ngram=8, min_overlap=None),
-}
 
 TEXT_KEYS = ("problem", "question", "prompt", "input", "instruction", "text")
 ID_KEYS = ("task_id", "id", "unique_id", "idx", "problem_id")
@@ -182,10 +170,16 @@ class Index:
         self.hashes, self.owners = all_h[order], all_o[order]
         self.unique = np.unique(self.hashes)
         self.too_short = int((self.sizes == 0).sum())
+        # a presence table on the hashes' low bits (~1/64 full): most rows' n-grams are ruled out by one lookup
+        # each, and only the rest are looked up in ``unique`` (the hashes are mixed, so the low bits are uniform)
+        bits = min(24, max(16, int(len(self.unique) * 64).bit_length()))
+        self._mask = np.uint64((1 << bits) - 1)
+        self._table = np.zeros(1 << bits, dtype=np.bool_)
+        self._table[(self.unique & self._mask).astype(np.intp)] = True
 
     @property
     def nbytes(self) -> int:
-        return int(self.hashes.nbytes + self.owners.nbytes + self.unique.nbytes)
+        return int(self.hashes.nbytes + self.owners.nbytes + self.unique.nbytes + self._table.nbytes)
 
     def check(self, row_grams: Tokens) -> list[Hit | None]:
         """The best hit of every row of a batch (None: no shared n-gram)."""
@@ -193,9 +187,13 @@ class Index:
         out: list[Hit | None] = [None] * (len(off) - 1)
         if not len(self.unique) or not len(h):
             return out
-        pos = np.searchsorted(self.unique, h)
-        pos[pos == len(self.unique)] = 0
-        found = self.unique[pos] == h
+        maybe = np.flatnonzero(self._table[(h & self._mask).astype(np.intp)])
+        found = np.zeros(len(h), dtype=np.bool_)
+        if len(maybe):
+            cand = h[maybe]
+            pos = np.searchsorted(self.unique, cand)
+            pos[pos == len(self.unique)] = 0
+            found[maybe] = self.unique[pos] == cand
         rows = np.searchsorted(off, np.flatnonzero(found), side="right") - 1
         for r in np.unique(rows):
             matched = np.unique(h[off[r]:off[r + 1]][found[off[r]:off[r + 1]]])
@@ -225,11 +223,6 @@ class Index:
                         "ngrams": int(sizes.sum()), "too_short": int((sizes == 0).sum())})
             start += len(b.items)
         return out
-
-
-def describe_preset(name: str, preset: Preset) -> str:
-    rule = "any shared n-gram" if preset.min_overlap is None else f"≥ {preset.min_overlap:.0%} of an item's n-grams"
-    return f"{name}: {preset.ngram}-grams, {rule}"
 
 
 __all__ = ["Benchmark", "Hit", "Index", "Item", "PRESETS", "Preset", "describe_preset", "humaneval", "load"]

@@ -24,6 +24,21 @@ class Exact:
         return sys.getsizeof(self.first) + len(self.first) * (33 + 16 + 28)
 
 
+_NEEDS_RENSA = "near-duplicate detection needs the data extra (rensa is missing): pip install 'stepforge[data]'"
+
+
+def signatures(shingles: Tokens, num_perm: int, seed: int) -> list[Any]:
+    """One rensa MinHash per row of a batch (its shingle hashes as 8-byte tokens)."""
+    try:
+        import rensa
+    except ImportError:
+        raise UserError(_NEEDS_RENSA) from None
+    flat = shingles.hashes.view("V8").tolist()
+    off = shingles.offsets.tolist()
+    return rensa.RMinHash.from_token_sets([flat[off[i]:off[i + 1]] for i in range(len(off) - 1)], num_perm=num_perm,
+                                          seed=seed)
+
+
 class Near:
     """MinHash LSH over shingle hashes (``num_perm`` permutations in ``bands`` bands)."""
 
@@ -31,20 +46,15 @@ class Near:
         try:
             import rensa
         except ImportError:
-            raise UserError("near-duplicate detection needs rensa: pip install 'stepforge[data]' (or --no-near)") from None
+            raise UserError(_NEEDS_RENSA) from None
         if num_perm % bands:
             raise UserError(f"--bands {bands} must divide --num-perm {num_perm}")
-        self._rensa = rensa
         self.threshold, self.num_perm, self.bands, self.seed = threshold, num_perm, bands, seed
         self.lsh = rensa.RMinHashLSH(threshold, num_perm, bands)
         self.kept: dict[int, Any] = {}
 
     def signatures(self, shingles: Tokens) -> list[Any]:
-        """One rensa MinHash per row of the batch (its shingle hashes as 8-byte tokens)."""
-        flat = shingles.hashes.view("V8").tolist()
-        off = shingles.offsets.tolist()
-        sets = [flat[off[i]:off[i + 1]] for i in range(len(off) - 1)]
-        return self._rensa.RMinHash.from_token_sets(sets, num_perm=self.num_perm, seed=self.seed)
+        return signatures(shingles, self.num_perm, self.seed)
 
     def check_add(self, mh: Any, row: int) -> tuple[int, float] | None:
         """(kept row, estimated similarity) of the most similar earlier kept row at or above the

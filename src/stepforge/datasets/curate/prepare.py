@@ -1,5 +1,5 @@
 """The per-row work of curation that does not depend on other rows: read the fields it needs, hash the
-normalised texts, find benchmark overlap, hash the shingles. ``prepared(...)`` runs it over batches,
+normalised texts, find benchmark overlap, MinHash the shingles. ``prepared(...)`` runs it over batches,
 in worker processes when asked (forked: no re-import of the caller's script, so a plain script or a
 notebook works), at most a few batches ahead (bounded memory), results in input order.
 
@@ -8,23 +8,23 @@ Everything that decides between rows (the duplicate indexes, the output) stays i
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from stepforge.datasets.curate.decontam import Hit, Index
-from stepforge.datasets.curate.text import Tokens, grams, normalise, tokenize
+from stepforge.datasets.curate.dedup import signatures
+from stepforge.datasets.curate.text import Tokens, grams, tokenize
+from stepforge.datasets.keys import keys, solution_text, split_unit, task_key
 from stepforge.datasets.io import utf8_error
 from stepforge.errors import UserError
 from stepforge.schema import SCHEMA_VERSION
 
-_SPACE = b" \t\n\r\x0b\x0c"
 Raw = tuple[int, int, bytes]  # (input file index, line number, the line)
 CHUNK_BYTES = 4 * 1024 * 1024  # input read in pieces of about this size, cut at a line end
 
@@ -63,6 +63,8 @@ class Plan:
     shingle: int | None  # None: no near-duplicate detection
     group_by: str
     split_seed: int
+    num_perm: int = 128
+    minhash_seed: int = 42
 
 
 @dataclass
@@ -75,20 +77,7 @@ class Prepared:
     group: list[bytes]  # what keeps rows on one side of a split
     unit: list[float]  # the group's place in [0, 1): which split it falls in
     hits: list[Hit | None]
-    shingles: Tokens | None
-
-
-def _norm(text: str) -> bytes:
-    return normalise(text).encode("utf-8", "surrogatepass").translate(None, _SPACE)
-
-
-def keys(problem: str, solution: str) -> tuple[bytes, bytes]:
-    """(problem key, problem-and-solution key): equal up to case, Unicode compatibility forms and
-    whitespace (``x = 1`` is ``x=1``; ``x + 1`` is not ``x - 1``)."""
-    h = hashlib.blake2b(_norm(problem) + b"\x1e", digest_size=16)
-    group = h.digest()
-    h.update(_norm(solution))
-    return group, h.digest()
+    sigs: list[Any] | None  # rensa MinHash of each row's shingles (None: no near-duplicate detection)
 
 
 def prepare(plan: Plan, batch: list[Raw]) -> Prepared:
@@ -97,30 +86,29 @@ def prepare(plan: Plan, batch: list[Raw]) -> Prepared:
 
     out = Prepared([], [], [], [], [], [], None)
     texts = []
-    seed = plan.split_seed.to_bytes(8, "little", signed=True)
     for fi, n, line in batch:
-        path = Path(plan.paths[fi])
         try:
             rec = _records.DECODER.decode(line)
         except _records.DecodeError as exc:
+            path = Path(plan.paths[fi])
             raise (utf8_error(path, n, line) or UserError(f"{path}:{n}: not a stepforge/1 trace ({exc})")) from None
         if rec.schema_version != SCHEMA_VERSION or rec.domain not in ("math", "code"):
-            raise UserError(f"{path}:{n}: not a stepforge/1 trace (schema_version {rec.schema_version!r}, "
+            raise UserError(f"{plan.paths[fi]}:{n}: not a stepforge/1 trace (schema_version {rec.schema_version!r}, "
                             f"domain {rec.domain!r})")
-        problem, solution = rec.task.prompt, "\n".join(s.text for s in rec.steps)
+        problem, solution = rec.task.prompt, solution_text([s.text for s in rec.steps])
         group, exact = keys(problem, solution)
         if plan.group_by == "task_id":
-            group = hashlib.blake2b(str(rec.task.task_id).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            group = task_key(rec.task.task_id)
         out.ids.append(rec.id)
         out.domains.append(rec.domain)
         out.exact.append(exact)
         out.group.append(group)
-        out.unit.append(int.from_bytes(hashlib.blake2b(seed + group, digest_size=8).digest(), "big") / 2**64)
+        out.unit.append(split_unit(plan.split_seed, group))
         texts.append(f"{problem}\n{solution}")
     tokens = tokenize(texts)
     out.hits = plan.index.check(grams(tokens, plan.ngram, short_whole=False)) if plan.index else [None] * len(batch)
-    if plan.shingle is not None:
-        out.shingles = grams(tokens, plan.shingle, short_whole=True)
+    if plan.shingle is not None:  # here, so that worker processes do it (signatures pickle)
+        out.sigs = signatures(grams(tokens, plan.shingle, short_whole=True), plan.num_perm, plan.minhash_seed)
     return out
 
 
@@ -137,9 +125,44 @@ def _work(chunk: Chunk) -> Prepared:
     return prepare(_PLAN, chunk.lines(_PLAN.paths))
 
 
-def prepared(plan: Plan, chunks: Iterator[tuple[Chunk, bytes]], workers: int) -> Iterator[tuple[list[Raw], Prepared]]:
+class _RayPrepare:
+    """Inside a Ray actor (``--executor ray``): the plan (benchmark index included) received once; each call
+    prepares one chunk, read from the file by the actor (same path on every node)."""
+
+    def __init__(self, plan: Plan) -> None:
+        _init(plan)
+
+    def __call__(self, chunk: Chunk) -> Prepared:
+        return _work(chunk)
+
+
+def _ray_prepared(plan: Plan, chunks: Iterator[tuple[Chunk, bytes]],
+                  address: str | None) -> Iterator[tuple[list[Raw], Prepared]]:
+    import functools
+
+    from stepforge._ray import RayMap
+
+    plan = replace(plan, paths=tuple(str(Path(p).resolve()) for p in plan.paths))
+    lines: deque[list[Raw]] = deque()  # the driver's own copy of each chunk sent, in order (results come in order)
+
+    def sent() -> Iterator[Chunk]:
+        for chunk, data in chunks:
+            lines.append(chunk.lines(plan.paths, data))
+            yield chunk
+
+    with RayMap(address, functools.partial(_RayPrepare, plan), what="curate") as m:
+        for prep in m.map(sent()):
+            yield lines.popleft(), prep
+
+
+def prepared(plan: Plan, chunks: Iterator[tuple[Chunk, bytes]], workers: int, *, ray: bool = False,
+             ray_address: str | None = None) -> Iterator[tuple[list[Raw], Prepared]]:
     """(the lines of a chunk, their preparation) in input order; ``workers`` > 1 prepares in forked
-    processes, which read their chunk from the file while this process reads its own copy."""
+    processes, which read their chunk from the file while this process reads its own copy; ``ray``: in Ray
+    actors, one per CPU of the cluster at ``ray_address``."""
+    if ray:
+        yield from _ray_prepared(plan, chunks, ray_address)
+        return
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         for chunk, data in chunks:
             batch = chunk.lines(plan.paths, data)

@@ -7,21 +7,16 @@ punctuation separates words, as in GPT-3's and open-r1's decontamination.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+
+from stepforge.datasets.keys import normalise
 
 _B = np.uint64(0x100000001B3)  # FNV prime: odd, so invertible modulo 2**64
 _B_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
 _P = np.uint64(0x9E3779B97F4A7C15)  # n-gram combination multiplier
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-
-
-def normalise(text: str) -> str:
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.lower()
 
 
 class _Powers:

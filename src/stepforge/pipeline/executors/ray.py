@@ -17,31 +17,21 @@ from __future__ import annotations
 
 import collections
 import os
-import socket
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from stepforge._ray import cause, connect, cpu_nodes, import_ray
 from stepforge.errors import UserError
 from stepforge.generators.sources import Unit, UnitResult
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.executors import EXECUTORS, Plan
 from stepforge.pipeline.folder import RUN
 
-INSTALL = "pip install 'stepforge[ray]'"
 _ATTEMPTS = 3  # a batch whose actor is lost this many times ends the run (it may be what kills them)
 _CLIENT_LIMITS = ("concurrency", "requests_per_minute", "tokens_per_minute")
-
-
-def import_ray() -> Any:
-    """The ``ray`` module, or the one-line error naming the extra."""
-    try:
-        import ray
-    except ImportError:
-        raise UserError(f"--executor ray needs Ray, an optional extra: {INSTALL}") from None
-    return ray
 
 
 class UnitWorker:
@@ -136,20 +126,10 @@ class RayExecutor:
     # -- the cluster ---------------------------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        ray = self.ray
-        if ray.is_initialized():
-            return
-        _probe(self.address)
-        try:
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
-                     configure_logging=False)
-        except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
-            where = self.address or "this machine"
-            raise UserError(f"cannot start or reach Ray at {where}: {str(exc).splitlines()[0][:300]}") from None
-        self._started_ray = True
+        self._started_ray = connect(self.ray, self.address) or self._started_ray
 
     def _nodes(self) -> list[dict[str, Any]]:
-        return [n for n in self.ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) > 0]
+        return cpu_nodes(self.ray)
 
     def _client(self, actors: int) -> dict[str, Any]:
         """Each actor's share of the endpoint's limits (requests in flight, per minute), so that the cluster as a
@@ -193,7 +173,7 @@ class RayExecutor:
                 self._kill(handle)
                 for h, _, _ in pending.values():
                     self._kill(h)
-                raise _cause(exc) from None
+                raise cause(exc) from None
             except ray.exceptions.RayError:
                 self._kill(handle)  # the node went away while the actor started
                 continue
@@ -318,7 +298,7 @@ class RayExecutor:
                 try:
                     out = ray.get(batch.ref)
                 except ray.exceptions.RayTaskError as exc:
-                    raise _cause(exc) from None
+                    raise cause(exc) from None
                 except ray.exceptions.RayError as exc:  # the node, actor or result was lost: work it elsewhere
                     self._recover(batch, window, exc, submit)
                     continue
@@ -366,27 +346,6 @@ class RayExecutor:
             if self._started_ray:
                 self._started_ray = False
                 ray.shutdown()
-
-
-def _probe(address: str | None) -> None:
-    """A host:port that nothing listens on is a one-line error at once (Ray itself retries for minutes)."""
-    if not address or "://" in address or ":" not in address:
-        return  # auto, local, ray://...: Ray's own lookup
-    host, _, port = address.rpartition(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=5).close()
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot reach the Ray cluster at {address}: {getattr(exc, 'strerror', None) or exc}") from None
-
-
-def _cause(exc: Any) -> BaseException:
-    """The work's own exception (a UserError stays one line); anything else says where it came from."""
-    cause = getattr(exc, "cause", None)
-    if isinstance(cause, UserError):
-        return cause
-    if isinstance(cause, BaseException):
-        return RuntimeError(f"a Ray actor failed: {type(cause).__name__}: {cause}")
-    return RuntimeError(f"a Ray actor failed: {exc}")
 
 
 def _unit_results(units: list[Unit], out: list[tuple[Any, ...]]) -> Iterator[UnitResult]:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from stepforge.errors import UserError
 from stepforge.regress.cases import Case, Suite
+from stepforge.schema import json_from_wire
 
 _EXPECT = {"equal": "accept", "not_equal": "reject", "unparseable": "no_accept", "accept": "accept",
            "reject": "reject", "no_accept": "no_accept", True: "accept", False: "reject", "pass": "accept",
@@ -57,8 +58,11 @@ def _from_trace(t: dict[str, Any], where: str) -> list[Case]:
 
 
 def _from_row(row: dict[str, Any], n: int, where: str) -> list[Case]:
-    if row.get("schema_version", "").startswith("stepforge/"):
-        return _from_trace(row, where)
+    if str(row.get("schema_version", "")).startswith("stepforge/"):
+        try:
+            return _from_trace(json_from_wire(row), where)
+        except ValueError:
+            raise UserError(f"{where}: a stepforge trace line whose JSON-text parts do not parse") from None
     if "domain" in row and "id" in row:
         return [Case.model_validate(row)]
     if "gold" in row and "pred" in row and "expected" in row:

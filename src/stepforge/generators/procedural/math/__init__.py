@@ -25,7 +25,8 @@ def candidate(run_seed: int, family_name: str, index: int, want_error: bool, *,
     """
     fam = FAMILIES.get(family_name)
     item_seed = derive_seed(run_seed, "math", family_name, index)
-    point = run_point(fam, run_seed, index if ordinal is None else ordinal)
+    k = index if ordinal is None else ordinal
+    point = run_point(fam, run_seed, k)
     problem = build_problem(fam, item_seed, want_error, point=point)
     if problem is None:
         return None
@@ -52,6 +53,9 @@ def candidate(run_seed: int, family_name: str, index: int, want_error: bool, *,
                 "unknowns": problem.unknowns,
                 "variables": problem.variables,
                 "point": problem.point,
+                # as the code templates say it (the card reads it): past the space, problems repeat
+                "space": {"size": fam.size, "position": problem.point, "cycle": k // fam.size,
+                          "exhausted": k >= fam.size},
             },
         ),
         generation=Generation(
