@@ -152,7 +152,11 @@ def test_construction_pairs_score_the_checker_alone_on_a_procedural_run(tmp_path
     assert len(gold) == len(pred) == 60
     ev = evaluate(gold, pred)
     assert ev.acc_correct == 1.0  # no correct solution has a refuted step (else it was not kept)
-    # reasoning errors the checker cannot see: its own first error is elsewhere or missing
-    hidden = [t for t in traces if t.generation.injected_error is not None
-              and t.steps[t.first_error_index].evidence["symbolic"]["rating"] != -1]
-    assert hidden and ev.acc_erroneous == round(1 - len(hidden) / 30, 4)
+    # what the checks alone located, with the injection unmarked, is kept with the trace's construction evidence
+    alone = {t.id: next(s.evidence["construction"]["checker_alone"] for s in t.steps if "construction" in s.evidence)
+             for t in traces if t.generation.injected_error is not None}
+    found = [t for t in traces if t.id in alone and alone[t.id]["first_error"] == t.first_error_index]
+    hidden = [t for t in traces if t.id in alone and alone[t.id]["first_error"] == -1]  # reasoning errors, unlocated
+    assert hidden and found and ev.acc_erroneous == round(len(found) / 30, 4)
+    assert ev.kept == 30 + 30 - len(hidden)  # the unlocated ones would be rejected without their construction label
+    assert ev.kept_precision == 1.0  # and what the checks locate alone is where the error was put

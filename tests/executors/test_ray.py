@@ -165,3 +165,16 @@ def test_an_unreachable_cluster_is_one_line(tmp_path: Path) -> None:
                 "--ray-address", "127.0.0.1:1", timeout=300)
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip().count("\n") == 0 and "127.0.0.1:1" in r.stderr, r.stderr
+
+
+def test_label_on_ray_writes_what_local_writes(ray_cluster: RayCluster, local_runs, tmp_path: Path) -> None:
+    """``stepforge label`` runs the engine over existing solutions: on the cluster it keeps and labels exactly
+    what the local executor does."""
+    src = local_runs("--domain", "math", "--count", "40", "--seed", "9")
+    local = run_cli("label", str(src), "--out", str(tmp_path / "local"), "--no-progress")
+    assert local.returncode == 0, local.stderr
+    r = run_cli("label", str(src), "--out", str(tmp_path / "ray"), "--no-progress", *_ray(ray_cluster))
+    assert r.returncode == 0, r.stderr
+    assert "stepforge: ray: " in r.stderr and "on 2 nodes" in r.stderr
+    same_run(tmp_path / "ray", tmp_path / "local")
+    assert len(records(tmp_path / "ray" / "traces.jsonl")) > 0

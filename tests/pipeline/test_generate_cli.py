@@ -40,6 +40,12 @@ def test_run_writes_exactly_count_valid_traces_of_both_kinds_across_families(mat
     for needle in ("stepforge generate --domain math --count 60 --seed 7", "## Families", "## Rejections",
                    "verifier:sympy", "symbolic"):
         assert needle in card
+    # the label-quality table: the checks alone against the known first errors (every error kind is in the run)
+    from stepforge.datasets.eval_labels import construction_pairs, evaluate, labelled_traces, render_table
+
+    quality = card.split("## Label quality (known first errors)", 1)[1]
+    assert render_table(evaluate(*construction_pairs(labelled_traces(math_run)))).splitlines()[2] in quality
+    assert "| kept precision (first error right among kept) | 100.0%" in quality
     run = json.loads((math_run / "run.json").read_text())
     assert run["status"] == "complete" and run["config"]["seed"] == 7
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stepforge._testing.openai_server import ServerProcess
@@ -21,15 +21,14 @@ from stepforge.schema import Cost, Rejection, Trace
 from .conftest import records, run_cli
 
 # (problem, reference answer, response, index of the true first error or None for a right solution, expected)
-# expected: "kept" / "rejected" / "rejected_or_located" (rejected today, located at the true step once the checker
-# reads plain-text arithmetic)
+# expected: "kept" (with its first error where it really is) / "rejected"
 CASES = [
     ("Tom buys 8 pens at 3 dollars each. How many dollars do the pens cost?", "24",
      "Tom buys 8 pens at 3 dollars each.\n\nThe pens cost $3 + 8 = 11$ dollars.\n\nThe answer is $\\boxed{11}$.",
      1, "rejected"),
     ("Anna has 5 bags with 3 apples in each bag. How many apples does she have?", "15",
      "Anna has 5 bags.\n\nEach bag has 3 apples, so 5 * 3 = 16 apples.\n\nThe answer is \\boxed{16}.",
-     1, "rejected_or_located"),
+     1, "kept"),  # plain-text arithmetic is read: refuted where it is written
     ("A box holds 6 eggs. How many eggs are in 4 boxes?", "24",
      "There are 4 boxes.\n\nSo there are 4 + 6 = 10 eggs.\n\nThe answer is \\boxed{10}.", 1, "rejected"),
     ("A rope 20 m long is cut into pieces 4 m long. How many pieces are there?", "5",
@@ -74,7 +73,7 @@ def _check(out: Path) -> None:
             continue
         assert t["outcome"]["correct"] is False, problem
         if what == "kept":  # a kept wrong trace has its first error where it really is, and nothing +1 from there
-            assert expected in ("kept", "rejected_or_located"), (problem, t["first_error_index"])
+            assert expected == "kept", (problem, t["first_error_index"])
             assert t["first_error_index"] == first, (problem, t["first_error_index"])
             assert all(s["label"]["rating"] == -1 for s in t["steps"][first:])
         else:
@@ -166,6 +165,7 @@ def math_record():
 @given(family=st.sampled_from(sorted(__import__("stepforge.generators.procedural.math", fromlist=["FAMILIES"])
                                      .FAMILIES.names())),
        index=st.integers(0, 10_000), seed=st.integers(0, 50))
+@example(family="derivative", index=257, seed=14)  # a slip to a bare x, then "Add the results" restates it
 def test_an_injected_error_is_kept_only_at_its_step_with_or_without_its_marker(math_record, family: str, index: int,
                                                                                seed: int) -> None:
     from stepforge.generators.procedural.math import candidate
@@ -236,3 +236,54 @@ def test_fallback_strategy_flag_is_checked(tmp_path: Path) -> None:
                     "--out", str(tmp_path / "o"), "--no-progress", "--fallback-strategy", name)
         assert r.returncode == 2 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert STRATEGIES.get("symbolic").name == "symbolic"
+
+
+# An unchecked step that brings in a value of its own (a misread quantity, a value from prose) may be the real first
+# error: a later refuted slip is then not *first* for sure. Restating the problem's own numbers is not such a step.
+UNCERTAIN_CASES = [
+    ("Lena has 4 boxes with 6 pencils in each box. How many pencils does she have?", "24",
+     "Lena has 5 boxes of pencils.\n\nSo she has $5 \\times 6 = 31$ pencils.\n\nThe answer is $\\boxed{31}$.",
+     "first_error_uncertain", 0),
+    ("A shelf has 3 rows of 9 books. How many books are on the shelf?", "27",
+     "Each row holds twelve, about 12 books in practice.\n\nThere are 3 * 12 = 38 books.\n\n"
+     "The answer is \\boxed{38}.", "first_error_uncertain", 0),
+    ("Lena has 4 bags with 7 pencils in each bag. How many pencils does she have?", "28",
+     "Lena has 4 bags of 7 pencils.\n\nSo she has $4 \\times 7 = 29$ pencils.\n\nThe answer is $\\boxed{29}$.",
+     "kept", 1),
+]
+
+
+def test_a_refuted_step_after_an_unchecked_new_value_is_not_kept_as_the_first_error(tmp_path: Path) -> None:
+    path = tmp_path / "responses.jsonl"
+    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
+                            for p, a, r, _, _ in UNCERTAIN_CASES))
+    out = tmp_path / "run"
+    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
+                "--out", str(out), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    got = _decisions(out)
+    for problem, _, _, expected, step in UNCERTAIN_CASES:
+        what, t = got[problem]
+        assert what == expected, (problem, what)
+        if what == "kept":
+            assert t["first_error_index"] == step
+        else:  # the labels are in the rejection; the refuted step is -1, the unchecked one 0
+            assert t["steps"][step]["label"]["rating"] == 0 and t["first_error_index"] == 1
+    rejected = {x["candidate"]["task"]["prompt"]: x for x in records(out / "rejected.jsonl")}
+    assert "step 0 before it states a value" in rejected[UNCERTAIN_CASES[0][0]]["detail"]
+
+
+def test_an_uncertain_first_error_goes_to_the_fallback_strategy(math_record) -> None:
+    from stepforge.generators.llm.parse import parse_solution
+    from stepforge.generators.llm.problems import task_from_row
+    from stepforge.generators.llm.sampling import candidate_from
+    from stepforge.schema import Generation
+
+    problem, gold, text, _, _ = UNCERTAIN_CASES[0]
+    task = task_from_row({"problem": problem, "answer": gold}, "math", "test")
+    cand = candidate_from(parse_solution(text, "math", None), task, "math",
+                          Generation(generator="file", seed=1, raw_response=text), id="c1", index=0, extras={})
+    assert isinstance(math_record(cand), Rejection) and math_record(cand).reason == "first_error_uncertain"
+    kept = math_record(cand, fallback=_Oracle(0))
+    assert isinstance(kept, Trace) and kept.first_error_index == 0
+    assert kept.extras["escalated"]["reason"] == "first_error_uncertain"

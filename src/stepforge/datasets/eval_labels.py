@@ -107,8 +107,10 @@ def _stepforge_rows(path: Path) -> Iterator[tuple[dict[str, Any], bool]]:
         yield row, bool(row.get("verified", True)) if isinstance(row, dict) else True
 
 
-def read_items(path: Path, fmt: str | None = None) -> Iterator[Item]:
-    """Summaries of the labelled solutions in ``path``, streamed."""
+def labelled_traces(path: Path, fmt: str | None = None) -> Iterator[tuple[Trace, bool]]:
+    """The labelled solutions in ``path`` as traces, streamed, each with whether it counts as kept (a stepforge
+    run's rejected candidates do not; rows of other formats do). ``fmt``: one of ``FORMATS`` (default: detected
+    from the first row)."""
     if not path.exists():
         raise UserError(f"{path} does not exist")
     if fmt is not None and fmt not in FORMATS:
@@ -127,15 +129,21 @@ def read_items(path: Path, fmt: str | None = None) -> Iterator[Item]:
         for row, kept in _stepforge_rows(path):
             n += 1
             try:
-                yield summarize(Trace.model_validate(row), kept)
+                yield Trace.model_validate(row), kept
             except ValidationError as exc:
                 raise UserError(f"{path}: record {n} does not match schema stepforge/1: {exc.errors()[0]['msg']}") from None
         return
     try:
         for trace in importers.iter_traces(fmt, importers.iter_rows(path)):
-            yield summarize(trace, True)
+            yield trace, True
     except importers.ImportFormatError as exc:
         raise UserError(f"{path}: {exc}") from None
+
+
+def read_items(path: Path, fmt: str | None = None) -> Iterator[Item]:
+    """Summaries of the labelled solutions in ``path``, streamed."""
+    for trace, kept in labelled_traces(path, fmt):
+        yield summarize(trace, kept)
 
 
 class StepScores(BaseModel):
@@ -305,33 +313,71 @@ def _own_rating(step: Any, strategy: str) -> int | None:
     return step.label.rating if step.label is not None else None
 
 
+def _alone(trace: Trace) -> dict[str, Any] | None:
+    """What the strategy's checks alone located in a trace whose error was injected (kept by the strategy in the
+    injected step's ``construction`` evidence), or None."""
+    for s in trace.steps:
+        c = s.evidence.get("construction")
+        if isinstance(c, dict) and isinstance(c.get("checker_alone"), dict):
+            return c["checker_alone"]
+    return None
+
+
 def construction_pairs(traces: Iterable[tuple[Trace, bool]]) -> tuple[list[Item], list[Item]]:
     """For a run on procedural data, (gold, pred) items to score the strategy's own checks: gold is
     known by construction (the injected step, or no error), pred is what the strategy's checks alone
-    located (its own per-step ratings in the evidence). The table of ``evaluate`` over them is the
-    card's label-quality section; traces without a construction truth are left out."""
+    located, as if the error had not been marked (``construction.checker_alone`` in the evidence; for a
+    right solution, the labels themselves), kept when that passes the keep rule (a located first error for
+    a wrong answer, no -1 for a right one). The table of ``evaluate`` over them is the card's
+    label-quality section; traces without a construction truth are left out."""
     gold, pred = [], []
-    for trace, kept in traces:
+    for trace, _ in traces:
         if not trace.generation.generator.startswith("procedural/") or trace.outcome.correct is None:
             continue
         inj = trace.generation.injected_error
         truth = inj.step_index if inj is not None else -1
-        own = tuple(_own_rating(s, trace.labeling.strategy) for s in trace.steps)
-        found = next((i for i, r in enumerate(own) if r == -1), -1)
+        alone = _alone(trace) if inj is not None else None
+        if alone is not None:
+            own = tuple(alone["ratings"])
+            found = int(alone["first_error"])
+        else:
+            own = tuple(_own_rating(s, trace.labeling.strategy) for s in trace.steps)
+            found = next((i for i, r in enumerate(own) if r == -1), -1)
+        kept = found >= 0 if not trace.outcome.correct else found == -1
         base = summarize(trace, kept)
-        gold.append(base._replace(first_error=truth,
+        gold.append(base._replace(first_error=truth, kept=True,
                                   ratings=tuple(-1 if i == truth else 1 if truth == -1 or i < truth else None
                                                 for i in range(len(own)))))
         pred.append(base._replace(first_error=found, ratings=own))
     return gold, pred
 
 
+def label_quality_section(run: Path) -> str | None:
+    """The card's label-quality table of a run with known first errors (procedural data), or None without any."""
+    gold, pred = construction_pairs(labelled_traces(run, "stepforge"))
+    if not gold:
+        return None
+    ev = evaluate(gold, pred, gold_name="construction", pred_name="checks alone")
+    return "\n".join([
+        "## Label quality (known first errors)",
+        "",
+        f"The {ev.matched} procedural solutions of this run (kept and rejected) have a first error known by "
+        "construction (the injected step, or none). Scored here is what the labelling strategy's own checks "
+        "located with the injection unmarked, as in a model's trace, and kept under the keep rule (`stepforge "
+        "eval-labels` metrics). A reasoning error with true arithmetic is not located by a checker: such traces "
+        "are kept in this run by their construction label only.",
+        "",
+        render_table(ev, timings=False),
+    ])
+
+
 def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{100 * v:.1f}%"
 
 
-def render_table(ev: LabelEval) -> str:
-    """The evaluation as Markdown (for the terminal and for a run's card)."""
+def render_table(ev: LabelEval, *, timings: bool = True) -> str:
+    """The evaluation as Markdown (for the terminal and for a run's card; a card leaves out wall-clock costs, so
+    an interrupted and resumed run writes the same card as an uninterrupted one)."""
     s = ev.steps
     lines = [
         "| metric | value |",
@@ -347,8 +393,9 @@ def render_table(ev: LabelEval) -> str:
         f"| kept precision (first error right among kept) | {_pct(ev.kept_precision)} ({ev.kept_right} of {ev.kept}) |",
         f"| yield (kept of judged) | {_pct(ev.yield_)} ({ev.kept} of {ev.erroneous + ev.correct}) |",
     ]
-    if ev.cost_per_trace:
-        lines.append("| cost per trace | " + ", ".join(f"{k} {v:g}" for k, v in ev.cost_per_trace.items()) + " |")
+    cost = {k: v for k, v in ev.cost_per_trace.items() if timings or not k.endswith("_s")}
+    if cost:
+        lines.append("| cost per trace | " + ", ".join(f"{k} {v:g}" for k, v in cost.items()) + " |")
     lines += ["", "First-error offset (pred - gold):", "",
               "| " + " | ".join(OFFSET_BUCKETS) + " |", "|" + "---|" * len(OFFSET_BUCKETS),
               "| " + " | ".join(str(ev.offsets.get(b, 0)) for b in OFFSET_BUCKETS) + " |"]
@@ -359,5 +406,5 @@ def to_json(ev: LabelEval) -> str:
     return json.dumps(ev.model_dump(by_alias=True), indent=1)
 
 
-__all__ = ["FORMATS", "Item", "LabelEval", "construction_pairs", "content_key", "detect_format", "evaluate", "evaluate_files",
-           "read_items", "render_table", "summarize", "to_json"]
+__all__ = ["FORMATS", "Item", "LabelEval", "construction_pairs", "label_quality_section", "content_key", "detect_format", "evaluate", "evaluate_files",
+           "labelled_traces", "read_items", "render_table", "summarize", "to_json"]

@@ -60,6 +60,7 @@ def assemble(
     cost: Cost,
     semantics: str = "correctness",
     sources: list[str | None] | None = None,
+    neutral_unknown: bool = False,
 ) -> StepLabels:
     """Ratings (-1/0/+1 per step, from the strategy's own checks) into labels.
 
@@ -68,6 +69,8 @@ def assemble(
     ProcessBench read a wrong prefix; ``error_indices`` lists only steps whose own check failed.
     Neutral (0) steps count as correct (``neutral_policy="positive"``, as PRM800K's best reduction).
     ``sources`` overrides a step's label source (e.g. ``construction`` for an injected error).
+    ``neutral_unknown``: a neutral step's ``correct`` is None instead (no evidence either way: an export that
+    needs a boolean must not turn it into "correct"), as for the unchecked plan steps of a failing solution.
     """
     first = next((i for i, r in enumerate(ratings) if r == -1), -1)
     steps = []
@@ -77,7 +80,7 @@ def assemble(
             rating, source = -1, f"{strategy}:after_first_error"
         label = Label(
             rating=rating,  # type: ignore[arg-type]
-            correct=rating >= 0,
+            correct=None if (rating == 0 and neutral_unknown) else rating >= 0,
             score={1: 1.0, 0: None, -1: 0.0}[rating],
             semantics=semantics,  # type: ignore[arg-type]
             source=source,

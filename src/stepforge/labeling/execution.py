@@ -1,9 +1,12 @@
 """``execution``: code steps labelled from a sandboxed test run.
 
-The code step is rated by its verdict (all tests passed or not). Plan steps are rated against the
-template's reference plan: equal to the reference step is +1; for an injected bug, the injected step is
-the first error (-1) *and* execution must confirm it (the code fails). Without a reference plan a
-failing solution puts its first error on the code step, the only one execution can vouch for.
+The code step is rated by its verdict (all tests passed or not). Plan steps (prose before the code) are not
+executed, so they carry a label only where there is evidence: a procedural template's plan step is its reference
+plan by construction (+1, source ``construction``: the template's code implements that plan and its reference
+solution passes the tests); an injected bug's step is the first error (-1) *and* execution must confirm it (the
+code fails). Any other plan step, such as a model's own plan, is 0 whatever its text: matching a reference plan's
+words says nothing of the code. In a failing solution those 0 steps have ``correct: null`` (nothing says they are
+right), so no export makes them "correct" unless asked to (``--neutral-policy positive``).
 """
 
 from __future__ import annotations
@@ -52,8 +55,10 @@ class Execution:
         summary = verdict_summary(verdict)
         n = len(candidate.steps)
         code_i = n - 1
-        ref = candidate.task.metadata.get("reference_steps") or []
+        procedural = candidate.generation.generator.startswith("procedural/")
+        ref = (candidate.task.metadata.get("reference_steps") or []) if procedural else []
         inj = candidate.generation.injected_error
+        sources: list[str | None] = [None] * n
         ratings: list[int] = []
         evidence: list[dict[str, Any]] = []
         for i, text in enumerate(candidate.steps):
@@ -61,20 +66,22 @@ class Execution:
                 ratings.append(1 if verdict.passed else -1)
                 evidence.append({"rule": "execution", "verdict": summary})
                 continue
-            same = i < len(ref) and text == ref[i]
+            before_bug = inj is None or i < inj.step_index
             if inj is not None and i == inj.step_index and not verdict.passed:
                 ratings.append(-1)
                 evidence.append({"rule": "injected_error_confirmed_by_execution", "kind": inj.kind,
                                  "reference_step": ref[i] if i < len(ref) else None,
                                  "verdict_status": verdict.status})
-            elif same:
+            elif before_bug and i < len(ref) and text == ref[i]:
                 ratings.append(1)
-                evidence.append({"rule": "matches_reference_step"})
+                sources[i] = "construction"
+                evidence.append({"rule": "reference_plan_by_construction"})
             else:
                 ratings.append(0)
-                evidence.append({"rule": "no_reference_for_step"})
+                evidence.append({"rule": "plan_step_not_checked"})
         cost = Cost(exec_runs=runs, wall_s=round(time.perf_counter() - t0 + (verdict.seconds if runs else 0), 6))
-        return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, semantics="execution")
+        return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, semantics="execution",
+                        sources=sources, neutral_unknown=not verdict.passed)
 
 
 STRATEGIES.register(Execution.name, Execution())

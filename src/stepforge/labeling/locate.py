@@ -111,7 +111,7 @@ def locate_answer_line(steps: list[str], gold: str) -> dict[str, Any]:
     if value is None:
         return {"rule": NOT_LOCATED, "step": k, "derived": None,
                 "detail": "no step states a result the answer line could contradict"}
-    v = judge(gold, f"\\boxed{{{value}}}")
+    v = judge(gold, f"\\boxed{{{value}}}", seed=0)
     if v.verdict == "equal":
         return {"rule": ANSWER_CONTRADICTS_STEPS, "step": k, "derived": value,
                 "detail": "the steps derived the reference answer; the answer line states another"}
@@ -143,12 +143,14 @@ def _same(a: Any, b: Any) -> bool:
 
 def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None:
     """Evidence that step ``k``'s refuted claims state a value carried from earlier steps (an earlier result, or
-    the sum of a run of consecutive earlier results), or None. ``claims[j]`` are step ``j``'s checked claims
+    the sum of a run of consecutive earlier results; a result is what an earlier claim states, checked true or
+    not checked), or None. ``claims[j]`` are step ``j``'s checked claims
     (``claim``, ``verdict``, ``rule``)."""
     earlier: list[tuple[int, Any]] = []
     for j in range(k):
         for c in claims[j]:
-            if c.get("verdict") == "true" and (side := _stated(c.get("claim", ""))) is not None:
+            # any value an earlier step states, checked or not (only a refuted one is not carried on)
+            if c.get("verdict") != "false" and (side := _stated(c.get("claim", ""))) is not None:
                 v = _value(side)
                 if v is not None:
                     earlier.append((j, v))

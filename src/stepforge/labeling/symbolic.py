@@ -15,6 +15,7 @@ from typing import Any
 
 from stepforge.candidate import Candidate
 from stepforge.labeling import construction
+from stepforge.labeling.construction import SOURCE
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
 from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, answer_step, carried, locate_answer_line
 from stepforge.schema import Cost
@@ -40,7 +41,7 @@ class Symbolic:
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         t0 = time.perf_counter()
         meta = candidate.task.metadata
-        gold = candidate.task.reference.answer
+        gold = candidate.task.reference.answer or None
         sctx = StepContext(
             premises=meta.get("premises") or [],
             unknowns=meta.get("unknowns") or [],
@@ -54,17 +55,26 @@ class Symbolic:
         for i, c in enumerate(checks):  # a box before the answer line is an intermediate result, not the answer
             if i != k and (r := _without_final(c)) is not None:
                 ratings[i] = r
+        alone = list(ratings)
         sources = construction.apply(candidate, ratings, evidence)
-        if gold is not None and checks and _wrong(verdict, gold, candidate):
+        wrong = gold is None or _wrong(verdict, gold, candidate)
+        if checks and wrong:
             self._locate(candidate, checks, ratings, evidence, sources, k, gold)
+        if SOURCE in sources:  # what the checks alone would have located, for the run's label-quality table
+            if checks and wrong:
+                self._locate(candidate, checks, alone, [dict(e) for e in evidence], [None] * len(alone), k, gold)
+            j = sources.index(SOURCE)
+            evidence[j][SOURCE]["checker_alone"] = {
+                "first_error": next((i for i, r in enumerate(alone) if r == -1), -1), "ratings": alone}
         cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
         return assemble(candidate, ratings, evidence, strategy=self.name, cost=cost, sources=sources)
 
     @staticmethod
     def _locate(candidate: Candidate, checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]],
-                sources: list[str | None], k: int, gold: str) -> None:
-        """A wrong answer: if no step before the answer line is refuted and the answer line's only refuted claim
-        is the final answer, the answer line is the first error only when it contradicts the steps."""
+                sources: list[str | None], k: int, gold: str | None) -> None:
+        """A wrong answer (or one without a reference): a refuted step is the first error unless the value it states
+        was carried from earlier steps; if none is, the answer line is the first error only when it contradicts the
+        steps (never without a reference)."""
         first = next((i for i, r in enumerate(ratings) if r == -1), -1)
         if first != -1 and sources[first] is not None:
             return  # located by construction
@@ -78,6 +88,8 @@ class Symbolic:
                     if ratings[i] == -1 and sources[i] is None:
                         ratings[i] = 0
             return
+        if gold is None:
+            return
         where = locate_answer_line(candidate.steps, gold)
         evidence[k] = {**evidence[k], "located": where}
         ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
@@ -85,8 +97,9 @@ class Symbolic:
 
 def _wrong(verdict: Any, gold: str, candidate: Candidate) -> bool:
     """The final answer is judged wrong (the domain's verdict, else judged here)."""
-    v = verdict if verdict is not None and hasattr(verdict, "verdict") else judge(gold, candidate.generation.raw_response)
-    return v.verdict == "not_equal"
+    if verdict is not None and hasattr(verdict, "verdict"):
+        return bool(verdict.verdict == "not_equal")
+    return judge(gold, candidate.generation.raw_response, seed=0).verdict == "not_equal"
 
 
 STRATEGIES.register(Symbolic.name, Symbolic())

@@ -41,7 +41,7 @@ class RunConfig(BaseModel):
     seed: int = 0
     out: Path
     generator: str = "procedural"
-    positive_fraction: float = Field(default=0.5, ge=0.0, le=1.0)
+    positive_fraction: float | None = Field(default=0.5, ge=0.0, le=1.0)  # None: no polarity quota
     families: list[str] | None = None
     strategy: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)

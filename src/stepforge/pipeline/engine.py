@@ -107,8 +107,11 @@ def opened(config: RunConfig, *, offline: bool = False,
 def _run(config: RunConfig, source: Any, domain: Any, ctx: Any, executor: Any, folder: RunFolder, state: Any,
          offline: bool) -> RunSummary:
     count = config.count
-    n_pos = round(count * config.positive_fraction)
-    quota = {False: n_pos, True: count - n_pos}  # keyed by "is incorrect"
+    if config.positive_fraction is None:  # no polarity quota (stepforge label): what comes, up to COUNT
+        quota = {False: count, True: count}
+    else:
+        n_pos = round(count * config.positive_fraction)
+        quota = {False: n_pos, True: count - n_pos}  # keyed by "is incorrect"
     kept = dict(state.kept)
     resumed_from = sum(kept.values())
     budget = source.budget()
@@ -192,6 +195,9 @@ def _run(config: RunConfig, source: Any, domain: Any, ctx: Any, executor: Any, f
     status = "incomplete" if ended == "unanswered" else "complete"
     ended_text = _ended_text(ended, sum(kept.values()), count, budget)
     sections = [_usage_section(usage)] if usage is not None else []
+    card_sections = getattr(source, "card_sections", None)  # what only the source can say of the run
+    if card_sections is not None and not offline:
+        sections += card_sections(config.out)
     st = folder.finish(status=status, next_index=next_index, spent=spent,
                        seconds=seconds if not state.resumed and not offline else None, ended=ended_text,
                        source=source.describe(), usage=usage, sections=sections)

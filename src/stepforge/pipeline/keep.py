@@ -8,6 +8,7 @@ whose first error the strategy could not locate goes to the run's fallback strat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from stepforge import __version__
@@ -42,14 +43,53 @@ def build_trace(config: RunConfig, cand: Candidate, outcome: Outcome, labels: St
         error_indices=labels.error_indices,
         finish_reason="found_error" if fei >= 0 else "solution",
         labeling=labels.labeling,
-        verified=True,
+        verified=outcome.correct is not None,
         provenance=provenance(config, outcome.versions),
         extras=cand.extras,
     )
 
 
+#: the outcome of a task without a reference answer (imported PRMBench rows): kept only with a located process error
+NO_REFERENCE = "no_reference"
+#: a refuted step whose prefix holds an unchecked step stating something new: the first error may be there
+FIRST_ERROR_UNCERTAIN = "first_error_uncertain"
 #: rejection reasons a fallback strategy may settle (a model-based strategy can locate what checks cannot)
-ESCALATED = ("error_not_located",)
+ESCALATED = ("error_not_located", FIRST_ERROR_UNCERTAIN)
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_STEP_NUMBER = re.compile(r"^\s*(?:\*\*)?(?:step|paragraph)\s*\d+\s*[:.)]", re.I)
+
+
+def _numbers(text: str) -> set[str]:
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", _STEP_NUMBER.sub("", text))
+    return {n.rstrip("0").rstrip(".") if "." in n else n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
+
+
+def unchecked_new_step(trace: Trace) -> int | None:
+    """The first step before a checker-located first error that nothing checked (rating 0) yet states a number
+    neither the problem nor an earlier step holds (a misread quantity, a value from a reasoning step the checker
+    cannot read), or None. Such a step may be the real first error, so the refuted step is not *first* for sure.
+    Procedural traces (their error is known by construction) and an answer line that contradicts what the steps
+    derived (the steps reached the reference) are exempt; so are labels from model-based strategies."""
+    fei = trace.first_error_index
+    if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
+            or trace.labeling.strategy != "symbolic" or trace.generation.injected_error is not None):
+        return None
+    located = (trace.steps[fei].evidence or {}).get("located") or {}
+    if located.get("rule") == "answer_contradicts_steps":
+        return None
+    known = _numbers(trace.task.prompt)
+    for i, step in enumerate(trace.steps[:fei]):
+        said = _numbers(step.text)
+        if step.label is not None and step.label.rating == 0 and said - known:
+            return i
+        known |= said
+    return None
+
+
+def _uncertain(fei: int, unchecked: int) -> str:
+    return (f"step {fei} is refuted, but step {unchecked} before it states a value that neither the problem nor an "
+            "earlier step holds and nothing checked it: the first error may be there")
 
 
 def why_not_kept(trace: Trace) -> tuple[str, str] | None:
@@ -57,16 +97,26 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     (a right answer has no -1 step; a wrong one has a located first error), and, for an injected
     error, a first error found exactly where it was put. A strategy labels a step -1 only where its
     evidence locates an error (a refuted claim, an answer line that contradicts the steps, an injected
-    step); a wrong answer with no such step is ``error_not_located``."""
+    step); a wrong answer with no such step is ``error_not_located``. A task without a reference answer
+    (``no_reference``) is kept only with a located error in its steps (its answer is not graded)."""
     out = trace.outcome
+    fei = trace.first_error_index
+    if out.correct is None and out.verdict == NO_REFERENCE:
+        if fei is not None and fei >= 0:  # a located error in the process: the answer is not graded, the steps are
+            unchecked = unchecked_new_step(trace)
+            return None if unchecked is None else (FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked))
+        return NO_REFERENCE, ("no reference answer, so the outcome cannot be verified, and no step is refuted: "
+                              "nothing can be said of the steps")
     if out.correct is None:
         return "inconclusive_outcome", f"{out.verdict} ({out.rule})"
-    fei = trace.first_error_index
     if out.correct and fei != -1:
         return "labels_disagree", f"correct final answer but step {fei} is labelled wrong"
     if not out.correct and fei == -1:
         return "error_not_located", ("wrong final answer, but no step is refuted and the answer line does not "
                                      "contradict the steps: the first error is not located")
+    unchecked = unchecked_new_step(trace)
+    if unchecked is not None:
+        return FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked)
     inj = trace.generation.injected_error
     if inj is not None and fei != inj.step_index:
         return "first_error_mismatch", f"error injected at step {inj.step_index}, checker found {fei}"

@@ -84,6 +84,21 @@ def hard_labels(trace: Trace, n: int, options: ExportOptions) -> tuple[list[bool
     return out, notes
 
 
+UNCHECKED_SKIP = ("trace skipped: a step before the first error is unchecked (correct: null), and this format reads "
+                  "every such step as right (--neutral-policy positive exports it as right)")
+
+
+def unchecked_before_first_error(trace: Trace, options: ExportOptions) -> bool:
+    """A neutral step with no evidence either way (``correct: null``, e.g. a failing solution's unchecked plan) before
+    the first error (anywhere, when there is none): formats that read those steps as right cannot hold it honestly,
+    so under the ``record`` policy the trace is skipped."""
+    if options.neutral_policy != "record":
+        return False
+    fei = trace.first_error_index
+    end = fei if fei is not None and fei >= 0 else len(trace.steps)
+    return any(s.label is not None and s.label.rating == 0 and s.label.correct is None for s in trace.steps[:end])
+
+
 def neutral_note(options: ExportOptions, trace: Trace, value: bool) -> str:
     policy = trace.labeling.neutral_policy if options.neutral_policy == "record" else options.neutral_policy
     return f"neutral ratings mapped to {value} (neutral policy {policy})"

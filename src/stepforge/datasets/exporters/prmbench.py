@@ -2,13 +2,16 @@
 ``error_steps`` are 1-indexed (``error_indices + 1``), ``classification`` and ``reason`` come from
 the injected error. A stepforge trace has no separate original solution: for a trace without
 errors ``original_*`` equal the process itself (as PRMBench builds its correct samples); for a wrong
-one they are null and ``modified_steps`` is null (reported). Neutral steps are not errors.
+one they are null and ``modified_steps`` is null (reported). Neutral steps are not errors; a neutral step with
+``correct: null`` before the first error (nothing says it is right) skips the trace unless the policy is
+``positive``.
 """
 
 from __future__ import annotations
 
 from stepforge.datasets.exporters import EXPORTERS, ExportOptions, Projection
-from stepforge.datasets.exporters._common import arrange, layout, source_fields
+from stepforge.datasets.exporters._common import (UNCHECKED_SKIP, arrange, layout, source_fields,
+                                                   unchecked_before_first_error)
 from stepforge.schema import Trace
 
 
@@ -18,6 +21,8 @@ class _PrmBench:
 
     def export(self, trace: Trace, options: ExportOptions) -> Projection:
         notes: list[str] = []
+        if unchecked_before_first_error(trace, options):
+            return Projection([], [UNCHECKED_SKIP])
         src = source_fields(trace, "prmbench")
         steps = [s.text for s in trace.steps]
         clean = not trace.error_indices

@@ -1,13 +1,15 @@
 """ProcessBench rows: ``id, generator, problem, steps, final_answer_correct, label`` where ``label``
 is the 0-indexed first wrong step or -1. Neutral steps count as correct (only -1 is an error), so
-the neutral policy does not change the row. Later errors and all step ratings are projected away:
+the neutral policy does not change the row; a neutral step with ``correct: null`` before the first error
+(nothing says it is right) skips the trace unless the policy is ``positive``. Later errors and all step ratings are projected away:
 only the first error survives.
 """
 
 from __future__ import annotations
 
 from stepforge.datasets.exporters import EXPORTERS, ExportOptions, Projection
-from stepforge.datasets.exporters._common import arrange, layout, source_fields
+from stepforge.datasets.exporters._common import (UNCHECKED_SKIP, arrange, layout, source_fields,
+                                                   unchecked_before_first_error)
 from stepforge.schema import Trace
 
 
@@ -20,6 +22,8 @@ class _ProcessBench:
         fei = trace.first_error_index
         if fei is None:
             return Projection([], ["trace skipped: first error unknown"])
+        if unchecked_before_first_error(trace, options):
+            return Projection([], [UNCHECKED_SKIP])
         if any(i != fei for i in trace.error_indices):
             notes.append("errors after the first one left out (ProcessBench keeps the first error only)")
         if trace.outcome.correct is None:

@@ -38,7 +38,7 @@ class SourceSettings(BaseModel):
     domain: str
     seed: int = 0
     count: int
-    positive_fraction: float = 0.5
+    positive_fraction: float | None = 0.5  # None: the run keeps what comes, no polarity quota
     families: list[str] | None = None
     options: dict[str, Any] = Field(default_factory=dict)
     client: dict[str, Any] = Field(default_factory=dict)
@@ -137,6 +137,10 @@ class ProducingSource:
 
     def close(self) -> None:
         return None
+
+    def card_sections(self, out: Path) -> list[str]:
+        """Markdown sections for the run's card that only the source can write, read from the run folder ``out``."""
+        return []
 
 
 SOURCES: Registry[type] = Registry("candidate source")

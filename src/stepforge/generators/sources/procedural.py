@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from stepforge._seeding import derive_seed
@@ -53,6 +54,9 @@ class ProceduralSource(ProducingSource):
         if unknown:
             raise UserError(f"unknown {what}: {', '.join(unknown)} (known: {', '.join(registry.names())})")
         self.families = list(names)
+        if settings.positive_fraction is None:
+            raise UserError("the procedural source makes right and wrong solutions on request: "
+                            "give a positive fraction")
         self.positive_fraction = settings.positive_fraction
         self.limit = settings.count * 20 + 200
 
@@ -80,6 +84,15 @@ class ProceduralSource(ProducingSource):
                               candidate={"family": family, "index": unit.index})]
         return [made]
 
+    def card_sections(self, out: Path) -> list[str]:
+        """The label-quality table: math solutions have first errors known by construction, scored against what
+        the strategy's checks alone located (``stepforge eval-labels`` metrics)."""
+        if self.settings.domain != "math":
+            return []
+        from stepforge.datasets.eval_labels import label_quality_section
+
+        section = label_quality_section(out)
+        return [section] if section else []
 
     def describe(self) -> dict[str, Any]:
         return {"source": "procedural", "families": self.families}

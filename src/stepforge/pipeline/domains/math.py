@@ -7,7 +7,7 @@ from stepforge._seeding import derive_seed
 from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.domains import DOMAINS, Record, RecordContext, fallback_for, record_each, strategy_for
-from stepforge.pipeline.keep import settle
+from stepforge.pipeline.keep import NO_REFERENCE, settle
 from stepforge.schema import Outcome
 from stepforge.verifiers.math import judge
 
@@ -28,7 +28,12 @@ class MathDomain:
         return None
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record:
-        v = judge(candidate.task.reference.answer or "", candidate.generation.raw_response, problem=candidate.task.prompt,
+        gold = candidate.task.reference.answer
+        if not gold:  # labelled rows without a reference answer (PRMBench): the outcome cannot be verified
+            outcome = Outcome(correct=None, verifier=VERIFIER, verdict=NO_REFERENCE, rule=NO_REFERENCE, seconds=0.0,
+                              isolation="worker_process", details={"detail": "the task has no reference answer"})
+            return settle(candidate, outcome, None, ctx)
+        v = judge(gold, candidate.generation.raw_response, problem=candidate.task.prompt,
                   seed=derive_seed(ctx.config.seed, "judge", candidate.id))
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(

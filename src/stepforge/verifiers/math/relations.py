@@ -105,6 +105,9 @@ def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
         return None
 
 
+_MAX_DEGREE = 12  # a polynomial relation of higher degree is not solved (no claim about it follows)
+
+
 def solution_set(rels: list[Relation], var: Any) -> Any:
     """The set of real ``var`` satisfying every relation (one variable only), or None."""
     out: Any = sympy.S.Reals
@@ -114,8 +117,13 @@ def solution_set(rels: list[Relation], var: Any) -> Any:
             return None
         if op == "=":
             try:
+                if any(p.exp.is_Integer and abs(p.exp) > _MAX_DEGREE for p in d.atoms(sympy.Pow)):
+                    return None
                 if d.is_polynomial(var):
-                    roots = sympy.roots(sympy.Poly(d, var))
+                    poly = sympy.Poly(d, var)
+                    if poly.degree() > _MAX_DEGREE:  # i^{2023} = i^3: sympy would factor for minutes
+                        return None
+                    roots = sympy.roots(poly)
                     if sum(roots.values()) != sympy.degree(d, var):
                         return None
                     st = sympy.FiniteSet(*[r for r in roots if r.is_real])
@@ -227,7 +235,7 @@ class Derivations:
         (free text reuses letters and lists independent constraints: confirmation only)."""
         self._flush()
         var = self._var(rel)
-        if rel[1] == "!=":
+        if rel[1] == "!=" or _undefined(rel):
             return "unknown"
         verdict = self._system_value(rel) if self.linear else "unknown"
         if verdict == "true":
@@ -243,7 +251,10 @@ class Derivations:
         return verdict
 
     def record(self, rel: Relation, verdict: Truth) -> None:
-        """Remember a stated relation; folded in (solved) only when a later step needs ``judge``."""
+        """Remember a stated relation; folded in (solved) only when a later step needs ``judge``. A relation
+        with a division by zero or an undefined value (``x/0 = 3``) is never a premise: nothing follows from it."""
+        if _undefined(rel):
+            return
         self._pending.append((rel, verdict))
 
     def _flush(self) -> None:
@@ -267,6 +278,13 @@ class Derivations:
         if not prem or verdict == "true":
             if solution_set([rel], var) is not None:
                 prem.append(rel)
+
+
+def _undefined(rel: Relation) -> bool:
+    try:
+        return any(side.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for side in (rel[0], rel[2]))
+    except Exception:  # noqa: BLE001 - not a sympy expression: nothing to carry
+        return True
 
 
 __all__ += ["Derivations"]

@@ -1,6 +1,11 @@
 """The symbolic step checker: each step's claims checked against the problem's state.
 
-A step's claims are the relations inside its math segments (``$...$``, ``\\(...\\)``, ``\\[...\\]``).
+A step's claims are the relations inside its math segments (``$...$``, ``\\(...\\)``, ``\\[...\\]``), and the
+arithmetic written in plain text (``so 5 * 3 = 15 apples``, ``7,995 - 2,595 = 5,400``: numbers only, never a
+letter). A ``$`` that opens prose (``costs $5 for apples and $3 for pears``) is currency, not math; ``\\$`` always
+is. Primes are names of their own (``m'`` is not ``m``); ``\\approx`` is a relation of its own, checked as an
+approximation by the answers' rounding rule. The checker never raises: a claim it cannot decide (an error of the
+reader or of sympy, or past its time budget) is neutral with the reason in its evidence.
 A chain ``a = b = c`` is checked pair by pair; a pair holds when it is an identity, or, for an
 equation in the problem's unknowns, when every solution of the premises satisfies it (a single case
 of the solution set, such as ``x = 2`` of roots {2, 3}, is neutral). A ``\\boxed{}`` answer is
@@ -296,10 +301,92 @@ def _rounded_value(a: str, b: str) -> ClaimCheck | None:
     return None
 
 
+def _known(side: Any, state: _State, other: Any) -> bool:
+    """A bare name that is one of the problem's variables or unknowns, equated to an expression in symbols, is a
+    value, not a definition (``\\frac{d}{dx}(x^2) = x`` claims something of ``x``); equated to a constant it
+    names a point (``at x = 3``), which is not a claim about every value."""
+    return isinstance(side, sp.Symbol) and (side in state.variables or side in state.unknowns) \
+        and bool(getattr(other, "free_symbols", None) or not getattr(other, "is_number", True))
+
+
+def _constant_tree(node: Any) -> bool:
+    """A tree of numbers, constants and known functions only (no symbol, no undefined function, no operator
+    such as d/dx): its claims are decided exactly, without sympy."""
+    if isinstance(node, tuple):
+        if node and isinstance(node[0], str):
+            if node[0] in ("sym", "app", "op"):
+                return False
+            return all(_constant_tree(x) for x in node[1:])
+        return all(_constant_tree(x) for x in node)  # a tuple of children
+    return True
+
+
+def _negative_root(node: Any) -> bool:
+    """A fractional power or a root of a negated quantity (``(-8)^{1/3}``): real and principal roots differ, and
+    which one a writer means is a convention, not a fact."""
+    if isinstance(node, tuple):
+        if node and isinstance(node[0], str):
+            if node[0] == "pow" and len(node) == 3 and _negated(node[1]) and not _integer_num(node[2]):
+                return True
+            if node[0] == "fn" and node[1] == "root" and node[2] and _negated(node[2][0]):
+                return True
+            return any(_negative_root(x) for x in node[1:])
+        return any(_negative_root(x) for x in node)
+    return False
+
+
+def _negated(node: Any) -> bool:
+    return isinstance(node, tuple) and bool(node) and (
+        node[0] == "neg" or (node[0] == "num" and isinstance(node[1], Fraction) and node[1] < 0))
+
+
+def _integer_num(node: Any) -> bool:
+    return isinstance(node, tuple) and len(node) == 2 and node[0] == "num" and isinstance(node[1], Fraction) \
+        and node[1].denominator == 1
+
+
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
+    check = _check_pair_as_read(a, b, state, rng)
+    if check.verdict == "false" and (_negative_root(_tree(a)) or _negative_root(_tree(b))):
+        return check.model_copy(update={"verdict": "unknown", "rule": "branch_of_root",
+                                        "detail": f"{check.rule}; a root of a negative number"})
+    if check.verdict == "false" and bool(_PERCENT_NUMBER.match(a)) != bool(_PERCENT_NUMBER.match(b)) \
+            and not ("%" in a and "%" in b):
+        # "\frac{3}{5} \times 100 = 60\%": the percent sign labels the number computed
+        a2, b2 = _PERCENT_END.sub("", a), _PERCENT_END.sub("", b)
+        if _exact_identity(a2, b2, rng.randint(0, 2**48)):
+            return check.model_copy(update={"verdict": "true", "rule": "percent_convention",
+                                            "detail": f"{a2.strip()} = {b2.strip()}"})
+    if check.verdict == "false" and (_PERCENT_OF_BASE.search(a) or _PERCENT_OF_BASE.search(b)):
+        # "2000 + 10% = 2200": a percent added to or taken from an amount is a percent of it, by convention
+        return check.model_copy(update={"verdict": "unknown", "rule": "percent_of_base",
+                                        "detail": f"{check.rule}; a percent added to or subtracted from an amount"})
+    if check.verdict == "false" and _BARE_LOG.search(a + " " + b):
+        return check.model_copy(update={"verdict": "unknown", "rule": "log_base_convention",
+                                        "detail": f"{check.rule}; \\log without a base is ln or log10 by convention"})
+    return check
+
+
+_PERCENT_OF_BASE = re.compile(r"[-+]\s*\(?\s*\d+(?:\.\d+)?\s*\\?%|\d+(?:\.\d+)?\s*\\?%\s*\)?\s*[-+]\s*\d")
+_PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*$")  # "60\%" alone
+_PERCENT_END = re.compile(r"\s*\\?%\s*$")
+_BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
+
+
+def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
     claim = f"{a.strip()} = {b.strip()}"
     if _NOT_CHECKED.search(claim):
         return ClaimCheck(claim=claim, verdict="unknown", rule="notation_not_checked")
+    ta, tb = _tree(a), _tree(b)
+    if ta is not None and tb is not None and _constant_tree(ta) and _constant_tree(tb):
+        # arithmetic between constants: the exact engine decides, as the sympy path below would
+        rounded = _rounded_value(a, b)
+        if rounded is not None:
+            return rounded
+        eq = _exact_identity(a, b, rng.randint(0, 2**48))
+        if eq is not None:
+            return ClaimCheck(claim=claim, verdict="true" if eq else "false",
+                              rule="identity" if eq else "not_an_identity")
     try:
         lhs, rhs = _parse(a), _parse(b)
     except _Unparseable:
@@ -330,7 +417,7 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         return ClaimCheck(claim=claim, verdict="unknown", rule="case_of_solution_set")
     if by_state == "false":
         return ClaimCheck(claim=claim, verdict="false", rule="contradicts_premises")
-    if _is_name(a) or _is_name(b):
+    if (_is_name(a) and not _known(lhs, state, rhs)) or (_is_name(b) and not _known(rhs, state, lhs)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     if zero is None:
         return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")
@@ -429,6 +516,10 @@ def _segment_claims(
     seg: str, state: _State, rng: random.Random, derived: Derivations | None = None, hypothetical: bool = False
 ) -> list[ClaimCheck]:
     derived = derived if derived is not None else Derivations()
+    seg = _PRIME.sub(_unprime, seg).replace("\\$", "")  # a dollar sign in math is currency
+    seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
+    if _APPROX.search(seg):
+        return _approx_chain(seg, state, rng, derived, hypothetical)
     disjuncts = [d for d in _OR.split(seg) if d.strip()]
     if len(disjuncts) > 1:
         return [_check_disjunction(disjuncts, state)]
@@ -444,6 +535,87 @@ def _segment_claims(
         else:
             out.append(_carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical))
     return out
+
+
+# a name with primes (m', f'' before no argument list) is a name of its own; f'(x) stays a function
+_PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])('+|\^\{?\\prime\}?)(?!'|\s*\()")
+_TEXT_OF = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*of\s*\}")
+_APPROX = re.compile(r"\\approx(?![a-zA-Z])|≈")
+
+
+def _unprime(m: re.Match) -> str:
+    n = m.group(2).count("'") or 1
+    return f"{m.group(1)}_{{{'p' * n}rime}}"
+
+
+def _approx_chain(seg: str, state: _State, rng: random.Random, derived: Derivations,
+                  hypothetical: bool) -> list[ClaimCheck]:
+    """``a = b \\approx c``: each ``=`` pair as usual, each ``\\approx`` pair as an approximation."""
+    members: list[str] = []
+    ops: list[str] = []
+    for i, part in enumerate(_APPROX.split(seg)):
+        pieces = _split_top(part, "=")
+        if i:
+            ops.append("~")
+        members.extend(pieces)
+        ops.extend("=" * (len(pieces) - 1))
+    out = []
+    for (a, b), op in zip(zip(members, members[1:]), ops):
+        if not a.strip() or not b.strip():
+            continue
+        if op == "~":
+            out.append(_check_approx(a, b))
+        elif _PM.search(a) or _PM.search(b):
+            out.append(_check_plus_minus(a, b, state, rng))
+        else:
+            out.append(_carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical))
+    return out
+
+
+_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
+
+
+def _check_approx(a: str, b: str) -> ClaimCheck:
+    """``a \\approx b`` between constants. With a written number on the right (or left), the answers' rounding
+    rule: the exact value correctly rounded to its places is true; off by less than one unit in its last place
+    (truncated, rounded twice) is neutral; farther is false. Two exact values: equal or within 1% is neutral
+    (a known approximation, 22/7 for pi), farther false. Anything with a letter is neutral."""
+    claim = f"{a.strip()} \\approx {b.strip()}"
+    for exact_side, written in ((a, b), (b, a)):
+        if not _NUMBER.match(written):
+            continue
+        tree = _tree(exact_side)
+        if tree is None or symbols(tree):
+            return ClaimCheck(claim=claim, verdict="unknown", rule="approximation_not_checked")
+        exact = _float(exact_side)
+        if exact is None:
+            return ClaimCheck(claim=claim, verdict="unknown", rule="approximation_not_checked")
+        lit = written.strip()
+        places = len(lit.split(".")[1]) if "." in lit else 0
+        ulp = 10.0 ** -places
+        err = abs(exact - float(lit))
+        if number_close(tree, lit, STEP_POLICY) or err <= ulp / 2 * (1 + 1e-9):
+            return ClaimCheck(claim=claim, verdict="true", rule="approximation_rounded")
+        if err < ulp * (1 + 1e-9):
+            return ClaimCheck(claim=claim, verdict="unknown", rule="approximation_loose")
+        return ClaimCheck(claim=claim, verdict="false", rule="approximation_off", detail=f"{exact:.10g}")
+    x, y = _float(a), _float(b)
+    if x is None or y is None:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="approximation_not_checked")
+    if abs(x - y) <= 0.01 * max(abs(x), abs(y)):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="approximation_loose")
+    return ClaimCheck(claim=claim, verdict="false", rule="approximation_off", detail=f"{x:.10g} vs {y:.10g}")
+
+
+def _float(tex: str) -> float | None:
+    try:
+        v = _parse(tex)
+        if v.free_symbols:
+            return None
+        c = complex(sp.N(v, 30))
+    except Exception:  # noqa: BLE001 - not a number we can evaluate: neutral
+        return None
+    return c.real if abs(c.imag) < 1e-12 else None
 
 
 _PM = re.compile(r"\\(?:pm|mp)(?![a-zA-Z])")
@@ -497,10 +669,232 @@ def _final_claim(text: str, gold: str) -> ClaimCheck | None:
     return ClaimCheck(claim=boxed, verdict=verdict, rule=f"final_answer:{v.rule}", detail=v.verdict)
 
 
-def check_steps(steps: list[str], context: StepContext, *, seed: int = 0) -> list[StepCheck]:
+_DELIMS = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
+_CLOSE = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+# a would-be closing "$" right before a number ("$1,200 + $300"): both are currency signs
+_CURRENCY_CLOSE = re.compile(r"\d")
+# two words in a row outside \text{...}: prose, so a "$" before it was currency
+_PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}[,.;:]?\s+[A-Za-z]{2,}(?![A-Za-z]*\})")
+_TEXT_CMD = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}")
+
+
+def _segments(text: str) -> list[tuple[bool, str]]:
+    """The step cut into (is_math, content) pieces in order. ``\\$`` is a dollar sign; a single ``$`` whose
+    would-be segment holds prose is currency (``$5 for apples and $3``), and scanning goes on after it."""
+    out: list[tuple[bool, str]] = []
+    pos = i = 0
+    n = len(text)
+    while i < n:
+        m = _DELIMS.search(text, i)
+        if m is None:
+            break
+        tok = m.group(0)
+        if tok not in _CLOSE:  # an escaped dollar, or a closer without an opener: text
+            i = m.end()
+            continue
+        close = _CLOSE[tok]
+        j = m.end()
+        while True:
+            c = text.find(close, j)
+            if c < 0 or close != "$" or text[c - 1] != "\\":
+                break
+            j = c + 1  # an escaped dollar inside: not the closer
+        if c < 0:
+            i = m.end()
+            continue
+        content = text[m.end():c]
+        if tok == "$" and (_PROSE.search(_TEXT_CMD.sub(" ", content)) or not content.strip()
+                           or _CURRENCY_CLOSE.match(text, c + 1)):
+            i = m.end()  # currency: this "$" opens nothing
+            continue
+        out.append((False, text[pos:m.start()]))
+        out.append((True, content))
+        pos = i = c + len(close)
+    out.append((False, text[pos:]))
+    return [(is_math, c) for is_math, c in out if c.strip()]
+
+
+# plain-text arithmetic: numbers (thousands commas, decimals, a currency sign, a percent sign), operators and
+# parentheses around an "=", never a letter (words are not read as variables)
+_NUM = r"(?:\\?\$\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?"
+_OP = r"(?:[-+*/×÷^]|\sx\s|\\times|\\cdot|\\div)"
+_PLAIN_SIDE = rf"\(*\s*-?{_NUM}(?:\s*\)*\s*{_OP}\s*\(*\s*{_NUM})*\s*\)*"
+_PLAIN = re.compile(rf"(?<![\w.,/^}}\\])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}(?:\s*=\s*{_PLAIN_SIDE})+"
+                    rf"(?![\w/^\\{{]|\.\d)")
+# LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
+_ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
+
+
+_TIGHT_RANGE = re.compile(r"(?<![\d.])(\d+)-(\d+)(?![\d.])")  # "pages 10-20": a range, or a negative difference
+
+
+def _latex_of_plain(side: str) -> str:
+    s = side.strip().replace("\\$", "").replace("$", "")
+    s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
+    s = s.replace("×", " \\times ").replace("÷", " \\div ").replace("*", " \\cdot ").replace(" x ", " \\times ")
+    return s.replace("%", "\\%")
+
+
+# a mixed number in plain text ("2 1/2 cups"): a whole number, a space, a proper fraction
+_MIXED_PLAIN = re.compile(r"(?<![\w.,/^}\\])(\d+) (\d+)/(\d+)(?![\w./])")
+
+
+def _mixed_plain(m: re.Match) -> str:
+    whole, num, den = (int(g) for g in m.groups())
+    if 0 < num < den:
+        return f"({whole} + {num}/{den})"
+    return f"{m.group(1)} ; {m.group(2)}/{m.group(3)}"  # not a mixed number: two numbers, never one product
+
+
+def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
+    """Arithmetic written in plain text (``2/5 * 4000 = 1600 gallons``): constants only, checked as identities."""
+    out = []
+    chunk = _MIXED_PLAIN.sub(_mixed_plain, _ENV.sub(" ", chunk))
+    for m in _PLAIN.finditer(chunk):
+        sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
+        if not any(re.search(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*\d", x) for x in sides):
+            continue  # "= 5" alone states a value, it computes nothing
+        got = []
+        for a, b in zip(sides, sides[1:]):
+            check = _check_pair(a, b, state, rng)
+            if check.verdict == "false" and any(int(x) < int(y) for x, y in _TIGHT_RANGE.findall(a + " " + b)):
+                check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
+                                                 "detail": f"{check.rule}; '10-20' may be a range"})
+            got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
+        out.extend(_truncated(got, _CONTINUES_LEFT.search(chunk[:m.start()]), _CONTINUES_RIGHT.match(chunk[m.end():])))
+    return out
+
+
+# prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)
+# member of the chain is only part of what the writer computes
+_OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%(])\s*$", re.I)
+_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%)]|\\%)", re.I)
+
+
+def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
+    """The chain's first claim when prose before it continues its left side, its last when prose after it continues
+    its right side: a refutation there is of a fragment, so neutral."""
+    if not claims or not (left or right):
+        return claims
+    out = list(claims)
+    for k, edge in ((0, left), (len(out) - 1, right)):
+        if edge and out[k].verdict == "false":
+            out[k] = out[k].model_copy(update={"verdict": "unknown", "rule": "truncated_expression",
+                                               "detail": f"{out[k].rule}; the prose continues it: '{edge.group(0).strip()}'"})
+    return out
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+class _Budget:
+    """A time budget for one piece of checking: a SIGALRM where this is the main thread (sympy can spin),
+    else only the check between pieces."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self) -> _Budget:
+        import signal
+        import threading
+
+        if self.seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            if signal.getitimer(signal.ITIMER_REAL)[0] == 0:  # never over someone else's timer
+                self.old = signal.signal(signal.SIGALRM, self._ring)
+                signal.setitimer(signal.ITIMER_REAL, self.seconds)
+                self.armed = True
+        return self
+
+    @staticmethod
+    def _ring(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.old)
+
+
+# a step that tests a value (plugging in, checking) or says its relation fails does not assert it
+_TESTED = re.compile(r"\b(?:plug(?:ging|ged)?|check\w*|test\w*|verif\w*|tr(?:y|ying|ied))\b", re.I)
+_DENIED = re.compile(r"\b(?:not\s+(?:true|equal|correct|valid|possible|a\s+solution|satisf\w*)|false|isn't|aren't|"
+                     r"doesn't|does\s+not|do\s+not|cannot|can't|never|impossible|contradict\w*|extraneous|invalid|"
+                     r"incorrect|wrong|fails?|mistake)\b", re.I)
+_MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+
+
+_NOT_ASSERTED = ("claim_under_test", "claim_denied")  # a step with such a claim is never confirmed (+1)
+
+
+def _tested_or_denied(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
+    """A refuted claim in a step that denies a relation ("1 = 3 + 4 is not true") is what the writer says it is:
+    neutral, with the reason. So is a refuted relation between numbers in a step that tests a value ("plugging in
+    1 we get 1 = \\sqrt{9} + 4"); a relation in the unknowns there is a derivation (substituting a value found)."""
+    if not any(c.verdict == "false" for c in claims):
+        return claims
+    words = _MATH_SPANS.sub(" ", text)
+    denied, tested = _DENIED.search(words), _TESTED.search(words)
+    if denied is None and tested is None:
+        return claims
+    out = []
+    for c in claims:
+        if c.verdict == "false" and (denied or not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", c.claim))):
+            m = denied or tested
+            c = c.model_copy(update={"verdict": "unknown", "rule": "claim_denied" if denied else "claim_under_test",
+                                     "detail": f"{c.rule}; the step says '{m.group(0)}'" if m else c.rule})
+        out.append(c)
+    return out
+
+
+CLAIM_BUDGET_S = 3.0  # one math segment (or one step's plain text)
+STEPS_BUDGET_S = 8.0  # a whole solution: what is left after it is not checked
+
+
+def _guarded(what: str, work: Any, budget: float) -> list[ClaimCheck]:
+    """``work()`` under a time budget; any failure of the reader or of sympy is a neutral claim, never a raise."""
+    try:
+        with _Budget(budget):
+            return list(work())
+    except _OutOfTime:
+        return [ClaimCheck(claim=what[:_MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
+                           detail=f"not decided within {budget:.1f}s")]
+    except Exception as exc:  # noqa: BLE001 - ZeroDivisionError, NotAlgebraic, RecursionError...: neutral
+        return [ClaimCheck(claim=what[:_MAX_CLAIM_CHARS], verdict="unknown", rule="checker_error",
+                           detail=f"{type(exc).__name__}: {exc}"[:300])]
+
+
+_WARM: list[bool] = []
+
+
+def _warm() -> None:
+    """The readers' and sympy's first use imports them (seconds on a busy machine): done once, outside any budget."""
+    if not _WARM:
+        _WARM.append(True)
+        for side in ("1 + 1", "\\frac{d}{dx}\\left(x^{2}\\right)", "4 \\text{ cm}"):
+            try:
+                _parse(side)
+                _tree(side)
+            except Exception:  # noqa: BLE001 - warming only
+                pass
+
+
+def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
+                budget_s: float = STEPS_BUDGET_S) -> list[StepCheck]:
     """Check every step independently against the context; the rating is -1 if any claim is false,
-    +1 if some claim is true and none false, 0 if nothing in the step could be checked."""
-    state = _State(context)
+    +1 if some claim is true and none false, 0 if nothing in the step could be checked. Never raises; each
+    math segment has ``CLAIM_BUDGET_S`` and the whole solution ``budget_s`` (claims past it are neutral)."""
+    _warm()
+    start = time.perf_counter()
+    try:
+        with _Budget(CLAIM_BUDGET_S):
+            state = _State(context)
+    except (_OutOfTime, Exception):  # noqa: BLE001 - premises that cannot be solved: no state
+        state = _State(StepContext(variables=context.variables))
     rng = random.Random(seed)
     derived = Derivations(STEP_POLICY)  # one-variable relations carried from step to step
     out = []
@@ -508,20 +902,32 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0) -> lis
         t0 = time.perf_counter()
         hypothetical = is_hypothetical(text)
         claims: list[ClaimCheck] = []
-        boxed_text = text
-        for m in _SEGMENT.finditer(text):
-            seg = next(g for g in m.groups() if g is not None)
-            if _BOXED.search(seg):
+        pieces = _segments(text)
+        for j, (is_math, seg) in enumerate(pieces):
+            left = budget_s - (time.perf_counter() - start)
+            if left <= 0:
+                claims.append(ClaimCheck(claim=seg[:_MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
+                                         detail=f"the solution's {budget_s:.0f}s were spent"))
                 continue
-            claims.extend(_segment_claims(seg, state, rng, derived, hypothetical))
+            budget = min(CLAIM_BUDGET_S, left)
+            if is_math:
+                if _BOXED.search(seg):
+                    continue
+                got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
+                before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
+                after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
+                claims.extend(_truncated(got, _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)))
+            else:
+                claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
+        claims = _tested_or_denied(text, claims)
         if context.gold is not None:
-            final = _final_claim(boxed_text, context.gold)
-            if final is not None:
-                claims.append(final)
+            final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "")) else [],
+                             CLAIM_BUDGET_S)
+            claims.extend(final)
         false = [c for c in claims if c.verdict == "false"]
         if false:
             rating, rule = -1, false[0].rule
-        elif any(c.verdict == "true" for c in claims):
+        elif any(c.verdict == "true" for c in claims) and not any(c.rule in _NOT_ASSERTED for c in claims):
             rating, rule = 1, next(c.rule for c in claims if c.verdict == "true")
         else:
             rating, rule = 0, "no_checkable_claim" if not claims else claims[0].rule

@@ -1,0 +1,82 @@
+"""``stepforge label IN --strategy S --out DIR``: label solutions that already exist (stepforge's own traces or run
+folder, PRM800K / ProcessBench / PRMBench / Math-Shepherd / TRL rows) with a strategy, the keep rule and the card
+of a run: one run of the engine over the ``records`` source."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from stepforge.cli._run_args import add_executor_arguments, executor_options
+from stepforge.errors import UserError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "label",
+        help="label existing solutions (any importable format) into a run folder",
+        description="Label the solutions in IN (a stepforge run folder or traces file, or PRM800K, ProcessBench, "
+                    "PRMBench, Math-Shepherd or TRL rows) with a strategy; keep those whose labels agree with the "
+                    "verified outcome, as a run does. The labels already in IN are not read: compare them with "
+                    "`stepforge eval-labels IN DIR`.",
+    )
+    p.add_argument("input", metavar="IN", help="labelled file (JSONL or one JSON document) or stepforge run folder")
+    p.add_argument("--out", required=True, help="output folder (a run folder: traces, rejections, card)")
+    p.add_argument("--strategy", help="labelling strategy (default: the domain's own)")
+    p.add_argument("--fallback-strategy", dest="fallback_strategy", metavar="NAME",
+                   help="strategy for wrong answers whose first error --strategy cannot locate (default: none)")
+    p.add_argument("--format", help="input format (default: detected from the first row)")
+    p.add_argument("--count", type=int, help="stop after this many kept traces (default: the number of rows, so "
+                                             "every row is labelled)")
+    p.add_argument("--backend", default="local", help="sandbox backend for code solutions (default local)")
+    p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
+    p.add_argument("--item-timeout", type=float, default=60.0, help="hard limit in seconds per row (default 60)")
+    add_executor_arguments(p)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
+    mode.add_argument("--resume", action="store_true", help="continue the run in --out after an interruption")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_command)
+
+
+def config_from_args(args: argparse.Namespace):  # noqa: ANN201 - a RunConfig
+    from stepforge.generators.sources.records import survey
+    from stepforge.pipeline.config import RunConfig
+
+    path = Path(args.input)
+    if not path.exists():
+        raise UserError(f"{path} does not exist")
+    if args.count is not None and args.count <= 0:
+        raise UserError(f"--count must be a positive number of traces, got {args.count}")
+    if args.workers is not None and args.workers <= 0:
+        raise UserError(f"--workers must be positive, got {args.workers}")
+    executor_opts = executor_options(args)
+    domain, rows = survey(path, args.format)
+    options: dict = {"records": {"path": str(path.resolve()), "format": args.format}}
+    if args.fallback_strategy:
+        options["strategy"] = {"fallback": args.fallback_strategy}
+    try:
+        return RunConfig(
+            domain=domain, count=args.count or rows, out=Path(args.out), generator="records",
+            positive_fraction=None, strategy=args.strategy, options=options, backend=args.backend,
+            executor=args.executor, executor_options=executor_opts, workers=args.workers, item_timeout=args.item_timeout, overwrite=args.overwrite, resume=args.resume,
+            progress=not args.no_progress, command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UserError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}") from None
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from stepforge.pipeline import run
+
+    summary = run(config_from_args(args))
+    ungraded = summary.kept - summary.correct - summary.incorrect
+    print(f"labelled {summary.kept + summary.rejected} solutions: kept {summary.kept} ({summary.correct} correct, "
+          f"{summary.incorrect} incorrect, {ungraded} with no reference answer), rejected {summary.rejected}, in "
+          f"{summary.seconds:.1f}s -> {summary.out}")
+    return 0

@@ -1,0 +1,114 @@
+"""``records``: solutions that are already labelled somewhere (stepforge's own traces or run folder, PRM800K,
+ProcessBench, PRMBench, Math-Shepherd or TRL rows), labelled again by the run's strategy (``stepforge label``).
+
+Each row is read with the importers (any format ``stepforge eval-labels`` reads, detected from the first row or
+named), streamed, one unit each, in file order. A row becomes the candidate of its solution text: the task (with
+its reference answer when the row has one), the steps as the row splits them, the generation. What the row says
+about its labels (ratings, first error, injected error) is never read, so the new labels owe nothing to the old
+ones; compare them with ``stepforge eval-labels IN OUT``. A row with no step is rejected (``no_steps``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from stepforge.candidate import Candidate
+from stepforge.errors import UserError
+from stepforge.generators.sources import SOURCES, ProducingSource, SourceSettings, Unit
+from stepforge.schema import Rejection, Trace
+
+
+def candidate_of(trace: Trace, index: int, origin: str) -> Candidate:
+    """The solution a labelled trace holds, as an unlabelled candidate (labels and injected error dropped)."""
+    meta = {k: v for k, v in trace.task.metadata.items() if k != "index"}
+    steps = trace.steps
+    spans = [s.span for s in steps] if steps and all(s.span is not None for s in steps) else None
+    return Candidate(
+        id=trace.id, index=index, domain=trace.domain,
+        family=str(meta.get("family") or meta.get("template") or origin),
+        task=trace.task.model_copy(update={"metadata": meta}),
+        generation=trace.generation.model_copy(update={"injected_error": None}),
+        segmentation=trace.segmentation, steps=[s.text for s in steps], spans=spans,  # type: ignore[arg-type]
+        final_answer=trace.final_answer,
+        code=steps[-1].code if trace.domain == "code" and steps else None,
+        extras={**trace.extras, "relabelled": {"from": origin, "strategy": trace.labeling.strategy}},
+    )
+
+
+def survey(path: Path, fmt: str | None = None) -> tuple[str, int]:
+    """The domain of the labelled solutions in ``path`` (one per run of ``stepforge label``) and how many there are,
+    streamed."""
+    from stepforge.datasets.eval_labels import labelled_traces
+
+    domain, rows = None, 0
+    for trace, _ in labelled_traces(path, fmt):
+        rows += 1
+        domain = domain or trace.domain
+        if trace.domain != domain:
+            raise UserError(f"{path}: row {rows} is a {trace.domain} solution after {domain} ones: label one domain "
+                            "at a time")
+    if domain is None:
+        raise UserError(f"{path}: no labelled solutions in it")
+    return domain, rows
+
+
+class RecordsSource(ProducingSource):
+    name = "records"
+
+    def __init__(self, settings: SourceSettings) -> None:
+        from stepforge.datasets.eval_labels import FORMATS
+
+        opts = settings.options.get("records") or {}
+        if not opts.get("path"):
+            raise UserError("the records source needs the labelled file or run folder to read")
+        if settings.families:
+            raise UserError("--families selects procedural families; filter the input instead")
+        self.settings = settings
+        self.path = Path(opts["path"])
+        self.format: str | None = opts.get("format")
+        if self.format is not None and self.format not in FORMATS:
+            raise UserError(f"unknown label format {self.format!r} (known: {', '.join(FORMATS)})")
+        if not self.path.exists():
+            raise UserError(f"{self.path} does not exist")
+        self.rows: int | None = None
+        self.domains: set[str] = set()
+
+    def _traces(self) -> Iterator[Trace]:
+        from stepforge.datasets.eval_labels import labelled_traces
+
+        for trace, _ in labelled_traces(self.path, self.format):
+            yield trace
+
+    def prepare(self) -> None:
+        """Every row read once, up front (streaming: none is held), so a bad row fails before any work."""
+        rows = 0
+        for trace in self._traces():
+            rows += 1
+            if trace.domain != self.settings.domain:
+                raise UserError(f"{self.path}: row {rows} is a {trace.domain} solution, not {self.settings.domain}")
+        if not rows:
+            raise UserError(f"{self.path}: no labelled solutions in it")
+        self.rows = rows
+
+    def units(self, start: int) -> Iterator[Unit]:
+        for i, trace in enumerate(self._traces()):
+            if i >= start:
+                yield Unit(i, None, {"trace": trace.model_dump(mode="json")})
+
+    def candidates(self, unit: Unit) -> list[Candidate | Rejection]:
+        trace = Trace.model_validate(unit.payload["trace"])
+        if not trace.steps:
+            return [Rejection(id=trace.id, index=unit.index, domain=trace.domain, reason="no_steps",
+                              detail="the row has no steps to label", candidate=unit.payload["trace"])]
+        return [candidate_of(trace, unit.index, str(self.path))]
+
+    def describe(self) -> dict[str, Any]:
+        return {"source": "records", "input": str(self.path), "format": self.format or "detected", "rows": self.rows,
+                "labels read from the input": "none (texts only; compare with stepforge eval-labels)",
+                "rows without a reference answer": "outcome no_reference: kept only with a refuted step "
+                                                   "(a located process error), else rejected as no_reference"}
+
+
+SOURCES.register(RecordsSource.name, RecordsSource)

@@ -1,0 +1,70 @@
+"""``stepforge label IN --strategy S --out DIR``: existing solutions (stepforge's own, imported rows) labelled again
+with the same engine, keep rule and card; the labels already in IN are never read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import ROOT, records, run_cli
+
+DATA = ROOT / "tests" / "data"
+
+
+def test_a_procedural_run_relabelled_from_its_texts_alone(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    r = run_cli("generate", "--domain", "math", "--count", "24", "--seed", "3", "--out", str(src), "--no-progress")
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "relabelled"
+    r = run_cli("label", str(src), "--strategy", "symbolic", "--out", str(out), "--no-progress")
+    assert r.returncode == 0, r.stderr
+    before = {t["id"]: t for t in records(src / "traces.jsonl")}
+    after, rejected = records(out / "traces.jsonl"), records(out / "rejected.jsonl")
+    ins = len(before) + sum(1 for x in records(src / "rejected.jsonl") if "schema_version" in (x.get("candidate") or {}))
+    assert len(after) + len(rejected) == ins  # every labelled solution of IN: kept or rejected, none lost
+    assert after and any(not t["outcome"]["correct"] for t in after)
+    for t in after:
+        assert t["generation"]["injected_error"] is None  # what IN says of its errors is not read
+        assert t["extras"]["relabelled"]["from"] == str(src)
+        if t["id"] in before and not t["outcome"]["correct"]:  # a kept first error is where it was injected
+            assert t["first_error_index"] == before[t["id"]]["generation"]["injected_error"]["step_index"]
+    assert {x["reason"] for x in rejected} <= {"error_not_located", "labels_disagree", "inconclusive_outcome"}
+    card = (out / "card.md").read_text()
+    assert "stepforge label" in card and "records" in card
+    r = run_cli("eval-labels", str(src), str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["matched"] == ins
+
+
+def test_rows_without_a_reference_answer_are_kept_only_with_a_refuted_step(tmp_path: Path) -> None:
+    out = tmp_path / "prmbench"
+    r = run_cli("label", str(DATA / "prmbench_sample.jsonl"), "--out", str(out), "--no-progress")
+    assert r.returncode == 0, r.stderr
+    kept, rejected = records(out / "traces.jsonl"), records(out / "rejected.jsonl")
+    assert len(kept) + len(rejected) == 40
+    assert rejected and {x["reason"] for x in rejected} == {"no_reference"}
+    for t in kept:  # the answer is not graded; the steps carry a refuted claim
+        assert t["outcome"]["correct"] is None and t["outcome"]["verdict"] == "no_reference"
+        assert t["verified"] is False
+        fe = t["first_error_index"]
+        assert any(c["verdict"] == "false" for c in t["steps"][fe]["evidence"]["symbolic"]["claims"])
+    assert "no_reference" in (out / "card.md").read_text()
+    r = run_cli("eval-labels", str(DATA / "prmbench_sample.jsonl"), str(out), "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["matched"] == 40
+
+
+def test_label_input_errors_are_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"foo": 1}\n')
+    mixed = tmp_path / "mixed.jsonl"
+    cases = [
+        ([str(tmp_path / "none.jsonl")], "does not exist"),
+        ([str(bad)], "cannot tell the format"),
+        ([str(DATA / "prmbench_sample.jsonl"), "--format", "nope"], "unknown label format"),
+        ([str(DATA / "prmbench_sample.jsonl"), "--strategy", "execution"], "unknown labelling strategy"),
+        ([str(DATA / "prmbench_sample.jsonl"), "--count", "0"], "--count must be"),
+    ]
+    for args, msg in cases:
+        r = run_cli("label", *args, "--out", str(tmp_path / "o"), "--no-progress")
+        assert r.returncode == 2 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+    assert not mixed.exists() and not (tmp_path / "o").exists()

@@ -1,0 +1,223 @@
+"""The step checker reads solutions as people and models write them: plain-text arithmetic, currency, units,
+primes, mixed numbers, approximations; it never raises and never spends more than its budget."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import stepforge.verifiers.math.steps as steps_mod
+from stepforge.verifiers.math import judge
+from stepforge.verifiers.math.steps import StepContext, check_steps
+
+NONE = StepContext()
+X = StepContext(variables=["x"])
+
+
+def _one(text: str, ctx: StepContext = NONE):
+    (c,) = check_steps([text], ctx)
+    return c
+
+
+@pytest.mark.parametrize("text", [
+    "so 5 * 3 = 16 apples",
+    "7995 - 2595 = 4500 dollars are left.",
+    "She pours out 2/5 * 4000 = 800 gallons.",
+    "Together 4,000 + 1,500 = 5,000 dollars.",
+    "Then 12 x 3 = 35 cookies.",
+    "so (3 + 4) * 2 = 15",
+    "The total is \\$500 \\times 1.20 = \\$650.",
+    "$\\$12.50 \\times 4 = \\$60$",
+    "$\\pi \\cdot 2^2 \\approx 15.2$",
+    "$\\sqrt{2} \\approx 1.7$",
+    "The total cost is $1,200 + $300 = $1,600.",  # currency signs before every number
+    "A 20% discount on $80 is 0.2 * 80 = $18.",
+    "She has 2 1/2 cups, and 2 1/2 * 2 = 4 cups for the double batch.",  # a mixed number in plain text
+    "- Apples: 5 × $0.50 = $2.00",
+    "Time = Distance / Speed = 120 / 40 = 4 hours.",
+    "$\\frac{3}{4} \\text{ of } 20 = 16$",
+    "$\\log_{10} 100 = 3$",
+    "$\\frac{3}{5} \\times 100 = 70\\%$",
+])
+def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
+    c = _one(text)
+    assert c.rating == -1, (text, c)
+
+
+@pytest.mark.parametrize("text", [
+    "so 5 * 3 = 15 apples",
+    "7995 - 2595 = 5400 dollars are left.",
+    "She pours out 2/5 * 4000 = 1600 gallons.",
+    "Together 4,000 + 1,500 = 5,500 dollars.",
+    "Then 12 x 3 = 36 cookies.",
+    "It is 1/2 = 0.5 of the cake.",
+    "The total is \\$500 \\times 1.20 = \\$600.",  # \$ sent the claim to a float path and it was judged false
+    "$\\$500 \\times 1.20 = \\$600$",
+    "$\\$12.50 \\times 4 = \\$50$",
+    "$50 \\times 20\\% = 10$",
+    "$4 \\text{ cm} \\times 5 \\text{ cm} = 20 \\text{ cm}^2$",
+    "$4\\dfrac{5}{8} = \\frac{37}{8}$",  # a mixed number, not 4 * 5/8
+    "$2\\frac{1}{2} + 1\\frac{1}{2} = 4$",
+    "$\\pi \\cdot 2^2 \\approx 12.57$",  # an approximation checked as one
+    "$\\pi r^2 = \\pi \\cdot 2^2 = 4\\pi \\approx 12.57$",
+    "$\\sqrt{2} \\approx 1.41 \\approx 1.4$",
+    "$\\frac{1}{3} \\approx 0.333$",
+    "$\\pi \\cdot 2^2 = 12.57$",  # the answers' rounding rule, in a step too
+    "The total cost is $1,200 + $300 = $1,500.",  # "$1,200 + $" is not a math segment
+    "A 20% discount on $80 is 0.2 * 80 = $16, so she pays $80 - $16 = $64.",
+    "The price went up by 25%: $40 * 1.25 = $50.",
+    "She has 2 1/2 cups, and 2 1/2 * 2 = 5 cups for the double batch.",  # not 1/2 * 2 = 5
+    "Mix 1 1/4 + 2 3/4 = 4 cups.",
+    "- Apples: 5 × $0.50 = $2.50\n- Bananas: 6 × $0.25 = $1.50\n- Total: $2.50 + $1.50 = $4.00",
+    "Time = Distance / Speed = 120 / 40 = 3 hours.",
+    "$\\sqrt[3]{-8} = -2$",
+    "$\\frac{3}{4} \\text{ of } 20 = 15$",  # \text{of} is a product
+    "$50\\% \\text{ of } 80 = 40$",
+    "$\\frac{3}{5} \\times 100 = 60\\%$",  # the percent sign labels the number computed
+    "So 45/60 * 100 = 75%.",
+])
+def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 1, (text, c)
+
+
+@pytest.mark.parametrize("text", [
+    "$m' - m = 3$",  # a prime is a name of its own, not m - m = 0
+    "$y'' + y' = 2$",
+    "$f''(0) = 6$",  # not f(0)
+    "$f'(x) = 2x + 1$",
+    "$x \\approx 3.14 = 22/7$",  # \approx is not folded into the next "="
+    "$\\pi \\approx 22/7$",
+    "$(-8)^{1/3} = -2$",  # real or principal root: a convention, not a fact
+    "$(-27)^{2/3} = 9$",
+    "$12\\%$ of $50 = 6$",  # prose carries the expression into the math: "50 = 6" is a fragment
+    "$6 = 12\\%$ of $50$.",
+    "One third of 9 + 3 = 6 marbles are red.",
+    "$\\log 100 = 2$",  # log without a base: ln or log10 by convention
+    "Since log 1000 = 3, we have 3 digits.",
+    "He gets a 10% raise: 2000 + 10% = 2200.",  # a percent added to an amount is a percent of it
+    "With tax: $50 + 10% = $55.",
+    "$80 - 25\\% = 60$",
+    "Pages 10-20 = 11 pages.",  # a range, not a difference
+    "50 + 10% = 60",
+    "At $x = 3$ the slope is 7.",  # a variable equated to a constant names a point
+    "He pays $5 for apples and $3 for pears, so $5 + 3 = 8$ dollars.",  # currency $ opens no math
+    "It costs $12 for 3 pens and $4 for a pad, in all $12 + 4 = 16$ dollars.",
+    "Step 2 - 5 * 3 = 15 is what we do next.",
+    "The years 2019-2020 = one season.",
+    "The ratio is 3:4 here.",
+    "Version 1.2.3 = 4 is old.",
+    "The numbers 1, 2, 3 = 6?",
+    "The cross product: \\begin{align*} \\mathbf{i}(6-18) + \\mathbf{k}(-24-12) = -12\\mathbf{i} - 36\\mathbf{k} \\end{align*}",
+])
+def test_notation_it_cannot_misread_raises_no_false_alarm(text: str) -> None:
+    c = _one(text, X)
+    assert c.rating != -1, (text, c)
+
+
+def test_steps_and_answers_share_one_rounding_rule() -> None:
+    for exact, written in (("4\\pi", "12.57"), ("\\sqrt{2}", "1.414"), ("\\frac{1}{3}", "0.333"), ("4\\pi", "12.6")):
+        step = _one(f"${exact} = {written}$")
+        answer = judge(exact, f"\\boxed{{{written}}}")
+        assert (step.rating == 1) == (answer.verdict == "equal"), (exact, written, step, answer)
+
+
+def test_a_bare_variable_is_a_value_not_a_definition() -> None:
+    assert _one("$\\frac{d}{dx}\\left(x^{2}\\right) = x$", X).rating == -1
+    assert _one("$\\frac{d}{dx}\\left(x^{2}\\right) = 2 x$", X).rating == 1
+    assert _one("Let $u = x^2$.", X).rating == 0  # u is not a variable of the problem: a definition
+
+
+@pytest.mark.parametrize("exc", [ZeroDivisionError("division by zero"), RecursionError("maximum recursion"),
+                                 MemoryError(), ValueError("Non-real intervals"), ArithmeticError("NotInvertible"),
+                                 TypeError("NotAlgebraic")])
+def test_the_checker_never_raises(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    """Every family of crash seen on real solutions (relations' fold via carry-forward, the zero test, interval
+    arithmetic, sympy's algebra) is a neutral claim with the reason, never an exception."""
+    def boom(*a, **k):
+        raise exc
+
+    for target in ("_check_pair", "_carry_forward", "_exact_identity", "_ineq_claims"):
+        with monkeypatch.context() as m:
+            m.setattr(steps_mod, target, boom)
+            (c,) = check_steps(["$2 + 1 = 3$, so $x < 3$, and 5 * 3 = 15"], NONE)
+            assert c.rating in (0, 1)
+            errors = [cl for cl in c.claims if cl.rule == "checker_error"]
+            assert errors and type(exc).__name__ in errors[0].detail, (target, c)
+
+
+def test_a_power_tower_is_neutral_not_a_crash() -> None:
+    c = _one("$x^{x^{x^{x^{x}}}} = 2$")
+    assert c.rating == 0
+
+
+def test_every_claim_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(*a, **k):
+        time.sleep(30)
+
+    monkeypatch.setattr(steps_mod, "_check_pair", slow)
+    monkeypatch.setattr(steps_mod, "CLAIM_BUDGET_S", 0.5)
+    t0 = time.perf_counter()
+    checks = check_steps(["$1 + 1 = 2$", "$2 + 2 = 4$", "$3 + 3 = 6$"], NONE, budget_s=1.2)
+    spent = time.perf_counter() - t0
+    assert spent < 3, spent
+    rules = [cl.rule for c in checks for cl in c.claims]
+    assert rules and set(rules) == {"time_budget"}
+    assert all(c.rating == 0 for c in checks)
+
+
+@pytest.mark.parametrize("text", [
+    "Plugging in $1$ we get $1=\\sqrt{11-2(1)}+4$ which simplifies to $1=\\sqrt{9}+4$.",  # testing a root
+    "And $1=3+4$ is clearly not true.",
+    "If we try $x = 2$: $2^2 + 1 = 4$, which is false, so 2 is not a root.",
+    "Substituting $n = 3$ gives $3 \\cdot 3 + 1 = 9$, a contradiction.",
+    "Trying 4 we get 4 * 4 + 1 = 16 + 1 = 18.",
+    "Checking: 4 * 6 = 25 does not hold, so we made a mistake.",
+])
+def test_a_relation_the_step_tests_or_denies_is_not_asserted(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 0 and c.claims, (text, c)
+    assert {cl.rule for cl in c.claims if cl.verdict == "unknown"} & {"claim_under_test", "claim_denied"}, c
+
+
+def test_a_denial_elsewhere_in_the_math_does_not_hide_a_wrong_claim() -> None:
+    assert _one("$3 + 4 = 8$ and $5 \\neq 6$.").rating == -1
+    assert _one("So $x = 7(23) + 5 = 164$.").rating == -1
+
+
+@pytest.mark.parametrize("text", [
+    "$i^4 = 1$ and $i^{2023} = i^3 = -i$.",  # a degree-2023 relation carried forward: never solved
+    "$x^{500} = 1$, so $x^{500} - 1 = 0 = x - 1$.",
+    "$x^{1000000} = 1 = x$",
+])
+def test_high_degree_relations_are_not_solved(text: str) -> None:
+    c = _one(text)  # decided (neutral) at once, not cut by the time budget
+    assert c.rating != -1 and not [cl for cl in c.claims if cl.rule == "time_budget"], c
+
+
+CONTEXTS = [NONE, X, StepContext(premises=["x^2 = 4"], unknowns=["x"])]
+
+
+@pytest.mark.parametrize("steps", [
+    ["So $\\sqrt{-1} > x$."],  # "Non-real intervals" in the interval arithmetic
+    ["So $\\sqrt{-1} \\ge x$.", "So $x < 2$."],
+    ["So $x^2 + \\frac{1}{x - 1} = \\frac{x}{0}$."],  # NaN comparison
+    ["So $\\frac{x}{0} = 3$.", "So $x = 0$."],  # division by zero carried forward
+    ["So $\\frac{1}{x - x} = 2$.", "Then $x = 3$."],
+    ["So $x = \\frac{0}{0}$.", "So $2x = 1$."],
+    ["So $x^{x^{x^{x}}} = 2$.", "So $x = 1$."],
+])
+def test_real_inputs_of_the_crash_families_are_neutral_never_raised(steps: list[str]) -> None:
+    for ctx in CONTEXTS:
+        checks = check_steps(steps, ctx)
+        assert len(checks) == len(steps)
+        for c in checks:
+            assert all(cl.verdict == "unknown" for cl in c.claims if cl.rule in ("checker_error", "time_budget")), c
+
+
+def test_nothing_follows_from_a_division_by_zero() -> None:
+    (_, after) = check_steps(["So $\\frac{x}{0} = 3$.", "So $x = 0$."], NONE)
+    assert after.rating == 0, after
+    good = check_steps(["We solve $2x + 3 = 7$.", "So $2x = 4$.", "So $x = 2$."], NONE)
+    assert [c.rating for c in good] == [0, 1, 1]
