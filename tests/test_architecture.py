@@ -4,7 +4,7 @@
 regression tests) at the pipeline level.
 
 A module may import stepforge modules of its own layer or a layer to its left, never to its right.
-Leftmost utilities (errors, _seeding, _registry, _pool, _testing) and datasets (record I/O: schema only)
+Leftmost utilities (errors, _seeding, _registry, _pool, _ray, _testing) and datasets (record I/O: schema only)
 sit before the chain.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "stepforge"
 
 LAYER = {
-    "errors": 0, "_seeding": 0, "_registry": 0, "_pool": 0, "__init__": 0, "__main__": 8,
+    "errors": 0, "_seeding": 0, "_registry": 0, "_pool": 0, "_ray": 0, "__init__": 0, "__main__": 8,
     "schema": 1, "candidate": 1, "datasets": 2,
     "verifiers": 3, "sandbox": 3,
     "generators": 4,

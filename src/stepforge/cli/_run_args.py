@@ -56,10 +56,16 @@ def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> Non
                         "when a policy model is named with --rollout-model, else none: they are rejected as "
                         "error_not_located)")
     p.add_argument("--backend", default="local", help="sandbox backend of the code domain: local or docker (default local)")
-    p.add_argument("--executor", default="local", help="where the work runs (default local)")
+    add_executor_arguments(p)
     p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
     p.add_argument("--item-timeout", type=float, default=60.0, help="hard limit in seconds per item (default 60)")
     if not batch:
+        p.add_argument("--shard", metavar="I/N",
+                       help="run shard I of N independent runs of this config (I from 0; e.g. a Slurm array's task "
+                            "id); 'stepforge merge' makes the single run of them")
+        p.add_argument("--shard-extra", type=int, default=0, metavar="K",
+                       help="with --shard: K more traces per polarity than the shard's share (merge says when one "
+                            "is needed)")
         mode = p.add_mutually_exclusive_group()
         mode.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
         mode.add_argument("--resume", action="store_true", help="continue the run in --out after an interruption")
@@ -151,6 +157,25 @@ def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False)
                    help="judge: show the critic what the checks found (refuted claims, failing tests)")
 
 
+def add_executor_arguments(p: argparse.ArgumentParser) -> None:
+    """``--executor`` and ``--ray-address``, the same on every command that runs the engine."""
+    p.add_argument("--executor", default="local",
+                   help="where the work runs: local (this machine, default) or ray (a Ray cluster; pip install "
+                        "'stepforge[ray]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="with --executor ray: the cluster to join (host:port, or auto for the one started here with "
+                        "'ray start'); default: RAY_ADDRESS, else a Ray started for this run")
+
+
+def executor_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The executor's options from ``--ray-address`` (refused with another executor)."""
+    if getattr(args, "ray_address", None):
+        if args.executor != "ray":
+            raise UserError("--ray-address applies to --executor ray")
+        return {"address": args.ray_address}
+    return {}
+
+
 def _flag(dest: str) -> str:
     return "--" + {"template": "prompt"}.get(dest, dest).replace("_", "-")
 
@@ -173,6 +198,7 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
     if not str(args.out).strip():
         raise UserError("--out must name a folder")
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
+    shard = _shard(getattr(args, "shard", None), getattr(args, "shard_extra", 0))
     options: dict[str, Any] = {}
     client: dict[str, Any] = {}
     if getattr(args, "fallback_strategy", None):
@@ -191,7 +217,8 @@ def config_from_args(args: argparse.Namespace, *, source: str | None = None) -> 
         return RunConfig(
             domain=args.domain, count=args.count, seed=args.seed, out=Path(args.out), generator=source,
             positive_fraction=args.positive_fraction, families=families, strategy=args.strategy, options=options,
-            client=client, models=models, backend=args.backend, executor=args.executor, workers=args.workers,
+            client=client, models=models, backend=args.backend, executor=args.executor,
+            executor_options=executor_options(args), shard=shard, workers=args.workers,
             item_timeout=args.item_timeout, overwrite=getattr(args, "overwrite", False),
             resume=getattr(args, "resume", False), progress=not getattr(args, "no_progress", True),
             command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]), curate=curate,
@@ -251,6 +278,23 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
         e = exc.errors()[0]
         raise UserError(f"bad labelling option {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
     return opts, models
+
+
+def _shard(text: str | None, extra: int) -> dict[str, int] | None:
+    if text is None:
+        if extra:
+            raise UserError("--shard-extra applies to --shard I/N")
+        return None
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise UserError(f"--shard {text}: expected I/N, e.g. 0/4") from None
+    if count < 1 or not 0 <= index < count:
+        raise UserError(f"--shard {text}: I counts from 0 and must be below N (0/{max(count, 1)} .. "
+                        f"{max(count, 1) - 1}/{max(count, 1)})")
+    if extra < 0:
+        raise UserError(f"--shard-extra must be 0 or more, got {extra}")
+    return {"index": index, "count": count, "extra": extra}
 
 
 def _curation(args: argparse.Namespace) -> dict[str, Any] | None:

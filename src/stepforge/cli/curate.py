@@ -45,6 +45,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--any-hit", action="store_true", help="one shared n-gram flags a row (overrides the preset)")
     p.add_argument("--workers", type=int, help="processes reading and hashing rows (default: one per core, at most 4, "
                                                "for inputs over 64 MB; else 1)")
+    p.add_argument("--executor", choices=("local", "ray"), default="local",
+                   help="where the per-row work runs: local (--workers processes, default) or ray (actors on a Ray "
+                        "cluster, one per CPU, reading the inputs at the same paths; pip install 'stepforge[ray]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="with --executor ray: the cluster to join (host:port, or auto); default: RAY_ADDRESS, else "
+                        "a Ray started for this run")
     p.set_defaults(func=run)
 
 
@@ -61,7 +67,12 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"curate options: {schema_error(exc)}") from None
     if args.any_hit and args.min_overlap is not None:
         raise UserError("--any-hit and --min-overlap contradict each other: give one")
-    r = curate(args.inputs, args.out, options, overwrite=args.overwrite)
+    if args.ray_address and args.executor != "ray":
+        raise UserError("--ray-address applies to --executor ray")
+    if args.workers is not None and args.executor == "ray":
+        raise UserError("--workers applies to --executor local (on Ray: an actor per CPU of the cluster)")
+    r = curate(args.inputs, args.out, options, overwrite=args.overwrite, executor=args.executor,
+               ray_address=args.ray_address)
     dropped = ", ".join(f"{k} {v}" for k, v in sorted(r.dropped.items())) or "none"
     splits = ", ".join(f"{s} {v['rows']} ({v['groups']} problem groups)" for s, v in r.splits.items())
     index_mb = sum(r.index_bytes.values()) / 1e6

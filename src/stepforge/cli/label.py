@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from stepforge.cli._run_args import add_labelling_arguments, labelling
+from stepforge.cli._run_args import add_executor_arguments, add_labelling_arguments, executor_options, labelling
 from stepforge.errors import UserError
 
 
@@ -36,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--backend", default="local", help="sandbox backend for code solutions (default local)")
     p.add_argument("--workers", type=int, help="worker processes (default and most: one per core)")
     p.add_argument("--item-timeout", type=float, default=60.0, help="hard limit in seconds per row (default 60)")
+    add_executor_arguments(p)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
     mode.add_argument("--resume", action="store_true", help="continue the run in --out after an interruption")
@@ -55,6 +56,7 @@ def config_from_args(args: argparse.Namespace):  # noqa: ANN201 - a RunConfig
         raise UserError(f"--count must be a positive number of traces, got {args.count}")
     if args.workers is not None and args.workers <= 0:
         raise UserError(f"--workers must be positive, got {args.workers}")
+    executor_opts = executor_options(args)
     domain, rows = survey(path, args.format)
     options: dict = {"records": {"path": str(path.resolve()), "format": args.format}}
     strategy, models = labelling(args, "records", None, {})  # the labelling models and their settings
@@ -66,7 +68,8 @@ def config_from_args(args: argparse.Namespace):  # noqa: ANN201 - a RunConfig
         return RunConfig(
             domain=domain, count=args.count or rows, out=Path(args.out), generator="records",
             positive_fraction=None, strategy=args.strategy, options=options, models=models, backend=args.backend,
-            workers=args.workers, item_timeout=args.item_timeout, overwrite=args.overwrite, resume=args.resume,
+            executor=args.executor, executor_options=executor_opts, workers=args.workers,
+            item_timeout=args.item_timeout, overwrite=args.overwrite, resume=args.resume,
             progress=not args.no_progress, command="stepforge " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
         )
     except ValidationError as exc:

@@ -34,8 +34,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--conversational", action="store_true", help="TRL convention: pass completions as messages")
     p.add_argument("--data-source", default=None, help="verl convention: the data_source passed (default: the domain)")
     p.add_argument("--timeout", type=float, default=10.0, help="hard limit per call in seconds (default 10)")
-    p.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 2), help="worker processes")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes with --executor local (default: one per core, at most 4)")
     p.add_argument("--threads", type=int, default=4, help="threads of the thread-safety phase (0: skip it)")
+    p.add_argument("--executor", choices=("local", "ray"), default="local",
+                   help="where the cases run: local (--workers processes here, default) or ray (a worker process "
+                        "per CPU of a Ray cluster; pip install 'stepforge[ray]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="with --executor ray: the cluster to join (host:port, or auto); default: RAY_ADDRESS, else "
+                        "a Ray started for this run")
     p.set_defaults(func=run)
 
 
@@ -45,10 +52,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format == "json" and args.report == "-":
         raise UserError("--report - and --format json both write to stdout: choose one")
+    if args.workers is not None and args.executor == "ray":
+        raise UserError("--workers applies to --executor local (on Ray: a worker process per CPU of the cluster)")
+    workers = args.workers if args.workers is not None else min(4, os.cpu_count() or 2)
     baseline = load_report(args.baseline) if args.baseline else None
-    report = regress(args.verifier, args.suite, timeout=args.timeout, workers=args.workers, threads=args.threads,
+    report = regress(args.verifier, args.suite, timeout=args.timeout, workers=workers, threads=args.threads,
                      baseline=baseline, convention=args.convention, threshold=args.threshold, column=args.column,
-                     conversational=args.conversational, data_source=args.data_source)
+                     conversational=args.conversational, data_source=args.data_source, executor=args.executor,
+                     ray_address=args.ray_address)
     if args.report:
         from pathlib import Path
 

@@ -11,7 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Settings that never change the data: where it goes, how fast, on what. A run can be resumed with other values.
 _NOT_HASHED = {"out", "overwrite", "resume", "workers", "progress", "command", "item_timeout", "backend", "executor",
-               "executor_options", "client", "models"}
+               "executor_options", "client", "models", "shard"}
+
+
+class Shard(BaseModel):
+    """Shard ``index`` of ``count`` independent runs of one config (``--shard index/count``), merged by
+    ``stepforge merge``; ``extra``: traces per polarity a shard makes beyond its share (to extend one that stopped
+    short)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=0)
+    count: int = Field(ge=1)
+    extra: int = Field(default=0, ge=0)
 
 
 class RunConfig(BaseModel):
@@ -19,8 +31,9 @@ class RunConfig(BaseModel):
     the source's own options (``{"openai": {...}}``, ``{"file": {"path": ...}}``) and, under ``"strategy"``, the
     labelling strategy's (models, rollouts, votes). Fields outside ``_NOT_HASHED`` decide the data and its hash;
     ``client`` (endpoint, limits, prices; never the key on disk), ``models`` (the same for each labelling model role:
-    ``{"rollout": {...}, "judge": {...}}``), ``backend`` (sandbox backend of the code domain) and ``executor`` do
-    not. ``curate``: the curation each trace passes before it is written (``datasets.curate.CurateOptions`` as JSON;
+    ``{"rollout": {...}, "judge": {...}}``), ``backend`` (sandbox backend of the code domain), ``executor`` and
+    ``shard`` do not: a shard's traces are the single run's.
+    ``curate``: the curation each trace passes before it is written (``datasets.curate.CurateOptions`` as JSON;
     None: none)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -39,6 +52,7 @@ class RunConfig(BaseModel):
     backend: str = "local"
     executor: str = "local"
     executor_options: dict[str, Any] = Field(default_factory=dict)
+    shard: Shard | None = None
     curate: dict[str, Any] | None = None
     workers: int | None = Field(default=None, gt=0)
     item_timeout: float = Field(default=60.0, gt=0)
@@ -59,6 +73,13 @@ class RunConfig(BaseModel):
     def _no_empty(cls, v: list[str] | None) -> list[str] | None:
         if v is not None and not v:
             raise ValueError("families must name at least one family")
+        return v
+
+    @field_validator("shard")
+    @classmethod
+    def _in_range(cls, v: Shard | None) -> Shard | None:
+        if v is not None and v.index >= v.count:
+            raise ValueError(f"shard {v.index}/{v.count}: the index counts from 0 and must be below {v.count}")
         return v
 
     @field_validator("curate", mode="before")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,8 @@ from tqdm import tqdm
 from stepforge.errors import UserError
 from stepforge.generators.sources import Unit
 from stepforge.pipeline.config import RunConfig
-from stepforge.pipeline.executors import Plan, make_executor
-from stepforge.pipeline.folder import REJECTED, RUN, TRACES, CARD, RunFolder
+from stepforge.pipeline.executors import Executor, Plan, make_executor
+from stepforge.pipeline.folder import REJECTED, RUN, TRACES, CARD, ResumeState, RunFolder
 from stepforge.pipeline.parts import make_parts
 from stepforge.schema import Trace
 
@@ -63,19 +65,36 @@ def _ended_text(ended: str, kept: int, count: int, budget: int | None) -> str:
     }[ended]
 
 
-def run(config: RunConfig, *, offline: bool = False) -> RunSummary:
+def run(config: RunConfig, *, offline: bool = False, executor: Executor | str | None = None) -> RunSummary:
     """Generate (or read), verify, label and write up to ``config.count`` kept traces into ``config.out``.
 
     The same engine for every source, domain and executor; the CLI's ``generate`` is this call. ``offline``:
-    answers only from the source's journal (Batch API); nothing is written while some are missing."""
-    # every check before the folder is touched; a new run (not --resume, not offline) reuses nothing of an old one
+    answers only from the source's journal (Batch API); nothing is written while some are missing. ``executor``:
+    a name (``"local"``, ``"ray"``) that replaces ``config.executor``, or one made by the caller (``merge`` replays
+    shards' results through it). A config with a ``shard`` is one shard of the run (``pipeline.shard``)."""
+    if isinstance(executor, str):
+        config, executor = config.model_copy(update={"executor": executor}), None
+    if config.shard is not None:
+        from stepforge.pipeline.shard import run_shard
+
+        return run_shard(config)
+    with opened(config, offline=offline, executor=executor) as (source, domain, ctx, executor, folder, state):
+        return _run(config, source, domain, ctx, executor, folder, state, offline)
+
+
+@contextmanager
+def opened(config: RunConfig, *, offline: bool = False,
+           executor: Executor | None = None) -> Iterator[tuple[Any, Any, Any, Any, RunFolder, ResumeState]]:
+    """A run's source, domain, context, executor and open folder (with where it starts), closed in order however
+    the run ends. Every check comes before the folder is touched; a new run (not --resume, not offline) reuses
+    nothing of an old one."""
     source, domain, ctx = make_parts(config, fresh=not config.resume and not offline, offline=offline)
     source.prepare()
-    executor = make_executor(config)
+    executor = executor or make_executor(config)
     folder = RunFolder(config, staging=offline)
     state = folder.open()
     try:
-        return _run(config, source, domain, ctx, executor, folder, state, offline)
+        yield source, domain, ctx, executor, folder, state
     finally:
         try:
             executor.close()

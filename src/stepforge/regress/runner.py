@@ -170,3 +170,35 @@ def thread_phase(spec: dict[str, Any], cases: list[Case], *, threads: int, timeo
         return {"results": got["rs"], "seconds": time.perf_counter() - t0}
     finally:
         w.close()
+
+
+class _ActorCases:
+    """Inside a Ray actor (``--executor ray``): one warm worker process, given a batch of cases at a time."""
+
+    def __init__(self, spec: dict[str, Any], timeout: float) -> None:
+        self.timeout = timeout
+        self.worker = Worker(spec)
+        self.worker._start()  # the verifier loads once, before the first batch (a load failure is one line)
+
+    def __call__(self, cases: list[Case]) -> list[dict[str, Any]]:
+        return [self.worker.call({"case": _payload(c)}, self.timeout) for c in cases]
+
+    def close(self) -> None:
+        self.worker.close()
+
+
+def run_cases_ray(spec: dict[str, Any], cases: list[Case], *, address: str | None, timeout: float = 10.0,
+                  progress: Any = None, batch: int = 8) -> tuple[list[dict[str, Any]], int]:
+    """``run_cases`` on a Ray cluster: a worker process per CPU of every node, batches of cases in order; a lost
+    node's batches are run again elsewhere. Returns the results and the number of actors."""
+    import functools
+
+    from stepforge._ray import RayMap
+
+    results: list[dict[str, Any]] = []
+    with RayMap(address, functools.partial(_ActorCases, spec, timeout), what="regress") as m:
+        for got in m.map(cases[i:i + batch] for i in range(0, len(cases), batch)):
+            results.extend(got)
+            if progress is not None:
+                progress(len(got))
+        return results, len(m.actors)

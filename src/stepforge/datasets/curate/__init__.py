@@ -90,9 +90,19 @@ def _workers(requested: int | None, paths: list[Path]) -> int:
     return min(4, os.cpu_count() or 1) if big else 1
 
 
-def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, *, overwrite: bool = False) -> CurateReport:
-    """Curate the traces of ``inputs`` (run folders, curate folders or JSONL files) into ``out``."""
+def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, *, overwrite: bool = False,
+           executor: str = "local", ray_address: str | None = None) -> CurateReport:
+    """Curate the traces of ``inputs`` (run folders, curate folders or JSONL files) into ``out``. ``executor``:
+    where the per-row work runs, ``local`` (``options.workers`` processes) or ``ray`` (actors on the cluster at
+    ``ray_address``, reading the inputs at the same paths); the decisions between rows are made here either way,
+    so the output is the same."""
     options = options or CurateOptions()
+    if executor not in ("local", "ray"):
+        raise UserError(f"unknown executor {executor!r} (known: local, ray)")
+    if executor == "ray":
+        from stepforge._ray import import_ray
+
+        import_ray()
     t0 = time.perf_counter()
     paths = [p for src in inputs for p in trace_files(src).values()]
     _prepare_out(out, overwrite)
@@ -135,7 +145,8 @@ def curate(inputs: list[Path], out: Path, options: CurateOptions | None = None, 
             fi, n = divmod(kept_where[k], 1 << 40)
             return {"id": kept_ids[k], "file": str(paths[fi]), "line": n}
 
-        for batch, prep in prepared(plan, read(paths), _workers(options.workers, paths)):
+        for batch, prep in prepared(plan, read(paths), _workers(options.workers, paths), ray=executor == "ray",
+                                    ray_address=ray_address):
             sigs = prep.sigs if near is not None else None
             kept_lines: dict[str, list[bytes]] = {s: [] for s in names}
             for i, (fi, n, raw) in enumerate(batch):

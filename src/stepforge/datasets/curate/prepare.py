@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +125,44 @@ def _work(chunk: Chunk) -> Prepared:
     return prepare(_PLAN, chunk.lines(_PLAN.paths))
 
 
-def prepared(plan: Plan, chunks: Iterator[tuple[Chunk, bytes]], workers: int) -> Iterator[tuple[list[Raw], Prepared]]:
+class _RayPrepare:
+    """Inside a Ray actor (``--executor ray``): the plan (benchmark index included) received once; each call
+    prepares one chunk, read from the file by the actor (same path on every node)."""
+
+    def __init__(self, plan: Plan) -> None:
+        _init(plan)
+
+    def __call__(self, chunk: Chunk) -> Prepared:
+        return _work(chunk)
+
+
+def _ray_prepared(plan: Plan, chunks: Iterator[tuple[Chunk, bytes]],
+                  address: str | None) -> Iterator[tuple[list[Raw], Prepared]]:
+    import functools
+
+    from stepforge._ray import RayMap
+
+    plan = replace(plan, paths=tuple(str(Path(p).resolve()) for p in plan.paths))
+    lines: deque[list[Raw]] = deque()  # the driver's own copy of each chunk sent, in order (results come in order)
+
+    def sent() -> Iterator[Chunk]:
+        for chunk, data in chunks:
+            lines.append(chunk.lines(plan.paths, data))
+            yield chunk
+
+    with RayMap(address, functools.partial(_RayPrepare, plan), what="curate") as m:
+        for prep in m.map(sent()):
+            yield lines.popleft(), prep
+
+
+def prepared(plan: Plan, chunks: Iterator[tuple[Chunk, bytes]], workers: int, *, ray: bool = False,
+             ray_address: str | None = None) -> Iterator[tuple[list[Raw], Prepared]]:
     """(the lines of a chunk, their preparation) in input order; ``workers`` > 1 prepares in forked
-    processes, which read their chunk from the file while this process reads its own copy."""
+    processes, which read their chunk from the file while this process reads its own copy; ``ray``: in Ray
+    actors, one per CPU of the cluster at ``ray_address``."""
+    if ray:
+        yield from _ray_prepared(plan, chunks, ray_address)
+        return
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         for chunk, data in chunks:
             batch = chunk.lines(plan.paths, data)

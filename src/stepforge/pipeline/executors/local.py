@@ -75,11 +75,14 @@ class LocalExecutor:
         self.workers = capped_workers(config.workers)
         self._pool: DeadlinePool | None = None
         self._config_json = config.model_dump_json()
+        self._sampling: tuple[asyncio.AbstractEventLoop, threading.Thread, Any, ThreadPoolExecutor] | None = None
+        self._lock = threading.Lock()  # results() may run in several threads at once (a Ray actor's batches)
 
     def pool(self) -> DeadlinePool:
-        if self._pool is None:
-            self._pool = DeadlinePool(self.workers, preload=["stepforge.pipeline.executors.local",
-                                                             f"stepforge.pipeline.domains.{self.config.domain}"])
+        with self._lock:
+            if self._pool is None:
+                self._pool = DeadlinePool(self.workers, preload=["stepforge.pipeline.executors.local",
+                                                                 f"stepforge.pipeline.domains.{self.config.domain}"])
         return self._pool
 
     def results(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
@@ -162,14 +165,25 @@ class LocalExecutor:
 
     # -- sampling source: coroutines on a loop of their own -----------------------------------------------------
 
+    def _loop(self, plan: Plan) -> asyncio.AbstractEventLoop:
+        """The sampling loop, started (with the source's ``astart``) on first use and kept until ``close``: an
+        executor whose ``results`` is called once per batch (a Ray actor) opens the model client once."""
+        with self._lock:
+            if self._sampling is None:
+                concurrency = int(self.config.client.get("concurrency") or 32)
+                loop = asyncio.new_event_loop()
+                # records made in this process wait in threads (labelling models, the sandbox): one per unit in flight
+                threads = ThreadPoolExecutor(max_workers=2 * concurrency + 4, thread_name_prefix="stepforge-record")
+                loop.set_default_executor(threads)
+                thread = threading.Thread(target=loop.run_forever, name="stepforge-sampling", daemon=True)
+                thread.start()
+                self._sampling = (loop, thread, plan.source, threads)
+                asyncio.run_coroutine_threadsafe(plan.source.astart(), loop).result()
+            return self._sampling[0]
+
     def _sampled(self, plan: Plan, units: Iterator[Unit]) -> Iterator[UnitResult]:
         concurrency = int(self.config.client.get("concurrency") or 32)
-        loop = asyncio.new_event_loop()
-        # records made in this process wait in threads (labelling models, the sandbox): one per unit in flight
-        threads = ThreadPoolExecutor(max_workers=2 * concurrency + 4, thread_name_prefix="stepforge-record")
-        loop.set_default_executor(threads)
-        thread = threading.Thread(target=loop.run_forever, name="stepforge-sampling", daemon=True)
-        thread.start()
+        loop = self._loop(plan)
         in_process = plan.domain.placement == "process"
         pool = self.pool() if in_process else None
         if not in_process:
@@ -195,7 +209,6 @@ class LocalExecutor:
             return len(window) < min(2 * concurrency, max(4, 2 * plan.needed()))
 
         try:
-            run(plan.source.astart()).result()
             for unit in units:
                 if not plan.wanted(unit):
                     continue
@@ -207,18 +220,23 @@ class LocalExecutor:
         finally:
             for _, fut in window:
                 fut.cancel()
-            try:
-                run(plan.source.aclose()).result(timeout=30)
-            finally:
-                loop.call_soon_threadsafe(loop.stop)
-                thread.join(timeout=30)
-                loop.close()
-                threads.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        try:
+            if self._sampling is not None:
+                loop, thread, source, threads = self._sampling
+                self._sampling = None
+                try:
+                    asyncio.run_coroutine_threadsafe(source.aclose(), loop).result(timeout=30)
+                finally:
+                    loop.call_soon_threadsafe(loop.stop)
+                    thread.join(timeout=30)
+                    loop.close()
+                    threads.shutdown(wait=False, cancel_futures=True)
+        finally:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
 
 
 EXECUTORS.register(LocalExecutor.name, LocalExecutor)
