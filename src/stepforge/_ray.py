@@ -71,6 +71,35 @@ def cause(exc: Any) -> BaseException:
     return RuntimeError(f"a Ray actor failed: {exc}")
 
 
+def drain(ray: Any, window: collections.deque[Any], fill: Callable[[], None],
+          recover: Callable[[Any, Exception], None]) -> Iterator[tuple[Any, Any]]:
+    """``(batch, result)`` in submission order from ``window`` (batches with ``ref`` and ``actor``), topped up by
+    ``fill`` before each wait. An error the work raised is the caller's; a lost node, actor or result goes to
+    ``recover(batch, exc)``, which resubmits. What is still in flight when the consumer stops is cancelled."""
+    try:
+        while True:
+            fill()
+            if not window:
+                return
+            batch = window[0]
+            try:
+                out = ray.get(batch.ref)
+            except ray.exceptions.RayTaskError as exc:
+                raise cause(exc) from None
+            except ray.exceptions.RayError as exc:  # the node, actor or result was lost: work it elsewhere
+                recover(batch, exc)
+                continue
+            window.popleft()
+            batch.actor.busy -= 1
+            yield batch, out
+    finally:
+        for b in window:
+            try:
+                ray.cancel(b.ref)
+            except Exception:  # noqa: BLE001 - already done or gone
+                pass
+
+
 def cpu_nodes(ray: Any) -> list[dict[str, Any]]:
     return [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) > 0]
 
@@ -260,29 +289,8 @@ class RayMap:
                 submit(batch)
                 window.append(batch)
 
-        try:
-            while True:
-                fill()
-                if not window:
-                    return
-                batch = window[0]
-                try:
-                    out = ray.get(batch.ref)
-                except ray.exceptions.RayTaskError as exc:
-                    raise cause(exc) from None
-                except ray.exceptions.RayError as exc:  # the node, actor or result was lost: work it elsewhere
-                    self._recover(batch, window, exc, submit)
-                    continue
-                window.popleft()
-                assert batch.actor is not None
-                batch.actor.busy -= 1
-                yield out
-        finally:
-            for b in window:
-                try:
-                    ray.cancel(b.ref)
-                except Exception:  # noqa: BLE001
-                    pass
+        for _, out in drain(ray, window, fill, lambda batch, exc: self._recover(batch, window, exc, submit)):
+            yield out
 
     def _recover(self, batch: _Batch, window: collections.deque[_Batch], exc: Exception,
                  submit: Callable[[_Batch], None]) -> None:

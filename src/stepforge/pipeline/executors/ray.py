@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from stepforge._ray import cause, connect, cpu_nodes, import_ray
+from stepforge._ray import cause, connect, cpu_nodes, drain, import_ray
 from stepforge.errors import UserError
 from stepforge.generators.sources import Unit, UnitResult
 from stepforge.pipeline.config import RunConfig
@@ -289,29 +289,8 @@ class RayExecutor:
                 submit(batch)
                 window.append(batch)
 
-        try:
-            while True:
-                fill()
-                if not window:
-                    return
-                batch = window[0]
-                try:
-                    out = ray.get(batch.ref)
-                except ray.exceptions.RayTaskError as exc:
-                    raise cause(exc) from None
-                except ray.exceptions.RayError as exc:  # the node, actor or result was lost: work it elsewhere
-                    self._recover(batch, window, exc, submit)
-                    continue
-                window.popleft()
-                assert batch.actor is not None
-                batch.actor.busy -= 1
-                yield from _unit_results(batch.units, out)
-        finally:
-            for batch in window:
-                try:
-                    ray.cancel(batch.ref)
-                except Exception:  # noqa: BLE001
-                    pass
+        for batch, out in drain(ray, window, fill, lambda b, exc: self._recover(b, window, exc, submit)):
+            yield from _unit_results(batch.units, out)
 
     def _recover(self, batch: _Batch, window: collections.deque[_Batch], exc: Exception, submit: Any) -> None:
         lost = batch.actor
