@@ -124,19 +124,72 @@ def print_offline(res: dict[str, Any]) -> None:
         print("not reached (no such error in the families drawn):", res["missing"])
 
 
-def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool) -> None:
+def _norm_problem(text: str) -> str:
+    import re
+
+    return re.sub(r"\s+", "", text.replace("Return your final response within \\boxed{}.", ""))
+
+
+def load_references(path: Path) -> dict[str, str]:
+    """Reference answers by problem text (whitespace ignored), from JSONL rows with ``problem`` (or ``question``)
+    and ``answer``: MATH / MATH500 rows, for PRMBench files, which carry no answer of their own."""
+    import json
+
+    refs = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            refs[_norm_problem(row.get("problem") or row["question"])] = str(row["answer"])
+    return refs
+
+
+def _with_reference(trace: Any, refs: dict[str, str]) -> Any:
+    ans = refs.get(_norm_problem(trace.task.prompt))
+    if ans is None:
+        return trace
+    task = trace.task.model_copy(update={"reference": trace.task.reference.model_copy(update={"answer": ans})})
+    return trace.model_copy(update={"task": task})
+
+
+def _by_class(golds: list[Any], preds: list[tuple[Any, bool]], rows_class: dict[str, str]) -> None:
+    """Kept precision and yield per PRMBench error class (and for the original, error-free processes)."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_id = {g.id: g for g in golds}
+    for t, kept in preds:
+        g = by_id[t.id]
+        cls = rows_class.get(t.id, "?")
+        for key in (cls, "all"):
+            n = tally[key]
+            n[0] += 1
+            n[1] += kept
+            n[2] += kept and t.first_error_index == g.first_error_index
+    print(f"\n{'class':22} {'n':>5} {'kept':>5} {'kept prec':>9} {'yield':>6}")
+    for k in sorted(tally, key=lambda k: (k == "all", k)):
+        n, kept, right = tally[k]
+        print(f"{k:22} {n:5d} {kept:5d} {_pct(right, kept):>9} {_pct(kept, n):>6}")
+
+
+def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
+         references: Path | None = None) -> None:
     from stepforge.datasets import importers
     from stepforge.datasets.eval_labels import detect_format, evaluate, render_table, summarize
     from stepforge.datasets.io import dumps
-    from stepforge.candidate import Candidate
+    from stepforge.generators.sources.records import candidate_of
 
     rows = list(importers.iter_rows(path))
     fmt = fmt or detect_format(rows[0])
     golds = list(importers.iter_traces(fmt, rows))
+    rows_class = {t.id: str(row.get("classification", fmt)) for row, t in zip(rows, golds)}
     if originals and fmt == "prmbench":
         from stepforge.datasets.importers import _common as c
 
+        seen: set[tuple[str, ...]] = set()
         for row, t in zip(rows, list(golds)):
+            key = (row["original_question"], *row["original_process"])
+            if key in seen:  # one original process appears under every error class built from it
+                continue
+            seen.add(key)
+            rows_class[t.id + "-original"] = "(original)"
             texts = row["original_process"]
             labels = [c.label(1, "prmbench:original_process", importers.ImportOptions()) for _ in texts]
             golds.append(t.model_copy(update={
@@ -144,13 +197,15 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool) ->
                 "task": t.task.model_copy(update={"prompt": row["original_question"]}),
                 "generation": c.generation("prmbench", texts, "\n"),
                 "first_error_index": -1, "error_indices": [], "finish_reason": "solution"}))
+    if references is not None:
+        refs = load_references(references)
+        golds = [_with_reference(g, refs) for g in golds]
+        print(f"reference answers for {sum(g.task.reference.answer is not None for g in golds)} of {len(golds)} "
+              f"solutions (from {references})")
     config = _config()
     preds, times = [], []
     for i, g in enumerate(golds):
-        cand = Candidate(id=g.id, index=i, domain="math", family=g.task.source or fmt, task=g.task,
-                         generation=g.generation, segmentation=g.segmentation, steps=[s.text for s in g.steps],
-                         spans=[s.span for s in g.steps] if all(s.span for s in g.steps) else None,
-                         final_answer=g.final_answer)
+        cand = candidate_of(g, i, fmt)  # what `stepforge label` labels: the row's labels and injected error dropped
         t0 = time.perf_counter()
         try:
             trace, kept = label_and_keep(cand, config)
@@ -164,6 +219,7 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool) ->
     ev = evaluate((summarize(g) for g in golds), (summarize(t, k) for t, k in preds), gold_name=str(path),
                   pred_name="symbolic")
     print(render_table(ev))
+    _by_class(golds, preds, rows_class)
     print(f"\nlabelled {len(preds)} of {len(golds)} solutions; seconds per solution: median "
           f"{statistics.median(times):.4f}, max {max(times):.3f}")
 
@@ -177,9 +233,11 @@ def main() -> None:
     ap.add_argument("--pred", type=Path, help="write the symbolic labels of --real here (stepforge traces)")
     ap.add_argument("--prmbench-originals", action="store_true",
                     help="also label each PRMBench row's original process (gold: no error)")
+    ap.add_argument("--references", type=Path,
+                    help="JSONL of problem/answer rows (MATH, MATH500) giving --real's solutions reference answers")
     args = ap.parse_args()
     if args.real:
-        real(args.real, args.format, args.pred, args.prmbench_originals)
+        real(args.real, args.format, args.pred, args.prmbench_originals, args.references)
         return
     res = offline(args.per_kind, args.seed)
     print_offline(res)

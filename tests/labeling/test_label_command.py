@@ -75,23 +75,32 @@ def test_label_model_flags_are_checked(tmp_path: Path, source_run: tuple) -> Non
     assert not (tmp_path / "o" / "traces.jsonl").exists()
 
 
-def test_rows_without_a_reference_answer_keep_only_what_needs_no_rollout(server: ServerProcess, tmp_path: Path) -> None:
-    """PRMBench rows have no reference answer: rollouts have nothing to reach, so hybrid keeps exactly the rows whose
-    refuted claim the symbolic checker finds (as symbolic does) and sends no rollout; the critic alone can locate."""
+def test_rows_without_a_reference_answer_are_kept_only_where_two_strategies_agree(server: ServerProcess,
+                                                                                  tmp_path: Path) -> None:
+    """PRMBench rows have no reference answer and no verdict of their own: a refuted step may not be the first error
+    (a reasoning error before it leaves every claim true), and rollouts have nothing to reach. One strategy alone
+    keeps nothing (no rollout is sent); ``consensus:symbolic+judge`` keeps a row only where the checker's refuted
+    step is the critic's first error."""
     data = ROOT / "tests" / "data" / "prmbench_sample.jsonl"
     policy(server)
     base = ["--rollout-model", "policy", "--rollout-base-url", server.url, "--judge-model", "critic"]
-    kept = {}
+    located = {}
     for strategy in ("symbolic", "hybrid", "judge"):
         r = _label(str(data), "--out", str(tmp_path / strategy), "--strategy", strategy,
                    *(base if strategy != "symbolic" else []))
         assert r.returncode == 0, r.stderr
-        kept[strategy] = {t["id"]: t["first_error_index"] for t in records(tmp_path / strategy / "traces.jsonl")}
-        reasons = {x["reason"] for x in records(tmp_path / strategy / "rejected.jsonl")}
-        assert reasons <= {"no_reference", "first_error_uncertain"}, reasons
-    assert kept["symbolic"] and kept["hybrid"] == kept["symbolic"]  # the same rule for the same unconfirmed step
+        assert not list(records(tmp_path / strategy / "traces.jsonl"))
+        rejected = list(records(tmp_path / strategy / "rejected.jsonl"))
+        assert rejected and {x["reason"] for x in rejected} == {"no_reference"}
+        if strategy != "judge":
+            located[strategy] = {x["id"]: x["candidate"]["first_error_index"] for x in rejected}
+    assert any(fe >= 0 for fe in located["symbolic"].values())  # the checker does refute steps in these rows
+    assert located["hybrid"] == located["symbolic"]
     assert not (tmp_path / "hybrid" / "journal.rollout.jsonl").exists()
-    assert kept["judge"] and all(fe >= 0 for fe in kept["judge"].values())
+    r = _label(str(data), "--out", str(tmp_path / "both"), "--strategy", "consensus:symbolic+judge", *base)
+    assert r.returncode == 0, r.stderr
+    for t in records(tmp_path / "both" / "traces.jsonl"):
+        assert t["first_error_index"] >= 0 and t["first_error_index"] == located["symbolic"][t["id"]]
 
 
 def test_a_procedural_code_run_relabels_with_its_programs_and_problems(tmp_path: Path) -> None:

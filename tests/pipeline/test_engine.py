@@ -196,9 +196,10 @@ def test_python_api_runs_the_openai_source(server: ServerProcess, tmp_path: Path
     from stepforge.pipeline import RunConfig, run
 
     server.reset(wrong_rate=0.5)
-    problems = str(_problems(tmp_path / "p.jsonl", 6))
+    problems = str(_problems(tmp_path / "p.jsonl", 12))
     cfg = RunConfig(domain="math", count=4, seed=2, out=tmp_path / "o", generator="openai", progress=False,
-                    options={"openai": {"model": "mock-1", "problems": problems, "sampling": {"samples": 2, "k": 1}}},
+                    options={"openai": {"model": "mock-1", "problems": problems, "max_samples": 24,
+                                        "sampling": {"samples": 2, "k": 1}}},
                     client={"base_url": server.url})
     summary = run(cfg)
     assert summary.kept == 4 and summary.status == "complete" and summary.ended == "count"
@@ -223,11 +224,11 @@ def test_python_api_from_a_thread_and_with_a_running_event_loop(server: ServerPr
     th.join(300)
     assert out["summary"].kept == 4  # type: ignore[attr-defined]
 
-    problems = str(_problems(tmp_path / "p.jsonl", 6))
+    problems = str(_problems(tmp_path / "p.jsonl", 12))
 
     async def notebook_cell() -> object:
         return run(RunConfig(domain="math", count=4, seed=3, out=tmp_path / "n", generator="openai", progress=False,
-                             options={"openai": {"model": "mock-1", "problems": problems,
+                             options={"openai": {"model": "mock-1", "problems": problems, "max_samples": 24,
                                                  "sampling": {"samples": 2, "k": 1}}},
                              client={"base_url": server.url}))
 

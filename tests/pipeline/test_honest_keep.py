@@ -180,7 +180,8 @@ def test_an_injected_error_is_kept_only_at_its_step_with_or_without_its_marker(m
             assert rec.outcome.correct is False
             assert rec.first_error_index == injected, (family, index, seed, rec.first_error_index, injected)
         else:
-            assert rec.reason in ("error_not_located", "first_error_mismatch", "inconclusive_outcome"), rec.reason
+            assert rec.reason in ("error_not_located", "first_error_mismatch", "inconclusive_outcome",
+                                  "first_error_uncertain"), rec.reason
 
 
 class _Oracle:
@@ -287,3 +288,119 @@ def test_an_uncertain_first_error_goes_to_the_fallback_strategy(math_record) -> 
     kept = math_record(cand, fallback=_Oracle(0))
     assert isinstance(kept, Trace) and kept.first_error_index == 0
     assert kept.extras["escalated"]["reason"] == "first_error_uncertain"
+
+
+# (problem, reference, response, expected decision): what a right answer needs before "no error" is said of it, and
+# an answer line after an unchecked step that changes the derived value
+RIGHT_ANSWER_CASES = [
+    # every step checked, or restating the problem's numbers: "no error" is shown
+    ("Sam has 6 boxes of 4 cakes. How many cakes does he have?", "24",
+     "Sam has 6 boxes.\n\nEach box holds 4 cakes, so $6 \\times 4 = 24$ cakes.\n\nThe answer is $\\boxed{24}$.",
+     "kept"),
+    # an unchecked step states a new value (a wrong intermediate that a later step undoes): not shown
+    ("Ria buys 5 packs of 3 pens. How many pens does she buy?", "15",
+     "Ria buys 5 packs.\n\nThat makes 18 pens, since packs are big.\n\nNo wait, $5 \\times 3 = 15$ pens.\n\n"
+     "The answer is $\\boxed{15}$.", "process_unverified"),
+    # an unchecked relation the checker cannot decide: not shown
+    ("What is the value of $2 + 2$?", "4",
+     "We note that $f(2) = 2 + 2$ for the function in question.\n\nSo $2 + 2 = 4$.\n\nThe answer is $\\boxed{4}$.",
+     "process_unverified"),
+    # the steps derive the reference, then an unchecked step brings in another value the answer repeats
+    ("Kai has 5 teams of 45 players. How many players are there?", "225",
+     "So $5 \\times 45 = 225$.\n\nActually there are 250 players, counting coaches.\n\n"
+     "The answer is $\\boxed{250}$.", "first_error_uncertain"),
+]
+
+
+def test_a_right_answer_is_kept_with_no_error_only_where_the_steps_are_accounted_for(tmp_path: Path) -> None:
+    path = tmp_path / "responses.jsonl"
+    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
+                            for p, a, r, _ in RIGHT_ANSWER_CASES))
+    out = tmp_path / "run"
+    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
+                "--out", str(out), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    got = _decisions(out)
+    for problem, _, _, expected in RIGHT_ANSWER_CASES:
+        assert got[problem][0] == expected, (problem, got[problem][0])
+
+
+def test_procedural_right_answers_are_still_kept(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    r = run_cli("generate", "--domain", "math", "--count", "30", "--out", str(out), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    reasons = {x["reason"] for x in records(out / "rejected.jsonl")}
+    assert "process_unverified" not in reasons
+    assert sum(1 for t in records(out / "traces.jsonl") if t["outcome"]["correct"]) > 0
+
+
+def test_an_answer_line_that_states_no_value_of_its_own_is_not_located() -> None:
+    assert locate_answer_line(["So $m + n = 29$.", "And that is our final answer."], "29")["rule"] == \
+        "error_not_located"
+    assert locate_answer_line(["So $7 \\times 9 = 63$.", "The answer is 63.", "It is correct."], "63")["rule"] == \
+        "error_not_located"
+    assert locate_answer_line(["So $7 \\times 9 = 63$.", "The answer is $(9)(7)$."], "63")["rule"] == \
+        "error_not_located"  # the right value in an unfinished form: no step is wrong
+    steps = ["So $7 \\times 9 = 63$.", "The answer is $\\boxed{64}$."]
+    assert locate_answer_line(steps, "63")["rule"] == "answer_contradicts_steps"
+    assert locate_answer_line(steps, "63", pred="64")["rule"] == "answer_contradicts_steps"
+    assert locate_answer_line(steps, "63", pred="x = 5")["rule"] == "error_not_located"  # read from elsewhere
+
+
+def test_processbench_rows_are_judged_by_their_own_final_answer_verdict(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "generator": "m", "problem": "Anna has 5 bags with 3 apples each. How many apples?",
+         "steps": ["Anna has 5 bags.", "So she has $5 \\times 3 = 16$ apples.", "The answer is $\\boxed{16}$."],
+         "final_answer_correct": False, "label": 1},
+        {"id": "b", "generator": "m", "problem": "Tom has 6 boxes of 4 cakes. How many cakes?",
+         "steps": ["Tom has 6 boxes.", "So $6 \\times 4 = 24$ cakes.", "The answer is $\\boxed{24}$."],
+         "final_answer_correct": True, "label": -1},
+        {"id": "c", "generator": "m", "problem": "Tom has 6 boxes of 4 cakes. How many cakes are there?",
+         "steps": ["Tom has 6 boxes.", "So $6 \\times 4 = 24$ cakes.", "The answer is $\\boxed{24}$."],
+         "final_answer_correct": None, "label": -1},
+    ]
+    data = tmp_path / "pb.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "lab"
+    r = run_cli("label", str(data), "--out", str(out), "--strategy", "symbolic", "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    kept = {t["id"]: t for t in records(out / "traces.jsonl")}
+    assert set(kept) == {"a", "b"}
+    assert kept["a"]["first_error_index"] == 1 and kept["b"]["first_error_index"] == -1
+    assert kept["a"]["outcome"]["rule"] == "source:final_answer_correct"
+    assert {x["id"]: x["reason"] for x in records(out / "rejected.jsonl")} == {"c": "no_reference"}
+
+
+SLIP_CASES = [
+    # the slip redone right (5 x 3 = 15), carried through 16 + 2, gives the reference: located
+    ("Ann has 5 bags of 3 apples and 2 more apples. How many apples?", "17",
+     "Ann has 5 bags of 3 apples.\n\nSo $5 \\times 3 = 16$ apples in bags.\n\nWith the others, $16 + 2 = 18$.\n\n"
+     "The answer is $\\boxed{18}$.", "kept", 1),
+    # the slip redone right (81 - 24 = 57) does not give the reference (45): a wrong divisor earlier, in prose,
+    # is the first error the checker cannot see
+    ("The terms 9, x, 81 are in arithmetic progression. What is x?", "45",
+     "The difference between 81 and 9 is $81 - 9 = 72$.\n\nThe difference is split over three gaps.\n\n"
+     "So each gap is $72 / 3 = 24$.\n\nSo $x = 81 - 24 = 9 + 24 = 33$.\n\nThe answer is $\\boxed{33}$.",
+     "first_error_uncertain", 3),
+]
+
+
+def test_a_refuted_slip_is_the_first_error_only_if_redoing_it_explains_the_answer(tmp_path: Path) -> None:
+    from stepforge.labeling.locate import explains_outcome
+
+    path = tmp_path / "responses.jsonl"
+    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
+                            for p, a, r, _, _ in SLIP_CASES))
+    out = tmp_path / "run"
+    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
+                "--out", str(out), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    got = _decisions(out)
+    for problem, _, _, expected, step in SLIP_CASES:
+        what, t = got[problem]
+        assert what == expected and t["first_error_index"] == step, (problem, what, t["first_error_index"])
+        assert "explains_outcome" in t["steps"][step]["evidence"]["located"]
+    claims = [[], [{"claim": "5 \\times 3 = 16", "verdict": "false"}], [{"claim": "16 + 2 = 18", "verdict": "true"}]]
+    assert explains_outcome(claims, 1, "17", "18")["explains"] is True
+    assert explains_outcome(claims, 1, "19", "18")["explains"] is False
+    assert explains_outcome([[{"claim": "2x = 5", "verdict": "false"}]], 0, "3", "5")["explains"] is None

@@ -28,7 +28,9 @@ def test_a_procedural_run_relabelled_from_its_texts_alone(tmp_path: Path) -> Non
         assert t["extras"]["relabelled"]["from"] == str(src)
         if t["id"] in before and not t["outcome"]["correct"]:  # a kept first error is where it was injected
             assert t["first_error_index"] == before[t["id"]]["generation"]["injected_error"]["step_index"]
-    assert {x["reason"] for x in rejected} <= {"error_not_located", "labels_disagree", "inconclusive_outcome"}
+    # a relabelled wrong solution carries no injected marker: the keep rule may doubt its refuted step
+    assert {x["reason"] for x in rejected} <= {"error_not_located", "labels_disagree", "inconclusive_outcome",
+                                               "first_error_uncertain"}
     card = (out / "card.md").read_text()
     assert "stepforge label" in card and "records" in card
     r = run_cli("eval-labels", str(src), str(out), "--json")

@@ -110,10 +110,44 @@ def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None
     "Version 1.2.3 = 4 is old.",
     "The numbers 1, 2, 3 = 6?",
     "The cross product: \\begin{align*} \\mathbf{i}(6-18) + \\mathbf{k}(-24-12) = -12\\mathbf{i} - 36\\mathbf{k} \\end{align*}",
+    # plain text that multiplies by juxtaposition or LaTeX operators: a chain cut there is a fragment
+    "so 26^2 - 24^2 = (26 + 24)(26 - 24) = 50 * 2 = 100.",
+    "Then 9^2 - 4^2 = (9 - 4)(9 + 4) = 65.",
+    "That is -12\\cdot 0 + 20\\cdot (-1) - 36\\cdot (-1) = -20 + 36 = 16.",
+    "we get 3\\times (2) + 5 = 11 in all",
+    "to get c_s (24 - 24) + c_v (8 - 4) = 6.80 - 5.20.",
+    "so y (3 + 1) = 20 and y = 5",
+    # % between two operands is a remainder, not a percent
+    "For example, $17\\%5=2$, because $17=5\\times3+2$.",
+    "We need $n \\% 10 = 3$ here, so $23 \\% 10 = 3$.",
+    # a quotient stated beside its remainder is integer division
+    "I get 100 \u00f7 60 = 1 with a remainder of 40.",
+    "Dividing, $47 \\div 5 = 9$ remainder $2$.",
+    # letters that cancel when read as a product may be digits of a number
+    "The difference is $ab - ba = 27.$",
+    "Reversing the digits, $xy - yx = 36$.",
 ])
 def test_notation_it_cannot_misread_raises_no_false_alarm(text: str) -> None:
     c = _one(text, X)
     assert c.rating != -1, (text, c)
+
+
+@pytest.mark.parametrize("text", [
+    "However, $135\\%\\times118.2 = 159.57$, which is close.",  # a percent read as a float: agreement, not identity
+    "$2.5\\% \\cdot 840 = 21$",
+    "$0.15 \\times 62.4 = 9.36$",
+])
+def test_decimal_arithmetic_is_confirmed(text: str) -> None:
+    assert _one(text).rating == 1, _one(text)
+
+
+@pytest.mark.parametrize("text", [
+    "$135\\%\\times118.2 = 160.57$",
+    "$0.2 \\times 50\\% = 10$",
+    "$2.5\\% \\cdot 840 = 22$",
+])
+def test_wrong_decimal_and_percent_arithmetic_is_still_refuted(text: str) -> None:
+    assert _one(text).rating == -1, _one(text)
 
 
 def test_steps_and_answers_share_one_rounding_rule() -> None:

@@ -29,6 +29,8 @@ NOT_LOCATED = "error_not_located"
 CARRIED = "refuted_value_carried_from_earlier_steps"
 _MAX_VALUES = 40
 ANSWER_CONTRADICTS_STEPS = "answer_contradicts_steps"
+_MATHY = re.compile(r"[\d\\^_=+*/]|^\s*-?[A-Za-z]\s*$")  # a value, not a word ("correct", "yes")
+_FORM_ONLY = "not_a_final_answer"  # the verifier's rule for a right value in a form that is not final ("(9)(7)")
 
 _DELIM = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSE = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
@@ -99,12 +101,21 @@ def answer_step(steps: list[str]) -> int:
     return len(steps) - 1
 
 
-def locate_answer_line(steps: list[str], gold: str) -> dict[str, Any]:
+def locate_answer_line(steps: list[str], gold: str, pred: str | None = None) -> dict[str, Any]:
     """Whether the answer line of a wrong solution is its located first error: the steps before its final answer
     derived the reference answer (``rule: answer_contradicts_steps``), or not (``rule: error_not_located``)."""
     k = answer_step(steps)
     if k < 0:
         return {"rule": NOT_LOCATED, "step": k, "detail": "no steps"}
+    own = judge(gold, steps[k], seed=0)
+    if own.verdict != "not_equal" or own.rule == _FORM_ONLY or not _MATHY.search(own.pred or ""):
+        # "And that is our final answer.", "so our answer is correct", or "(9)(7)" for 63: the line states no
+        # value that differs from the reference, so it cannot be where the solution went wrong
+        return {"rule": NOT_LOCATED, "step": k, "derived": None, "answer_line": f"{own.verdict} ({own.rule})",
+                "detail": "the answer line states no value of its own that differs from the reference"}
+    if pred is not None and own.pred != pred:
+        return {"rule": NOT_LOCATED, "step": k, "derived": None, "answer_line": own.pred, "final_answer": pred,
+                "detail": "the final answer was read from another step than the answer line"}
     box = _BOX.search(steps[k])
     prefix = "\n\n".join([*steps[:k], steps[k][:box.start()] if box else ""])
     value = derived_value(prefix)
@@ -172,3 +183,72 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
                     return {"rule": NOT_LOCATED, "why": CARRIED, "claim": c.get("claim"),
                             "from_steps": sorted({earlier[i][0] for i in range(a, b + 1)})}
     return None
+
+
+_NUM_TOKEN = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\d)")
+EXPLAINS = "explains_outcome"
+_MAX_CARRIED = 60
+
+
+def _const(tex: str) -> Any:
+    v = _value(tex)
+    return v if v is not None and not v.free_symbols and v.is_number else None
+
+
+def _swaps(tex: str, fixes: list[tuple[Any, Any]]) -> list[str]:
+    """``tex`` with wrong values replaced by corrected ones: every occurrence at once, and each one alone (a wrong
+    value may equal another number of the expression: in "5 - 5" only one 5 may be the carried one)."""
+    spots = []
+    for m in _NUM_TOKEN.finditer(tex):
+        tok = sp.nsimplify(m.group(0), rational=True)
+        spots.extend((m.start(), m.end(), right) for wrong, right in fixes if _same(tok, wrong))
+    if not spots:
+        return []
+    variants = [tex[:a] + f"({sp.latex(r)})" + tex[b:] for a, b, r in spots]
+    if len(spots) > 1:
+        out, last = [], 0
+        for a, b, r in sorted({(a, b): (a, b, r) for a, b, r in spots}.values()):
+            out.append(tex[last:a] + f"({sp.latex(r)})")
+            last = b
+        variants.insert(0, "".join(out) + tex[last:])
+    return variants[:8]
+
+
+def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred: str | None) -> dict[str, Any]:
+    """Whether the slip refuted at step ``k`` explains the wrong answer: its claim redone right, and the wrong value
+    carried through the later steps' computations redone with the right one, the final answer becomes the reference.
+    If it does not (or this cannot be followed: symbols, no computation), an error the checker cannot see may come
+    first, so the refuted step is not the first error for sure. ``explains``: True, False or None (not followed)."""
+    refuted = [c for c in claims[k] if c.get("verdict") == "false" and " = " in str(c.get("claim", ""))]
+    if not refuted or pred is None:
+        return {"explains": None, "why": "no refuted computation to redo" if not refuted else "no final answer read"}
+    lhs, rhs = str(refuted[0]["claim"]).rsplit(" = ", 1)
+    right, wrong = _const(lhs), _const(rhs)
+    if right is None or wrong is None:
+        return {"explains": None, "why": "the refuted claim is not a computation on numbers"}
+    fixes: list[tuple[Any, Any]] = [(wrong, right)]  # a wrong value and what it is when the slip is redone
+    for j in range(k + 1, len(claims)):
+        for c in claims[j]:
+            text = str(c.get("claim", ""))
+            if " = " not in text or len(fixes) >= _MAX_CARRIED:
+                continue
+            a, b = text.rsplit(" = ", 1)
+            was = _const(b)
+            if was is None:
+                continue
+            for swapped in _swaps(a, fixes):
+                now = _const(swapped)
+                if now is not None and not _same(was, now) and not any(_same(was, w) and _same(now, r)
+                                                                       for w, r in fixes):
+                    fixes.append((was, now))
+    final = _const(pred.rsplit("=", 1)[-1])  # "x = 5": the value
+    redone = [r for w, r in fixes if final is not None and _same(final, w)]
+    corrected = [[str(w), str(r)] for w, r in fixes[:10]]
+    if not redone:
+        return {"explains": False, "corrected": corrected, "why": f"the final answer {pred} is not a value the slip led to"}
+    hit = next((r for r in redone if judge(gold, f"\\boxed{{{sp.latex(r)}}}", seed=0).verdict == "equal"), None)
+    if hit is not None:
+        return {"explains": True, "corrected": corrected, "redone_answer": str(hit),
+                "why": "the slip redone right leads to the reference"}
+    return {"explains": False, "corrected": corrected, "redone_answer": [str(r) for r in redone[:5]],
+            "why": f"the slip redone right leads to {', '.join(str(r) for r in redone[:3])}, not the reference"}

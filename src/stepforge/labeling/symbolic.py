@@ -21,7 +21,8 @@ from stepforge.candidate import Candidate
 from stepforge.labeling import construction
 from stepforge.labeling.construction import SOURCE
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, answer_step, carried, locate_answer_line
+from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, EXPLAINS, answer_step, carried, explains_outcome,
+                                       locate_answer_line)
 from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.steps import StepCheck, StepContext, check_steps
@@ -86,11 +87,13 @@ class Symbolic:
         alone = list(ratings)
         sources = construction.apply(candidate, ratings, evidence)
         wrong = gold is None or _wrong(verdict, gold, candidate)
+        pred = getattr(verdict, "pred", None)  # where the run's verdict read the final answer
         if checks and wrong:
-            Symbolic._locate(candidate, checks, ratings, evidence, sources, k, gold)
+            Symbolic._locate(candidate, checks, ratings, evidence, sources, k, gold, pred)
         if SOURCE in sources:  # what the checks alone would have located, for the run's label-quality table
             if checks and wrong:
-                Symbolic._locate(candidate, checks, alone, [dict(e) for e in evidence], [None] * len(alone), k, gold)
+                Symbolic._locate(candidate, checks, alone, [dict(e) for e in evidence], [None] * len(alone), k, gold,
+                                 pred)
             j = sources.index(SOURCE)
             evidence[j][SOURCE]["checker_alone"] = {
                 "first_error": next((i for i, r in enumerate(alone) if r == -1), -1), "ratings": alone}
@@ -99,7 +102,7 @@ class Symbolic:
 
     @staticmethod
     def _locate(candidate: Candidate, checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]],
-                sources: list[str | None], k: int, gold: str | None) -> None:
+                sources: list[str | None], k: int, gold: str | None, pred: str | None = None) -> None:
         """A wrong answer (or one without a reference): a refuted step is the first error unless the value it states
         was carried from earlier steps; if none is, the answer line is the first error only when it contradicts the
         steps (never without a reference)."""
@@ -108,7 +111,11 @@ class Symbolic:
             return  # located by construction
         if first != -1 and (first != k or _without_final(checks[first]) is None):
             # a refuted claim: located here unless the value it states was carried from earlier steps
-            upstream = carried([[c.model_dump() for c in ch.claims] for ch in checks], first)
+            claims = [[c.model_dump() for c in ch.claims] for ch in checks]
+            upstream = carried(claims, first)
+            if upstream is None and gold is not None:
+                evidence[first] = {**evidence[first], "located": {
+                    "rule": "refuted_claim", EXPLAINS: explains_outcome(claims, first, gold, pred)}}
             if upstream is not None:
                 evidence[first] = {**evidence[first], "located": upstream}
                 ratings[first] = 0
@@ -118,7 +125,7 @@ class Symbolic:
             return
         if gold is None:
             return
-        where = locate_answer_line(candidate.steps, gold)
+        where = locate_answer_line(candidate.steps, gold, pred)
         evidence[k] = {**evidence[k], "located": where}
         ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
 

@@ -53,8 +53,10 @@ def build_trace(config: RunConfig, cand: Candidate, outcome: Outcome, labels: St
 NO_REFERENCE = "no_reference"
 #: a refuted step whose prefix holds an unchecked step stating something new: the first error may be there
 FIRST_ERROR_UNCERTAIN = "first_error_uncertain"
+#: a right answer whose steps the checker could not all account for: the process may still be wrong
+PROCESS_UNVERIFIED = "process_unverified"
 #: rejection reasons a fallback strategy may settle (a model-based strategy can locate what checks cannot)
-ESCALATED = ("error_not_located", FIRST_ERROR_UNCERTAIN)
+ESCALATED = ("error_not_located", FIRST_ERROR_UNCERTAIN, PROCESS_UNVERIFIED, NO_REFERENCE)
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _STEP_NUMBER = re.compile(r"^\s*(?:\*\*)?(?:step|paragraph)\s*\d+\s*[:.)]", re.I)
@@ -69,14 +71,12 @@ def unchecked_new_step(trace: Trace) -> int | None:
     """The first step before a checker-located first error that nothing checked (rating 0) yet states a number
     neither the problem nor an earlier step holds (a misread quantity, a value from a reasoning step the checker
     cannot read), or None. Such a step may be the real first error, so the refuted step is not *first* for sure.
-    Procedural traces (their error is known by construction) and an answer line that contradicts what the steps
-    derived (the steps reached the reference) are exempt; so are labels from model-based strategies."""
+    That holds for an answer line that contradicts a derived reference too ("5 * 45 = 225", then an unchecked
+    "actually 250", then "the answer is 250"). Procedural traces (their error is known by construction) are exempt;
+    so are labels from model-based strategies."""
     fei = trace.first_error_index
     if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
             or not _checker_located(trace, fei) or trace.generation.injected_error is not None):
-        return None
-    located = (trace.steps[fei].evidence or {}).get("located") or {}
-    if located.get("rule") == "answer_contradicts_steps":
         return None
     known = _numbers(trace.task.prompt)
     for i, step in enumerate(trace.steps[:fei]):
@@ -85,6 +85,60 @@ def unchecked_new_step(trace: Trace) -> int | None:
             return i
         known |= said
     return None
+
+
+# an undecided claim that still says something: a definition ("let u = x^2") or a value the step names is not
+_SILENT = ("definition",)
+_RELATION = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|equiv|approx)(?![a-zA-Z])")
+
+
+def unaccounted_step(trace: Trace) -> int | None:
+    """For a right answer the checker alone labelled, the first step that may hide a process error: unchecked
+    (rating 0) yet stating a value neither the problem nor an earlier step holds, or holding a relation the checker
+    could not decide. A right answer does not prove its steps (a wrong step can be undone later, or not matter):
+    such a trace has no honest "no error" label. Procedural solutions (computed by their generator) are exempt."""
+    if (trace.domain != "math" or trace.outcome.correct is not True or trace.first_error_index != -1
+            or _procedural(trace) or not _checker_alone(trace)):
+        return None
+    known = _numbers(trace.task.prompt)
+    for i, step in enumerate(trace.steps):
+        said = _numbers(step.text)
+        if step.label is not None and step.label.rating == 0:
+            claims = ((step.evidence or {}).get("symbolic") or {}).get("claims") or []
+            undecided = [c for c in claims if c.get("verdict") == "unknown" and c.get("rule") not in _SILENT
+                         and _RELATION.search(str(c.get("claim", "")))]
+            if said - known or undecided:
+                return i
+        known |= said
+    return None
+
+
+def slip_unexplained(trace: Trace) -> str | None:
+    """Why the checker's refuted step does not explain a wrong answer (``labeling.locate.explains_outcome``: the slip
+    redone right, carried through the later computations, does not give the reference), or None when it does or
+    the rule does not apply (an injected error, known by construction; an answer-line error; model-based labels;
+    no reference)."""
+    fei = trace.first_error_index
+    if (trace.domain != "math" or fei is None or fei < 0 or trace.outcome.correct is not False
+            or trace.generation.injected_error is not None or not _checker_located(trace, fei)):
+        return None
+    located = (trace.steps[fei].evidence or {}).get("located") or {}
+    ex = located.get("explains_outcome")
+    if located.get("rule") != "refuted_claim" or not isinstance(ex, dict) or ex.get("explains") is not False:
+        return None  # explained, or not a computation on numbers that can be redone (an algebra slip): no evidence
+    return str(ex.get("why") or "not followed")
+
+
+def _procedural(trace: Trace) -> bool:
+    return trace.generation.injected_error is not None or str(trace.generation.generator).startswith("procedural/")
+
+
+def _checker_alone(trace: Trace) -> bool:
+    """The labels are the symbolic checker's alone (no rollout, critic or second strategy confirmed them)."""
+    if trace.labeling.agreement is not None:
+        return False
+    return all(s.label is None or s.label.source in ("symbolic", "construction") or s.label.source.endswith(":symbolic")
+               for s in trace.steps)
 
 
 def _checker_located(trace: Trace, fei: int) -> bool:
@@ -117,21 +171,32 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
         a, b = ag.strategies
         return "labels_disagree", f"{a} puts the first error at step {ag.first_errors[0]}, {b} at {ag.first_errors[1]}"
     if out.correct is None and out.verdict == NO_REFERENCE:
-        if fei is not None and fei >= 0:  # a located error in the process: the answer is not graded, the steps are
-            unchecked = unchecked_new_step(trace)
-            return None if unchecked is None else (FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked))
+        if fei is not None and fei >= 0 and ag is not None:  # two strategies agree on where the process went wrong
+            return None
+        if fei is not None and fei >= 0:
+            return NO_REFERENCE, (f"no reference answer or outcome: step {fei} is refuted, but nothing shows the "
+                                  "solution went wrong there first (a reasoning error before it leaves every claim "
+                                  "true); give reference answers, or label with consensus:A+B")
         return NO_REFERENCE, ("no reference answer, so the outcome cannot be verified, and no step is refuted: "
                               "nothing can be said of the steps")
     if out.correct is None:
         return "inconclusive_outcome", f"{out.verdict} ({out.rule})"
     if out.correct and fei != -1:
         return "labels_disagree", f"correct final answer but step {fei} is labelled wrong"
+    unaccounted = unaccounted_step(trace)
+    if unaccounted is not None:
+        return PROCESS_UNVERIFIED, (f"right final answer, but step {unaccounted} states a value or relation nothing "
+                                    "checked: a right answer does not prove the steps, so 'no error' is not shown")
     if not out.correct and fei == -1:
         return "error_not_located", ("wrong final answer, but no step is refuted and the answer line does not "
                                      "contradict the steps: the first error is not located")
     unchecked = unchecked_new_step(trace)
     if unchecked is not None:
         return FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked)
+    unexplained = slip_unexplained(trace)
+    if unexplained is not None:
+        return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but redoing it right does not lead to the reference "
+                                       f"({unexplained}): an error the checker cannot see may come first")
     inj = trace.generation.injected_error
     if inj is not None and fei != inj.step_index:
         return "first_error_mismatch", f"error injected at step {inj.step_index}, checker found {fei}"

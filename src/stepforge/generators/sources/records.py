@@ -33,8 +33,19 @@ def candidate_of(trace: Trace, index: int, origin: str) -> Candidate:
         segmentation=trace.segmentation, steps=[s.text for s in steps], spans=spans,  # type: ignore[arg-type]
         final_answer=trace.final_answer,
         code=code_of(trace),
-        extras={**trace.extras, "relabelled": {"from": origin, "strategy": trace.labeling.strategy}},
+        extras={**trace.extras, "relabelled": {"from": origin, "strategy": trace.labeling.strategy},
+                **({SOURCE_OUTCOME: trace.outcome.model_dump(mode="json")} if _graded_by_source(trace) else {})},
     )
+
+
+#: a row's own final-answer verdict (ProcessBench's ``final_answer_correct``), used when it has no reference answer
+SOURCE_OUTCOME = "source_outcome"
+
+
+def _graded_by_source(trace: Trace) -> bool:
+    """The row grades its own final answer and gives no reference answer to grade it again."""
+    return (trace.domain == "math" and not trace.task.reference.answer and trace.outcome.correct is not None
+            and trace.outcome.verifier.startswith("imported:"))
 
 
 def code_of(trace: Trace) -> str | None:
@@ -123,8 +134,9 @@ class RecordsSource(ProducingSource):
     def describe(self) -> dict[str, Any]:
         return {"source": "records", "input": str(self.path), "format": self.format or "detected", "rows": self.rows,
                 "labels read from the input": "none (texts only; compare with stepforge eval-labels)",
-                "rows without a reference answer": "outcome no_reference: kept only with a refuted step "
-                                                   "(a located process error), else rejected as no_reference"}
+                "rows without a reference answer": "the row's own final-answer verdict when it has one "
+                                                   "(ProcessBench's final_answer_correct), else outcome no_reference: "
+                                                   "kept only where two strategies agree on a first error"}
 
 
 SOURCES.register(RecordsSource.name, RecordsSource)

@@ -17,6 +17,7 @@ from stepforge.candidate import Candidate
 from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.domains import (DOMAINS, Record, RecordContext, Unanswered, fallback_for, record_each,
                                         strategy_for)
+from stepforge.generators.sources.records import SOURCE_OUTCOME
 from stepforge.pipeline.keep import NO_REFERENCE
 from stepforge.schema import Outcome
 from stepforge.verifiers.math import MathVerdict, check_answer, check_answers, judge
@@ -57,6 +58,14 @@ class MathDomain:
     def _unreferenced(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
         """Labelled rows without a reference answer (PRMBench): the outcome cannot be verified; the strategy may
         still locate an error in the steps (``keep.why_not_kept``)."""
+        given = candidate.extras.get(SOURCE_OUTCOME)
+        if given is not None and given.get("correct") is not None:
+            # the row's own verdict on its final answer (ProcessBench's final_answer_correct), said to be the source's
+            outcome = Outcome(correct=bool(given["correct"]), verifier=str(given.get("verifier") or "imported"),
+                              verdict="equal" if given["correct"] else "not_equal",
+                              rule=str(given.get("rule") or "source"), seconds=0.0, isolation=None,
+                              details={"detail": "no reference answer: the row's own final-answer verdict"})
+            return ctx.labelled(candidate, None, outcome)
         outcome = Outcome(correct=None, verifier=VERIFIER, verdict=NO_REFERENCE, rule=NO_REFERENCE, seconds=0.0,
                           isolation="worker_process" if self.placement == "process" else "in_process_bounded",
                           details={"detail": "the task has no reference answer"})

@@ -361,6 +361,9 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         # "2000 + 10% = 2200": a percent added to or taken from an amount is a percent of it, by convention
         return check.model_copy(update={"verdict": "unknown", "rule": "percent_of_base",
                                         "detail": f"{check.rule}; a percent added to or subtracted from an amount"})
+    if check.verdict == "false" and (_PERCENT_OPERATOR.search(a) or _PERCENT_OPERATOR.search(b)):
+        return check.model_copy(update={"verdict": "unknown", "rule": "percent_or_modulo",
+                                        "detail": f"{check.rule}; '%' between two operands is a remainder (17 % 5)"})
     if check.verdict == "false" and _BARE_LOG.search(a + " " + b):
         return check.model_copy(update={"verdict": "unknown", "rule": "log_base_convention",
                                         "detail": f"{check.rule}; \\log without a base is ln or log10 by convention"})
@@ -370,6 +373,7 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
 _PERCENT_OF_BASE = re.compile(r"[-+]\s*\(?\s*\d+(?:\.\d+)?\s*\\?%|\d+(?:\.\d+)?\s*\\?%\s*\)?\s*[-+]\s*\d")
 _PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*$")  # "60\%" alone
 _PERCENT_END = re.compile(r"\s*\\?%\s*$")
+_PERCENT_OPERATOR = re.compile(r"\\?%\s*(?:\d|\(|[A-Za-z](?![A-Za-z]))")  # "17\\%5", "n % 10": modulo, not a percent
 _BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
 
 
@@ -403,6 +407,8 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
     if lhs.has(AppliedUndef) or rhs.has(AppliedUndef):
         return ClaimCheck(claim=claim, verdict="unknown", rule="undefined_function")
     zero = _exact_identity(a, b, rng.randint(0, 2**48))
+    if zero is None and (lhs.has(sp.Float) or rhs.has(sp.Float)):
+        zero = _float_equal(lhs, rhs)
     if zero is None:
         try:
             zero = _is_zero(lhs - rhs, rng)
@@ -422,9 +428,35 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
     if zero is None:
         return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")
     free = (lhs - rhs).free_symbols
-    if free and not free <= state.variables:
+    if (free and not free <= state.variables) or (not free and _cancelled_letters(a + " " + b, state)):
+        # unknowns that cancel when read as a product ("ab - ba = 27": the digits of a number) say nothing false
         return ClaimCheck(claim=claim, verdict="unknown", rule="equation_without_context")
     return ClaimCheck(claim=claim, verdict="false", rule="not_an_identity")
+
+
+_LETTER = re.compile(r"[A-Za-z]")
+_COMMAND_OR_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
+
+
+def _cancelled_letters(claim: str, state: _State) -> bool:
+    """The claim's text names a letter that is not one of the problem's variables (the reader cancelled it)."""
+    names = {str(v) for v in state.variables}
+    return any(m.group(0) not in names for m in _LETTER.finditer(_COMMAND_OR_TEXT.sub(" ", claim)))
+
+
+def _float_equal(lhs: Any, rhs: Any) -> bool | None:
+    """Two constant sides one of which holds a decimal the reader kept as a float (``135\\% \\times 118.2``):
+    equal when they agree to 12 significant digits (float arithmetic is exact to ~15), else not; None when a
+    side has unknowns or is not a real number."""
+    if lhs.free_symbols or rhs.free_symbols:
+        return None
+    try:
+        x, y = complex(sp.N(lhs, 30)), complex(sp.N(rhs, 30))
+    except (TypeError, ValueError):
+        return None
+    if x.imag or y.imag:
+        return None
+    return abs(x.real - y.real) <= 1e-12 * max(1.0, abs(x.real), abs(y.real))
 
 
 def _check_disjunction(parts: list[str], state: _State) -> ClaimCheck:
@@ -761,15 +793,21 @@ def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCh
                 check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
                                                  "detail": f"{check.rule}; '10-20' may be a range"})
             got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
-        out.extend(_truncated(got, _CONTINUES_LEFT.search(chunk[:m.start()]), _CONTINUES_RIGHT.match(chunk[m.end():])))
+        before = chunk[:m.start()]
+        left = _CONTINUES_LEFT.search(before) or (
+            _FACTOR_BEFORE.search(before) if m.group(0).lstrip().startswith("(") else None)
+        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk[m.end():])))
     return out
 
 
 # prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)
 # member of the chain is only part of what the writer computes
 _OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
-_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%(])\s*$", re.I)
-_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%)]|\\%)", re.I)
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()]|\\(?:cdot|times|div))\s*$", re.I)
+_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()]|\\%|\\(?:cdot|times|div)(?![a-zA-Z]))", re.I)
+# a product written by juxtaposition before a parenthesis ("c_v (8 - 4) = ...", "7(23)"): the chain's first side
+# is only a factor
+_FACTOR_BEFORE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]|[0-9}]|[A-Za-z]_\{?\w+\}?)\s*$")
 
 
 def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
@@ -851,6 +889,19 @@ def _tested_or_denied(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
     return out
 
 
+_REMAINDER = re.compile(r"\bremainders?\b|\bR\s*\d", re.I)
+_DIVISION = re.compile(r"\\div|÷|/|\\frac")
+
+
+def _with_remainder(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
+    """"100 ÷ 60 = 1 with a remainder of 40": a quotient stated beside its remainder is integer division, which the
+    claim's reader takes as exact division; neutral, with the reason."""
+    if not _REMAINDER.search(text):
+        return claims
+    return [c.model_copy(update={"verdict": "unknown", "rule": "quotient_with_remainder", "detail": c.rule})
+            if c.verdict == "false" and _DIVISION.search(c.claim) else c for c in claims]
+
+
 CLAIM_BUDGET_S = 3.0  # one math segment (or one step's plain text)
 STEPS_BUDGET_S = 8.0  # a whole solution: what is left after it is not checked
 
@@ -919,7 +970,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 claims.extend(_truncated(got, _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)))
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
-        claims = _tested_or_denied(text, claims)
+        claims = _with_remainder(text, _tested_or_denied(text, claims))
         if context.gold is not None:
             final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "")) else [],
                              CLAIM_BUDGET_S)
