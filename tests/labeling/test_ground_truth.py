@@ -56,27 +56,45 @@ def test_reasoning_errors_need_the_model_slips_do_not(server: ServerProcess, tmp
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize("adaptive", [True, False])
+def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_path: Path, seed: int,
+                                                   adaptive: bool) -> None:
+    """At most K completions per probe; at most ceil(log2 N) + 1 first rounds and one confirmation, plus at most
+    ceil(log2 N) first rounds and one confirmation per failed confirmation (a recovery caught, r > 0 here)."""
     responses, _ = math_rows(tmp_path, 50, seed=seed, ops=(2, 9))
     policy(server, q=0.85, r=0.1, a=0.85)
     k = 3
-    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k)
+    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k, adaptive=adaptive)
+    caught = stopped = 0
     for t in labelled(tmp_path / "run"):
         n = len(t["steps"])
         probes = [p for s in t["steps"] for p in s["evidence"].get("probes", [])]
-        assert t["labeling"]["cost"]["rollouts"] == k * len(probes)
-        assert len(probes) <= math.ceil(math.log2(n)) + 1, (n, probes)
+        assert t["labeling"]["cost"]["rollouts"] == sum(p["k"] for p in probes)
+        assert all(1 <= p["k"] <= k for p in probes)
+        if not adaptive:
+            assert all(p["k"] == k for p in probes)
+        stopped += sum(p["k"] < k for p in probes)
+        seconds = [p for p in probes if p.get("confirms")]
+        failed = sum(p["result"] != "good" for p in seconds)
+        caught += failed
+        first = len(probes) - len(seconds)
+        assert len(seconds) <= 1 + failed, probes
+        assert first <= math.ceil(math.log2(n)) * (1 + failed) + 1, (n, probes)
+        assert len({(p["prefix_units"], bool(p.get("confirms"))) for p in probes}) == len(probes)  # none drawn twice
         if t["outcome"]["correct"]:
             assert not probes  # the trace's own answer proves every prefix
+    assert caught >= 1  # recoveries happen at r=0.1 and the confirmations catch some
+    assert (stopped > 0) == adaptive  # clean prefixes decided by their first success
 
 
 def test_mc_and_binary_search_agree_where_values_are_monotone(server: ServerProcess, tmp_path: Path) -> None:
-    """Both strategies ask the same requests for the same prefix (the server answers them alike), so wherever mc's
-    hard values over all steps fall once and stay down, binary search must land on the same first error."""
+    """Both strategies ask the same requests for the same prefix (the server answers them alike; all K drawn, as
+    mc's values need), so wherever mc's hard values over all steps fall once and stay down, binary search must land
+    on the same first error (both confirm the same boundary with the same second round)."""
     responses, _ = math_rows(tmp_path, 60, seed=9, wrong=1.0)
     policy(server, q=0.8, r=0.15)
     label_file(tmp_path / "mc", responses, "mc", server, mc_all_steps=True)
-    label_file(tmp_path / "bs", responses, "binary_search", server)
+    label_file(tmp_path / "bs", responses, "binary_search", server, adaptive=False)
     search = {t["task"]["task_id"]: t for t in labelled(tmp_path / "bs")}
     monotone = disagree = 0
     for t in labelled(tmp_path / "mc"):

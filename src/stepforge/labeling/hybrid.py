@@ -2,8 +2,8 @@
 
 Math: the first error the ``symbolic`` strategy locates is certain (a refuted claim whose value was not carried
 from earlier steps, an answer line that contradicts what the steps derived, an error injected by construction);
-one probe confirms that the prefix before it still reaches the reference (then it is the first error, at K
-completions), and if it does not, binary search looks before it. Where the checker locates nothing (reasoning
+one probe (drawn twice, ``confirm``) shows that the prefix before it still reaches the reference (then it is the
+first error), and if it does not, binary search looks before it. Where the checker locates nothing (reasoning
 errors with true arithmetic, prose), binary search over the whole solution. Code: the sandbox verdict
 is the certain check and binary search over plan steps and code lines locates the first wrong prefix (as
 ``binary_search``). A right answer proves every prefix: no rollouts. Evidence: the checker's findings, every probe.
@@ -15,7 +15,8 @@ import time
 from typing import Any
 
 from stepforge.candidate import Candidate
-from stepforge.labeling._rollouts import Rollouts, bisect, label_with_rollouts, outcome_correct, rollout_roles
+from stepforge.labeling._rollouts import (Rollouts, bisect, confirmed, label_with_rollouts, outcome_correct,
+                                         rollout_roles)
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
 from stepforge.labeling.symbolic import symbolic_labels
 from stepforge.schema import Cost
@@ -68,10 +69,14 @@ class Hybrid:
         if proposal == 0:
             return 1, ""  # the first step holds a false claim: nothing before it to blame
         before = r.probe(proposal)  # the prefix that ends just before the refuted step (math: units are steps)
-        if before.result == "good":
-            return proposal + 1, ""
         if before.result == "undecided":
             return None, f"the prefix before the refuted step {proposal} is undecided"
+        if before.result == "good":
+            why = confirmed(r, proposal) if r.confirming else None  # drawn again: a recovery is not trusted
+            if why is None:
+                return proposal + 1, ""
+            if why:
+                return None, why
         return bisect(r, 0, proposal)
 
 
