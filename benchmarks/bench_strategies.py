@@ -135,6 +135,11 @@ def main() -> None:
         responses = work / "responses.jsonl"
         responses.write_text("".join(json.dumps({k: v for k, v in r.items() if k not in ("truth", "kind")}) + "\n"
                                      for r in rows))
+        # the hard-limited checks' worker processes boot once per process (seconds on this machine), before the
+        # first strategy that needs them: booted here, so no strategy's figures carry that one-off cost
+        from stepforge.labeling._checks import warm
+
+        warm()
         wrong = sum(r["truth"] >= 0 for r in rows)
         print(f"{len(rows)} solutions ({wrong} wrong: {sum(r['kind'] == 'slip' for r in rows)} slips, "
               f"{sum(r['kind'] == 'reasoning' for r in rows)} reasoning errors); q={args.q} r={args.r} a={args.a} "

@@ -84,7 +84,7 @@ def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_pa
         if t["outcome"]["correct"]:
             assert not probes  # the trace's own answer proves every prefix
     assert caught >= 1  # recoveries happen at r=0.1 and the confirmations catch some
-    assert (stopped > 0) == adaptive  # clean prefixes decided by their first success
+    assert (stopped > 0) == adaptive  # clean prefixes decided by their first completions
 
 
 def test_mc_and_binary_search_agree_where_values_are_monotone(server: ServerProcess, tmp_path: Path) -> None:

@@ -154,7 +154,8 @@ def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False)
     m.add_argument("--mc-all-steps", action="store_true", default=None,
                    help="mc: values for every step, not only up to the first error")
     m.add_argument("--rollouts-all", dest="adaptive", action="store_false", default=None,
-                   help="draw all K completions at every probe (default: stop once its verdict is decided)")
+                   help="draw all K completions at every probe at once (default: first as few as could make the "
+                        "prefix good, the rest only when they do not)")
     m.add_argument("--no-confirm", dest="confirm", action="store_false", default=None,
                    help="trust the good prefix before the first bad one (default: draw it again, to catch a "
                         "wrong prefix that recovered)")

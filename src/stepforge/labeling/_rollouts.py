@@ -8,9 +8,10 @@ when some completion succeeds (Math-Shepherd's hard estimate; ``min_successes`` 
 do and at least half of them ended checked, and *undecided* otherwise (truncated answers, unparseable answers,
 sandbox trouble): never guessed.
 
-Adaptive probes (the default) draw completions in the smallest batch that could decide the verdict and stop as
-soon as it is decided: a clean prefix mostly costs one completion, a wrong one K (the verdict is the one all K
-would give: good iff ``min_successes`` of K succeed). A wrong prefix still "recovers" (looks good) with chance
+Adaptive probes (the default) first draw as few completions as could make the prefix good (``min_successes``: one
+by default) and draw the rest of the K, at once, only when those do not: a clean prefix mostly costs one
+completion and one request, a wrong one K completions in two requests (the verdict is the one all K would give:
+good iff ``min_successes`` of K succeed). A wrong prefix still "recovers" (looks good) with chance
 1 - (1 - r)^K; the strategies draw the good prefix before the first bad one a second time (``confirm``), so one
 recovery there does not move the first error.
 
@@ -229,8 +230,8 @@ class Rollouts:
         keys: list[str] = []
         batch = 0
         while drawn < self.k and successes < needed and successes + self.k - drawn >= needed:
-            if self.adaptive:  # the smallest batch that could decide: enough successes, or too many failures
-                sizes = [min(per, needed - successes, self.k - drawn - (needed - successes) + 1)]
+            if self.adaptive and batch == 0:  # as few as could make it good; if they do not, the rest at once
+                sizes = [min(per, needed)]
             else:
                 sizes = [min(per, self.k - drawn - i) for i in range(0, self.k - drawn, per)]
             texts, finishes, got = self._model(length, salt, batch, sizes)

@@ -15,10 +15,10 @@ import time
 from typing import Any
 
 from stepforge.candidate import Candidate
+from stepforge.labeling import _checks
 from stepforge.labeling._rollouts import (Rollouts, bisect, confirmed, label_with_rollouts, outcome_correct,
                                          rollout_roles)
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.symbolic import symbolic_labels
 from stepforge.schema import Cost
 
 
@@ -29,13 +29,17 @@ class Hybrid:
     def requires(self, options: dict[str, Any]) -> set[str]:
         return rollout_roles(options)
 
+    def prepare(self, pairs: list[tuple[Candidate, Any]], ctx: LabelContext) -> None:
+        """A batch's symbolic checks at once (a few pool calls, not one round trip per candidate)."""
+        _checks.prefetch_symbolic([(c, v) for c, v in pairs if c.domain == "math"], ctx.deadline_s)
+
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         t0 = time.perf_counter()
         n = len(candidate.steps)
         evidence: list[dict[str, Any]] = [{} for _ in range(n)]
         proposal, claims, own = None, 0, [0] * n
         if candidate.domain == "math":  # the checker's located first error (a refuted claim, by construction, ...)
-            checked = symbolic_labels(candidate, verdict, ctx.deadline_s)
+            checked = _checks.symbolic_first(candidate, verdict, ctx.deadline_s)
             evidence = [dict(s.evidence) for s in checked.steps]
             claims = checked.labeling.cost.symbolic_checks
             proposal = checked.first_error_index if checked.first_error_index >= 0 else None

@@ -32,9 +32,9 @@ class StrategyOptions(BaseModel):
     all V votes, in one request; 1 for servers without ``n``); ``judge_votes`` V critiques; ``mc_all_steps``: MC
     values for every step, not only up to the first error; ``judge_hints``: the symbolic checker's findings (code:
     the failing tests) shown to the critic; ``code_lines``: binary search goes on into code line prefixes.
-    ``adaptive``: a probe draws its completions in the smallest batches that could decide it and stops once its
-    verdict is decided (``min_successes`` successes: good; too few left to get there: bad), instead of all K (the
-    verdict is the same; values need all K, so ``mc_all_steps`` draws all K). ``confirm``: the good prefix just
+    ``adaptive``: a probe first draws as few completions as could make it good (``min_successes``) and the rest of
+    the K, at once, only when those do not, instead of all K at once (the verdict is the same; values need all K,
+    so ``mc_all_steps`` draws all K). ``confirm``: the good prefix just
     before the first bad one is drawn again (a second, independent round): a wrong prefix that "recovered" once
     is caught there, not trusted.
     ``rollout_model``/``judge_model`` name the models (None: no model; rollouts then use the procedural
