@@ -39,8 +39,8 @@ from stepforge._testing.openai_server import ServerProcess  # noqa: E402
 from stepforge.generators.llm.client import ClientConfig, LLMClient  # noqa: E402
 from stepforge.pipeline import RunConfig, run  # noqa: E402
 
-# a strategy may carry flags: "mc --mc-all-steps", "binary_search --rollouts-all --no-confirm"
-_FLAGS = {"mc-all-steps": {"mc_all_steps": True}, "rollouts-all": {"adaptive": False}, "no-confirm": {"confirm": False}}
+# a strategy may carry flags: "mc --mc-all-steps", "binary_search --rollouts-all --confirm-rounds=0"
+_FLAGS = {"mc-all-steps": ("mc_all_steps", True), "rollouts-all": ("adaptive", False), "confirm-rounds": ("confirm", 2)}
 STRATEGIES = ["mc", "mc --mc-all-steps", "binary_search", "hybrid", "judge", "consensus:mc+judge",
               "consensus:binary_search+judge", "consensus:hybrid+judge"]
 
@@ -71,16 +71,20 @@ def peer_rate(out: Path, server: ServerProcess, args: argparse.Namespace) -> flo
 def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProcess, args: argparse.Namespace,
           work: Path) -> dict:
     name, *flags = strategy.split(" --")
-    unknown = set(flags) - set(_FLAGS)
-    if unknown:
-        raise SystemExit(f"unknown strategy flag: --{sorted(unknown)[0]} (known: {', '.join(_FLAGS)})")
+    given: dict = {}
+    for f in flags:
+        key, _, value = f.partition("=")
+        if key not in _FLAGS:
+            raise SystemExit(f"unknown strategy flag: --{key} (known: {', '.join(_FLAGS)})")
+        field, default = _FLAGS[key]
+        given[field] = type(default)(value) if value else default
     truth = {r["id"]: r["truth"] for r in rows}
     right = sum(1 for r in rows if r["truth"] == -1)
     server.reset(latency=args.latency, policy={"q": args.q, "r": args.r, "a": args.a, "seed": args.seed})
     client = {"base_url": server.url, "concurrency": args.concurrency}
     opts = {"rollouts": args.rollouts, "min_successes": args.min_successes, "judge_votes": args.votes,
             "seed": args.seed, "rollout_model": "policy", "judge_model": "critic",
-            **{k: v for f in flags for k, v in _FLAGS[f].items()}}
+            **given}
     out = work / strategy.replace(" ", "_").replace(":", "_").replace("+", "_")
     config = RunConfig(domain="math", count=len(rows), out=out, generator="file", overwrite=True, progress=False,
                        positive_fraction=right / len(rows), strategy=name,

@@ -59,12 +59,13 @@ def test_reasoning_errors_need_the_model_slips_do_not(server: ServerProcess, tmp
 @pytest.mark.parametrize("adaptive", [True, False])
 def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_path: Path, seed: int,
                                                    adaptive: bool) -> None:
-    """At most K completions per probe; at most ceil(log2 N) + 1 first rounds and one confirmation, plus at most
-    ceil(log2 N) first rounds and one confirmation per failed confirmation (a recovery caught, r > 0 here)."""
+    """At most K completions per round; at most ceil(log2 N) + 1 first rounds and R confirmation rounds, plus at
+    most ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught, r > 0 here)."""
     responses, _ = math_rows(tmp_path, 50, seed=seed, ops=(2, 9))
     policy(server, q=0.85, r=0.1, a=0.85)
     k = 3
-    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k, adaptive=adaptive)
+    rounds = 2
+    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k, adaptive=adaptive, confirm=rounds)
     caught = stopped = 0
     for t in labelled(tmp_path / "run"):
         n = len(t["steps"])
@@ -78,13 +79,31 @@ def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_pa
         failed = sum(p["result"] != "good" for p in seconds)
         caught += failed
         first = len(probes) - len(seconds)
-        assert len(seconds) <= 1 + failed, probes
+        assert len(seconds) <= rounds * (1 + failed), probes
         assert first <= math.ceil(math.log2(n)) * (1 + failed) + 1, (n, probes)
-        assert len({(p["prefix_units"], bool(p.get("confirms"))) for p in probes}) == len(probes)  # none drawn twice
+        assert len({(p["prefix_units"], p.get("confirms", 0)) for p in probes}) == len(probes)  # none drawn twice
         if t["outcome"]["correct"]:
             assert not probes  # the trace's own answer proves every prefix
     assert caught >= 1  # recoveries happen at r=0.1 and the confirmations catch some
     assert (stopped > 0) == adaptive  # clean prefixes decided by their first completions
+
+
+@pytest.mark.parametrize("strategy", ["binary_search", "mc"])
+def test_confirmation_rounds_catch_recoveries(server: ServerProcess, tmp_path: Path, strategy: str) -> None:
+    """A wrong prefix that recovers (r=0.2: some of K=4 completions reach the reference 59% of the time) looks good
+    once; drawn again, it rarely does. With confirmation rounds, more first errors are exact, and the rounds are in
+    the evidence of the prefix they confirm."""
+    responses, truth = math_rows(tmp_path, 60, seed=4, wrong=1.0)
+    policy(server, q=0.9, r=0.2)
+    exact = {}
+    for rounds in (0, 2):
+        out = tmp_path / f"r{rounds}"
+        label_file(out, responses, strategy, server, confirm=rounds, models=("rollout",))
+        traces = labelled(out)
+        exact[rounds] = sum(t["first_error_index"] == truth[t["task"]["task_id"]] for t in traces)
+        confirms = [p for t in traces for s in t["steps"] for p in s["evidence"].get("probes", []) if p.get("confirms")]
+        assert bool(confirms) == bool(rounds) and all(p["confirms"] <= rounds for p in confirms)
+    assert exact[2] >= exact[0] + 6, exact
 
 
 def test_mc_and_binary_search_agree_where_values_are_monotone(server: ServerProcess, tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_adaptive_probes_ask_as_few_as_could_decide_good_then_the_rest_at_once(
     policy(server, q=0.7, r=0.2)
     k = 4
     label_file(tmp_path / "run", responses, "mc", server, rollouts=k, min_successes=needed, models=("rollout",),
-               confirm=False)
+               confirm=0)
     asked: dict[str, list[int]] = {}
     for e in records(tmp_path / "run" / "journal.rollout.jsonl"):
         body = e["request"]

@@ -156,9 +156,9 @@ def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False)
     m.add_argument("--rollouts-all", dest="adaptive", action="store_false", default=None,
                    help="draw all K completions at every probe at once (default: first as few as could make the "
                         "prefix good, the rest only when they do not)")
-    m.add_argument("--no-confirm", dest="confirm", action="store_false", default=None,
-                   help="trust the good prefix before the first bad one (default: draw it again, to catch a "
-                        "wrong prefix that recovered)")
+    m.add_argument("--confirm-rounds", dest="confirm", type=int, default=None, metavar="R",
+                   help="rounds in which the good prefix before the first bad one is drawn again, to catch a wrong "
+                        "prefix that recovered (default 2; 0: trust the first)")
     m.add_argument("--judge-hints", action="store_true", default=None,
                    help="judge: show the critic what the checks found (refuted claims, failing tests)")
 

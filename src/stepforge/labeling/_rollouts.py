@@ -12,8 +12,8 @@ Adaptive probes (the default) first draw as few completions as could make the pr
 by default) and draw the rest of the K, at once, only when those do not: a clean prefix mostly costs one
 completion and one request, a wrong one K completions in two requests (the verdict is the one all K would give:
 good iff ``min_successes`` of K succeed). A wrong prefix still "recovers" (looks good) with chance
-1 - (1 - r)^K; the strategies draw the good prefix before the first bad one a second time (``confirm``), so one
-recovery there does not move the first error.
+1 - (1 - r)^K; the strategies draw the good prefix before the first bad one again (``confirm`` more rounds, each
+independent), so a recovery there must repeat to move the first error.
 
 The policy is a model (a chat request whose last message is the prefix as the assistant's, continued with
 vLLM's ``continue_final_message``; ``n`` choices in one request where allowed) or, offline, the procedural
@@ -65,7 +65,7 @@ class Probe:
     requests: list[str] = field(default_factory=list)
     needed: int = 1  # successes that make the prefix good (1: Math-Shepherd's hard estimate)
     asked: int = 0  # K: completions the probe could draw (``k`` were drawn: fewer once an adaptive probe decided)
-    confirms: bool = False  # a second, independent round at a prefix seen good
+    confirms: int = 0  # a further, independent round at a prefix seen good: its number (1, 2, ...)
 
     @property
     def result(self) -> Result:
@@ -80,7 +80,7 @@ class Probe:
         if self.asked and self.asked != self.k:
             d["of"] = self.asked  # an adaptive probe stopped once decided: the value is over the k drawn
         if self.confirms:
-            d["confirms"] = True
+            d["confirms"] = self.confirms
         return d
 
 
@@ -125,7 +125,7 @@ class Rollouts:
         self.completions = 0
         self.exec_runs = 0
         self.probes: dict[int, Probe] = {}
-        self.confirmations: dict[int, Probe] = {}
+        self.confirmations: dict[int, list[Probe]] = {}
         self._programs: dict[str, tuple[bool, bool]] = {}  # program hash -> (passed, conclusive)
         if opts.completer == "model":
             if ctx.client is None or not ctx.client.has("rollout"):
@@ -133,11 +133,11 @@ class Rollouts:
             self.k = opts.rollouts
             self.policy = f"model:{opts.rollout_model}"
             self.adaptive = opts.adaptive and not opts.mc_all_steps  # values need all K
-            self.confirming = opts.confirm
+            self.confirming = opts.confirm  # rounds
         else:
             self.k = 1  # deterministic: one continuation says all it can
             self.policy = "procedural"
-            self.adaptive = self.confirming = False  # drawing it again would say the same
+            self.adaptive, self.confirming = False, 0  # drawing it again would say the same
         if cand.domain == "code" and ctx.task is None:
             raise ValueError("code rollouts need the task (ctx.task) and the sandbox backend (ctx.backend)")
 
@@ -201,20 +201,23 @@ class Rollouts:
         self.probes[length] = p
         return p
 
-    def confirm(self, length: int) -> Probe:
-        """A second, independent round at a prefix seen good (other request seeds); remembered."""
-        if length not in self.confirmations:
-            p = self._draw(length, ("confirm",))
-            p.confirms = True
-            self.confirmations[length] = p
-        return self.confirmations[length]
+    def confirm(self, length: int, round_: int) -> Probe:
+        """Round ``round_`` (1, 2, ...) of a prefix seen good: independent of the others (its own request seeds);
+        remembered."""
+        rounds = self.confirmations.setdefault(length, [])
+        while len(rounds) < round_:
+            p = self._draw(length, ("confirm", str(len(rounds) + 1)))
+            p.confirms = len(rounds) + 1
+            rounds.append(p)
+        return rounds[round_ - 1]
 
     def verdict(self, length: int) -> Result:
-        """The prefix's verdict from what was drawn: a good first round that its confirmation did not repeat is
-        the confirmation's verdict (a recovery caught)."""
+        """The prefix's verdict from what was drawn: a good first round that a confirmation did not repeat takes
+        that round's verdict (a recovery caught)."""
         p = self.probes[length]
-        c = self.confirmations.get(length)
-        return c.result if c is not None and p.result == "good" else p.result
+        if p.result == "good":
+            return next((c.result for c in self.confirmations.get(length, []) if c.result != "good"), "good")
+        return p.result
 
     def _draw(self, length: int, salt: tuple[str, ...]) -> Probe:
         needed = min(self.opts.min_successes, self.k)
@@ -389,14 +392,16 @@ def bisect(r: Rollouts, lo: int, hi: int) -> tuple[int | None, str]:
 
 
 def confirmed(r: Rollouts, length: int) -> str | None:
-    """Draw the good prefix ``length`` again: None when the second round is good too, "" when it is bad (the first
-    was a recovery), else why it cannot tell."""
-    c = r.confirm(length)
-    if c.result == "good":
-        return None
-    if c.result == "bad":
-        return ""
-    return f"the prefix of {length} units is undecided on its second round ({c.conclusive} of {c.k} checked)"
+    """Draw the good prefix ``length`` again, ``r.confirming`` rounds: None when every round is good too, "" when
+    one is bad (the first was a recovery), else why it cannot tell."""
+    for i in range(1, r.confirming + 1):
+        c = r.confirm(length, i)
+        if c.result == "bad":
+            return ""
+        if c.result == "undecided":
+            return (f"the prefix of {length} units is undecided on its confirmation {i} ({c.conclusive} of {c.k} "
+                    "checked)")
+    return None
 
 
 def whole_steps(r: Rollouts, length: int) -> int:
@@ -423,7 +428,7 @@ def rollout_labels(r: Rollouts, correct: bool | None, first_bad: int | None, not
         e.setdefault("rule", "rollouts")
         e.setdefault("policy", r.policy)
     scores: list[float | None] = [None] * n
-    drawn = [*r.probes.items(), *r.confirmations.items()]
+    drawn = [*r.probes.items(), *((n, c) for n, cs in r.confirmations.items() for c in cs)]
     for length, p in sorted(drawn, key=lambda lp: (lp[0], lp[1].confirms)):
         i = r.step_of(length) if length else 0
         d = p.evidence()

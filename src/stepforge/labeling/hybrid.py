@@ -2,7 +2,7 @@
 
 Math: the first error the ``symbolic`` strategy locates is certain (a refuted claim whose value was not carried
 from earlier steps, an answer line that contradicts what the steps derived, an error injected by construction);
-one probe (drawn twice, ``confirm``) shows that the prefix before it still reaches the reference (then it is the
+one probe (drawn again, ``confirm`` rounds) shows that the prefix before it still reaches the reference (then it is the
 first error), and if it does not, binary search looks before it. Where the checker locates nothing (reasoning
 errors with true arithmetic, prose), binary search over the whole solution. Code: the sandbox verdict
 is the certain check and binary search over plan steps and code lines locates the first wrong prefix (as

@@ -3,9 +3,10 @@ step is +1 when some completion reaches the reference (hard estimate), its share
 
 Prefixes are probed in order and the first one from which no completion reaches the reference is the first
 error; probing stops there unless ``mc_all_steps`` (values for every step). The good prefix before it is drawn
-again (``confirm``); if that round fails, it was a recovery and the first error moves back one step (and so on). The last step is judged by the
-trace's own verdict; a right answer proves every prefix, so it needs no rollouts unless ``mc_all_steps``. When the
-first step fails, the problem alone is probed too: if the policy cannot solve it at all, no step is blamed.
+again (``confirm`` rounds); if a round fails, it was a recovery and the first error moves back one step (and so
+on). The last step is judged by the trace's own verdict; a right answer proves every prefix, so it needs no
+rollouts unless ``mc_all_steps``. When the first step fails, the problem alone is probed too: if the policy cannot
+solve it at all, no step is blamed.
 Evidence per step: K, successes, the completions' answers (math) or program hashes (code).
 """
 

@@ -34,11 +34,9 @@ class StrategyOptions(BaseModel):
     the failing tests) shown to the critic; ``code_lines``: binary search goes on into code line prefixes.
     ``adaptive``: a probe first draws as few completions as could make it good (``min_successes``) and the rest of
     the K, at once, only when those do not, instead of all K at once (the verdict is the same; values need all K,
-    so ``mc_all_steps`` draws all K). ``confirm``: the good prefix just
-    before the first bad one is drawn again (a second, independent round): a wrong prefix that "recovered" once
-    is caught there, not trusted.
-    ``rollout_model``/``judge_model`` name the models (None: no model; rollouts then use the procedural
-    completer, which only continues procedural solutions)."""
+    so ``mc_all_steps`` draws all K). ``confirm``: rounds in which the good prefix just
+    before the first bad one is drawn again (each independent; 0: trust the first): a wrong prefix that "recovered"
+    once is caught there, not trusted."""
 
     model_config = ConfigDict(extra="forbid")
     rollouts: int = Field(8, ge=1, le=256)
@@ -54,7 +52,7 @@ class StrategyOptions(BaseModel):
     judge_hints: bool = False
     code_lines: bool = True
     adaptive: bool = True
-    confirm: bool = True
+    confirm: int = Field(2, ge=0, le=8)
     rollout_model: str | None = None
     judge_model: str | None = None
     fallback: str | None = None  # the strategy for errors the run's strategy cannot locate (``keep.settle``)
