@@ -18,6 +18,11 @@ the run engine (``--generator file``), side by side in one process against one s
     PYTHONPATH=src python benchmarks/bench_strategies.py [--rows 600] [--latency 0.2] [--concurrency 64]
         [--q 0.85 --r 0.05 --a 0.85] [--rollouts 4] [--votes 1] [--ops 3,7] [--strategies mc,binary_search,...]
 
+A strategy in ``--strategies`` may carry flags: ``mc --mc-all-steps`` (Math-Shepherd's per-step MC),
+``--rollouts-all`` (all K completions at every probe at once), ``--confirm-rounds=R`` (rounds confirming the boundary;
+0: none), e.g. ``"mc --mc-all-steps --rollouts-all --confirm-rounds=0"`` for the probes of before. The hard-limited
+checks' workers are booted before the first strategy (a run pays that once per process).
+
 ``--ops LO,HI``: operations per problem (a solution has one step per operation and a final answer step, so 3,7
 gives 4 to 8 steps; 7,15 gives 8 to 16, nearer PRM800K's and ProcessBench's lengths).
 """
