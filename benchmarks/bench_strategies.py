@@ -18,6 +18,11 @@ the run engine (``--generator file``), side by side in one process against one s
     PYTHONPATH=src python benchmarks/bench_strategies.py [--rows 600] [--latency 0.2] [--concurrency 64]
         [--q 0.85 --r 0.05 --a 0.85] [--rollouts 4] [--votes 1] [--ops 3,7] [--strategies mc,binary_search,...]
 
+A strategy in ``--strategies`` may carry flags: ``mc --mc-all-steps`` (Math-Shepherd's per-step MC),
+``--rollouts-all`` (all K completions at every probe at once), ``--confirm-rounds=R`` (rounds confirming the boundary;
+0: none), e.g. ``"mc --mc-all-steps --rollouts-all --confirm-rounds=0"`` for the probes of before. The hard-limited
+checks' workers are booted before the first strategy (a run pays that once per process).
+
 ``--ops LO,HI``: operations per problem (a solution has one step per operation and a final answer step, so 3,7
 gives 4 to 8 steps; 7,15 gives 8 to 16, nearer PRM800K's and ProcessBench's lengths).
 """
@@ -39,6 +44,8 @@ from stepforge._testing.openai_server import ServerProcess  # noqa: E402
 from stepforge.generators.llm.client import ClientConfig, LLMClient  # noqa: E402
 from stepforge.pipeline import RunConfig, run  # noqa: E402
 
+# a strategy may carry flags: "mc --mc-all-steps", "binary_search --rollouts-all --confirm-rounds=0"
+_FLAGS = {"mc-all-steps": ("mc_all_steps", True), "rollouts-all": ("adaptive", False), "confirm-rounds": ("confirm", 2)}
 STRATEGIES = ["mc", "mc --mc-all-steps", "binary_search", "hybrid", "judge", "consensus:mc+judge",
               "consensus:binary_search+judge", "consensus:hybrid+judge"]
 
@@ -68,14 +75,21 @@ def peer_rate(out: Path, server: ServerProcess, args: argparse.Namespace) -> flo
 
 def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProcess, args: argparse.Namespace,
           work: Path) -> dict:
-    name, _, flag = strategy.partition(" --")
+    name, *flags = strategy.split(" --")
+    given: dict = {}
+    for f in flags:
+        key, _, value = f.partition("=")
+        if key not in _FLAGS:
+            raise SystemExit(f"unknown strategy flag: --{key} (known: {', '.join(_FLAGS)})")
+        field, default = _FLAGS[key]
+        given[field] = type(default)(value) if value else default
     truth = {r["id"]: r["truth"] for r in rows}
     right = sum(1 for r in rows if r["truth"] == -1)
     server.reset(latency=args.latency, policy={"q": args.q, "r": args.r, "a": args.a, "seed": args.seed})
     client = {"base_url": server.url, "concurrency": args.concurrency}
     opts = {"rollouts": args.rollouts, "min_successes": args.min_successes, "judge_votes": args.votes,
             "seed": args.seed, "rollout_model": "policy", "judge_model": "critic",
-            **({"mc_all_steps": True} if flag == "mc-all-steps" else {})}
+            **given}
     out = work / strategy.replace(" ", "_").replace(":", "_").replace("+", "_")
     config = RunConfig(domain="math", count=len(rows), out=out, generator="file", overwrite=True, progress=False,
                        positive_fraction=right / len(rows), strategy=name,
@@ -130,6 +144,11 @@ def main() -> None:
         responses = work / "responses.jsonl"
         responses.write_text("".join(json.dumps({k: v for k, v in r.items() if k not in ("truth", "kind")}) + "\n"
                                      for r in rows))
+        # the hard-limited checks' worker processes boot once per process (seconds on this machine), before the
+        # first strategy that needs them: booted here, so no strategy's figures carry that one-off cost
+        from stepforge.labeling._checks import warm
+
+        warm()
         wrong = sum(r["truth"] >= 0 for r in rows)
         print(f"{len(rows)} solutions ({wrong} wrong: {sum(r['kind'] == 'slip' for r in rows)} slips, "
               f"{sum(r['kind'] == 'reasoning' for r in rows)} reasoning errors); q={args.q} r={args.r} a={args.a} "

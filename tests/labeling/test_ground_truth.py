@@ -56,27 +56,64 @@ def test_reasoning_errors_need_the_model_slips_do_not(server: ServerProcess, tmp
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize("adaptive", [True, False])
+def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_path: Path, seed: int,
+                                                   adaptive: bool) -> None:
+    """At most K completions per round; at most ceil(log2 N) + 1 first rounds and R confirmation rounds, plus at
+    most ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught, r > 0 here)."""
     responses, _ = math_rows(tmp_path, 50, seed=seed, ops=(2, 9))
     policy(server, q=0.85, r=0.1, a=0.85)
     k = 3
-    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k)
+    rounds = 2
+    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k, adaptive=adaptive, confirm=rounds)
+    caught = stopped = 0
     for t in labelled(tmp_path / "run"):
         n = len(t["steps"])
         probes = [p for s in t["steps"] for p in s["evidence"].get("probes", [])]
-        assert t["labeling"]["cost"]["rollouts"] == k * len(probes)
-        assert len(probes) <= math.ceil(math.log2(n)) + 1, (n, probes)
+        assert t["labeling"]["cost"]["rollouts"] == sum(p["k"] for p in probes)
+        assert all(1 <= p["k"] <= k for p in probes)
+        if not adaptive:
+            assert all(p["k"] == k for p in probes)
+        stopped += sum(p["k"] < k for p in probes)
+        seconds = [p for p in probes if p.get("confirms")]
+        failed = sum(p["result"] != "good" for p in seconds)
+        caught += failed
+        first = len(probes) - len(seconds)
+        assert len(seconds) <= rounds * (1 + failed), probes
+        assert first <= math.ceil(math.log2(n)) * (1 + failed) + 1, (n, probes)
+        assert len({(p["prefix_units"], p.get("confirms", 0)) for p in probes}) == len(probes)  # none drawn twice
         if t["outcome"]["correct"]:
             assert not probes  # the trace's own answer proves every prefix
+    assert caught >= 1  # recoveries happen at r=0.1 and the confirmations catch some
+    assert (stopped > 0) == adaptive  # clean prefixes decided by their first completions
+
+
+@pytest.mark.parametrize("strategy", ["binary_search", "mc"])
+def test_confirmation_rounds_catch_recoveries(server: ServerProcess, tmp_path: Path, strategy: str) -> None:
+    """A wrong prefix that recovers (r=0.2: some of K=4 completions reach the reference 59% of the time) looks good
+    once; drawn again, it rarely does. With confirmation rounds, more first errors are exact, and the rounds are in
+    the evidence of the prefix they confirm."""
+    responses, truth = math_rows(tmp_path, 60, seed=4, wrong=1.0)
+    policy(server, q=0.9, r=0.2)
+    exact = {}
+    for rounds in (0, 2):
+        out = tmp_path / f"r{rounds}"
+        label_file(out, responses, strategy, server, confirm=rounds, models=("rollout",))
+        traces = labelled(out)
+        exact[rounds] = sum(t["first_error_index"] == truth[t["task"]["task_id"]] for t in traces)
+        confirms = [p for t in traces for s in t["steps"] for p in s["evidence"].get("probes", []) if p.get("confirms")]
+        assert bool(confirms) == bool(rounds) and all(p["confirms"] <= rounds for p in confirms)
+    assert exact[2] >= exact[0] + 6, exact
 
 
 def test_mc_and_binary_search_agree_where_values_are_monotone(server: ServerProcess, tmp_path: Path) -> None:
-    """Both strategies ask the same requests for the same prefix (the server answers them alike), so wherever mc's
-    hard values over all steps fall once and stay down, binary search must land on the same first error."""
+    """Both strategies ask the same requests for the same prefix (the server answers them alike; all K drawn, as
+    mc's values need), so wherever mc's hard values over all steps fall once and stay down, binary search must land
+    on the same first error (both confirm the same boundary with the same second round)."""
     responses, _ = math_rows(tmp_path, 60, seed=9, wrong=1.0)
     policy(server, q=0.8, r=0.15)
     label_file(tmp_path / "mc", responses, "mc", server, mc_all_steps=True)
-    label_file(tmp_path / "bs", responses, "binary_search", server)
+    label_file(tmp_path / "bs", responses, "binary_search", server, adaptive=False)
     search = {t["task"]["task_id"]: t for t in labelled(tmp_path / "bs")}
     monotone = disagree = 0
     for t in labelled(tmp_path / "mc"):

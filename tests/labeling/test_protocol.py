@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from stepforge._testing.openai_server import ServerProcess
 from stepforge.datasets.io import read_traces
 
@@ -23,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_rollouts_continue_the_prefix_as_the_assistant_with_n_k(server: ServerProcess, tmp_path: Path) -> None:
     responses, _ = math_rows(tmp_path, 20, seed=3, wrong=1.0)
     policy(server, q=0.9, r=0.1)
-    label_file(tmp_path / "run", responses, "mc", server, rollouts=3, models=("rollout",))
+    label_file(tmp_path / "run", responses, "mc", server, rollouts=3, models=("rollout",), adaptive=False)
     texts = {r["id"]: r["responses"][0] for r in records(responses)}
     journal = records(tmp_path / "run" / "journal.rollout.jsonl")
     assert journal and not (tmp_path / "run" / "journal.judge.jsonl").exists()
@@ -46,12 +48,40 @@ def test_rollouts_continue_the_prefix_as_the_assistant_with_n_k(server: ServerPr
 def test_one_choice_per_request_where_the_server_has_no_n(server: ServerProcess, tmp_path: Path) -> None:
     responses, _ = math_rows(tmp_path, 10, seed=4, wrong=1.0)
     policy(server)
-    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=3, n_per_request=1, models=("rollout",))
+    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=3, n_per_request=1, models=("rollout",),
+               adaptive=False)
     journal = records(tmp_path / "run" / "journal.rollout.jsonl")
     assert journal and all("n" not in e["request"] for e in journal)
     for t in labelled(tmp_path / "run"):
         probes = [p for s in t["steps"] for p in s["evidence"].get("probes", [])]
         assert all(p["k"] == 3 for p in probes) and t["labeling"]["cost"]["rollouts"] == 3 * len(probes)
+
+
+@pytest.mark.parametrize("needed", [1, 2])
+def test_adaptive_probes_ask_as_few_as_could_decide_good_then_the_rest_at_once(
+        server: ServerProcess, tmp_path: Path, needed: int) -> None:
+    """Per prefix, a first request of n = ``needed`` completions (as few as could make it good); only when they do
+    not, one more request for the rest of the K; the verdict is the one all K would give (good iff ``needed`` of K
+    succeed)."""
+    responses, _ = math_rows(tmp_path, 30, seed=8, wrong=1.0)
+    policy(server, q=0.7, r=0.2)
+    k = 4
+    label_file(tmp_path / "run", responses, "mc", server, rollouts=k, min_successes=needed, models=("rollout",),
+               confirm=0)
+    asked: dict[str, list[int]] = {}
+    for e in records(tmp_path / "run" / "journal.rollout.jsonl"):
+        body = e["request"]
+        assert len(e["response"]["choices"]) == body.get("n", 1)
+        asked.setdefault(json.dumps(body["messages"]), []).append(body.get("n", 1))
+    assert asked and all(ns in ([needed], [needed, k - needed]) for ns in asked.values()), asked
+    early = full = 0
+    for t in labelled(tmp_path / "run"):
+        for p in (p for s in t["steps"] for p in s["evidence"].get("probes", [])):
+            assert (p["k"], p["successes"]) == (needed, needed) or p["k"] == k  # stopped only once decided good
+            assert p["result"] == ("good" if p["successes"] >= needed else "bad")
+            early += p["k"] < k
+            full += p["k"] == k
+    assert early >= 10 and full >= 5
 
 
 def _cli(*args: str) -> subprocess.Popen:

@@ -28,7 +28,7 @@ _LIMITS = {k for k in _CLIENT if k != "base_url"}
 _STRATEGY = {"rollouts": "rollouts", "min_successes": "min_successes", "judge_votes": "judge_votes",
              "n_per_request": "n_per_request",
              "rollout_temperature": "temperature", "rollout_max_tokens": "max_tokens", "mc_all_steps": "mc_all_steps",
-             "judge_hints": "judge_hints"}
+             "judge_hints": "judge_hints", "adaptive": "adaptive", "confirm": "confirm"}
 
 
 def _fraction(text: str) -> float:
@@ -153,6 +153,12 @@ def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False)
     m.add_argument("--rollout-max-tokens", type=int, default=None, help="tokens per rollout (default 1024)")
     m.add_argument("--mc-all-steps", action="store_true", default=None,
                    help="mc: values for every step, not only up to the first error")
+    m.add_argument("--rollouts-all", dest="adaptive", action="store_false", default=None,
+                   help="draw all K completions at every probe at once (default: first as few as could make the "
+                        "prefix good, the rest only when they do not)")
+    m.add_argument("--confirm-rounds", dest="confirm", type=int, default=None, metavar="R",
+                   help="rounds in which the good prefix before the first bad one is drawn again, to catch a wrong "
+                        "prefix that recovered (default 2; 0: trust the first)")
     m.add_argument("--judge-hints", action="store_true", default=None,
                    help="judge: show the critic what the checks found (refuted claims, failing tests)")
 

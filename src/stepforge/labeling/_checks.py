@@ -14,10 +14,29 @@ from stepforge._pool import CallResult, in_worker, shared_pool
 from stepforge._seeding import derive_seed
 from stepforge.verifiers.math import MathVerdict, check_answers, judge
 
-_POOL = "stepforge.labeling"
+# the math verifier's own pool (same preload, same memory cap): one set of workers to boot and keep, not two
+_POOL = "stepforge.verifiers.math"
 _CACHE_MAX = 65536
 _cache: OrderedDict[tuple[str, str, str], MathVerdict] = OrderedDict()
 _cache_lock = threading.Lock()
+
+
+def _pool() -> Any:
+    return shared_pool(_POOL, None, memory_mb=4096, preload=("stepforge.verifiers.math._warm",))
+
+
+def prestart() -> None:
+    """Boot the checks' workers now (seconds on a busy machine), without waiting for them."""
+    if not in_worker():
+        _pool().prestart()
+
+
+def warm(timeout: float = 120.0) -> None:
+    """Boot the checks' workers and wait until they answer (benchmarks: a run pays this once per process)."""
+    if not in_worker():
+        pool = _pool()
+        pool.prestart()
+        pool.map(abs, [(0,)] * pool.size, timeout)
 
 
 def limited(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> CallResult:
@@ -27,8 +46,7 @@ def limited(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Ca
             return CallResult("ok", fn(*args))
         except Exception as exc:  # noqa: BLE001 - reported as data, as the pool does
             return CallResult("error", error=f"{type(exc).__name__}: {exc}"[:2000])
-    pool = shared_pool(_POOL, None, memory_mb=4096, preload=("stepforge.verifiers.math._warm",))
-    return pool.call(fn, args, timeout)
+    return _pool().call(fn, args, timeout)
 
 
 def _seed(gold: str, answer: str) -> int:
@@ -66,3 +84,61 @@ def answer_verdicts(gold: str, answers: list[str], problem: str = "", timeout: f
         for i in todo:
             out[i] = got[answers[i]]
     return out  # type: ignore[return-value]
+
+
+# -- the symbolic checks of many candidates in one hard-limited call ----------------------------------------------
+
+_SYMBOLIC_MAX = 4096
+_symbolic: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (candidate id, its verdict) -> StepLabels
+_symbolic_lock = threading.Lock()
+
+
+def _verdict_key(verdict: Any) -> str:
+    return str(getattr(verdict, "verdict", verdict))
+
+
+def _symbolic_chunk(pairs: list[tuple[Any, Any]]) -> list[tuple[str, Any]]:
+    """In a worker: the symbolic labels of each (candidate, verdict), each under the checker's own per-claim and
+    per-solution budgets; a candidate that raises is reported, never the chunk."""
+    from stepforge.labeling.symbolic import Symbolic
+
+    out: list[tuple[str, Any]] = []
+    for cand, verdict in pairs:
+        try:
+            out.append(("ok", Symbolic._labels(cand, verdict)))
+        except Exception as exc:  # noqa: BLE001 - reported as data, as the pool does
+            out.append(("error", f"{type(exc).__name__}: {exc}"[:2000]))
+    return out
+
+
+def prefetch_symbolic(pairs: list[tuple[Any, Any]], deadline_s: float | None = None) -> None:
+    """The symbolic labels of many (candidate, verdict) pairs in a few pool calls (one chunk per worker) instead of
+    one round trip each; ``symbolic_first`` takes them. A chunk is killed at one candidate's deadline (the chunk of
+    normal solutions takes milliseconds); its candidates are then checked one by one as before, each with its own
+    deadline. Only where the checks would go to the pool (records made in the parent)."""
+    if in_worker() or not pairs:
+        return
+    pool = _pool()
+    size = -(-len(pairs) // pool.size)
+    chunks = [pairs[i:i + size] for i in range(0, len(pairs), size)]
+    results = pool.map(_symbolic_chunk, [(c,) for c in chunks], deadline_s or 60.0)
+    with _symbolic_lock:
+        for chunk, res in zip(chunks, results):
+            if res.status != "ok":
+                continue  # checked one by one later, each under its own deadline
+            for (cand, verdict), (status, labels) in zip(chunk, res.value):
+                if status == "ok":
+                    _symbolic[(cand.id, _verdict_key(verdict))] = labels
+        while len(_symbolic) > _SYMBOLIC_MAX:
+            _symbolic.popitem(last=False)
+
+
+def symbolic_first(candidate: Any, verdict: Any, deadline_s: float | None = None) -> Any:
+    """The candidate's symbolic labels: prefetched with its batch, else checked now (``symbolic_labels``)."""
+    with _symbolic_lock:
+        got = _symbolic.pop((candidate.id, _verdict_key(verdict)), None)
+    if got is not None:
+        return got
+    from stepforge.labeling.symbolic import symbolic_labels
+
+    return symbolic_labels(candidate, verdict, deadline_s)

@@ -2,15 +2,22 @@
 
 A *prefix* of length L holds the first L units of the solution: steps (math, and code plan steps), or, past the
 plan, lines of the code (``lines=True``: binary search over code prefixes, as PSGPO does). A probe asks the policy
-for K completions of the prefix and checks each: math, the completion's final answer against the reference with
-the math verifier; code, the completed program against the task's tests in the sandbox. A prefix is *good* when
-some completion succeeds (Math-Shepherd's hard estimate; ``min_successes`` asks for more), *bad* when fewer do and at
-least half of them ended checked, and *undecided* otherwise (truncated answers, unparseable answers, sandbox
-trouble): never guessed.
+for up to K completions of the prefix and checks each: math, the completion's final answer against the reference
+with the math verifier; code, the completed program against the task's tests in the sandbox. A prefix is *good*
+when some completion succeeds (Math-Shepherd's hard estimate; ``min_successes`` asks for more), *bad* when fewer
+do and at least half of them ended checked, and *undecided* otherwise (truncated answers, unparseable answers,
+sandbox trouble): never guessed.
+
+Adaptive probes (the default) first draw as few completions as could make the prefix good (``min_successes``: one
+by default) and draw the rest of the K, at once, only when those do not: a clean prefix mostly costs one
+completion and one request, a wrong one K completions in two requests (the verdict is the one all K would give:
+good iff ``min_successes`` of K succeed). A wrong prefix still "recovers" (looks good) with chance
+1 - (1 - r)^K; the strategies draw the good prefix before the first bad one again (``confirm`` more rounds, each
+independent), so a recovery there must repeat to move the first error.
 
 The policy is a model (a chat request whose last message is the prefix as the assistant's, continued with
-vLLM's ``continue_final_message``; ``n=K`` in one request where allowed) or, offline, the procedural completer.
-Every probe is remembered (a strategy that asks twice pays once), and costed.
+vLLM's ``continue_final_message``; ``n`` choices in one request where allowed) or, offline, the procedural
+completer. Every probe is remembered (a strategy that asks twice pays once), and costed.
 """
 
 from __future__ import annotations
@@ -57,16 +64,24 @@ class Probe:
     answers: list[str]
     requests: list[str] = field(default_factory=list)
     needed: int = 1  # successes that make the prefix good (1: Math-Shepherd's hard estimate)
+    asked: int = 0  # K: completions the probe could draw (``k`` were drawn: fewer once an adaptive probe decided)
+    confirms: int = 0  # a further, independent round at a prefix seen good: its number (1, 2, ...)
 
     @property
     def result(self) -> Result:
         if self.successes >= self.needed:
             return "good"
-        return "bad" if 2 * self.conclusive >= self.k else "undecided"
+        return "bad" if self.k and 2 * self.conclusive >= self.k else "undecided"
 
     def evidence(self) -> dict[str, Any]:
-        return {"prefix_units": self.length, "k": self.k, "successes": self.successes, "checked": self.conclusive,
-                "value": round(self.successes / self.k, 6), "result": self.result, "answers": self.answers}
+        d = {"prefix_units": self.length, "k": self.k, "successes": self.successes, "checked": self.conclusive,
+             "value": round(self.successes / self.k, 6) if self.k else 0.0, "result": self.result,
+             "answers": self.answers}
+        if self.asked and self.asked != self.k:
+            d["of"] = self.asked  # an adaptive probe stopped once decided: the value is over the k drawn
+        if self.confirms:
+            d["confirms"] = self.confirms
+        return d
 
 
 @dataclass(frozen=True)
@@ -110,15 +125,19 @@ class Rollouts:
         self.completions = 0
         self.exec_runs = 0
         self.probes: dict[int, Probe] = {}
+        self.confirmations: dict[int, list[Probe]] = {}
         self._programs: dict[str, tuple[bool, bool]] = {}  # program hash -> (passed, conclusive)
         if opts.completer == "model":
             if ctx.client is None or not ctx.client.has("rollout"):
                 raise ValueError("rollouts need a policy model (--rollout-model or the generator's --model)")
             self.k = opts.rollouts
             self.policy = f"model:{opts.rollout_model}"
+            self.adaptive = opts.adaptive and not opts.mc_all_steps  # values need all K
+            self.confirming = opts.confirm  # rounds
         else:
             self.k = 1  # deterministic: one continuation says all it can
             self.policy = "procedural"
+            self.adaptive, self.confirming = False, 0  # drawing it again would say the same
         if cand.domain == "code" and ctx.task is None:
             raise ValueError("code rollouts need the task (ctx.task) and the sandbox backend (ctx.backend)")
 
@@ -173,21 +192,61 @@ class Rollouts:
     # -- probing -----------------------------------------------------------------------------------------------
 
     def probe(self, length: int) -> Probe:
-        """K completions of the prefix of ``length`` units (0: the problem alone), checked; remembered."""
+        """Completions of the prefix of ``length`` units (0: the problem alone), checked; remembered."""
         if length in self.probes:
             return self.probes[length]
         if not 0 <= length < self.size:
             raise ValueError(f"prefix length {length} out of range 0..{self.size - 1}")
-        if self.policy == "procedural":
-            texts, finishes, keys = self._procedural(length)
-        else:
-            texts, finishes, keys = self._model(length)
-        self.completions += len(texts)
-        check = self._check_math if self.cand.domain == "math" else self._check_code
-        successes, conclusive, answers = self._tally(check(length, texts), finishes)
-        p = Probe(length, len(texts), successes, conclusive, answers, keys, min(self.opts.min_successes, len(texts)))
+        p = self._draw(length, ())
         self.probes[length] = p
         return p
+
+    def confirm(self, length: int, round_: int) -> Probe:
+        """Round ``round_`` (1, 2, ...) of a prefix seen good: independent of the others (its own request seeds);
+        remembered."""
+        rounds = self.confirmations.setdefault(length, [])
+        while len(rounds) < round_:
+            p = self._draw(length, ("confirm", str(len(rounds) + 1)))
+            p.confirms = len(rounds) + 1
+            rounds.append(p)
+        return rounds[round_ - 1]
+
+    def verdict(self, length: int) -> Result:
+        """The prefix's verdict from what was drawn: a good first round that a confirmation did not repeat takes
+        that round's verdict (a recovery caught)."""
+        p = self.probes[length]
+        if p.result == "good":
+            return next((c.result for c in self.confirmations.get(length, []) if c.result != "good"), "good")
+        return p.result
+
+    def _draw(self, length: int, salt: tuple[str, ...]) -> Probe:
+        needed = min(self.opts.min_successes, self.k)
+        check = self._check_math if self.cand.domain == "math" else self._check_code
+        if self.policy == "procedural":
+            texts, finishes, keys = self._procedural(length)
+            successes, conclusive, answers = self._tally(check(length, texts), finishes)
+            self.completions += len(texts)
+            return Probe(length, len(texts), successes, conclusive, answers, keys, min(needed, len(texts)), 1)
+        per = min(self.opts.n_per_request or self.k, self.k)
+        successes = conclusive = drawn = 0
+        answers: list[str] = []
+        keys: list[str] = []
+        batch = 0
+        while drawn < self.k and successes < needed and successes + self.k - drawn >= needed:
+            if self.adaptive and batch == 0:  # as few as could make it good; if they do not, the rest at once
+                sizes = [min(per, needed)]
+            else:
+                sizes = [min(per, self.k - drawn - i) for i in range(0, self.k - drawn, per)]
+            texts, finishes, got = self._model(length, salt, batch, sizes)
+            batch += len(sizes)
+            self.completions += len(texts)
+            s, c, a = self._tally(check(length, texts), finishes)
+            successes, conclusive, drawn = successes + s, conclusive + c, drawn + len(texts)
+            answers += a
+            keys += got
+            if len(texts) < sum(sizes):  # the server gave fewer choices than asked: do not ask forever
+                break
+        return Probe(length, drawn, successes, conclusive, answers, keys, min(needed, max(drawn, 1)), self.k)
 
     def _procedural(self, length: int) -> tuple[list[str], list[str | None], list[str]]:
         if self.cand.domain == "math":
@@ -201,7 +260,9 @@ class Rollouts:
             c = _procedural.continue_code(self.cand, unit.step, unit.lines)
         return [c.text], ["stop"], []
 
-    def _model(self, length: int) -> tuple[list[str], list[str | None], list[str]]:
+    def _model(self, length: int, salt: tuple[str, ...], first: int,
+               sizes: list[int]) -> tuple[list[str], list[str | None], list[str]]:
+        """One request per batch size (``n`` choices each), seeded by the prefix, the round and the batch index."""
         o = self.opts
         messages = base_messages(self.cand)
         prefix = self.prefix(length)
@@ -209,14 +270,12 @@ class Rollouts:
         if length:
             messages = [*messages, {"role": "assistant", "content": prefix}]
             cont = {"continue_final_message": True, "add_generation_prompt": False}
-        per = min(o.n_per_request or self.k, self.k)
         tag = request_key(messages)
         bodies = []
-        for i, start in enumerate(range(0, self.k, per)):
-            n = min(per, self.k - start)
+        for i, n in enumerate(sizes, start=first):
             body: dict[str, Any] = {"model": o.rollout_model, "messages": messages, **cont,
                                     "temperature": o.temperature, "max_tokens": o.max_tokens,
-                                    "seed": derive_seed(o.seed, "rollout", tag, i) % (2**31)}
+                                    "seed": derive_seed(o.seed, "rollout", tag, *salt, i) % (2**31)}
             if n != 1:
                 body["n"] = n
             bodies.append(body)
@@ -301,26 +360,48 @@ class Rollouts:
 def bisect(r: Rollouts, lo: int, hi: int) -> tuple[int | None, str]:
     """The shortest bad prefix in (lo, hi], assuming values fall once and stay down (OmegaPRM's monotonicity):
     prefix ``hi`` is bad and prefix ``lo`` good (0, the problem alone, is checked only when every probe failed).
-    Probes already made narrow the interval first: a success from prefix i proves every prefix up to i.
+    Probes already made narrow the interval first: a success from prefix i proves every prefix up to i. The good
+    prefix the search ends next to is drawn again (``confirm``): when that round fails, the first round was a
+    recovery, the prefix is bad, and the search goes on left of it (an interval never probed).
     Returns (length, "") or (None, why it cannot tell)."""
-    for length, p in r.probes.items():
-        if p.result == "good" and lo < length < hi:
-            lo = length
-    for length, p in r.probes.items():
-        if p.result == "bad" and lo < length < hi:
-            hi = length
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        p = r.probe(mid)
-        if p.result == "undecided":
-            return None, f"the prefix of {mid} units is undecided ({p.conclusive} of {p.k} completions checked)"
-        lo, hi = (mid, hi) if p.result == "good" else (lo, mid)
+    floor = lo
+    lo = max([lo, *(n for n in r.probes if lo < n < hi and r.verdict(n) == "good")])
+    hi = min([hi, *(n for n in r.probes if lo < n < hi and r.verdict(n) == "bad")])
+    while True:
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            p = r.probe(mid)
+            if p.result == "undecided":
+                return None, f"the prefix of {mid} units is undecided ({p.conclusive} of {p.k} completions checked)"
+            lo, hi = (mid, hi) if p.result == "good" else (lo, mid)
+        if lo == 0 or not r.confirming:
+            break
+        why = confirmed(r, lo)
+        if why is None:
+            break
+        if why:
+            return None, why
+        hi = lo  # a recovery caught: the first bad prefix is at most this one
+        lo = max([floor, *(n for n in r.probes if floor < n < hi and r.verdict(n) == "good")])
     if hi == 1:
         base = r.probe(0)
         if base.result != "good":
             return None, ("the policy does not reach the reference from the problem alone: no step can be blamed"
                           if base.result == "bad" else "the problem alone is undecided")
     return hi, ""
+
+
+def confirmed(r: Rollouts, length: int) -> str | None:
+    """Draw the good prefix ``length`` again, ``r.confirming`` rounds: None when every round is good too, "" when
+    one is bad (the first was a recovery), else why it cannot tell."""
+    for i in range(1, r.confirming + 1):
+        c = r.confirm(length, i)
+        if c.result == "bad":
+            return ""
+        if c.result == "undecided":
+            return (f"the prefix of {length} units is undecided on its confirmation {i} ({c.conclusive} of {c.k} "
+                    "checked)")
+    return None
 
 
 def whole_steps(r: Rollouts, length: int) -> int:
@@ -347,14 +428,15 @@ def rollout_labels(r: Rollouts, correct: bool | None, first_bad: int | None, not
         e.setdefault("rule", "rollouts")
         e.setdefault("policy", r.policy)
     scores: list[float | None] = [None] * n
-    for length, p in sorted(r.probes.items()):
+    drawn = [*r.probes.items(), *((n, c) for n, cs in r.confirmations.items() for c in cs)]
+    for length, p in sorted(drawn, key=lambda lp: (lp[0], lp[1].confirms)):
         i = r.step_of(length) if length else 0
         d = p.evidence()
         if length == 0:
             d["baseline"] = True
         elif r.line_of(length) is not None:
             d["code_lines"] = r.line_of(length)
-        else:
+        elif not p.confirms:
             scores[i] = d["value"]
         ev[i].setdefault("probes", []).append(d)
     if correct:
@@ -372,7 +454,7 @@ def rollout_labels(r: Rollouts, correct: bool | None, first_bad: int | None, not
         if r.line_of(first_bad) is not None:
             ev[s]["first_wrong_code_line"] = r.line_of(first_bad)
     else:
-        good = max((length for length, p in r.probes.items() if p.result == "good"), default=0)
+        good = max((length for length in r.probes if r.verdict(length) == "good"), default=0)
         done = whole_steps(r, good)
         ratings = [1] * done + [0] * (n - done)
         for e in ev[done:]:

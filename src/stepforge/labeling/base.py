@@ -42,7 +42,9 @@ class LabelContext:
 class Strategy(Protocol):
     """A labelling strategy: one module in ``labeling/`` that registers itself in ``STRATEGIES``. Optional: a
     strategy that calls models says which roles with ``requires(options) -> set[str]`` (the run refuses to start
-    without them); one made from an argument (``consensus:A+B``) has ``with_argument(arg) -> Strategy``."""
+    without them); one made from an argument (``consensus:A+B``) has ``with_argument(arg) -> Strategy``; one with
+    CPU work that is cheaper for many candidates at once has ``prepare(pairs, ctx)``, called by a domain that
+    labels a batch in the parent with the batch's (candidate, verdict) pairs before their ``label`` calls."""
 
     name: str
     domains: tuple[str, ...]

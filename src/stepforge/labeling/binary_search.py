@@ -3,9 +3,15 @@
 For a wrong answer, the first prefix from which no completion reaches the reference, assuming values fall once
 and stay down: probe the middle prefix, go right on a success (a rollout that succeeds from prefix i proves every
 prefix up to i), left on a failure. In code the search goes on into the code, line by line (``code_lines``), and
-the evidence names the first wrong line. At most (ceil(log2 N) + 1) * K completions for N units, the +1 being the
-problem alone, probed only when every other probe failed. A right answer proves every prefix: no rollouts.
-Evidence: every probe, in the step its prefix ends in.
+the evidence names the first wrong line. The good prefix the search ends next to is drawn again in R more
+independent rounds (``confirm``, default 2): a wrong prefix "recovers" with chance 1 - (1 - r)^K, and bisection
+probes several wrong prefixes where mc probes one, so a recovery must repeat R times to move the first error; a
+failed round reopens the search left of that prefix. Cost for N units: at most K completions per round (an
+adaptive probe stops once decided: a clean prefix mostly costs one), at most ceil(log2 N) + 1 first rounds (the +1
+being the problem alone, probed only when every other probe failed) and R confirmation rounds, plus at most
+ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught): (ceil(log2 N) + 1 + R) * K
+when no recovery is caught, the (ceil(log2 N) + 1) * K of plain bisection with R = 0. A right answer proves every
+prefix: no rollouts. Evidence: every probe and confirmation round, in the step its prefix ends in.
 """
 
 from __future__ import annotations

@@ -34,6 +34,11 @@ class Pair:
                 need |= s.requires(options)
         return need
 
+    def prepare(self, pairs: list[tuple[Candidate, Any]], ctx: LabelContext) -> None:
+        for s in (self.a, self.b):
+            if hasattr(s, "prepare"):
+                s.prepare(pairs, ctx)
+
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         la = self.a.label(candidate, verdict, ctx)
         lb = self.b.label(candidate, verdict, ctx)

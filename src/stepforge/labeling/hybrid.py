@@ -2,8 +2,8 @@
 
 Math: the first error the ``symbolic`` strategy locates is certain (a refuted claim whose value was not carried
 from earlier steps, an answer line that contradicts what the steps derived, an error injected by construction);
-one probe confirms that the prefix before it still reaches the reference (then it is the first error, at K
-completions), and if it does not, binary search looks before it. Where the checker locates nothing (reasoning
+one probe (drawn again, ``confirm`` rounds) shows that the prefix before it still reaches the reference (then it is the
+first error), and if it does not, binary search looks before it. Where the checker locates nothing (reasoning
 errors with true arithmetic, prose), binary search over the whole solution. Code: the sandbox verdict
 is the certain check and binary search over plan steps and code lines locates the first wrong prefix (as
 ``binary_search``). A right answer proves every prefix: no rollouts. Evidence: the checker's findings, every probe.
@@ -15,9 +15,10 @@ import time
 from typing import Any
 
 from stepforge.candidate import Candidate
-from stepforge.labeling._rollouts import Rollouts, bisect, label_with_rollouts, outcome_correct, rollout_roles
+from stepforge.labeling import _checks
+from stepforge.labeling._rollouts import (Rollouts, bisect, confirmed, label_with_rollouts, outcome_correct,
+                                         rollout_roles)
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.symbolic import symbolic_labels
 from stepforge.schema import Cost
 
 
@@ -28,13 +29,17 @@ class Hybrid:
     def requires(self, options: dict[str, Any]) -> set[str]:
         return rollout_roles(options)
 
+    def prepare(self, pairs: list[tuple[Candidate, Any]], ctx: LabelContext) -> None:
+        """A batch's symbolic checks at once (a few pool calls, not one round trip per candidate)."""
+        _checks.prefetch_symbolic([(c, v) for c, v in pairs if c.domain == "math"], ctx.deadline_s)
+
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
         t0 = time.perf_counter()
         n = len(candidate.steps)
         evidence: list[dict[str, Any]] = [{} for _ in range(n)]
         proposal, claims, own = None, 0, [0] * n
         if candidate.domain == "math":  # the checker's located first error (a refuted claim, by construction, ...)
-            checked = symbolic_labels(candidate, verdict, ctx.deadline_s)
+            checked = _checks.symbolic_first(candidate, verdict, ctx.deadline_s)
             evidence = [dict(s.evidence) for s in checked.steps]
             claims = checked.labeling.cost.symbolic_checks
             proposal = checked.first_error_index if checked.first_error_index >= 0 else None
@@ -68,10 +73,14 @@ class Hybrid:
         if proposal == 0:
             return 1, ""  # the first step holds a false claim: nothing before it to blame
         before = r.probe(proposal)  # the prefix that ends just before the refuted step (math: units are steps)
-        if before.result == "good":
-            return proposal + 1, ""
         if before.result == "undecided":
             return None, f"the prefix before the refuted step {proposal} is undecided"
+        if before.result == "good":
+            why = confirmed(r, proposal) if r.confirming else None  # drawn again: a recovery is not trusted
+            if why is None:
+                return proposal + 1, ""
+            if why:
+                return None, why
         return bisect(r, 0, proposal)
 
 

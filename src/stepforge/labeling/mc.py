@@ -2,9 +2,11 @@
 step is +1 when some completion reaches the reference (hard estimate), its share is the soft value (``score``).
 
 Prefixes are probed in order and the first one from which no completion reaches the reference is the first
-error; probing stops there unless ``mc_all_steps`` (values for every step). The last step is judged by the
-trace's own verdict; a right answer proves every prefix, so it needs no rollouts unless ``mc_all_steps``. When the
-first step fails, the problem alone is probed too: if the policy cannot solve it at all, no step is blamed.
+error; probing stops there unless ``mc_all_steps`` (values for every step). The good prefix before it is drawn
+again (``confirm`` rounds); if a round fails, it was a recovery and the first error moves back one step (and so
+on). The last step is judged by the trace's own verdict; a right answer proves every prefix, so it needs no
+rollouts unless ``mc_all_steps``. When the first step fails, the problem alone is probed too: if the policy cannot
+solve it at all, no step is blamed.
 Evidence per step: K, successes, the completions' answers (math) or program hashes (code).
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from stepforge.candidate import Candidate
-from stepforge.labeling._rollouts import Rollouts, label_with_rollouts, rollout_roles
+from stepforge.labeling._rollouts import Rollouts, confirmed, label_with_rollouts, rollout_roles
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels
 from stepforge.labeling.models import StrategyOptions
 
@@ -50,6 +52,13 @@ class MonteCarlo:
             return None, ""
         if first_bad is None:
             first_bad = r.size  # every proper prefix reaches the reference: the last step goes wrong
+        while first_bad > 1 and r.confirming:  # the good prefix before it, drawn again: a recovery walks back
+            why = confirmed(r, first_bad - 1)
+            if why is None:
+                break
+            if why:
+                return None, why
+            first_bad -= 1
         if first_bad == 1:
             base = r.probe(0)
             if base.result != "good":

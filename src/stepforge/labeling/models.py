@@ -32,8 +32,11 @@ class StrategyOptions(BaseModel):
     all V votes, in one request; 1 for servers without ``n``); ``judge_votes`` V critiques; ``mc_all_steps``: MC
     values for every step, not only up to the first error; ``judge_hints``: the symbolic checker's findings (code:
     the failing tests) shown to the critic; ``code_lines``: binary search goes on into code line prefixes.
-    ``rollout_model``/``judge_model`` name the models (None: no model; rollouts then use the procedural
-    completer, which only continues procedural solutions)."""
+    ``adaptive``: a probe first draws as few completions as could make it good (``min_successes``) and the rest of
+    the K, at once, only when those do not, instead of all K at once (the verdict is the same; values need all K,
+    so ``mc_all_steps`` draws all K). ``confirm``: rounds in which the good prefix just
+    before the first bad one is drawn again (each independent; 0: trust the first): a wrong prefix that "recovered"
+    once is caught there, not trusted."""
 
     model_config = ConfigDict(extra="forbid")
     rollouts: int = Field(8, ge=1, le=256)
@@ -48,6 +51,8 @@ class StrategyOptions(BaseModel):
     judge_max_tokens: int = Field(2048, ge=1)
     judge_hints: bool = False
     code_lines: bool = True
+    adaptive: bool = True
+    confirm: int = Field(2, ge=0, le=8)
     rollout_model: str | None = None
     judge_model: str | None = None
     fallback: str | None = None  # the strategy for errors the run's strategy cannot locate (``keep.settle``)

@@ -37,12 +37,19 @@ class MathDomain:
         self.placement = "parent" if config.models else "process"
         # candidates labelled at once in the parent: enough to keep every model endpoint busy
         self.parallel = sum(int(m.get("concurrency") or 32) for m in config.models.values()) if config.models else 0
-        self.batch = self.parallel  # candidates per record_many call, and calls the executor keeps going at once:
-        self.ahead = 4 if self.parallel else 1  # a slow candidate holds up its own batch only
+        # candidates per record_many call, and calls the executor keeps going at once: small batches, many of them,
+        # so the labelling threads never wait for a batch's slowest candidate (rollouts are sequential round trips)
+        # and four times the threads' worth is queued (results are written in order: the oldest batch may wait on
+        # its slowest candidate while the others go on)
+        self.batch = max(8, self.parallel // 4)
+        self.ahead = 16 if self.parallel else 1
         self._threads: ThreadPoolExecutor | None = None
 
     def open(self) -> None:
-        return None
+        if self.placement == "parent":  # the answer and step checks' workers boot while the first requests go out
+            from stepforge.labeling._checks import prestart
+
+            prestart()
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
         if not candidate.task.reference.answer:
@@ -103,6 +110,10 @@ class MathDomain:
             [(c.task.reference.answer or "", c.generation.raw_response) for c in graded],
             timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in graded],
             seeds=[self._seed(c, ctx) for c in graded]))) if graded else {}
+
+        prepare = getattr(ctx.strategy, "prepare", None)  # e.g. hybrid: the batch's symbolic checks at once
+        if prepare is not None:
+            prepare([(c, verdicts.get(c.id)) for c in candidates], ctx.label_context())
 
         def one(c: Candidate) -> Record | Unanswered:
             v = verdicts.get(c.id)
