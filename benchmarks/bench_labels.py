@@ -124,33 +124,6 @@ def print_offline(res: dict[str, Any]) -> None:
         print("not reached (no such error in the families drawn):", res["missing"])
 
 
-def _norm_problem(text: str) -> str:
-    import re
-
-    return re.sub(r"\s+", "", text.replace("Return your final response within \\boxed{}.", ""))
-
-
-def load_references(path: Path) -> dict[str, str]:
-    """Reference answers by problem text (whitespace ignored), from JSONL rows with ``problem`` (or ``question``)
-    and ``answer``: MATH / MATH500 rows, for PRMBench files, which carry no answer of their own."""
-    import json
-
-    refs = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            refs[_norm_problem(row.get("problem") or row["question"])] = str(row["answer"])
-    return refs
-
-
-def _with_reference(trace: Any, refs: dict[str, str]) -> Any:
-    ans = refs.get(_norm_problem(trace.task.prompt))
-    if ans is None:
-        return trace
-    task = trace.task.model_copy(update={"reference": trace.task.reference.model_copy(update={"answer": ans})})
-    return trace.model_copy(update={"task": task})
-
-
 def _by_class(golds: list[Any], preds: list[tuple[Any, bool]], rows_class: dict[str, str]) -> None:
     """Kept precision and yield per PRMBench error class (and for the original, error-free processes)."""
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -198,8 +171,10 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
                 "generation": c.generation("prmbench", texts, "\n"),
                 "first_error_index": -1, "error_indices": [], "finish_reason": "solution"}))
     if references is not None:
+        from stepforge.generators.sources.records import load_references, with_reference
+
         refs = load_references(references)
-        golds = [_with_reference(g, refs) for g in golds]
+        golds = [with_reference(g, refs) for g in golds]
         print(f"reference answers for {sum(g.task.reference.answer is not None for g in golds)} of {len(golds)} "
               f"solutions (from {references})")
     config = _config()

@@ -75,3 +75,40 @@ def test_label_input_errors_are_one_line(tmp_path: Path) -> None:
         r = run_cli("label", *args, "--out", str(tmp_path / "o"), "--no-progress")
         assert r.returncode == 2 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
     assert not mixed.exists() and not (tmp_path / "o").exists()
+
+
+def test_references_give_rows_without_an_answer_one(tmp_path: Path) -> None:
+    """PRMBench rows carry no reference answer; ``--references`` (MATH-style problem/answer rows) gives them one, so
+    one strategy can grade and keep them; a bad references file is one line and exit 2."""
+    rows = [
+        {"idx": "r1", "modified_question": "Ann has 5 bags of 3 apples and 2 more apples. How many apples?",
+         "modified_process": ["Ann has 5 bags of 3 apples.", "So $5 \\times 3 = 16$ apples in bags.",
+                              "With the others, $16 + 2 = 18$.", "The answer is $\\boxed{18}$."],
+         "error_steps": [2]},
+        {"idx": "r2", "modified_question": "Tom has 6 boxes of 4 cakes.  How many cakes?",
+         "modified_process": ["Tom has 6 boxes.", "So $6 \\times 4 = 24$ cakes.", "The answer is $\\boxed{24}$."],
+         "error_steps": []},
+    ]
+    data = tmp_path / "pb.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"problem": "Ann has 5 bags of 3 apples and 2 more apples.  How many apples?",
+                                "answer": "17"}) + "\n"
+                    + json.dumps({"question": "Tom has 6 boxes of 4 cakes. How many cakes?", "answer": "24"}) + "\n")
+    without = tmp_path / "without"
+    r = run_cli("label", str(data), "--out", str(without), "--strategy", "symbolic", "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert not records(without / "traces.jsonl")
+    out = tmp_path / "with"
+    r = run_cli("label", str(data), "--out", str(out), "--strategy", "symbolic", "--references", str(refs),
+                "--no-progress")
+    assert r.returncode == 0, r.stderr
+    kept = {t["task"]["task_id"]: t for t in records(out / "traces.jsonl")}
+    assert set(kept) == {"r1", "r2"}
+    assert kept["r1"]["outcome"]["correct"] is False and kept["r1"]["first_error_index"] == 1
+    assert kept["r2"]["outcome"]["correct"] is True and kept["r2"]["first_error_index"] == -1
+    assert "refs.jsonl" in (out / "card.md").read_text()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"problem": "x"}\n')
+    r = run_cli("label", str(data), "--out", str(tmp_path / "bad"), "--references", str(bad), "--no-progress")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "bad.jsonl:1" in r.stderr, r.stderr

@@ -31,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fallback-strategy", dest="fallback_strategy", metavar="NAME",
                    help="strategy for wrong answers whose first error --strategy cannot locate (default: none)")
     p.add_argument("--format", help="input format (default: detected from the first row)")
+    p.add_argument("--references", metavar="FILE",
+                   help="JSONL of problem/answer rows (MATH, MATH500, GSM8K-style) giving rows without a reference "
+                        "answer of their own one, matched by problem text (whitespace ignored)")
     p.add_argument("--count", type=int, help="stop after this many kept traces (default: the number of rows, so "
                                              "every row is labelled)")
     p.add_argument("--backend", default="local", help="sandbox backend for code solutions (default local)")
@@ -59,6 +62,11 @@ def config_from_args(args: argparse.Namespace):  # noqa: ANN201 - a RunConfig
     executor_opts = executor_options(args)
     domain, rows = survey(path, args.format)
     options: dict = {"records": {"path": str(path.resolve()), "format": args.format}}
+    if args.references:
+        from stepforge.generators.sources.records import load_references
+
+        load_references(Path(args.references))  # a bad file fails here, before the run folder is made
+        options["records"]["references"] = str(Path(args.references).resolve())
     strategy, models = labelling(args, "records", None, {})  # the labelling models and their settings
     if args.fallback_strategy:
         strategy["fallback"] = args.fallback_strategy

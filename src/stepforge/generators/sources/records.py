@@ -10,6 +10,8 @@ ones; compare them with ``stepforge eval-labels IN OUT``. A row with no step is 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,44 @@ def code_of(trace: Trace) -> str | None:
     return last.text if last.text.strip() else None
 
 
+_PREAMBLE = "Return your final response within \\boxed{}."
+
+
+def problem_key(text: str) -> str:
+    """A problem's text with whitespace (and a common instruction preamble) ignored: how rows and references meet."""
+    return re.sub(r"\s+", "", text.replace(_PREAMBLE, ""))
+
+
+def load_references(path: Path) -> dict[str, str]:
+    """Reference answers by problem, from JSONL rows with ``problem`` (or ``question``) and ``answer`` (MATH,
+    MATH500, GSM8K-style files): for rows that carry none of their own (PRMBench, ProcessBench)."""
+    if not path.exists():
+        raise UserError(f"{path} does not exist")
+    refs: dict[str, str] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            refs[problem_key(str(row.get("problem") or row["question"]))] = str(row["answer"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise UserError(f"{path}:{n}: not a JSON object with 'problem' (or 'question') and 'answer'") from None
+    if not refs:
+        raise UserError(f"{path}: no reference answers in it")
+    return refs
+
+
+def with_reference(trace: Trace, refs: dict[str, str]) -> Trace:
+    """The trace with its problem's reference answer, when it has none and the references hold one."""
+    if trace.task.reference.answer:
+        return trace
+    answer = refs.get(problem_key(trace.task.prompt))
+    if answer is None:
+        return trace
+    task = trace.task.model_copy(update={"reference": trace.task.reference.model_copy(update={"answer": answer})})
+    return trace.model_copy(update={"task": task})
+
+
 def survey(path: Path, fmt: str | None = None) -> tuple[str, int]:
     """The domain of the labelled solutions in ``path`` (one per run of ``stepforge label``) and how many there are,
     streamed."""
@@ -101,12 +141,13 @@ class RecordsSource(ProducingSource):
             raise UserError(f"{self.path} does not exist")
         self.rows: int | None = None
         self.domains: set[str] = set()
+        self.references = load_references(Path(opts["references"])) if opts.get("references") else None
 
     def _traces(self) -> Iterator[Trace]:
         from stepforge.datasets.eval_labels import labelled_traces
 
         for trace, _ in labelled_traces(self.path, self.format):
-            yield trace
+            yield trace if self.references is None else with_reference(trace, self.references)
 
     def prepare(self) -> None:
         """Every row read once, up front (streaming: none is held), so a bad row fails before any work."""
@@ -136,7 +177,9 @@ class RecordsSource(ProducingSource):
                 "labels read from the input": "none (texts only; compare with stepforge eval-labels)",
                 "rows without a reference answer": "the row's own final-answer verdict when it has one "
                                                    "(ProcessBench's final_answer_correct), else outcome no_reference: "
-                                                   "kept only where two strategies agree on a first error"}
+                                                   "kept only where two strategies agree on a first error",
+                **({"reference answers": str(self.settings.options["records"]["references"])}
+                   if self.references is not None else {})}
 
 
 SOURCES.register(RecordsSource.name, RecordsSource)
