@@ -118,6 +118,7 @@ def test_what_the_steps_derived() -> None:
     assert derived_value("$a = b = \\frac{1}{2}$ then he paid = \\$24 in all") == "24"
     assert derived_value("$x \\le 3$ and $y$") is None
     assert derived_value("$3 \\times 8 = 24$. Then $24 > 20$.") == "24"
+    assert derived_value("In all 50 + 80 = 130 hours.\n\nHe earned 130 * $10 = $1300.") == "1300"  # currency $
     assert answer_step(["a", "$\\boxed{1}$", "b"]) == 1 and answer_step(["a", "b"]) == 1
     steps = ["He pays $3 \\times 8 = 24$ dollars.", "So $\\boxed{25}$."]
     assert locate_answer_line(steps, "24")["rule"] == "answer_contradicts_steps"

@@ -24,6 +24,7 @@ import sympy as sp
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.parse import parse_math
 from stepforge.verifiers.math.relations import STEP_POLICY
+from stepforge.verifiers.math.steps import math_segments
 
 NOT_LOCATED = "error_not_located"
 CARRIED = "refuted_value_carried_from_earlier_steps"
@@ -32,32 +33,10 @@ ANSWER_CONTRADICTS_STEPS = "answer_contradicts_steps"
 _MATHY = re.compile(r"[\d\\^_=+*/]|^\s*-?[A-Za-z]\s*$")  # a value, not a word ("correct", "yes")
 _FORM_ONLY = "not_a_final_answer"  # the verifier's rule for a right value in a form that is not final ("(9)(7)")
 
-_DELIM = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
-_CLOSE = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 # "= 24", "= $24", "= -3.5": the value a plain-text equation states (not "<=", ">=", "==", "!=")
 _PLAIN_EQ = re.compile(r"(?<![<>!=])=(?!=)\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)")
 _REL = re.compile(r"\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|sim|equiv|leqslant|geqslant)(?![a-zA-Z])|[<>]")
-
-
-def _chunks(text: str) -> list[tuple[bool, str]]:
-    """The text cut into (is_math, chunk) pieces, in order (an escaped ``\\$`` is text; an unclosed opener
-    leaves the rest as text)."""
-    out: list[tuple[bool, str]] = []
-    pos, opener, start = 0, None, 0
-    for tok in _DELIM.finditer(text):
-        t = tok.group(0)
-        if t == "\\$":
-            continue
-        if opener is None:
-            if t in _CLOSE:
-                out.append((False, text[pos:tok.start()]))
-                opener, start = t, tok.end()
-        elif t == _CLOSE[opener]:
-            out.append((True, text[start:tok.start()]))
-            opener, pos = None, tok.end()
-    out.append((False, text[pos:] if opener is None else text[pos:]))
-    return [(m, c) for m, c in out if c.strip()]
 
 
 def _last_member(tex: str) -> str | None:
@@ -82,7 +61,7 @@ def derived_value(text: str) -> str | None:
     """The value ``text`` last states as the result of an equation: the last member of its last ``=`` chain in
     math, or the number after the last ``=`` in plain text, whichever comes later."""
     last = None
-    for is_math, chunk in _chunks(text):
+    for is_math, chunk in math_segments(text):  # the step checker's reading: a currency "$" opens no math
         if is_math:
             member = _last_member(chunk)
             if member is not None:

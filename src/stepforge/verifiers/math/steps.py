@@ -710,6 +710,11 @@ _PROSE = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}[,.;:]?\s+[A-Za-z]{2,}(?![A-Za-
 _TEXT_CMD = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}")
 
 
+def math_segments(text: str) -> list[tuple[bool, str]]:
+    """``text`` as (is_math, piece) pairs, read as the step checker reads it (a currency "$" opens no math)."""
+    return _segments(text)
+
+
 def _segments(text: str) -> list[tuple[bool, str]]:
     """The step cut into (is_math, content) pieces in order. ``\\$`` is a dollar sign; a single ``$`` whose
     would-be segment holds prose is currency (``$5 for apples and $3``), and scanning goes on after it."""
