@@ -428,20 +428,23 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
     if zero is None:
         return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")
     free = (lhs - rhs).free_symbols
-    if (free and not free <= state.variables) or (not free and _cancelled_letters(a + " " + b, state)):
+    letters_gone = not (lhs.free_symbols | rhs.free_symbols) and _cancelled_letters(a + " " + b, state)
+    if (free and not free <= state.variables) or letters_gone:
         # unknowns that cancel when read as a product ("ab - ba = 27": the digits of a number) say nothing false
         return ClaimCheck(claim=claim, verdict="unknown", rule="equation_without_context")
     return ClaimCheck(claim=claim, verdict="false", rule="not_an_identity")
 
 
-_LETTER = re.compile(r"[A-Za-z]")
+# two letters side by side, read as a product ("ab", "xy"; not a differential "dx"): perhaps a number's digits
+_LETTER = re.compile(r"(?<![A-Za-z])(?!d[a-z](?![A-Za-z]))[A-Za-z]{2}(?![A-Za-z])")
 _COMMAND_OR_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
 
 
 def _cancelled_letters(claim: str, state: _State) -> bool:
-    """The claim's text names a letter that is not one of the problem's variables (the reader cancelled it)."""
+    """The claim's text juxtaposes two letters that are not both the problem's variables ("ab - ba": the reader
+    took the digits of a number for a product, which cancelled)."""
     names = {str(v) for v in state.variables}
-    return any(m.group(0) not in names for m in _LETTER.finditer(_COMMAND_OR_TEXT.sub(" ", claim)))
+    return any(not set(m.group(0)) <= names for m in _LETTER.finditer(_COMMAND_OR_TEXT.sub(" ", claim)))
 
 
 def _float_equal(lhs: Any, rhs: Any) -> bool | None:
