@@ -366,10 +366,19 @@ def test_processbench_rows_are_judged_by_their_own_final_answer_verdict(tmp_path
     r = run_cli("label", str(data), "--out", str(out), "--strategy", "symbolic", "--no-progress", "--workers", "1")
     assert r.returncode == 0, r.stderr
     kept = {t["id"]: t for t in records(out / "traces.jsonl")}
-    assert set(kept) == {"a", "b"}
-    assert kept["a"]["first_error_index"] == 1 and kept["b"]["first_error_index"] == -1
-    assert kept["a"]["outcome"]["rule"] == "source:final_answer_correct"
-    assert {x["id"]: x["reason"] for x in records(out / "rejected.jsonl")} == {"c": "no_reference"}
+    assert set(kept) == {"b"} and kept["b"]["first_error_index"] == -1
+    assert kept["b"]["outcome"]["rule"] == "source:final_answer_correct"
+    rejected = {x["id"]: x for x in records(out / "rejected.jsonl")}
+    assert {k: x["reason"] for k, x in rejected.items()} == {"a": "first_error_uncertain", "c": "no_reference"}
+    # a wrong answer needs a reference to show its refuted slip explains it: with --references it is kept there
+    assert rejected["a"]["candidate"]["first_error_index"] == 1 and "--references" in rejected["a"]["detail"]
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"problem": rows[0]["problem"], "answer": "15"}) + "\n")
+    r = run_cli("label", str(data), "--out", str(tmp_path / "refs"), "--strategy", "symbolic", "--references",
+                str(refs), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    kept = {t["id"]: t for t in records(tmp_path / "refs" / "traces.jsonl")}
+    assert set(kept) == {"a", "b"} and kept["a"]["first_error_index"] == 1
 
 
 SLIP_CASES = [

@@ -123,6 +123,10 @@ def slip_unexplained(trace: Trace) -> str | None:
             or trace.generation.injected_error is not None or not _checker_located(trace, fei)):
         return None
     located = (trace.steps[fei].evidence or {}).get("located") or {}
+    if not trace.task.reference.answer and not located.get("rule"):
+        # graded by the row's own verdict (ProcessBench), with no reference to redo the slip against: nothing
+        # shows the refuted step is where the solution went wrong first
+        return "no reference answer to redo the slip against; give --references"
     ex = located.get("explains_outcome")
     if located.get("rule") != "refuted_claim" or not isinstance(ex, dict) or ex.get("explains") is not False:
         return None  # explained, or not a computation on numbers that can be redone (an algebra slip): no evidence
