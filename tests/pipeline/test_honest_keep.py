@@ -82,6 +82,18 @@ def _check(out: Path) -> None:
             assert [w["rule"] for w in said] == ["error_not_located"], said  # the reason, on the step it concerns
 
 
+def _file_run(tmp_path: Path, cases: list[tuple]) -> tuple[dict[str, tuple[str, dict]], Path]:
+    """A ``generate --generator file`` run of one response per case (problem, answer, response, ...): what became
+    of each problem, and the run folder."""
+    path = tmp_path / "responses.jsonl"
+    path.write_text("".join(json.dumps({"problem": c[0], "answer": c[1], "responses": [c[2]]}) + "\n" for c in cases))
+    out = tmp_path / "run"
+    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
+                "--out", str(out), "--no-progress", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    return _decisions(out), out
+
+
 def _responses_file(tmp_path: Path) -> Path:
     path = tmp_path / "responses.jsonl"
     path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
@@ -256,14 +268,7 @@ UNCERTAIN_CASES = [
 
 
 def test_a_refuted_step_after_an_unchecked_new_value_is_not_kept_as_the_first_error(tmp_path: Path) -> None:
-    path = tmp_path / "responses.jsonl"
-    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
-                            for p, a, r, _, _ in UNCERTAIN_CASES))
-    out = tmp_path / "run"
-    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
-                "--out", str(out), "--no-progress", "--workers", "1")
-    assert r.returncode == 0, r.stderr
-    got = _decisions(out)
+    got, out = _file_run(tmp_path, UNCERTAIN_CASES)
     for problem, _, _, expected, step in UNCERTAIN_CASES:
         what, t = got[problem]
         assert what == expected, (problem, what)
@@ -314,14 +319,7 @@ RIGHT_ANSWER_CASES = [
 
 
 def test_a_right_answer_is_kept_with_no_error_only_where_the_steps_are_accounted_for(tmp_path: Path) -> None:
-    path = tmp_path / "responses.jsonl"
-    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
-                            for p, a, r, _ in RIGHT_ANSWER_CASES))
-    out = tmp_path / "run"
-    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
-                "--out", str(out), "--no-progress", "--workers", "1")
-    assert r.returncode == 0, r.stderr
-    got = _decisions(out)
+    got, _ = _file_run(tmp_path, RIGHT_ANSWER_CASES)
     for problem, _, _, expected in RIGHT_ANSWER_CASES:
         assert got[problem][0] == expected, (problem, got[problem][0])
 
@@ -398,14 +396,7 @@ SLIP_CASES = [
 def test_a_refuted_slip_is_the_first_error_only_if_redoing_it_explains_the_answer(tmp_path: Path) -> None:
     from stepforge.labeling.locate import explains_outcome
 
-    path = tmp_path / "responses.jsonl"
-    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
-                            for p, a, r, _, _ in SLIP_CASES))
-    out = tmp_path / "run"
-    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
-                "--out", str(out), "--no-progress", "--workers", "1")
-    assert r.returncode == 0, r.stderr
-    got = _decisions(out)
+    got, _ = _file_run(tmp_path, SLIP_CASES)
     for problem, _, _, expected, step in SLIP_CASES:
         what, t = got[problem]
         assert what == expected and t["first_error_index"] == step, (problem, what, t["first_error_index"])

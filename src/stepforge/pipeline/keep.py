@@ -78,13 +78,25 @@ def unchecked_new_step(trace: Trace) -> int | None:
     if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
             or not _checker_located(trace, fei) or trace.generation.injected_error is not None):
         return None
+    return _first_unchecked(trace, fei, relations=False)
+
+
+def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
+    """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) yet states a number neither the problem
+    nor an earlier step holds, or (``relations``) holds a relation the checker could not decide; or None."""
     known = _numbers(trace.task.prompt)
-    for i, step in enumerate(trace.steps[:fei]):
+    for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
-        if step.label is not None and step.label.rating == 0 and said - known:
+        if step.label is not None and step.label.rating == 0 and (said - known or (relations and _undecided(step))):
             return i
         known |= said
     return None
+
+
+def _undecided(step: Any) -> bool:
+    claims = ((step.evidence or {}).get("symbolic") or {}).get("claims") or []
+    return any(c.get("verdict") == "unknown" and c.get("rule") not in _SILENT
+               and _RELATION.search(str(c.get("claim", ""))) for c in claims)
 
 
 # an undecided claim that still says something: a definition ("let u = x^2") or a value the step names is not
@@ -100,17 +112,7 @@ def unaccounted_step(trace: Trace) -> int | None:
     if (trace.domain != "math" or trace.outcome.correct is not True or trace.first_error_index != -1
             or _procedural(trace) or not _checker_alone(trace)):
         return None
-    known = _numbers(trace.task.prompt)
-    for i, step in enumerate(trace.steps):
-        said = _numbers(step.text)
-        if step.label is not None and step.label.rating == 0:
-            claims = ((step.evidence or {}).get("symbolic") or {}).get("claims") or []
-            undecided = [c for c in claims if c.get("verdict") == "unknown" and c.get("rule") not in _SILENT
-                         and _RELATION.search(str(c.get("claim", "")))]
-            if said - known or undecided:
-                return i
-        known |= said
-    return None
+    return _first_unchecked(trace, len(trace.steps), relations=True)
 
 
 def slip_unexplained(trace: Trace) -> str | None:

@@ -563,13 +563,15 @@ def _segment_claims(
     chain = _split_top(seg, "=")
     if len(chain) < 2:
         return []
-    out = []
-    for a, b in zip(chain, chain[1:]):
-        if _PM.search(a) or _PM.search(b):
-            out.append(_check_plus_minus(a, b, state, rng))
-        else:
-            out.append(_carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical))
-    return out
+    return [_equation_claim(a, b, state, rng, derived, hypothetical) for a, b in zip(chain, chain[1:])]
+
+
+def _equation_claim(a: str, b: str, state: _State, rng: random.Random, derived: Derivations,
+                    hypothetical: bool) -> ClaimCheck:
+    """One ``a = b`` of a chain: both signs of a ``\\pm``, else checked and carried into the derivations."""
+    if _PM.search(a) or _PM.search(b):
+        return _check_plus_minus(a, b, state, rng)
+    return _carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical)
 
 
 # a name with primes (m', f'' before no argument list) is a name of its own; f'(x) stays a function
@@ -598,12 +600,7 @@ def _approx_chain(seg: str, state: _State, rng: random.Random, derived: Derivati
     for (a, b), op in zip(zip(members, members[1:]), ops):
         if not a.strip() or not b.strip():
             continue
-        if op == "~":
-            out.append(_check_approx(a, b))
-        elif _PM.search(a) or _PM.search(b):
-            out.append(_check_plus_minus(a, b, state, rng))
-        else:
-            out.append(_carry_forward(_check_pair(a, b, state, rng), a, b, derived, hypothetical))
+        out.append(_check_approx(a, b) if op == "~" else _equation_claim(a, b, state, rng, derived, hypothetical))
     return out
 
 
