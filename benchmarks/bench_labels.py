@@ -189,6 +189,8 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
             continue
         times.append(time.perf_counter() - t0)
         preds.append((trace, kept))
+        if times[-1] > 5:
+            print(f"slow: {g.id} took {times[-1]:.1f} s")
     if pred_out is not None:
         pred_out.write_text("".join(dumps(t.model_copy(update={"verified": k})) + "\n" for t, k in preds))
     ev = evaluate((summarize(g) for g in golds), (summarize(t, k) for t, k in preds), gold_name=str(path),

@@ -11,7 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from stepforge._testing.openai_server import ServerProcess
+from stepforge._testing.openai_server import ServerProcess, worked_solution
 from stepforge._testing.ray_cluster import RayCluster
 
 from .conftest import cli_env, records, run_cli, same_run
@@ -66,7 +66,8 @@ def test_same_data_as_local_sampling_a_model(ray_cluster: RayCluster, server: Se
     into the run folder; the kept traces are the local executor's."""
     server.reset(wrong_rate=0.4)
     problems = tmp_path / "p.jsonl"
-    problems.write_text("".join(json.dumps({"problem": f"What is {i} * 3 + 2?", "answer": str(i * 3 + 2)}) + "\n"
+    problems.write_text("".join(json.dumps({"problem": f"What is {i} * 3 + 2?", "answer": str(i * 3 + 2),
+                                                        "solution": worked_solution(f"What is {i} * 3 + 2?")}) + "\n"
                                 for i in range(12)))
     common = ("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "math",
               "--count", "8", "--samples", "2", "--seed", "3", "--problems", str(problems), "--no-progress")

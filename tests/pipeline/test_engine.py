@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from stepforge._testing.openai_server import ServerProcess
+from stepforge._testing.openai_server import ServerProcess, worked_solution
 
 from .conftest import ROOT, SRC, kill_and_resume, records, run_cli, stable
 
 
 def _problems(path: Path, n: int) -> Path:
     rows = [{"problem": f"What is {i} * 3 + {i + 2} * 2 - 5?", "answer": str(i * 3 + (i + 2) * 2 - 5)} for i in range(n)]
+    for r in rows:  # a worked reference solution: a right answer is kept with "no error" only where it agrees
+        r["solution"] = worked_solution(r["problem"])
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 

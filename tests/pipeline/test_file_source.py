@@ -48,7 +48,8 @@ def test_file_source_keeps_and_labels_like_the_openai_source(server: ServerProce
 
     server.reset(canned={r["problem"]: r["responses"] for r in rows}, wrong_rate=0.0)
     problems = tmp_path / "p.jsonl"
-    problems.write_text("".join(json.dumps({"id": r["id"], "problem": r["problem"], "answer": r["answer"]}) + "\n"
+    problems.write_text("".join(json.dumps({"id": r["id"], "problem": r["problem"], "answer": r["answer"],
+                                            "solution": r["solution"]}) + "\n"
                                 for r in rows))
     via_api = tmp_path / "api"
     r = run_cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "math",
@@ -86,8 +87,8 @@ def test_bad_response_files_are_one_line_errors(tmp_path: Path) -> None:
 def test_vllm_and_chat_completion_shapes_are_read(tmp_path: Path) -> None:
     text = "Step 1: $2 + 2 = 4$.\nStep 2: The final answer is $\\boxed{4}$."
     rows = [
-        {"problem": "What is 2 + 2?", "answer": "4", "outputs": [{"text": text}]},
-        {"question": "What is 2 + 2?", "answer": "4", "id": "b",
+        {"problem": "What is 2 + 2?", "answer": "4", "solution": "2 + 2 = 4", "outputs": [{"text": text}]},
+        {"question": "What is 2 + 2?", "answer": "4", "id": "b", "solution": "2 + 2 = 4",
          "choices": [{"message": {"role": "assistant", "content": text}, "finish_reason": "stop"},
                      {"message": {"role": "assistant", "content": text[:20]}, "finish_reason": "length"}]},
     ]

@@ -86,7 +86,9 @@ def _file_run(tmp_path: Path, cases: list[tuple]) -> tuple[dict[str, tuple[str, 
     """A ``generate --generator file`` run of one response per case (problem, answer, response, ...): what became
     of each problem, and the run folder."""
     path = tmp_path / "responses.jsonl"
-    path.write_text("".join(json.dumps({"problem": c[0], "answer": c[1], "responses": [c[2]]}) + "\n" for c in cases))
+    path.write_text("".join(json.dumps({"problem": c[0], "answer": c[1], "responses": [c[2]],
+                                        **({"solution": SOLUTIONS[c[0]]} if c[0] in SOLUTIONS else {})}) + "\n"
+                            for c in cases))
     out = tmp_path / "run"
     r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
                 "--out", str(out), "--no-progress", "--workers", "1")
@@ -96,7 +98,8 @@ def _file_run(tmp_path: Path, cases: list[tuple]) -> tuple[dict[str, tuple[str, 
 
 def _responses_file(tmp_path: Path) -> Path:
     path = tmp_path / "responses.jsonl"
-    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r]}) + "\n"
+    path.write_text("".join(json.dumps({"problem": p, "answer": a, "responses": [r],
+                                        **({"solution": SOLUTIONS[p]} if p in SOLUTIONS else {})}) + "\n"
                             for p, a, r, _, _ in CASES))
     return path
 
@@ -114,7 +117,8 @@ def test_wrong_steps_with_true_arithmetic_are_never_kept_through_the_openai_sour
                                                                                   tmp_path: Path) -> None:
     server.reset(canned={p: [r] for p, _, r, _, _ in CASES}, wrong_rate=0.0)
     problems = tmp_path / "problems.jsonl"
-    problems.write_text("".join(json.dumps({"id": f"p{i}", "problem": p, "answer": a}) + "\n"
+    problems.write_text("".join(json.dumps({"id": f"p{i}", "problem": p, "answer": a,
+                                            **({"solution": SOLUTIONS[p]} if p in SOLUTIONS else {})}) + "\n"
                                 for i, (p, a, _, _, _) in enumerate(CASES)))
     out = tmp_path / "api"
     r = run_cli("generate", "--generator", "openai", "--model", "mock-1", "--base-url", server.url, "--domain", "math",
@@ -237,8 +241,9 @@ def test_an_unlocated_error_goes_to_the_fallback_strategy(math_record) -> None:
     assert isinstance(again, Rejection) and again.reason == "error_not_located"
     assert again.detail.startswith("fallback oracle:")
 
-    right = math_record(cand.model_copy(update={"task": cand.task.model_copy(
-        update={"reference": cand.task.reference.model_copy(update={"answer": "11"})})}), fallback=_Oracle(0))
+    right = math_record(cand.model_copy(update={"task": cand.task.model_copy(update={"reference": cand.task.reference.
+                                                                              model_copy(update={"answer": "11", "solution": "3 + 8 = 11"})})}),
+                        fallback=_Oracle(0))
     assert isinstance(right, Trace) and right.labeling.strategy == "symbolic"  # only unlocated errors escalate
 
 
@@ -299,10 +304,15 @@ def test_an_uncertain_first_error_goes_to_the_fallback_strategy(math_record) -> 
 # (problem, reference, response, expected decision): what a right answer needs before "no error" is said of it, and
 # an answer line after an unchecked step that changes the derived value
 RIGHT_ANSWER_CASES = [
-    # every step checked, or restating the problem's numbers: "no error" is shown
+    # every step checked, or restating the problem's numbers, and every value one the reference solution holds:
+    # "no error" is shown
     ("Sam has 6 boxes of 4 cakes. How many cakes does he have?", "24",
      "Sam has 6 boxes.\n\nEach box holds 4 cakes, so $6 \\times 4 = 24$ cakes.\n\nThe answer is $\\boxed{24}$.",
      "kept"),
+    # the same with no reference solution to compare with: a right answer does not prove its steps
+    ("Sam has 7 boxes of 4 cakes. How many cakes does he have?", "28",
+     "Sam has 7 boxes.\n\nEach box holds 4 cakes, so $7 \\times 4 = 28$ cakes.\n\nThe answer is $\\boxed{28}$.",
+     "process_unverified"),
     # an unchecked step states a new value (a wrong intermediate that a later step undoes): not shown
     ("Ria buys 5 packs of 3 pens. How many pens does she buy?", "15",
      "Ria buys 5 packs.\n\nThat makes 18 pens, since packs are big.\n\nNo wait, $5 \\times 3 = 15$ pens.\n\n"
@@ -311,11 +321,43 @@ RIGHT_ANSWER_CASES = [
     ("What is the value of $2 + 2$?", "4",
      "We note that $f(2) = 2 + 2$ for the function in question.\n\nSo $2 + 2 = 4$.\n\nThe answer is $\\boxed{4}$.",
      "process_unverified"),
+    # an equation in prose the checker does not read ("X / 2 = 2"): an undecided relation, not shown
+    ("James walks to the store X miles away and back at 4 miles an hour, in 2 hours. What is X?", "4",
+     "One way takes X / 4 hours.\n\nThere and back is 2 * (X / 4) = X / 2 hours.\n\nSo X / 2 = 2 and X is 4.\n\n"
+     "The answer is $\\boxed{4}$.", "process_unverified"),
+    # every claim checked, but two wrong steps undo each other: values the reference solution never has
+    ("A candle melts 2 cm each hour. How many cm shorter is it after burning from 1 PM to 5 PM?", "8",
+     "At 1 PM it has burned for 1 hour, so it melted 2 * 1 = 2 cm.\n\nAt 5 PM it has burned for 5 hours, so it "
+     "melted 2 * 5 = 10 cm.\n\nSo it is 10 - 2 = 8 cm shorter.\n\nThe answer is $\\boxed{8}$.", "process_unverified"),
+    ("Jim watches TV for 2 hours, then reads half as long, 3 times a week. How many hours in 4 weeks?", "36",
+     "He watches 2 * 2 = 4 hours a night.\n\nSo he watches 4 * 3 = 12 hours a week.\n\nHe reads 12 / 2 = 6 hours."
+     "\n\nSo he reads 6 * 4 = 24 hours.\n\nIn all 24 + 12 = 36 hours.\n\nThe answer is $\\boxed{36}$.",
+     "process_unverified"),
+    # the steps derive another value than the answer they end on ("-163", then 163): not shown
+    ("Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?", "163",
+     "She used 220 and kept 23, so 220 + 23 = 243 notes.\n\nThe pack had 80 - 243 = -163 notes.\n\n"
+     "The answer is $\\boxed{163}$.", "process_unverified"),
     # the steps derive the reference, then an unchecked step brings in another value the answer repeats
     ("Kai has 5 teams of 45 players. How many players are there?", "225",
      "So $5 \\times 45 = 225$.\n\nActually there are 250 players, counting coaches.\n\n"
      "The answer is $\\boxed{250}$.", "first_error_uncertain"),
 ]
+
+#: worked reference solutions (as MATH and GSM8K rows give them), by problem
+SOLUTIONS = {
+    "Sam has 6 boxes of 4 cakes. How many cakes does he have?": "6 * 4 = 24 cakes.",
+    "Ria buys 5 packs of 3 pens. How many pens does she buy?": "5 * 3 = 15 pens.",
+    "What is the value of $2 + 2$?": "$2 + 2 = 4$.",
+    "James walks to the store X miles away and back at 4 miles an hour, in 2 hours. What is X?":
+        "There and back is 2X miles, so 2X / 4 = 2 and X = 4.",
+    "A candle melts 2 cm each hour. How many cm shorter is it after burning from 1 PM to 5 PM?":
+        "It burns for 5 - 1 = 4 hours, so it is 2 * 4 = 8 cm shorter.",
+    "Jim watches TV for 2 hours, then reads half as long, 3 times a week. How many hours in 4 weeks?":
+        "He reads 2 / 2 = 1 hour, so 2 + 1 = 3 hours each time, 3 * 3 = 9 hours a week and 9 * 4 = 36 hours.",
+    "Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?":
+        "She had 220 + 23 = 243 notes in all, so the pack had 243 - 80 = 163.",
+    "Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?": "3 * 8 = 24 dollars.",
+}
 
 
 def test_a_right_answer_is_kept_with_no_error_only_where_the_steps_are_accounted_for(tmp_path: Path) -> None:
@@ -363,20 +405,25 @@ def test_processbench_rows_are_judged_by_their_own_final_answer_verdict(tmp_path
     out = tmp_path / "lab"
     r = run_cli("label", str(data), "--out", str(out), "--strategy", "symbolic", "--no-progress", "--workers", "1")
     assert r.returncode == 0, r.stderr
-    kept = {t["id"]: t for t in records(out / "traces.jsonl")}
-    assert set(kept) == {"b"} and kept["b"]["first_error_index"] == -1
-    assert kept["b"]["outcome"]["rule"] == "source:final_answer_correct"
+    assert not (out / "traces.jsonl").exists() or not records(out / "traces.jsonl")
     rejected = {x["id"]: x for x in records(out / "rejected.jsonl")}
-    assert {k: x["reason"] for k, x in rejected.items()} == {"a": "first_error_uncertain", "c": "no_reference"}
-    # a wrong answer needs a reference to show its refuted slip explains it: with --references it is kept there
+    assert {k: x["reason"] for k, x in rejected.items()} == {
+        "a": "first_error_uncertain", "b": "process_unverified", "c": "no_reference"}
+    # a wrong answer needs a reference to show its refuted slip explains it, a right one a reference solution to
+    # compare its steps with: with --references (GSM8K rows: the worked solution, then "#### N") both are kept
     assert rejected["a"]["candidate"]["first_error_index"] == 1 and "--references" in rejected["a"]["detail"]
+    assert rejected["b"]["candidate"]["outcome"]["rule"] == "source:final_answer_correct"
+    assert "--references" in rejected["b"]["detail"]
     refs = tmp_path / "refs.jsonl"
-    refs.write_text(json.dumps({"problem": rows[0]["problem"], "answer": "15"}) + "\n")
+    refs.write_text(json.dumps({"problem": rows[0]["problem"], "answer": "15"}) + "\n"
+                    + json.dumps({"question": rows[1]["problem"], "answer": "6 * 4 = <<6*4=24>>24 cakes.\n#### 24"})
+                    + "\n")
     r = run_cli("label", str(data), "--out", str(tmp_path / "refs"), "--strategy", "symbolic", "--references",
                 str(refs), "--no-progress", "--workers", "1")
     assert r.returncode == 0, r.stderr
     kept = {t["id"]: t for t in records(tmp_path / "refs" / "traces.jsonl")}
-    assert set(kept) == {"a", "b"} and kept["a"]["first_error_index"] == 1
+    assert set(kept) == {"a", "b"} and kept["a"]["first_error_index"] == 1 and kept["b"]["first_error_index"] == -1
+    assert kept["b"]["task"]["reference"]["answer"] == "24"
 
 
 SLIP_CASES = [

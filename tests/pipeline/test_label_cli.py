@@ -78,8 +78,8 @@ def test_label_input_errors_are_one_line(tmp_path: Path) -> None:
 
 
 def test_references_give_rows_without_an_answer_one(tmp_path: Path) -> None:
-    """PRMBench rows carry no reference answer; ``--references`` (MATH-style problem/answer rows) gives them one, so
-    one strategy can grade and keep them; a bad references file is one line and exit 2."""
+    """PRMBench rows carry no reference answer; ``--references`` (MATH-style problem/answer/solution rows) gives them
+    one (and a reference solution a right answer's steps are compared with), so one strategy can grade and keep them; a bad references file is one line and exit 2."""
     rows = [
         {"idx": "r1", "modified_question": "Ann has 5 bags of 3 apples and 2 more apples. How many apples?",
          "modified_process": ["Ann has 5 bags of 3 apples.", "So $5 \\times 3 = 16$ apples in bags.",
@@ -94,7 +94,8 @@ def test_references_give_rows_without_an_answer_one(tmp_path: Path) -> None:
     refs = tmp_path / "refs.jsonl"
     refs.write_text(json.dumps({"problem": "Ann has 5 bags of 3 apples and 2 more apples.  How many apples?",
                                 "answer": "17"}) + "\n"
-                    + json.dumps({"question": "Tom has 6 boxes of 4 cakes. How many cakes?", "answer": "24"}) + "\n")
+                    + json.dumps({"question": "Tom has 6 boxes of 4 cakes. How many cakes?", "answer": "24",
+                                  "solution": "There are $6 \\times 4 = 24$ cakes."}) + "\n")
     without = tmp_path / "without"
     r = run_cli("label", str(data), "--out", str(without), "--strategy", "symbolic", "--no-progress")
     assert r.returncode == 0, r.stderr

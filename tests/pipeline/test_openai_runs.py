@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from stepforge._testing.openai_server import ServerProcess
+from stepforge._testing.openai_server import ServerProcess, worked_solution
 from stepforge.schema import Trace
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -62,8 +62,11 @@ def _traces(out: Path) -> list[dict]:
 
 
 def _problems(path: Path, n: int) -> Path:
+    # with a worked reference solution: a right answer is kept with "no error" only where its steps agree with one
     rows = [{"problem": f"What is {i} * 3 + {i + 2} * 2 - 5?", "answer": str(i * 3 + (i + 2) * 2 - 5), "level": i % 3}
             for i in range(n)]
+    for r in rows:
+        r["solution"] = worked_solution(r["problem"])
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 

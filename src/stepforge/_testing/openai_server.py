@@ -109,6 +109,14 @@ def solve_steps(expr: str, wrong_at: float | None = None) -> tuple[list[str], st
     return (solved[0], _tex(solved[1])) if solved else None
 
 
+def worked_solution(problem: str) -> str | None:
+    """A reference solution for an arithmetic problem, one operation per sentence (as a MATH or GSM8K row's worked
+    solution gives it): the keep rule compares a right answer's steps with it."""
+    expr = find_expression(problem)
+    solved = solve_steps(expr) if expr else None
+    return " ".join(solved[0]) + f" The answer is {solved[1]}." if solved else None
+
+
 def solve(expr: str, wrong_at: float | None = None) -> tuple[list[str], Fraction] | None:
     """``solve_steps`` with the final value as a Fraction."""
     try:

@@ -32,8 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="strategy for wrong answers whose first error --strategy cannot locate (default: none)")
     p.add_argument("--format", help="input format (default: detected from the first row)")
     p.add_argument("--references", metavar="FILE",
-                   help="JSONL of problem/answer rows (MATH, MATH500, GSM8K-style) giving rows without a reference "
-                        "answer of their own one, matched by problem text (whitespace ignored)")
+                   help="JSONL of problem/answer rows (MATH, MATH500: with 'solution'; GSM8K: the worked answer ending "
+                        "'#### N') giving rows without a reference answer of their own one, and a reference solution "
+                        "a right answer's steps are compared with; matched by problem text (whitespace ignored)")
     p.add_argument("--count", type=int, help="stop after this many kept traces (default: the number of rows, so "
                                              "every row is labelled)")
     p.add_argument("--backend", default="local", help="sandbox backend for code solutions (default local)")
@@ -93,4 +94,12 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"labelled {summary.kept + summary.rejected} solutions: kept {summary.kept} ({summary.correct} correct, "
           f"{summary.incorrect} incorrect, {ungraded} with no reference answer), rejected {summary.rejected}, in "
           f"{summary.seconds:.1f}s -> {summary.out}")
+    reasons = summary.rejected_by_reason or {}
+    if reasons:
+        print("rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])))
+    unreferenced = sum(reasons.get(k, 0) for k in ("no_reference", "process_unverified", "first_error_uncertain"))
+    if unreferenced and not args.references:
+        print("hint: solutions without a reference answer or reference solution cannot be labelled by checks alone; "
+              "give --references FILE (MATH or GSM8K problem rows with their answers and solutions), or a model "
+              "strategy with --fallback-strategy")
     return 0

@@ -231,3 +231,33 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
                 "why": "the slip redone right leads to the reference"}
     return {"explains": False, "corrected": corrected, "redone_answer": [str(r) for r in redone[:5]],
             "why": f"the slip redone right leads to {', '.join(str(r) for r in redone[:3])}, not the reference"}
+
+
+DERIVED = "derived_answer"
+
+
+def answer_derived(claims: list[list[dict[str, Any]]], k: int, answer: str | None) -> dict[str, Any]:
+    """Whether the final answer is the result of a checked step: a claim of a step up to the answer line, checked
+    true, whose stated side is the answer (its value; the same text, for a form with no value: a tuple, an
+    interval). A right answer that no checked computation produced ("80 - 243 = -163" then "the answer is 163", or
+    a value only an unchecked "X = 4" states) does not show its steps right. ``derived``: True (with the step and
+    claim) or False."""
+    if answer is None:
+        return {"derived": False, "why": "no final answer read"}
+    want = _value(answer.rsplit("=", 1)[-1])  # "x = 5": the value
+    text = _squashed(answer)
+    for j in range(min(k, len(claims) - 1), -1, -1):
+        for c in claims[j]:
+            if c.get("verdict") != "true" or str(c.get("rule", "")).startswith("final_answer:"):
+                continue
+            side = _stated(str(c.get("claim", "")))
+            if side is None:
+                continue
+            got = _value(side) if want is not None else None
+            if (got is not None and _same(got, want)) or _squashed(side) == text:
+                return {"derived": True, "step": j, "claim": c.get("claim")}
+    return {"derived": False, "why": f"no checked step states the final answer {answer}"}
+
+
+def _squashed(tex: str) -> str:
+    return re.sub(r"\\[,;!: ]|\\left|\\right|\s+", "", tex)

@@ -21,10 +21,11 @@ from stepforge.candidate import Candidate
 from stepforge.labeling import construction
 from stepforge.labeling.construction import SOURCE
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, EXPLAINS, answer_step, carried, explains_outcome,
-                                       locate_answer_line)
+from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, DERIVED, EXPLAINS, answer_derived, answer_step,
+                                       carried, explains_outcome, locate_answer_line)
 from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
+from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.steps import StepCheck, StepContext, check_steps
 
 _FINAL = "final_answer:"
@@ -90,6 +91,9 @@ class Symbolic:
         pred = getattr(verdict, "pred", None)  # where the run's verdict read the final answer
         if checks and wrong:
             Symbolic._locate(candidate, checks, ratings, evidence, sources, k, gold, pred)
+        if checks and ratings[k] != -1:  # whether a checked step produced the final answer (the keep rule asks)
+            evidence[k] = {**evidence[k], DERIVED: answer_derived(
+                [[c.model_dump() for c in ch.claims] for ch in checks], k, _answer(checks[k], candidate.steps[k], pred))}
         if SOURCE in sources:  # what the checks alone would have located, for the run's label-quality table
             if checks and wrong:
                 Symbolic._locate(candidate, checks, alone, [dict(e) for e in evidence], [None] * len(alone), k, gold,
@@ -128,6 +132,14 @@ class Symbolic:
         where = locate_answer_line(candidate.steps, gold, pred)
         evidence[k] = {**evidence[k], "located": where}
         ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
+
+
+def _answer(check: StepCheck, text: str, pred: str | None) -> str | None:
+    """The final answer: where the run's verdict read it, else the answer line's final-answer claim or its box."""
+    if pred is not None:
+        return pred
+    own = next((c.claim for c in check.claims if c.rule.startswith(_FINAL)), None)
+    return own if own is not None else last_boxed(text)
 
 
 def _wrong(verdict: Any, gold: str, candidate: Candidate) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 from stepforge import __version__
 from stepforge.candidate import Candidate
 from stepforge.labeling.base import StepLabels
+from stepforge.labeling.locate import DERIVED
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
 
@@ -94,7 +95,12 @@ def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
 
 
 def _undecided(step: Any) -> bool:
-    claims = ((step.evidence or {}).get("symbolic") or {}).get("claims") or []
+    """The step holds a relation the checker could not decide: an undecided claim, or (no claim read at all) an
+    equation or inequality in text the checker could not read ("X / 2 = 2" in prose with a letter)."""
+    symbolic = (step.evidence or {}).get("symbolic") or {}
+    claims = symbolic.get("claims") or []
+    if not claims and symbolic.get("rule") == "no_checkable_claim" and _RELATION.search(step.text):
+        return True
     return any(c.get("verdict") == "unknown" and c.get("rule") not in _SILENT
                and _RELATION.search(str(c.get("claim", ""))) for c in claims)
 
@@ -113,6 +119,42 @@ def unaccounted_step(trace: Trace) -> int | None:
             or _procedural(trace) or not _checker_alone(trace)):
         return None
     return _first_unchecked(trace, len(trace.steps), relations=True)
+
+
+def answer_underived(trace: Trace) -> str | None:
+    """For a right answer the checker alone labelled, why no checked step produced it (``labeling.locate.
+    answer_derived``), or None when one did or the rule does not apply (as :func:`unaccounted_step`). A right answer
+    stated after steps that derive something else ("80 - 243 = -163", then "163") shows nothing about the steps."""
+    if (trace.domain != "math" or trace.outcome.correct is not True or trace.first_error_index != -1
+            or _procedural(trace) or not _checker_alone(trace)):
+        return None
+    found = [(s.evidence or {}).get(DERIVED) for s in trace.steps if DERIVED in (s.evidence or {})]
+    if not found:
+        return "no step was checked against the final answer"
+    ev = found[-1] or {}
+    return None if ev.get("derived") is True else str(ev.get("why") or "not derived")
+
+
+def uncorroborated(trace: Trace) -> str | None:
+    """For a right answer the checker alone labelled, why its steps are not corroborated by the reference solution,
+    or None when they are (or the rule does not apply, as :func:`unaccounted_step`). Checked arithmetic and a right
+    answer still let a reasoning error through when a later step undoes it ("at 1:00 PM the candle has burned 1
+    hour: 2 * 1 = 2", "5 * 2 = 10", "10 - 2 = 8"): on real model solutions about one right answer in ten whose every
+    value was checked had one. So "no error" is kept only when every number the steps state is one the problem or
+    a reference solution holds; without a reference solution the trace goes to the fallback strategy."""
+    if (trace.domain != "math" or trace.outcome.correct is not True or trace.first_error_index != -1
+            or _procedural(trace) or not _checker_alone(trace)):
+        return None
+    solution = trace.task.reference.solution
+    if not solution:
+        return "there is no reference solution to compare the steps with (give one: --references rows with a solution)"
+    known = _numbers(trace.task.prompt) | _numbers(solution)
+    for i, step in enumerate(trace.steps):
+        extra = _numbers(step.text) - known
+        if extra:
+            return (f"step {i} states {', '.join(sorted(extra)[:3])}, which neither the problem nor the reference "
+                    "solution holds")
+    return None
 
 
 def slip_unexplained(trace: Trace) -> str | None:
@@ -193,6 +235,13 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     if unaccounted is not None:
         return PROCESS_UNVERIFIED, (f"right final answer, but step {unaccounted} states a value or relation nothing "
                                     "checked: a right answer does not prove the steps, so 'no error' is not shown")
+    underived = answer_underived(trace)
+    if underived is not None:
+        return PROCESS_UNVERIFIED, (f"right final answer, but {underived}: the steps are not shown to produce it, "
+                                    "so 'no error' is not shown")
+    loose = uncorroborated(trace)
+    if loose is not None:
+        return PROCESS_UNVERIFIED, f"right final answer, but {loose}: its steps are not shown right"
     if not out.correct and fei == -1:
         return "error_not_located", ("wrong final answer, but no step is refuted and the answer line does not "
                                      "contradict the steps: the first error is not located")

@@ -44,7 +44,7 @@ def procedural_task(domain: str, seed: int, families: list[str], index: int) -> 
     return Task(
         task_id=f"{name}-{s:016x}",
         prompt=p.prompt,
-        reference=Reference(answer=p.answer),
+        reference=Reference(answer=p.answer, solution="\n\n".join(p.steps)),  # the keep rule compares with it
         source=f"procedural:{name}",
         metadata={"family": name, "seed": s, "difficulty": p.difficulty, "premises": p.premises,
                   "unknowns": p.unknowns},

@@ -26,8 +26,10 @@ def task_from_row(row: dict[str, Any], domain: str, where: str = "row") -> Task:
         if answer is None or isinstance(answer, (dict, list, bool)) or str(answer).strip() == "":
             raise UserError(f"{where}: math rows need an 'answer' (string or number)")
         tid = str(row.get("id") or row.get("task_id") or derive_id("math", problem, str(answer)))
-        meta = {k: v for k, v in row.items() if k not in ("problem", "answer", "id", "task_id")}
-        return Task(task_id=tid, prompt=problem, reference=Reference(answer=str(answer)), metadata=meta, source="file")
+        meta = {k: v for k, v in row.items() if k not in ("problem", "answer", "solution", "id", "task_id")}
+        solution = row.get("solution") if isinstance(row.get("solution"), str) and row["solution"].strip() else None
+        return Task(task_id=tid, prompt=problem, reference=Reference(answer=str(answer), solution=solution),
+                    metadata=meta, source="file")
     missing = [k for k in ("task_id", "prompt", "entry_point", "test") if not isinstance(row.get(k), str)]
     if missing:
         raise UserError(f"{where}: code rows are HumanEval rows; missing or not a string: {', '.join(missing)}")

@@ -74,18 +74,25 @@ def problem_key(text: str) -> str:
     return re.sub(r"\s+", "", text.replace(_PREAMBLE, ""))
 
 
-def load_references(path: Path) -> dict[str, str]:
-    """Reference answers by problem, from JSONL rows with ``problem`` (or ``question``) and ``answer`` (MATH,
-    MATH500, GSM8K-style files): for rows that carry none of their own (PRMBench, ProcessBench)."""
+def load_references(path: Path) -> dict[str, tuple[str, str | None]]:
+    """Reference answers (and solutions, where given) by problem, from JSONL rows with ``problem`` (or ``question``)
+    and ``answer``: MATH and MATH500 rows (``solution`` beside ``answer``), GSM8K rows (``answer`` is the worked
+    solution ending in ``#### N``). For rows that carry none of their own (PRMBench, ProcessBench); a reference
+    solution lets the keep rule compare a right answer's steps with it (``pipeline.keep``)."""
     if not path.exists():
         raise UserError(f"{path} does not exist")
-    refs: dict[str, str] = {}
+    refs: dict[str, tuple[str, str | None]] = {}
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            refs[problem_key(str(row.get("problem") or row["question"]))] = str(row["answer"])
+            answer, solution = str(row["answer"]), row.get("solution")
+            if "####" in answer:  # GSM8K: the worked solution, then "#### 18"
+                solution, answer = answer.rsplit("####", 1)
+                answer = answer.strip().replace(",", "")
+            refs[problem_key(str(row.get("problem") or row["question"]))] = (
+                answer, str(solution) if isinstance(solution, str) and solution.strip() else None)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise UserError(f"{path}:{n}: not a JSON object with 'problem' (or 'question') and 'answer'") from None
     if not refs:
@@ -93,14 +100,16 @@ def load_references(path: Path) -> dict[str, str]:
     return refs
 
 
-def with_reference(trace: Trace, refs: dict[str, str]) -> Trace:
-    """The trace with its problem's reference answer, when it has none and the references hold one."""
+def with_reference(trace: Trace, refs: dict[str, tuple[str, str | None]]) -> Trace:
+    """The trace with its problem's reference answer (and solution), when it has none and the references hold one."""
     if trace.task.reference.answer:
         return trace
-    answer = refs.get(problem_key(trace.task.prompt))
-    if answer is None:
+    found = refs.get(problem_key(trace.task.prompt))
+    if found is None:
         return trace
-    task = trace.task.model_copy(update={"reference": trace.task.reference.model_copy(update={"answer": answer})})
+    answer, solution = found
+    ref = trace.task.reference.model_copy(update={"answer": answer, "solution": trace.task.reference.solution or solution})
+    task = trace.task.model_copy(update={"reference": ref})
     return trace.model_copy(update={"task": task})
 
 
