@@ -54,20 +54,35 @@ def test_reasoning_errors_need_the_model_slips_do_not(server: ServerProcess, tmp
         assert used_rollouts(hybrid[k]) <= 4
 
 
+def _depth(n: int, split: float) -> int:
+    """Probes bisection may need over n units at most: the depth of its split tree (ceil(log2 n) at the middle)."""
+    if n <= 1:
+        return 0
+    j = max(1, min(n - 1, int(split * n + 0.5 - 1e-9)))
+    return 1 + max(_depth(j, split), _depth(n - j, split))
+
+
+def test_the_split_trees_depth_is_log2_at_the_middle() -> None:
+    assert [_depth(n, 0.5) for n in range(1, 18)] == [math.ceil(math.log2(n)) for n in range(1, 18)]
+    assert _depth(8, 0.3) == 5 and _depth(16, 0.3) > _depth(16, 0.5)  # skewed: cheaper on average, deeper at worst
+
+
 @pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize(("adaptive", "ahead"), [(True, True), (True, False), (False, True)])
+@pytest.mark.parametrize(("adaptive", "ahead", "split"),
+                         [(True, True, 0.5), (True, False, 0.5), (False, True, 0.5), (True, True, 0.3)])
 def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_path: Path, seed: int,
-                                                   adaptive: bool, ahead: bool) -> None:
+                                                   adaptive: bool, ahead: bool, split: float) -> None:
     """At most K completions per round; at most ceil(log2 N) + 1 first rounds and R confirmation rounds, plus at
-    most ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught, r > 0 here).
-    Drawn ahead into idle capacity and not needed: at most K + m completions per first round of that bound and K
-    per confirmation round (m = min_successes), all of them in the evidence and the cost."""
+    most ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught, r > 0 here); with a
+    skewed ``split``, the depth of its split tree in place of ceil(log2 N). Drawn ahead into idle capacity and not
+    needed: at most K + m completions per first round of that bound and K per confirmation round (m =
+    min_successes), all of them in the evidence and the cost."""
     responses, _ = math_rows(tmp_path, 50, seed=seed, ops=(2, 9))
     policy(server, q=0.85, r=0.1, a=0.85)
     k = 3
     rounds = 2
     label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k, adaptive=adaptive, confirm=rounds,
-               ahead=ahead)
+               ahead=ahead, split=split)
     caught = stopped = spare = 0
     for t in labelled(tmp_path / "run"):
         n = len(t["steps"])
@@ -83,7 +98,7 @@ def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_pa
         failed = sum(p["result"] != "good" for p in seconds)
         caught += failed
         first = len(probes) - len(seconds)
-        first_bound = math.ceil(math.log2(n)) * (1 + failed) + 1
+        first_bound = _depth(n, split) * (1 + failed) + 1
         assert len(seconds) <= rounds * (1 + failed), probes
         assert first <= first_bound, (n, probes)
         assert sum(d["k"] for d in extra) <= first_bound * (k + 1) + rounds * (1 + failed) * k, (n, probes, extra)

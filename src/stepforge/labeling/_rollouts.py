@@ -94,7 +94,7 @@ class Ahead:
     length: int
     round: int = 0
     rest: bool = False  # the rest of the K of this draw (an adaptive probe's second stage), not a first stage
-    likely: bool = True  # False: sent only while at least half the client's slots are idle
+    likely: bool = True  # False: sent only while more than half the client's slots are idle
 
 
 @dataclass(frozen=True)
@@ -327,8 +327,8 @@ class Rollouts:
                later: list[tuple[int, int, int, list[int], bool]] | None = None,
                ) -> tuple[list[str], list[str | None], list[str]]:
         """The answers to this draw's requests (sent now, or already sent ahead); ``later`` (length, round, first
-        batch, sizes, likely): requests sent along without waiting for them, as far as the client has idle slots
-        (an unlikely one only while half of them are idle)."""
+        batch, sizes, likely): requests sent along without waiting for them, while more than an eighth of the
+        client's slots are idle (an unlikely one: more than half), not into the gaps of a busy client."""
         client = self.ctx.client
         bodies = self._bodies(length, round_, first, sizes)
         keys = [request_key(b) for b in bodies]
@@ -338,7 +338,7 @@ class Rollouts:
             for (k, _), fut in zip(todo, client.submit("rollout", [b for _, b in todo])):
                 self._ahead[k] = (fut, length, round_, 0)
         for *spec, likely in later or ():
-            if room <= (0 if likely else self._slots // 2):
+            if room <= self._slots // (8 if likely else 2):
                 continue
             for body in self._bodies(*spec):
                 k = request_key(body)

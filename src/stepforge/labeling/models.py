@@ -40,7 +40,8 @@ class StrategyOptions(BaseModel):
     once is caught there, not trusted. ``ahead``: while the policy's client has idle slots (the end of a run, when
     fewer candidates are left than requests fit in flight), a strategy also sends the requests it may need next
     (the rest of a probe's K, the next prefixes, the confirmation rounds) instead of one round trip after another;
-    which prefix is the first error does not change, and draws it did not need are in the evidence and the cost."""
+    which prefix is the first error does not change, and draws it did not need are in the evidence and the cost.
+    ``split``: how far into the interval bisection probes (0.5: the middle; see ``binary_search``)."""
 
     model_config = ConfigDict(extra="forbid")
     rollouts: int = Field(8, ge=1, le=256)

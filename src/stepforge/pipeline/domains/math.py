@@ -50,7 +50,7 @@ class MathDomain:
         if self.placement == "parent":  # the answer and step checks' workers boot while the first requests go out
             from stepforge.labeling._checks import prestart
 
-            prestart()
+            prestart(symbolic=hasattr(self.strategy, "prepare"))  # hybrid: the step checker loads too
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
         if not candidate.task.reference.answer:
