@@ -41,8 +41,13 @@ def prestart(symbolic: bool = False) -> None:
     pool = _pool()
     pool.prestart()
     if symbolic:
-        threading.Thread(target=pool.map, args=(_warm_symbolic, [()] * pool.size, 120.0), daemon=True,
-                         name="stepforge-warm-symbolic").start()
+        def load() -> None:
+            try:
+                pool.map(_warm_symbolic, [()] * pool.size, 120.0)
+            except Exception:  # noqa: BLE001 - warming only: a pool closed at exit, a worker that cannot start
+                pass  # (the first real call reports it)
+
+        threading.Thread(target=load, daemon=True, name="stepforge-warm-symbolic").start()
 
 
 def warm(timeout: float = 120.0) -> None:
