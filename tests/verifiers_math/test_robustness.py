@@ -101,3 +101,21 @@ def test_fast_reader_agrees_with_latex2sympy(text):
 def test_fast_reader_declines_outside_its_subset(text):
     with pytest.raises(NotFast):
         read(text, DEFAULT_POLICY)
+
+
+@pytest.mark.parametrize("tail", [
+    " ".join(["glue"] * 40) + ",",                       # words after a number, ending in punctuation
+    " ".join(["sticks"] * 30) + " for each student!",
+    "\\, " * 20 + "cm cm cm cm cm cm cm cm cm cm cm cm ?",   # LaTeX spaces and unit words that end in no unit
+    " ".join(["m/s"] * 25) + " ;",
+])
+def test_an_answer_with_a_long_prose_tail_is_read_without_backtracking(tail):
+    """A number followed by many words that are not a unit ("8 glue sticks ... ,") once made the unit reader
+    backtrack exponentially (10 words took minutes): it is read in linear time now. The deadline is only a
+    hang detector (an exponential reader would need years here), not a speed goal."""
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(judge("2", f"\\boxed{{8 {tail}}}")), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the answer reader hangs on a prose tail"
+    assert out[0].verdict in ("not_equal", "unparseable", "equal") and out[0].verdict != "equal"

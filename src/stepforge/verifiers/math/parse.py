@@ -76,9 +76,12 @@ _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:\\text\{\s*)?([ap])
 _TRIG_RE = re.compile(r"\\(?:sin|cos|tan|sec|csc|cot)(?![a-z])|\b(?:sin|cos|tan)\b")
 _CURRENCY_SUFFIX_RE = re.compile(r"\s*(?:€|\\euro|EUR|USD|£)\s*$")
 _RATIO_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)$")
+# separators and unit tokens are possessive: each text has one reading, so a long prose tail fails in linear time
+# (nested "(\s|word)+" quantifiers backtracked exponentially: seconds on one sentence)
+_SEP = r"(?:\s|\\[,; ]|~)"
 _TAIL_RE = re.compile(
-    r"^(?P<head>.*?[\d}).])(?P<tail>(?:\s|\\[,; ]|~)*(?:(?:\\(?:text|mbox|mathrm|textrm)\s*\{[^{}]*\}|[A-Za-z][A-Za-z'.\-]*"
-    r"|/|\s+|\\[,; ]|~|\^\s*\{?\s*[23]\s*\}?|[²³]))+)$"
+    r"^(?P<head>.*?[\d}).])(?P<tail>" + _SEP + r"*+(?:(?:\\(?:text|mbox|mathrm|textrm)\s*\{[^{}]*\}"
+    r"|[A-Za-z][A-Za-z'.\-]*+|/|\^\s*\{?\s*[23]\s*\}?|[²³])" + _SEP + r"*+)+)$"
 )
 _BOOL = {"yes": "yes", "no": "no", "true": "yes", "false": "no"}
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
