@@ -26,6 +26,16 @@ def labelled(out: Path) -> list[dict]:
                                             if "labeling" in r["candidate"]]
 
 
+def unused(t: dict) -> list[dict]:
+    """Requests a rollout strategy sent ahead (into idle capacity) and did not need, from a trace's evidence."""
+    return [d for s in t["steps"] for d in s["evidence"].get("unused_draws", [])]
+
+
+def used_rollouts(t: dict) -> int:
+    """Completions the strategy's decisions used: the cost less what was drawn ahead and not needed."""
+    return t["labeling"]["cost"]["rollouts"] - sum(d["k"] for d in unused(t))
+
+
 def math_rows(tmp: Path, n: int, seed: int = 0, **kw: Any) -> tuple[Path, dict[str, int]]:
     """A ``--responses`` file of arithmetic solutions and each one's true first error (by task id)."""
     rows = policy_model.math_rows(n, seed=seed, **kw)

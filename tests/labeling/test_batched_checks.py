@@ -16,8 +16,9 @@ from .conftest import label_file, labelled, math_rows, policy
 
 
 def _timeless(x: Any) -> Any:
+    """Without what depends on timing: seconds, and the draws sent ahead into idle capacity (``unused_draws``)."""
     if isinstance(x, dict):
-        return {k: _timeless(v) for k, v in x.items() if k not in ("seconds", "wall_s")}
+        return {k: _timeless(v) for k, v in x.items() if k not in ("seconds", "wall_s", "unused_draws")}
     return [_timeless(v) for v in x] if isinstance(x, (list, tuple)) else x
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from stepforge._testing.openai_server import ServerProcess
 
-from .conftest import code_oracle, label_file, labelled, math_rows, policy, records
+from .conftest import code_oracle, label_file, labelled, math_rows, policy, records, unused, used_rollouts
 
 STRATEGIES = ["mc", "binary_search", "hybrid", "judge", "consensus:mc+judge", "consensus:hybrid+judge"]
 
@@ -49,43 +49,94 @@ def test_reasoning_errors_need_the_model_slips_do_not(server: ServerProcess, tmp
     assert len(slips) >= 15
     for k, t in hybrid.items():
         assert t["first_error_index"] == truth[k] == search[k]["first_error_index"]
-    assert sum(hybrid[k]["labeling"]["cost"]["rollouts"] for k in slips) < \
-        sum(search[k]["labeling"]["cost"]["rollouts"] for k in slips)
-    for k in slips:  # the refuted step is certain: one probe before it, at most
-        assert hybrid[k]["labeling"]["cost"]["rollouts"] <= 4
+    assert sum(used_rollouts(hybrid[k]) for k in slips) < sum(used_rollouts(search[k]) for k in slips)
+    for k in slips:  # the refuted step is certain: one probe before it (and its confirmations), at most
+        assert used_rollouts(hybrid[k]) <= 4
+
+
+def _depth(n: int, split: float) -> int:
+    """Probes bisection may need over n units at most: the depth of its split tree (ceil(log2 n) at the middle)."""
+    if n <= 1:
+        return 0
+    j = max(1, min(n - 1, int(split * n + 0.5 - 1e-9)))
+    return 1 + max(_depth(j, split), _depth(n - j, split))
+
+
+def test_the_split_trees_depth_is_log2_at_the_middle() -> None:
+    assert [_depth(n, 0.5) for n in range(1, 18)] == [math.ceil(math.log2(n)) for n in range(1, 18)]
+    assert _depth(8, 0.3) == 5 and _depth(16, 0.3) > _depth(16, 0.5)  # skewed: cheaper on average, deeper at worst
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize("adaptive", [True, False])
+@pytest.mark.parametrize(("adaptive", "ahead", "split"),
+                         [(True, True, 0.5), (True, False, 0.5), (False, True, 0.5), (True, True, 0.3)])
 def test_binary_search_stays_within_its_cost_bound(server: ServerProcess, tmp_path: Path, seed: int,
-                                                   adaptive: bool) -> None:
+                                                   adaptive: bool, ahead: bool, split: float) -> None:
     """At most K completions per round; at most ceil(log2 N) + 1 first rounds and R confirmation rounds, plus at
-    most ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught, r > 0 here)."""
+    most ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught, r > 0 here); with a
+    skewed ``split``, the depth of its split tree in place of ceil(log2 N). Drawn ahead into idle capacity and not
+    needed: at most K + m completions per first round of that bound and K per confirmation round (m =
+    min_successes), all of them in the evidence and the cost."""
     responses, _ = math_rows(tmp_path, 50, seed=seed, ops=(2, 9))
     policy(server, q=0.85, r=0.1, a=0.85)
     k = 3
     rounds = 2
-    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k, adaptive=adaptive, confirm=rounds)
-    caught = stopped = 0
+    label_file(tmp_path / "run", responses, "binary_search", server, rollouts=k, adaptive=adaptive, confirm=rounds,
+               ahead=ahead, split=split)
+    caught = stopped = spare = 0
     for t in labelled(tmp_path / "run"):
         n = len(t["steps"])
         probes = [p for s in t["steps"] for p in s["evidence"].get("probes", [])]
-        assert t["labeling"]["cost"]["rollouts"] == sum(p["k"] for p in probes)
-        assert all(1 <= p["k"] <= k for p in probes)
+        extra = unused(t)
+        assert t["labeling"]["cost"]["rollouts"] == sum(p["k"] for p in probes) + sum(d["k"] for d in extra)
+        assert all(1 <= p["k"] <= k for p in probes) and all(1 <= d["k"] <= k for d in extra)
         if not adaptive:
             assert all(p["k"] == k for p in probes)
         stopped += sum(p["k"] < k for p in probes)
+        spare += len(extra)
         seconds = [p for p in probes if p.get("confirms")]
         failed = sum(p["result"] != "good" for p in seconds)
         caught += failed
         first = len(probes) - len(seconds)
+        first_bound = _depth(n, split) * (1 + failed) + 1
         assert len(seconds) <= rounds * (1 + failed), probes
-        assert first <= math.ceil(math.log2(n)) * (1 + failed) + 1, (n, probes)
-        assert len({(p["prefix_units"], p.get("confirms", 0)) for p in probes}) == len(probes)  # none drawn twice
+        assert first <= first_bound, (n, probes)
+        assert sum(d["k"] for d in extra) <= first_bound * (k + 1) + rounds * (1 + failed) * k, (n, probes, extra)
+        drawn = [(p["prefix_units"], p.get("confirms", 0)) for p in probes]
+        assert len(set(drawn)) == len(drawn)  # none drawn twice
         if t["outcome"]["correct"]:
-            assert not probes  # the trace's own answer proves every prefix
+            assert not probes and not extra  # the trace's own answer proves every prefix
     assert caught >= 1  # recoveries happen at r=0.1 and the confirmations catch some
     assert (stopped > 0) == adaptive  # clean prefixes decided by their first completions
+    assert (spare > 0) == ahead  # 16 requests in flight and fewer candidates waiting: capacity to draw ahead
+
+
+@pytest.mark.parametrize("strategy", ["mc", "binary_search", "hybrid", "mc --mc-all-steps"])
+def test_drawing_ahead_changes_no_label(server: ServerProcess, tmp_path: Path, strategy: str) -> None:
+    """Requests sent ahead into idle capacity are the very requests the strategy would send next (same bodies, same
+    seeds): every label, first error and used probe is the same as one round trip after another; what was not
+    needed is only in ``unused_draws`` and the cost, and it saves round trips."""
+    responses, _ = math_rows(tmp_path, 40, seed=3, wrong=0.8)
+    policy(server, q=0.85, r=0.1)
+    name, *flags = strategy.split(" --")
+    opts = {"mc_all_steps": True} if flags else {}
+    runs = {}
+    for ahead in (False, True):
+        out = tmp_path / f"a{int(ahead)}"
+        label_file(out, responses, name, server, ahead=ahead, models=("rollout",), **opts)
+        runs[ahead] = {t["task"]["task_id"]: t for t in labelled(out)}
+    assert runs[True].keys() == runs[False].keys()
+    spare = 0
+    for key, t in runs[True].items():
+        u = runs[False][key]
+        assert t["first_error_index"] == u["first_error_index"]
+        assert [s["label"] for s in t["steps"]] == [s["label"] for s in u["steps"]]
+        assert [s["evidence"].get("probes") for s in t["steps"]] == [s["evidence"].get("probes") for s in u["steps"]]
+        assert used_rollouts(t) == u["labeling"]["cost"]["rollouts"] and not unused(u)
+        spare += len(unused(t))
+    assert spare > 0 or flags  # mc --mc-all-steps needs every prefix: nothing drawn ahead goes unused
+    journal = {e["key"] for e in records(tmp_path / "a1" / "journal.rollout.jsonl")}
+    assert {e["key"] for e in records(tmp_path / "a0" / "journal.rollout.jsonl")} <= journal
 
 
 @pytest.mark.parametrize("strategy", ["binary_search", "mc"])

@@ -17,7 +17,7 @@ import pytest
 from stepforge._testing.openai_server import ServerProcess
 from stepforge.datasets.io import read_traces
 
-from .conftest import label_file, labelled, math_rows, policy, records
+from .conftest import label_file, labelled, math_rows, policy, records, used_rollouts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,7 @@ def test_one_choice_per_request_where_the_server_has_no_n(server: ServerProcess,
     assert journal and all("n" not in e["request"] for e in journal)
     for t in labelled(tmp_path / "run"):
         probes = [p for s in t["steps"] for p in s["evidence"].get("probes", [])]
-        assert all(p["k"] == 3 for p in probes) and t["labeling"]["cost"]["rollouts"] == 3 * len(probes)
+        assert all(p["k"] == 3 for p in probes) and used_rollouts(t) == 3 * len(probes)
 
 
 @pytest.mark.parametrize("needed", [1, 2])

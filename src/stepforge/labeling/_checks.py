@@ -25,18 +25,38 @@ def _pool() -> Any:
     return shared_pool(_POOL, None, memory_mb=4096, preload=("stepforge.verifiers.math._warm",))
 
 
-def prestart() -> None:
-    """Boot the checks' workers now (seconds on a busy machine), without waiting for them."""
-    if not in_worker():
-        _pool().prestart()
+def _warm_symbolic() -> None:
+    """In a worker: the symbolic checker imported and its readers warm (seconds the first time, then nothing)."""
+    from stepforge.labeling import symbolic  # noqa: F401 - importing is the point
+    from stepforge.verifiers.math.steps import _warm as warm_steps
+
+    warm_steps()
+
+
+def prestart(symbolic: bool = False) -> None:
+    """Boot the checks' workers now (seconds on a busy machine), without waiting for them; with ``symbolic`` (a
+    strategy that checks steps, e.g. hybrid), each worker also loads the symbolic checker, in the background."""
+    if in_worker():
+        return
+    pool = _pool()
+    pool.prestart()
+    if symbolic:
+        def load() -> None:
+            try:
+                pool.map(_warm_symbolic, [()] * pool.size, 120.0)
+            except Exception:  # noqa: BLE001 - warming only: a pool closed at exit, a worker that cannot start
+                pass  # (the first real call reports it)
+
+        threading.Thread(target=load, daemon=True, name="stepforge-warm-symbolic").start()
 
 
 def warm(timeout: float = 120.0) -> None:
-    """Boot the checks' workers and wait until they answer (benchmarks: a run pays this once per process)."""
+    """Boot the checks' workers, the symbolic checker loaded, and wait until they answer (benchmarks: a run pays
+    this once per process)."""
     if not in_worker():
         pool = _pool()
         pool.prestart()
-        pool.map(abs, [(0,)] * pool.size, timeout)
+        pool.map(_warm_symbolic, [()] * pool.size, timeout)
 
 
 def limited(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> CallResult:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -85,6 +86,18 @@ class Probe:
 
 
 @dataclass(frozen=True)
+class Ahead:
+    """A draw a strategy may ask for next: the first stage of the prefix of ``length`` units, in its first round
+    (``round`` 0) or confirmation round ``round``; with ``rest``, the rest of the K of the draw being made (sent
+    before its first completions say whether they are needed)."""
+
+    length: int
+    round: int = 0
+    rest: bool = False  # the rest of the K of this draw (an adaptive probe's second stage), not a first stage
+    likely: bool = True  # False: sent only while more than half the client's slots are idle
+
+
+@dataclass(frozen=True)
 class Unit:
     """A unit of the solution a prefix may end after: a step, or a line of the code step (``lines`` lines)."""
 
@@ -126,6 +139,9 @@ class Rollouts:
         self.exec_runs = 0
         self.probes: dict[int, Probe] = {}
         self.confirmations: dict[int, list[Probe]] = {}
+        # requests sent, not yet used: key -> (answer future, prefix length, round, n if sent ahead else 0)
+        self._ahead: dict[str, tuple[Future[Any], int, int, int]] = {}
+        self._spent: set[str] = set()  # requests whose answers were used
         self._programs: dict[str, tuple[bool, bool]] = {}  # program hash -> (passed, conclusive)
         if opts.completer == "model":
             if ctx.client is None or not ctx.client.has("rollout"):
@@ -134,10 +150,13 @@ class Rollouts:
             self.policy = f"model:{opts.rollout_model}"
             self.adaptive = opts.adaptive and not opts.mc_all_steps  # values need all K
             self.confirming = opts.confirm  # rounds
+            self.drawing_ahead = opts.ahead and hasattr(ctx.client, "idle")
+            self._slots = ctx.client.configs["rollout"].concurrency if self.drawing_ahead else 0
         else:
             self.k = 1  # deterministic: one continuation says all it can
             self.policy = "procedural"
             self.adaptive, self.confirming = False, 0  # drawing it again would say the same
+            self.drawing_ahead = False
         if cand.domain == "code" and ctx.task is None:
             raise ValueError("code rollouts need the task (ctx.task) and the sandbox backend (ctx.backend)")
 
@@ -191,22 +210,23 @@ class Rollouts:
 
     # -- probing -----------------------------------------------------------------------------------------------
 
-    def probe(self, length: int) -> Probe:
-        """Completions of the prefix of ``length`` units (0: the problem alone), checked; remembered."""
+    def probe(self, length: int, ahead: tuple[Ahead, ...] | list[Ahead] = ()) -> Probe:
+        """Completions of the prefix of ``length`` units (0: the problem alone), checked; remembered. ``ahead``: draws
+        the strategy may ask for next, sent along while the client has idle slots (``StrategyOptions.ahead``)."""
         if length in self.probes:
             return self.probes[length]
         if not 0 <= length < self.size:
             raise ValueError(f"prefix length {length} out of range 0..{self.size - 1}")
-        p = self._draw(length, ())
+        p = self._draw(length, 0, ahead)
         self.probes[length] = p
         return p
 
-    def confirm(self, length: int, round_: int) -> Probe:
+    def confirm(self, length: int, round_: int, ahead: tuple[Ahead, ...] | list[Ahead] = ()) -> Probe:
         """Round ``round_`` (1, 2, ...) of a prefix seen good: independent of the others (its own request seeds);
         remembered."""
         rounds = self.confirmations.setdefault(length, [])
         while len(rounds) < round_:
-            p = self._draw(length, ("confirm", str(len(rounds) + 1)))
+            p = self._draw(length, len(rounds) + 1, ahead)
             p.confirms = len(rounds) + 1
             rounds.append(p)
         return rounds[round_ - 1]
@@ -219,7 +239,17 @@ class Rollouts:
             return next((c.result for c in self.confirmations.get(length, []) if c.result != "good"), "good")
         return p.result
 
-    def _draw(self, length: int, salt: tuple[str, ...]) -> Probe:
+    def _stages(self) -> list[list[int]]:
+        """The ``n`` of each request of a probe, by stage: adaptive, as few as could make the prefix good, then the
+        rest of the K at once (only when those do not); else all K at once."""
+        per = min(self.opts.n_per_request or self.k, self.k)
+        if not self.adaptive:
+            return [[min(per, self.k - i) for i in range(0, self.k, per)]]
+        first = min(per, self.opts.min_successes, self.k)
+        rest = self.k - first
+        return [[first], [min(per, rest - i) for i in range(0, rest, per)]] if rest else [[first]]
+
+    def _draw(self, length: int, round_: int, ahead: tuple[Ahead, ...] | list[Ahead]) -> Probe:
         needed = min(self.opts.min_successes, self.k)
         check = self._check_math if self.cand.domain == "math" else self._check_code
         if self.policy == "procedural":
@@ -227,17 +257,22 @@ class Rollouts:
             successes, conclusive, answers = self._tally(check(length, texts), finishes)
             self.completions += len(texts)
             return Probe(length, len(texts), successes, conclusive, answers, keys, min(needed, len(texts)), 1)
-        per = min(self.opts.n_per_request or self.k, self.k)
+        stages = self._stages()
         successes = conclusive = drawn = 0
         answers: list[str] = []
         keys: list[str] = []
         batch = 0
-        while drawn < self.k and successes < needed and successes + self.k - drawn >= needed:
-            if self.adaptive and batch == 0:  # as few as could make it good; if they do not, the rest at once
-                sizes = [min(per, needed)]
-            else:
-                sizes = [min(per, self.k - drawn - i) for i in range(0, self.k - drawn, per)]
-            texts, finishes, got = self._model(length, salt, batch, sizes)
+        for i, sizes in enumerate(stages):
+            if not (drawn < self.k and successes < needed and successes + self.k - drawn >= needed):
+                break
+            later: list[tuple[int, int, int, list[int], bool]] = []
+            if i == 0 and self.drawing_ahead:  # what the strategy may ask next, most likely first
+                for a in ahead:
+                    if a.rest and (a.length, a.round) == (length, round_):
+                        later += [(length, round_, batch + len(sizes), rest, a.likely) for rest in stages[1:]]
+                    elif not a.rest and self._wanted(a):
+                        later.append((a.length, a.round, 0, stages[0], a.likely))
+            texts, finishes, got = self._model(length, round_, batch, sizes, later)
             batch += len(sizes)
             self.completions += len(texts)
             s, c, a = self._tally(check(length, texts), finishes)
@@ -247,6 +282,14 @@ class Rollouts:
             if len(texts) < sum(sizes):  # the server gave fewer choices than asked: do not ask forever
                 break
         return Probe(length, drawn, successes, conclusive, answers, keys, min(needed, max(drawn, 1)), self.k)
+
+    def _wanted(self, a: Ahead) -> bool:
+        """A draw not made yet, of a prefix that exists."""
+        if not 0 <= a.length < self.size:
+            return False
+        if a.round == 0:
+            return a.length not in self.probes
+        return len(self.confirmations.get(a.length, [])) < a.round <= self.confirming
 
     def _procedural(self, length: int) -> tuple[list[str], list[str | None], list[str]]:
         if self.cand.domain == "math":
@@ -260,17 +303,16 @@ class Rollouts:
             c = _procedural.continue_code(self.cand, unit.step, unit.lines)
         return [c.text], ["stop"], []
 
-    def _model(self, length: int, salt: tuple[str, ...], first: int,
-               sizes: list[int]) -> tuple[list[str], list[str | None], list[str]]:
+    def _bodies(self, length: int, round_: int, first: int, sizes: list[int]) -> list[dict[str, Any]]:
         """One request per batch size (``n`` choices each), seeded by the prefix, the round and the batch index."""
         o = self.opts
         messages = base_messages(self.cand)
-        prefix = self.prefix(length)
         cont: dict[str, Any] = {}
         if length:
-            messages = [*messages, {"role": "assistant", "content": prefix}]
+            messages = [*messages, {"role": "assistant", "content": self.prefix(length)}]
             cont = {"continue_final_message": True, "add_generation_prompt": False}
         tag = request_key(messages)
+        salt = ("confirm", str(round_)) if round_ else ()
         bodies = []
         for i, n in enumerate(sizes, start=first):
             body: dict[str, Any] = {"model": o.rollout_model, "messages": messages, **cont,
@@ -279,7 +321,32 @@ class Rollouts:
             if n != 1:
                 body["n"] = n
             bodies.append(body)
-        answers = self.ctx.client.complete_many("rollout", bodies, self.usage)  # type: ignore[union-attr]
+        return bodies
+
+    def _model(self, length: int, round_: int, first: int, sizes: list[int],
+               later: list[tuple[int, int, int, list[int], bool]] | None = None,
+               ) -> tuple[list[str], list[str | None], list[str]]:
+        """The answers to this draw's requests (sent now, or already sent ahead); ``later`` (length, round, first
+        batch, sizes, likely): requests sent along without waiting for them, while more than an eighth of the
+        client's slots are idle (an unlikely one: more than half), not into the gaps of a busy client."""
+        client = self.ctx.client
+        bodies = self._bodies(length, round_, first, sizes)
+        keys = [request_key(b) for b in bodies]
+        todo = [(k, b) for k, b in zip(keys, bodies) if k not in self._ahead]
+        room = client.idle("rollout") - len(todo) if later else 0
+        if todo:
+            for (k, _), fut in zip(todo, client.submit("rollout", [b for _, b in todo])):
+                self._ahead[k] = (fut, length, round_, 0)
+        for *spec, likely in later or ():
+            if room <= self._slots // (8 if likely else 2):
+                continue
+            for body in self._bodies(*spec):
+                k = request_key(body)
+                if room > 0 and k not in self._ahead and k not in self._spent:
+                    self._ahead[k] = (client.submit("rollout", [body])[0], spec[0], spec[1], int(body.get("n", 1)))
+                    room -= 1
+        answers = client.settle("rollout", [self._ahead.pop(k)[0].result() for k in keys], self.usage)
+        self._spent.update(keys)
         texts: list[str] = []
         finishes: list[str | None] = []
         for a in answers:
@@ -287,6 +354,26 @@ class Rollouts:
                 texts.append((ch.get("message") or {}).get("content") or "")
                 finishes.append(ch.get("finish_reason"))
         return texts, finishes, [a.key for a in answers]
+
+    def unused(self) -> list[dict[str, Any]]:
+        """Requests sent ahead that the strategy did not need (waited for, costed): one evidence entry each, with
+        the prefix, the round, the completions and their final answers (unchecked)."""
+        out: list[dict[str, Any]] = []
+        for _key, (fut, length, round_, n) in sorted(self._ahead.items(), key=lambda kv: kv[1][1:]):
+            answer = fut.result()
+            if answer.status == "failed":
+                continue  # not needed, not paid: nothing to record
+            self.ctx.client.settle("rollout", [answer], self.usage)
+            choices = (answer.response or {}).get("choices") or []
+            self.completions += len(choices)
+            finals = [last_boxed((c.get("message") or {}).get("content") or "") for c in choices]
+            entry: dict[str, Any] = {"prefix_units": length, "k": len(choices),
+                                     "answers": [f[:80] if f is not None else "<no answer>" for f in finals]}
+            if round_:
+                entry["confirms"] = round_
+            out.append(entry)
+        self._ahead.clear()
+        return out
 
     def _check_math(self, length: int, texts: list[str]) -> list[tuple[str, bool | None] | None]:
         """Per completion: (its final answer, reached the reference? None when it could not be checked), or None
@@ -369,8 +456,8 @@ def bisect(r: Rollouts, lo: int, hi: int) -> tuple[int | None, str]:
     hi = min([hi, *(n for n in r.probes if lo < n < hi and r.verdict(n) == "bad")])
     while True:
         while hi - lo > 1:
-            mid = (lo + hi) // 2
-            p = r.probe(mid)
+            mid = _split(r, lo, hi)
+            p = r.probe(mid, ahead=_bisect_ahead(r, lo, mid, hi))
             if p.result == "undecided":
                 return None, f"the prefix of {mid} units is undecided ({p.conclusive} of {p.k} completions checked)"
             lo, hi = (mid, hi) if p.result == "good" else (lo, mid)
@@ -391,11 +478,28 @@ def bisect(r: Rollouts, lo: int, hi: int) -> tuple[int | None, str]:
     return hi, ""
 
 
+def _split(r: Rollouts, lo: int, hi: int) -> int:
+    """The prefix bisection probes in (lo, hi): ``split`` of the way in (0.5: the middle, rounded down; less: a
+    shorter prefix, more likely good, which an adaptive probe decides with fewer completions)."""
+    return lo + max(1, min(hi - lo - 1, int(r.opts.split * (hi - lo) + 0.5 - 1e-9)))
+
+
+def _bisect_ahead(r: Rollouts, lo: int, mid: int, hi: int) -> list[Ahead]:
+    """What bisection asks after probing ``mid`` of (lo, hi]: the middle of either half (one of them is next: with
+    both in flight the search splits four ways a round trip), and, when this probe ends the search, the
+    confirmation rounds of either boundary it may end next to."""
+    ahead = [Ahead(mid, rest=True), *(Ahead(_split(r, a, b)) for a, b in ((lo, mid), (mid, hi)) if b - a > 1)]
+    if hi - lo == 2:
+        ahead += [Ahead(n, i) for i in range(1, r.confirming + 1) for n in (mid, lo) if n > 0]
+    return ahead
+
+
 def confirmed(r: Rollouts, length: int) -> str | None:
     """Draw the good prefix ``length`` again, ``r.confirming`` rounds: None when every round is good too, "" when
     one is bad (the first was a recovery), else why it cannot tell."""
     for i in range(1, r.confirming + 1):
-        c = r.confirm(length, i)
+        c = r.confirm(length, i, ahead=[Ahead(length, j) for j in range(i + 1, r.confirming + 1)]
+                      + [Ahead(length, i, rest=True, likely=False)])
         if c.result == "bad":
             return ""
         if c.result == "undecided":
@@ -414,9 +518,10 @@ def whole_steps(r: Rollouts, length: int) -> int:
 def rollout_labels(r: Rollouts, correct: bool | None, first_bad: int | None, note: str, *, strategy: str,
                    t0: float, evidence: list[dict[str, Any]] | None = None, semantics: list[str] | None = None,
                    sources: list[str] | None = None, cost_extra: dict[str, int] | None = None) -> Any:
-    """Labels from the probes made: every probe in the evidence of the step its prefix ends in; steps before the
-    first bad prefix +1, the step it adds -1; undecided steps 0 with the reason; a right answer proves every prefix
-    (the trace itself reaches the reference)."""
+    """Labels from the probes made: every probe in the evidence of the step its prefix ends in (and the requests sent
+    ahead that were not needed, as ``unused_draws``); steps before the first bad prefix +1, the step it adds -1;
+    undecided steps 0 with the reason; a right answer proves every prefix (the trace itself reaches the
+    reference)."""
     import time
 
     from stepforge.labeling.base import assemble
@@ -439,6 +544,8 @@ def rollout_labels(r: Rollouts, correct: bool | None, first_bad: int | None, not
         elif not p.confirms:
             scores[i] = d["value"]
         ev[i].setdefault("probes", []).append(d)
+    for d in r.unused():  # sent ahead into idle capacity, not needed: paid, so in the evidence and the cost
+        ev[r.step_of(d["prefix_units"]) if d["prefix_units"] else 0].setdefault("unused_draws", []).append(d)
     if correct:
         ratings = [1] * n
         for e in ev:

@@ -12,6 +12,15 @@ being the problem alone, probed only when every other probe failed) and R confir
 ceil(log2 N) first rounds and R confirmation rounds per failed one (a recovery caught): (ceil(log2 N) + 1 + R) * K
 when no recovery is caught, the (ceil(log2 N) + 1) * K of plain bisection with R = 0. A right answer proves every
 prefix: no rollouts. Evidence: every probe and confirmation round, in the step its prefix ends in.
+
+``split`` (default 0.5, the middle) probes that far into the interval instead: 0.3 costs about 8% fewer completions
+on average here (a short prefix is more likely good, and an adaptive probe decides a good one with about one
+completion), but its worst case is deeper: the depth of its split tree (5 probes for 8 units, not 3) in place of
+ceil(log2 N) in the bound above. With ``ahead`` (default), while the client has idle slots a probe also sends the
+rest of its K and the next middle of either half (and, at the end, either boundary's confirmation rounds): the
+search splits four ways a round trip, the labels and the probes used are the same, and what was drawn and not
+needed (``unused_draws`` in the evidence, in the cost) is at most K + m completions per first round of the bound and
+K per confirmation round (m = ``min_successes``).
 """
 
 from __future__ import annotations

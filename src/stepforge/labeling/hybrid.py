@@ -16,8 +16,8 @@ from typing import Any
 
 from stepforge.candidate import Candidate
 from stepforge.labeling import _checks
-from stepforge.labeling._rollouts import (Rollouts, bisect, confirmed, label_with_rollouts, outcome_correct,
-                                         rollout_roles)
+from stepforge.labeling._rollouts import (Ahead, Rollouts, bisect, confirmed, label_with_rollouts,
+                                         outcome_correct, rollout_roles)
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
 from stepforge.schema import Cost
 
@@ -72,7 +72,9 @@ class Hybrid:
             return bisect(r, 0, r.size)
         if proposal == 0:
             return 1, ""  # the first step holds a false claim: nothing before it to blame
-        before = r.probe(proposal)  # the prefix that ends just before the refuted step (math: units are steps)
+        # the prefix that ends just before the refuted step (math: units are steps), its confirmation rounds ahead
+        before = r.probe(proposal, ahead=[*(Ahead(proposal, i) for i in range(1, r.confirming + 1)),
+                                          Ahead(proposal, rest=True, likely=False)])
         if before.result == "undecided":
             return None, f"the prefix before the refuted step {proposal} is undecided"
         if before.result == "good":

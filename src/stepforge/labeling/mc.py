@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from stepforge.candidate import Candidate
-from stepforge.labeling._rollouts import Rollouts, confirmed, label_with_rollouts, rollout_roles
+from stepforge.labeling._rollouts import Ahead, Rollouts, confirmed, label_with_rollouts, rollout_roles
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels
 from stepforge.labeling.models import StrategyOptions
 
@@ -32,6 +32,16 @@ class MonteCarlo:
         return labels
 
     @staticmethod
+    def _ahead(r: Rollouts, length: int, every: bool) -> list[Ahead]:
+        """What the scan may ask after prefix ``length``: every later prefix when all values are wanted; else the
+        next prefixes (if this one is good) and the confirmation rounds of the one before (if it is bad)."""
+        if every:
+            return [Ahead(length, rest=True), *(Ahead(n) for n in range(length + 1, r.size))]
+        nxt = [Ahead(n) for n in range(length + 1, min(length + 3, r.size))]
+        back = [Ahead(length - 1, i, likely=False) for i in range(1, r.confirming + 1)] if length > 1 else []
+        return [*nxt, Ahead(length, rest=True, likely=False), *back]
+
+    @staticmethod
     def _scan(r: Rollouts, correct: bool, opts: StrategyOptions) -> tuple[int | None, str]:
         """Prefixes in order: the first bad one, or why it cannot be told; with ``mc_all_steps`` every value
         (a right answer is probed only then)."""
@@ -39,7 +49,7 @@ class MonteCarlo:
             return None, ""
         first_bad: int | None = None
         for length in range(1, r.size):
-            p = r.probe(length)
+            p = r.probe(length, ahead=MonteCarlo._ahead(r, length, opts.mc_all_steps or correct))
             if first_bad is not None or correct:
                 continue  # values only
             if p.result == "undecided":

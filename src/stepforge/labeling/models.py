@@ -9,6 +9,7 @@ endpoints and limits (``ClientConfig``) do not.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +37,11 @@ class StrategyOptions(BaseModel):
     the K, at once, only when those do not, instead of all K at once (the verdict is the same; values need all K,
     so ``mc_all_steps`` draws all K). ``confirm``: rounds in which the good prefix just
     before the first bad one is drawn again (each independent; 0: trust the first): a wrong prefix that "recovered"
-    once is caught there, not trusted."""
+    once is caught there, not trusted. ``ahead``: while the policy's client has idle slots (the end of a run, when
+    fewer candidates are left than requests fit in flight), a strategy also sends the requests it may need next
+    (the rest of a probe's K, the next prefixes, the confirmation rounds) instead of one round trip after another;
+    which prefix is the first error does not change, and draws it did not need are in the evidence and the cost.
+    ``split``: how far into the interval bisection probes (0.5: the middle; see ``binary_search``)."""
 
     model_config = ConfigDict(extra="forbid")
     rollouts: int = Field(8, ge=1, le=256)
@@ -53,6 +58,8 @@ class StrategyOptions(BaseModel):
     code_lines: bool = True
     adaptive: bool = True
     confirm: int = Field(2, ge=0, le=8)
+    ahead: bool = True
+    split: float = Field(0.5, gt=0, lt=1)
     rollout_model: str | None = None
     judge_model: str | None = None
     fallback: str | None = None  # the strategy for errors the run's strategy cannot locate (``keep.settle``)
@@ -143,9 +150,22 @@ class LabelModels:
             c = self._clients.setdefault(role, ThreadedClient(self.configs[role], journal, fresh=self.fresh))
         return c
 
+    def idle(self, role: str) -> int:
+        """Slots of ``role``'s concurrency limit that no request holds or waits for now (a snapshot: strategies
+        draw ahead only into capacity that would otherwise go unused)."""
+        return self._client(role).idle() if role in self.configs else 0
+
     def complete_many(self, role: str, bodies: list[dict[str, Any]], usage: Usage | None = None) -> list[Answer]:
         """Answers in input order; ``ModelUnavailable`` when one got none. ``usage`` accumulates their cost."""
-        answers = self._client(role).complete_many(bodies)
+        return self.settle(role, self._client(role).complete_many(bodies), usage)
+
+    def submit(self, role: str, bodies: list[dict[str, Any]]) -> list[Future[Answer]]:
+        """Requests sent now, answered later (``settle`` their answers): a strategy draws ahead without waiting."""
+        return self._client(role).submit(bodies)
+
+    def settle(self, role: str, answers: list[Answer], usage: Usage | None = None) -> list[Answer]:
+        """``answers`` as ``complete_many`` returns them: ``ModelUnavailable`` when one got none; ``usage``
+        accumulates their cost."""
         for a in answers:
             if a.status == "failed":
                 raise ModelUnavailable(role, a)

@@ -137,6 +137,10 @@ class LLMClient:
         self._inflight: set[asyncio.Future[Answer]] = set()
         self._sending: set[asyncio.Task[Any]] = set()
 
+    def outstanding(self) -> int:
+        """Requests sent or waiting for a slot and not yet answered (read from any thread: a snapshot)."""
+        return len(self._inflight)
+
     def api(self) -> openai.AsyncOpenAI:
         """The underlying ``openai.AsyncOpenAI`` (made on first use), for the Batch and Files endpoints."""
         return self._openai()

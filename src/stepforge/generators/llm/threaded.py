@@ -78,6 +78,16 @@ class ThreadedClient:
 
         return self._submit(all_of()).result()  # type: ignore[no-any-return]
 
+    def submit(self, bodies: list[dict[str, Any]]) -> list[Future[Answer]]:
+        """Requests sent now without waiting: one future per body (``complete_many`` is these, waited for)."""
+        _, client = self._start()
+        return [self._submit(client.complete(b)) for b in bodies]
+
+    def idle(self) -> int:
+        """Slots of the concurrency limit no request holds or waits for now (negative: requests queue)."""
+        client = self._client
+        return self.config.concurrency - (client.outstanding() if client is not None else 0)
+
     def usage(self) -> dict[str, Any]:
         """What this process sent (the client's statistics), for the run summary."""
         return self._client.stats.as_dict() if self._client is not None else {}

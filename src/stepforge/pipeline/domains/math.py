@@ -43,13 +43,14 @@ class MathDomain:
         # its slowest candidate while the others go on)
         self.batch = max(8, self.parallel // 4)
         self.ahead = 16 if self.parallel else 1
+        self.prepare_piece = 8  # candidates a strategy's ``prepare`` takes at once (a pool call per worker)
         self._threads: ThreadPoolExecutor | None = None
 
     def open(self) -> None:
         if self.placement == "parent":  # the answer and step checks' workers boot while the first requests go out
             from stepforge.labeling._checks import prestart
 
-            prestart()
+            prestart(symbolic=hasattr(self.strategy, "prepare"))  # hybrid: the step checker loads too
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
         if not candidate.task.reference.answer:
@@ -111,15 +112,21 @@ class MathDomain:
             timeout=ctx.deadline_s or 60.0, problems=[c.task.prompt for c in graded],
             seeds=[self._seed(c, ctx) for c in graded]))) if graded else {}
 
-        prepare = getattr(ctx.strategy, "prepare", None)  # e.g. hybrid: the batch's symbolic checks at once
-        if prepare is not None:
-            prepare([(c, verdicts.get(c.id)) for c in candidates], ctx.label_context())
-
         def one(c: Candidate) -> Record | Unanswered:
             v = verdicts.get(c.id)
             return self._labelled(c, v, ctx) if v is not None else self._unreferenced(c, ctx)
 
-        return list(self._threads.map(one, candidates))
+        prepare = getattr(ctx.strategy, "prepare", None)  # e.g. hybrid: the batch's symbolic checks at once
+        if prepare is None:
+            return list(self._threads.map(one, candidates))
+        # prepared a few at a time, each piece labelled as soon as it is ready: the first requests go out after
+        # one small piece's checks, not the whole batch's (every batch in flight prepares at once, on 2 workers)
+        futures = []
+        for i in range(0, len(candidates), self.prepare_piece):
+            piece = candidates[i:i + self.prepare_piece]
+            prepare([(c, verdicts.get(c.id)) for c in piece], ctx.label_context())
+            futures += [self._threads.submit(one, c) for c in piece]
+        return [f.result() for f in futures]
 
     def close(self) -> None:
         if self._threads is not None:
