@@ -54,3 +54,20 @@ def test_calibration_correct_solutions_pass_under_parallel_load(problems):
         th.join()
     assert len(results) == 2
     assert all(v.passed for vs in results for v in vs)
+
+
+@pytest.mark.parametrize("code", ["\n" * 1_000_000 + "x = 1", " \n" * 500_000 + "\tpass", "\n\n" + "\t\n" * 400_000 + "async  x"])
+def test_a_completion_of_blank_lines_is_completed_without_backtracking(code):
+    """``^\\s*def`` spanned blank lines and was retried from each line start (hours at a million blank lines): the
+    body-or-module check reads one line's blanks now. The deadline only detects a hang."""
+    from stepforge.rewards.code import module_source
+    from stepforge.verifiers.code.humaneval import module_for
+
+    task = CodeTask(task_id="t", prompt="def solve():\n", entry_point="solve", test_code="def check(c):\n    pass\n")
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append((module_for(code, task.prompt, "solve"), module_source(code, task))),
+                              daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the module check hangs on blank lines"
+    assert out[0] == (task.prompt + code, task.prompt + code)

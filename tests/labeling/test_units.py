@@ -80,3 +80,17 @@ def test_strategy_names() -> None:
     with pytest.raises(KeyError):
         resolve("consensus:mc+nothing")
     assert resolve("consensus:mc+symbolic").domains == ("math",)
+
+
+@pytest.mark.parametrize("reply", ["\\boxed{" + " " * 1_000_000 + "x}", "\\boxed{\\text{" + "\n " * 500_000 + "2 ?}"])
+def test_read_index_of_a_box_of_blanks_finishes(reply) -> None:
+    """Two overlapping blank runs in the index reader backtracked quadratically (hours at a million blanks).
+    The 60 s deadline only detects a hang."""
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(read_index(reply, 5)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "read_index hangs on a box of blanks"
+    assert out == [None]

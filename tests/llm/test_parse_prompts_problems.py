@@ -101,3 +101,23 @@ def test_problems_file_errors(tmp_path: Path, content: str, domain: str, msg: st
 def test_problems_file_missing(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no such file"):
         load_problems(tmp_path / "nope.jsonl", "math")
+
+
+@pytest.mark.parametrize("text", [
+    "Step 1: x\n" + " " * 1_000_000 + "x",                 # a long blank line: no step label on it
+    "1. a\n" + "\t " * 500_000 + "*",
+    "```" + " " * 1_000_000 + "x",                         # a fence then blanks and no newline
+    "```" + "\t" * 1_000_000 + "py x\n",
+])
+def test_a_reply_with_a_long_blank_run_is_split_without_backtracking(text):
+    """Overlapping blank runs in the step-label and code-fence patterns backtracked quadratically (hours at a
+    million blanks). The deadline only detects a hang."""
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append((parse_solution(text, "math"), parse_solution(text, "code"))),
+                              daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "parse_solution hangs on a blank run"
+    assert out[0][0].steps

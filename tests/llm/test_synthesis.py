@@ -86,3 +86,19 @@ def test_parse_code_proposal() -> None:
     assert p is not None and p["entry_point"] == "g" and "return 2 * x" in p["solution"]
     assert p["test"].startswith("def check(candidate):")
     assert parse_code_proposal("Entry point: g\nno blocks") is None
+
+
+def test_parse_proposal_of_a_reply_with_long_blank_runs_finishes() -> None:
+    """The lazy problem/answer patterns rescanned a blank run at each step (cubic: 4,000 newlines took minutes).
+    The deadline only detects a hang."""
+    import threading
+
+    replies = ["Problem: a" + "\n" * 50_000 + "x\nAnswer: 3",   # cubic before
+               "Problem: a" + " \n" * 25_000 + "x",
+               "Problem: What is 2 + 2?\nAnswer: 4" + " " * 1_000_000 + "x"]  # quadratic before
+    out: list = []
+    worker = threading.Thread(target=lambda: out.extend(parse_proposal(r) for r in replies), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "parse_proposal hangs on blank runs"
+    assert out[0] is not None and out[0][1] == "3" and out[1] is None

@@ -36,3 +36,89 @@ def test_extract(text, answer, how):
 
 def test_unbalanced_box_is_not_an_answer():
     assert extract_answer(r"\boxed{12")[0] != "12"
+
+
+# ---------------------------------------------------------------------------------------- no backtracking hangs
+# Each text below made one of the extractor's patterns backtrack quadratically (a run retried from each of its
+# characters): at a million characters that is hours. They finish in milliseconds now; the 60 s deadline is only
+# a hang detector, not a speed goal. The private helpers are called because extract() reads only the last 50,000
+# characters, where a quadratic reader still "only" takes a minute.
+_N = 1_000_000
+
+
+def _finishes(call, deadline: float = 60.0):
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(call()), daemon=True)
+    worker.start()
+    worker.join(deadline)
+    assert not worker.is_alive(), "the extractor hangs (catastrophic backtracking)"
+    return out[0]
+
+
+@pytest.mark.parametrize("after", [
+    "a" + " " * _N + "x",                      # blanks after the answer, then no "I hope it is correct"
+    "." + "\n" * _N + "I hope it is",
+    " \t\n" * (_N // 3) + "I hope",
+])
+def test_a_long_blank_run_after_the_answer_is_read_without_backtracking(after):
+    from stepforge.verifiers.math.extract import _after_status
+
+    assert _finishes(lambda: _after_status(after))[0] == "ok"
+
+
+@pytest.mark.parametrize("text", [
+    "\\boxed{3}" + " " * _N + "x",              # blanks after a box and no percent sign
+    "\\boxed{3}" + "\t " * (_N // 2) + "$ " + " " * _N + "pct",
+])
+def test_blanks_after_a_box_are_read_without_backtracking(text):
+    from stepforge.verifiers.math.extract import _box_run
+
+    assert _finishes(lambda: _box_run(text))[0] == "3"
+
+
+@pytest.mark.parametrize("text", [
+    "# Answer" + " " * _N + "x",                # a header marker, blanks, then more text on the line
+    "## Final Answer" + "\t" * _N + ".",
+    "**Final Answer" + " " * _N + "x",
+    "**Final Answer" + " \t" * (_N // 2) + "*",
+    "#### 3" + " " * _N + "x",                  # GSM8K's marker, blanks inside the answer line
+    "#### 3 " + "\t " * (_N // 2) + ",",
+])
+def test_answer_markers_followed_by_long_blank_runs_are_read_without_backtracking(text):
+    from stepforge.verifiers.math.extract import _markers
+
+    _finishes(lambda: _markers(text))
+
+
+@pytest.mark.parametrize("ans", [
+    "3" + ".;" * (_N // 2) + "x",                # a run of marks that does not end the answer
+    "3" + "\\text{ . }" * (_N // 10) + "x",
+    "3" + "**" * (_N // 2) + "x",
+    "3" + "\\text{.}" * (_N // 8) + "x",
+])
+def test_trailing_marks_are_stripped_without_backtracking(ans):
+    from stepforge.verifiers.math.extract import _clean_tail
+
+    assert _finishes(lambda: _clean_tail(ans)) == ans
+
+
+def test_a_run_of_trailing_marks_is_stripped_whole():
+    from stepforge.verifiers.math.extract import _clean_tail
+
+    assert _clean_tail("3" + ".;" * 50_000) == "3"
+    assert _clean_tail("\\frac{1}{2} \\text{ . }**") == "\\frac{1}{2}"
+    assert _clean_tail("**Yes!**") == "Yes"
+
+
+@pytest.mark.parametrize("span", [
+    "\\(" * (_N // 2),                          # math openers that never close
+    "\\[" * (_N // 2),
+    "\\) x. " + "\\( a" * (_N // 4),            # ... after the last closer
+    "$x$. \\\\(" * (_N // 8),
+])
+def test_unclosed_math_openers_are_read_without_backtracking(span):
+    from stepforge.verifiers.math.extract import _first_sentence_end, _prose
+
+    _finishes(lambda: (_first_sentence_end(span), _prose(span)))

@@ -56,3 +56,17 @@ def test_hypothetical_steps():
     assert is_hypothetical("Suppose $x = 3$; then $2x = 6$.")
     assert is_hypothetical("If we try $x = 1$ we get $3 \\ne 4$.")
     assert not is_hypothetical("Therefore $x = 3$.")
+
+
+@pytest.mark.parametrize("text", ["\\(" * 500_000, "Let " + "\\[ x" * 250_000, "$a$ \\) " + "\\(" * 500_000 + " try"])
+def test_a_step_with_unclosed_math_openers_is_read_without_backtracking(text):
+    """A lazy ``\\(.*?\\)`` tried at each unclosed opener scanned to the end from each one (hours at a million
+    characters). The deadline only detects a hang."""
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(is_hypothetical(text)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "is_hypothetical hangs on unclosed math"
+    assert out[0] == ("try" in text or "Let" in text)

@@ -32,7 +32,7 @@ def read_index(reply: str, n: int) -> int | None:
     box = last_boxed(reply or "")
     if box is None:
         return None
-    m = re.fullmatch(r"\s*(?:\\text\{)?\s*(-?\d+)\s*\}?\s*", box)
+    m = re.fullmatch(r"\s*+(?:\\text\{)?\s*+(-?\d+)\s*+\}?\s*+", box)  # possessive: a box of blanks fails in linear time
     if not m:
         return None
     k = int(m.group(1))

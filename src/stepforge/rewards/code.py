@@ -16,7 +16,8 @@ from typing import Any, Literal
 from stepforge.rewards._common import RewardResult, async_twin, column, completion_text, log_results
 from stepforge.verifiers.code import CodeTask, Verdict, check_codes
 
-_BLOCK = re.compile(r"```[ \t]*(?:python3?|py|Python)?[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
+# possessive blanks around the language tag: a fence then blanks without a newline fails in linear time
+_BLOCK = re.compile(r"```[ \t]*+(?:python3?|py|Python)?[ \t]*+\n(.*?)(?:```|\Z)", re.DOTALL)
 _WRONG = {"failed", "timeout", "memory", "output_limit"}
 
 
@@ -45,7 +46,8 @@ def module_source(code: str, task: CodeTask) -> str:
     """The candidate module: the code, completed with the task's prompt when it lacks the function (a
     HumanEval-style body) or the prompt's imports."""
     prompt = task.prompt or ""
-    if not re.search(rf"^\s*(?:async\s+)?def\s+{re.escape(task.entry_point)}\b", code, re.M) and prompt:
+    # blanks of one line only: "^\s*" spanned blank lines and rescanned them from each line start (quadratic)
+    if not re.search(rf"^[^\S\n]*(?:async\s+)?def\s+{re.escape(task.entry_point)}\b", code, re.M) and prompt:
         return prompt + code
     imports = [ln for ln in prompt.splitlines() if ln.startswith(("import ", "from ")) and ln not in code]
     return "\n".join(imports) + ("\n" if imports else "") + code

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from stepforge.verifiers.math.extract import last_boxed as _verifier_last_boxed
 
+# leading blanks and marks are possessive: a long blank line fails in linear time (two overlapping runs were quadratic)
 _NUMBERED = re.compile(
-    r"^[ \t]*(?:[#>*_ \t]*)(?:\*\*)?(?:step|Step|STEP)[ \t]*(\d+)[ \t]*(?:\*\*)?[ \t]*[:.)\-—]*(?:\*\*)?[ \t]*"
+    r"^[ \t]*+(?:[#>*_ \t]*+)(?:\*\*)?(?:step|Step|STEP)[ \t]*(\d+)[ \t]*(?:\*\*)?[ \t]*[:.)\-—]*(?:\*\*)?[ \t]*"
     r"|^[ \t]*(\d+)[.)][ \t]+",
     re.MULTILINE,
 )
 _FENCE = re.compile(r"```[^\n]*\n.*?(?:```|\Z)", re.DOTALL)
-_CODE = re.compile(r"```[ \t]*(?:python|py|Python)?[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
+_CODE = re.compile(r"```[ \t]*+(?:python|py|Python)?[ \t]*+\n(.*?)(?:```|\Z)", re.DOTALL)
 
 
 @dataclass

@@ -47,8 +47,9 @@ class Synthesized:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-_PROBLEM = re.compile(r"Problem:\s*(.+?)\s*(?:\n\s*Answer:|\Z)", re.DOTALL)
-_ANSWER = re.compile(r"Answer:\s*(.+?)\s*$", re.DOTALL)
+# the text ends at a non-blank, then its blank run is read once (the lazy scan rescanned it at each step: cubic)
+_PROBLEM = re.compile(r"Problem:\s*(.+?(?<!\s)|\s)(?:(?=[^\S\n]*\n)\s*+Answer:|\s*+\Z)", re.DOTALL)
+_ANSWER = re.compile(r"Answer:\s*(.+?(?<!\s)|\s)\s*+$", re.DOTALL)
 
 
 def parse_proposal(text: str) -> tuple[str, str] | None:

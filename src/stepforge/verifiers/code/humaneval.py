@@ -18,7 +18,8 @@ from stepforge.verifiers.code.values import plain
 def module_for(code: str, prompt: str, entry_point: str) -> str:
     """The module to run for a HumanEval-style answer: the code, completed with the prompt when it lacks the function
     (a bare body) or the prompt's imports (``from typing import List`` and the like)."""
-    if not re.search(rf"^\s*(?:async\s+)?def\s+{re.escape(entry_point)}\b", code, re.M):
+    # blanks of one line only: "^\s*" spanned blank lines and rescanned them from each line start (quadratic)
+    if not re.search(rf"^[^\S\n]*(?:async\s+)?def\s+{re.escape(entry_point)}\b", code, re.M):
         return prompt + code
     imports = [ln for ln in prompt.splitlines() if ln.startswith(("import ", "from ")) and ln not in code]
     return "\n".join(imports) + ("\n" if imports else "") + code

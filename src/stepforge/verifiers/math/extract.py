@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
+from stepforge.verifiers.math._spans import sub_spans
+
 Status = Literal["ok", "hedged", "retracted", "refused", "none"]
 
 _BOX_RE = re.compile(r"\\(?:boxed|fbox|framebox)\s*")
@@ -20,14 +22,16 @@ _THINK_END = "</think>"
 _ANSWER_TAG_RE = re.compile(r"<answer>", re.I)
 _ANSWER_TAG_END_RE = re.compile(r"</answer>", re.I)
 _MINERVA_RE = re.compile(r"final answer is", re.I)
-_HOPE_RE = re.compile(r"\.?\s*I hope it is correct", re.I)
-_HASH_ANSWER_RE = re.compile(r"^#+[ \t]*(?:Final[ \t]+)?Answer[ \t]*:?[ \t]*$", re.M | re.I)
-_FINAL_ANSWER_HDR_RE = re.compile(r"\*\*[ \t]*Final Answer[ \t]*:?[ \t]*\*\*[ \t]*:?|^[ \t]*Final Answer[ \t]*:", re.I | re.M)
+# a match starts only where a whitespace run starts: a long run is scanned once, not from each of its characters
+_HOPE_RE = re.compile(r"\.?(?<!\s)\s*+I hope it is correct", re.I)
+# blanks are possessive in the markers: blanks then no marker fail in linear time (two [ \t]* around ':?' were quadratic)
+_HASH_ANSWER_RE = re.compile(r"^#+[ \t]*+(?:Final[ \t]+)?Answer[ \t]*+:?[ \t]*+$", re.M | re.I)
+_FINAL_ANSWER_HDR_RE = re.compile(r"\*\*[ \t]*+Final Answer[ \t]*+:?[ \t]*+\*\*[ \t]*:?|^[ \t]*+Final Answer[ \t]*+:", re.I | re.M)
 _ANSWER_COLON_RE = re.compile(r"\banswer[ \t]*(?:is|:|=)[ \t]*:?|\bresult[ \t]*is[ \t]*:?|答案是|答案[:：]", re.I)
 _PARAGRAPH_END_RE = re.compile(r"\n[ \t]*\n")
 _DELIM_RE = re.compile(r"\\\$|\$\$|\\\[|\\\]|\\\(|\\\)|\$")
 _CLOSER = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
-_PERCENT_AFTER_RE = re.compile(r"[ \t]*\$?[ \t]*(?:\\%|%|percent\b)", re.I)
+_PERCENT_AFTER_RE = re.compile(r"[ \t]*+\$?[ \t]*+(?:\\%|%|percent\b)", re.I)  # possessive: blanks then no % fail in linear time
 _TAIL = 50_000  # final answers live at the end: only the last this many characters are searched
 _JOINER_RE = re.compile(
     r"^\s*(?:,|;|\band\b|\bor\b|,\s*and\b|,\s*or\b|&)?\s*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?$", re.I
@@ -53,10 +57,13 @@ _BACKSLASH_RUN_RE = re.compile(r"\\+")
 _TEXT_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n")
 _INTERJECTION_RE = re.compile(r"^(?:(?:right|yes|ok(?:ay)?|correct|indeed|so|thus|hence|therefore|finally|then|and|great|good)\b[.,!:]?\s*)+", re.I)
-_GSM_RE = re.compile(r"^[ \t]*####[ \t]*(.+?)[ \t]*$", re.M)
+# the answer ends at a non-blank (or is one blank): the lazy scan no longer rescans a trailing blank run at each step
+_GSM_RE = re.compile(r"^[ \t]*####[ \t]*(.+?(?<![ \t])|[ \t])[ \t]*+$", re.M)
 _IS_ANSWER_RE = re.compile(r"\b(?:is|are|was|be)\s+(?:our|the|my)\s+(?:final\s+)?(?:answer|solution)s?\b", re.I)
 _COPULA_WORD_RE = re.compile(r"\b(?:is|are|was|were|equals?|costs?|gives?|gets?|has|have|there|spends?|earns?|makes?|pays?|needs?)\b", re.I)
+# math spans: substituted through sub_spans, which hides openers that close nothing (linear on unclosed runs)
 _ENV_GAPS_RE = re.compile(r"\$\$.+?\$\$|\$.+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
+_MATH_SPANS_RE = re.compile(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 
 
 class Extraction(NamedTuple):
@@ -150,7 +157,7 @@ _NOT_PROSE = _NUMBER_WORDS | {"and", "or", "cm", "mm", "km", "kg", "mph", "kph",
 
 def _prose(text: str) -> bool:
     """Words of a sentence outside math, text boxes and commands (not units, list words or one noun)."""
-    t = re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
+    t = sub_spans(_MATH_SPANS_RE, " ", text)
     t = re.sub(r"\\text\{[^}]*\}|\\[a-zA-Z]+", " ", t)
     if _COPULA_WORD_RE.search(t):
         return True
@@ -237,9 +244,15 @@ def _env_run(text: str, envs: list[tuple[int, int, str]]) -> str:
     return ", ".join(out)
 
 
+# trailing marks (".", ";", "\text{.}", "**", "word!") read on the reversed answer: one anchored pass; the forward
+# "(...)+\s*$" was retried from every character of a long run of marks (quadratic)
+_TAIL_MARKS_REVERSED_RE = re.compile(r"\s*(?:\}\s*\.\s*\{txet\\|[.。;,]|!(?=[A-Za-z]{3})|\*\*)+")
+
+
 def _clean_tail(ans: str) -> str:
     ans = ans.strip()
-    ans = re.sub(r"(?:\\text\{\s*\.\s*\}|[.。;,]|(?<=[A-Za-z]{3})!|\*\*)+\s*$", "", ans).strip()
+    m = _TAIL_MARKS_REVERSED_RE.match(ans[::-1])
+    ans = (ans[: len(ans) - m.end()] if m else ans).strip()
     ans = re.sub(r"^\*\*|\*\*$", "", ans).strip()
     return ans
 
@@ -270,7 +283,7 @@ def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
     if not span:
         return None, "none"
     envs = _math_envs(span)
-    prose = _strip_math(re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", span, flags=re.S))
+    prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", span))
     if _REFUSE_RE.search(prose):
         return None, "refused"
     if envs and envs[0][0] == 0 and envs[-1][1] == len(span) and len(envs) == 1:
@@ -282,7 +295,7 @@ def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
             # the sentence ends on its math (maybe with a unit): that math, joined with a list before it
             return _env_run(span, envs) + _unit_tail(rest), "ok"
     # the words after the last verb outside math
-    masked = re.sub(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", lambda m: "\0" * len(m.group(0)), span, flags=re.S)
+    masked = sub_spans(_MATH_SPANS_RE, lambda m: "\0" * len(m.group(0)), span)
     cop = None
     for cop in _COPULA_RE.finditer(masked):
         pass
@@ -363,7 +376,7 @@ def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) 
 
 def _first_sentence_end(span: str) -> int | None:
     """Where the first sentence of an answer span ends (outside math), or None."""
-    masked = _ENV_GAPS_RE.sub(lambda m: "\0" * len(m.group(0)), span)
+    masked = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), span)
     lead = len(masked) - len(masked.lstrip())
     for m in _SENTENCE_END_RE.finditer(masked, lead):
         if masked[m.start() + 1 : m.start() + 2].isdigit():
@@ -475,13 +488,13 @@ def extract(text: str) -> Extraction:
         return Extraction(None, "none", "refused" if _REFUSE_RE.search(stripped) else "none")
     body = _INTERJECTION_RE.sub("", stripped, count=1).strip() or stripped
     envs = _math_envs(body)
-    if envs and re.fullmatch(r"[\s,;.]*(?:(?:and|or)[\s,;]*)*", _ENV_GAPS_RE.sub(" ", body), re.I):
+    if envs and re.fullmatch(r"[\s,;.]*(?:(?:and|or)[\s,;]*)*", sub_spans(_ENV_GAPS_RE, " ", body), re.I):
         return Extraction(_env_run(body, envs), "bare")
     if not _prose(body):
         return Extraction(_clean_tail(body), "bare")
     # a short statement without a marker: its last sentence, which must state a number or math
     last = body
-    cuts = [m.start() for m in _SENTENCE_END_RE.finditer(_ENV_GAPS_RE.sub(lambda m: "\0" * len(m.group(0)), body))
+    cuts = [m.start() for m in _SENTENCE_END_RE.finditer(sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), body))
             if m.start() < len(body.rstrip()) - 1]
     if cuts:
         last = body[cuts[-1] + 1 :].strip()

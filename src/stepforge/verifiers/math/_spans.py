@@ -1,0 +1,24 @@
+"""Substitution over math spans (``$...$``, ``\\(...\\)``, ``\\[...\\]``) in linear time on untrusted text.
+
+A lazy ``\\(.*?\\)`` tried at an opener with no closer after it scans to the end of the text, and it is tried at
+every such opener: a run of unclosed openers (a degenerate model output) took seconds to minutes. An opener after
+the last closer of its kind can open nothing, so it is hidden before the substitution and restored after: the
+result is exactly the plain ``rx.sub``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_PAIRS = (("\\(", "\\)"), ("\\[", "\\]"))
+
+
+def sub_spans(rx: re.Pattern, repl: str | Callable[[re.Match], str], text: str) -> str:
+    """``rx.sub(repl, text)`` for a pattern whose ``\\(`` and ``\\[`` alternatives end at ``\\)`` and ``\\]``."""
+    cuts = [(op, text.rfind(cl) + 1) for op, cl in _PAIRS]
+    if all(text.find(op, cut) < 0 for op, cut in cuts):
+        return rx.sub(repl, text)
+    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)  # a private-use char the text lacks
+    for op, cut in cuts:
+        text = text[:cut] + text[cut:].replace(op, mark + op[1])
+    return rx.sub(repl, text).replace(mark, "\\")
