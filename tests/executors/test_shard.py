@@ -89,7 +89,8 @@ def test_a_shard_that_stopped_short_is_named_and_extending_it_fixes_the_merge(tm
                          f"Step 1: $ {i} + {i + 3} = {2 * i + 4} $.\nStep 2: The final answer is $\\boxed{{{2 * i + 4}}}$."]
         else:
             responses = [""]
-        rows.append({"problem": f"What is {i} + {i + 3}?", "answer": str(2 * i + 3), "responses": responses})
+        rows.append({"problem": f"What is {i} + {i + 3}?", "answer": str(2 * i + 3), "responses": responses,
+                     "solution": f"{i} + {i + 3} = {2 * i + 3}"})
     path = tmp_path / "r.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     args = ("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "100",
