@@ -255,3 +255,23 @@ def test_nothing_follows_from_a_division_by_zero() -> None:
     assert after.rating == 0, after
     good = check_steps(["We solve $2x + 3 = 7$.", "So $2x = 4$.", "So $x = 2$."], NONE)
     assert [c.rating for c in good] == [0, 1, 1]
+
+
+@pytest.mark.parametrize("step", [
+    "1 + 1 =" + " " * 1_000_000 + "x",            # a chain, then a long blank run: cubic before (2,000 blanks: 28 s)
+    "x" + " " * 1_000_000 + "x",                  # a blank run alone: each blank started a scan of the run
+    "2" + "\n \t" * 333_333 + "= 3x",
+    "$x" + " " * 1_000_000 + "y$",                # a blank run in math: the " or " splitter
+])
+def test_a_step_with_a_long_blank_run_is_checked_without_backtracking(step):
+    """Plain-text arithmetic and " or " split a step with patterns whose blank runs backtracked (at a million
+    blanks: hours or more). check_steps runs in a worker thread here, as in a run, where no alarm can stop a
+    pattern; the 60 s deadline only detects a hang."""
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(check_steps([step], StepContext(gold="3"))), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "check_steps hangs on a blank run"
+    assert out[0][0].rating == 0

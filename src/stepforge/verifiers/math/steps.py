@@ -46,7 +46,7 @@ from stepforge.verifiers.math.relations import (
 Verdict = Literal["true", "false", "unknown"]
 
 _SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
-_OR = re.compile(r"\\(?:quad|qquad|,|;)?\s*\\text\{\s*or\s*\}|\\text\{\s*or\s*\}|\s+or\s+")
+_OR = re.compile(r"\\(?:quad|qquad|,|;)?\s*\\text\{\s*or\s*\}|\\text\{\s*or\s*\}|(?<!\s)\s+or\s+")  # " or " starts where blanks start: linear
 _BOXED = re.compile(r"\\(?:boxed|fbox)\b")
 _INEQ = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![a-zA-Z])")
 _MAX_CLAIM_CHARS = 400
@@ -754,10 +754,12 @@ def _segments(text: str) -> list[tuple[bool, str]]:
 # plain-text arithmetic: numbers (thousands commas, decimals, a currency sign, a percent sign), operators and
 # parentheses around an "=", never a letter (words are not read as variables)
 _NUM = r"(?:\\?\$\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?"
-_OP = r"(?:[-+*/×÷^]|\sx\s|\\times|\\cdot|\\div)"
-_PLAIN_SIDE = rf"\(*\s*-?{_NUM}(?:\s*\)*\s*{_OP}\s*\(*\s*{_NUM})*\s*\)*"
-_PLAIN = re.compile(rf"(?<![\w.,/^}}\\])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}(?:\s*=\s*{_PLAIN_SIDE})+"
-                    rf"(?![\w/^\\{{]|\.\d)")
+# blanks are possessive wherever the next token is no blank (" x " sees its blank behind), a side's closing blanks
+# and parens sit before the next "=", and no match starts inside a blank run: linear (blanks were cubic: minutes)
+_OP = r"(?:[-+*/×÷^]|(?<=\s)x\s|\\times|\\cdot|\\div)"
+_PLAIN_SIDE = rf"\(*+\s*+-?{_NUM}(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+{_NUM})*"
+_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}"
+                    rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|\.\d)")
 # LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
 
