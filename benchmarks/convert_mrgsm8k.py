@@ -3,7 +3,8 @@
 MR-GSM8K (``dvlab-research/MR-GSM8K``) keeps its graded rows in ``eval_results/gpt4-grading/*.json``: GSM8K-level
 model solutions with a human first-error step. Program-of-thought rows are left out (code, not prose). ``Step k:``
 prefixes and ``<<...>>`` calculator notes are removed (ProcessBench-style text has neither) and ``#### N`` becomes a
-boxed answer sentence. The references file holds each question's worked GSM8K solution (``... #### N``).
+boxed answer sentence. The references file holds each question's worked GSM8K solution (``... #### N``; for a reversed
+question, whose solution ends in prose, the answer and the solution apart).
 
     python benchmarks/convert_mrgsm8k.py MR-GSM8K/eval_results/gpt4-grading OUT_DIR
 """
@@ -35,7 +36,9 @@ def convert(src: Path, out: Path) -> tuple[int, int]:
         solutions.append({"id": r["uuid"], "generator": "mr-gsm8k", "problem": r["question"], "steps": steps,
                           "final_answer_correct": r["model_output_answer_correctness"] == "correct",
                           "label": int(r["model_output_solution_first_error_step"]) - 1 if wrong else -1})
-        refs.setdefault(r["question"], {"question": r["question"], "answer": r["ground_truth_solution"]})
+        sol = str(r["ground_truth_solution"])  # GSM8K's "... #### N"; reversed questions end in prose instead
+        refs.setdefault(r["question"], {"question": r["question"], "answer": sol} if "####" in sol else
+                        {"question": r["question"], "answer": str(r["ground_truth_answer"]), "solution": sol})
     (out / "mrgsm8k_pb.jsonl").write_text("".join(json.dumps(x) + "\n" for x in solutions), encoding="utf-8")
     (out / "mrgsm8k_refs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in refs.values()), encoding="utf-8")
     return len(solutions), len(refs)
