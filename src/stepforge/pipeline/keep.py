@@ -115,18 +115,23 @@ def unaccounted_step(trace: Trace) -> int | None:
     (rating 0) yet stating a value neither the problem nor an earlier step holds, or holding a relation the checker
     could not decide. A right answer does not prove its steps (a wrong step can be undone later, or not matter):
     such a trace has no honest "no error" label. Procedural solutions (computed by their generator) are exempt."""
-    if (trace.domain != "math" or trace.outcome.correct is not True or trace.first_error_index != -1
-            or _procedural(trace) or not _checker_alone(trace)):
+    if not _right_by_checker_alone(trace):
         return None
     return _first_unchecked(trace, len(trace.steps), relations=True)
+
+
+def _right_by_checker_alone(trace: Trace) -> bool:
+    """A right math answer with no -1 step, labelled by the checker alone on a solution stepforge did not compute:
+    the traces whose "no error" needs more than the checks to be kept."""
+    return (trace.domain == "math" and trace.outcome.correct is True and trace.first_error_index == -1
+            and not _procedural(trace) and _checker_alone(trace))
 
 
 def answer_underived(trace: Trace) -> str | None:
     """For a right answer the checker alone labelled, why no checked step produced it (``labeling.locate.
     answer_derived``), or None when one did or the rule does not apply (as :func:`unaccounted_step`). A right answer
     stated after steps that derive something else ("80 - 243 = -163", then "163") shows nothing about the steps."""
-    if (trace.domain != "math" or trace.outcome.correct is not True or trace.first_error_index != -1
-            or _procedural(trace) or not _checker_alone(trace)):
+    if not _right_by_checker_alone(trace):
         return None
     found = [(s.evidence or {}).get(DERIVED) for s in trace.steps if DERIVED in (s.evidence or {})]
     if not found:
@@ -142,8 +147,7 @@ def uncorroborated(trace: Trace) -> str | None:
     hour: 2 * 1 = 2", "5 * 2 = 10", "10 - 2 = 8"): on real model solutions about one right answer in ten whose every
     value was checked had one. So "no error" is kept only when every number the steps state is one the problem or
     a reference solution holds; without a reference solution the trace goes to the fallback strategy."""
-    if (trace.domain != "math" or trace.outcome.correct is not True or trace.first_error_index != -1
-            or _procedural(trace) or not _checker_alone(trace)):
+    if not _right_by_checker_alone(trace):
         return None
     solution = trace.task.reference.solution
     if not solution:
