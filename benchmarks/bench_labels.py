@@ -6,8 +6,9 @@ trace does not), so what is measured is the step checker and the keep rule, not 
 Per error kind and overall it prints: first-error accuracy (the labelled first error is the injected
 step; for a correct solution, no error), kept precision (labels right among the traces the keep rule
 keeps), yield (the kept share), side by side with the outcome-only peer (first error on the answer line
-when the answer is wrong, as outcome-supervised data puts it), and labelled traces/s in one process
-(goal >= 100/s; verification and labelling, problem generation excluded).
+when the answer is wrong, as outcome-supervised data puts it), and labelled traces/s (goal >= 100/s;
+verification and labelling, problem generation excluded) twice: one candidate after another, and as a run labels
+them, one thread per checker worker (the labels of both passes must be the same).
 
 Real (``--real FILE [--format F]``): the steps of an imported labelled file (PRM800K, PRMBench, ...)
 are labelled by ``symbolic`` (answers judged against the file's reference answer where it has one), the
@@ -27,6 +28,7 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +87,22 @@ def offline(per_kind: int, seed: int) -> dict[str, Any]:
     warm = candidate(seed + 1, fams[0], 0, False)  # imports and first-use set-up, outside the timing
     if warm is not None:
         label_and_keep(warm, config)
+    from stepforge.labeling._checks import _pool, warm
+
+    warm()
     t0, c0 = time.perf_counter(), time.process_time()
     results = [(kind, truth, *label_and_keep(c, config)) for kind, truth, c in cands]
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # as a run labels: one thread per checker worker (every core), the same candidates; the labels must not change
+    width = _pool().size
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=width) as ex:
+        again = list(ex.map(lambda kc: label_and_keep(kc[2], config), cands))
+    par_seconds = time.perf_counter() - t0
+    for (_, _, trace, kept), (trace2, kept2) in zip(results, again, strict=True):
+        if (kept, trace.first_error_index, [s.label for s in trace.steps]) != (
+                kept2, trace2.first_error_index, [s.label for s in trace2.steps]):
+            raise SystemExit(f"labels differ between the sequential and the parallel pass: {trace.id}")
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for kind, truth, trace, kept in results:
         for key in (kind, "all"):
@@ -100,7 +115,7 @@ def offline(per_kind: int, seed: int) -> dict[str, Any]:
             answer_line = len(trace.steps) - 1
             peer = -1 if trace.outcome.correct else answer_line if trace.outcome.correct is False else None
             r["peer_right"] += peer == truth
-    return {"rows": rows, "seconds": seconds, "cpu": cpu, "n": len(results), "missing": {k: v for k, v in need.items() if v > 0}}
+    return {"rows": rows, "seconds": seconds, "cpu": cpu, "n": len(results), "par_seconds": par_seconds, "width": width, "missing": {k: v for k, v in need.items() if v > 0}}
 
 
 def _pct(a: int, b: int) -> str:
@@ -222,6 +237,9 @@ def main() -> None:
     print(f"\nlabelled traces/s (verify + label + keep rule, one process): {rate:.1f} wall "
           f"({rate / GOAL:.2f}x the goal of {GOAL:.0f}/s), {per_cpu:.1f} per CPU-second of this process "
           f"(what one idle core gives; the machine's load average when it ended: {os.getloadavg()[0]:.1f})")
+    par = res["n"] / res["par_seconds"]
+    print(f"labelled traces/s as a run labels them ({res['width']} threads, one per checker worker; same labels): "
+          f"{par:.1f} wall ({par / GOAL:.2f}x the goal), {par / rate:.2f}x the one-thread figure")
 
 
 if __name__ == "__main__":
