@@ -14,7 +14,8 @@ the run engine (``--generator file``), side by side in one process against one s
 - labelled traces/s; requests/s (those the labels needed: drawn ahead and not needed left out) as a share of the
   server's nominal bound (concurrency / latency) and of the *peer*: the run's requests (read back from its
   journals) replayed right after by the bare ``LLMClient`` at the same concurrency, all at once, with no labelling
-  work: what this server and machine can answer;
+  work: what this server and machine can answer; and the same requests replayed by a minimal HTTP client
+  (one aiohttp session and a semaphore), the least any client of this server can spend;
 - the server's idle capacity while the run sent requests (seconds at full concurrency), and the part of it in the
   run's tail (after the last moment 90% of the slots were busy), from the server's log.
 
@@ -76,13 +77,34 @@ async def _replay(url: str, bodies: list[dict], concurrency: int) -> float:
     return wall
 
 
-def peer_rate(out: Path, server: ServerProcess, args: argparse.Namespace) -> float:
+async def _raw_replay(url: str, bodies: list[dict], concurrency: int) -> float:
+    """Seconds a minimal HTTP client (one aiohttp session, a semaphore, nothing else: no SDK, retries, rate limits
+    or parsing beyond JSON) takes to send ``bodies``: the least any client of this server can spend."""
+    import aiohttp
+
+    gate = asyncio.Semaphore(concurrency)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+        async def one(body: dict) -> None:
+            async with gate, session.post(f"{url}/chat/completions", json=body) as resp:
+                resp.raise_for_status()
+                await resp.json()
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(b) for b in bodies))
+        return time.perf_counter() - t0
+
+
+def peer_rate(out: Path, server: ServerProcess, args: argparse.Namespace) -> tuple[float, float]:
+    """Requests/s of the run's requests replayed by the bare ``LLMClient`` and by a minimal HTTP client."""
     bodies = [e["request"] for name in ("journal.rollout.jsonl", "journal.judge.jsonl")
               for e in _records(out / name)]
     if not bodies:
-        return 0.0
-    server.reset(latency=args.latency, policy={"q": args.q, "r": args.r, "a": args.a, "seed": args.seed})
-    return len(bodies) / asyncio.run(_replay(server.url, bodies, args.concurrency))
+        return 0.0, 0.0
+    rates = []
+    for replay in (_replay, _raw_replay):
+        server.reset(latency=args.latency, policy={"q": args.q, "r": args.r, "a": args.a, "seed": args.seed})
+        rates.append(len(bodies) / asyncio.run(replay(server.url, bodies, args.concurrency)))
+    return rates[0], rates[1]
 
 
 def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProcess, args: argparse.Namespace,
@@ -135,7 +157,7 @@ def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProces
     completions = sum(t["labeling"]["cost"]["rollouts"] + t["labeling"]["cost"]["judge_calls"] for t in labelled)
     needed = len(log) - sum(len(unused(t)) for t in labelled)  # requests the labels needed
     idle, tail = server_idle(log, args.latency, args.concurrency)
-    peer = peer_rate(out, server, args)
+    peer, raw = peer_rate(out, server, args)
     return {
         "strategy": strategy, "accuracy": exact / max(1, len(wrong)), "precision": precise / max(1, len(kept)),
         "yield": len(kept) / len(rows), "requests": needed / max(1, len(labelled)),
@@ -143,7 +165,7 @@ def bench(strategy: str, rows: list[dict], responses: Path, server: ServerProces
         "rollouts_long": sum(used(t) for t in long_wrong) / max(1, len(long_wrong)),
         "paid_long": sum(t["labeling"]["cost"]["rollouts"] for t in long_wrong) / max(1, len(long_wrong)),
         "traces_s": len(labelled) / wall, "req_s": needed / wall, "wall": wall, "idle": idle, "tail": tail,
-        "bound": needed / wall / (args.concurrency / args.latency), "peer": peer,
+        "bound": needed / wall / (args.concurrency / args.latency), "peer": peer, "raw": raw,
         "by_length": [(len(t["steps"]), used(t)) for t in wrong],
     }
 
@@ -213,7 +235,7 @@ def main() -> None:
               f"(bound {args.concurrency / args.latency:.0f} requests/s)\n")
         head = ("strategy", "first-error acc", "kept precision", "yield", "requests/trace (sent)", "completions/trace",
                 "rollouts/wrong 4+ steps (paid)", "traces/s", "requests/s", "% of nominal bound", "peer requests/s",
-                "% of peer", "wall s", "server idle s (tail)")
+                "% of peer", "% of raw HTTP client", "wall s", "server idle s (tail)")
         print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
         names = args.strategies.split(",")
         if args.warmup:  # the run's one-offs per process (client, card and plot imports) paid before any figure
@@ -225,19 +247,21 @@ def main() -> None:
                 runs[s].append(r)
                 if args.repeats > 1:
                     print(f"<!-- run {rep + 1}: {s}: {r['traces_s']:.1f} traces/s, {100 * r['bound']:.0f}% of the "
-                          f"bound, {100 * r['req_s'] / max(r['peer'], 1e-9):.0f}% of the peer, wall {r['wall']:.2f} s, "
+                          f"bound, {100 * r['req_s'] / max(r['peer'], 1e-9):.0f}% of the peer, "
+                          f"{100 * r['req_s'] / max(r['raw'], 1e-9):.0f}% of the raw HTTP client, wall {r['wall']:.2f} s, "
                           f"server idle {r['idle']:.2f} s ({r['tail']:.2f} s in the tail) -->", flush=True)
         results = {}
         for s in names:
             rs = runs[s]
             r = results[s] = {**rs[0], **{k: _median([x[k] for x in rs]) for k in ("traces_s", "req_s", "bound",
                                                                                    "peer", "wall", "idle",
-                                                                                   "tail")},
-                              "of_peer": _median([x["req_s"] / max(x["peer"], 1e-9) for x in rs])}
+                                                                                   "tail", "raw")},
+                              "of_peer": _median([x["req_s"] / max(x["peer"], 1e-9) for x in rs]),
+                              "of_raw": _median([x["req_s"] / max(x["raw"], 1e-9) for x in rs])}
             print(f"| {s} | {r['accuracy']:.3f} | {r['precision']:.3f} | {r['yield']:.3f} | {r['requests']:.2f} "
                   f"({r['sent']:.2f}) | {r['completions']:.2f} | {r['rollouts_long']:.2f} ({r['paid_long']:.2f}) | "
                   f"{r['traces_s']:.1f} | {r['req_s']:.0f} | {100 * r['bound']:.0f}% | {r['peer']:.0f} | "
-                  f"{100 * r['of_peer']:.0f}% | {r['wall']:.2f} | {r['idle']:.2f} ({r['tail']:.2f}) |", flush=True)
+                  f"{100 * r['of_peer']:.0f}% | {100 * r['of_raw']:.0f}% | {r['wall']:.2f} | {r['idle']:.2f} ({r['tail']:.2f}) |", flush=True)
         if args.repeats > 1:
             print(f"\n(throughput columns: medians of {args.repeats} alternated runs)")
         print()
