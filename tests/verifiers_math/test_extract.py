@@ -122,3 +122,48 @@ def test_unclosed_math_openers_are_read_without_backtracking(span):
     from stepforge.verifiers.math.extract import _first_sentence_end, _prose
 
     _finishes(lambda: (_first_sentence_end(span), _prose(span)))
+
+
+# Found on real model solutions (PRM800K processes in PRMBench): each of these was read as a *different* answer,
+# so a right solution was judged wrong.
+FACTORIALS = [
+    ("So the answer is 5! * 3!.", "5! * 3!"),
+    ("Therefore the answer is $4! \\cdot 2$.", "4! \\cdot 2"),
+    ("The answer is 10! / 2.", "10! / 2"),
+    ("The answer is 5!.", "5!"),
+    ("5! * 3! is our answer.", "5! * 3!"),
+    ("The count is 7!\n", "7!"),
+]
+
+
+@pytest.mark.parametrize("text,answer", FACTORIALS)
+def test_a_factorial_is_not_the_end_of_a_sentence(text, answer):
+    assert extract_answer(text)[0] == answer
+
+
+def test_an_exclamation_before_a_new_sentence_still_ends_it():
+    assert extract_answer("Hence the answer is 12! Great, done.")[0] == "12"
+
+
+@pytest.mark.parametrize("judged", [
+    "I conclude that my answer is correct.",
+    "So our answer is indeed correct, and we are done.",
+    "It checks out: the answer is right.",
+    "Our answer is consistent with the special case.",
+    "I think my answer is wrong",
+])
+def test_a_judgement_of_an_answer_is_not_an_answer(judged):
+    assert extract_answer(judged)[0] is None
+    # the answer given before it is the one read
+    assert extract_answer(f"The answer is $42$.\n{judged}")[0] == "42"
+
+
+def test_a_closing_clause_that_judges_the_answer_is_not_part_of_it():
+    assert extract_answer("The answer is 7, which is correct.")[0] == "7"
+    assert extract_answer("The answer is $7$, which is indeed right!")[0] == "7"
+
+
+@pytest.mark.parametrize("head", [" # Answer", "  ## Answer:", "\t# Final Answer"])
+def test_an_indented_answer_header_is_a_marker(head):
+    text = f"Thus the count is 5! * 3! = 120 * 6.\nThe constraint is 5! * 3!.\n{head}\n720"
+    assert extract_answer(text) == ("720", "hash_answer")

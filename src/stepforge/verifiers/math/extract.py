@@ -25,7 +25,7 @@ _MINERVA_RE = re.compile(r"final answer is", re.I)
 # a match starts only where a whitespace run starts: a long run is scanned once, not from each of its characters
 _HOPE_RE = re.compile(r"\.?(?<!\s)\s*+I hope it is correct", re.I)
 # blanks are possessive in the markers: blanks then no marker fail in linear time (two [ \t]* around ':?' were quadratic)
-_HASH_ANSWER_RE = re.compile(r"^#+[ \t]*+(?:Final[ \t]+)?Answer[ \t]*+:?[ \t]*+$", re.M | re.I)
+_HASH_ANSWER_RE = re.compile(r"^[ \t]*+#+[ \t]*+(?:Final[ \t]+)?Answer[ \t]*+:?[ \t]*+$", re.M | re.I)
 _FINAL_ANSWER_HDR_RE = re.compile(r"\*\*[ \t]*+Final Answer[ \t]*+:?[ \t]*+\*\*[ \t]*:?|^[ \t]*+Final Answer[ \t]*+:", re.I | re.M)
 _ANSWER_COLON_RE = re.compile(r"\banswer[ \t]*(?:is|:|=)[ \t]*:?|\bresult[ \t]*is[ \t]*:?|答案是|答案[:：]", re.I)
 _PARAGRAPH_END_RE = re.compile(r"\n[ \t]*\n")
@@ -56,6 +56,13 @@ _TRUNCATED_RE = re.compile(r"(?:step\s*\d+|:)\s*$", re.I)
 _BACKSLASH_RUN_RE = re.compile(r"\\+")
 _TEXT_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n")
+# "!" before an operator, a digit or a closing bracket is a factorial ("5! * 3! = 720"), not the end of a sentence
+_FACTORIAL_AFTER_RE = re.compile(r"[ \t]*+(?:[-+*/=<>^)\]},0-9]|\\(?:cdot|times|div|le|ge|ne|approx)\b|\$|$)")
+# "my answer is correct": a judgement of an answer given before, not an answer
+_JUDGEMENT_RE = re.compile(
+    r"[ \t]*+(?:(?:indeed|also|definitely|probably|likely|still|now|not|in|fully|all|both)[ \t]++)*"
+    r"(?:correct|incorrect|right|wrong|valid|invalid|reasonable|consistent|verified|confirmed|plausible|accurate|"
+    r"inaccurate|the[ \t]++same)\b[ \t]*+(?:[.,;:!?]|$|\b(?:and|but|because|since|as|so|too|with|to)\b)", re.I | re.M)
 _INTERJECTION_RE = re.compile(r"^(?:(?:right|yes|ok(?:ay)?|correct|indeed|so|thus|hence|therefore|finally|then|and|great|good)\b[.,!:]?\s*)+", re.I)
 # the answer ends at a non-blank (or is one blank): the lazy scan no longer rescans a trailing blank run at each step
 _GSM_RE = re.compile(r"^[ \t]*####[ \t]*(.+?(?<![ \t])|[ \t])[ \t]*+$", re.M)
@@ -279,7 +286,7 @@ def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
         if ans is not None and not re.search(r"\d|\\[a-zA-Z]", ans):
             return None, "none"
         return ans, st
-    span = _clean_tail(span.strip())
+    span = _clean_tail(_unjudged(_clean_tail(span.strip())))
     if not span:
         return None, "none"
     envs = _math_envs(span)
@@ -374,12 +381,19 @@ def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) 
     return Extraction(ans, how, status, detail)
 
 
+def _factorial(text: str, i: int) -> bool:
+    """``text[i]`` is a "!" that follows a number or a closing bracket and comes before an operator, a digit or the
+    end: a factorial ("5! * 3! = 720", "is 5!."), not the end of a sentence."""
+    return (text[i] == "!" and i > 0 and (text[i - 1].isdigit() or text[i - 1] in ")}")
+            and _FACTORIAL_AFTER_RE.match(text, i + 1) is not None)
+
+
 def _first_sentence_end(span: str) -> int | None:
     """Where the first sentence of an answer span ends (outside math), or None."""
     masked = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), span)
     lead = len(masked) - len(masked.lstrip())
     for m in _SENTENCE_END_RE.finditer(masked, lead):
-        if masked[m.start() + 1 : m.start() + 2].isdigit():
+        if masked[m.start() + 1 : m.start() + 2].isdigit() or _factorial(masked, m.start()):
             continue
         if masked[lead : m.start()].strip():
             return m.start()
@@ -389,7 +403,8 @@ def _first_sentence_end(span: str) -> int | None:
 def _before_marker(text: str, m: re.Match) -> Extraction | None:
     """``$\\dfrac{5}{9}$ is our answer``: the answer is what the sentence says before the marker."""
     head = text[: m.start()]
-    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("! "), head.rfind("? "))
+    bangs = [i for i in range(len(head) - 1) if head.startswith("! ", i) and not _factorial(head, i)]
+    cut = max(head.rfind(". "), head.rfind("\n"), bangs[-1] if bangs else -1, head.rfind("? "))
     span = head[cut + 1 :].strip()
     span = re.sub(r"^(?:so|and|thus|hence|therefore|right|then|that means|which means)\b[,.]?\s*", "", span, flags=re.I)
     if not span or not (_math_envs(span) or re.search(r"\d", span)):
@@ -401,6 +416,26 @@ def _before_marker(text: str, m: re.Match) -> Extraction | None:
     return Extraction(ans, "answer_after", status if st == "ok" else st, detail)
 
 
+_JUDGED_CLAUSE_RE = re.compile(r"[,;]?[ \t]*+\b(?:which|that|this|it)[ \t]++(?:is|was|seems|looks)\b", re.I)
+
+
+def _unjudged(span: str) -> str:
+    """``span`` without a closing clause that judges it ("The answer is 7, which is correct.")."""
+    m = _last(_JUDGED_CLAUSE_RE, span)
+    if m is not None and (j := _JUDGEMENT_RE.match(span, m.end())) is not None and not span[j.end():].strip(" \t.!"):
+        return span[: m.start()]
+    return span
+
+
+def _last_answer_colon(text: str) -> re.Match | None:
+    """The last "answer is ..." that states an answer: "I conclude that my answer is correct" judges one."""
+    m = None
+    for found in _ANSWER_COLON_RE.finditer(text):
+        if not _JUDGEMENT_RE.match(text, found.end()):
+            m = found
+    return m
+
+
 def _markers(text: str) -> list[tuple[int, int, str, re.Match, re.Pattern | None]]:
     """The last match of each answer marker: (start, rank, how, match, stop); rank breaks overlaps."""
     out = []
@@ -409,7 +444,7 @@ def _markers(text: str) -> list[tuple[int, int, str, re.Match, re.Pattern | None
         (_FINAL_ANSWER_HDR_RE, "final_answer", None), (_ANSWER_COLON_RE, "answer_colon", None),
         (_IS_ANSWER_RE, "answer_after", None),
     )):
-        m = _last(rx, text)
+        m = _last(rx, text) if rx is not _ANSWER_COLON_RE else _last_answer_colon(text)
         if m is not None:
             out.append((m.start(), rank, how, m, stop))
     return out
@@ -494,8 +529,9 @@ def extract(text: str) -> Extraction:
         return Extraction(_clean_tail(body), "bare")
     # a short statement without a marker: its last sentence, which must state a number or math
     last = body
-    cuts = [m.start() for m in _SENTENCE_END_RE.finditer(sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), body))
-            if m.start() < len(body.rstrip()) - 1]
+    masked = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), body)
+    cuts = [m.start() for m in _SENTENCE_END_RE.finditer(masked)
+            if m.start() < len(body.rstrip()) - 1 and not _factorial(masked, m.start())]
     if cuts:
         last = body[cuts[-1] + 1 :].strip()
     last = _INTERJECTION_RE.sub("", last, count=1).strip() or last
