@@ -7,11 +7,12 @@ import os
 import re
 import time
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from stepforge.verifiers.math.compare import answer_equal, make_ctx
 from stepforge.verifiers.math.errors import FAST_ONLY, GuardError, NeedsGeneral, ParseError
 from stepforge.verifiers.math.extract import extract, unescape
-from stepforge.verifiers.math.final import read_problem, restatement
+from stepforge.verifiers.math.final import names, read_problem, restatement
 from stepforge.verifiers.math.parse import parse_answer
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy, resolve
 from stepforge.verifiers.math.verdict import MathVerdict, versions
@@ -82,6 +83,13 @@ def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | Non
             return done("equal", "string_equal", "", g_text, p_text)
         return done("unparseable", "pred_unparseable", str(exc), g_text, p_text)
     why = restatement(g, p, p_text, g_text, ctx.problem, pol)
+    named = _named_value(p_text, ctx.problem) if why is not None and p.kind == "relation" else None
+    if named is not None:  # "m+n=29" where the problem asks for $m+n$: the value of what was asked
+        try:
+            p, p_text = parse_answer(named, pol, hint=g.kind), named
+            why = restatement(g, p, p_text, g_text, ctx.problem, pol)
+        except (GuardError, ParseError):
+            pass
     if why is not None:
         return done("not_equal", "not_a_final_answer", why, g_text, p_text)
     try:
@@ -99,6 +107,17 @@ def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | Non
     if not eq and _same_text(g_text, p_text):
         return done("equal", "string_equal", "", g_text, p_text)
     return done("equal" if eq else "not_equal", rule, detail, g_text, p_text)
+
+
+def _named_value(p_text: str, problem: Any) -> str | None:
+    """The right side of ``lhs = value`` when ``lhs`` is an expression the problem itself names ("find $m+n$"):
+    the answer stated with what was asked. None otherwise (an equation still to solve)."""
+    if problem is None or p_text.count("=") != 1 or re.search(r"\\(?:le|ge|ne|approx)|[<>]", p_text):
+        return None
+    lhs, rhs = (part.strip() for part in p_text.split("="))
+    if not rhs or re.search(r"[A-Za-z]", re.sub(r"\\(?:frac|dfrac|tfrac|sqrt|pi|cdot|times|left|right)", "", rhs)):
+        return None
+    return rhs if names(problem, lhs, p_text) else None
 
 
 def judge_fast(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | None = None) -> MathVerdict | None:

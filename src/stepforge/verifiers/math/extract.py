@@ -41,7 +41,8 @@ _PROSE_RE = re.compile(r"\b[A-Za-z]{2,30}[,;:]?\s{1,5}[A-Za-z]{2,30}[,;:]?\s{1,5
 _RETRACT_RE = re.compile(
     r"\b(?:wait|actually|hmm+|oops|correction|mistake|incorrect|wrong|re-?check|re-?evaluate|reconsider|"
     r"on second thought|let me (?:re|double|check|verify|try|redo|fix)|but (?:wait|actually|that|no)|no,\s|"
-    r"not (?:correct|right)|scratch that|instead)\b|\bno\s*[,.!:;]", re.I)
+    r"not (?:correct|right|done|finished|complete|over|the (?:final )?answer)|not yet (?:done|finished)|"
+    r"scratch that|instead)\b|\bno\s*[,.!:;]", re.I)
 _HEDGE_RE = re.compile(
     r"\b(?:or (?:possibly|maybe|perhaps|rather|equivalently wrong)|alternatively|or else|might (?:also )?be|"
     r"could (?:also )?be|possibly|perhaps|maybe|probably|likely|not (?:sure|certain)|unsure|either|i guess)\b", re.I)
@@ -400,13 +401,35 @@ def _first_sentence_end(span: str) -> int | None:
     return None
 
 
+_LEAD_RE = re.compile(r"^(?:(?:so|and|thus|hence|therefore|right|then|that means|which means|finally|"
+                      r"(?:we|i)[ \t]++(?:get|have|find|obtain|got|found))\b[,.]?[ \t]*+)+",
+                      re.I)
+_PRONOUN_RE = re.compile(r"(?:^|(?<=[,;])|\b(?:and|so|thus|hence|therefore)\b)[ \t,]*+(?:this|that|it|which|these)[ \t]*+$",
+                         re.I)
+
+
+def _only_math(span: str) -> bool:
+    """``span`` is a formula or a number and nothing else (no words around it)."""
+    rest = sub_spans(_MATH_SPANS_RE, " ", span)
+    return bool(span.strip()) and not re.search(r"[A-Za-z]{2,}", rest) and bool(_math_envs(span) or re.search(r"\d", rest))
+
+
 def _before_marker(text: str, m: re.Match) -> Extraction | None:
     """``$\\dfrac{5}{9}$ is our answer``: the answer is what the sentence says before the marker."""
     head = text[: m.start()]
     bangs = [i for i in range(len(head) - 1) if head.startswith("! ", i) and not _factorial(head, i)]
     cut = max(head.rfind(". "), head.rfind("\n"), bangs[-1] if bangs else -1, head.rfind("? "))
     span = head[cut + 1 :].strip()
-    span = re.sub(r"^(?:so|and|thus|hence|therefore|right|then|that means|which means)\b[,.]?\s*", "", span, flags=re.I)
+    span = _LEAD_RE.sub("", span)
+    back = _PRONOUN_RE.search(span)
+    if back is not None:  # "..., and that is our final answer": the answer is what "that" points back to
+        span = _LEAD_RE.sub("", span[: back.start()].strip(" \t,;"))
+        if not span:  # "And that is our final answer.": the sentence before it
+            prev = head[: max(cut, 0)].rstrip(" \t.!")
+            pcut = max(prev.rfind(". "), prev.rfind("\n"), prev.rfind("? "))
+            span = _LEAD_RE.sub("", prev[pcut + 1 :].strip())
+        if not _only_math(span):  # a clause in words: what "that" names is not certain
+            return None
     if not span or not (_math_envs(span) or re.search(r"\d", span)):
         return None
     ans, st = _sentence(span)

@@ -39,6 +39,7 @@ class Problem:
     lowest_terms: bool
     approximate: bool
     expressions: frozenset
+    squashed: str = ""  # the whole text without blanks: what it states outright
 
 
 def _squash(s: str) -> str:
@@ -60,7 +61,7 @@ def read_problem(text: str | None) -> Problem | None:
     return Problem(
         expand=bool(_EXPAND_RE.search(text)), factor=bool(_FACTOR_RE.search(text)),
         lowest_terms=bool(_LOWEST_RE.search(text)), approximate=bool(_APPROX_RE.search(text)),
-        expressions=frozenset(exprs),
+        expressions=frozenset(exprs), squashed=_squash(text),
     )
 
 
@@ -157,4 +158,11 @@ def restatement(g: Answer, p: Answer, p_text: str, g_text: str, problem: Problem
     return None
 
 
-__all__ = ["Problem", "read_problem", "restatement"]
+def names(problem: Problem | None, lhs: str, whole: str) -> bool:
+    """``lhs`` is one of the expressions the problem's own math holds ("find $m+n$") and ``whole`` (the relation)
+    is not a copy of the problem's own statement ("Solve $x^2+2x=15$")."""
+    return (problem is not None and _squash(lhs) in problem.expressions
+            and _squash(whole).strip("$") not in problem.squashed)
+
+
+__all__ = ["Problem", "names", "read_problem", "restatement"]

@@ -1,0 +1,51 @@
+"""Answers stated the way real solutions state them (PRM800K processes): found as wrong verdicts on right answers."""
+
+import pytest
+
+from stepforge.verifiers.math import extract_answer, judge
+
+ASKS_M_PLUS_N = "Let $p = m/n$ in lowest terms be the probability. Find $m+n$."
+
+
+@pytest.mark.parametrize("pred,verdict", [
+    ("So, $m+n=29$.", "equal"),
+    ("The answer is $m + n = 29$.", "equal"),
+    ("So $m+n=30$.", "not_equal"),
+    ("So $m+n=2n+5$.", "not_equal"),  # still an equation in the unknowns
+])
+def test_the_asked_expression_stated_with_its_value_is_that_value(pred, verdict):
+    assert judge("29", pred, problem=ASKS_M_PLUS_N).verdict == verdict
+
+
+def test_without_the_problem_an_equation_is_still_not_a_final_answer():
+    v = judge("29", "So, $m+n=29$.")
+    assert (v.verdict, v.rule) == ("not_equal", "not_a_final_answer")
+
+
+def test_the_problems_own_equation_is_not_its_answer():
+    for gold in ("15", "-5"):
+        v = judge(gold, "$x^2+2x=15$", problem="Solve $x^2+2x=15$.")
+        assert v.rule == "not_a_final_answer"
+
+
+@pytest.mark.parametrize("text,answer", [
+    ("Right. We have $m=5$ and $n=24$.\nSo, $m+n=29$.\nAnd that is our final answer.", "m+n=29"),
+    ("So $(a_1)^9=-1$, and that is our final answer.", "(a_1)^9=-1"),
+    ("We get $x = 12$. This is the answer.", "x = 12"),
+])
+def test_that_is_our_final_answer_points_back_to_a_formula(text, answer):
+    assert extract_answer(text)[0] == answer
+
+
+@pytest.mark.parametrize("text", [
+    "Since $\\theta$ is opposite side $a,$ it is the same as angle $A,$ so this is the answer.",
+    "We counted the cases one by one. And that is our final answer.",
+])
+def test_that_is_our_final_answer_after_words_names_nothing_certain(text):
+    assert extract_answer(text)[0] is None
+
+
+def test_an_answer_followed_by_not_done_yet_does_not_stand():
+    text = "So the answer is 5!.\nHowever, we are not done yet, because the three can switch places.\n5! * 3! = 720."
+    v = judge("720", text)
+    assert v.verdict != "not_equal" and v.rule == "retracted_answer"
