@@ -437,6 +437,18 @@ SLIP_CASES = [
      "The difference between 81 and 9 is $81 - 9 = 72$.\n\nThe difference is split over three gaps.\n\n"
      "So each gap is $72 / 3 = 24$.\n\nSo $x = 81 - 24 = 9 + 24 = 33$.\n\nThe answer is $\\boxed{33}$.",
      "first_error_uncertain", 3),
+    # an algebra slip: the derivative redone right, carried into the next step, gives the reference: located
+    ("Let $f(x) = x^3 + 2x$. Find $f'(x) + 4x$.", "3x^2 + 4x + 2",
+     "The derivative is $\\frac{d}{dx}(x^3 + 2x) = 3x^2 + 3$.\n\nAdding $4x$: $3x^2 + 3 + 4x = 3x^2 + 4x + 3$.\n\n"
+     "The answer is $\\boxed{3x^2 + 4x + 3}$.", "kept", 0),
+    # the same slip, but redone right it does not give the reference: something else is wrong too
+    ("Let $f(x) = x^3 + 2x$. Find $f'(x) + 5x$.", "3x^2 + 5x + 2",
+     "The derivative is $\\frac{d}{dx}(x^3 + 2x) = 3x^2 + 3$.\n\nAdding $4x$: $3x^2 + 3 + 4x = 3x^2 + 4x + 3$.\n\n"
+     "The answer is $\\boxed{3x^2 + 4x + 3}$.", "first_error_uncertain", 0),
+    # a slip that cannot be redone against the reference (an equation in the unknown): nothing shows it came first
+    ("Solve $3x - 5 = 16$.", "7",
+     "We have $3x - 5 = 16$.\n\nSo $3x = 16 - 5 = 12$.\n\nSo $x = 4$.\n\nThe answer is $\\boxed{4}$.",
+     "first_error_uncertain", 1),
 ]
 
 

@@ -204,7 +204,7 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
     lhs, rhs = str(refuted[0]["claim"]).rsplit(" = ", 1)
     right, wrong = _const(lhs), _const(rhs)
     if right is None or wrong is None:
-        return {"explains": None, "why": "the refuted claim is not a computation on numbers"}
+        return _explains_algebra(claims, k, lhs, rhs, gold, pred)
     fixes: list[tuple[Any, Any]] = [(wrong, right)]  # a wrong value and what it is when the slip is redone
     for j in range(k + 1, len(claims)):
         for c in claims[j]:
@@ -223,6 +223,58 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
     final = _const(pred.rsplit("=", 1)[-1])  # "x = 5": the value
     redone = [r for w, r in fixes if final is not None and _same(final, w)]
     corrected = [[str(w), str(r)] for w, r in fixes[:10]]
+    if not redone:
+        return {"explains": False, "corrected": corrected, "why": f"the final answer {pred} is not a value the slip led to"}
+    hit = next((r for r in redone if judge(gold, f"\\boxed{{{sp.latex(r)}}}", seed=0).verdict == "equal"), None)
+    if hit is not None:
+        return {"explains": True, "corrected": corrected, "redone_answer": str(hit),
+                "why": "the slip redone right leads to the reference"}
+    return {"explains": False, "corrected": corrected, "redone_answer": [str(r) for r in redone[:5]],
+            "why": f"the slip redone right leads to {', '.join(str(r) for r in redone[:3])}, not the reference"}
+
+
+_MAX_OPS = 120  # larger expressions are not followed (sympy's expand on them may take seconds)
+
+
+def _expr(tex: str) -> Any:
+    v = _value(tex)
+    return v if v is not None and sp.count_ops(v) <= _MAX_OPS else None
+
+
+def _explains_algebra(claims: list[list[dict[str, Any]]], k: int, lhs: str, rhs: str, gold: str,
+                      pred: str) -> dict[str, Any]:
+    """``explains_outcome`` for a slip in an expression ("4x(5-9x) + 8(5-9x) = -26x^2 + ...", "d/dx(-5cos x) =
+    4 sin x"): the wrong expression is replaced by the right one wherever a later claim goes on from it (the whole
+    of its left side, or a term of it written the same way), each result carried on, and the final answer redone.
+    An equation in an unknown ("3x - 5 = -34") or anything else it cannot follow: ``explains`` None."""
+    right, wrong = _expr(lhs), _expr(rhs)
+    if (right is None or wrong is None or not right.free_symbols or right.free_symbols != wrong.free_symbols
+            or _same(right, wrong)):  # "2x = 5" is an equation in an unknown, not an expression computed wrong
+        return {"explains": None, "why": "the refuted claim is not a computation that can be redone"}
+    fixes: list[tuple[Any, Any, str]] = [(wrong, right, _squashed(rhs))]
+    for j in range(k + 1, len(claims)):
+        for c in claims[j]:
+            text = str(c.get("claim", ""))
+            if " = " not in text or len(fixes) >= _MAX_CARRIED:
+                continue
+            a, b = text.rsplit(" = ", 1)
+            was, went = _expr(b), _expr(a)
+            if was is None or went is None:
+                continue
+            sa = _squashed(a)
+            for w, r, wt in list(fixes):
+                if _same(went, w):
+                    now = r  # the next step goes on from the wrong result
+                elif len(wt) > 2 and wt in sa:
+                    now = sp.expand(went - w + r)  # the wrong result as a term of the next computation
+                else:
+                    continue
+                if not _same(was, now) and not any(_same(was, w2) and _same(now, r2) for w2, r2, _ in fixes):
+                    fixes.append((was, now, _squashed(b)))
+                break
+    final = _expr(pred.rsplit("=", 1)[-1])
+    redone = [r for w, r, _ in fixes if final is not None and _same(final, w)]
+    corrected = [[str(w), str(r)] for w, r, _ in fixes[:10]]
     if not redone:
         return {"explains": False, "corrected": corrected, "why": f"the final answer {pred} is not a value the slip led to"}
     hit = next((r for r in redone if judge(gold, f"\\boxed{{{sp.latex(r)}}}", seed=0).verdict == "equal"), None)
