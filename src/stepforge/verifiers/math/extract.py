@@ -417,7 +417,7 @@ def _only_math(span: str) -> bool:
 def _before_marker(text: str, m: re.Match) -> Extraction | None:
     """``$\\dfrac{5}{9}$ is our answer``: the answer is what the sentence says before the marker."""
     head = text[: m.start()]
-    bangs = [i for i in range(len(head) - 1) if head.startswith("! ", i) and not _factorial(head, i)]
+    bangs = [m.start() for m in re.finditer(r"! ", head) if not _factorial(head, m.start())]
     cut = max(head.rfind(". "), head.rfind("\n"), bangs[-1] if bangs else -1, head.rfind("? "))
     span = head[cut + 1 :].strip()
     span = _LEAD_RE.sub("", span)
