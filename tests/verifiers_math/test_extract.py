@@ -146,6 +146,10 @@ READ = [
     ("Right. So the number of handshakes is $\\binom{8}{2} = 28$.", "28"),
     ("So the perimeter is $4 \\cdot 9 = 36$ cm.\nAnd that's our answer.", "36"),
     ("So the perimeter is $4 \\cdot 9 = 36$ cm. That is the final answer.", "36"),
+    ("So the price of one ticket is $17$.\nRight.", "17"),  # an agreement: the sentence before states the answer
+    ("So the refund was $\\$45$.", "\\$45"),
+    ("That's $48 / 2 = 24$.", "24"),
+    ("Solving, $3k = 12 \\implies k = 4$.", "k = 4"),
 ]
 
 NOT_READ = [
@@ -166,6 +170,8 @@ NOT_READ = [
     "Now we compute $2 + 3 = 5$ and $5 \\cdot 4 = 20$.",  # two statements, no result
     "So $x > 3$.",  # a condition, not a value
     "And that's our answer.",  # points at a previous step that states no value
+    "Each of the boxes holds 5 apples.",  # a statement about every case, not a concluded result
+    "Solving, $3k = 12 \\implies k > 4$.",  # an inequality
 ]
 
 
