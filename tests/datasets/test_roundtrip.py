@@ -251,3 +251,16 @@ def test_import_is_deterministic_and_honest():
     assert neg.labeling.neutral_policy == "negative"
     assert importers.formats() == ["math_shepherd", "prm800k", "prmbench", "processbench", "trl"]
     assert exporters.formats() == ["math_shepherd", "prm800k", "prmbench", "processbench", "stepforge", "trl"]
+
+
+@pytest.mark.parametrize("text", ["\\" * 1_000_000 + "n", "\\n" * 300_000, "# Answer" + " " * 1_000_000 + "\\neq"])
+def test_decoding_escaped_line_breaks_is_linear(text):
+    import time
+
+    from stepforge.datasets.importers.prmbench import decode_newlines, escape_newlines
+
+    t0 = time.perf_counter()
+    out = decode_newlines(text)
+    assert time.perf_counter() - t0 < 20  # a hang detector (quadratic would take hours), not a speed goal
+    if "\n" in out:
+        assert escape_newlines(out) == text

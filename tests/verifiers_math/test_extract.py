@@ -213,3 +213,15 @@ def test_a_prose_ending_is_judged():
     assert judge("210", text).verdict == "equal"
     assert judge("211", text).verdict == "not_equal"
     assert judge("210", _WORK + "So the radius is $\\sqrt{9}$, which is 3.").rule == "no_pred_answer"
+
+
+@pytest.mark.parametrize("text", [
+    "So " * (_N // 3) + "the sum is 5.",  # a run of conclusion words
+    "Right. " * (_N // 7) + "So the sum is $5$.",  # a run of agreements
+    "x = 1\n" * (_N // 6) + "Therefore, " + "$a$ " * 1000 + "is 4.",  # many lines, then many spans
+    "Hence " + "$" * _N,  # unclosed math
+])
+def test_the_concluding_sentence_reader_does_not_hang(text):
+    from stepforge.verifiers.math.extract import conclusion
+
+    _finishes(lambda: conclusion(text))
