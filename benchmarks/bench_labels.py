@@ -170,6 +170,7 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
     rows_class = {t.id: str(row.get("classification", fmt)) for row, t in zip(rows, golds)}
     if originals and fmt == "prmbench":
         from stepforge.datasets.importers import _common as c
+        from stepforge.datasets.importers.prmbench import decode_newlines, decode_steps
 
         seen: set[tuple[str, ...]] = set()
         for row, t in zip(rows, list(golds)):
@@ -178,11 +179,11 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
                 continue
             seen.add(key)
             rows_class[t.id + "-original"] = "(original)"
-            texts = row["original_process"]
+            texts = decode_steps(row["original_process"])  # as the importer reads modified_process
             labels = [c.label(1, "prmbench:original_process", importers.ImportOptions()) for _ in texts]
             golds.append(t.model_copy(update={
                 "id": t.id + "-original", "steps": c.steps(texts, "\n", labels),
-                "task": t.task.model_copy(update={"prompt": row["original_question"]}),
+                "task": t.task.model_copy(update={"prompt": decode_newlines(row["original_question"])}),
                 "generation": c.generation("prmbench", texts, "\n"),
                 "first_error_index": -1, "error_indices": [], "finish_reason": "solution"}))
     if references is not None:

@@ -146,7 +146,7 @@ def test_prmbench_rows_round_trip_and_map_errors():
         assert same(out, row), row["idx"]
         inside = [e - 1 for e in row["error_steps"] if e <= len(row["modified_process"])]
         assert trace.error_indices == inside
-        assert [s.text for s in trace.steps] == row["modified_process"]
+        assert [s.text.replace("\n", "\\n") for s in trace.steps] == row["modified_process"]  # escapes decoded
         assert {s.index for s in trace.steps if s.label.rating == -1} == set(inside)
         assert trace.first_error_index == (min(inside) if inside else -1)
         if inside:
@@ -156,6 +156,43 @@ def test_prmbench_rows_round_trip_and_map_errors():
             out_of_range += 1
             assert trace.extras["prmbench"]["error_steps"] == row["error_steps"]
     assert out_of_range >= 1  # the sample has a row naming a step its process lacks
+    assert any("\n" in s.text for row in rows for s in import_row("prmbench", row).steps)  # the sample is escaped
+
+
+def _bench_row(process: list[str], question: str = "q") -> dict:
+    return {"original_question": question, "modified_question": question, "original_process": process,
+            "modified_process": process, "modified_steps": [], "error_steps": [], "reason": None, "idx": "p1",
+            "question": question, "classification": None}
+
+
+def test_prmbench_escaped_line_breaks_are_decoded_and_escaped_again():
+    """PRMBench writes PRM800K's ``# Answer`` line as ``# Answer\\n\\n90`` (a backslash and an n): the importer
+    decodes it, so the answer is read; LaTeX commands that start with ``\\n`` stay; export gives the row back."""
+    from stepforge.verifiers.math.extract import extract
+
+    process = ["We need $x \\neq 0$ and $\\nabla f$, so \\newline we solve:\\nx = 56",
+               "Rows: $\\begin{matrix} 1 \\\\ 2 \\\\\\n3 \\end{matrix}$",
+               "So $x = 90$.\\n\\n# Answer\\n\\n90", "# Answer\\n\\ne^{23}"]
+    row = _bench_row(process, "Find $x$:\\n$x - 1 = 89$.")
+    trace, out = roundtrip("prmbench", row)
+    assert same(out, row)
+    texts = [s.text for s in trace.steps]
+    assert texts[0] == "We need $x \\neq 0$ and $\\nabla f$, so \\newline we solve:\nx = 56"
+    assert texts[1] == "Rows: $\\begin{matrix} 1 \\\\ 2 \\\\\n3 \\end{matrix}$"  # a row break, then the escape
+    assert texts[2].endswith("# Answer\n\n90")
+    assert texts[3] == "# Answer\n\ne^{23}"  # after the header a line break, not \\ne
+    assert trace.task.prompt == "Find $x$:\n$x - 1 = 89$."
+    assert trace.extras["prmbench"]["_layout"]["escaped_newlines"] == [0, 1, 2, 3]
+    assert extract("\n".join(texts[:3])).answer == "90"
+    assert extract("\n".join(process[:3])).answer != "90"  # escaped, the answer line is not read
+
+
+def test_prmbench_text_with_real_line_breaks_is_not_decoded():
+    process = ["Line one\nthen $\\frac{a}{b}\\nu$ with a literal \\n kept", "# Answer\n\n3"]
+    trace, out = roundtrip("prmbench", _bench_row(process))
+    assert same(out, _bench_row(process))
+    assert [s.text for s in trace.steps] == process
+    assert "escaped_newlines" not in trace.extras["prmbench"].get("_layout", {})
 
 
 @pytest.mark.parametrize("row", TRL_ROWS)
@@ -214,3 +251,16 @@ def test_import_is_deterministic_and_honest():
     assert neg.labeling.neutral_policy == "negative"
     assert importers.formats() == ["math_shepherd", "prm800k", "prmbench", "processbench", "trl"]
     assert exporters.formats() == ["math_shepherd", "prm800k", "prmbench", "processbench", "stepforge", "trl"]
+
+
+@pytest.mark.parametrize("text", ["\\" * 1_000_000 + "n", "\\n" * 300_000, "# Answer" + " " * 1_000_000 + "\\neq"])
+def test_decoding_escaped_line_breaks_is_linear(text):
+    import time
+
+    from stepforge.datasets.importers.prmbench import decode_newlines, escape_newlines
+
+    t0 = time.perf_counter()
+    out = decode_newlines(text)
+    assert time.perf_counter() - t0 < 20  # a hang detector (quadratic would take hours), not a speed goal
+    if "\n" in out:
+        assert escape_newlines(out) == text

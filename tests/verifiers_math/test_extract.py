@@ -167,3 +167,106 @@ def test_a_closing_clause_that_judges_the_answer_is_not_part_of_it():
 def test_an_indented_answer_header_is_a_marker(head):
     text = f"Thus the count is 5! * 3! = 120 * 6.\nThe constraint is 5! * 3!.\n{head}\n720"
     assert extract_answer(text) == ("720", "hash_answer")
+
+
+# ------------------------------------------------------------------------ prose endings (no answer marker)
+# A model's solution often ends in a sentence, not a box: the value is read from its last sentence only when that
+# sentence states one result and nothing else; otherwise there is still no answer.
+_WORK = ("We start from the relations given in the problem and simplify each of them in turn.\n"
+         "Collecting the terms on one side gives a linear equation, which we solve directly.\n"
+         "Substituting back confirms that the intermediate quantities are consistent with the data.\n")
+
+READ = [
+    ("Hence the total number of marbles is 57.", "57"),
+    ("So altogether Maria has 36 cookies.", "36"),
+    ("Consequently, there are 210 committees that can be formed.", "210"),
+    ("Thus there are 15 diagonals.", "15"),
+    ("The remainder is $-7$.", "-7"),
+    ("The area of the garden is $6 \\times 24 = 144$ square feet.", "144"),
+    ("Therefore, $p + q = 9 + 14 = 23$.", "23"),
+    ("So $y = \\frac{3}{5}$.", "y = \\frac{3}{5}"),
+    ("Finally, the largest possible value of $k$ is $\\frac{7}{2}$.", "\\frac{7}{2}"),
+    ("In conclusion, the probability is \\dfrac{5}{36}.", "\\dfrac{5}{36}"),
+    ("The length of the hypotenuse is $13.$", "13"),
+    ("Right. So the number of handshakes is $\\binom{8}{2} = 28$.", "28"),
+    ("So the perimeter is $4 \\cdot 9 = 36$ cm.\nAnd that's our answer.", "36"),
+    ("So the perimeter is $4 \\cdot 9 = 36$ cm. That is the final answer.", "36"),
+    ("So the price of one ticket is $17$.\nRight.", "17"),  # an agreement: the sentence before states the answer
+    ("So the refund was $\\$45$.", "\\$45"),
+    ("That's $48 / 2 = 24$.", "24"),
+    ("Solving, $3k = 12 \\implies k = 4$.", "k = 4"),
+]
+
+NOT_READ = [
+    "If $x = 4$, then the sum is $10$.",  # a condition
+    "So the radius is $\\sqrt{9}$ meters, which is 3 meters.",  # two values
+    "This means Tom has 5 apples and 12 - 5 = 7 pears.",  # two results
+    "So the quotient is $x^2 + 1$ and the remainder is $3$.",  # two results
+    "Therefore, the answer is probably 12.",  # a hedge (and a marker: not this reader's)
+    "We should check whether the sum is $12$.",  # a check
+    "So the value of $n$ is $8$, since the sequence repeats.",  # the sentence goes on after its value
+    "The product is not $24$.",  # a negation
+    "Thus the remaining number of coins is 5 more than before.",  # a comparison, not a value
+    "So the polygon has approximately 27 sides.",  # an estimate
+    "Right.",  # no value
+    "This confirms the assumption holds.",  # no value
+    "So the sum is $12",  # an unclosed math span
+    "Is the total $40$?",  # a question
+    "Now we compute $2 + 3 = 5$ and $5 \\cdot 4 = 20$.",  # two statements, no result
+    "So $x > 3$.",  # a condition, not a value
+    "And that's our answer.",  # points at a previous step that states no value
+    "Each of the boxes holds 5 apples.",  # a statement about every case, not a concluded result
+    "Solving, $3k = 12 \\implies k > 4$.",  # an inequality
+]
+
+
+@pytest.mark.parametrize("ending,value", READ)
+def test_a_prose_ending_that_states_one_result_is_read(ending, value):
+    from stepforge.verifiers.math.extract import extract
+
+    ex = extract(_WORK + ending)
+    assert (ex.answer, ex.how, ex.status) == (value, "conclusion", "ok")
+
+
+@pytest.mark.parametrize("ending", NOT_READ)
+def test_an_ambiguous_prose_ending_is_not_read(ending):
+    from stepforge.verifiers.math.extract import extract
+
+    ex = extract(_WORK + "So far the sum of the first terms is $7$.\n" + ending)
+    assert ex.how != "conclusion" and ex.answer in (None, "probably 12") or ex.status != "ok", ex
+
+
+def test_only_the_last_sentence_concludes():
+    """A result stated earlier is not the answer when the last sentence states none."""
+    from stepforge.verifiers.math.extract import extract
+
+    assert extract(_WORK + "So the total is $42$.\nWe still have to subtract the broken ones.").answer is None
+    assert extract(_WORK + "So the total is $42$. Now consider the broken ones.").answer is None
+
+
+def test_a_marker_or_a_box_still_decides_over_a_prose_ending():
+    from stepforge.verifiers.math.extract import extract
+
+    assert extract(_WORK + "The answer is $5$.\nSo the sum is $6$.").answer == "5"
+    assert extract(_WORK + "We get $\\boxed{5}$.\nSo the sum is $6$.").answer == "5"
+
+
+def test_a_prose_ending_is_judged():
+    from stepforge.verifiers.math import judge
+
+    text = _WORK + "Consequently, there are 210 committees that can be formed."
+    assert judge("210", text).verdict == "equal"
+    assert judge("211", text).verdict == "not_equal"
+    assert judge("210", _WORK + "So the radius is $\\sqrt{9}$, which is 3.").rule == "no_pred_answer"
+
+
+@pytest.mark.parametrize("text", [
+    "So " * (_N // 3) + "the sum is 5.",  # a run of conclusion words
+    "Right. " * (_N // 7) + "So the sum is $5$.",  # a run of agreements
+    "x = 1\n" * (_N // 6) + "Therefore, " + "$a$ " * 1000 + "is 4.",  # many lines, then many spans
+    "Hence " + "$" * _N,  # unclosed math
+])
+def test_the_concluding_sentence_reader_does_not_hang(text):
+    from stepforge.verifiers.math.extract import conclusion
+
+    _finishes(lambda: conclusion(text))

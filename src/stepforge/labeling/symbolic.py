@@ -21,11 +21,11 @@ from stepforge.candidate import Candidate
 from stepforge.labeling import construction
 from stepforge.labeling.construction import SOURCE
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, DERIVED, EXPLAINS, answer_derived, answer_step,
-                                       carried, explains_outcome, locate_answer_line)
+from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, DERIVED, EXPLAINS, NOT_LOCATED, answer_derived,
+                                       answer_step, carried, explains_outcome, locate_answer_line)
 from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
-from stepforge.verifiers.math.extract import last_boxed
+from stepforge.verifiers.math.extract import extract, last_boxed
 from stepforge.verifiers.math.steps import StepCheck, StepContext, check_steps
 
 _FINAL = "final_answer:"
@@ -129,9 +129,21 @@ class Symbolic:
             return
         if gold is None:
             return
-        where = locate_answer_line(candidate.steps, gold, pred)
+        where = _concluded_answer(candidate, k) or locate_answer_line(candidate.steps, gold, pred)
         evidence[k] = {**evidence[k], "located": where}
         ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
+
+
+def _concluded_answer(candidate: Candidate, k: int) -> dict[str, Any] | None:
+    """A final answer read from the last step's concluding sentence ("Therefore, the total is 6 x 2 = 12.", no
+    answer marker or box): that step is a step of the work stating its result, not an answer line apart from the
+    work, so it cannot contradict what the steps derived (its own derivation is the steps' last). Not located."""
+    ex = extract(candidate.generation.raw_response)
+    if ex.how != "conclusion":
+        return None
+    return {"rule": NOT_LOCATED, "step": k, "derived": None, "final_answer": ex.answer,
+            "detail": "the final answer is the result the last step states (read from its concluding sentence): "
+                      "no answer line apart from the work to contradict the steps"}
 
 
 def _answer(check: StepCheck, text: str, pred: str | None) -> str | None:

@@ -5,6 +5,7 @@ errors ``original_*`` equal the process itself (as PRMBench builds its correct s
 one they are null and ``modified_steps`` is null (reported). Neutral steps are not errors; a neutral step with
 ``correct: null`` before the first error (nothing says it is right) skips the trace unless the policy is
 ``positive``.
+A row imported with escaped line breaks (``_layout.escaped_newlines``, see the importer) has them escaped again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from stepforge.datasets.exporters import EXPORTERS, ExportOptions, Projection
 from stepforge.datasets.exporters._common import (UNCHECKED_SKIP, arrange, layout, source_fields,
                                                    unchecked_before_first_error)
+from stepforge.datasets.importers.prmbench import escape_newlines
 from stepforge.schema import Trace
 
 
@@ -24,14 +26,17 @@ class _PrmBench:
         if unchecked_before_first_error(trace, options):
             return Projection([], [UNCHECKED_SKIP])
         src = source_fields(trace, "prmbench")
-        steps = [s.text for s in trace.steps]
+        lay = layout(trace, "prmbench")
+        escaped = set(lay.get("escaped_newlines") or [])
+        steps = [escape_newlines(s.text) if s.index in escaped else s.text for s in trace.steps]
+        prompt = escape_newlines(trace.task.prompt) if lay.get("escaped_question") else trace.task.prompt
         clean = not trace.error_indices
         if not clean and not {"original_process", "original_question", "modified_steps"} <= src.keys():
             notes.append("no original (unmodified) solution or modified_steps: written as null")
         inj = trace.generation.injected_error
         row = {
             "original_question": trace.task.prompt,
-            "modified_question": trace.task.prompt,
+            "modified_question": prompt,
             "original_process": steps if clean else None,
             "modified_process": steps,
             "modified_steps": [] if clean else None,
@@ -42,7 +47,7 @@ class _PrmBench:
             "classification": inj.kind if inj else None,
             **src,
         }
-        return Projection([arrange(row, layout(trace, "prmbench").get("keys"))], notes)
+        return Projection([arrange(row, lay.get("keys"))], notes)
 
 
 EXPORTERS.register("prmbench", _PrmBench())

@@ -4,7 +4,9 @@ The answer that counts is the last one the text commits to: the last run of boxe
 boxes joined by "and"/"or"/commas are one list answer), else the last answer marker ("final answer is",
 "# Answer", "Answer:", "the answer is", ``<answer>``), else a short text that is itself the answer. A
 sentence ("The largest $n$ is 34.") gives what follows its verb. There is no last-number fallback: a long
-text without an answer marker has no answer. A retraction or an alternative after the committed answer
+text without an answer marker has an answer only when its last sentence concludes with one value and nothing
+else (:func:`conclusion`: "So there are 4 ways.", "Hence, $a+b=12$."); a condition, a doubt, a check, a
+negation or a second value there leaves it without one. A retraction or an alternative after the committed answer
 ("Wait, no...", "or possibly \\boxed{3}") makes the extraction ``retracted`` or ``hedged``.
 """
 
@@ -541,6 +543,9 @@ def extract(text: str) -> Extraction:
     if envs and len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(stripped):
         return Extraction(envs[0][2], "bare")
     if len(stripped) > 300 or stripped.count("\n") > 2:
+        found = conclusion(stripped)
+        if found is not None:
+            return Extraction(found, "conclusion")
         return Extraction(None, "none", "none", "no answer marker in a long text")
     if _REFUSE_RE.search(stripped) or _HEDGE_RE.search(_strip_math(stripped)):
         return Extraction(None, "none", "refused" if _REFUSE_RE.search(stripped) else "none")
@@ -564,6 +569,158 @@ def extract(text: str) -> Extraction:
     return Extraction(None, "none", st if st != "ok" else "none")
 
 
+# a sentence that is not a plain statement of a result: a condition, a supposition, a doubt, a check, a negation
+_NOT_CONCLUDED_RE = re.compile(
+    r"\b(?:if|unless|suppose[ds]?|assum\w*|let|lets|need\w*|want\w*|try\w*|"
+    r"check\w*|verif\w*|test\w*|guess\w*|claim\w*|seems?|appears?|expect\w*|estimat\w*|not|never|no|none|"
+    r"neither|nor|incorrect\w*|error\w*|mistake\w*|wrong\w*|counterfactual|plausibl\w*|contradict\w*|"
+    r"initial\w*|first|next|then|also|partial\w*|so far|until|remaining|which|or|"
+    r"equivalently|that is|i\.e|e\.g)\b|n't\b|\?", re.I)
+_MODAL_RE = re.compile(r"\b(?:should|could|might|may|can|will|shall)\b", re.I)
+# a quantifier in a sentence with no conclusion word: a statement about every case, not the result ("Each box has 5.")
+_QUANTIFIER_RE = re.compile(r"\b(?:each|every|all|both|any)\b", re.I)
+_CONCLUSION_LEAD_RE = re.compile(
+    r"^(?:(?:so|thus|hence|therefore|finally|consequently|altogether|overall|in conclusion|in total|in all|"
+    r"that means|this means|which means|this gives|that gives|(?:we|i) (?:can )?(?:see|find|conclude)(?= that)|"
+    r"we (?:get|have|obtain|find|conclude)|"
+    r"it follows that)\b[,:]?\s*)+(?:that\b\s*)?", re.I)
+# the verb a concluding sentence states its result with ("the sum is", "there are", "Jim has")
+_RESULT_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|equals?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?)\b|\b(?:that|it|this)'s\b|=",
+    re.I)
+_NUMBER_RE = re.compile(r"[-−]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?(?:\s*(?:\\%|%|percent\b))?")
+_UNIT_WORDS_RE = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){0,3}")
+_FUNCTION_WORDS = {"of", "to", "for", "in", "on", "at", "by", "as", "if", "when", "which", "that", "and", "or", "but",
+                   "than", "per", "each", "with", "from", "so", "then", "more", "less", "times", "minus", "plus",
+                   "over", "divided", "multiplied", "is", "are", "was", "were", "be", "left", "after", "before"}
+# relations other than ``=`` (and ``\approx``) make a math span a condition or a set, not a value
+_OTHER_RELATION_RE = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|in|notin|to|implies|Rightarrow|iff|subset\w*|"
+                                r"mid|pm|mp)\b|\\Longrightarrow|\\rightarrow")
+_IMPLIES_RE = re.compile(r"\\(?:implies|Rightarrow|Longrightarrow)\b")
+
+
+_POINTER_RE = re.compile(
+    r"(?:and\s+|so\s+)?(?:that|this|which)(?:'s|\s+is|\s+was)\s+(?:our|the|my)\s+(?:final\s+)?answer\s*[.!]?|"
+    r"(?:(?:right|yes|yep|correct|indeed|exactly|i agree|agreed|that's right|that is right|that's correct)[.!,]?\s*)+",
+    re.I)  # "... is $12$. And that's our answer." / "... is $12$. Right.": the sentence before states the answer
+_COMPARATIVE_RE = re.compile(r"\b(?:more|less|fewer|greater|smaller|than|times|per|each|other|additional|left|remaining|"
+                             r"extra|twice|half|double|triple)\b", re.I)
+
+
+def _chain_value(math: str) -> str | None:
+    """The value a math statement concludes with: the last member of its ``=`` chain (``abc = 3 \\cdot 5 = 15``
+    gives 15), the whole of ``x = 5`` (one name set to a value), the span itself when it has no relation; None
+    for another relation or a chain whose last member still holds a name."""
+    parts = _IMPLIES_RE.split(math)
+    if len(parts) > 1:  # "-\frac{a}{8} = 32 \implies a = -256": what the last implication gives one name
+        math = parts[-1]
+        if not re.fullmatch(r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)\s*=[^=]+", math):
+            return None
+    if _OTHER_RELATION_RE.search(math) or "&" in math or "\\\\" in math:
+        return None
+    math = re.sub(r"(?:\s|\\[,;!]|\\quad)*[.,;]\s*$", "", math.strip())  # "$\frac{243}{625}.$": the period ends the sentence
+    parts = [p.strip() for p in re.split(r"=|\\approx", math)]
+    if any(not p for p in parts):
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    last = parts[-1]
+    if len(parts) == 2 and "=" in math and re.fullmatch(r"[A-Za-z](?:_\{?\w+\}?)?|\\[a-zA-Z]+", parts[0]):
+        return f"{parts[0]} = {last}"  # "x = 5": the verifier reads a value given to one name
+    if re.search(r"(?<!\\)\b[A-Za-z]\b|\\(?!frac|dfrac|tfrac|sqrt|pi|cdot|times|left|right|infty|circ|%|,|!|\s)[a-zA-Z]+", last):
+        return None  # the chain ends on an expression in names, not a value
+    return last
+
+
+def conclusion(text: str) -> str | None:
+    """The value a solution without an answer marker concludes with, read from its last sentence when that
+    sentence states one result and nothing else: "So there are 4 ways.", "The sum is $-3$.", "Hence, $a+b=12$.",
+    "Therefore, $abc = 3 \\cdot 5 = 15$." None when the last sentence is a condition, a doubt, a check or a
+    negation, states no value, states a value and then goes on ("... is $4$, since ..."), or holds more than one
+    value after its verb. Only the last line counts (a trace's last step)."""
+    lines = [ln for ln in text.rstrip().split("\n") if ln.strip()]
+    sents = _last_sentences(lines[-1].strip()) if lines else None
+    if not sents:
+        return None
+    if _POINTER_RE.fullmatch(sents[-1]):  # "... is $12$. And that's our answer.": the sentence before it
+        if len(sents) == 1:
+            before = _last_sentences(lines[-2].strip()) if len(lines) > 1 else None
+            return _concluded(before[-1]) if before else None
+        return _concluded(sents[-2])
+    return _concluded(sents[-1])
+
+
+def _last_sentences(line: str) -> list[str] | None:
+    """The sentences of a line, split outside math; None for a long line or one with an unclosed math span."""
+    if len(line) > 400:
+        return None
+    masked = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), line.replace("\\$", "\1\1"))
+    if masked.count("$") or "\\(" in masked or "\\[" in masked:
+        return None  # an unclosed math span: where the math ends is unknown
+    cuts = [m.end() for m in _SENTENCE_END_RE.finditer(masked) if m.end() < len(masked.rstrip())
+            and not masked[m.end():m.end() + 1].isdigit()]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
+
+
+def _concluded(sent: str) -> str | None:
+    """The one value a concluding sentence states (see :func:`conclusion`), or None."""
+    sent = _INTERJECTION_RE.sub("", sent, count=1).strip() if not _CONCLUSION_LEAD_RE.match(sent) else sent
+    body = _CONCLUSION_LEAD_RE.sub("", sent, count=1).strip()
+    body = re.sub(r"^[A-Za-z]+ing\b[^,$\d]{0,40},\s*", "", body, count=1)  # "Solving for $k$," / "Simplifying,"
+    body = _clean_tail(re.sub(r",?\s*\b(?:in all|in total|altogether|overall)\s*[.!]?\s*$", "", _clean_tail(body), flags=re.I))
+    if not body:
+        return None
+    prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", body))
+    if _NOT_CONCLUDED_RE.search(prose) or _HEDGE_RE.search(prose) or _RETRACT_RE.search(prose) or _REFUSE_RE.search(prose):
+        return None
+    envs = _math_envs(body)
+    if len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(body):  # "Hence, $a+b=12$."
+        return _chain_value(envs[0][2])
+    bmask = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), body.replace("\\$", "\1\1"))
+    verb = None
+    for verb in _RESULT_VERB_RE.finditer(bmask):
+        pass
+    if verb is None:
+        return None
+    first = _RESULT_VERB_RE.search(bmask)
+    between = body[first.end():verb.start()] if first is not None else ""
+    if re.search(r"\d", between) and re.search(r",|\band\b|;", between):
+        return None  # "7 nickels and 11 - 7 = 4 dimes": two results
+    tail = body[verb.end():].strip()
+    tail = re.sub(r"^(?:indeed|exactly|just|only|now|(?:equal|equivalent) to|equals?|a total of|the same as)\b\s*", "",
+                  tail, flags=re.I)
+    if re.search(r"\bthere\s*$", bmask[: verb.start()], re.I) and (m := _NUMBER_RE.match(tail)):
+        # "there are 28 assortments of cookies that Pat can select": a count, then what it counts (no other value)
+        rest = tail[m.end():]
+        if re.search(r"\d|\$", rest) or _COMPARATIVE_RE.search(rest) or _MODAL_RE.search(body[: verb.end()]):
+            return None
+        return m.group(0).replace("−", "-")
+    if _MODAL_RE.search(prose) or (_QUANTIFIER_RE.search(prose) and not _CONCLUSION_LEAD_RE.match(sent)):
+        return None  # "the sum could be 12": a possibility, not the result
+    bare = re.fullmatch(r"(-?\\d?frac\{\d+\}\{\d+\}|-?\\sqrt\{\d+\})\s*[.!]?", tail)
+    if bare is not None:  # "the probability is \dfrac{33}{100}." (math without its dollars)
+        return bare.group(1)
+    tenvs = _math_envs(tail)
+    if tenvs:
+        if len(tenvs) != 1 or tenvs[0][0] != 0:
+            return None  # words before the math, or two values
+        rest = tail[tenvs[0][1]:]
+        value = _chain_value(tenvs[0][2])
+    else:
+        m = _NUMBER_RE.match(tail)
+        if m is None:
+            return None
+        rest = tail[m.end():]
+        value = m.group(0).replace("−", "-").replace("$", "")
+    words = _UNIT_WORDS_RE.fullmatch(_TEXT_RE.sub(r" \1 ", rest).rstrip())
+    if words is None or any(w.lower() in _FUNCTION_WORDS for w in words.group(0).split()):
+        return None  # the sentence goes on after its value
+    if re.search(r"\d|\$", bmask[: verb.start()].replace("\0", "")) and not _CONCLUSION_LEAD_RE.match(sent):
+        return None  # numbers before the verb and no conclusion word: a step of the work, not its result
+    return value
+
+
 def _currency_dollars(text: str) -> str:
     """``$12 dollars`` in prose: an unpaired dollar sign before a number is currency, not math."""
     if len(re.findall(r"(?<!\\)\$", text)) % 2 == 0:
@@ -579,4 +736,4 @@ def extract_answer(text: str) -> tuple[str | None, str]:
     return ex.answer, ex.how
 
 
-__all__ = ["Extraction", "extract", "extract_answer", "last_boxed", "unescape"]
+__all__ = ["Extraction", "conclusion", "extract", "extract_answer", "last_boxed", "unescape"]
