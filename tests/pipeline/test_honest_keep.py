@@ -340,7 +340,7 @@ RIGHT_ANSWER_CASES = [
     # the steps derive the reference, then an unchecked step brings in another value the answer repeats
     ("Kai has 5 teams of 45 players. How many players are there?", "225",
      "So $5 \\times 45 = 225$.\n\nActually there are 250 players, counting coaches.\n\n"
-     "The answer is $\\boxed{250}$.", "first_error_uncertain"),
+     "The answer is $\\boxed{250}$.", "error_not_located"),  # the answer line follows the words, not the error
 ]
 
 #: worked reference solutions (as MATH and GSM8K rows give them), by problem
@@ -464,3 +464,14 @@ def test_a_refuted_slip_is_the_first_error_only_if_redoing_it_explains_the_answe
     assert explains_outcome(claims, 1, "17", "18")["explains"] is True
     assert explains_outcome(claims, 1, "19", "18")["explains"] is False
     assert explains_outcome([[{"claim": "2x = 5", "verdict": "false"}]], 0, "3", "5")["explains"] is None
+
+
+def test_the_answer_line_is_not_blamed_when_words_state_another_value_after_the_derivation() -> None:
+    # found on PRMBench: "which is 16" in prose after the last checked derivation of the reference (8)
+    steps = ["She has $5 + 3 = 8$ apples.", "Doubling, which is 16, she gives half away.",
+             "The answer is $\\boxed{16}$."]
+    where = locate_answer_line(steps, "8")
+    assert where["rule"] == "error_not_located" and where["stated_later"] == "16"
+    # restating the derived value in words is not another value
+    steps[1] = "So she has 8 apples in all."
+    assert locate_answer_line(steps, "8")["rule"] == "answer_contradicts_steps"

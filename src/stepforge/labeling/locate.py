@@ -72,6 +72,24 @@ def derived_value(text: str) -> str | None:
     return last
 
 
+_NUMBER_WORD = re.compile(r"(?<![\w.])-?\d(?:[\d,]*\d)?(?:\.\d+)?")
+
+
+def _stated_later(text: str, value: str) -> str | None:
+    """A number ``text`` states after its last derivation of ``value`` that is not ``value`` ("... = 8. So the
+    total, which is 16, ..."): the derivation is not the solution's last word. None when there is none (or the
+    derivation cannot be found in the text)."""
+    at = text.rfind(value)
+    if at < 0:
+        return None
+    want = _value(value)
+    for m in _NUMBER_WORD.finditer(text, at + len(value)):
+        got = _value(m.group(0).replace(",", ""))
+        if got is None or want is None or not _same(got, want):
+            return m.group(0)
+    return None
+
+
 def answer_step(steps: list[str]) -> int:
     """The step that states the final answer: the last one with a box, else the last step."""
     for i in range(len(steps) - 1, -1, -1):
@@ -102,6 +120,11 @@ def locate_answer_line(steps: list[str], gold: str, pred: str | None = None) -> 
         return {"rule": NOT_LOCATED, "step": k, "derived": None,
                 "detail": "no step states a result the answer line could contradict"}
     v = judge(gold, f"\\boxed{{{value}}}", seed=0)
+    later = _stated_later(prefix, value) if v.verdict == "equal" else None
+    if later is not None:
+        return {"rule": NOT_LOCATED, "step": k, "derived": value, "stated_later": later,
+                "detail": f"the steps derived {value}, but a later sentence states {later} in words: the answer line "
+                          "may follow that, so it is not shown to be where the solution went wrong"}
     if v.verdict == "equal":
         return {"rule": ANSWER_CONTRADICTS_STEPS, "step": k, "derived": value,
                 "detail": "the steps derived the reference answer; the answer line states another"}
