@@ -91,15 +91,38 @@ def run_command(args: argparse.Namespace) -> int:
 
     summary = run(config_from_args(args))
     ungraded = summary.kept - summary.correct - summary.incorrect
-    print(f"labelled {summary.kept + summary.rejected} solutions: kept {summary.kept} ({summary.correct} correct, "
+    total = summary.kept + summary.rejected
+    print(f"labelled {total} solution{'s' if total != 1 else ''}: kept {summary.kept} ({summary.correct} correct, "
           f"{summary.incorrect} incorrect, {ungraded} with no reference answer), rejected {summary.rejected}, in "
           f"{summary.seconds:.1f}s -> {summary.out}")
     reasons = summary.rejected_by_reason or {}
     if reasons:
         print("rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])))
     unreferenced = sum(reasons.get(k, 0) for k in ("no_reference", "process_unverified", "first_error_uncertain"))
-    if unreferenced and not args.references:
+    if args.references:
+        return 0
+    if reasons.get("error_not_located") and _draws_rollouts(args) and _without_answers(args):
+        print("hint: these rows carry no reference answer, so rollouts (mc, binary_search, hybrid) have nothing to "
+              "reach and locate no error; give --references FILE (MATH or GSM8K problem rows with their answers), "
+              "or use the critic: --strategy judge")
+    elif unreferenced:
         print("hint: solutions without a reference answer or reference solution cannot be labelled by checks alone; "
               "give --references FILE (MATH or GSM8K problem rows with their answers and solutions), or a model "
               "strategy with --fallback-strategy")
     return 0
+
+
+def _draws_rollouts(args: argparse.Namespace) -> bool:
+    """Whether the run's strategy or fallback continues prefixes (the default one does, given a policy model)."""
+    import re
+
+    names = {n for s in (args.strategy, args.fallback_strategy) if s for n in re.split(r"[:+]", s)}
+    return bool(names & {"mc", "binary_search", "hybrid"}) or (not args.strategy and bool(args.rollout_model))
+
+
+def _without_answers(args: argparse.Namespace) -> bool:
+    """Whether IN's first row has no reference answer (ProcessBench, PRMBench and Math-Shepherd rows have none)."""
+    from stepforge.datasets.eval_labels import labelled_traces
+
+    first = next(iter(labelled_traces(Path(args.input), args.format)), None)
+    return first is not None and (first[0].task.reference is None or not first[0].task.reference.answer)
