@@ -238,3 +238,39 @@ def test_a_model_name_the_endpoint_does_not_serve_is_one_line(server: ServerProc
         assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
         assert f"the {role} model" in r.stderr and "does not exist" in r.stderr and server.url in r.stderr
+
+
+def test_processbench_rows_take_their_reference_answers_from_references(server: ServerProcess,
+                                                                        tmp_path: Path) -> None:
+    """ProcessBench rows carry a verdict but no reference answer: rollouts have nothing to reach (every wrong row is
+    error_not_located, no request sent, and the command says why and what to give); with ``--references`` the
+    same rows are labelled exactly. With no ``--rollout-model`` the offline completer cannot continue them: said
+    too."""
+    from stepforge._testing import policy_model
+
+    rows = policy_model.math_rows(20, seed=34, wrong=0.8)
+    data, refs = tmp_path / "pb.jsonl", tmp_path / "refs.jsonl"
+    data.write_text("".join(json.dumps({"id": r["id"], "generator": "test", "problem": r["problem"],
+                                        "steps": r["responses"][0].split("\n"), "label": r["truth"],
+                                        "final_answer_correct": r["truth"] < 0}) + "\n" for r in rows))
+    refs.write_text("".join(json.dumps({"problem": r["problem"], "answer": r["answer"]}) + "\n" for r in rows))
+    truth = {r["problem"]: r["truth"] for r in rows}
+    policy(server)
+    model = ["--rollout-model", "policy", "--rollout-base-url", server.url]
+    bare = _label(str(data), "--out", str(tmp_path / "bare"), "--strategy", "binary_search", *model)
+    assert bare.returncode == 0, bare.stderr
+    assert "hint: these rows carry no reference answer" in bare.stdout and "--references FILE" in bare.stdout
+    assert not records(tmp_path / "bare" / "traces.jsonl") or all(
+        t["outcome"]["correct"] for t in records(tmp_path / "bare" / "traces.jsonl"))
+    assert not server.log()  # nothing to reach: nothing sent
+    offline = _label(str(data), "--out", str(tmp_path / "offline"), "--strategy", "mc", "--references", str(refs))
+    assert offline.returncode == 0, offline.stderr
+    assert "hint: with no --rollout-model" in offline.stdout
+    assert len(offline.stdout.strip().splitlines()) == 3  # the summary, the rejections, that one hint
+    for strategy in ("binary_search", "hybrid"):
+        out = tmp_path / strategy
+        r = _label(str(data), "--out", str(out), "--strategy", strategy, "--references", str(refs), *model)
+        assert r.returncode == 0, r.stderr
+        assert "hint" not in r.stdout
+        assert {p: t["first_error_index"] for p, t in _by_problem(out).items()} == truth
+        assert not records(out / "rejected.jsonl")

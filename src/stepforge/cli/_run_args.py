@@ -205,6 +205,18 @@ def executor_options(args: argparse.Namespace) -> dict[str, Any]:
     return {}
 
 
+def _check_limits(args: argparse.Namespace) -> None:
+    """The client limits given on the command line are usable (``--concurrency 0`` or ``--rpm 0`` would wait
+    forever, a timeout of 0 would fail every request)."""
+    for dest, ok, want in (("concurrency", lambda v: v >= 1, "at least 1"), ("rpm", lambda v: v > 0, "positive"),
+                           ("tpm", lambda v: v > 0, "positive"), ("timeout", lambda v: v > 0, "positive seconds"),
+                           ("max_retries", lambda v: v >= 0, "0 or more"), ("price_in", lambda v: v >= 0, "0 or more"),
+                           ("price_out", lambda v: v >= 0, "0 or more")):
+        value = getattr(args, dest, None)
+        if value is not None and not ok(value):  # NaN fails every test
+            raise UserError(f"{_flag(dest)} must be {want}, got {value}")
+
+
 def _flag(dest: str) -> str:
     return "--" + {"template": "prompt"}.get(dest, dest).replace("_", "-")
 
@@ -291,6 +303,7 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
         own_calls_models = own_calls_models or (name == args.strategy and bool(wants))
     roles = {"rollout": (policy, getattr(args, "rollout_model", None), getattr(args, "rollout_base_url", None)),
              "judge": (critic, getattr(args, "judge_model", None), getattr(args, "judge_base_url", None))}
+    _check_limits(args)
     limits = {name: getattr(args, arg) for arg, name in _CLIENT.items()
               if arg in _LIMITS and getattr(args, arg, None) is not None}
     models: dict[str, dict[str, Any]] = {}
@@ -318,7 +331,11 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
             ClientConfig.model_validate(c)
     except ValidationError as exc:
         e = exc.errors()[0]
-        raise UserError(f"bad labelling option {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
+        flags = {k: _flag(dest) for dest, k in _STRATEGY.items()}
+        flags["confirm"], flags["ahead"] = "--confirm-rounds", "--no-draw-ahead"
+        where = ", ".join(flags.get(str(x), str(x)) for x in e["loc"])
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        raise UserError(f"{where}: {msg}" if where else msg) from None
     return opts, models
 
 
@@ -387,6 +404,7 @@ def _openai(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     for arg, name in _SAMPLING.items():
         if getattr(args, arg, None) is not None:
             opts["sampling"][name] = getattr(args, arg)
+    _check_limits(args)
     client = {name: getattr(args, arg) for arg, name in _CLIENT.items() if getattr(args, arg, None) is not None}
     try:
         OpenAIOptions.model_validate(opts)
