@@ -100,6 +100,16 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
       "http://x/v1", "--bisect-split", "0.3"], "--bisect-split applies to"),
     (["--strategy", "judge", "--judge-model", "c", "--judge-base-url", "http://x/v1", "--no-draw-ahead"],
      "--no-draw-ahead applies to --strategy mc, binary_search, hybrid"),
+    # limits a client cannot work with (0 in flight, 0 per minute: the run waited forever)
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--concurrency", "0"],
+     "--concurrency must be at least 1, got 0"),
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--rpm", "0"],
+     "--rpm must be positive"),
+    (["--generator", "openai", "--model", "m", "--base-url", "http://x/v1", "--tpm", "-5"], "--tpm must be positive"),
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--timeout", "nan"],
+     "--timeout must be positive seconds"),
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--rollout-temperature",
+      "-1"], "--rollout-temperature:"),
 ])
 def test_bad_labelling_flags_are_one_line_errors(tmp_path: Path, args: list[str], message: str) -> None:
     res = _cli("generate", "--domain", "math", "--count", "2", "--out", str(tmp_path / "o"), *args)
