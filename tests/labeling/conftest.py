@@ -46,26 +46,13 @@ def math_rows(tmp: Path, n: int, seed: int = 0, **kw: Any) -> tuple[Path, dict[s
 
 
 def prm800k_rows(tmp: Path, n: int, seed: int = 0, **kw: Any) -> tuple[Path, dict[str, int]]:
-    """The arithmetic solutions of ``math_rows`` as PRM800K phase-2 lines (steps rated up to the first error, the
-    rest pre-generated and unrated) and each one's true first error, by problem text."""
+    """The arithmetic solutions of ``math_rows`` as PRM800K phase-2 lines and each one's true first error, by
+    problem text."""
     rows = policy_model.math_rows(n, seed=seed, **kw)
     path = tmp / f"prm800k-{seed}-{n}.jsonl"
-    lines = []
-    for r in rows:
-        steps, t = r["responses"][0].split("\n"), r["truth"]
-        rated = steps if t < 0 else steps[: t + 1]
-        lines.append({"labeler": "test", "timestamp": "2026-12-01T00:00:00", "generation": 1,
-                      "is_quality_control_question": False, "is_initial_screening_question": False,
-                      "question": {"problem": r["problem"], "ground_truth_answer": r["answer"],
-                                   "pre_generated_steps": steps,
-                                   "pre_generated_answer": steps[-1].rsplit("\\boxed{", 1)[1][:-2]},
-                      "label": {"steps": [{"completions": [{"text": s, "rating": -1 if i == t else 1, "flagged": None}],
-                                           "human_completion": None, "chosen_completion": None if i == t else 0}
-                                          for i, s in enumerate(rated)],
-                                "total_time": 1, "finish_reason": "found_error" if t >= 0 else "solution"}})
     truth = {r["problem"]: r["truth"] for r in rows}
     assert len(truth) == len(rows)  # one solution per problem: the truth is keyed by its text
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    path.write_text("".join(json.dumps(policy_model.as_prm800k(r)) + "\n" for r in rows))
     return path, truth
 
 

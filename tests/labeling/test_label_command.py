@@ -250,9 +250,7 @@ def test_processbench_rows_take_their_reference_answers_from_references(server: 
 
     rows = policy_model.math_rows(20, seed=34, wrong=0.8)
     data, refs = tmp_path / "pb.jsonl", tmp_path / "refs.jsonl"
-    data.write_text("".join(json.dumps({"id": r["id"], "generator": "test", "problem": r["problem"],
-                                        "steps": r["responses"][0].split("\n"), "label": r["truth"],
-                                        "final_answer_correct": r["truth"] < 0}) + "\n" for r in rows))
+    data.write_text("".join(json.dumps(policy_model.as_processbench(r)) + "\n" for r in rows))
     refs.write_text("".join(json.dumps({"problem": r["problem"], "answer": r["answer"]}) + "\n" for r in rows))
     truth = {r["problem"]: r["truth"] for r in rows}
     policy(server)
