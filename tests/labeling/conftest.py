@@ -45,6 +45,17 @@ def math_rows(tmp: Path, n: int, seed: int = 0, **kw: Any) -> tuple[Path, dict[s
     return path, {r["id"]: r["truth"] for r in rows}
 
 
+def prm800k_rows(tmp: Path, n: int, seed: int = 0, **kw: Any) -> tuple[Path, dict[str, int]]:
+    """The arithmetic solutions of ``math_rows`` as PRM800K phase-2 lines and each one's true first error, by
+    problem text."""
+    rows = policy_model.math_rows(n, seed=seed, **kw)
+    path = tmp / f"prm800k-{seed}-{n}.jsonl"
+    truth = {r["problem"]: r["truth"] for r in rows}
+    assert len(truth) == len(rows)  # one solution per problem: the truth is keyed by its text
+    path.write_text("".join(json.dumps(policy_model.as_prm800k(r)) + "\n" for r in rows))
+    return path, truth
+
+
 def policy(server: ServerProcess, q: float = 1.0, r: float = 0.0, a: float = 1.0, **extra: Any) -> None:
     server.reset(policy={"q": q, "r": r, "a": a, "seed": 0, **extra.pop("policy_extra", {})}, **extra)
 

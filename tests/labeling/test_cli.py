@@ -51,6 +51,28 @@ def test_the_generators_model_is_the_default_policy_and_critic() -> None:
     assert offline.models == {} and "strategy" not in offline.options  # the procedural completer
 
 
+def test_draw_ahead_and_bisect_split_are_strategy_options() -> None:
+    """``--no-draw-ahead`` and ``--bisect-split S`` set ``StrategyOptions.ahead`` and ``.split`` (data: in the config
+    hash), on ``generate`` and ``label`` alike; given only where a strategy of the run draws rollouts or bisects."""
+    from stepforge.cli import build_parser
+    from stepforge.cli.label import config_from_args as label_config
+
+    c = _config("--strategy", "binary_search", "--no-draw-ahead", "--bisect-split", "0.3")
+    assert c.options["strategy"] == {"ahead": False, "split": 0.3, "seed": 0}
+    assert "strategy" not in _config("--strategy", "binary_search").options  # the defaults: ahead, 0.5
+    assert c.config_hash() != _config("--strategy", "binary_search", "--no-draw-ahead").config_hash()
+    assert _config("--strategy", "consensus:mc+binary_search", "--bisect-split", "0.25").options["strategy"][
+        "split"] == 0.25
+    with_policy = _config("--rollout-model", "p", "--rollout-base-url", "http://a/v1", "--bisect-split", "0.4")
+    assert with_policy.options["strategy"]["split"] == 0.4  # the default strategy with a policy: hybrid
+    # the curation flag --split stays what it was: the data split, not the bisection point
+    both = _config("--strategy", "binary_search", "--bisect-split", "0.3", "--split", "train=0.9,test=0.1")
+    assert both.options["strategy"]["split"] == 0.3 and both.curate["split"] == {"train": 0.9, "test": 0.1}
+    args = build_parser("label").parse_args(["label", str(ROOT / "tests" / "data" / "prmbench_sample.jsonl"),
+                                             "--out", "x", "--strategy", "mc", "--no-draw-ahead"])
+    assert label_config(args).options["strategy"] == {"ahead": False, "seed": 0}
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     env.pop("OPENAI_API_KEY", None)
@@ -67,6 +89,27 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
      "rollouts"),
     (["--rollout-base-url", "http://x/v1"], "--rollout-base-url needs --rollout-model"),
     (["--concurrency", "4"], "--concurrency applies to"),
+    (["--strategy", "binary_search", "--bisect-split", "0"], "--bisect-split: 0 is not strictly between 0 and 1"),
+    (["--strategy", "binary_search", "--bisect-split", "1"], "--bisect-split: 1 is not strictly between 0 and 1"),
+    (["--strategy", "binary_search", "--bisect-split", "-0.3"], "not strictly between 0 and 1"),
+    (["--strategy", "binary_search", "--bisect-split", "nan"], "not strictly between 0 and 1"),
+    (["--strategy", "binary_search", "--bisect-split", "half"], "--bisect-split: not a number"),
+    (["--strategy", "mc", "--bisect-split", "0.3"], "--bisect-split applies to --strategy binary_search, hybrid"),
+    (["--bisect-split", "0.3"], "--bisect-split applies to"),  # the default strategy without a model: symbolic
+    (["--strategy", "consensus:mc+judge", "--judge-model", "c", "--rollout-model", "p", "--rollout-base-url",
+      "http://x/v1", "--bisect-split", "0.3"], "--bisect-split applies to"),
+    (["--strategy", "judge", "--judge-model", "c", "--judge-base-url", "http://x/v1", "--no-draw-ahead"],
+     "--no-draw-ahead applies to --strategy mc, binary_search, hybrid"),
+    # limits a client cannot work with (0 in flight, 0 per minute: the run waited forever)
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--concurrency", "0"],
+     "--concurrency must be at least 1, got 0"),
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--rpm", "0"],
+     "--rpm must be positive"),
+    (["--generator", "openai", "--model", "m", "--base-url", "http://x/v1", "--tpm", "-5"], "--tpm must be positive"),
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--timeout", "nan"],
+     "--timeout must be positive seconds"),
+    (["--strategy", "mc", "--rollout-model", "p", "--rollout-base-url", "http://x/v1", "--rollout-temperature",
+      "-1"], "--rollout-temperature:"),
 ])
 def test_bad_labelling_flags_are_one_line_errors(tmp_path: Path, args: list[str], message: str) -> None:
     res = _cli("generate", "--domain", "math", "--count", "2", "--out", str(tmp_path / "o"), *args)

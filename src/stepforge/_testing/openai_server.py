@@ -51,6 +51,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # "reasoning", "seed"}; None: off
     "policy": None,
     "oracle_plans": {},  # code task prompt -> {"plan": [...], "code": "...", "bugs": [{"step", "plan", "code"}]}
+    "served_models": None,  # model names served (as vLLM: any other is a 404); None: every name
 }
 
 
@@ -360,6 +361,9 @@ def make_app(config: dict[str, Any] | None = None):  # noqa: C901 - one closure 
         if not isinstance(body, dict) or not body.get("model") or not isinstance(body.get("messages"), list):
             return _error(400, "model and messages are required")
         cfg = state.config
+        served = cfg.get("served_models")
+        if served and body["model"] not in served:  # vLLM's answer to a model name it does not serve
+            return _error(404, f"The model `{body['model']}` does not exist.", "NotFoundError")
         key = body_key(body)
         attempt = state.attempts[key]
         state.attempts[key] += 1
@@ -581,7 +585,9 @@ def make_app(config: dict[str, Any] | None = None):  # noqa: C901 - one closure 
         return web.json_response(state.log)
 
     async def models(request: web.Request) -> web.Response:
-        return web.json_response({"object": "list", "data": [{"id": "mock", "object": "model", "owned_by": "stepforge"}]})
+        names = state.config.get("served_models") or ["mock"]
+        return web.json_response({"object": "list", "data": [{"id": n, "object": "model", "owned_by": "stepforge"}
+                                                             for n in names]})
 
     app = web.Application(client_max_size=512 * 1024 * 1024)
     app.router.add_post("/v1/chat/completions", chat)

@@ -396,3 +396,47 @@ def math_rows(count: int, seed: int = 0, *, wrong: float = 0.7, reasoning: float
         rows.append({"id": f"expr-{len(rows)}", "problem": f"What is {expr}?", "answer": tex(right.final),
                      "responses": [text], "truth": truth, "kind": kind})
     return rows
+
+
+def as_prm800k(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``math_rows`` row as a PRM800K phase-2 line: steps rated up to the first error (its step -1, the path ending
+    there as a rater's does), the rest pre-generated and unrated; ``finish_reason`` found_error or solution."""
+    steps, t = row["responses"][0].split("\n"), row["truth"]
+    rated = steps if t < 0 else steps[: t + 1]
+    return {"labeler": "policy_model", "timestamp": "2026-12-01T00:00:00", "generation": 1,
+            "is_quality_control_question": False, "is_initial_screening_question": False,
+            "question": {"problem": row["problem"], "ground_truth_answer": row["answer"], "pre_generated_steps": steps,
+                         "pre_generated_answer": _boxed(steps[-1])},
+            "label": {"steps": [{"completions": [{"text": s, "rating": -1 if i == t else 1, "flagged": None}],
+                                 "human_completion": None, "chosen_completion": None if i == t else 0}
+                                for i, s in enumerate(rated)],
+                      "total_time": 1, "finish_reason": "found_error" if t >= 0 else "solution"}}
+
+
+def as_processbench(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``math_rows`` row as a ProcessBench row (no reference answer: its verdict and first error only)."""
+    return {"id": row["id"], "generator": "policy_model", "problem": row["problem"],
+            "steps": row["responses"][0].split("\n"), "final_answer_correct": row["truth"] < 0, "label": row["truth"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m stepforge._testing.policy_model N [--format F] [--seed S]``: N solutions with known first errors
+    on stdout (``prm800k``, ``processbench``, or ``references``: their problem/answer rows), to rehearse relabelling
+    against the loopback server."""
+    import argparse
+    import json
+
+    p = argparse.ArgumentParser(prog="python -m stepforge._testing.policy_model")
+    p.add_argument("count", type=int)
+    p.add_argument("--format", choices=("prm800k", "processbench", "references"), default="prm800k")
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args(argv)
+    write = {"prm800k": as_prm800k, "processbench": as_processbench,
+             "references": lambda r: {"problem": r["problem"], "answer": r["answer"]}}[a.format]
+    for row in math_rows(a.count, seed=a.seed):
+        print(json.dumps(write(row)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -28,7 +28,12 @@ _LIMITS = {k for k in _CLIENT if k != "base_url"}
 _STRATEGY = {"rollouts": "rollouts", "min_successes": "min_successes", "judge_votes": "judge_votes",
              "n_per_request": "n_per_request",
              "rollout_temperature": "temperature", "rollout_max_tokens": "max_tokens", "mc_all_steps": "mc_all_steps",
-             "judge_hints": "judge_hints", "adaptive": "adaptive", "confirm": "confirm"}
+             "judge_hints": "judge_hints", "adaptive": "adaptive", "confirm": "confirm", "ahead": "ahead",
+             "bisect_split": "split"}
+
+# the strategies that draw rollouts (and may draw ahead), and those of them that bisect
+_DRAWING = ("mc", "binary_search", "hybrid")
+_BISECTING = ("binary_search", "hybrid")
 
 
 def _fraction(text: str) -> float:
@@ -36,6 +41,17 @@ def _fraction(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _open_fraction(text: str) -> float:
+    """A number strictly between 0 and 1 (``--bisect-split``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not strictly between 0 and 1")
+    return value
 
 
 def add_run_arguments(p: argparse.ArgumentParser, *, batch: bool = False) -> None:
@@ -161,6 +177,13 @@ def add_labelling_arguments(p: argparse.ArgumentParser, *, limits: bool = False)
                         "prefix that recovered (default 2; 0: trust the first)")
     m.add_argument("--judge-hints", action="store_true", default=None,
                    help="judge: show the critic what the checks found (refuted claims, failing tests)")
+    m.add_argument("--no-draw-ahead", dest="ahead", action="store_false", default=None,
+                   help="send only the requests a strategy needs now (default: while the policy's client has idle "
+                        "slots, also the ones it may need next; the labels are the same, unneeded draws are costed "
+                        "and in the evidence as unused_draws)")
+    m.add_argument("--bisect-split", dest="bisect_split", type=_open_fraction, default=None, metavar="S",
+                   help="binary_search, hybrid: probe the prefix S of the way into the interval left to search "
+                        "(0 < S < 1; default 0.5, the middle; below 0.5 probes early steps first)")
 
 
 def add_executor_arguments(p: argparse.ArgumentParser) -> None:
@@ -180,6 +203,18 @@ def executor_options(args: argparse.Namespace) -> dict[str, Any]:
             raise UserError("--ray-address applies to --executor ray")
         return {"address": args.ray_address}
     return {}
+
+
+def _check_limits(args: argparse.Namespace) -> None:
+    """The client limits given on the command line are usable (``--concurrency 0`` or ``--rpm 0`` would wait
+    forever, a timeout of 0 would fail every request)."""
+    for dest, ok, want in (("concurrency", lambda v: v >= 1, "at least 1"), ("rpm", lambda v: v > 0, "positive"),
+                           ("tpm", lambda v: v > 0, "positive"), ("timeout", lambda v: v > 0, "positive seconds"),
+                           ("max_retries", lambda v: v >= 0, "0 or more"), ("price_in", lambda v: v >= 0, "0 or more"),
+                           ("price_out", lambda v: v >= 0, "0 or more")):
+        value = getattr(args, dest, None)
+        if value is not None and not ok(value):  # NaN fails every test
+            raise UserError(f"{_flag(dest)} must be {want}, got {value}")
 
 
 def _flag(dest: str) -> str:
@@ -250,18 +285,25 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
     policy = getattr(args, "rollout_model", None) or generator_model
     critic = getattr(args, "judge_model", None) or policy
     needs: set[str] = set()
+    used: set[str] | None = set()  # the plain strategies the run may use (None: one is unknown here)
+    own_calls_models = False
     for name in (args.strategy, getattr(args, "fallback_strategy", None)):
         if not name:
             continue
         try:
             strategy = resolve(name)
         except (KeyError, ValueError):
+            used = None
             continue  # the domain names what is known, with the run's other checks
+        if used is not None:
+            used |= set(getattr(strategy, "names", None) or (strategy.name,))
         requires = getattr(strategy, "requires", None)
-        if requires is not None:
-            needs |= set(requires({"rollout_model": policy, "judge_model": critic}))
+        wants = set(requires({"rollout_model": policy, "judge_model": critic})) if requires is not None else set()
+        needs |= wants
+        own_calls_models = own_calls_models or (name == args.strategy and bool(wants))
     roles = {"rollout": (policy, getattr(args, "rollout_model", None), getattr(args, "rollout_base_url", None)),
              "judge": (critic, getattr(args, "judge_model", None), getattr(args, "judge_base_url", None))}
+    _check_limits(args)
     limits = {name: getattr(args, arg) for arg, name in _CLIENT.items()
               if arg in _LIMITS and getattr(args, arg, None) is not None}
     models: dict[str, dict[str, Any]] = {}
@@ -274,6 +316,13 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
         url = base_url or (models.get("rollout", {}).get("base_url") if role == "judge" else None) \
             or client.get("base_url") or getattr(args, "base_url", None)
         models[role] = {**limits, **({"base_url": url} if url else {})}
+    if used is not None:
+        fallback = getattr(args, "fallback_strategy", None)
+        if "rollout" in models and (not args.strategy or not (fallback or own_calls_models)):
+            used.add("hybrid")  # the default strategy, or fallback of one that calls no model, given a policy
+        for flag, key, users in (("--no-draw-ahead", "ahead", _DRAWING), ("--bisect-split", "split", _BISECTING)):
+            if key in opts and not used & set(users):
+                raise UserError(f"{flag} applies to --strategy {', '.join(users)} (or a consensus of one)")
     if opts:
         opts["seed"] = getattr(args, "seed", None) or 0
     try:
@@ -282,7 +331,11 @@ def labelling(args: argparse.Namespace, source: str, openai: dict[str, Any] | No
             ClientConfig.model_validate(c)
     except ValidationError as exc:
         e = exc.errors()[0]
-        raise UserError(f"bad labelling option {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
+        flags = {k: _flag(dest) for dest, k in _STRATEGY.items()}
+        flags["confirm"], flags["ahead"] = "--confirm-rounds", "--no-draw-ahead"
+        where = ", ".join(flags.get(str(x), str(x)) for x in e["loc"])
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        raise UserError(f"{where}: {msg}" if where else msg) from None
     return opts, models
 
 
@@ -351,6 +404,7 @@ def _openai(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     for arg, name in _SAMPLING.items():
         if getattr(args, arg, None) is not None:
             opts["sampling"][name] = getattr(args, arg)
+    _check_limits(args)
     client = {name: getattr(args, arg) for arg, name in _CLIENT.items() if getattr(args, arg, None) is not None}
     try:
         OpenAIOptions.model_validate(opts)

@@ -91,15 +91,46 @@ def run_command(args: argparse.Namespace) -> int:
 
     summary = run(config_from_args(args))
     ungraded = summary.kept - summary.correct - summary.incorrect
-    print(f"labelled {summary.kept + summary.rejected} solutions: kept {summary.kept} ({summary.correct} correct, "
+    total = summary.kept + summary.rejected
+    print(f"labelled {total} solution{'s' if total != 1 else ''}: kept {summary.kept} ({summary.correct} correct, "
           f"{summary.incorrect} incorrect, {ungraded} with no reference answer), rejected {summary.rejected}, in "
           f"{summary.seconds:.1f}s -> {summary.out}")
     reasons = summary.rejected_by_reason or {}
     if reasons:
         print("rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])))
     unreferenced = sum(reasons.get(k, 0) for k in ("no_reference", "process_unverified", "first_error_uncertain"))
-    if unreferenced and not args.references:
+    located_none = reasons.get("error_not_located") and _draws_rollouts(args)
+    first = _first(args) if located_none else None
+    if located_none and not args.rollout_model and first is not None and not first.generation.generator.startswith(
+            "procedural"):
+        print("hint: with no --rollout-model, mc, binary_search and hybrid continue prefixes with the offline "
+              "procedural completer, which continues only stepforge's own procedural solutions; name a policy: "
+              "--rollout-model M --rollout-base-url URL")
+    elif args.references:
+        pass
+    elif located_none and first is not None and (first.task.reference is None or not first.task.reference.answer):
+        print("hint: these rows carry no reference answer, so rollouts (mc, binary_search, hybrid) have nothing to "
+              "reach and locate no error; give --references FILE (MATH or GSM8K problem rows with their answers), "
+              "or use the critic: --strategy judge")
+    elif unreferenced:
         print("hint: solutions without a reference answer or reference solution cannot be labelled by checks alone; "
               "give --references FILE (MATH or GSM8K problem rows with their answers and solutions), or a model "
               "strategy with --fallback-strategy")
     return 0
+
+
+def _draws_rollouts(args: argparse.Namespace) -> bool:
+    """Whether the run's strategy or fallback continues prefixes (the default one does, given a policy model)."""
+    import re
+
+    names = {n for s in (args.strategy, args.fallback_strategy) if s for n in re.split(r"[:+]", s)}
+    return bool(names & {"mc", "binary_search", "hybrid"}) or (not args.strategy and bool(args.rollout_model))
+
+
+def _first(args: argparse.Namespace):  # noqa: ANN202 - a Trace or None
+    """IN's first solution (whether rows carry a reference answer: ProcessBench, PRMBench and Math-Shepherd rows do
+    not; whether they are stepforge's procedural ones, which the offline completer continues)."""
+    from stepforge.datasets.eval_labels import labelled_traces
+
+    first = next(iter(labelled_traces(Path(args.input), args.format)), None)
+    return first[0] if first is not None else None

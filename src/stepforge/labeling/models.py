@@ -16,10 +16,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from stepforge.errors import UserError
 from stepforge.generators.llm.client import Answer, ClientConfig
 from stepforge.generators.llm.threaded import ThreadedClient
 
 ROLES = ("rollout", "judge")
+# answers that every request to the endpoint would get alike (a wrong key, model name or URL): no resume helps
+_MISCONFIGURED = ("HTTP 401", "HTTP 403", "HTTP 404")
 
 
 def journal_name(role: str) -> str:
@@ -168,6 +171,11 @@ class LabelModels:
         accumulates their cost."""
         for a in answers:
             if a.status == "failed":
+                if (a.error or "").startswith(_MISCONFIGURED):
+                    url = self.configs[role].base_url or "https://api.openai.com/v1"
+                    model = (a.request or {}).get("model")
+                    raise UserError(f"the {role} model {model!r} at {url}: {a.error} (check --{role}-model, "
+                                    f"--{role}-base-url and the key)")
                 raise ModelUnavailable(role, a)
             if usage is not None:
                 usage.add(role, a, self.price(role))
