@@ -309,6 +309,10 @@ RIGHT_ANSWER_CASES = [
     ("Sam has 6 boxes of 4 cakes. How many cakes does he have?", "24",
      "Sam has 6 boxes.\n\nEach box holds 4 cakes, so $6 \\times 4 = 24$ cakes.\n\nThe answer is $\\boxed{24}$.",
      "kept"),
+    # a longer line that only restates the problem's numbers says nothing to check: still shown
+    ("Lee has 6 boxes of 5 cakes. How many cakes does he have?", "30",
+     "We are told that Lee has 6 boxes and that every box holds 5 cakes.\n\nSo $6 \\times 5 = 30$ cakes.\n\n"
+     "The answer is $\\boxed{30}$.", "kept"),
     # the same with no reference solution to compare with: a right answer does not prove its steps
     ("Sam has 7 boxes of 4 cakes. How many cakes does he have?", "28",
      "Sam has 7 boxes.\n\nEach box holds 4 cakes, so $7 \\times 4 = 28$ cakes.\n\nThe answer is $\\boxed{28}$.",
@@ -333,6 +337,10 @@ RIGHT_ANSWER_CASES = [
      "He watches 2 * 2 = 4 hours a night.\n\nSo he watches 4 * 3 = 12 hours a week.\n\nHe reads 12 / 2 = 6 hours."
      "\n\nSo he reads 6 * 4 = 24 hours.\n\nIn all 24 + 12 = 36 hours.\n\nThe answer is $\\boxed{36}$.",
      "process_unverified"),
+    # reasoning in words nothing checked (a wrong method named, then a right result): not shown
+    ("What is $3 \\times 4 + 1$?", "13",
+     "Use the formula for the sum of a geometric series here, even though it does not apply to this expression.\n\n"
+     "So $3 \\times 4 + 1 = 13$.\n\nThe answer is $\\boxed{13}$.", "process_unverified"),
     # the steps derive another value than the answer they end on ("-163", then 163): not shown
     ("Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?", "163",
      "She used 220 and kept 23, so 220 + 23 = 243 notes.\n\nThe pack had 80 - 243 = -163 notes.\n\n"
@@ -357,6 +365,8 @@ SOLUTIONS = {
     "Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?":
         "She had 220 + 23 = 243 notes in all, so the pack had 243 - 80 = 163.",
     "Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?": "3 * 8 = 24 dollars.",
+    "Lee has 6 boxes of 5 cakes. How many cakes does he have?": "6 * 5 = 30 cakes.",
+    "What is $3 \\times 4 + 1$?": "$3 \\times 4 + 1 = 13$.",
 }
 
 

@@ -117,7 +117,27 @@ def unaccounted_step(trace: Trace) -> int | None:
     such a trace has no honest "no error" label. Procedural solutions (computed by their generator) are exempt."""
     if not _right_by_checker_alone(trace):
         return None
-    return _first_unchecked(trace, len(trace.steps), relations=True)
+    found = _first_unchecked(trace, len(trace.steps), relations=True)
+    return found if found is not None else unread_reasoning(trace)
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def unread_reasoning(trace: Trace) -> int | None:
+    """The first step before the answer line that nothing checked (rating 0) and that reasons in words the checker
+    cannot read ("Use the formula for an arithmetico-geometric series", "Now subtract 1 instead of adding"), or
+    None. A short line (five words or fewer) and a restatement of the problem's own numbers say nothing to check.
+    On PRMBench's processes, every right answer kept with such a step and a known wrong step had its error there."""
+    given = _numbers(trace.task.prompt)
+    for i, step in enumerate(trace.steps[:-1]):
+        if step.label is None or step.label.rating != 0:
+            continue
+        said = _numbers(step.text)
+        if len(_WORD.findall(step.text)) <= 5 or (said and said <= given and "$" not in step.text):
+            continue
+        return i
+    return None
 
 
 def _right_by_checker_alone(trace: Trace) -> bool:
@@ -244,8 +264,9 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
         return "labels_disagree", f"correct final answer but step {fei} is labelled wrong"
     unaccounted = unaccounted_step(trace)
     if unaccounted is not None:
-        return PROCESS_UNVERIFIED, (f"right final answer, but step {unaccounted} states a value or relation nothing "
-                                    "checked: a right answer does not prove the steps, so 'no error' is not shown")
+        return PROCESS_UNVERIFIED, (f"right final answer, but step {unaccounted} states a value, a relation or "
+                                    "reasoning nothing checked: a right answer does not prove the steps, so 'no error' "
+                                    "is not shown")
     underived = answer_underived(trace)
     if underived is not None:
         return PROCESS_UNVERIFIED, (f"right final answer, but {underived}: the steps are not shown to produce it, "
