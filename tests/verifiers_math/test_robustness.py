@@ -168,3 +168,36 @@ def test_the_answer_suffix_patterns_match_what_the_greedy_ones_matched():
         for new, was in old.items():
             a, b = (was.match(text), new.match(text)) if new is P._TIME_RE else (was.search(text), new.search(text))
             assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (text, new.pattern)
+
+
+@pytest.mark.parametrize("chain", ["x" + "_x" * 20, "x" + "^x_x" * 12, "a" + "_b" * 6])
+def test_a_long_chain_of_scripts_is_refused_before_the_general_parser(chain):
+    """Five or more sub/superscripts in a row on one base are a double script (invalid LaTeX); the general parser
+    was exponential in the chain (20 scripts: 27 s). Refused as a guard: cannot decide, never a verdict."""
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(judge("3", f"\\boxed{{{chain}}}")), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the general parser hangs on a chain of scripts"
+    assert (out[0].verdict, out[0].rule) == ("unparseable", "guard"), out[0]
+
+
+def test_short_script_chains_are_read_as_before():
+    assert judge("x_{x_x}", "\\boxed{x_x_x}").verdict == "equal"
+    assert judge("x_1^2", "\\boxed{x_1^2}").verdict == "equal"
+
+
+def test_an_exact_root_of_huge_order_is_not_computed():
+    """A root of order 1e9 (a rational exponent at a sample point) raised 2 to that power to test it."""
+    from fractions import Fraction
+
+    from stepforge.verifiers.math.evaluate import _exact_root
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append((_exact_root(Fraction(3, 7), 10**9),
+                                                         _exact_root(Fraction(1, 1), 10**9),
+                                                         _exact_root(Fraction(8, 27), 3))), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "an exact root of huge order hangs"
+    assert out[0] == (None, Fraction(1), Fraction(2, 3))
