@@ -121,3 +121,39 @@ def test_a_reply_with_a_long_blank_run_is_split_without_backtracking(text):
     worker.join(60)
     assert not worker.is_alive(), "parse_solution hangs on a blank run"
     assert out[0][0].steps
+
+
+@pytest.mark.parametrize("text, method", [
+    ("`" * 1_000_000, "whole"),                    # backticks and no newline: each start scanned to the end (50k: 6.5 s)
+    ("a\n" + "`" * 1_000_000, "lines"),
+    ("```\n" * 250_000, "lines"),                  # many fences: every line was tested against every fence (80k: 13 s)
+    ("```\nx = 1\n" * 100_000, "lines"),
+])
+def test_a_reply_of_many_backticks_or_fences_is_split_in_linear_time(text, method):
+    """The code-fence search and the inside-a-fence test, on degenerate replies; the deadline only detects a hang."""
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append((parse_solution(text, "math"), parse_solution(text, "code"))),
+                              daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "parse_solution hangs on backticks"
+    assert out[0][0].method == method and out[0][0].steps
+
+
+def test_fence_spans_and_the_inside_test_are_those_of_the_plain_search():
+    """Same spans as ``_FENCE.finditer`` (back-to-back fences included) and the same inside-a-fence answers as a scan
+    of every fence, on random replies over the tokens the pattern reads."""
+    import random
+
+    from stepforge.generators.llm import parse as P
+
+    rng = random.Random(5)
+    tokens = ["`", "``", "```", "\n", "a", " ", "py", "\n\n", "```python\n", "\t"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(tokens) for _ in range(rng.randint(0, 30)))
+        spans = [m.span() for m in P._FENCE.finditer(text)]
+        assert P._fenced_ranges(text) == spans, text
+        for pos in range(len(text) + 2):
+            assert P._inside(pos, spans) == any(a < pos < b for a, b in spans), (text, pos)

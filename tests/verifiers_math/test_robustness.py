@@ -119,3 +119,85 @@ def test_an_answer_with_a_long_prose_tail_is_read_without_backtracking(tail):
     worker.join(60)
     assert not worker.is_alive(), "the answer reader hangs on a prose tail"
     assert out[0].verdict in ("not_equal", "unparseable", "equal") and out[0].verdict != "equal"
+
+
+@pytest.mark.parametrize("text", [
+    "5" + " " * 1_000_000 + "x",          # percent, degree, currency suffixes: three nested blank runs (cubic)
+    "5" + " \t" * 500_000 + "^x",
+    "1:30" + " " * 1_000_000 + "x",       # the time pattern's three blank runs around optional marks
+])
+def test_the_answer_suffix_patterns_are_linear_on_a_long_blank_run(text):
+    """The suffix patterns of the answer reader (percent, degrees, currency, time) only see a cleaned answer of at
+    most ``max_chars`` today, but they are linear on their own now (3,000 raw blanks took minutes); the deadline
+    only detects a hang."""
+    from stepforge.verifiers.math import parse as P
+
+    out: list = []
+
+    def run() -> None:
+        out.append([rx.search(text) for rx in (P._PERCENT_RE, P._DEGREE_RE, P._CURRENCY_SUFFIX_RE)]
+                   + [P._TIME_RE.match(text)])
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "a suffix pattern backtracks on a blank run"
+    assert out[0] == [None] * 4
+
+
+def test_the_answer_suffix_patterns_match_what_the_greedy_ones_matched():
+    """Same spans and groups as the former greedy patterns, on random answers over their own tokens."""
+    import random
+    import re
+
+    from stepforge.verifiers.math import parse as P
+
+    old = {
+        P._DEGREE_RE: re.compile(r"\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\^\s*\{\s*o\s*\}|\s+degrees?\b|"
+                                 r"\s*\\text\{\s*degrees?\s*\})\s*$"),
+        P._PERCENT_RE: re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\}|\s*\\?\s*percent(?:age)?\b|\s*\\text\{\s*percent\s*\}|"
+                                  r"\s*\\?\s*pct\b)\s*$", re.I),
+        P._CURRENCY_SUFFIX_RE: re.compile(r"\s*(?:€|\\euro|EUR|USD|£)\s*$"),
+        P._TIME_RE: re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:\\text\{\s*)?([ap])?\.?\s*(?:m\.?)?\s*\}?$", re.I),
+    }
+    tokens = [" ", "  ", "\t", "\n", "\u00a0", "%", "\\%", "\\text{", "}", "{", "percent", "percentage", "PCT", "\\", "x",
+              "5", "^", "\\circ", "o", "degree", "degrees", "€", "\\euro", "EUR", "USD", "£", ":", "00", "a", "p", "M", "."]
+    rng = random.Random(13)
+    for _ in range(20_000):
+        text = rng.choice(["", "1:30", "12:05:00", "50"]) + "".join(rng.choice(tokens) for _ in range(rng.randint(0, 14)))
+        for new, was in old.items():
+            a, b = (was.match(text), new.match(text)) if new is P._TIME_RE else (was.search(text), new.search(text))
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (text, new.pattern)
+
+
+@pytest.mark.parametrize("chain", ["x" + "_x" * 20, "x" + "^x_x" * 12, "a" + "_b" * 6])
+def test_a_long_chain_of_scripts_is_refused_before_the_general_parser(chain):
+    """Five or more sub/superscripts in a row on one base are a double script (invalid LaTeX); the general parser
+    was exponential in the chain (12 alternating "^x_x": killed at 30 s). Refused as a guard: cannot decide."""
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(judge("3", f"\\boxed{{{chain}}}")), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the general parser hangs on a chain of scripts"
+    assert (out[0].verdict, out[0].rule) == ("unparseable", "guard"), out[0]
+
+
+def test_short_script_chains_are_read_as_before():
+    assert judge("x_{x_x}", "\\boxed{x_x_x}").verdict == "equal"
+    assert judge("x_1^2", "\\boxed{x_1^2}").verdict == "equal"
+
+
+def test_an_exact_root_of_huge_order_is_not_computed():
+    """A root of order 1e9 (a rational exponent at a sample point) raised 2 to that power to test it."""
+    from fractions import Fraction
+
+    from stepforge.verifiers.math.evaluate import _exact_root
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append((_exact_root(Fraction(3, 7), 10**9),
+                                                         _exact_root(Fraction(1, 1), 10**9),
+                                                         _exact_root(Fraction(8, 27), 3))), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "an exact root of huge order hangs"
+    assert out[0] == (None, Fraction(1), Fraction(2, 3))

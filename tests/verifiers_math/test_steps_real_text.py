@@ -275,3 +275,79 @@ def test_a_step_with_a_long_blank_run_is_checked_without_backtracking(step):
     worker.join(60)
     assert not worker.is_alive(), "check_steps hangs on a blank run"
     assert out[0][0].rating == 0
+
+
+def _in_thread(step: str):
+    """check_steps in a worker thread, as in a run (no alarm can stop a pattern there); the 60 s join only detects
+    a hang, the inputs are sized (about a million characters) so that a quadratic reader needs hours."""
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(check_steps([step], NONE)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "check_steps hangs"
+    return out[0][0]
+
+
+@pytest.mark.parametrize("step, rule", [
+    # unclosed openers after a refuted claim in a step that denies or tests it: the step cutter searched for a
+    # closer from every opener, and the words-outside-math reader scanned to the end from each (25k: 16-24 s)
+    ("So $1 + 1 = 3$ is not true " + "\\(" * 500_000, "claim_denied"),
+    ("We check $1 + 1 = 3$: " + "\\[" * 500_000, "claim_under_test"),
+])
+def test_a_run_of_unclosed_math_openers_is_read_in_linear_time(step, rule):
+    c = _in_thread(step)
+    assert (c.rating, c.rule) == (0, rule), c
+
+
+def test_a_run_of_unclosed_environments_is_read_in_linear_time():
+    """``\\begin{a}`` with no ``\\end{a}``: the environment remover scanned to the end from each (5.5k: 3 s);
+    the arithmetic after them is still read."""
+    c = _in_thread("\\begin{a}" * 110_000 + " so 1 + 1 = 3")
+    assert c.rating == -1, c
+    closed = _one("\\begin{a} 2 + 2 = 5 \\end{a} so 1 + 1 = 2")  # what sits in an environment is still not read
+    assert c.rating == -1 and closed.rating == 1 and all("5" not in cl.claim for cl in closed.claims), closed
+
+
+@pytest.mark.parametrize("step, rating", [
+    ("a_" * 500_000 + "! (1 + 1) = 3", -1),         # the factor-before-a-parenthesis test read every "a_" to the "!"
+    (("1 + 1 = 2 " + "x " * 250) * 2_000, 1),      # every chain re-read all the text before it (400 chains: 3 s)
+])
+def test_the_text_before_a_plain_chain_is_read_from_its_end(step, rating):
+    c = _in_thread(step)
+    assert c.rating == rating, c
+
+
+def test_the_tail_window_reads_what_the_whole_text_before_reads():
+    """The prose before a plain chain is read only from its end (trailing blanks, a "}", a word run and 20 more
+    characters): the same match as a search over all of it, on random text over the tokens both patterns read."""
+    import random
+
+    rng = random.Random(11)
+    tokens = ["a", "x", "of", "OF", "times", "multiplied", "proof", "per", "_", "{", "}", "1", " ", "\t", "\n",
+              "\u00a0", "+", "-", "×", "^", "%", "(", ")", "\\cdot", "\\", "ſ", "K", "x_{", "c_v", "."]
+    for _ in range(3_000):
+        chunk = "".join(rng.choice(tokens) for _ in range(rng.randint(0, 30)))
+        rev = chunk[::-1]
+        for end in range(len(chunk) + 1):
+            pos = steps_mod._tail_start(rev, len(chunk) - end)
+            for rx in (steps_mod._CONTINUES_LEFT, steps_mod._FACTOR_BEFORE):
+                old, new = rx.search(chunk[:end]), rx.search(chunk, pos, end)
+                assert (old and old.group(0)) == (new and new.group(0)), (chunk, end, rx.pattern)
+
+
+def test_the_linear_removers_give_what_the_plain_substitutions_give():
+    import random
+
+    from stepforge.verifiers.math._spans import sub_spans
+
+    rng = random.Random(12)
+    env = ["\\begin{a}", "\\begin{b}", "\\begin{a*}", "\\end{a}", "\\end{b}", "\\end{a*}", "\\begin{", "\\end{", "a", "*",
+           "}", "{", "\\", " ", "\n", "\ue000", "x"]
+    spans = ["$", "$$", "\\(", "\\)", "\\[", "\\]", "\\", "(", ")", "a", " ", "\n", "\ue000", "\\$"]
+    for _ in range(20_000):
+        t = "".join(rng.choice(env) for _ in range(rng.randint(0, 25)))
+        assert steps_mod._sub_envs(t) == steps_mod._ENV.sub(" ", t), t
+        t = "".join(rng.choice(spans) for _ in range(rng.randint(0, 25)))
+        assert sub_spans(steps_mod._MATH_SPANS, " ", t) == steps_mod._MATH_SPANS.sub(" ", t), t

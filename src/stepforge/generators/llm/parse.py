@@ -6,6 +6,7 @@ never cut; in the code domain the last python block becomes the final step's ``c
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -38,11 +39,24 @@ class Parsed:
 
 
 def _fenced_ranges(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _FENCE.finditer(text)]
+    """``_FENCE.finditer``'s spans, in order. A fence needs a newline after its backticks, so none starts after the
+    text's last newline: the search stops there (each start on a long last line scanned to its end: quadratic)."""
+    out = []
+    last_nl = text.rfind("\n")
+    pos = 0
+    while 0 <= (i := text.find("```", pos)) <= last_nl - 3:
+        m = _FENCE.match(text, i)
+        assert m is not None  # a newline follows: the fence matches
+        out.append(m.span())
+        pos = m.end()
+    return out
 
 
 def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in ranges)
+    """Whether ``pos`` is strictly inside one of ``ranges`` (sorted, disjoint): a binary search (a scan of every
+    fence for every line was quadratic on a reply of many fences)."""
+    k = bisect.bisect_left(ranges, (pos,))
+    return k > 0 and pos < ranges[k - 1][1]
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:

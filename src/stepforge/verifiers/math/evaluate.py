@@ -162,7 +162,9 @@ def _exact_root(q: Fraction, n: int) -> Fraction | None:
         if r is None:
             return None
         for c in (r - 1, r, r + 1):
-            if c >= 0 and c**n == m:
+            # c >= 2 with c**n over m's size is never m: not computed (a root of order 1e8, x^{x^2} at a sample
+            # point, raised 2 to that power: minutes)
+            if c >= 0 and (c < 2 or (c.bit_length() - 1) * n <= m.bit_length()) and c**n == m:
                 return c
         return None
     a, b = iroot(q.numerator), iroot(q.denominator)

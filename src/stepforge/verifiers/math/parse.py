@@ -60,8 +60,12 @@ class Answer:
 
 # ----------------------------------------------------------------------------------------------- patterns
 
-_DEGREE_RE = re.compile(r"\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\^\s*\{\s*o\s*\}|\s+degrees?\b|\s*\\text\{\s*degrees?\s*\})\s*$")
-_PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\}|\s*\\?\s*percent(?:age)?\b|\s*\\text\{\s*percent\s*\}|\s*\\?\s*pct\b)\s*$", re.I)
+# the suffix patterns start only where a blank run starts and take their blanks possessively (the leftmost match
+# never starts inside a run: same matches, linear instead of cubic on a long blank run)
+_DEGREE_RE = re.compile(r"(?<!\s)\s*+(?:\^\s*+\{\s*+\\circ\s*+\}|\^\s*+\\circ|\\circ|\^\s*+\{\s*+o\s*+\}|(?<=\s)degrees?\b|"
+                        r"\\text\{\s*+degrees?\s*+\})\s*+$")
+_PERCENT_RE = re.compile(r"(?<!\s)\s*+(?:\\%|%|\\text\{\s*+\\?%\s*+\}|\\?\s*+percent(?:age)?\b|\\text\{\s*+percent\s*+\}|"
+                         r"\\?\s*+pct\b)\s*+$", re.I)
 _THOUSANDS_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _DECIMAL_COMMA_RE = re.compile(r"^(-?\d+),(\d+)$")
 _EURO_RE = re.compile(r"^-?\d{1,3}(?:\.\d{3})+,\d+$")
@@ -72,9 +76,9 @@ _CHOICE_STRICT_RE = re.compile(r"^(?:\\text(?:bf)?\{\s*)?\(?\s*([A-H])\s*\)?(?:\
 _WORD_TEXT_RE = re.compile(r"^[A-Za-z][A-Za-z'\- ]*[A-Za-z]$")
 _REPEATING_RE = re.compile(r"^(-?)(\d*)\.(\d*)(?:\\overline\{(\d+)\}|\\dot\{(\d)\}|\((\d+)\))$")
 _SCALE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:\\text\{\s*)?(thousand|million|billion|trillion)\}?$", re.I)
-_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:\\text\{\s*)?([ap])?\.?\s*(?:m\.?)?\s*\}?$", re.I)
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*+(?:\\text\{\s*+)?([ap])?\.?\s*+(?:m\.?)?\s*+\}?$", re.I)
 _TRIG_RE = re.compile(r"\\(?:sin|cos|tan|sec|csc|cot)(?![a-z])|\b(?:sin|cos|tan)\b")
-_CURRENCY_SUFFIX_RE = re.compile(r"\s*(?:€|\\euro|EUR|USD|£)\s*$")
+_CURRENCY_SUFFIX_RE = re.compile(r"(?<!\s)\s*+(?:€|\\euro|EUR|USD|£)\s*+$")
 _RATIO_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)$")
 # separators and unit tokens are possessive: each text has one reading, so a long prose tail fails in linear time
 # (nested "(\s|word)+" quantifiers backtracked exponentially: seconds on one sentence)

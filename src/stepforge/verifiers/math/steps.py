@@ -27,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from stepforge.verifiers.math._lazy import sympy as sp
+from stepforge.verifiers.math._spans import sub_spans
 
 from stepforge.verifiers.math.errors import ParseError
 from stepforge.verifiers.math.compare import finite_decimal, number_close
@@ -45,7 +46,6 @@ from stepforge.verifiers.math.relations import (
 
 Verdict = Literal["true", "false", "unknown"]
 
-_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 _OR = re.compile(r"\\(?:quad|qquad|,|;)?\s*\\text\{\s*or\s*\}|\\text\{\s*or\s*\}|(?<!\s)\s+or\s+")  # " or " starts where blanks start: linear
 _BOXED = re.compile(r"\\(?:boxed|fbox)\b")
 _INEQ = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![a-zA-Z])")
@@ -721,6 +721,7 @@ def _segments(text: str) -> list[tuple[bool, str]]:
     out: list[tuple[bool, str]] = []
     pos = i = 0
     n = len(text)
+    unclosed: dict[str, int] = {}  # a closer with none after this position: a later opener of it opens nothing
     while i < n:
         m = _DELIMS.search(text, i)
         if m is None:
@@ -730,6 +731,9 @@ def _segments(text: str) -> list[tuple[bool, str]]:
             i = m.end()
             continue
         close = _CLOSE[tok]
+        if m.end() >= unclosed.get(close, n + 1):  # not searched again: a run of unclosed openers was quadratic
+            i = m.end()
+            continue
         j = m.end()
         while True:
             c = text.find(close, j)
@@ -737,6 +741,7 @@ def _segments(text: str) -> list[tuple[bool, str]]:
                 break
             j = c + 1  # an escaped dollar inside: not the closer
         if c < 0:
+            unclosed[close] = m.end()
             i = m.end()
             continue
         content = text[m.end():c]
@@ -762,6 +767,33 @@ _PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\])(?<!step\s)(?<!Step\s)
                     rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|\.\d)")
 # LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
+_BEGIN = re.compile(r"\\begin\{(\w+\*?)\}")
+
+
+def _sub_envs(chunk: str) -> str:
+    """``_ENV.sub(" ", chunk)`` in linear time: a ``\\begin{X}`` with no ``\\end{X}`` after it opens nothing, yet the
+    lazy scan tried from it ran to the end of the text (quadratic on a run of unclosed openers), so such an opener
+    is hidden (its backslash swapped for a private-use character the text lacks) and restored after: same output."""
+    if "\\begin{" not in chunk:
+        return chunk
+    last: dict[str, int] = {}
+    dead = []
+    for m in _BEGIN.finditer(chunk):
+        name = m.group(1)
+        if name not in last:
+            last[name] = chunk.rfind("\\end{" + name + "}")
+        if last[name] < m.end():
+            dead.append(m.start())
+    if not dead:
+        return _ENV.sub(" ", chunk)
+    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in chunk)
+    parts, prev = [], 0
+    for i in dead:
+        parts.append(chunk[prev:i])
+        parts.append(mark)
+        prev = i + 1
+    parts.append(chunk[prev:])
+    return _ENV.sub(" ", "".join(parts)).replace(mark, "\\")
 
 
 _TIGHT_RANGE = re.compile(r"(?<![\d.])(\d+)-(\d+)(?![\d.])")  # "pages 10-20": a range, or a negative difference
@@ -788,7 +820,8 @@ def _mixed_plain(m: re.Match) -> str:
 def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
     """Arithmetic written in plain text (``2/5 * 4000 = 1600 gallons``): constants only, checked as identities."""
     out = []
-    chunk = _MIXED_PLAIN.sub(_mixed_plain, _ENV.sub(" ", chunk))
+    chunk = _MIXED_PLAIN.sub(_mixed_plain, _sub_envs(chunk))
+    rev = ""  # the chunk reversed, made at the first match: the text before a match is read backwards, never copied
     for m in _PLAIN.finditer(chunk):
         sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
         if not any(re.search(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*\d", x) for x in sides):
@@ -800,10 +833,12 @@ def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCh
                 check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
                                                  "detail": f"{check.rule}; '10-20' may be a range"})
             got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
-        before = chunk[:m.start()]
-        left = _CONTINUES_LEFT.search(before) or (
-            _FACTOR_BEFORE.search(before) if m.group(0).lstrip().startswith("(") else None)
-        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk[m.end():])))
+        end = m.start()
+        rev = rev or chunk[::-1]
+        pos = _tail_start(rev, len(chunk) - end)
+        left = _CONTINUES_LEFT.search(chunk, pos, end) or (
+            _FACTOR_BEFORE.search(chunk, pos, end) if m.group(0).lstrip().startswith("(") else None)
+        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk, m.end())))
     return out
 
 
@@ -815,6 +850,16 @@ _CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()]|\\
 # a product written by juxtaposition before a parenthesis ("c_v (8 - 4) = ...", "7(23)"): the chain's first side
 # is only a factor
 _FACTOR_BEFORE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]|[0-9}]|[A-Za-z]_\{?\w+\}?)\s*$")
+# the text before a match that those two can read: its trailing blanks, a "}" and the word run before it (read on the
+# reversed text); any match of either starts at most 20 characters before that (the longest operator word is 10,
+# "x_{" 3), and their lookbehinds see the real text before the window, so the window gives the same match
+_TAIL_REV = re.compile(r"\s*+\}?+\w*+")
+_TAIL_MARGIN = 20
+
+
+def _tail_start(rev: str, at: int) -> int:
+    """Where to start reading the text before ``len(rev) - at`` (``rev`` is the text reversed)."""
+    return max(0, len(rev) - _TAIL_REV.match(rev, at).end() - _TAIL_MARGIN)
 
 
 def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
@@ -882,7 +927,7 @@ def _tested_or_denied(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
     1 we get 1 = \\sqrt{9} + 4"); a relation in the unknowns there is a derivation (substituting a value found)."""
     if not any(c.verdict == "false" for c in claims):
         return claims
-    words = _MATH_SPANS.sub(" ", text)
+    words = sub_spans(_MATH_SPANS, " ", text)  # linear on unclosed \\( runs
     denied, tested = _DENIED.search(words), _TESTED.search(words)
     if denied is None and tested is None:
         return claims

@@ -165,6 +165,9 @@ def _l2s():  # noqa: ANN202 - imported lazily: ANTLR start-up costs ~0.3 s
 _TOWER_RE = re.compile(r"\^\s*\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\^|\^\s*\(?\s*\d+\s*\)?\s*\^|\*\*\s*\(?[^()]*\*\*|\^\s*\(\s*[^()]*\^")
 _UNSUPPORTED_RE = re.compile(r"\\(?:forall|exists|implies|iff|Rightarrow|Leftrightarrow|therefore|because|ldots|cdots|dots|vdots|ddots|phantom|hphantom|vphantom)\b|\.\.\.|…")
 _FACTORIAL_OPS_RE = re.compile(r"!|\\Gamma|\\binom|\\choose")
+# five or more sub/superscripts in a row on one base ("x_x_x_x_x", "x^x_x^x_x"): invalid LaTeX (a double script),
+# and latex2sympy2_extended's parser is exponential in the chain (20 scripts: 27 s; 9 alternating: 2 s)
+_SCRIPT_CHAIN_RE = re.compile(r"(?:[_^]\s*+(?:\{[^{}]*\}|\\[A-Za-z]+|[^\s{}\\_^])\s*+){5}")
 
 
 def read_general(s: str, policy: Any, evaluate_ops: bool = True) -> tuple[Any, set[str]]:
@@ -175,6 +178,8 @@ def read_general(s: str, policy: Any, evaluate_ops: bool = True) -> tuple[Any, s
         raise GuardError("exponent tower")
     if _UNSUPPORTED_RE.search(s):
         raise ParseError(f"unsupported notation in {s!r}")
+    if _SCRIPT_CHAIN_RE.search(s):
+        raise GuardError("five or more sub/superscripts in a row (a double script)")
     if _FACTORIAL_OPS_RE.search(s) and ("^" in s or any(len(n) > 4 and int(n) > policy.max_factorial for n in re.findall(r"\d+", s))):
         raise GuardError("factorial-like operation on a large or computed argument")
     latex2sympy, norm, conv = _l2s()
