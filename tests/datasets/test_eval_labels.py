@@ -160,3 +160,16 @@ def test_construction_pairs_score_the_checker_alone_on_a_procedural_run(tmp_path
     assert hidden and found and ev.acc_erroneous == round(len(found) / 30, 4)
     assert ev.kept == 30 + 30 - len(hidden)  # the unlocated ones would be rejected without their construction label
     assert ev.kept_precision == 1.0  # and what the checks locate alone is where the error was put
+
+
+def test_a_rejected_wrong_answer_with_no_located_error_is_an_unknown_gold_not_a_correct_one(tmp_path: Path):
+    from stepforge.datasets.eval_labels import labelled_traces, summarize
+
+    src = _write(tmp_path / "pb.jsonl", [_pb(1, STEPS, 2)])
+    trace, _ = next(labelled_traces(src))
+    unlocated = trace.model_copy(update={"first_error_index": -1, "verified": False,
+                                         "outcome": trace.outcome.model_copy(update={"correct": False})})
+    assert summarize(unlocated, kept=False).first_error is None  # its error is somewhere: unknown
+    assert summarize(unlocated, kept=True).first_error == -1  # a kept trace says what it says
+    right = unlocated.model_copy(update={"outcome": trace.outcome.model_copy(update={"correct": True})})
+    assert summarize(right, kept=False).first_error == -1

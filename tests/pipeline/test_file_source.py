@@ -100,4 +100,4 @@ def test_vllm_and_chat_completion_shapes_are_read(tmp_path: Path) -> None:
     traces, rejected = records(tmp_path / "o" / "traces.jsonl"), records(tmp_path / "o" / "rejected.jsonl")
     assert len(traces) == 2 and all(t["outcome"]["correct"] for t in traces)
     assert [x["reason"] for x in rejected] == ["truncated"]
-    assert "the source ran out of items with 2 of 5 traces kept" in (tmp_path / "o" / "card.md").read_text()
+    assert "every item of the source was used: 2 of 5 traces kept" in (tmp_path / "o" / "card.md").read_text()

@@ -62,10 +62,15 @@ _COST_FIELDS = tuple(Cost.model_fields)
 
 
 def summarize(trace: Trace, kept: bool = True) -> Item:
+    """What scoring needs of ``trace``. A rejected trace whose answer is wrong yet has no step at -1 (its error was
+    not located) says nothing of where the first error is: unknown, never "no error"."""
     ratings = tuple(s.label.rating if s.label is not None else None for s in trace.steps)
     cost = trace.labeling.cost
+    first = trace.first_error_index
+    if not kept and first == -1 and trace.outcome.correct is False:
+        first = None
     return Item(id=trace.id, content=content_key(trace.task.prompt, (s.text for s in trace.steps)),
-                first_error=trace.first_error_index, ratings=ratings, kept=kept,
+                first_error=first, ratings=ratings, kept=kept,
                 cost=tuple(float(getattr(cost, f)) for f in _COST_FIELDS))
 
 

@@ -59,7 +59,8 @@ def _ended_text(ended: str, kept: int, count: int, budget: int | None) -> str:
     return {
         "count": f"{count} traces kept, the requested count",
         "budget": f"the sampling budget ({budget} samples) was spent with {kept} of {count} traces kept",
-        "exhausted": f"the source ran out of items with {kept} of {count} traces kept",
+        "exhausted": f"every item of the source was used: {kept} of {count} traces kept, the others rejected "
+                     "(rejected.jsonl says why)",
         "unanswered": f"requests are still unanswered ({kept} of {count} traces kept so far): run again with "
                       "--resume to finish",
     }[ended]
