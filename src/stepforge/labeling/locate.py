@@ -243,7 +243,12 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
                 if now is not None and not _same(was, now) and not any(_same(was, w) and _same(now, r)
                                                                        for w, r in fixes):
                     fixes.append((was, now))
-    final = _const(pred.rsplit("=", 1)[-1])  # "x = 5": the value
+    return _redone(fixes, _const(pred.rsplit("=", 1)[-1]), gold, pred)  # "x = 5": the value
+
+
+def _redone(fixes: list[tuple[Any, Any]], final: Any, gold: str, pred: str) -> dict[str, Any]:
+    """``explains_outcome``'s verdict from its (wrong, right) value pairs: the final answer must be a wrong value the
+    slip led to, and that value redone right must be the reference."""
     redone = [r for w, r in fixes if final is not None and _same(final, w)]
     corrected = [[str(w), str(r)] for w, r in fixes[:10]]
     if not redone:
@@ -295,17 +300,7 @@ def _explains_algebra(claims: list[list[dict[str, Any]]], k: int, lhs: str, rhs:
                 if not _same(was, now) and not any(_same(was, w2) and _same(now, r2) for w2, r2, _ in fixes):
                     fixes.append((was, now, _squashed(b)))
                 break
-    final = _expr(pred.rsplit("=", 1)[-1])
-    redone = [r for w, r, _ in fixes if final is not None and _same(final, w)]
-    corrected = [[str(w), str(r)] for w, r, _ in fixes[:10]]
-    if not redone:
-        return {"explains": False, "corrected": corrected, "why": f"the final answer {pred} is not a value the slip led to"}
-    hit = next((r for r in redone if judge(gold, f"\\boxed{{{sp.latex(r)}}}", seed=0).verdict == "equal"), None)
-    if hit is not None:
-        return {"explains": True, "corrected": corrected, "redone_answer": str(hit),
-                "why": "the slip redone right leads to the reference"}
-    return {"explains": False, "corrected": corrected, "redone_answer": [str(r) for r in redone[:5]],
-            "why": f"the slip redone right leads to {', '.join(str(r) for r in redone[:3])}, not the reference"}
+    return _redone([(w, r) for w, r, _ in fixes], _expr(pred.rsplit("=", 1)[-1]), gold, pred)
 
 
 DERIVED = "derived_answer"
