@@ -158,7 +158,7 @@ def _by_class(golds: list[Any], preds: list[tuple[Any, bool]], rows_class: dict[
 
 
 def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
-         references: Path | None = None) -> None:
+         references: str | None = None) -> None:
     from stepforge.datasets import importers
     from stepforge.datasets.eval_labels import detect_format, evaluate, render_table, summarize
     from stepforge.datasets.io import dumps
@@ -186,13 +186,13 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
                 "task": t.task.model_copy(update={"prompt": decode_newlines(row["original_question"])}),
                 "generation": c.generation("prmbench", texts, "\n"),
                 "first_error_index": -1, "error_indices": [], "finish_reason": "solution"}))
-    if references is not None:
-        from stepforge.generators.sources.records import load_references, with_reference
+    from stepforge.generators.sources import references as _refs
 
-        refs = load_references(references)
-        golds = [with_reference(g, refs) for g in golds]
+    refs = _refs.load(references)  # as `stepforge label --references` (default: the built-in GSM8K and MATH sets)
+    if refs is not None:
+        golds = [_refs.with_reference(g, refs) for g in golds]
         print(f"reference answers for {sum(g.task.reference.answer is not None for g in golds)} of {len(golds)} "
-              f"solutions (from {references})")
+              f"solutions (from {_refs.describe(references)})")
     config = _config()
     preds, times = [], []
     for i, g in enumerate(golds):
@@ -226,8 +226,9 @@ def main() -> None:
     ap.add_argument("--pred", type=Path, help="write the symbolic labels of --real here (stepforge traces)")
     ap.add_argument("--prmbench-originals", action="store_true",
                     help="also label each PRMBench row's original process (gold: no error)")
-    ap.add_argument("--references", type=Path,
-                    help="JSONL of problem/answer rows (MATH, MATH500) giving --real's solutions reference answers")
+    ap.add_argument("--references", metavar="SPEC",
+                    help="as `stepforge label --references`: files of problem/answer rows and built-in sets (gsm8k, "
+                         "math, builtin) giving --real's solutions reference answers, or none (default: builtin)")
     args = ap.parse_args()
     if args.real:
         real(args.real, args.format, args.pred, args.prmbench_originals, args.references)

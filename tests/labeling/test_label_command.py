@@ -86,11 +86,13 @@ def test_rows_without_a_reference_answer_are_kept_only_where_two_strategies_agre
     step is the critic's first error."""
     data = ROOT / "tests" / "data" / "prmbench_sample.jsonl"
     policy(server)
-    base = ["--rollout-model", "policy", "--rollout-base-url", server.url, "--judge-model", "critic"]
+    # --references none: the sample's problems are MATH test problems, which the built-in references would answer
+    base = ["--rollout-model", "policy", "--rollout-base-url", server.url, "--judge-model", "critic",
+            "--references", "none"]
     located = {}
     for strategy in ("symbolic", "hybrid", "judge"):
         r = _label(str(data), "--out", str(tmp_path / strategy), "--strategy", strategy,
-                   *(base if strategy != "symbolic" else []))
+                   *(base if strategy != "symbolic" else ["--references", "none"]))
         assert r.returncode == 0, r.stderr
         assert not list(records(tmp_path / strategy / "traces.jsonl"))
         rejected = list(records(tmp_path / strategy / "rejected.jsonl"))

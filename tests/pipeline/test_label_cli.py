@@ -40,7 +40,9 @@ def test_a_procedural_run_relabelled_from_its_texts_alone(tmp_path: Path) -> Non
 
 def test_rows_without_a_reference_answer_are_kept_only_with_a_refuted_step(tmp_path: Path) -> None:
     out = tmp_path / "prmbench"
-    r = run_cli("label", str(DATA / "prmbench_sample.jsonl"), "--out", str(out), "--no-progress")
+    # --references none: not even the built-in GSM8K and MATH problems (the sample's are MATH test problems)
+    r = run_cli("label", str(DATA / "prmbench_sample.jsonl"), "--out", str(out), "--references", "none",
+                "--no-progress")
     assert r.returncode == 0, r.stderr
     kept, rejected = records(out / "traces.jsonl"), records(out / "rejected.jsonl")
     assert len(kept) + len(rejected) == 40
@@ -58,6 +60,57 @@ def test_rows_without_a_reference_answer_are_kept_only_with_a_refuted_step(tmp_p
     assert "no_reference" in (out / "card.md").read_text()
     r = run_cli("eval-labels", str(DATA / "prmbench_sample.jsonl"), str(out), "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["matched"] == 40
+
+
+def test_builtin_references_grade_rows_on_gsm8k_and_math_problems(tmp_path: Path) -> None:
+    """By default a row without a reference answer takes its problem's from the GSM8K and MATH sets stepforge ships
+    (matched by text, whitespace ignored), graded as a generated one; the trace and the card say where it came from.
+    A row on another problem stays ungraded."""
+    gsm = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. " \
+          "How many clips did Natalia sell altogether in April and May?"  # GSM8K train, answer 72
+    rows = [
+        {"id": "right", "problem": gsm.replace(" ", "  "), "steps": [
+            "In May she sold 48 / 2 = 24 clips.", "Altogether she sold 48 + 24 = 72 clips.", "The answer is 72."],
+         "final_answer_correct": None, "label": -1},
+        {"id": "slip", "problem": gsm, "steps": [
+            "In May she sold 48 / 2 = 24 clips.", "Altogether she sold 48 + 24 = 62 clips.", "The answer is 62."],
+         "final_answer_correct": None, "label": 1},
+        {"id": "disputed", "problem": gsm, "steps": [
+            "In May she sold 48 / 2 = 24 clips.", "Altogether she sold 48 + 24 = 62 clips.", "The answer is 62."],
+         "final_answer_correct": True, "label": -1},
+        {"id": "elsewhere", "problem": "Bo has 2 + 2 apples. How many?", "steps": [
+            "Bo has 2 + 2 = 5 apples.", "The answer is 5."], "final_answer_correct": None, "label": 0},
+    ]
+    data = tmp_path / "pb.jsonl"
+    data.write_text("".join(json.dumps({"generator": "g", **r}) + "\n" for r in rows))
+    out = tmp_path / "out"
+    r = run_cli("label", str(data), "--out", str(out), "--strategy", "symbolic", "--no-progress")
+    assert r.returncode == 0, r.stderr
+    kept = {t["id"]: t for t in records(out / "traces.jsonl")}
+    rejected = {x["id"]: x for x in records(out / "rejected.jsonl")}
+    assert set(kept) | set(rejected) == {"right", "slip", "disputed", "elsewhere"}
+    # the row's own verdict says right, GSM8K's answer says wrong: two graders disagree, nothing is kept
+    disputed = rejected["disputed"]
+    assert disputed["reason"] == "inconclusive_outcome" and "disputed" in disputed["detail"]
+    assert disputed["candidate"]["outcome"]["details"]["source"]["correct"] is True
+    slip = kept["slip"]  # graded against GSM8K's 72; the refuted step redone right gives it
+    assert slip["outcome"]["correct"] is False and slip["first_error_index"] == 1
+    assert slip["task"]["reference"]["answer"] == "72"
+    assert slip["task"]["metadata"]["reference_from"] == "builtin:gsm8k-train"
+    assert "right" in kept and kept["right"]["outcome"]["correct"] is True and kept["right"]["first_error_index"] == -1
+    other = kept.get("elsewhere") or rejected["elsewhere"]["candidate"]
+    assert not other["task"]["reference"]["answer"] and "reference_from" not in other["task"]["metadata"]
+    card = (out / "card.md").read_text()
+    assert "builtin:gsm8k-test + builtin:gsm8k-train" in card and "builtin:math-test" in card
+    none = tmp_path / "none"
+    r = run_cli("label", str(data), "--out", str(none), "--strategy", "symbolic", "--references", "none",
+                "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert not any(t["task"]["reference"]["answer"] for t in records(none / "traces.jsonl"))
+    for spec, msg in (("nope.jsonl", "no such file, and not a built-in set"), ("none,math", "give it alone"),
+                      (",", "--references is empty")):
+        r = run_cli("label", str(data), "--out", str(tmp_path / "bad"), "--references", spec, "--no-progress")
+        assert r.returncode == 2 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, (spec, r.stderr)
 
 
 def test_label_input_errors_are_one_line(tmp_path: Path) -> None:

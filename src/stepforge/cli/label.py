@@ -31,10 +31,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fallback-strategy", dest="fallback_strategy", metavar="NAME",
                    help="strategy for wrong answers whose first error --strategy cannot locate (default: none)")
     p.add_argument("--format", help="input format (default: detected from the first row)")
-    p.add_argument("--references", metavar="FILE",
-                   help="JSONL of problem/answer rows (MATH, MATH500: with 'solution'; GSM8K: the worked answer ending "
-                        "'#### N') giving rows without a reference answer of their own one, and a reference solution "
-                        "a right answer's steps are compared with; matched by problem text (whitespace ignored)")
+    p.add_argument("--references", metavar="SPEC",
+                   help="where rows without a reference answer of their own find their problem's: a comma list of "
+                        "JSONL files of problem/answer rows (MATH, MATH500: with 'solution'; GSM8K: the worked answer "
+                        "ending '#### N') and built-in sets ('gsm8k': GSM8K's test and train problems, 'math': MATH's "
+                        "5,000 test problems, 'builtin': both), or 'none'; matched by problem text (whitespace "
+                        "ignored), the first named wins; a reference solution is what a right answer's steps are "
+                        "compared with (default: builtin)")
     p.add_argument("--count", type=int, help="stop after this many kept traces (default: the number of rows, so "
                                              "every row is labelled)")
     p.add_argument("--backend", default="local", help="sandbox backend for code solutions (default local)")
@@ -63,11 +66,11 @@ def config_from_args(args: argparse.Namespace):  # noqa: ANN201 - a RunConfig
     executor_opts = executor_options(args)
     domain, rows = survey(path, args.format)
     options: dict = {"records": {"path": str(path.resolve()), "format": args.format}}
-    if args.references:
-        from stepforge.generators.sources.records import load_references
+    from stepforge.generators.sources import references
 
-        load_references(Path(args.references))  # a bad file fails here, before the run folder is made
-        options["records"]["references"] = str(Path(args.references).resolve())
+    # a bad file fails here, before the run folder is made; the card names what was used
+    options["records"]["references"] = ",".join(references.parse_spec(args.references)) or "none"
+    references.load(args.references)
     strategy, models = labelling(args, "records", None, {})  # the labelling models and their settings
     if args.fallback_strategy:
         strategy["fallback"] = args.fallback_strategy
@@ -100,22 +103,20 @@ def run_command(args: argparse.Namespace) -> int:
         print("rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])))
     unreferenced = sum(reasons.get(k, 0) for k in ("no_reference", "process_unverified", "first_error_uncertain"))
     located_none = reasons.get("error_not_located") and _draws_rollouts(args)
-    first = _first(args) if located_none else None
+    first = _first(args) if located_none or unreferenced else None
     if located_none and not args.rollout_model and first is not None and not first.generation.generator.startswith(
             "procedural"):
         print("hint: with no --rollout-model, mc, binary_search and hybrid continue prefixes with the offline "
               "procedural completer, which continues only stepforge's own procedural solutions; name a policy: "
               "--rollout-model M --rollout-base-url URL")
-    elif args.references:
-        pass
-    elif located_none and first is not None and (first.task.reference is None or not first.task.reference.answer):
-        print("hint: these rows carry no reference answer, so rollouts (mc, binary_search, hybrid) have nothing to "
-              "reach and locate no error; give --references FILE (MATH or GSM8K problem rows with their answers), "
-              "or use the critic: --strategy judge")
-    elif unreferenced:
+    elif located_none and first is not None and not first.task.reference.answer:
+        print("hint: these rows carry no reference answer (nor does --references hold their problems), so rollouts "
+              "(mc, binary_search, hybrid) have nothing to reach and locate no error; give --references FILE "
+              "(problem rows with their answers), or use the critic: --strategy judge")
+    elif unreferenced and first is not None and not (first.task.reference.answer and first.task.reference.solution):
         print("hint: solutions without a reference answer or reference solution cannot be labelled by checks alone; "
-              "give --references FILE (MATH or GSM8K problem rows with their answers and solutions), or a model "
-              "strategy with --fallback-strategy")
+              "give --references FILE (problem rows with their answers and solutions; GSM8K and MATH test problems "
+              "are built in), or a model strategy with --fallback-strategy")
     return 0
 
 
@@ -131,6 +132,10 @@ def _first(args: argparse.Namespace):  # noqa: ANN202 - a Trace or None
     """IN's first solution (whether rows carry a reference answer: ProcessBench, PRMBench and Math-Shepherd rows do
     not; whether they are stepforge's procedural ones, which the offline completer continues)."""
     from stepforge.datasets.eval_labels import labelled_traces
+    from stepforge.generators.sources import references
 
     first = next(iter(labelled_traces(Path(args.input), args.format)), None)
-    return first[0] if first is not None else None
+    if first is None:
+        return None
+    refs = references.load(args.references)
+    return first[0] if refs is None else references.with_reference(first[0], refs)

@@ -10,8 +10,6 @@ ones; compare them with ``stepforge eval-labels IN OUT``. A row with no step is 
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 from stepforge.candidate import Candidate
 from stepforge.errors import UserError
 from stepforge.generators.sources import SOURCES, ProducingSource, SourceSettings, Unit
+from stepforge.generators.sources import references as _references
 from stepforge.schema import Rejection, Trace
 
 
@@ -45,9 +44,11 @@ SOURCE_OUTCOME = "source_outcome"
 
 
 def _graded_by_source(trace: Trace) -> bool:
-    """The row grades its own final answer and gives no reference answer to grade it again."""
-    return (trace.domain == "math" and not trace.task.reference.answer and trace.outcome.correct is not None
-            and trace.outcome.verifier.startswith("imported:"))
+    """The row grades its own final answer, and gives no reference answer to grade it again or takes one from
+    ``--references`` (then the two verdicts must agree: ``pipeline.domains.math``)."""
+    return (trace.domain == "math" and trace.outcome.correct is not None
+            and trace.outcome.verifier.startswith("imported:")
+            and (not trace.task.reference.answer or "reference_from" in trace.task.metadata))
 
 
 def code_of(trace: Trace) -> str | None:
@@ -64,53 +65,6 @@ def code_of(trace: Trace) -> str | None:
     if found is not None and found.strip() and found.strip() in last.text:
         return found
     return last.text if last.text.strip() else None
-
-
-_PREAMBLE = "Return your final response within \\boxed{}."
-
-
-def problem_key(text: str) -> str:
-    """A problem's text with whitespace (and a common instruction preamble) ignored: how rows and references meet."""
-    return re.sub(r"\s+", "", text.replace(_PREAMBLE, ""))
-
-
-def load_references(path: Path) -> dict[str, tuple[str, str | None]]:
-    """Reference answers (and solutions, where given) by problem, from JSONL rows with ``problem`` (or ``question``)
-    and ``answer``: MATH and MATH500 rows (``solution`` beside ``answer``), GSM8K rows (``answer`` is the worked
-    solution ending in ``#### N``). For rows that carry none of their own (PRMBench, ProcessBench); a reference
-    solution lets the keep rule compare a right answer's steps with it (``pipeline.keep``)."""
-    if not path.exists():
-        raise UserError(f"{path} does not exist")
-    refs: dict[str, tuple[str, str | None]] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            answer, solution = str(row["answer"]), row.get("solution")
-            if "####" in answer:  # GSM8K: the worked solution, then "#### 18"
-                solution, answer = answer.rsplit("####", 1)
-                answer = answer.strip().replace(",", "")
-            refs[problem_key(str(row.get("problem") or row["question"]))] = (
-                answer, str(solution) if isinstance(solution, str) and solution.strip() else None)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise UserError(f"{path}:{n}: not a JSON object with 'problem' (or 'question') and 'answer'") from None
-    if not refs:
-        raise UserError(f"{path}: no reference answers in it")
-    return refs
-
-
-def with_reference(trace: Trace, refs: dict[str, tuple[str, str | None]]) -> Trace:
-    """The trace with its problem's reference answer (and solution), when it has none and the references hold one."""
-    if trace.task.reference.answer:
-        return trace
-    found = refs.get(problem_key(trace.task.prompt))
-    if found is None:
-        return trace
-    answer, solution = found
-    ref = trace.task.reference.model_copy(update={"answer": answer, "solution": trace.task.reference.solution or solution})
-    task = trace.task.model_copy(update={"reference": ref})
-    return trace.model_copy(update={"task": task})
 
 
 def survey(path: Path, fmt: str | None = None) -> tuple[str, int]:
@@ -149,25 +103,30 @@ class RecordsSource(ProducingSource):
         if not self.path.exists():
             raise UserError(f"{self.path} does not exist")
         self.rows: int | None = None
+        self.referenced: int | None = None
         self.domains: set[str] = set()
-        self.references = load_references(Path(opts["references"])) if opts.get("references") else None
+        #: rows without a reference answer of their own take their problem's from these (a user's files, the
+        #: GSM8K and MATH sets stepforge ships: ``references``); ``none`` turns it off
+        self.reference_spec: str = opts.get("references") or _references.DEFAULT
 
     def _traces(self) -> Iterator[Trace]:
         from stepforge.datasets.eval_labels import labelled_traces
 
+        refs = _references.load(self.reference_spec)  # here, not at set-up: a worker process never reads the rows
         for trace, _ in labelled_traces(self.path, self.format):
-            yield trace if self.references is None else with_reference(trace, self.references)
+            yield trace if refs is None else _references.with_reference(trace, refs)
 
     def prepare(self) -> None:
         """Every row read once, up front (streaming: none is held), so a bad row fails before any work."""
-        rows = 0
+        rows = referenced = 0
         for trace in self._traces():
             rows += 1
+            referenced += "reference_from" in trace.task.metadata
             if trace.domain != self.settings.domain:
                 raise UserError(f"{self.path}: row {rows} is a {trace.domain} solution, not {self.settings.domain}")
         if not rows:
             raise UserError(f"{self.path}: no labelled solutions in it")
-        self.rows = rows
+        self.rows, self.referenced = rows, referenced
 
     def units(self, start: int) -> Iterator[Unit]:
         for i, trace in enumerate(self._traces()):
@@ -187,8 +146,8 @@ class RecordsSource(ProducingSource):
                 "rows without a reference answer": "the row's own final-answer verdict when it has one "
                                                    "(ProcessBench's final_answer_correct), else outcome no_reference: "
                                                    "kept only where two strategies agree on a first error",
-                **({"reference answers": str(self.settings.options["records"]["references"])}
-                   if self.references is not None else {})}
+                "reference answers": _references.describe(self.reference_spec),
+                "rows given a reference answer": self.referenced}
 
 
 SOURCES.register(RecordsSource.name, RecordsSource)

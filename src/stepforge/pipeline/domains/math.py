@@ -99,6 +99,15 @@ class MathDomain:
             isolation=self._isolation(v), versions=v.versions,
             details={"gold": v.gold, "pred": v.pred, **({"detail": v.detail} if v.detail else {})},
         )
+        given = candidate.extras.get(SOURCE_OUTCOME)
+        if conclusive and given is not None and given.get("correct") is not None \
+                and bool(given["correct"]) != outcome.correct:
+            # a row that grades its own answer, given a reference from --references: two graders that disagree
+            # leave the outcome open (the row's grader may judge the process, or read the answer another way)
+            outcome = outcome.model_copy(update={
+                "correct": None, "verdict": "disputed", "rule": "source_verdict_disagrees",
+                "details": {**outcome.details, "ours": v.verdict, "source": {k: given.get(k) for k in
+                                                                           ("correct", "verifier", "rule")}}})
         return ctx.labelled(candidate, v, outcome)
 
     def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Any]:
