@@ -35,6 +35,7 @@ from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
+from stepforge.verifiers.math.points import risky, truth_at, zero_at
 from stepforge.verifiers.math.relations import (
     STEP_POLICY,
     Derivations,
@@ -167,8 +168,15 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
             return True
         return bool(abs(sp.N(d, 100)) < sp.Float("1e-80"))
     zeros = 0
+    bounded = risky(d)  # a variable exponent: never substituted exactly (points.zero_at bounds every power)
     for _ in range(5):
         point = {s: sp.Rational(rng.randint(-97, 97), rng.randint(1, 13)) for s in syms}
+        if bounded:
+            z = zero_at(d, point)
+            if z == "nonzero":
+                return False
+            zeros += z in ("zero", "close")
+            continue
         val = d.subs(point)
         if val.is_Rational:
             if val != 0:
@@ -186,7 +194,11 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
     return True if zeros >= 3 else None
 
 
-def _zero_at(d: Any, point: dict[Any, Any]) -> bool:
+def _zero_at(d: Any, point: dict[Any, Any]) -> bool | None:
+    """Is ``d`` zero at a solution? None: cannot tell (a risky ``d`` whose bounded value is not exact)."""
+    if risky(d):
+        z = zero_at(d, point)
+        return True if z == "zero" else False if z == "nonzero" else None
     v = d.xreplace(point)
     return bool(v == 0) if v.is_Rational else bool(sp.simplify(v) == 0)
 
@@ -237,8 +249,11 @@ class _State:
         if not syms or not syms <= set(self.unknowns):
             return None
         d = lhs - rhs
-        if all(_zero_at(d, s) for s in self.solutions):
+        zeros = [_zero_at(d, s) for s in self.solutions]
+        if all(z is True for z in zeros):
             return "true"
+        if risky(d):  # never solved (sympy.solve of x^{x^2} = 3 can spin): refuted only where no solution fits
+            return "false" if all(z is False for z in zeros) else None
         if len(syms) == 1:
             (sym,) = syms
             try:
@@ -472,7 +487,11 @@ def _check_disjunction(parts: list[str], state: _State) -> ClaimCheck:
     except _Unparseable:
         return ClaimCheck(claim=claim, verdict="unknown", rule="unparseable")
     for sol in state.solutions:
-        if not any(_zero_at(r.lhs - r.rhs, sol) for r in rels):
+        zeros = [_zero_at(r.lhs - r.rhs, sol) for r in rels]
+        if None in zeros and True not in zeros:
+            return ClaimCheck(claim=claim, verdict="unknown", rule="bounded_evaluation",
+                              detail=f"a disjunct cannot be evaluated within bounds at {sol}")
+        if True not in zeros:
             return ClaimCheck(claim=claim, verdict="false", rule="disjunction_misses_solution", detail=str(sol))
     return ClaimCheck(claim=claim, verdict="true", rule="disjunction_covers_solutions")
 
@@ -518,7 +537,10 @@ def _ineq_by_state(lhs: Any, op: str, rhs: Any, state: _State) -> ClaimCheck | N
     truths = set()
     for sol in state.solutions:
         point = {f: sol[names[str(f)]] for f in free}
-        truths.add(constant_truth(lhs.xreplace(point), op, rhs.xreplace(point)))
+        if risky(lhs, rhs):
+            truths.add(truth_at(lhs, op, rhs, point))
+        else:
+            truths.add(constant_truth(lhs.xreplace(point), op, rhs.xreplace(point)))
     if truths == {"true"}:
         return ClaimCheck(claim="", verdict="true", rule="implied_by_premises")
     if truths == {"false"}:

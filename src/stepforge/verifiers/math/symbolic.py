@@ -18,6 +18,7 @@ from sympy import Rational
 from stepforge.verifiers.math.errors import GuardError, ParseError, need_general
 from stepforge.verifiers.math.evaluate import new_seed
 from stepforge.verifiers.math.latex import Node
+from stepforge.verifiers.math.points import risky, values_at
 
 Result = tuple[bool, str, str]
 _REL_EQ = 10 ** -25
@@ -263,14 +264,16 @@ def _evalc(e: Any, prec: int = 40) -> tuple[Any, Any] | None:
         return None
 
 
-def _close(a: Any, b: Any, rel: float, prec: int = 40) -> bool | None:
+def _close(a: Any, b: Any, rel: float, prec: int = 40, scale: Any = 0) -> bool | None:
+    """The one tolerance rule: ``a`` and ``b`` agree within ``rel`` of the largest part (or of ``scale``, the size
+    of the terms a difference came from); None when either has no finite value."""
     ra, rb = _evalc(a, prec), _evalc(b, prec)
     if ra is None or rb is None:
         return None
     (ar, ai), (br, bi) = ra, rb
     if any(x in (sympy.oo, -sympy.oo) for x in (ar, ai, br, bi)):
         return bool(a == b) if (a.is_infinite or b.is_infinite) else None
-    scale = max(abs(ar), abs(ai), abs(br), abs(bi))
+    scale = max(abs(ar), abs(ai), abs(br), abs(bi), scale)
     diff = max(abs(ar - br), abs(ai - bi))
     if scale == 0:
         return diff == 0
@@ -386,15 +389,25 @@ def _points_then_proof(g: Any, p: Any, syms: list, policy: Any, seed: int | None
     branchy = piecewise or any(_radical_of_variables(e) for e in (g, p))
     # positivity is assumed for radicals and logs, never to erase a sign, a max or a floor: |x| is not x
     positive = policy.assume_positive and not piecewise
-    agree = 0
+    # a variable exponent (x^{x^2}, 12^x) or a huge exact power: never substituted exactly (hours in a big-integer
+    # routine no alarm stops), evaluated with bounded precision and size instead (points.values_at)
+    bounded = risky(g, p)
+    agree = skipped = 0
     for _ in range(policy.numeric_points * 3):
         if agree >= policy.numeric_points:
             break
         pt = _point(rng, syms, positive)
-        try:
-            gv, pv = g.xreplace(pt), p.xreplace(pt)
-        except Exception:  # noqa: BLE001
-            continue
+        if bounded:
+            vals = values_at((g, p), pt)
+            if vals is None:
+                skipped += 1
+                continue
+            gv, pv = vals
+        else:
+            try:
+                gv, pv = g.xreplace(pt), p.xreplace(pt)
+            except Exception:  # noqa: BLE001
+                continue
         if gv.is_Rational and pv.is_Rational:
             if gv != pv:
                 return False, "numeric_random_points", f"differ at {pt} (seed {seed})"
@@ -423,6 +436,9 @@ def _points_then_proof(g: Any, p: Any, syms: list, policy: Any, seed: int | None
         return True, "numeric_identity", f"{agree} random points agree (seed {seed}); no symbolic proof"
     if agree >= policy.numeric_points:
         return False, "unproven_identity", f"{agree} random points agree (seed {seed}) but no symbolic proof"
+    if skipped:
+        raise GuardError(f"cannot decide: {skipped} sample points too large or too close to call for a bounded "
+                         f"evaluation, {agree} agree, no symbolic proof (seed {seed})")
     return False, "sympy_simplify", f"seed {seed}"
 
 
