@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stepforge.verifiers.math.steps as steps_mod
 from stepforge.verifiers.math import judge
@@ -351,3 +353,77 @@ def test_the_linear_removers_give_what_the_plain_substitutions_give():
         assert steps_mod._sub_envs(t) == steps_mod._ENV.sub(" ", t), t
         t = "".join(rng.choice(spans) for _ in range(rng.randint(0, 25)))
         assert sub_spans(steps_mod._MATH_SPANS, " ", t) == steps_mod._MATH_SPANS.sub(" ", t), t
+
+
+# --- lists and line breaks: plain arithmetic never runs across a line, a list marker is no minus ---------------
+
+@pytest.mark.parametrize("marker", ["- ", "* ", "• ", "+ ", "1. ", "2) ", "b. ", "   - "])
+def test_a_list_of_true_lines_is_true_whatever_its_markers(marker: str) -> None:
+    text = (f"The first powers of 8 and their units digits:\n\n{marker}8^1 = 8, units digit is 8\n\n"
+            f"{marker}8^2 = 64, units digit is 4\n{marker}8^3 = 512, units digit is 2\n{marker}3 * 4 + 2 = 14")
+    c = _one(text)
+    assert c.rating == 1 and all(x.verdict == "true" for x in c.claims), c.claims
+    assert not any("\n" in x.claim for x in c.claims)
+
+
+def test_a_false_line_in_a_list_is_still_refuted_and_alone() -> None:
+    c = _one("Compute:\n- 3 * 4 = 12\n- 12 + 5 = 18\n- 18 * 2 = 36")
+    assert c.rating == -1
+    assert [x.verdict for x in c.claims] == ["true", "false", "true"], c.claims
+    assert c.claims[1].claim == "12 + 5 = 18"
+
+
+def test_a_number_ending_one_line_never_joins_the_next() -> None:
+    # "7\n- 2 = 5" is not the claim "7 - 2 = 5", and "9\n+ 1 = 11" not "9 + 1 = 11"
+    assert _one("The total is 7\n- 2 = 5 apples").rating == 0
+    assert _one("We had 9\n+ 1 = 11 more").rating == 0
+
+
+@given(st.lists(st.tuples(st.integers(0, 999), st.integers(0, 999), st.sampled_from(["+", "-", "*"]),
+                          st.sampled_from(["- ", "* ", "1. ", "", "  - "]), st.sampled_from(["\n", "\n\n"])),
+                min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_lists_of_true_arithmetic_are_never_refuted(lines) -> None:
+    text = "Step by step:" + "".join(f"{brk}{mark}{a} {op} {b} = {eval(f'{a}{op}{b}')} units, so {a}"
+                                     for a, b, op, mark, brk in lines)
+    assert _one(text).rating != -1
+
+
+# --- functions of integers with a letter inside: sympy's polynomial gcd/lcm say nothing of integers ----------
+
+@pytest.mark.parametrize("text", [
+    r"for \(x = \frac{p}{q}\) with \(q > 0\) and \(\gcd(p, q) = 1\), the power is real",
+    r"Since $\gcd(a, b) = 1$, we have $\operatorname{lcm}(a, b) = ab$.",
+    r"Here $\text{lcm}(m, n) = mn$ since they are coprime.",
+    r"So $\lfloor x \rfloor = 3$ and $\lceil y \rceil = 5$.",
+    r"There are $n! = 120$ orders, so $n = 5$.",
+    r"Then $\binom{n}{2} = 15$.",
+    r"so $\max(a, b) = 7$",
+    r"and gcd(m, n) = 1 here",
+])
+def test_integer_functions_of_symbols_are_neutral(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 0 and not any(x.verdict == "false" for x in c.claims), c.claims
+    assert not c.claims or any(x.rule == "integer_function_of_symbols" for x in c.claims), c.claims
+
+
+@pytest.mark.parametrize(("text", "rating"), [
+    (r"$\gcd(12, 18) = 6$", 1), (r"$\gcd(12, 18) = 5$", -1), (r"$\operatorname{lcm}(4, 6) = 12$", 1),
+    (r"$\lfloor 7.5 \rfloor = 7$", 1), (r"$5! = 120$", 1), (r"$5! = 100$", -1), (r"$\binom{5}{2} = 10$", 1),
+])
+def test_integer_functions_of_numbers_are_still_checked(text: str, rating: int) -> None:
+    assert _one(text).rating == rating
+
+
+# --- decimals cut at their last shown place ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "rating"), [
+    ("- 100 ÷ 60 = 1.666...", 1), ("so 2/3 = 0.666… of it", 1), (r"$\frac{100}{60} = 1.666\ldots$", 1),
+    (r"$1/3 = 0.333\dots$", 1), ("2/3 = 0.667...", 1),  # an ellipsis after a rounded last digit
+    ("100 / 60 = 1.777...", -1), (r"$\frac{1}{3} = 0.334\ldots$", -1), ("7 / 2 = 3.4...", -1),
+    ("100 / 60 = 1.666", 0),  # cut without an ellipsis: not the value, yet no error a reader would mark
+    ("7 / 2 = 3.4", -1), ("10 / 3 = 3.2", -1),  # neither cut nor rounded
+])
+def test_a_decimal_cut_with_an_ellipsis_is_checked_at_its_last_place(text: str, rating: int) -> None:
+    c = _one(text)
+    assert c.rating == rating, c.claims

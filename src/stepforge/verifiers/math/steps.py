@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal
@@ -277,6 +278,13 @@ def _relation(tex: str) -> Any:
 _NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline")
 
 _NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
+# functions of integers that sympy reads as something else once a letter is inside: gcd and lcm of polynomials
+# ("\gcd(p, q) = 1" is always "true" there, "lcm(a, b) = ab" "false"), a remainder, a floor, a factorial or a
+# binomial of a symbol, a max: with a letter in the claim they say nothing sympy can decide
+_INTEGER_FUNCTION = re.compile(r"\\(?:gcd|lcm|bmod|pmod|mod|lfloor|rfloor|lceil|rceil|max|min|binom|dbinom|tbinom|choose)"
+                               r"(?![A-Za-z])|\\operatorname\s*\{\s*(?:gcd|lcm|mod|GCD|LCM|lcd)\s*\}"
+                               r"|(?<![\\A-Za-z])(?:gcd|lcm|GCD|LCM|mod)(?![A-Za-z])|[A-Za-z)}]\s*!")
+_LETTER_VARIABLE = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
 
 
 def _is_name(text: str) -> bool:
@@ -286,6 +294,40 @@ def _is_name(text: str) -> bool:
 
 
 _DECIMAL = re.compile(r"^\s*-?\d*\.\d+\s*$")
+# "1.666...", "0.333\ldots": a decimal whose digits go on, written cut (or rounded) at its last shown place
+_ELLIPSIS_END = re.compile(r"\s*(?:\.{3}|…|\\[lc]?dots(?![A-Za-z]))\s*$")
+
+
+def _truncated_decimal(a: str, b: str, claim: str) -> ClaimCheck:
+    """``100 / 60 = 1.666...``: true when the exact side, cut or rounded at the decimal's last shown place, is the
+    decimal; false when neither; neutral when a side is not a decimal against a constant."""
+    for exact_side, dec in ((a, b), (b, a)):
+        m = _ELLIPSIS_END.search(dec)
+        if m is None or _ELLIPSIS_END.search(exact_side) or not _DECIMAL.match(dec[:m.start()]):
+            continue
+        found = _cut_or_rounded(exact_side, dec[:m.start()])
+        if found is None:
+            break
+        ok = any(found)
+        return ClaimCheck(claim=claim, verdict="true" if ok else "false",
+                          rule="truncated_decimal" if ok else "not_truncated_decimal")
+    return ClaimCheck(claim=claim, verdict="unknown", rule="decimal_with_ellipsis")
+
+
+def _cut_or_rounded(exact_side: str, shown: str) -> tuple[bool, bool] | None:
+    """Whether the constant ``exact_side``, cut (toward zero) or rounded at ``shown``'s last decimal place, is
+    ``shown``; None when it is no constant with a numeric value."""
+    try:
+        e = _parse(exact_side)
+        v = e.evalf(40) if isinstance(e, sp.Expr) and not e.free_symbols else None
+        d = Decimal(str(v)) if v is not None and v.is_Number else None
+        if d is None or not d.is_finite():
+            return None
+        place = Decimal(1).scaleb(-len(shown.strip().split(".")[1]))
+        return (Decimal(shown.strip()) == d.quantize(place, ROUND_DOWN),
+                Decimal(shown.strip()) == d.quantize(place, ROUND_HALF_UP))
+    except (_Unparseable, TypeError, ValueError, ArithmeticError, IndexError):
+        return None
 
 
 def _rounded_value(a: str, b: str) -> ClaimCheck | None:
@@ -299,9 +341,12 @@ def _rounded_value(a: str, b: str) -> ClaimCheck | None:
         if tree is None or symbols(tree):
             return None
         close = number_close(tree, dec.strip(), STEP_POLICY)
-        if not close:
-            return None
         claim = f"{a.strip()} = {b.strip()}"
+        if not close:
+            cut = _cut_or_rounded(exact_side, dec)
+            if cut is not None and cut[0]:  # "100 / 60 = 1.666": cut, not rounded, at its last place
+                return ClaimCheck(claim=claim, verdict="unknown", rule="truncated_value")
+            return None
         digits = len(dec.strip().lstrip("-").replace(".", "").lstrip("0"))
         try:
             rational = value(tree, STEP_POLICY).as_rational()
@@ -396,6 +441,10 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
     claim = f"{a.strip()} = {b.strip()}"
     if _NOT_CHECKED.search(claim):
         return ClaimCheck(claim=claim, verdict="unknown", rule="notation_not_checked")
+    if _INTEGER_FUNCTION.search(claim) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", claim)):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="integer_function_of_symbols")
+    if _ELLIPSIS_END.search(a) or _ELLIPSIS_END.search(b):
+        return _truncated_decimal(a, b, claim)
     ta, tb = _tree(a), _tree(b)
     if ta is not None and tb is not None and _constant_tree(ta) and _constant_tree(tb):
         # arithmetic between constants: the exact engine decides, as the sympy path below would
@@ -839,13 +888,33 @@ def _mixed_plain(m: re.Match) -> str:
     return f"{m.group(1)} ; {m.group(2)}/{m.group(3)}"  # not a mixed number: two numbers, never one product
 
 
+# a line break: plain arithmetic never runs across one ("units digit is 8\n- 8^2 = 64" is not "8 - 8^2 = 64"); a
+# list marker opening a line ("- ", "* ", "• ", "2. ", "b) ") is no operator
+_LINE = re.compile(r"[^\n]+")
+_ELLIPSIS_AFTER = re.compile(r"(?:\.{3}|…)")
+_LIST_MARKER = re.compile(r"^[ \t]*+(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])[ \t]++")
+
+
 def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
-    """Arithmetic written in plain text (``2/5 * 4000 = 1600 gallons``): constants only, checked as identities."""
+    """Arithmetic written in plain text (``2/5 * 4000 = 1600 gallons``): constants only, checked as identities,
+    line by line."""
+    chunk = _sub_envs(chunk)
+    out: list[ClaimCheck] = []
+    for line in _LINE.finditer(chunk):
+        text = line.group(0)
+        marker = _LIST_MARKER.match(text)
+        out += _plain_line_claims(" " * marker.end() + text[marker.end():] if marker else text, state, rng)
+    return out
+
+
+def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
     out = []
-    chunk = _MIXED_PLAIN.sub(_mixed_plain, _sub_envs(chunk))
+    chunk = _MIXED_PLAIN.sub(_mixed_plain, chunk)
     rev = ""  # the chunk reversed, made at the first match: the text before a match is read backwards, never copied
     for m in _PLAIN.finditer(chunk):
         sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
+        if _ELLIPSIS_AFTER.match(chunk, m.end()):
+            sides[-1] += "..."  # "= 1.666...": the digits go on
         if not any(re.search(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*\d", x) for x in sides):
             continue  # "= 5" alone states a value, it computes nothing
         got = []
