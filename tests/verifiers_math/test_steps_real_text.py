@@ -427,3 +427,19 @@ def test_integer_functions_of_numbers_are_still_checked(text: str, rating: int) 
 def test_a_decimal_cut_with_an_ellipsis_is_checked_at_its_last_place(text: str, rating: int) -> None:
     c = _one(text)
     assert c.rating == rating, c.claims
+
+
+# --- numbers as programs and people print them ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "rating"), [
+    ("Each truck can carry 2000 / 75 = 26.666666666666668 flagstones.", 1),  # a double's repr
+    ("so 1/7 = 0.14285714285714285", 1), ("0.1 + 0.2 = 0.30000000000000004", 1),
+    ("so 10/3 = 3.3333333333333399", -1),  # 17 digits, not a double's: off at the 15th
+    ("The fee is $350 000 x 5/100 = $17 500.", 1),  # thousands grouped by spaces
+    ("so 1 000 + 2 000 = 3 000 people", 1),
+    ("so 2 * 3 = 6 500 ml bottles", 0),  # "6 500": one number or two; never refuted
+    ("The fee is $400 000 x 3/100 = $13 000.", 0),
+])
+def test_float_reprs_and_spaced_thousands(text: str, rating: int) -> None:
+    c = _one(text)
+    assert c.rating == rating, c.claims

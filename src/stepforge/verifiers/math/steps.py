@@ -314,6 +314,23 @@ def _truncated_decimal(a: str, b: str, claim: str) -> ClaimCheck:
     return ClaimCheck(claim=claim, verdict="unknown", rule="decimal_with_ellipsis")
 
 
+def _float_repr(exact_side: str, shown: str) -> bool:
+    """``shown`` is how a binary double prints the constant ``exact_side`` (15 to 17 significant digits, the last
+    one off: ``26.666666666666668``), within a few units of a double's precision (1e-15 relative)."""
+    digits = shown.strip().lstrip("-").replace(".", "").lstrip("0")
+    if not 15 <= len(digits) <= 17:
+        return False
+    try:
+        e = _parse(exact_side)
+        v = e.evalf(40) if isinstance(e, sp.Expr) and not e.free_symbols else None
+        if v is None or not v.is_Number:
+            return False
+        d = Decimal(str(v))
+        return d != 0 and abs(d - Decimal(shown.strip())) <= abs(d) * Decimal("1e-15")
+    except (_Unparseable, TypeError, ValueError, ArithmeticError):
+        return False
+
+
 def _cut_or_rounded(exact_side: str, shown: str) -> tuple[bool, bool] | None:
     """Whether the constant ``exact_side``, cut (toward zero) or rounded at ``shown``'s last decimal place, is
     ``shown``; None when it is no constant with a numeric value."""
@@ -343,6 +360,8 @@ def _rounded_value(a: str, b: str) -> ClaimCheck | None:
         close = number_close(tree, dec.strip(), STEP_POLICY)
         claim = f"{a.strip()} = {b.strip()}"
         if not close:
+            if _float_repr(exact_side, dec):  # "2000 / 75 = 26.666666666666668": a program's float
+                return ClaimCheck(claim=claim, verdict="true", rule="float_repr")
             cut = _cut_or_rounded(exact_side, dec)
             if cut is not None and cut[0]:  # "100 / 60 = 1.666": cut, not rounded, at its last place
                 return ClaimCheck(claim=claim, verdict="unknown", rule="truncated_value")
@@ -907,9 +926,20 @@ def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCh
     return out
 
 
+# thousands grouped by spaces ("$350 000 x 5/100 = $17 500"): read as one number, yet "6 500" may be two ("2 * 3 = 6
+# 500 ml bottles"), so a claim holding one is never refuted
+_SPACED_THOUSANDS = re.compile("(?<![\\d.,])\\d{1,3}(?:[ \u00a0\u202f]\\d{3})+(?![\\d,]|\\.\\d)")
+
+
 def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
-    out = []
-    chunk = _MIXED_PLAIN.sub(_mixed_plain, chunk)
+    out: list[ClaimCheck] = []
+    joined: list[str] = []
+
+    def join(m: re.Match) -> str:
+        joined.append(re.sub(r"\D", "", m.group(0)))
+        return joined[-1]
+
+    chunk = _SPACED_THOUSANDS.sub(join, _MIXED_PLAIN.sub(_mixed_plain, chunk))
     rev = ""  # the chunk reversed, made at the first match: the text before a match is read backwards, never copied
     for m in _PLAIN.finditer(chunk):
         sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
@@ -930,6 +960,11 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
         left = _CONTINUES_LEFT.search(chunk, pos, end) or (
             _FACTOR_BEFORE.search(chunk, pos, end) if m.group(0).lstrip().startswith("(") else None)
         out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk, m.end())))
+    if joined:
+        grouped = re.compile(r"(?<![\d.])(?:" + "|".join(sorted(set(joined), key=len, reverse=True)) + r")(?!\d)")
+        out = [c.model_copy(update={"verdict": "unknown", "rule": "spaced_thousands",
+                                    "detail": f"{c.rule}; digits grouped by spaces may be two numbers"})
+               if c.verdict == "false" and grouped.search(c.claim) else c for c in out]
     return out
 
 
