@@ -443,3 +443,15 @@ def test_a_decimal_cut_with_an_ellipsis_is_checked_at_its_last_place(text: str, 
 def test_float_reprs_and_spaced_thousands(text: str, rating: int) -> None:
     c = _one(text)
     assert c.rating == rating, c.claims
+
+
+@pytest.mark.parametrize("text", [r"Therefore, we must have $f^{-1}(0)=3$.", r"$g^{2}(1) = 4$", r"$h^2(3)=9$",
+                                  r"so $f^{-1}(x) = \frac{x-1}{2}$", r"$F^{-1}\left(2\right) = 7$"])
+def test_an_inverse_or_iterated_function_is_no_product(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 0 and [x.rule for x in c.claims] == ["function_notation"], c.claims
+
+
+@pytest.mark.parametrize(("text", "rating"), [(r"$2^{-1}(4) = 2$", 1), (r"$2^{-1}(4) = 3$", -1)])
+def test_a_number_to_a_power_before_a_parenthesis_is_still_a_product(text: str, rating: int) -> None:
+    assert _one(text).rating == rating

@@ -284,6 +284,9 @@ _NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
 _INTEGER_FUNCTION = re.compile(r"\\(?:gcd|lcm|bmod|pmod|mod|lfloor|rfloor|lceil|rceil|max|min|binom|dbinom|tbinom|choose)"
                                r"(?![A-Za-z])|\\operatorname\s*\{\s*(?:gcd|lcm|mod|GCD|LCM|lcd)\s*\}"
                                r"|(?<![\\A-Za-z])(?:gcd|lcm|GCD|LCM|mod)(?![A-Za-z])|[A-Za-z)}]\s*!")
+# an inverse or iterated function applied ("f^{-1}(0) = 3", "g^2(x)"): read as a product it is 0 = 3
+_FUNCTION_POWER = re.compile(r"(?<![A-Za-z\\])(?:[A-Za-z]\s*\^\s*(?:\{\s*-\s*1\s*\}|-\s*1)|[fgh]\s*\^\s*(?:\{[^{}]*\}|\w))"
+                             r"\s*(?:\\left\s*)?\(")
 _LETTER_VARIABLE = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
 
 
@@ -462,6 +465,8 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
         return ClaimCheck(claim=claim, verdict="unknown", rule="notation_not_checked")
     if _INTEGER_FUNCTION.search(claim) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", claim)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="integer_function_of_symbols")
+    if _FUNCTION_POWER.search(claim):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="function_notation")
     if _ELLIPSIS_END.search(a) or _ELLIPSIS_END.search(b):
         return _truncated_decimal(a, b, claim)
     ta, tb = _tree(a), _tree(b)
