@@ -4,7 +4,8 @@ MR-GSM8K (``dvlab-research/MR-GSM8K``) keeps its graded rows in ``eval_results/g
 model solutions with a human first-error step. Program-of-thought rows are left out (code, not prose). ``Step k:``
 prefixes and ``<<...>>`` calculator notes are removed (ProcessBench-style text has neither) and ``#### N`` becomes a
 boxed answer sentence. The references file holds each question's worked GSM8K solution (``... #### N``; for a reversed
-question, whose solution ends in prose, the answer and the solution apart).
+question, whose solution ends in prose, the answer and the solution apart; where MR-GSM8K's answer field holds no
+number, the solution's last "the value of x is N").
 
     python benchmarks/convert_mrgsm8k.py MR-GSM8K/eval_results/gpt4-grading OUT_DIR
 """
@@ -37,8 +38,16 @@ def convert(src: Path, out: Path) -> tuple[int, int]:
                           "final_answer_correct": r["model_output_answer_correctness"] == "correct",
                           "label": int(r["model_output_solution_first_error_step"]) - 1 if wrong else -1})
         sol = str(r["ground_truth_solution"])  # GSM8K's "... #### N"; reversed questions end in prose instead
+        answer = str(r["ground_truth_answer"])
+        if "####" not in sol and not re.search(r"\d", answer):
+            # MR-GSM8K gives some reversed questions "Let's think step by step." as their answer: the solution's
+            # last "the value of (the unknown variable) x is N" is it; with none, the question has no reference
+            found = re.findall(r"value of (?:the unknown variable )?\w+ is \$?(-?[\d,]*\.?\d+)", sol)
+            if not found:
+                continue
+            answer = found[-1].replace(",", "")
         refs.setdefault(r["question"], {"question": r["question"], "answer": sol} if "####" in sol else
-                        {"question": r["question"], "answer": str(r["ground_truth_answer"]), "solution": sol})
+                        {"question": r["question"], "answer": answer, "solution": sol})
     (out / "mrgsm8k_pb.jsonl").write_text("".join(json.dumps(x) + "\n" for x in solutions), encoding="utf-8")
     (out / "mrgsm8k_refs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in refs.values()), encoding="utf-8")
     return len(solutions), len(refs)
