@@ -24,7 +24,7 @@ BUDGET_S = 1.0  # for all the solving one redo does
 _TOKEN = r"(?:\$\s?)?+(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?+(?:[A-Za-z](?![A-Za-z]))?+|(?<![A-Za-z'])[A-Za-z](?![A-Za-z'])"
 _OP = r"[-+*/×÷^]"
 _SIDE = rf"\(*+\s*+-?(?:{_TOKEN})(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?(?:{_TOKEN}))*+\s*+\)*+"
-_PLAIN_EQ = re.compile(rf"(?<![\w.,/^\\]){_SIDE}(?:\s*+=\s*+{_SIDE})++(?![\w/^\\{{(]|\.\d)")
+_PLAIN_EQ = re.compile(rf"(?<![\w.,/^\\]){_SIDE}(?:\s*+=\s*+{_SIDE})++(?![\w/^\\{{(%]|\.\d)")
 # math: pieces of a chunk ("$2p = 0.58$, so $p = 0.29$"; "x = 5 \quad\text{and}\quad y = 2")
 _PIECE_SEP = re.compile(r",|;|\\quad|\\qquad|\\text\{[^{}]*\}|\\(?:implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])")
 _RELATION = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|sim|equiv|pm|mp|in|cup|cap)(?![a-zA-Z])|%|\\%")
@@ -86,6 +86,8 @@ def solve(equations: list[Any], unknowns: list[Any], deadline: float) -> list[di
     if (not equations or not unknowns or len(unknowns) > _MAX_UNKNOWNS or time.monotonic() > deadline
             or any(sp.count_ops(e) > _MAX_OPS for e in equations)):
         return None
+    if any(e.free_symbols - set(unknowns) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in equations):
+        return None  # another letter, or a division by zero: not an equation in these unknowns
     try:
         nums, dens = [], []
         for e in equations:

@@ -231,17 +231,58 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
         return {"explains": None, "why": "no refuted computation to redo" if not refuted else "no final answer read"}
     lhs, rhs = str(refuted[0]["claim"]).rsplit(" = ", 1)
     right, wrong = _const(lhs), _const(rhs)
-    if right is None or wrong is None:
-        return _explains_algebra(claims, k, lhs, rhs, gold, pred)
-    redo = _Redo([(wrong, right)])  # a wrong value and what it is when the slip is redone
     after = claims[k].index(refuted[0]) + 1
+    if right is None or wrong is None:
+        redo = _solved_again(claims, k, after, lhs, rhs)
+        if redo is None:
+            return _explains_algebra(claims, k, lhs, rhs, gold, pred)
+    else:
+        redo = _Redo([(wrong, right)])  # a wrong value and what it is when the slip is redone
     for j in range(k, len(claims)):
         own = claims[j][after:] if j == k else claims[j]
         redo.computations(own)
-        if steps is not None and j < len(steps):
-            redo.equations(_unknowns.chains(steps[j]))
-            redo.computations(own)  # a computation on an unknown's value stated in this step
+        # equations in unknowns: read from the step's text (the checker reads none in plain text), else its claims
+        redo.equations(_unknowns.chains(steps[j]) if steps is not None and j < len(steps) else
+                       [str(c.get("claim", "")).rsplit(" = ", 1) for c in own if " = " in str(c.get("claim", ""))])
+        redo.computations(own)  # a computation on an unknown's value stated in this step
     return redo.verdict(gold, pred)
+
+
+def _solved_again(claims: list[list[dict[str, Any]]], k: int, after: int, lhs: str, rhs: str) -> _Redo | None:
+    """A refuted equation in unknowns ("p = 0.30" after "2p = 0.58", refuted against the problem's premises) redone:
+    the unknowns solved right from the latest equations in them the solution stated before it (not refuted), and
+    the refuted claim's stated value, and what the unknowns were taken to be, replaced by their right values.
+    None when it is not such an equation, or no earlier equation gives its unknowns one value."""
+    a, b = _value(lhs), _value(rhs)
+    if a is None or b is None or not _unknowns._unknowns(a - b):
+        return None
+    side, stated = (a, b) if not b.free_symbols else (b, a)
+    free = side.free_symbols
+    if not free or stated.free_symbols or len(free) > 3:
+        return None
+    earlier = []
+    for j in range(k, -1, -1):
+        for c in reversed(claims[j][:after - 1] if j == k else claims[j]):
+            text = str(c.get("claim", ""))
+            if c.get("verdict") == "false" or " = " not in text:
+                continue
+            x, y = (_value(t) for t in text.rsplit(" = ", 1))
+            if x is not None and y is not None and (x - y).free_symbols and (x - y).free_symbols <= free:
+                earlier.append((x - y, text))
+    earlier = earlier[:len(free)]
+    unknowns = sorted(free, key=str)
+    redo = _Redo([])
+    sols = _unknowns.solve([e for e, _ in earlier], unknowns, redo.deadline)
+    if not sols or len(sols) != 1:
+        return None
+    redo.bound.update(sols[0])
+    redo.solved.append({"equation": "; ".join(t for _, t in reversed(earlier)), "unknowns": [str(u) for u in unknowns],
+                        "right": {str(u): str(v) for u, v in sols[0].items()}})
+    redo._fix(stated, side.xreplace(sols[0]))
+    own = _unknowns.solve([side - stated], unknowns, redo.deadline) if len(unknowns) == 1 else None
+    if own and len(own) == 1:  # what the refuted equation takes the unknown to be
+        redo._fix(own[0][unknowns[0]], sols[0][unknowns[0]])
+    return redo
 
 
 class _Redo:
@@ -345,16 +386,45 @@ class _Redo:
 
     def verdict(self, gold: str, pred: str) -> dict[str, Any]:
         out = _redone(self.fixes, _const(pred.rsplit("=", 1)[-1]), gold, pred)  # "x = 5": the value
-        if out["explains"] is not True and (several := self._roots(gold, pred)) is not None:
+        several = self._roots(gold, pred) if out["explains"] is not True else None
+        if several is not None:
             out = several
+        elif out["explains"] is not True and (members := self._tuple(gold, pred)) is not None:
+            out = members
         if self.solved:
             out["solved"] = self.solved[:6]
-        if out["explains"] is False and self.several is not None:
+        if out["explains"] is False and self.several is not None and several is None:
             # the slip reached an equation with several roots and which one the solution went on with is not known
             out = {**out, "explains": None, "why": f"the redone equation {self.several['equation']} has several "
                                                   f"roots ({', '.join(self.several['right'][:4])}); which one the "
                                                   "solution goes on with is not known"}
         return out
+
+    def _tuple(self, gold: str, pred: str) -> dict[str, Any] | None:
+        """A final answer that is a tuple or list of values ("(-2, 6)"): the members the slip led to replaced by
+        their right values (all of them, and each alone), the redone tuple compared with the reference."""
+        body = pred.strip()
+        opened, closed = body[:1], body[-1:]
+        if opened + closed in ("()", "[]"):
+            body = body[1:-1]
+        else:
+            opened = closed = ""
+        texts = _unknowns._split_top(body, ",")
+        members = [_const(m) for m in texts]
+        if len(members) < 2 or any(m is None for m in members):
+            return None
+        spots = [(i, r) for i, m in enumerate(members) for w, r in self.fixes if _same(m, w)]
+        if not spots:
+            return None
+        tried = [dict(spots)] + [{i: r} for i, r in spots][:8]
+        for swap in tried:
+            redone = opened + ", ".join(sp.latex(swap[i]) if i in swap else texts[i].strip()
+                                        for i in range(len(texts))) + closed
+            if judge(gold, f"\\boxed{{{redone}}}", seed=0).verdict == "equal":
+                return {"explains": True, "corrected": [[pred, redone]], "redone_answer": redone,
+                        "why": "the slip redone right leads to the reference (a member of the final answer)"}
+        return {"explains": False, "corrected": [[pred, redone]], "redone_answer": redone,
+                "why": f"the slip redone right leads to {redone}, not the reference"}
 
     def _roots(self, gold: str, pred: str) -> dict[str, Any] | None:
         """A final answer that is the roots of the equation the slip reached, as written ("2, 4"): those roots
