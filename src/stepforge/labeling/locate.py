@@ -231,15 +231,16 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
         return {"explains": None, "why": "no refuted computation to redo" if not refuted else "no final answer read"}
     lhs, rhs = str(refuted[0]["claim"]).rsplit(" = ", 1)
     right, wrong = _const(lhs), _const(rhs)
-    after = claims[k].index(refuted[0]) + 1
     if right is None or wrong is None:
-        redo = _solved_again(claims, k, after, lhs, rhs)
+        redo = _solved_again(claims, k, claims[k].index(refuted[0]), lhs, rhs)
         if redo is None:
             return _explains_algebra(claims, k, lhs, rhs, gold, pred)
     else:
         redo = _Redo([(wrong, right)])  # a wrong value and what it is when the slip is redone
     for j in range(k, len(claims)):
-        own = claims[j][after:] if j == k else claims[j]
+        # the slip's own step: only its equations in unknowns ("3x = 16 - 5 = 12"); its later computations are not
+        # carried (on PRMBench that kept a step applying a wrong rule that the prose step before it announced)
+        own = [] if j == k else claims[j]
         redo.computations(own)
         # equations in unknowns: read from the step's text (the checker reads none in plain text), else its claims
         redo.equations(_unknowns.chains(steps[j]) if steps is not None and j < len(steps) else
@@ -248,7 +249,7 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
     return redo.verdict(gold, pred)
 
 
-def _solved_again(claims: list[list[dict[str, Any]]], k: int, after: int, lhs: str, rhs: str) -> _Redo | None:
+def _solved_again(claims: list[list[dict[str, Any]]], k: int, at: int, lhs: str, rhs: str) -> _Redo | None:
     """A refuted equation in unknowns ("p = 0.30" after "2p = 0.58", refuted against the problem's premises) redone:
     the unknowns solved right from the latest equations in them the solution stated before it (not refuted), and
     the refuted claim's stated value, and what the unknowns were taken to be, replaced by their right values.
@@ -262,7 +263,7 @@ def _solved_again(claims: list[list[dict[str, Any]]], k: int, after: int, lhs: s
         return None
     earlier = []
     for j in range(k, -1, -1):
-        for c in reversed(claims[j][:after - 1] if j == k else claims[j]):
+        for c in reversed(claims[j][:at] if j == k else claims[j]):
             text = str(c.get("claim", ""))
             if c.get("verdict") == "false" or " = " not in text:
                 continue
