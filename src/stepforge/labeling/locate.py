@@ -204,8 +204,9 @@ def _swaps(tex: str, fixes: list[tuple[Any, Any]]) -> list[str]:
     value may equal another number of the expression: in "5 - 5" only one 5 may be the carried one)."""
     spots = []
     for m in _NUM_TOKEN.finditer(tex):
-        tok = sp.nsimplify(m.group(0), rational=True)
-        spots.extend((m.start(), m.end(), right) for wrong, right in fixes if _same(tok, wrong))
+        tok = sp.Rational(m.group(0))  # a decimal token, exactly
+        spots.extend((m.start(), m.end(), right) for wrong, right in fixes
+                     if (tok == wrong if wrong.is_Rational else _same(tok, wrong)))
     if not spots:
         return []
     variants = [tex[:a] + f"({sp.latex(r)})" + tex[b:] for a, b, r in spots]
@@ -243,9 +244,11 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
         own = [] if j == k else claims[j]
         redo.computations(own)
         # equations in unknowns: read from the step's text (the checker reads none in plain text), else its claims
+        known = len(redo.fixes)
         redo.equations(_unknowns.chains(steps[j]) if steps is not None and j < len(steps) else
                        [str(c.get("claim", "")).rsplit(" = ", 1) for c in own if " = " in str(c.get("claim", ""))])
-        redo.computations(own)  # a computation on an unknown's value stated in this step
+        if len(redo.fixes) > known:
+            redo.computations(own)  # a computation on an unknown's value stated in this step
     return redo.verdict(gold, pred)
 
 
@@ -322,6 +325,10 @@ class _Redo:
         """Equations in unknowns: one the slip reaches (a wrong value in it, or an unknown solved right) is solved
         right; an unknown's stated value ("x = 4") then becomes its right value."""
         for members in chains:
+            names = set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", " ", " ".join(members))))
+            if (len(names) < 2 and not names & {str(u) for u in self.bound}
+                    and not _swaps(" = ".join(members), self.fixes)):
+                continue  # one unknown the slip does not reach: not solved for it, and no system to join (cheap)
             vals = [_value(m) for m in members]
             if any(v is None or not _unknowns._unknowns(v) for v in vals):
                 continue
