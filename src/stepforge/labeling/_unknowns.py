@@ -21,18 +21,21 @@ BUDGET_S = 1.0  # for all the solving one redo does
 
 # plain text: a side is numbers (a currency sign, thousands commas, a decimal, a coefficient "0.32x"), single
 # letters (never part of a word), operators and parentheses; possessive, so linear on any text
-_TOKEN = r"(?:\$\s?)?+(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?+(?:[A-Za-z](?![A-Za-z]))?+|(?<![A-Za-z'])[A-Za-z](?![A-Za-z'])"
+_TOKEN = (r"(?:\$\s?)?+(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?+(?:[A-Za-z](?![A-Za-z]))?+"
+          r"|(?<![A-Za-z'])[A-Za-z](?![A-Za-z'])")
 _OP = r"[-+*/×÷^]"
 _SIDE = rf"\(*+\s*+-?(?:{_TOKEN})(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?(?:{_TOKEN}))*+\s*+\)*+"
 _PLAIN_EQ = re.compile(rf"(?<![\w.,/^\\]){_SIDE}(?:\s*+=\s*+{_SIDE})++(?![\w/^\\{{(%]|\.\d)")
 # math: pieces of a chunk ("$2p = 0.58$, so $p = 0.29$"; "x = 5 \quad\text{and}\quad y = 2")
-_PIECE_SEP = re.compile(r",|;|\\quad|\\qquad|\\text\{[^{}]*\}|\\(?:implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])")
+_PIECE_SEP = re.compile(r",|;|\\quad|\\qquad|\\text\{[^{}]*\}"
+                        r"|\\(?:implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])")
 _RELATION = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|sim|equiv|pm|mp|in|cup|cap)(?![a-zA-Z])|%|\\%")
 _LETTERS = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
 _ANY_LETTER = re.compile(r"[A-Za-z]")
 
 
-def _split_top(tex: str, sep: str) -> list[str]:
+def split_top(tex: str, sep: str) -> list[str]:
+    """``tex`` split on ``sep`` outside brackets (an ``=`` of ``<=``, ``>=``, ``!=``, ``:=``, ``==`` is no split)."""
     depth, last, out = 0, 0, []
     for i, ch in enumerate(tex):
         if ch in "{([":
@@ -52,6 +55,22 @@ def _plain(side: str) -> str:
     return s.replace("×", " \\times ").replace("÷", " \\div ").replace("*", " \\cdot ")
 
 
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_MAX_WINDOW = 300
+
+
+def _windows(chunk: str) -> list[tuple[int, int]]:
+    """The stretches of plain text between words that hold an ``=``: an equation has no word in it, and a short
+    stretch keeps the reader's failed attempts short (linear in the text, not quadratic)."""
+    out, last = [], 0
+    for m in [*_WORD.finditer(chunk), None]:
+        end = m.start() if m is not None else len(chunk)
+        if "=" in chunk[last:end] and end - last <= _MAX_WINDOW:
+            out.append((last, end))
+        last = m.end() if m is not None else end
+    return out
+
+
 def chains(text: str) -> list[list[str]]:
     """The ``=`` chains of ``text`` (math and plain text) with a single letter in some member, each as its members'
     LaTeX, in the order written. A chain with a relation or a percent sign in it is left out (not an equation to
@@ -61,10 +80,11 @@ def chains(text: str) -> list[list[str]]:
     out: list[list[str]] = []
     for is_math, chunk in math_segments(text):
         if is_math:
-            members_list = [[m.strip().rstrip(".") for m in _split_top(p, "=")] for p in _PIECE_SEP.split(chunk)
+            members_list = [[m.strip().rstrip(".") for m in split_top(p, "=")] for p in _PIECE_SEP.split(chunk)
                             if "=" in p]
         else:
-            members_list = [[_plain(m) for m in eq.group(0).split("=")] for eq in _PLAIN_EQ.finditer(chunk)]
+            members_list = [[_plain(m) for m in eq.group(0).split("=")] for a, b in _windows(chunk)
+                            for eq in _PLAIN_EQ.finditer(chunk, a, b)]
         letter = _ANY_LETTER if is_math else _LETTERS  # in plain text, a letter alone ("x"), never in a word
         for members in members_list:
             if (len(members) >= 2 and all(members) and not any(_RELATION.search(m) for m in members)
@@ -73,7 +93,7 @@ def chains(text: str) -> list[list[str]]:
     return out
 
 
-def _unknowns(expr: Any) -> bool:
+def letters_only(expr: Any) -> bool:
     """Every free symbol is a one-letter name (``x``, ``p``, ``x_1``): an unknown, not a word read as a product."""
     return all(len(s.name.split("_")[0]) == 1 for s in expr.free_symbols)
 

@@ -12,6 +12,10 @@ A refuted step is where the error started unless the value it states was carried
 refuted claim's stated side equals an earlier step's result, or the sum of a run of consecutive earlier results
 ("Add the results: d/dx(2x^6 + ...) = 6x^5 + ..." after a step that differentiated x^6 for 2x^6), the step
 combined earlier values faithfully and the error is upstream, in a step whose own claims hold: not located.
+
+A refuted step is kept as the first error only when the slip, redone right and carried through the later steps
+(their computations, and the equations in unknowns it reaches, solved right by :mod:`._unknowns`), gives the
+reference (``explains_outcome``).
 """
 
 from __future__ import annotations
@@ -258,7 +262,7 @@ def _solved_again(claims: list[list[dict[str, Any]]], k: int, at: int, lhs: str,
     the refuted claim's stated value, and what the unknowns were taken to be, replaced by their right values.
     None when it is not such an equation, or no earlier equation gives its unknowns one value."""
     a, b = _value(lhs), _value(rhs)
-    if a is None or b is None or not _unknowns._unknowns(a - b):
+    if a is None or b is None or not _unknowns.letters_only(a - b):
         return None
     side, stated = (a, b) if not b.free_symbols else (b, a)
     free = side.free_symbols
@@ -330,7 +334,7 @@ class _Redo:
                     and not _swaps(" = ".join(members), self.fixes)):
                 continue  # one unknown the slip does not reach: not solved for it, and no system to join (cheap)
             vals = [_value(m) for m in members]
-            if any(v is None or not _unknowns._unknowns(v) for v in vals):
+            if any(v is None or not _unknowns.letters_only(v) for v in vals):
                 continue
             letters = [i for i, v in enumerate(vals) if v.free_symbols]
             consts = [i for i, v in enumerate(vals) if not v.free_symbols]
@@ -417,7 +421,7 @@ class _Redo:
             body = body[1:-1]
         else:
             opened = closed = ""
-        texts = _unknowns._split_top(body, ",")
+        texts = _unknowns.split_top(body, ",")
         members = [_const(m) for m in texts]
         if len(members) < 2 or any(m is None for m in members):
             return None
@@ -439,7 +443,7 @@ class _Redo:
         redone right, compared with the reference as a set."""
         if self.several is None or not self.several["as_written"]:
             return None
-        members = [_const(m) for m in _unknowns._split_top(pred.strip().strip("{}()[]"), ",")]
+        members = [_const(m) for m in _unknowns.split_top(pred.strip().strip("{}()[]"), ",")]
         want = [_value(r) for r in self.several["as_written"]]
         if (any(m is None for m in members) or len(members) != len(want)
                 or not all(any(_same(m, w) for w in want if w is not None) for m in members)):
