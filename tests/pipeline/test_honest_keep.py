@@ -455,10 +455,24 @@ SLIP_CASES = [
     ("Let $f(x) = x^3 + 2x$. Find $f'(x) + 5x$.", "3x^2 + 5x + 2",
      "The derivative is $\\frac{d}{dx}(x^3 + 2x) = 3x^2 + 3$.\n\nAdding $4x$: $3x^2 + 3 + 4x = 3x^2 + 4x + 3$.\n\n"
      "The answer is $\\boxed{3x^2 + 4x + 3}$.", "first_error_uncertain", 0),
-    # a slip that cannot be redone against the reference (an equation in the unknown): nothing shows it came first
+    # a slip in an equation in the unknown, redone (16 - 5 = 11, so 3x = 11): x = 11/3, not the reference; the
+    # wrong operation (- 5 for + 5) is an error the checker cannot see: nothing shows the slip explains the answer
     ("Solve $3x - 5 = 16$.", "7",
      "We have $3x - 5 = 16$.\n\nSo $3x = 16 - 5 = 12$.\n\nSo $x = 4$.\n\nThe answer is $\\boxed{4}$.",
      "first_error_uncertain", 1),
+    # the same, with only the arithmetic wrong (16 + 5 = 22): solved right, 3x = 21 gives the reference
+    ("Solve $3x - 5 = 16$ for $x$.", "7",
+     "We have $3x - 5 = 16$.\n\nSo $3x = 16 + 5 = 22$.\n\nSo $x = \\frac{22}{3}$.\n\n"
+     "The answer is $\\boxed{\\frac{22}{3}}$.", "kept", 1),
+    # a wrong value carried into a plain-text equation in the unknown (the checker reads none): solved right,
+    # its root carried on to the answer, it gives the reference: located
+    ("A pen costs $3 and a bag of x pens and 2 pens costs $24. What is x?", "6",
+     "Two pens cost 2 * 3 = 5 dollars.\n\nSo we can write: 3 * x + 5 = 24.\n\nSolving for x, we get: x = 19/3.\n\n"
+     "The answer is $\\boxed{\\frac{19}{3}}$.", "kept", 0),
+    # the same slip, but the solution goes on with one root of a quadratic the slip reached: not followed
+    ("The roots of $x^2 - 5x + c = 0$ with $c = 2 + 2$: what is the larger?", "4",
+     "Here $c = 2 + 2 = 6$.\n\nSo $x^2 - 5x + 6 = 0$.\n\nSo $x = 3$, the larger root.\n\n"
+     "The answer is $\\boxed{3}$.", "first_error_uncertain", 0),
 ]
 
 

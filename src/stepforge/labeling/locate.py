@@ -12,15 +12,21 @@ A refuted step is where the error started unless the value it states was carried
 refuted claim's stated side equals an earlier step's result, or the sum of a run of consecutive earlier results
 ("Add the results: d/dx(2x^6 + ...) = 6x^5 + ..." after a step that differentiated x^6 for 2x^6), the step
 combined earlier values faithfully and the error is upstream, in a step whose own claims hold: not located.
+
+A refuted step is kept as the first error only when the slip, redone right and carried through the later steps
+(their computations, and the equations in unknowns it reaches, solved right by :mod:`._unknowns`), gives the
+reference (``explains_outcome``).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import sympy as sp
 
+from stepforge.labeling import _unknowns
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.parse import parse_math
 from stepforge.verifiers.math.relations import STEP_POLICY
@@ -202,8 +208,9 @@ def _swaps(tex: str, fixes: list[tuple[Any, Any]]) -> list[str]:
     value may equal another number of the expression: in "5 - 5" only one 5 may be the carried one)."""
     spots = []
     for m in _NUM_TOKEN.finditer(tex):
-        tok = sp.nsimplify(m.group(0), rational=True)
-        spots.extend((m.start(), m.end(), right) for wrong, right in fixes if _same(tok, wrong))
+        tok = sp.Rational(m.group(0))  # a decimal token, exactly
+        spots.extend((m.start(), m.end(), right) for wrong, right in fixes
+                     if (tok == wrong if wrong.is_Rational else _same(tok, wrong)))
     if not spots:
         return []
     variants = [tex[:a] + f"({sp.latex(r)})" + tex[b:] for a, b, r in spots]
@@ -216,9 +223,12 @@ def _swaps(tex: str, fixes: list[tuple[Any, Any]]) -> list[str]:
     return variants[:8]
 
 
-def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred: str | None) -> dict[str, Any]:
+def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred: str | None,
+                     steps: list[str] | None = None) -> dict[str, Any]:
     """Whether the slip refuted at step ``k`` explains the wrong answer: its claim redone right, and the wrong value
     carried through the later steps' computations redone with the right one, the final answer becomes the reference.
+    An equation in an unknown that a wrong value reaches ("3x = 16 - 5 = 12", then "x = 4"; read from ``steps``, the
+    steps' text) is solved right (:mod:`._unknowns`) and the unknown's right value carried on in its place.
     If it does not (or this cannot be followed: symbols, no computation), an error the checker cannot see may come
     first, so the refuted step is not the first error for sure. ``explains``: True, False or None (not followed)."""
     refuted = [c for c in claims[k] if c.get("verdict") == "false" and " = " in str(c.get("claim", ""))]
@@ -227,23 +237,222 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
     lhs, rhs = str(refuted[0]["claim"]).rsplit(" = ", 1)
     right, wrong = _const(lhs), _const(rhs)
     if right is None or wrong is None:
-        return _explains_algebra(claims, k, lhs, rhs, gold, pred)
-    fixes: list[tuple[Any, Any]] = [(wrong, right)]  # a wrong value and what it is when the slip is redone
-    for j in range(k + 1, len(claims)):
-        for c in claims[j]:
+        redo = _solved_again(claims, k, claims[k].index(refuted[0]), lhs, rhs)
+        if redo is None:
+            return _explains_algebra(claims, k, lhs, rhs, gold, pred)
+    else:
+        redo = _Redo([(wrong, right)])  # a wrong value and what it is when the slip is redone
+    for j in range(k, len(claims)):
+        # the slip's own step: only its equations in unknowns ("3x = 16 - 5 = 12"); its later computations are not
+        # carried (on PRMBench that kept a step applying a wrong rule that the prose step before it announced)
+        own = [] if j == k else claims[j]
+        redo.computations(own)
+        # equations in unknowns: read from the step's text (the checker reads none in plain text), else its claims
+        known = len(redo.fixes)
+        redo.equations(_unknowns.chains(steps[j]) if steps is not None and j < len(steps) else
+                       [str(c.get("claim", "")).rsplit(" = ", 1) for c in own if " = " in str(c.get("claim", ""))])
+        if len(redo.fixes) > known:
+            redo.computations(own)  # a computation on an unknown's value stated in this step
+    return redo.verdict(gold, pred)
+
+
+def _solved_again(claims: list[list[dict[str, Any]]], k: int, at: int, lhs: str, rhs: str) -> _Redo | None:
+    """A refuted equation in unknowns ("p = 0.30" after "2p = 0.58", refuted against the problem's premises) redone:
+    the unknowns solved right from the latest equations in them the solution stated before it (not refuted), and
+    the refuted claim's stated value, and what the unknowns were taken to be, replaced by their right values.
+    None when it is not such an equation, or no earlier equation gives its unknowns one value."""
+    a, b = _value(lhs), _value(rhs)
+    if a is None or b is None or not _unknowns.letters_only(a - b):
+        return None
+    side, stated = (a, b) if not b.free_symbols else (b, a)
+    free = side.free_symbols
+    if not free or stated.free_symbols or len(free) > 3:
+        return None
+    earlier = []
+    for j in range(k, -1, -1):
+        for c in reversed(claims[j][:at] if j == k else claims[j]):
             text = str(c.get("claim", ""))
-            if " = " not in text or len(fixes) >= _MAX_CARRIED:
+            if c.get("verdict") == "false" or " = " not in text:
+                continue
+            x, y = (_value(t) for t in text.rsplit(" = ", 1))
+            if x is not None and y is not None and (x - y).free_symbols and (x - y).free_symbols <= free:
+                earlier.append((x - y, text))
+    earlier = earlier[:len(free)]
+    unknowns = sorted(free, key=str)
+    redo = _Redo([])
+    sols = _unknowns.solve([e for e, _ in earlier], unknowns, redo.deadline)
+    if not sols or len(sols) != 1:
+        return None
+    redo.bound.update(sols[0])
+    redo.solved.append({"equation": "; ".join(t for _, t in reversed(earlier)), "unknowns": [str(u) for u in unknowns],
+                        "right": {str(u): str(v) for u, v in sols[0].items()}})
+    redo._fix(stated, side.xreplace(sols[0]))
+    own = _unknowns.solve([side - stated], unknowns, redo.deadline) if len(unknowns) == 1 else None
+    if own and len(own) == 1:  # what the refuted equation takes the unknown to be
+        redo._fix(own[0][unknowns[0]], sols[0][unknowns[0]])
+    return redo
+
+
+class _Redo:
+    """The state of one redo: (wrong, right) value pairs, the unknowns solved right, the equations solved."""
+
+    def __init__(self, fixes: list[tuple[Any, Any]]) -> None:
+        self.fixes = fixes
+        self.bound: dict[Any, Any] = {}  # an unknown -> its value when the slip is redone
+        # equations in unknowns not solved yet: redone right, whether the slip reaches it, its text, as written
+        self.pool: list[tuple[Any, bool, str, Any]] = []
+        self.solved: list[dict[str, Any]] = []
+        self.several: dict[str, Any] | None = None  # an equation the slip reaches with several roots
+        self.deadline = time.monotonic() + _unknowns.BUDGET_S
+
+    def _fix(self, was: Any, now: Any) -> None:
+        if (len(self.fixes) < _MAX_CARRIED and not _same(was, now)
+                and not any(_same(was, w) and _same(now, r) for w, r in self.fixes)):
+            self.fixes.append((was, now))
+
+    def computations(self, claims: list[dict[str, Any]]) -> None:
+        """Later claims on numbers: each one whose left side holds a wrong value, recomputed with the right one."""
+        for c in claims:
+            text = str(c.get("claim", ""))
+            if " = " not in text:
                 continue
             a, b = text.rsplit(" = ", 1)
             was = _const(b)
             if was is None:
                 continue
-            for swapped in _swaps(a, fixes):
+            for swapped in _swaps(a, self.fixes):
                 now = _const(swapped)
-                if now is not None and not _same(was, now) and not any(_same(was, w) and _same(now, r)
-                                                                       for w, r in fixes):
-                    fixes.append((was, now))
-    return _redone(fixes, _const(pred.rsplit("=", 1)[-1]), gold, pred)  # "x = 5": the value
+                if now is not None:
+                    self._fix(was, now)
+
+    def equations(self, chains: list[list[str]]) -> None:
+        """Equations in unknowns: one the slip reaches (a wrong value in it, or an unknown solved right) is solved
+        right; an unknown's stated value ("x = 4") then becomes its right value."""
+        for members in chains:
+            names = set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", " ", " ".join(members))))
+            if (len(names) < 2 and not names & {str(u) for u in self.bound}
+                    and not _swaps(" = ".join(members), self.fixes)):
+                continue  # one unknown the slip does not reach: not solved for it, and no system to join (cheap)
+            vals = [_value(m) for m in members]
+            if any(v is None or not _unknowns.letters_only(v) for v in vals):
+                continue
+            letters = [i for i, v in enumerate(vals) if v.free_symbols]
+            consts = [i for i, v in enumerate(vals) if not v.free_symbols]
+            if not letters or not consts:
+                continue
+            lt, ct = members[letters[0]], members[consts[-1]]  # the unknown's side, and the value carried on
+            variants = _swaps(f"{lt} = {ct}", self.fixes)
+            reached = bool(variants) or bool(vals[letters[0]].free_symbols & set(self.bound))
+            right = []
+            for v in variants or [f"{lt} = {ct}"]:
+                a, b = v.rsplit(" = ", 1) if " = " in v else (lt, ct)
+                ea, eb = _value(a), _value(b)
+                if ea is not None and eb is not None:
+                    right.append((ea - eb).xreplace(self.bound))
+            if not right:
+                continue
+            if not right[0].free_symbols:  # every unknown already solved right: a computation on their values
+                for v in variants or [f"{lt} = {ct}"]:
+                    now = _value(v.rsplit(" = ", 1)[0] if " = " in v else lt)
+                    if now is not None and not (now := now.xreplace(self.bound)).free_symbols:
+                        self._fix(vals[consts[-1]], now)
+                continue
+            self._solve(f"{lt} = {ct}", right[0], reached, vals[letters[0]] - vals[consts[-1]])
+
+    def _solve(self, text: str, eq: Any, reached: bool, as_written: Any) -> None:
+        """Pool an equation in unknowns not solved yet; once the pool holds as many equations as unknowns in a group
+        the slip reaches (one equation in one unknown, or a small linear system), solve the group right and bind
+        its unknowns to their right values. A group the slip does not reach is never solved (its values are not
+        the slip's doing)."""
+        self.pool = [*self.pool, (eq, reached, text, as_written)][-6:]
+        group = [self.pool[-1]]
+        free = set(eq.free_symbols)
+        for item in reversed(self.pool[:-1]):  # the latest open equations that share its unknowns
+            if item[0].free_symbols & free and len(free | item[0].free_symbols) <= 3:
+                group.append(item)
+                free |= item[0].free_symbols
+        if not any(g[1] for g in group) or len(group) < len(free):
+            return
+        group = group[:len(free)]
+        unknowns = sorted(free, key=str)
+        sols = _unknowns.solve([g[0] for g in group], unknowns, self.deadline)
+        entry: dict[str, Any] = {"equation": "; ".join(g[2] for g in reversed(group)),
+                                 "unknowns": [str(u) for u in unknowns]}
+        self.pool = [p for p in self.pool if not any(p is g for g in group)]
+        if not sols:
+            self.solved.append({**entry, "solutions": None if sols is None else []})
+            return
+        if len(sols) > 1:
+            own = _unknowns.solve([as_written], unknowns, self.deadline)
+            self.several = {**entry, "right": [str(s[unknowns[0]]) for s in sols],
+                            "as_written": [str(s[unknowns[0]]) for s in own or []]}
+            self.solved.append({**entry, "solutions": self.several["right"]})
+            return
+        self.bound.update(sols[0])
+        self.solved.append({**entry, "right": {str(u): str(v) for u, v in sols[0].items()}})
+        own = _unknowns.solve([g[3] for g in group], unknowns, self.deadline) if all(
+            g[3].free_symbols <= free for g in group) else None
+        if own and len(own) == 1:  # what the equations as written give: the wrong values the unknowns took
+            for u in unknowns:
+                self._fix(own[0][u], sols[0][u])
+
+    def verdict(self, gold: str, pred: str) -> dict[str, Any]:
+        out = _redone(self.fixes, _const(pred.rsplit("=", 1)[-1]), gold, pred)  # "x = 5": the value
+        several = self._roots(gold, pred) if out["explains"] is not True else None
+        if several is not None:
+            out = several
+        elif out["explains"] is not True and (members := self._tuple(gold, pred)) is not None:
+            out = members
+        if self.solved:
+            out["solved"] = self.solved[:6]
+        if out["explains"] is False and self.several is not None and several is None:
+            # the slip reached an equation with several roots and which one the solution went on with is not known
+            out = {**out, "explains": None, "why": f"the redone equation {self.several['equation']} has several "
+                                                  f"roots ({', '.join(self.several['right'][:4])}); which one the "
+                                                  "solution goes on with is not known"}
+        return out
+
+    def _tuple(self, gold: str, pred: str) -> dict[str, Any] | None:
+        """A final answer that is a tuple or list of values ("(-2, 6)"): the members the slip led to replaced by
+        their right values (all of them, and each alone), the redone tuple compared with the reference."""
+        body = pred.strip()
+        opened, closed = body[:1], body[-1:]
+        if opened + closed in ("()", "[]"):
+            body = body[1:-1]
+        else:
+            opened = closed = ""
+        texts = _unknowns.split_top(body, ",")
+        members = [_const(m) for m in texts]
+        if len(members) < 2 or any(m is None for m in members):
+            return None
+        spots = [(i, r) for i, m in enumerate(members) for w, r in self.fixes if _same(m, w)]
+        if not spots:
+            return None
+        tried = [dict(spots)] + [{i: r} for i, r in spots][:8]
+        for swap in tried:
+            redone = opened + ", ".join(sp.latex(swap[i]) if i in swap else texts[i].strip()
+                                        for i in range(len(texts))) + closed
+            if judge(gold, f"\\boxed{{{redone}}}", seed=0).verdict == "equal":
+                return {"explains": True, "corrected": [[pred, redone]], "redone_answer": redone,
+                        "why": "the slip redone right leads to the reference (a member of the final answer)"}
+        return {"explains": False, "corrected": [[pred, redone]], "redone_answer": redone,
+                "why": f"the slip redone right leads to {redone}, not the reference"}
+
+    def _roots(self, gold: str, pred: str) -> dict[str, Any] | None:
+        """A final answer that is the roots of the equation the slip reached, as written ("2, 4"): those roots
+        redone right, compared with the reference as a set."""
+        if self.several is None or not self.several["as_written"]:
+            return None
+        members = [_const(m) for m in _unknowns.split_top(pred.strip().strip("{}()[]"), ",")]
+        want = [_value(r) for r in self.several["as_written"]]
+        if (any(m is None for m in members) or len(members) != len(want)
+                or not all(any(_same(m, w) for w in want if w is not None) for m in members)):
+            return None
+        redone = ", ".join(sp.latex(sp.sympify(r)) for r in self.several["right"])
+        ok = judge(gold, f"\\boxed{{{redone}}}", seed=0).verdict == "equal"
+        return {"explains": ok, "corrected": [[", ".join(self.several["as_written"]), redone]],
+                "redone_answer": redone, "why": "the roots of the slip's equation redone right " +
+                ("are the reference" if ok else "are not the reference")}
 
 
 def _redone(fixes: list[tuple[Any, Any]], final: Any, gold: str, pred: str) -> dict[str, Any]:

@@ -119,7 +119,7 @@ class Symbolic:
             upstream = carried(claims, first)
             if upstream is None and gold is not None:
                 evidence[first] = {**evidence[first], "located": {
-                    "rule": "refuted_claim", EXPLAINS: explains_outcome(claims, first, gold, pred)}}
+                    "rule": "refuted_claim", EXPLAINS: explains_outcome(claims, first, gold, pred, candidate.steps)}}
             if upstream is not None:
                 evidence[first] = {**evidence[first], "located": upstream}
                 ratings[first] = 0
