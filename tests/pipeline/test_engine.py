@@ -205,7 +205,10 @@ def test_python_api_runs_the_openai_source(server: ServerProcess, tmp_path: Path
                     client={"base_url": server.url})
     summary = run(cfg)
     assert summary.kept == 4 and summary.status == "complete" and summary.ended == "count"
-    assert summary.cost is not None and summary.cost["requests"] == len(server.log())
+    # the usage counts answered requests (the journal); a request still in flight when the count was reached may
+    # reach the server unanswered, and the session's ``sent`` counts every attempt, so: answered <= seen <= sent
+    assert summary.cost is not None
+    assert 4 <= summary.cost["requests"] <= len(server.log()) <= summary.cost["session"]["sent"]
     assert summary.paths["traces"].exists()
 
 

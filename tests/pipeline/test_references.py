@@ -1,0 +1,83 @@
+"""Reference answers for rows without one: the built-in GSM8K and MATH sets, a user's files, which one wins, and a
+problem answered two ways left out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stepforge.errors import UserError
+from stepforge.generators.sources import references as refs
+from stepforge.datasets import importers
+from stepforge.schema import Trace
+
+
+def _trace(problem: str, answer: str | None = None) -> Trace:
+    """A ProcessBench row as imported (no reference answer of its own), or with ``answer`` as its own."""
+    row = {"id": "t", "generator": "g", "problem": problem, "steps": ["2 + 2 = 4."], "final_answer_correct": None,
+           "label": -1}
+    (trace,) = importers.iter_traces("processbench", [row])
+    if answer is None:
+        return trace
+    ref = trace.task.reference.model_copy(update={"answer": answer})
+    return trace.model_copy(update={"task": trace.task.model_copy(update={"reference": ref})})
+
+
+def test_the_builtin_sets_hold_every_problem_with_an_answer() -> None:
+    gsm, math = refs.load("gsm8k"), refs.load("math")
+    assert gsm is not None and math is not None
+    assert len(gsm) == 1319 + 7473 and len(math) == 5000
+    assert all(r.answer.strip() for r in (*gsm.values(), *math.values()))
+    assert all(r.solution for r in (*gsm.values(), *math.values()))
+    # a GSM8K answer is the number after "####", commas dropped; a MATH answer the solution's last box
+    assert {r.origin for r in gsm.values()} == {"builtin:gsm8k-test", "builtin:gsm8k-train"}
+    assert all("," not in r.answer for r in gsm.values())
+    assert refs.load(None).keys() == (gsm.keys() | math.keys()) == refs.load("builtin").keys()
+
+
+def test_a_users_file_named_first_wins_and_an_ambiguous_problem_is_left_out(tmp_path: Path) -> None:
+    natalia = next(k for k, v in refs.load("gsm8k").items() if v.answer == "72" and k.startswith("Nataliasold"))
+    problem = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. " \
+              "How many clips did Natalia sell altogether in April and May?"
+    assert refs.problem_key(problem) == natalia
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(json.dumps({"problem": problem, "answer": "73"}) + "\n"
+                    + json.dumps({"question": "Two ways?", "answer": "1"}) + "\n"
+                    + json.dumps({"question": "Two  ways?", "answer": "2"}) + "\n"
+                    + json.dumps({"question": "One way?", "answer": "So 2 + 2 = 4.\n#### 4"}) + "\n")
+    first = refs.load(f"{mine},gsm8k")
+    assert first[natalia].answer == "73" and first[natalia].origin == str(mine.resolve())
+    assert refs.load(f"gsm8k,{mine}")[natalia].answer == "72"
+    assert refs.problem_key("Two ways?") not in first  # answered 1 and 2: no honest reference
+    assert first[refs.problem_key("One way?")] == ("4", "So 2 + 2 = 4.\n", str(mine.resolve()))
+    assert refs.describe(f"{mine},math") == f"{mine.resolve()}, builtin:math-test"
+    assert refs.load("none") is None and refs.describe("none") == "none"
+
+
+def test_with_reference_fills_only_what_a_row_lacks() -> None:
+    table = refs.load("gsm8k")
+    problem = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.\n" \
+              "How many clips did Natalia sell altogether in April and May?"
+    got = refs.with_reference(_trace(problem), table)
+    assert got.task.reference.answer == "72" and "48/2" in (got.task.reference.solution or "")
+    assert got.task.metadata["reference_from"] == "builtin:gsm8k-train"
+    own = refs.with_reference(_trace(problem, answer="70"), table)  # the row's own reference stays
+    assert own.task.reference.answer == "70" and "reference_from" not in own.task.metadata
+    assert refs.with_reference(_trace("Not a known problem."), table).task.reference.answer is None
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("nope.jsonl", "no such file, and not a built-in set"), ("none,math", "give it alone"), (" , ", "is empty"),
+])
+def test_bad_specs_are_one_clear_error(spec: str, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        refs.parse_spec(spec)
+
+
+def test_a_file_without_answers_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"problem": "x"}\n')
+    with pytest.raises(UserError, match="bad.jsonl:1: not a JSON object with 'problem'"):
+        refs.load(str(bad))
