@@ -115,8 +115,9 @@ def _tower(depth: int) -> st.SearchStrategy[str]:
     )
 
 
-# derandomized: CI runs the same 60 towers every time (random exploration, 1,600 more towers in threads, ran clean
-# on 2026-12-01; a random run once found simplify hanging in powsimp on a large tower, now never attempted)
+# derandomized: CI runs the same 60 towers every time. Random runs on 2026-12-01: one found simplify hanging in
+# powsimp on a large tower (now never attempted); after that fix 6 of 7 random runs (2,200 towers) ended, one did not
+# end in 300 s and was not identified (an exact power that holds the GIL, see notes/hang21.md)
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(g=_tower(3), p=_tower(3), seed=st.integers(0, 2**32))
 def test_property_towers_return_within_bound(g: str, p: str, seed: int) -> None:
