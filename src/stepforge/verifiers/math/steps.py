@@ -317,36 +317,38 @@ def _truncated_decimal(a: str, b: str, claim: str) -> ClaimCheck:
     return ClaimCheck(claim=claim, verdict="unknown", rule="decimal_with_ellipsis")
 
 
+def _decimal_of(exact_side: str) -> Decimal | None:
+    """The constant ``exact_side`` to 40 digits, or None when it is no constant with a numeric value."""
+    try:
+        e = _parse(exact_side)
+        v = e.evalf(40) if isinstance(e, sp.Expr) and not e.free_symbols else None
+        d = Decimal(str(v)) if v is not None and v.is_Number else None
+    except (_Unparseable, TypeError, ValueError, ArithmeticError):
+        return None
+    return d if d is not None and d.is_finite() else None
+
+
 def _float_repr(exact_side: str, shown: str) -> bool:
     """``shown`` is how a binary double prints the constant ``exact_side`` (15 to 17 significant digits, the last
     one off: ``26.666666666666668``), within a few units of a double's precision (1e-15 relative)."""
     digits = shown.strip().lstrip("-").replace(".", "").lstrip("0")
     if not 15 <= len(digits) <= 17:
         return False
-    try:
-        e = _parse(exact_side)
-        v = e.evalf(40) if isinstance(e, sp.Expr) and not e.free_symbols else None
-        if v is None or not v.is_Number:
-            return False
-        d = Decimal(str(v))
-        return d != 0 and abs(d - Decimal(shown.strip())) <= abs(d) * Decimal("1e-15")
-    except (_Unparseable, TypeError, ValueError, ArithmeticError):
-        return False
+    d = _decimal_of(exact_side)
+    return d is not None and d != 0 and abs(d - Decimal(shown.strip())) <= abs(d) * Decimal("1e-15")
 
 
 def _cut_or_rounded(exact_side: str, shown: str) -> tuple[bool, bool] | None:
     """Whether the constant ``exact_side``, cut (toward zero) or rounded at ``shown``'s last decimal place, is
     ``shown``; None when it is no constant with a numeric value."""
+    d = _decimal_of(exact_side)
+    if d is None or "." not in shown:
+        return None
+    place = Decimal(1).scaleb(-len(shown.strip().split(".")[1]))
     try:
-        e = _parse(exact_side)
-        v = e.evalf(40) if isinstance(e, sp.Expr) and not e.free_symbols else None
-        d = Decimal(str(v)) if v is not None and v.is_Number else None
-        if d is None or not d.is_finite():
-            return None
-        place = Decimal(1).scaleb(-len(shown.strip().split(".")[1]))
         return (Decimal(shown.strip()) == d.quantize(place, ROUND_DOWN),
                 Decimal(shown.strip()) == d.quantize(place, ROUND_HALF_UP))
-    except (_Unparseable, TypeError, ValueError, ArithmeticError, IndexError):
+    except ArithmeticError:
         return None
 
 
