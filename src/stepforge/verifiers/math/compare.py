@@ -704,6 +704,11 @@ def answer_equal(g: Answer, p: Answer, ctx: Ctx) -> Result:
         return answer_equal(g.value[0], p, ctx)
     if pk == "set" and len(p.value) == 1 and gk != "set":
         return answer_equal(g, p.value[0], ctx)
+    if pk == "set" and gk not in ("set", "tuple", "pair", "system") and len(p.value) > 1 \
+            and all(answer_equal(p.value[0], x, ctx)[0] for x in p.value[1:]):
+        # "\boxed{12x - 34}, or \boxed{-34 + 12x}": one answer written in two forms, not a list of answers
+        ok, rule, detail = answer_equal(g, p.value[0], ctx)
+        return ok, f"one_answer_in_forms:{rule}", detail
     if gk == "set" and pk == "tuple" and p.extra.get("bare"):
         return _match_unordered(g.value, p.value, ctx), "set_unordered", ""
     if gk in ("tuple", "pair") and pk in ("set", "tuple") and p.extra.get("bare"):

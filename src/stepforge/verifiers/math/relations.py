@@ -68,6 +68,10 @@ def constant_truth(lhs: Any, op: str, rhs: Any, policy: MathPolicy = DEFAULT_POL
     """Truth of a relation between two constants (exact where possible, else 50-digit evaluation)."""
     if lhs.free_symbols or rhs.free_symbols:
         return "unknown"
+    from sympy.core.function import AppliedUndef
+
+    if lhs.has(AppliedUndef) or rhs.has(AppliedUndef):
+        return "unknown"  # "f(0) = 0": a value of a function the checker does not know, not a constant
     if op in ("=", "!="):
         from stepforge.verifiers.math.symbolic import expr_equal
 

@@ -36,6 +36,7 @@ from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
+from stepforge.verifiers.math import readings
 from stepforge.verifiers.math.points import risky, truth_at, zero_at
 from stepforge.verifiers.math.relations import (
     STEP_POLICY,
@@ -298,7 +299,7 @@ def _is_name(text: str) -> bool:
 
 _DECIMAL = re.compile(r"^\s*-?\d*\.\d+\s*$")
 # "1.666...", "0.333\ldots": a decimal whose digits go on, written cut (or rounded) at its last shown place
-_ELLIPSIS_END = re.compile(r"\s*(?:\.{3}|…|\\[lc]?dots(?![A-Za-z]))\s*$")
+_ELLIPSIS_END = re.compile(r"\s*(?:\.{2,3}|…|\\[lc]?dots(?![A-Za-z]))\s*$")  # "13382.255..", cut at two dots too
 
 
 def _truncated_decimal(a: str, b: str, claim: str) -> ClaimCheck:
@@ -431,6 +432,8 @@ def _integer_num(node: Any) -> bool:
 
 def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck:
     check = _check_pair_as_read(a, b, state, rng)
+    if check.verdict == "false":
+        check = _by_convention(check, a, b, rng)
     if check.verdict == "false" and (_negative_root(_tree(a)) or _negative_root(_tree(b))):
         return check.model_copy(update={"verdict": "unknown", "rule": "branch_of_root",
                                         "detail": f"{check.rule}; a root of a negative number"})
@@ -454,6 +457,31 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
     return check
 
 
+def _by_convention(check: ClaimCheck, a: str, b: str, rng: random.Random) -> ClaimCheck:
+    """A refuted claim read again by the conventions writers use (``readings``): true where the convention is the
+    plain meaning of the text (``6!/3!3! = 20``), neutral where it may be (a rounded operand, the division
+    algorithm), else still refuted."""
+    def same(x: str, y: str) -> bool | None:
+        return _exact_identity(x, y, rng.randint(0, 2**48))
+
+    grouped = [readings.factorial_denominator(a) or a, readings.factorial_denominator(b) or b]
+    if grouped != [a, b] and same(*grouped):
+        return check.model_copy(update={"verdict": "true", "rule": "factorial_denominator",
+                                        "detail": f"{grouped[0].strip()} = {grouped[1].strip()}"})
+    grouped = [readings.juxtaposed_divisor(a) or a, readings.juxtaposed_divisor(b) or b]
+    if grouped != [a, b] and same(*grouped):
+        return check.model_copy(update={"verdict": "true", "rule": "juxtaposed_divisor",
+                                        "detail": f"{grouped[0].strip()} = {grouped[1].strip()}"})
+    for x, y in ((a, b), (b, a)):
+        if readings.remainder_form(x, y, same):
+            return check.model_copy(update={"verdict": "unknown", "rule": "quotient_with_remainder",
+                                            "detail": f"{check.rule}; the division algorithm, not a quotient"})
+    if readings.rounded_operands(a, b, _float):
+        return check.model_copy(update={"verdict": "unknown", "rule": "rounded_operand",
+                                        "detail": f"{check.rule}; within the rounding of its decimal operands"})
+    return check
+
+
 _PERCENT_OF_BASE = re.compile(r"[-+]\s*\(?\s*\d+(?:\.\d+)?\s*\\?%|\d+(?:\.\d+)?\s*\\?%\s*\)?\s*[-+]\s*\d")
 _PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*$")  # "60\%" alone
 _PERCENT_END = re.compile(r"\s*\\?%\s*$")
@@ -465,6 +493,13 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
     claim = f"{a.strip()} = {b.strip()}"
     if _NOT_CHECKED.search(claim):
         return ClaimCheck(claim=claim, verdict="unknown", rule="notation_not_checked")
+    if readings.DEFINED_OPERATOR.search(claim):  # "6 \ast 8": an operation the problem defines, not a product
+        return ClaimCheck(claim=claim, verdict="unknown", rule="defined_operator")
+    if readings.has_ratio(a) or readings.has_ratio(b):  # "3:5 = 18:30"
+        same = readings.ratio(a, b, lambda x, y: _exact_identity(x, y, rng.randint(0, 2**48)))
+        if same is None:
+            return ClaimCheck(claim=claim, verdict="unknown", rule="ratio_notation")
+        return ClaimCheck(claim=claim, verdict="true" if same else "false", rule="ratio")
     if _INTEGER_FUNCTION.search(claim) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", claim)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="integer_function_of_symbols")
     if _FUNCTION_POWER.search(claim):
@@ -575,6 +610,8 @@ def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bo
     """A chain with inequalities (``\\sqrt2 < 1.5 < 2``, ``2x + 3 > 7``): between constants it is decided by
     value; in the problem's unknowns, by substituting the premises' solutions; in one variable, it is
     confirmed when it follows from the relations derived before it; else neutral."""
+    from sympy.core.function import AppliedUndef
+
     if _NOT_CHECKED.search(seg):
         return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="notation_not_checked")]
     try:
@@ -587,7 +624,9 @@ def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bo
         free = (lhs - rhs).free_symbols
         if not free:
             truth = constant_truth(lhs, op, rhs)
-            out.append(ClaimCheck(claim=claim, verdict=truth, rule="relation_between_constants"))
+            undefined = truth == "unknown" and (lhs.has(AppliedUndef) or rhs.has(AppliedUndef))
+            out.append(ClaimCheck(claim=claim, verdict=truth,
+                                  rule="undefined_function" if undefined else "relation_between_constants"))
             continue
         by_state = _ineq_by_state(lhs, op, rhs, state)
         if by_state is not None:
@@ -650,6 +689,11 @@ def _segment_claims(
     derived = derived if derived is not None else Derivations()
     seg = _PRIME.sub(_unprime, seg).replace("\\$", "")  # a dollar sign in math is currency
     seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
+    seg = _BRACED_COMMA.sub("", seg)  # "19{,}404": a thousands separator
+    if not _OR.search(seg):
+        parts = [p for p in _SPACER.split(seg) if p.strip()]
+        if len(parts) > 1:  # "\frac{4}{4}=1 \qquad \frac{4}{8}=\frac{1}{2}": formulas side by side, each its own
+            return [c for p in parts for c in _segment_claims(p, state, rng, derived, hypothetical)]
     if _APPROX.search(seg):
         return _approx_chain(seg, state, rng, derived, hypothetical)
     disjuncts = [d for d in _OR.split(seg) if d.strip()]
@@ -672,14 +716,22 @@ def _equation_claim(a: str, b: str, state: _State, rng: random.Random, derived: 
 
 
 # a name with primes (m', f'' before no argument list) is a name of its own; f'(x) stays a function
-_PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])('+|\^\{?\\prime\}?)(?!'|\s*\()")
+_PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z]|\\[A-Za-z]+)('+|\^\{?\\prime\}?)(?!'|\s*\()")  # also \theta'
+_BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+# spacing between formulas set side by side in one display (not inside a "\quad\text{or}\quad")
+_SPACER = re.compile(r"\\q?quad(?![a-zA-Z])|\\hspace\*?\{[^{}]*\}")
 _TEXT_OF = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*of\s*\}")
 _APPROX = re.compile(r"\\approx(?![a-zA-Z])|≈")
 
 
 def _unprime(m: re.Match) -> str:
     n = m.group(2).count("'") or 1
-    return f"{m.group(1)}_{{{'p' * n}rime}}"
+    name = m.group(1)
+    if name.startswith("\\") and not re.fullmatch(r"\\(?:[a-z]?[a-z]*(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|"
+                                                 r"lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|chi|psi|omega))", name,
+                                                 re.I):
+        return m.group(0)  # "\sin'": not a name
+    return f"{name}_{{{'p' * n}rime}}"
 
 
 def _approx_chain(seg: str, state: _State, rng: random.Random, derived: Derivations,
@@ -721,6 +773,9 @@ def _check_approx(a: str, b: str) -> ClaimCheck:
             return ClaimCheck(claim=claim, verdict="unknown", rule="approximation_not_checked")
         lit = written.strip()
         places = len(lit.split(".")[1]) if "." in lit else 0
+        zeros = len(lit) - len(lit.rstrip("0")) if "." not in lit else 0
+        if zeros and len(lit.lstrip("-").rstrip("0")) >= 2:
+            places = -zeros  # "\pi 250^2 \approx 196300": rounded to hundreds (two or more significant digits kept)
         ulp = 10.0 ** -places
         err = abs(exact - float(lit))
         if number_close(tree, lit, STEP_POLICY) or err <= ulp / 2 * (1 + 1e-9):
@@ -858,10 +913,13 @@ def _segments(text: str) -> list[tuple[bool, str]]:
 _NUM = r"(?:\\?\$\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?"
 # blanks are possessive wherever the next token is no blank (" x " sees its blank behind), a side's closing blanks
 # and parens sit before the next "=", and no match starts inside a blank run: linear (blanks were cubic: minutes)
-_OP = r"(?:[-+*/×÷^]|(?<=\s)x\s|\\times|\\cdot|\\div)"
-_PLAIN_SIDE = rf"\(*+\s*+-?{_NUM}(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+{_NUM})*"
-_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}"
-                    rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|\.\d)")
+_OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"  # "–" (en dash) and "−" (U+2212) are minus signs
+# an operand may carry its own sign after an operator ("-2 * -4 - 8", "7 - -7", "3 + -5")
+_PLAIN_SIDE = rf"\(*+\s*+-?{_NUM}(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?{_NUM})*"
+# never starting or ending inside a number: after a currency sign ("$0.25G"), a clock's colon ("6:00+48=6:48"), a
+# thousands comma ("12,000MB" read as 12)
+_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$:])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}"
+                    rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|[.,:]\d)")
 # LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
 _BEGIN = re.compile(r"\\begin\{(\w+\*?)\}")
@@ -900,7 +958,13 @@ def _latex_of_plain(side: str) -> str:
     s = side.strip().replace("\\$", "").replace("$", "")
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
     s = s.replace("×", " \\times ").replace("÷", " \\div ").replace("*", " \\cdot ").replace(" x ", " \\times ")
+    s = s.replace("–", "-").replace("−", "-")
+    # a fraction written tight beside a spaced operator is one number: "25 / 1/3" is 25 divided by a third
+    s = _TIGHT_FRACTION.sub(r"(\1/\2)", s)
     return s.replace("%", "\\%")
+
+
+_TIGHT_FRACTION = re.compile(r"(?<![\d./])(\d+)/(\d+)(?![\d./])")
 
 
 # a mixed number in plain text ("2 1/2 cups"): a whole number, a space, a proper fraction
@@ -933,6 +997,9 @@ def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCh
     return out
 
 
+_CENTS_AFTER = re.compile(r"\s*(?:cents?\b|¢)", re.I)
+
+
 # thousands grouped by spaces ("$350 000 x 5/100 = $17 500"): read as one number, yet "6 500" may be two ("2 * 3 = 6
 # 500 ml bottles"), so a claim holding one is never refuted
 _SPACED_THOUSANDS = re.compile("(?<![\\d.,])\\d{1,3}(?:[ \u00a0\u202f]\\d{3})+(?![\\d,]|\\.\\d)")
@@ -961,6 +1028,11 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
                 check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
                                                  "detail": f"{check.rule}; '10-20' may be a range"})
             got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
+        if got and got[-1].verdict == "false" and _CENTS_AFTER.match(chunk, m.end()) and "$" in m.group(0):
+            # "$2.50 - $2.24 = 26 cents": dollars on the left, cents on the right
+            cents = _check_pair(sides[-2], f"({sides[-1]}) / 100", state, rng)
+            if cents.verdict == "true":
+                got[-1] = got[-1].model_copy(update={"verdict": "true", "rule": "dollars_to_cents:plain_text"})
         end = m.start()
         rev = rev or chunk[::-1]
         pos = _tail_start(rev, len(chunk) - end)
@@ -978,8 +1050,12 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
 # prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)
 # member of the chain is only part of what the writer computes
 _OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
-_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()]|\\(?:cdot|times|div))\s*$", re.I)
-_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()]|\\%|\\(?:cdot|times|div)(?![a-zA-Z]))", re.I)
+# also "60 students x 2/3 = 40" (a times sign after a word), "12 x 1 and 1/4 = 15" / "17/3 = 5 and 2/3" (a mixed
+# number cut by "and"), "exactly .$500 = \tfrac12$" (a decimal point left outside the math)
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|\d\s+and"
+                             rf"|(?:^|\s)\.)\s*$", re.I)
+_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
+                              rf"|and\s+\(?\\?\$?\d+\s*/\s*\d)", re.I)
 # a product written by juxtaposition before a parenthesis ("c_v (8 - 4) = ...", "7(23)"): the chain's first side
 # is only a factor
 _FACTOR_BEFORE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]|[0-9}]|[A-Za-z]_\{?\w+\}?)\s*$")
@@ -1087,6 +1163,16 @@ def _with_remainder(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
             if c.verdict == "false" and _DIVISION.search(c.claim) else c for c in claims]
 
 
+def _in_other_base(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
+    """A step that computes in another base ("in base 7, 44 \\times 55 = 3506"): its whole-number arithmetic is not
+    in decimal, so a refutation of it is neutral, with the reason."""
+    if not readings.OTHER_BASE.search(text):
+        return claims
+    return [c.model_copy(update={"verdict": "unknown", "rule": "other_base", "detail": c.rule})
+            if c.verdict == "false" and not re.search(r"[A-Za-z.]", re.sub(r"\\[A-Za-z]+", "", c.claim)) else c
+            for c in claims]
+
+
 CLAIM_BUDGET_S = 3.0  # one math segment (or one step's plain text)
 STEPS_BUDGET_S = 8.0  # a whole solution: what is left after it is not checked
 
@@ -1155,7 +1241,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 claims.extend(_truncated(got, _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)))
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
-        claims = _with_remainder(text, _tested_or_denied(text, claims))
+        claims = _in_other_base(text, _with_remainder(text, _tested_or_denied(text, claims)))
         if context.gold is not None:
             final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "")) else [],
                              CLAIM_BUDGET_S)

@@ -1,0 +1,120 @@
+"""Other readings of a step's claim that the literal reading refutes: conventions writers use on purpose.
+
+Each function takes the claim's two sides as LaTeX and says whether a named convention applies: a ratio
+(``3:5 = 18:30``), factorials side by side under a slash (``6!/3!3!`` is 6!/(3!·3!)), division with a remainder
+written as the division algorithm (``500 \\div 13 = 13 \\cdot 38 + 6``), an operand rounded earlier
+(``452 \\div 1.98 = 228.29`` after ``1.05^{14} = 1.98``), a problem-defined operator (``6 \\ast 8``), arithmetic in
+another base. The step checker asks them only about a claim it would otherwise refute, so a convention can only
+make a claim true (where the convention is the text's plain meaning) or neutral (where it may be), never false.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+Same = Callable[[str, str], "bool | None"]  # exact identity of two LaTeX constants (None: not decided)
+Num = Callable[[str], "float | None"]  # the numeric value of a LaTeX constant (None: not a number)
+
+
+def _top_level(tex: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside braces, brackets and parentheses."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(tex):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif depth == 0 and tex.startswith(sep, i):
+            out.append(tex[start:i])
+            start = i + len(sep)
+    out.append(tex[start:])
+    return out
+
+
+_RATIO_COLON = re.compile(r"(?<![:\\]):(?![=:])")
+
+
+def ratio(a: str, b: str, same: Same) -> bool | None:
+    """``a`` and ``b`` written as ratios (``3:5 = 3\\cdot 6 : 5\\cdot 6``): True or False by cross products when
+    both are two-term ratios, None when the colon is not a ratio on both sides (the claim is then not read)."""
+    pa = [p for p in _top_level(a, ":")] if _RATIO_COLON.search(a) else [a]
+    pb = [p for p in _top_level(b, ":")] if _RATIO_COLON.search(b) else [b]
+    if len(pa) != 2 or len(pb) != 2 or not all(p.strip() for p in (*pa, *pb)):
+        return None
+    return same(f"({pa[0]})\\cdot({pb[1]})", f"({pa[1]})\\cdot({pb[0]})")
+
+
+def has_ratio(tex: str) -> bool:
+    return bool(_RATIO_COLON.search(tex))
+
+
+# "6!/3!3!", "\frac{7!}{5!2!}" written inline as "7!/5!2!", "n!/k!(n-k)!": the slash divides by the whole product
+_FACTORIAL_RUN = re.compile(r"/\s*((?:\(?[\w{}]+\)?!\s*){2,})")
+
+
+def factorial_denominator(tex: str) -> str | None:
+    """``tex`` with factorials written side by side after a slash grouped as one denominator, or None."""
+    if not _FACTORIAL_RUN.search(tex):
+        return None
+    return _FACTORIAL_RUN.sub(lambda m: "/(" + m.group(1).strip() + ")", tex)
+
+
+_DIV = re.compile(r"\\div(?![a-zA-Z])|÷")
+# "19{,}404\pi \div 6\pi": a divisor written as a product by juxtaposition is the whole product
+_JUXTAPOSED_DIVISOR = re.compile(r"(\\div(?![a-zA-Z])|÷|/)\s*(\d+(?:\.\d+)?\s*(?:\\[A-Za-z]+|[A-Za-z])(?:\^\{?\w+\}?)?)"
+                                 r"(?![\w{(^])")
+
+
+def juxtaposed_divisor(tex: str) -> str | None:
+    """``tex`` with a divisor written as a number times a letter (``\\div 6\\pi``, ``/2x``) grouped, or None."""
+    grouped = _JUXTAPOSED_DIVISOR.sub(lambda m: f"{m.group(1)} ({m.group(2)})", tex)
+    return grouped if grouped != tex else None
+
+
+def remainder_form(a: str, b: str, same: Same) -> bool:
+    """``500 \\div 13 = 13 \\cdot 38 + 6``: a division stated as the division algorithm, whose right side is the
+    dividend again (``b`` equals ``a``'s dividend), not the quotient."""
+    parts = _DIV.split(a)
+    if len(parts) != 2 or not re.search(r"[-+]", b):
+        return False
+    return bool(same(parts[0], b))
+
+
+_DECIMAL_OPERAND = re.compile(r"(?<![\d.])\d+\.(\d+)(?![\d.])")
+
+
+def rounded_operands(a: str, b: str, num: Num) -> bool:
+    """The claim holds within the rounding of the decimals it computes with (``452 \\div 1.98 = 228.29`` where 1.98
+    is 1.05^14 rounded, ``3.14 \\cdot 4 = 12.57``): the two sides differ by no more than moving each decimal operand
+    by half a unit in its last place (and the stated result by half of its own) can explain. Only operands with at
+    least two decimal places whose rounding is under 1% of them move: "0.2", "0.05" are exact numbers as written."""
+    va, vb = num(a), num(b)
+    if va is None or vb is None:
+        return False
+    slack = 0.0
+    for side, v in ((a, va), (b, vb)):
+        whole = _DECIMAL_OPERAND.fullmatch(side.strip())
+        if whole:  # the side is a stated decimal value: its own rounding
+            slack += 0.5 * 10.0 ** -len(whole.group(1))
+            continue
+        for m in _DECIMAL_OPERAND.finditer(side):
+            places = len(m.group(1))
+            half = 0.5 * 10.0 ** -places
+            lit = float(m.group(0))
+            if places < 2 or lit == 0 or half / abs(lit) > 0.01:
+                continue  # an exact number as written
+            moved = [num(side[:m.start()] + repr(lit + d) + side[m.end():]) for d in (-half, half)]
+            if any(x is None for x in moved):
+                return False
+            slack += max(abs(x - v) for x in moved if x is not None)
+    return slack > 0 and abs(va - vb) <= slack * (1 + 1e-9)
+
+
+# operators a problem defines for itself ("Let a \ast b = \frac{a+b}{2}"): never multiplication by default
+DEFINED_OPERATOR = re.compile(r"\\(?:ast|star|diamond|Diamond|bowtie|dagger|ddagger|heartsuit|spadesuit|clubsuit|"
+                              r"diamondsuit|oplus|otimes|odot|boxtimes|boxplus|triangle|nabla|clubsuit|S)(?![a-zA-Z])"
+                              r"|(?<=[\w})])\s*[#@&]\s*(?=[\w({\\])")
+
+# a step that computes in another base ("in base 7, 44 \times 55 = 3506"): its numerals are not decimal
+OTHER_BASE = re.compile(r"\bbase[\s$\\{]*(?:boxed\{)?\s*(?!10\b)\d+|(?<=\d)_\{?(?!10\b)\d+\}?", re.I)

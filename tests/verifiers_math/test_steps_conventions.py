@@ -1,0 +1,96 @@
+"""The step checker reads the conventions of worked solutions (found on MATH's and GSM8K's own reference solutions,
+which are right, and on real model solutions): each family is never refuted when written right, and still refuted
+when the arithmetic under the convention is wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepforge.verifiers.math import judge
+from stepforge.verifiers.math.steps import StepContext, check_steps
+
+NONE = StepContext()
+
+
+def _one(text: str):
+    (c,) = check_steps([text], NONE)
+    return c
+
+
+def _false(text: str) -> list[str]:
+    return [c.claim for c in _one(text).claims if c.verdict == "false"]
+
+
+# (right as written: never refuted, and checked true where the convention is the text's plain meaning)
+RIGHT = [
+    # plain text
+    ("The 25 decorations were 1/3 of the total, so he used 25 / 1/3 = 75 decorations.", True),  # a tight fraction
+    ("There are 3/ 1/4 = 12 one-fourth miles in 3 miles.", True),
+    ("He can bake 2/ 1/5 = 10 cupcakes.", True),
+    ("The price is $2,430 – ($1,250 + $850) = $2,430 – $2,100 = $330", True),  # en dash as minus
+    ("her remaining time is 5/5 − 1/5 = 4/5 of the day.", True),  # U+2212
+    ("B = (-2 * -4 - 8 + 2) = (8 - 8 + 2) = 2.", True),  # an operand's own sign after an operator
+    ("so 7 - -7 * 4 = 35", True),
+    ("So, Bea earned $2.50 - $2.24 = 26 cents more than Dawn.", True),  # dollars to cents
+    ("There are 60 students x 2/3 = 40 students.", False),  # the times sign after a word continues the left side
+    ("There are 15 cups because 12 x 1 and 1/4 = 15", False),  # a mixed number cut by "and"
+    ("It takes 17/3 = 5 and 2/3 loads.", False),
+    ("the sun will set at 6:00+48=6:48 PM", False),  # a clock, not arithmetic
+    ("Therefore, he has 12*1000= 12,000MB.", False),  # a number with its unit glued on: not read as 12
+    ("$0.25G/$0.25 = $20/$0.25", False),  # a currency sign is not where a number starts inside "G/$0.25"
+    # math
+    ("$\\frac{4}{4}=1 \\qquad \\frac{4}{8}=\\frac{1}{2}\\qquad \\frac{4}{12} =\\frac{1}{3}$", True),  # side by side
+    ("\\[\\frac{942}{5} = 188\\frac{2}{5} \\quad \\frac{188}{5} = 37\\frac{3}{5}\\]", True),
+    ("it made $19{,}404\\pi \\div 6\\pi = 3234$ revolutions.", True),  # a braced thousands comma; a divisor 6pi
+    ("There are $6!/3!3! = 20$ orders and $7!/5!2! = 21$ more.", True),  # factorials side by side under a slash
+    ("Multiplying both parts by 6 gives $3:5 = 3\\cdot 6:5\\cdot 6 = 18:30$.", True),  # ratios
+    ("her balance is $A=10000(1+0.06)^5=13382.255..$.", True),  # an ellipsis of two dots
+    ("Thus the area is $\\pi 250^2\\approx196300$ square meters.", True),  # rounded to hundreds
+    ("Since $f(0) = 0 < 1$ and $f$ is continuous", True),  # a value of an unknown function is not a constant
+    ("For the opposite point, $\\theta' = \\theta + \\pi$.", False),  # a primed Greek letter is a name of its own
+    ("$6 \\ast 8 = \\cfrac{6+8}{2}$ or 7.", False),  # an operator the problem defines
+    ("In other words, \\[500 \\div 13=13 \\cdot 38+6.\\]", False),  # the division algorithm
+    ("$452\\div(1+0.05)^{14} = 452\\div1.98 = 228.29$", False),  # an operand rounded earlier
+    ("Therefore, in base $7$, we have $44 \\times 55 = 3506$.", False),  # another base
+    ("Since her win ratio started at exactly .$500 = \\tfrac{1}{2},$ she played $2n$ games.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "checked_true"), RIGHT)
+def test_a_convention_written_right_is_never_refuted(text: str, checked_true: bool) -> None:
+    c = _one(text)
+    assert c.rating != -1, (text, [(x.claim, x.verdict, x.rule) for x in c.claims])
+    if checked_true:
+        assert c.rating == 1, (text, [(x.claim, x.verdict, x.rule) for x in c.claims])
+
+
+WRONG = [
+    "he used 25 / 1/3 = 65 decorations.",
+    "The price is $2,430 – ($1,250 + $850) = $2,430 – $2,100 = $320",
+    "B = (-2 * -4 - 8 + 2) = (8 - 8) = 0.",  # drops the +2: the cut link is read now
+    "so $2.50 - $2.24 = 36 cents",
+    "$\\frac{4}{4}=2 \\qquad \\frac{4}{8}=\\frac{1}{2}$",
+    "it made $19{,}404\\pi \\div 6\\pi = 3244$ revolutions.",
+    "$12\\pi / 4\\pi = 4$",
+    "There are $6!/3!3! = 21$ orders.",
+    "so $3:5 = 18:31$",
+    "her balance is $10000(1+0.06)^5=13392.255..$.",
+    "$\\pi \\cdot 4 \\approx 10$",  # one significant digit: not a rounding to tens
+    "$500 \\div 13 = 13 \\cdot 38 + 7$",
+    "$0.2 \\cdot 80 = 18$",  # a one-place decimal is exact as written
+    "$0.05 \\cdot 400 = 21$",  # a rounding over 1% of the operand: exact as written
+    "$3.14 \\cdot 4 = 12.9$",
+    "$a_1 = 5$ and $2 + 3 = 6$",  # a subscript on a letter is no base
+]
+
+
+@pytest.mark.parametrize("text", WRONG)
+def test_wrong_arithmetic_under_a_convention_is_still_refuted(text: str) -> None:
+    assert _false(text), [(x.claim, x.verdict, x.rule) for x in _one(text).claims]
+
+
+def test_one_answer_boxed_in_two_forms_is_one_answer() -> None:
+    assert judge("12x-34", "We obtain $\\boxed{12x -34}$, or $\\boxed{-34 + 12x}$.").verdict == "equal"
+    assert judge("1/2", "$\\boxed{0.5}$ or $\\boxed{\\frac12}$").verdict == "equal"
+    assert judge("2", "$\\boxed{2}$ and $\\boxed{3}$").verdict == "not_equal"  # two answers stay two
+    assert judge("13", "$\\boxed{12x -34}$, or $\\boxed{-34 + 12x}$").verdict == "not_equal"
