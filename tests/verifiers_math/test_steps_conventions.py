@@ -53,6 +53,10 @@ RIGHT = [
     ("$452\\div(1+0.05)^{14} = 452\\div1.98 = 228.29$", False),  # an operand rounded earlier
     ("Therefore, in base $7$, we have $44 \\times 55 = 3506$.", False),  # another base
     ("Since her win ratio started at exactly .$500 = \\tfrac{1}{2},$ she played $2n$ games.", False),
+    ("The deviations are (3-2), (0-2), …, (5-2) = 1, -2, …, 3", False),  # two lists matched member by member
+    ("t = √80 = √(16 × 5) = 4√5", False),  # a root sign continues the left side
+    ("Also, since $QZ:ZO = \\sqrt{3}:1$, then the angle is $60^\\circ$.", False),  # a ratio of unknown lengths
+    ("He has to leave at 0900-0130 = 0730 hours", False),  # clock times
 ]
 
 
@@ -81,6 +85,8 @@ WRONG = [
     "$0.05 \\cdot 400 = 21$",  # a rounding over 1% of the operand: exact as written
     "$3.14 \\cdot 4 = 12.9$",
     "$a_1 = 5$ and $2 + 3 = 6$",  # a subscript on a letter is no base
+    "so 5 * 3 = 16, 16 + 2 = 18",  # a chain of results is no list
+    "We have 3, 5 * 3 = 16",
 ]
 
 
@@ -94,3 +100,16 @@ def test_one_answer_boxed_in_two_forms_is_one_answer() -> None:
     assert judge("1/2", "$\\boxed{0.5}$ or $\\boxed{\\frac12}$").verdict == "equal"
     assert judge("2", "$\\boxed{2}$ and $\\boxed{3}$").verdict == "not_equal"  # two answers stay two
     assert judge("13", "$\\boxed{12x -34}$, or $\\boxed{-34 + 12x}$").verdict == "not_equal"
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("so the angle is found.\n\n# Answer\n\n-$\\pi/6$", "-\\pi/6"),  # the sign written before the math
+    ("The answer is -$\\frac{1}{2}$.", "-\\frac{1}{2}"),
+    ("The answer is $-\\frac12$", "-\\frac12"),
+])
+def test_a_minus_sign_before_the_math_belongs_to_the_answer(text: str, answer: str) -> None:
+    from stepforge.verifiers.math.extract import extract
+
+    assert extract(text).answer == answer
+    assert judge(answer, text).verdict == "equal"
+    assert judge(answer.lstrip("-"), text).verdict == "not_equal"

@@ -251,7 +251,12 @@ def _env_run(text: str, envs: list[tuple[int, int, str]]) -> str:
     for _, _, p in run:
         if p not in out:
             out.append(p)
+    if len(out) == 1 and _SIGN_BEFORE_RE.search(text, 0, run[0][0]) and not out[0].lstrip().startswith(("-", "+")):
+        return "-" + out[0]  # "-$\pi/6$": the minus sign written before the math is the answer's
     return ", ".join(out)
+
+
+_SIGN_BEFORE_RE = re.compile(r"(?:^|(?<=[\s(:]))[-−]$")
 
 
 # trailing marks (".", ";", "\text{.}", "**", "word!") read on the reversed answer: one anchored pass; the forward

@@ -42,6 +42,8 @@ def ratio(a: str, b: str, same: Same) -> bool | None:
     pb = [p for p in _top_level(b, ":")] if _RATIO_COLON.search(b) else [b]
     if len(pa) != 2 or len(pb) != 2 or not all(p.strip() for p in (*pa, *pb)):
         return None
+    if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", a + b)):
+        return None  # "QZ:ZO = \sqrt{3}:1": lengths the claim does not give
     return same(f"({pa[0]})\\cdot({pb[1]})", f"({pa[1]})\\cdot({pb[0]})")
 
 
