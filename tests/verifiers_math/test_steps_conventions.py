@@ -57,6 +57,8 @@ RIGHT = [
     ("t = √80 = √(16 × 5) = 4√5", False),  # a root sign continues the left side
     ("Also, since $QZ:ZO = \\sqrt{3}:1$, then the angle is $60^\\circ$.", False),  # a ratio of unknown lengths
     ("He has to leave at 0900-0130 = 0730 hours", False),  # clock times
+    ("the number of factors of $5$ in $42!$ is $42/5 + 42/25 = 8 + 1 = 9$.", False),  # whole-number division
+    ("Arthur can buy 100 / 6 = 16 comic books", False),
 ]
 
 
@@ -87,6 +89,7 @@ WRONG = [
     "$a_1 = 5$ and $2 + 3 = 6$",  # a subscript on a letter is no base
     "so 5 * 3 = 16, 16 + 2 = 18",  # a chain of results is no list
     "We have 3, 5 * 3 = 16",
+    "$42/5 = 7$",  # neither the quotient nor the whole-number quotient
 ]
 
 

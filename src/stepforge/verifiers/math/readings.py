@@ -83,6 +83,21 @@ def remainder_form(a: str, b: str, same: Same) -> bool:
     return bool(same(parts[0], b))
 
 
+_INT_DIVISION = re.compile(r"\\[dt]?frac\{\s*(\d+)\s*\}\{\s*(\d+)\s*\}|(?<![\d.])(\d+)\s*(?:/|\\div(?![a-zA-Z])|÷)\s*(\d+)(?![\d.])")
+
+
+def floor_division(a: str, b: str, same: Same) -> bool:
+    """The claim holds when each division of whole numbers is whole-number division (``42/5 + 42/25 = 8 + 1`` in
+    Legendre's formula, ``100 / 6 = 16`` comic books): integer division may be what the writer means, so a
+    refutation of the exact reading is not sure."""
+    def floor(m: re.Match) -> str:
+        x, y = (int(g) for g in m.groups() if g is not None)
+        return str(x // y) if 0 < y <= x else m.group(0)  # a proper fraction ("2 1/2") is no quotient
+
+    fa, fb = _INT_DIVISION.sub(floor, a), _INT_DIVISION.sub(floor, b)
+    return (fa, fb) != (a, b) and bool(same(fa, fb))
+
+
 _DECIMAL_OPERAND = re.compile(r"(?<![\d.])\d+\.(\d+)(?![\d.])")
 
 

@@ -476,6 +476,9 @@ def _by_convention(check: ClaimCheck, a: str, b: str, rng: random.Random) -> Cla
         if readings.remainder_form(x, y, same):
             return check.model_copy(update={"verdict": "unknown", "rule": "quotient_with_remainder",
                                             "detail": f"{check.rule}; the division algorithm, not a quotient"})
+    if readings.floor_division(a, b, same):
+        return check.model_copy(update={"verdict": "unknown", "rule": "integer_division",
+                                        "detail": f"{check.rule}; true when each division is whole-number division"})
     if readings.rounded_operands(a, b, _float):
         return check.model_copy(update={"verdict": "unknown", "rule": "rounded_operand",
                                         "detail": f"{check.rule}; within the rounding of its decimal operands"})
