@@ -6,9 +6,10 @@ step (``Model_Solution_First_Error_Step``: the number after ``Step k:``, N/A whe
 item with the unprefixed items after it (continuation lines); the prefix is removed. The closing ``Solution:
 Choice_X`` becomes a boxed answer sentence holding option X's text, so the answer is graded as a value; the problem
 text carries the options; the references file holds the correct option's text. A row whose labelled step number is
-not among its steps is left out.
+not among its steps is left out. The other subjects' files (``physics.json``, ``chemistry.json``, ...) have the same
+layout and convert the same way (quantitative science, not competition math); outputs are named after the input.
 
-    python benchmarks/convert_mrben.py Mr-Ben/data/math.json OUT_DIR
+    python benchmarks/convert_mrben.py Mr-Ben/data/math.json OUT_DIR   # -> OUT_DIR/mrben_math_{pb,refs}.jsonl
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def _groups(items: list[str]) -> list[tuple[str | None, str]]:
     """(step number or "solution" or None, text) per step: continuation items join the step before them."""
     out: list[tuple[str | None, str]] = []
     for item in items:
+        if not item.strip():
+            continue
         m = _STEP.match(item)
         if m:
             out.append((m.group(1), item[m.end():].strip()))
@@ -77,13 +80,14 @@ def convert(src: Path, out: Path) -> tuple[int, int, int]:
                      "final_answer_correct": None if chosen is None else chosen == gt,
                      "subject": r["Subject"]})
         refs.setdefault(problem, {"problem": problem, "answer": opts[gt]})
-    (out / "mrben_math_pb.jsonl").write_text("".join(json.dumps(x) + "\n" for x in rows), encoding="utf-8")
-    (out / "mrben_math_refs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in refs.values()), encoding="utf-8")
+    (out / f"mrben_{src.stem}_pb.jsonl").write_text("".join(json.dumps(x) + "\n" for x in rows), encoding="utf-8")
+    (out / f"mrben_{src.stem}_refs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in refs.values()),
+                                                     encoding="utf-8")
     return len(rows), len(refs), skipped
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or not Path(sys.argv[1]).is_file():
-        sys.exit("usage: convert_mrben.py MATH_JSON OUT_DIR (MATH_JSON: Mr-Ben's data/math.json)")
+        sys.exit("usage: convert_mrben.py SUBJECT_JSON OUT_DIR (SUBJECT_JSON: Mr-Ben's data/math.json, ...)")
     n, q, s = convert(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"{n} solutions, {q} questions ({s} rows left out) -> {sys.argv[2]}")
