@@ -1,4 +1,4 @@
-"""MR-Ben's math subset (expert-labelled model solutions) as ProcessBench rows, plus references, for ``bench_labels --real``.
+"""MR-Ben's math subset (expert-labelled model solutions) as ProcessBench rows with references, for bench_labels --real.
 
 Source: ``dvlab-research/Mr-Ben`` (MIT), ``data/math.json``: MMLU high-school and college math questions (multiple
 choice), three solutions each (GPT-3.5, Claude 2, Mistral-medium), each with the annotators' verdict and first wrong
