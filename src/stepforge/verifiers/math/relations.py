@@ -8,6 +8,7 @@ Verdicts are ``true`` / ``false`` / ``unknown``; ``unknown`` whenever the engine
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from stepforge.verifiers.math._lazy import sympy
@@ -93,8 +94,10 @@ def constant_truth(lhs: Any, op: str, rhs: Any, policy: MathPolicy = DEFAULT_POL
     return "true" if bool(res) else "false"
 
 
+@lru_cache(maxsize=512)
 def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
-    """The real solutions of one inequality in ``var``: exactly for linear ones, else sympy's ``as_set``."""
+    """The real solutions of one inequality in ``var``: exactly for linear ones, else sympy's ``as_set`` (seconds on
+    a rational inequality; remembered, since every later step of a solution re-solves its premises)."""
     d = sympy.expand(lhs - rhs)
     k, c = d.coeff(var, 1), d.coeff(var, 0)
     if k.is_number and c.is_number and k != 0 and sympy.expand(k * var + c - d) == 0 and op in ("<", "<=", ">", ">="):
