@@ -71,6 +71,22 @@ def test_the_answer_steps_own_computation_ending_on_its_answer_is_what_the_steps
     assert where["rule"] == NOT_LOCATED
 
 
+def test_an_answer_line_that_takes_a_value_the_steps_derived_is_not_located() -> None:
+    # found on PRMBench: the unknown solved from a wrong equation is answered; a side value equals the reference
+    steps = ["Let x be the 8th grade's seats: $65x = 52(18 - x)$, so $x = 8$.",
+             "The 8th grade gets 8 seats and the 7th grade 18 - 8 = 10.", "# Answer: 8"]
+    where = locate_answer_line(steps, "10")
+    assert where["rule"] == NOT_LOCATED and where["derived"] == "10" and where["answer_line"] == "8"
+    # a value stated after the derivation is found as a number of its own, not inside "40" when 4 was derived
+    steps = ["Speed: 20 * 12/60 = 4 inches per second.", "So the speed is certainly 40.", "# Answer", "40"]
+    where = locate_answer_line(steps, "4")
+    assert where["rule"] == NOT_LOCATED and where["stated_later"] == "40"
+    # restating the derived fraction is not another value
+    steps = ["So $3 \\times 8 = 24$ and $24 / 144 = 1/6$.", "Of the choices, 1/6 matches.",
+             "The answer is $\\boxed{6}$."]
+    assert locate_answer_line(steps, "1/6")["rule"] == ANSWER_CONTRADICTS_STEPS
+
+
 def test_an_operand_equal_to_the_reference_does_not_put_the_error_on_the_answer_line(record) -> None:
     rec = record(*OPERAND)
     t = _trace(rec)
@@ -133,7 +149,7 @@ def test_answer_options_are_not_given_numbers() -> None:
     listed = "Which shape is $z = 5$?\n(A) Line\n(B) Plane\n\nEnter the letter of the correct option."
     assert without_options(listed).endswith("Enter the letter of the correct option.")
     # one label, or labels out of order, is not an options list
-    for text in ("Point (A) is at 3 and (C) at 4.", "A. 4 apples and 5 pears"):
+    for text in ("Point (A) is at 3 and (C) at 4.", "A. 4 apples and 5 pears", "If $P(A) = 0.3$, $P(B) = 0.5$, find"):
         assert without_options(text) == text
 
 
@@ -141,7 +157,7 @@ def test_an_unchecked_step_stating_an_option_makes_a_later_slip_uncertain(record
     problem = "Lena has 4 bags with 7 pencils in each bag. How many pencils does she have?"
     steps = ["Choice B looks right: 29 pencils.", "So she has $4 \\times 7 = 29$ pencils.",
              "The answer is $\\boxed{29}$."]
-    # without options the slip is kept: 29 is a value the unchecked step brings in, so it is uncertain there...
+    # without options, 29 is a value the unchecked step brings in: the slip after it is not first for sure...
     rec = record(problem, "28", steps)
     assert isinstance(rec, Rejection) and rec.reason == "first_error_uncertain", rec
     # ...and with options listing 29 it is still a value the problem does not give

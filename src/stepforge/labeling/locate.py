@@ -7,8 +7,8 @@ text before its box or "the answer is" included) is the reference answer, yet th
 That value must be a result: stated outside any supposition or test ("Consider Choice D: if y = 35" is not; then
 nothing is located, no earlier value stands in) and by a claim the checker found true. Any other wrong answer
 with no refuted step is *not located*: a reasoning error with true arithmetic ("$3 + 8 = 11$" where 3 x 8 was
-meant) leaves every claim true, and putting the error on the answer line would label the wrong step +1. The comparison uses the answer verifier, so a derived value and
-an answer share one number policy.
+meant) leaves every claim true, and putting the error on the answer line would label the wrong step +1. The
+comparison uses the answer verifier, so a derived value and an answer share one number policy.
 
 A refuted step is where the error started unless the value it states was carried from earlier steps: when the
 refuted claim's stated side equals an earlier step's result, or the sum of a run of consecutive earlier results
@@ -43,8 +43,10 @@ _MATHY = re.compile(r"[\d\\^_=+*/]|^\s*-?[A-Za-z]\s*$")  # a value, not a word (
 _FORM_ONLY = "not_a_final_answer"  # the verifier's rule for a right value in a form that is not final ("(9)(7)")
 
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
-# "= 24", "= $24", "= -3.5": the value a plain-text equation states (not "<=", ">=", "==", "!=")
-_PLAIN_EQ = re.compile(r"(?<![<>!=])=(?!=)\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)")
+# "= 24", "= $24", "= -3.5": the value a plain-text equation states (not "<=", ">=", "==", "!="; not the first
+# number of an expression, "= -2 + 2", "= 2x")
+_PLAIN_EQ = re.compile(r"(?<![<>!=])=(?!=)\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)(?![\d.,]*\d)"
+                       r"(?!\s*[-+*/^\u00d7\u00f7\u2212]|[A-Za-z(])")
 _REL = re.compile(r"\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|sim|equiv|leqslant|geqslant)(?![a-zA-Z])|[<>]")
 
 
@@ -121,22 +123,25 @@ def supposed(text: str, at: int) -> str | None:
 _MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 
 
-_NUMBER_WORD = re.compile(r"(?<![\w.])-?\d(?:[\d,]*\d)?(?:\.\d+)?")
+_NUMBER_WORD = re.compile(r"(?<![\w.])-?\d(?:[\d,]*\d)?(?:\.\d+)?(?:/\d+(?![\d.]))?")  # "8", "1,300", "-1/144"
 
 
-def _stated_later(text: str, value: str) -> str | None:
-    """A number ``text`` states after its last derivation of ``value`` that is not ``value`` ("... = 8. So the
-    total, which is 16, ..."): the derivation is not the solution's last word. None when there is none (or the
-    derivation cannot be found in the text)."""
-    at = text.rfind(value)
-    if at < 0:
-        return None
+def _stated_later(text: str, value: str, after: int) -> str | None:
+    """A number ``text`` states after offset ``after`` (the end of its last derivation, of ``value``) that is not
+    ``value`` ("... = 8. So the total, which is 16, ..."): the derivation is not the solution's last word. None
+    when there is none."""
     want = _value(value)
-    for m in _NUMBER_WORD.finditer(text, at + len(value)):
+    for m in _NUMBER_WORD.finditer(text, after):
         got = _value(m.group(0).replace(",", ""))
         if got is None or want is None or not _same(got, want):
             return m.group(0)
     return None
+
+
+def _stated_values(steps: list[str], k: int, answer: str | None) -> list[str]:
+    """Every value the steps state as the result of an equation before the final-answer statement (the answer
+    step's own text before it included), in order."""
+    return [v for j in range(k + 1) for _, v in _derivations(steps[j] if j < k else _before_answer(steps[k], answer))]
 
 
 def answer_step(steps: list[str]) -> int:
@@ -249,11 +254,19 @@ def locate_answer_line(steps: list[str], gold: str, pred: str | None = None,
                 "detail": f"the steps end on {value}, not the reference answer ({v.verdict}): an earlier step is "
                           "wrong and no check refutes it"}
     prefix = "\n\n".join([*steps[:k], _before_answer(steps[k], own.pred)])
-    later = _stated_later(prefix, value)
+    later = _stated_later(prefix, value, sum(len(t) + 2 for t in steps[:j]) + at)
     if later is not None:
         return {"rule": NOT_LOCATED, **where, "stated_later": later,
                 "detail": f"the steps derived {value}, but a later sentence states {later} in words: the answer line "
                           "may follow that, so it is not shown to be where the solution went wrong"}
+    answered = _value(own.pred.rsplit("=", 1)[-1])
+    if answered is not None and any((got := _value(d)) is not None and _same(got, answered)
+                                    for d in _stated_values(steps, k, own.pred)):
+        # "x = 8", "18 - 8 = 10", then "the answer is 8": the answer line takes a value the steps derived; which of
+        # their values answers the question is reasoning no check sees (the 10 may be another quantity)
+        return {"rule": NOT_LOCATED, **where, "answer_line": own.pred,
+                "detail": "the answer line states a value the steps derived: which value answers the question is "
+                          "not shown wrong by any check"}
     if claims is None:
         claims = [[c.model_dump() for c in ch.claims] for ch in check_steps(steps, StepContext(gold=gold), seed=0)]
     step_claims = claims[j] if j < len(claims) else []

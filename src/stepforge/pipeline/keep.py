@@ -68,8 +68,8 @@ def _numbers(text: str) -> set[str]:
     return {n.rstrip("0").rstrip(".") if "." in n else n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
 
 
-# an answer option's label: "(A)", "\textbf{(B)}", or "C:" / "C." / "C)" opening a line
-_OPTION = re.compile(r"\(([A-H])\)|^[ \t]*([A-H])[ \t]*[:.)][ \t]", re.M)
+# an answer option's label: "(A)", "\textbf{(B)}" (not "P(A)"), or "C:" / "C." / "C)" opening a line
+_OPTION = re.compile(r"(?<![\w\\])\(([A-H])\)|^[ \t]*([A-H])[ \t]*[:.)][ \t]", re.M)
 
 
 def without_options(prompt: str) -> str:
