@@ -109,7 +109,8 @@ def test_a_value_under_a_supposition_is_not_what_the_steps_derived() -> None:
         steps = ["So $5 \\times 7 = 35$.", tried, "The answer is $\\boxed{28}$."]
         assert locate_answer_line(steps, "35")["rule"] == NOT_LOCATED, tried
     # "let's" + a verb is no supposition, nor a step that derives without one
-    for derived in ("Let's compute: $7 \\times 5 = 35$.", "So $7 \\times 5 = 35$."):
+    for derived in ("Let's compute: $7 \\times 5 = 35$.", "Let\u2019s compute: $7 \\times 5 = 35$.",
+                    "So $7 \\times 5 = 35$."):
         steps = [derived, "The answer is $\\boxed{28}$."]
         assert locate_answer_line(steps, "35")["rule"] == ANSWER_CONTRADICTS_STEPS, derived
     assert supposed("Consider Choice D: If y = 35,", 28) == "Consider"

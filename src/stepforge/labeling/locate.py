@@ -97,7 +97,7 @@ def derived_value(text: str) -> str | None:
 # "Let's try n = 5", "Checking: 24 / 3 = 8"); "let's"/"let us" + verb is not a supposition, "let y = 35" is
 _SUPPOSED = re.compile(r"\b(?:if|suppose[sd]?|supposing|assum(?:e|es|ed|ing)|consider(?:ing)?|tr(?:y|ying|ied)|"
                        r"test(?:ing|ed)?|guess(?:ing)?|plug(?:ging|ged)?|check(?:ing)?|verify(?:ing)?|cases?|"
-                       r"choices?|options?|let(?!'s|\s+us\b))\b", re.I)
+                       r"choices?|options?|let(?!['\u2019]s|\s+us\b))\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
