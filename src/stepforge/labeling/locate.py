@@ -1,12 +1,14 @@
 """Where a wrong answer's error is, when a checker refuted no step before the answer line.
 
 A wrong final answer alone says the trace is wrong, not which step is. The answer line is the located first
-error only when it contradicts what the steps derived: the value the solution last stated before its final
-answer (the right-hand side of its last equation, in math or in plain text) is the reference answer, yet the
-answer line says otherwise. Any other wrong answer with no refuted step is *not located*: a reasoning error
-with true arithmetic ("$3 + 8 = 11$" where 3 x 8 was meant) leaves every claim true, and putting the error on
-the answer line would label the wrong step +1. The comparison uses the answer verifier, so a derived value and
-an answer share one number policy.
+error only when it contradicts what the steps derived: the value the solution last derived before its
+final-answer statement (the right-hand side of its last equation, in math or in plain text; the answer step's own
+text before its box or "the answer is" included) is the reference answer, yet the answer line says otherwise.
+That value must be a result: stated outside any supposition or test ("Consider Choice D: if y = 35" is not; then
+nothing is located, no earlier value stands in) and by a claim the checker found true. Any other wrong answer
+with no refuted step is *not located*: a reasoning error with true arithmetic ("$3 + 8 = 11$" where 3 x 8 was
+meant) leaves every claim true, and putting the error on the answer line would label the wrong step +1. The
+comparison uses the answer verifier, so a derived value and an answer share one number policy.
 
 A refuted step is where the error started unless the value it states was carried from earlier steps: when the
 refuted claim's stated side equals an earlier step's result, or the sum of a run of consecutive earlier results
@@ -28,9 +30,10 @@ import sympy as sp
 
 from stepforge.labeling import _unknowns
 from stepforge.verifiers.math import judge
+from stepforge.verifiers.math._spans import sub_spans
 from stepforge.verifiers.math.parse import parse_math
 from stepforge.verifiers.math.relations import STEP_POLICY
-from stepforge.verifiers.math.steps import math_segments
+from stepforge.verifiers.math.steps import StepContext, check_steps, math_segments
 
 NOT_LOCATED = "error_not_located"
 CARRIED = "refuted_value_carried_from_earlier_steps"
@@ -40,8 +43,10 @@ _MATHY = re.compile(r"[\d\\^_=+*/]|^\s*-?[A-Za-z]\s*$")  # a value, not a word (
 _FORM_ONLY = "not_a_final_answer"  # the verifier's rule for a right value in a form that is not final ("(9)(7)")
 
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
-# "= 24", "= $24", "= -3.5": the value a plain-text equation states (not "<=", ">=", "==", "!=")
-_PLAIN_EQ = re.compile(r"(?<![<>!=])=(?!=)\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)")
+# "= 24", "= $24", "= -3.5": the value a plain-text equation states (not "<=", ">=", "==", "!="; not the first
+# number of an expression, "= -2 + 2", "= 2x")
+_PLAIN_EQ = re.compile(r"(?<![<>!=])=(?!=)\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)(?![\d.,]*\d)"
+                       r"(?!\s*[-+*/^\u00d7\u00f7\u2212]|[A-Za-z(])")
 _REL = re.compile(r"\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|sim|equiv|leqslant|geqslant)(?![a-zA-Z])|[<>]")
 
 
@@ -63,37 +68,80 @@ def _last_member(tex: str) -> str | None:
     return member
 
 
-def derived_value(text: str) -> str | None:
-    """The value ``text`` last states as the result of an equation: the last member of its last ``=`` chain in
-    math, or the number after the last ``=`` in plain text, whichever comes later."""
-    last = None
+def _derivations(text: str) -> list[tuple[int, str]]:
+    """Every value ``text`` states as the result of an equation, in order: (its offset in ``text``, the value). In
+    math the last member of an ``=`` chain, in plain text the number after an ``=``."""
+    out: list[tuple[int, str]] = []
+    pos = 0
     for is_math, chunk in math_segments(text):  # the step checker's reading: a currency "$" opens no math
+        at = text.find(chunk, pos)
+        at = pos if at < 0 else at
         if is_math:
             member = _last_member(chunk)
             if member is not None:
-                last = member
+                out.append((at + len(chunk), member))
         else:
-            for m in _PLAIN_EQ.finditer(chunk):
-                last = m.group(1).replace(",", "")
-    return last
+            out.extend((at + m.end(), m.group(1).replace(",", "")) for m in _PLAIN_EQ.finditer(chunk))
+        pos = at + len(chunk) if at >= pos else pos
+    return out
 
 
-_NUMBER_WORD = re.compile(r"(?<![\w.])-?\d(?:[\d,]*\d)?(?:\.\d+)?")
+def derived_value(text: str) -> str | None:
+    """The value ``text`` last states as the result of an equation: the last member of its last ``=`` chain in
+    math, or the number after the last ``=`` in plain text, whichever comes later."""
+    found = _derivations(text)
+    return found[-1][1] if found else None
 
 
-def _stated_later(text: str, value: str) -> str | None:
-    """A number ``text`` states after its last derivation of ``value`` that is not ``value`` ("... = 8. So the
-    total, which is 16, ..."): the derivation is not the solution's last word. None when there is none (or the
-    derivation cannot be found in the text)."""
-    at = text.rfind(value)
-    if at < 0:
-        return None
+# words that put a value under test rather than derive it ("Consider Choice D: If y = 35", "Suppose x = 4",
+# "Let's try n = 5", "Checking: 24 / 3 = 8"); "let's"/"let us" + verb is not a supposition, "let y = 35" is
+_SUPPOSED = re.compile(r"\b(?:if|suppose[sd]?|supposing|assum(?:e|es|ed|ing)|consider(?:ing)?|tr(?:y|ying|ied)|"
+                       r"test(?:ing|ed)?|guess(?:ing)?|plug(?:ging|ged)?|check(?:ing)?|verify(?:ing)?|cases?|"
+                       r"choices?|options?|let(?!['\u2019]s|\s+us\b))\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding offset ``at`` of ``text`` starts (a line break alone does not end one)."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, at):
+        start = m.end()
+    return start
+
+
+def supposed(text: str, at: int) -> str | None:
+    """The supposition the value stated at offset ``at`` of the step ``text`` is under, or None: a supposition
+    word in its sentence before it, or in the step's first sentence ("Suppose y = 35. Then y + 14 = 49.")."""
+    first = _SENTENCE_END.search(text)
+    for span in (text[_sentence_start(text, at):at], text[:first.end() if first else len(text)]):
+        m = _SUPPOSED.search(sub_spans(_MATH_SPANS, " ", span))
+        if m:
+            return m.group(0)
+    return None
+
+
+_MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+
+
+_NUMBER_WORD = re.compile(r"(?<![\w.])-?\d(?:[\d,]*\d)?(?:\.\d+)?(?:/\d+(?![\d.]))?")  # "8", "1,300", "-1/144"
+
+
+def _stated_later(text: str, value: str, after: int) -> str | None:
+    """A number ``text`` states after offset ``after`` (the end of its last derivation, of ``value``) that is not
+    ``value`` ("... = 8. So the total, which is 16, ..."): the derivation is not the solution's last word. None
+    when there is none."""
     want = _value(value)
-    for m in _NUMBER_WORD.finditer(text, at + len(value)):
+    for m in _NUMBER_WORD.finditer(text, after):
         got = _value(m.group(0).replace(",", ""))
         if got is None or want is None or not _same(got, want):
             return m.group(0)
     return None
+
+
+def _stated_values(steps: list[str], k: int, answer: str | None) -> list[str]:
+    """Every value the steps state as the result of an equation before the final-answer statement (the answer
+    step's own text before it included), in order."""
+    return [v for j in range(k + 1) for _, v in _derivations(steps[j] if j < k else _before_answer(steps[k], answer))]
 
 
 def answer_step(steps: list[str]) -> int:
@@ -104,9 +152,68 @@ def answer_step(steps: list[str]) -> int:
     return len(steps) - 1
 
 
-def locate_answer_line(steps: list[str], gold: str, pred: str | None = None) -> dict[str, Any]:
-    """Whether the answer line of a wrong solution is its located first error: the steps before its final answer
-    derived the reference answer (``rule: answer_contradicts_steps``), or not (``rule: error_not_located``)."""
+_SIGN_BEFORE = re.compile(r"[-+\u2212]\s*(?:\$|\\\(|\\\[)?\s*$")
+_MARKER = re.compile(r"\banswer\b\W{0,3}(?:is\b|:)?|#+\s*answer", re.I)
+
+
+def _answer_at(text: str, answer: str | None) -> tuple[int, int] | None:
+    """Where the answer step states its final answer: its (last) box, else the answer written after the last answer
+    marker ("the answer is -2"), else its last place; None when the answer is not found written out."""
+    boxes = list(_BOX.finditer(text))
+    if boxes:
+        return boxes[-1].start(), len(text)  # the box and what follows it in its sentence: the statement
+    want = (answer or "").strip()
+    if not want:
+        return None
+    markers = list(_MARKER.finditer(text))
+    at = text.find(want, markers[-1].end()) if markers else -1
+    at = at if at >= 0 else text.rfind(want)
+    return (at, at + len(want)) if at >= 0 else None
+
+
+def _before_answer(text: str, answer: str | None) -> str:
+    """The answer step's own text before its final-answer statement ("A + B = -2 + 0 = -2. So the answer is -2":
+    the computation ending on the answer is the solution's last derivation). All of it when the answer is not
+    found written out (its own values count)."""
+    span = _answer_at(text, answer)
+    return text[:span[0]] if span else text
+
+
+def last_derivation(steps: list[str], k: int, answer: str | None) -> tuple[int, int, str] | None:
+    """The solution's last derived value before its final-answer statement: (its step, its offset in that step,
+    the value), the answer step's own text before the answer included; None when no step states one."""
+    for j in range(k, -1, -1):
+        text = steps[j] if j < k else _before_answer(steps[k], answer)
+        found = _derivations(text)
+        if found:
+            return j, found[-1][0], found[-1][1]
+    return None
+
+
+def _checked_true(claims: list[dict[str, Any]], value: str) -> dict[str, Any] | None:
+    """A claim of the step, checked true, that states ``value`` (its stated side), or None."""
+    want = _value(value)
+    for c in reversed(claims):
+        if c.get("verdict") != "true" or str(c.get("rule", "")).startswith("final_answer:"):
+            continue
+        side = _stated(str(c.get("claim", "")))
+        if side is None:
+            continue
+        got = _value(side) if want is not None else None
+        if (got is not None and _same(got, want)) or _squashed(side) == _squashed(value):
+            return c
+    return None
+
+
+_NOT_ASSERTED = ("claim_under_test", "claim_denied")  # the checker's reasons a step does not assert its relation
+
+
+def locate_answer_line(steps: list[str], gold: str, pred: str | None = None,
+                       claims: list[list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """Whether the answer line of a wrong solution is its located first error: the solution's last derived value
+    before its final-answer statement is the reference answer, stated as a result (not under a supposition) by a
+    claim the checker found true (``rule: answer_contradicts_steps``), or not (``rule: error_not_located``).
+    ``claims[j]``: step ``j``'s checked claims (``claim``, ``verdict``, ``rule``); checked here when not given."""
     k = answer_step(steps)
     if k < 0:
         return {"rule": NOT_LOCATED, "step": k, "detail": "no steps"}
@@ -119,24 +226,59 @@ def locate_answer_line(steps: list[str], gold: str, pred: str | None = None) -> 
     if pred is not None and own.pred != pred:
         return {"rule": NOT_LOCATED, "step": k, "derived": None, "answer_line": own.pred, "final_answer": pred,
                 "detail": "the final answer was read from another step than the answer line"}
-    box = _BOX.search(steps[k])
-    prefix = "\n\n".join([*steps[:k], steps[k][:box.start()] if box else ""])
-    value = derived_value(prefix)
-    if value is None:
+    span = _answer_at(steps[k], own.pred)
+    if span and _SIGN_BEFORE.search(steps[k][:span[0]]):
+        # "# Answer\n\n-$\pi/6$": the answer was read without the sign written before it, not a wrong answer line
+        return {"rule": NOT_LOCATED, "step": k, "derived": None, "answer_line": own.pred,
+                "detail": "a sign is written just before the answer read from the answer line: the answer it states "
+                          "may not be the one read"}
+    after = _derivations(steps[k][span[1]:]) if span and not _BOX.search(steps[k]) else []
+    if after:  # "the answer is 25, since 5 * 5 = 25": the line derives its own answer
+        return {"rule": NOT_LOCATED, "step": k, "derived": after[-1][1], "derived_step": k,
+                "detail": "the answer line derives a value of its own after the answer: not shown to contradict "
+                          "the steps"}
+    last = last_derivation(steps, k, own.pred)
+    if last is None:
         return {"rule": NOT_LOCATED, "step": k, "derived": None,
                 "detail": "no step states a result the answer line could contradict"}
+    j, at, value = last
+    text = steps[j] if j < k else _before_answer(steps[k], own.pred)
+    where = {"step": k, "derived": value, "derived_step": j}
+    if (word := supposed(text, at)) is not None:
+        # "Consider Choice D: If y = 35, ...": a value under test, not a result; no earlier value stands in for it
+        return {"rule": NOT_LOCATED, **where, "supposition": word,
+                "detail": f"the last value the steps state ({value}) is under a supposition ('{word}'), not a result"}
     v = judge(gold, f"\\boxed{{{value}}}", seed=0)
-    later = _stated_later(prefix, value) if v.verdict == "equal" else None
+    if v.verdict != "equal":
+        return {"rule": NOT_LOCATED, **where,
+                "detail": f"the steps end on {value}, not the reference answer ({v.verdict}): an earlier step is "
+                          "wrong and no check refutes it"}
+    prefix = "\n\n".join([*steps[:k], _before_answer(steps[k], own.pred)])
+    later = _stated_later(prefix, value, sum(len(t) + 2 for t in steps[:j]) + at)
     if later is not None:
-        return {"rule": NOT_LOCATED, "step": k, "derived": value, "stated_later": later,
+        return {"rule": NOT_LOCATED, **where, "stated_later": later,
                 "detail": f"the steps derived {value}, but a later sentence states {later} in words: the answer line "
                           "may follow that, so it is not shown to be where the solution went wrong"}
-    if v.verdict == "equal":
-        return {"rule": ANSWER_CONTRADICTS_STEPS, "step": k, "derived": value,
-                "detail": "the steps derived the reference answer; the answer line states another"}
-    return {"rule": NOT_LOCATED, "step": k, "derived": value,
-            "detail": f"the steps end on {value}, not the reference answer ({v.verdict}): an earlier step is wrong "
-                      "and no check refutes it"}
+    answered = _value(own.pred.rsplit("=", 1)[-1])
+    if answered is not None and any((got := _value(d)) is not None and _same(got, answered)
+                                    for d in _stated_values(steps, k, own.pred)):
+        # "x = 8", "18 - 8 = 10", then "the answer is 8": the answer line takes a value the steps derived; which of
+        # their values answers the question is reasoning no check sees (the 10 may be another quantity)
+        return {"rule": NOT_LOCATED, **where, "answer_line": own.pred,
+                "detail": "the answer line states a value the steps derived: which value answers the question is "
+                          "not shown wrong by any check"}
+    if claims is None:
+        claims = [[c.model_dump() for c in ch.claims] for ch in check_steps(steps, StepContext(gold=gold), seed=0)]
+    step_claims = claims[j] if j < len(claims) else []
+    if any(c.get("rule") in _NOT_ASSERTED for c in step_claims):
+        return {"rule": NOT_LOCATED, **where,
+                "detail": f"step {j}, which states {value}, tests or denies a relation: not a result"}
+    backing = _checked_true(step_claims, value)
+    if backing is None:
+        return {"rule": NOT_LOCATED, **where,
+                "detail": f"no claim of step {j} that states {value} was checked true: not shown to be a result"}
+    return {"rule": ANSWER_CONTRADICTS_STEPS, **where, "claim": backing.get("claim"),
+            "detail": "the steps derived the reference answer; the answer line states another"}
 
 
 def _value(tex: str) -> Any:

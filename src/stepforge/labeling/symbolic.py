@@ -129,7 +129,8 @@ class Symbolic:
             return
         if gold is None:
             return
-        where = _concluded_answer(candidate, k) or locate_answer_line(candidate.steps, gold, pred)
+        claims = [[c.model_dump() for c in ch.claims] for ch in checks]  # the claim behind a derived value
+        where = _concluded_answer(candidate, k) or locate_answer_line(candidate.steps, gold, pred, claims)
         evidence[k] = {**evidence[k], "located": where}
         ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
 

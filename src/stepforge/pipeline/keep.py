@@ -68,6 +68,36 @@ def _numbers(text: str) -> set[str]:
     return {n.rstrip("0").rstrip(".") if "." in n else n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
 
 
+# an answer option's label: "(A)", "\textbf{(B)}" (not "P(A)"), or "C:" / "C." / "C)" opening a line
+_OPTION = re.compile(r"(?<![\w\\])\(([A-H])\)|^[ \t]*([A-H])[ \t]*[:.)][ \t]", re.M)
+
+
+def without_options(prompt: str) -> str:
+    """The problem without its answer options: each run of option labels A, B, C, ... in order (two or more),
+    from the first label to the end of the last one's line, is cut out. The options are candidates, not premises:
+    a step that states one has not taken it from the problem ("Consider Choice D: if y = 35")."""
+    runs: list[list[int]] = []
+    for m in _OPTION.finditer(prompt):
+        letter = m.group(1) or m.group(2)
+        if letter == "A":
+            runs.append([m.start(), m.end()])
+        elif runs and letter == chr(ord("A") + len(runs[-1]) - 1):
+            runs[-1].append(m.end())
+    spans = []
+    for run in runs:
+        if len(run) >= 3:  # A and at least B
+            end = prompt.find("\n", run[-1])
+            spans.append((run[0], len(prompt) if end < 0 else end))
+    for a, b in reversed(spans):
+        prompt = prompt[:a] + " " + prompt[b:]
+    return prompt
+
+
+def _given(trace: Trace) -> set[str]:
+    """The numbers the problem gives (its answer options are not given: they are candidates)."""
+    return _numbers(without_options(trace.task.prompt))
+
+
 def unchecked_new_step(trace: Trace) -> int | None:
     """The first step before a checker-located first error that nothing checked (rating 0) yet states a number
     neither the problem nor an earlier step holds (a misread quantity, a value from a reasoning step the checker
@@ -85,7 +115,7 @@ def unchecked_new_step(trace: Trace) -> int | None:
 def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) yet states a number neither the problem
     nor an earlier step holds, or (``relations``) holds a relation the checker could not decide; or None."""
-    known = _numbers(trace.task.prompt)
+    known = _given(trace)
     for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
         if step.label is not None and step.label.rating == 0 and (said - known or (relations and _undecided(step))):
@@ -129,7 +159,7 @@ def unread_reasoning(trace: Trace) -> int | None:
     cannot read ("Use the formula for an arithmetico-geometric series", "Now subtract 1 instead of adding"), or
     None. A short line (five words or fewer) and a restatement of the problem's own numbers say nothing to check.
     On PRMBench's processes, every right answer kept with such a step and a known wrong step had its error there."""
-    given = _numbers(trace.task.prompt)
+    given = _given(trace)
     for i, step in enumerate(trace.steps[:-1]):
         if step.label is None or step.label.rating != 0:
             continue
@@ -172,7 +202,7 @@ def uncorroborated(trace: Trace) -> str | None:
     solution = trace.task.reference.solution
     if not solution:
         return "there is no reference solution to compare the steps with (give one: --references rows with a solution)"
-    known = _numbers(trace.task.prompt) | _numbers(solution)
+    known = _given(trace) | _numbers(solution)
     for i, step in enumerate(trace.steps):
         extra = _numbers(step.text) - known
         if extra:
