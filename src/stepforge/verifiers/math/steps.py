@@ -30,6 +30,8 @@ from pydantic import BaseModel, Field
 from stepforge.verifiers.math._lazy import sympy as sp
 from stepforge.verifiers.math._spans import sub_spans
 
+from stepforge.verifiers.math.budget import Budget as _Budget
+from stepforge.verifiers.math.budget import OutOfTime as _OutOfTime
 from stepforge.verifiers.math.errors import ParseError
 from stepforge.verifiers.math.compare import finite_decimal, number_close
 from stepforge.verifiers.math.evaluate import identical, value
@@ -1044,41 +1046,6 @@ def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimChe
             out[k] = out[k].model_copy(update={"verdict": "unknown", "rule": "truncated_expression",
                                                "detail": f"{out[k].rule}; the prose continues it: '{edge.group(0).strip()}'"})
     return out
-
-
-class _OutOfTime(Exception):
-    pass
-
-
-class _Budget:
-    """A time budget for one piece of checking: a SIGALRM where this is the main thread (sympy can spin),
-    else only the check between pieces."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.armed = False
-
-    def __enter__(self) -> _Budget:
-        import signal
-        import threading
-
-        if self.seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-            if signal.getitimer(signal.ITIMER_REAL)[0] == 0:  # never over someone else's timer
-                self.old = signal.signal(signal.SIGALRM, self._ring)
-                signal.setitimer(signal.ITIMER_REAL, self.seconds)
-                self.armed = True
-        return self
-
-    @staticmethod
-    def _ring(signum: int, frame: Any) -> None:
-        raise _OutOfTime
-
-    def __exit__(self, *exc: object) -> None:
-        if self.armed:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.old)
 
 
 # a step that tests a value (plugging in, checking) or says its relation fails does not assert it

@@ -137,13 +137,18 @@ def _pow(b: Any, e: Any, pol: Any) -> Any:
 
 def pow_guard(b: Any, e: Any, pol: Any) -> None:
     """Refuse a power whose construction (or any later rebuild) makes sympy compute something huge, in a thread where
-    no alarm stops it: a constant power of over ``max_int_bits`` exact bits (7^{2^{30}+1/2}), or a high power of a
+    no alarm stops it: a constant power of over ``max_int_bits`` exact bits (7^{2^{30}+1/2}, the 2^{7463^3} of
+    (x/2)^{7463^3}), or a high power of a
     sum raised to an expression (((x+1)^{300})^{(y+2)/(x+e)}: sympy takes re and im of the inner power, expanding it
     over re(x) and im(x), 45,451 terms; minutes at 1000). Exponents may be unevaluated sums (latex2sympy's)."""
     if b.is_number and e.is_number and b not in (0, 1, -1):
         bits = power_bits(b, e)
         if bits > pol.max_int_bits:
             raise GuardError(f"power too large (~{bits:.3g} bits)")
+    if isinstance(b, sympy.Mul) and e.is_number and b.free_symbols:
+        c = b.as_coeff_Mul()[0]  # (x/2)^{7463^3} is x^{7463^3} / 2^{7463^3}, computed
+        if c not in (1, -1) and power_bits(c, e) > pol.max_int_bits:
+            raise GuardError(f"power too large (~{power_bits(c, e):.3g} bits in its coefficient)")
     if isinstance(b, sympy.Pow) and b.exp.is_number and b.free_symbols and not (e.is_Symbol or e.is_number):
         n = _magnitude(b.exp)
         if n > EXPAND_TERMS ** 2 or multinomial(int(n), 2 * expand_terms(b.base), EXPAND_TERMS) > EXPAND_TERMS:
