@@ -20,7 +20,7 @@ import time
 
 WORKER = r'''
 import faulthandler, json, sys, threading, time
-from stepforge.verifiers.math import judge
+from stepforge.verifiers.math import judge, judge_fast
 from stepforge.verifiers.math.steps import StepContext, check_steps
 LIMIT = float(sys.argv[1])
 for line in sys.stdin:
@@ -31,6 +31,9 @@ for line in sys.stdin:
             if case["kind"] == "judge":
                 v = judge(case["gold"], case["pred"], seed=case.get("seed", 0))
                 out["r"] = f"{v.verdict}/{v.rule}/{v.detail[:80]}"
+            elif case["kind"] == "fast":  # check_answer's in-process part: the exact engine, no budget
+                v = judge_fast(case["gold"], case["pred"])
+                out["r"] = "pool" if v is None else f"{v.verdict}/{v.rule}/{v.detail[:80]}"
             else:
                 ctx = StepContext(**case["ctx"])
                 res = check_steps(case["steps"], ctx, seed=case.get("seed", 0))
@@ -163,6 +166,16 @@ def cases(family: str, n: int, seed: int):
             claim = f"So ${mixed(rng)} = {mixed(rng)}$." if rng.random() < 0.5 else f"So ${tower(rng, 2)} > {tower(rng, 2)}$."
             yield fam, {"kind": "steps", "steps": [claim], "ctx": {"premises": prem, "unknowns": unk}, "seed": s % 1000}
             continue
+        if fam == "chains":  # several steps: derivations carried, inequalities, a boxed answer against a gold
+            parts = [mixed(rng), mixed(rng), tower(rng, 2), poly(rng), "x", "2", misc(rng)]
+            rel = lambda: rng.choice(["=", "<", "\\le", ">", "\\ge", "\\ne", "\\approx"])  # noqa: E731
+            steps = [f"Since ${rng.choice(parts)} {rel()} {rng.choice(parts)}$, we get ${rng.choice(parts)} {rel()} "
+                     f"{rng.choice(parts)} {rel()} {rng.choice(parts)}$." for _ in range(3)]
+            steps.append(f"So the answer is $\\boxed{{{rng.choice(parts)}}}$.")
+            prem, unk = premise(rng) if rng.random() < 0.5 else ([], [])
+            yield fam, {"kind": "steps", "steps": steps, "seed": s % 1000,
+                        "ctx": {"premises": prem, "unknowns": unk, "variables": ["x", "y"], "gold": rng.choice(parts)}}
+            continue
         if fam == "htowers":  # as the property test: both entry points on each pair
             yield fam, {"kind": "judge", "gold": g, "pred": f"\\boxed{{{p}}}", "seed": s}
             yield fam, {"kind": "steps", "steps": [f"So ${g} = {p}$."], "ctx": {"variables": ["x", "y"]}, "seed": s % 1000}
@@ -209,6 +222,7 @@ def main() -> None:
     ap.add_argument("--hard", type=float, default=30.0, help="kill the worker past this many seconds")
     ap.add_argument("--slow", type=float, default=3.0, help="report cases slower than this")
     ap.add_argument("--out", default="stress-out")
+    ap.add_argument("--fast", action="store_true", help="judge_fast (check_answer's in-process part) instead of judge")
     ap.add_argument("--replay", help="run the JSON cases of this file (one a line) instead of a family")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -227,6 +241,10 @@ def main() -> None:
     t_all = time.perf_counter()
     worst = 0.0
     for i, (fam, case) in enumerate(cases(args.family, args.n, args.seed)):
+        if args.fast:
+            if case["kind"] != "judge":
+                continue
+            case["kind"] = "fast"
         log.write(f"\n=== case {i} {fam} {json.dumps(case)}\n")
         log.flush()
         t0 = time.perf_counter()

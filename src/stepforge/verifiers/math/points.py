@@ -156,8 +156,8 @@ def exact_at(expr: Any, pt: dict) -> Any:
 def _check_power(b: Any, x: Any) -> None:
     if not (b.is_number and x.is_number):
         return
-    if not x.is_Rational:
-        if x.free_symbols or not b.is_Rational:
+    if not x.is_Rational:  # an irrational or unevaluated exponent (latex2sympy's 3/2 * 7463): over any base
+        if x.free_symbols:
             return
         try:
             ex = abs(complex(sympy.N(x, 15)))

@@ -289,14 +289,12 @@ class _State:
             return "true"
         if any(z is None for z in zeros):  # a solution where the value is not decided: never refuted there
             return None
-        if all(z is False for z in zeros):
-            return "false"  # no solution fits: it is no case of the solution set (its roots are never solved for)
         if risky(d):  # never solved (sympy.solve of x^{x^2} = 3 can spin): refuted only where no solution fits
-            return None
+            return "false" if all(z is False for z in zeros) else None
         if len(syms) == 1:
             (sym,) = syms
-            if _unsolvable(d, [sym]):
-                return None  # whether it is one case of the solution set is not computed: never refuted
+            if _unsolvable(d, [sym]):  # its roots are not solved for (degree over 12): as a variable exponent
+                return "false" if all(z is False for z in zeros) else None
             try:
                 own = set(_roots(d, sym))
             except NotImplementedError:

@@ -328,11 +328,18 @@ def _close(a: Any, b: Any, rel: float, prec: int = 40, scale: Any = 0) -> bool |
     return bool(diff <= rel * scale)
 
 
+def _constant_hazard(d: Any) -> str | None:
+    """Why simplify of the constant ``d`` is not attempted (points.proof_hazard, or over SIMPLIFY_TERMS terms)."""
+    if expand_terms(d) > SIMPLIFY_TERMS:
+        return f"its expansion has over {SIMPLIFY_TERMS} terms"
+    return proof_hazard(d)
+
+
 def _proved_zero(d: Any) -> bool | None:
     """True: ``d`` is exactly zero; False: provably nonzero (a guaranteed-precision value); None: unknown."""
     if d == 0:
         return True
-    if proof_hazard(d) or expand_terms(d) > SIMPLIFY_TERMS:
+    if _constant_hazard(d):
         return None  # simplify could run for hours in a thread: unknown, never "differ"
     try:
         z = sympy.simplify(d)
@@ -383,6 +390,9 @@ def expr_equal(g: Any, p: Any, policy: Any, seed: int | None = None) -> Result:
             return False, "symbolic_constant", "differ (a tiny difference is still a difference)"
         if close and _close(g, p, sympy.Rational(1, 10**280), prec=300) and policy.numeric_identity:
             return True, "numeric_constant_300_digits", "agree to 300 digits; no symbolic proof"
+        why = _constant_hazard(g - p)
+        if close and why:  # agreeing values whose proof was not attempted: undecided, never "not equal"
+            raise GuardError(f"cannot decide: the values agree to 25 digits; no symbolic proof is attempted: {why}")
         return False, "unproven_constant", "no symbolic proof of equality"
     if fg != fp:
         res = _renamed(g, p, policy, seed)
