@@ -2,7 +2,7 @@
 
 ``check_answer``/``check_answers`` decide in the calling process what the bounded exact paths can decide and
 send the rest to killable worker processes with a hard wall-clock limit, from any thread. ``judge`` runs
-everything in process (guards only, no time limit). ``MathPolicy.grading()`` (the default) and
+everything in process (guards, and a time budget that holds in threads: ``timeout`` past it). ``MathPolicy.grading()`` (the default) and
 ``MathPolicy.reward()`` (every leniency off) are the two named policies.
 """
 

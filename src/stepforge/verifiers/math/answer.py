@@ -1,5 +1,6 @@
 """The answer checker: extract, parse, compare. Bounded exact paths decide in the calling process; what
-needs sympy or latex2sympy2_extended runs in hard-limited worker processes started on first need."""
+needs sympy or latex2sympy2_extended runs in hard-limited worker processes started on first need (``judge`` runs
+it in process, under a time budget that holds in threads too)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from stepforge.verifiers.math.budget import Budget, OutOfTime
 from stepforge.verifiers.math.compare import answer_equal, make_ctx
 from stepforge.verifiers.math.errors import FAST_ONLY, GuardError, NeedsGeneral, ParseError
 from stepforge.verifiers.math.extract import extract, unescape
@@ -35,15 +37,36 @@ def _extract_gold(gold: str) -> str | None:
     return ex.answer
 
 
+JUDGE_BUDGET_S = 5.0  # judge's in-process budget (the hard-limited workers pass 0: their own limit governs)
+
+
 def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | None = None,
-          seed: int | None = None) -> MathVerdict:
-    """In-process verdict, no time limit (for callers already inside a killable worker); guards apply.
+          seed: int | None = None, budget_s: float = JUDGE_BUDGET_S) -> MathVerdict:
+    """In-process verdict; guards apply, and a time budget (``budget_s``, 0: none) that also holds in threads:
+    past it the verdict is ``timeout`` (rule ``time_budget``), never a guess.
 
     ``problem``: the problem's text, when known: what it asks decides restatements (a copy of its
     expression, an unexpanded product when it asks to expand) and whether a decimal gold is approximate.
     ``seed``: the random sample points' seed (default: fresh from the OS, unpredictable); a data pipeline passes one
     derived from its run seed and the candidate, so a rerun writes the same evidence and a model still cannot
     predict the points."""
+    if budget_s <= 0 or FAST_ONLY.get():  # the exact fast path is bounded on its own
+        return _judge(gold, pred, policy, problem, seed)
+    t0 = time.perf_counter()
+    try:
+        with Budget(budget_s):
+            return _judge(gold, pred, policy, problem, seed)
+    except OutOfTime:
+        if time.perf_counter() - t0 < budget_s:
+            raise  # an enclosing budget's (the step checker's): its own handler says so
+        return MathVerdict.model_construct(
+            verdict="timeout", rule="time_budget", seconds=round(time.perf_counter() - t0, 6),
+            gold=_extract_gold(gold) if gold else None, pred=extract(pred).answer if pred else None,
+            detail=f"not decided within {budget_s:g}s in process", where="in_process", versions=versions(),
+        )
+
+
+def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: int | None) -> MathVerdict:
     pol = resolve(policy)
     t0 = time.perf_counter()
     ctx = make_ctx(pol, read_problem(problem) if problem else None, seed)
@@ -157,11 +180,11 @@ def _unpack(t: tuple) -> MathVerdict:
 
 def _judge_packed(gold: str, pred: str, policy: MathPolicy | None, problem: str | None = None,
                   seed: int | None = None) -> tuple:
-    return _pack(judge(gold, pred, policy, problem=problem, seed=seed))
+    return _pack(judge(gold, pred, policy, problem=problem, seed=seed, budget_s=0))
 
 
 def _judge_chunk(items: list[tuple], policy: MathPolicy | None) -> list[tuple]:
-    return [_pack(judge(g, p, policy, problem=pr, seed=sd)) for g, p, pr, sd in items]
+    return [_pack(judge(g, p, policy, problem=pr, seed=sd, budget_s=0)) for g, p, pr, sd in items]
 
 
 def _timeout(gold: str, pred: str, seconds: float, detail: str) -> MathVerdict:

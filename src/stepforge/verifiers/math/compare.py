@@ -15,7 +15,7 @@ from typing import Any
 
 from stepforge.verifiers.math import evaluate as E
 from stepforge.verifiers.math import exact as X
-from stepforge.verifiers.math.errors import ParseError, need_general
+from stepforge.verifiers.math.errors import GuardError, ParseError, need_general
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.latex import Node, has, symbols
 from stepforge.verifiers.math.parse import Answer, Scalar, as_time
@@ -579,8 +579,14 @@ def _ratio_constant_sympy(gd: Any, pd: Any, ctx: Ctx, positive: bool) -> bool:
     p = to_sympy(pd, ctx.policy) if isinstance(pd, tuple) else pd
     if g is None or p is None:
         return False
+    from stepforge.verifiers.math.points import SIMPLIFY_TERMS, expand_terms, proof_hazard
+
+    q = g / p
+    why = proof_hazard(q) or (f"its expansion has over {SIMPLIFY_TERMS} terms" if expand_terms(q) > SIMPLIFY_TERMS else None)
+    if why:  # simplify could run for hours in a thread: undecided, never "not equal"
+        raise GuardError(f"cannot decide whether the relations are proportional: {why}")
     try:
-        r = sympy.simplify(g / p)
+        r = sympy.simplify(q)
     except Exception:  # noqa: BLE001
         return False
     if r.free_symbols or r == 0 or not r.is_number:

@@ -66,6 +66,69 @@ def _degree(e: Any) -> float:
     return sum(ds) if isinstance(e, sympy.Mul) else max(ds)
 
 
+# ------------------------------------------------------------------------------------------ expansions
+
+EXPAND_TERMS = 2_000  # sympy.expand of more terms than this takes seconds ((x+y+z+w)^{100}: 176,851 terms, minutes)
+SIMPLIFY_TERMS = 300  # simplify (factor, cancel, trigsimp on the expansion) only below this
+
+
+def expand_terms(e: Any, cap: int = EXPAND_TERMS) -> int:
+    """An upper estimate of the number of terms ``sympy.expand(e)`` builds (multinomial counts of integer powers of
+    sums, products of sums multiplied out, inside function arguments too), capped at ``cap + 1``: asked before any
+    expand or simplify, which no alarm stops in a thread."""
+    try:
+        return min(_terms(e, cap), cap + 1)
+    except RecursionError:
+        return cap + 1
+
+
+_EXP_COEFF = 100_000  # a number in an exponent beyond this: simplify may raise a rational to it exactly
+
+
+def proof_hazard(d: Any) -> str | None:
+    """Why expand/simplify of ``d`` may not end in a thread (None: safe to try): an expansion over EXPAND_TERMS
+    terms, or a power whose exponent holds a large number (powsimp turns (3/2)^{2^{7463} x} into an exact power of
+    3/2, which holds the GIL for hours)."""
+    if expand_terms(d) > EXPAND_TERMS:
+        return f"its expansion has over {EXPAND_TERMS} terms"
+    for p in d.atoms(sympy.Pow):
+        if not p.exp.is_Integer and any(abs(r.p) > _EXP_COEFF * r.q for r in p.exp.atoms(sympy.Rational)):
+            return "a power whose exponent holds a number over 1e5"
+    return None
+
+
+def _terms(e: Any, cap: int) -> int:
+    if not e.args:
+        return 1
+    if isinstance(e, sympy.Add):
+        return min(sum(_terms(a, cap) for a in e.args), cap + 1)
+    if isinstance(e, sympy.Mul):
+        out = 1
+        for a in e.args:
+            out = min(out * _terms(a, cap), cap + 1)
+        return out
+    if isinstance(e, sympy.Pow):
+        b, x = e.args
+        k = _terms(b, cap)
+        if x.is_Rational and k > 1:
+            n = abs(x.p) // x.q  # (x+y)^{5/2} expands as (x+y)^2 * sqrt(x+y)
+            return max(multinomial(n, k, cap), 1) + (0 if x.is_Integer else 1)
+        return max(k, _terms(x, cap))
+    return max(_terms(a, cap) for a in e.args)  # a function: its arguments are expanded (deep)
+
+
+def multinomial(n: int, k: int, cap: int) -> int:
+    """C(n + k - 1, k - 1), the number of monomials of (a_1 + ... + a_k)^n, or cap + 1 when larger."""
+    if n > cap * cap:
+        return cap + 1
+    r, out = min(n, k - 1), 1
+    for i in range(1, r + 1):
+        out = out * (n + k - 1 - r + i) // i
+        if out > cap:
+            return cap + 1
+    return out
+
+
 # ------------------------------------------------------------------------------------------------ exact
 
 
@@ -93,8 +156,8 @@ def exact_at(expr: Any, pt: dict) -> Any:
 def _check_power(b: Any, x: Any) -> None:
     if not (b.is_number and x.is_number):
         return
-    if not x.is_Rational:
-        if x.free_symbols or not b.is_Rational:
+    if not x.is_Rational:  # an irrational or unevaluated exponent (latex2sympy's 3/2 * 7463): over any base
+        if x.free_symbols:
             return
         try:
             ex = abs(complex(sympy.N(x, 15)))
@@ -282,7 +345,7 @@ def _to_sympy(v: Any) -> Any:
     return re_ if im_ == 0 else re_ + sympy.I * im_
 
 
-__all__ = ["TooBig", "exact_at", "risky", "terms_at", "values_at"]
+__all__ = ["EXPAND_TERMS", "SIMPLIFY_TERMS", "TooBig", "exact_at", "expand_terms", "multinomial", "proof_hazard", "risky", "terms_at", "values_at"]
 
 
 def zero_at(d: Any, pt: dict) -> str | None:

@@ -16,6 +16,7 @@ from stepforge.verifiers.math._spans import sub_spans
 from stepforge.verifiers.math.errors import ParseError
 from stepforge.verifiers.math.latex import NotFast, clean, read
 from stepforge.verifiers.math.parse import find_rel
+from stepforge.verifiers.math.points import EXPAND_TERMS, expand_terms, risky
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
 
 
@@ -96,9 +97,14 @@ def constant_truth(lhs: Any, op: str, rhs: Any, policy: MathPolicy = DEFAULT_POL
 
 @lru_cache(maxsize=512)
 def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
-    """The real solutions of one inequality in ``var``: exactly for linear ones, else sympy's ``as_set`` (seconds on
-    a rational inequality; remembered, since every later step of a solution re-solves its premises)."""
-    d = sympy.expand(lhs - rhs)
+    """The real solutions of one inequality in ``var``: exactly for linear ones, else sympy's ``as_set`` (seconds on a
+    rational inequality: remembered, since every later step re-solves its premises); None for a variable exponent,
+    a degree over MAX_SOLVE_DEGREE or a large expansion (sympy would spin, in a thread)."""
+    d = lhs - rhs
+    if risky(d) or expand_terms(d) > EXPAND_TERMS or any(
+            p.exp.is_Integer and abs(p.exp) > MAX_SOLVE_DEGREE for p in d.atoms(sympy.Pow)):
+        return None
+    d = sympy.expand(d)
     k, c = d.coeff(var, 1), d.coeff(var, 0)
     if k.is_number and c.is_number and k != 0 and sympy.expand(k * var + c - d) == 0 and op in ("<", "<=", ">", ">="):
         root = -c / k
@@ -113,7 +119,7 @@ def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
         return None
 
 
-_MAX_DEGREE = 12  # a polynomial relation of higher degree is not solved (no claim about it follows)
+MAX_SOLVE_DEGREE = 12  # a polynomial relation of higher degree is not solved (no claim about it follows)
 
 
 def solution_set(rels: list[Relation], var: Any) -> Any:
@@ -125,11 +131,11 @@ def solution_set(rels: list[Relation], var: Any) -> Any:
             return None
         if op == "=":
             try:
-                if any(p.exp.is_Integer and abs(p.exp) > _MAX_DEGREE for p in d.atoms(sympy.Pow)):
+                if any(p.exp.is_Integer and abs(p.exp) > MAX_SOLVE_DEGREE for p in d.atoms(sympy.Pow)):
                     return None
                 if d.is_polynomial(var):
                     poly = sympy.Poly(d, var)
-                    if poly.degree() > _MAX_DEGREE:  # i^{2023} = i^3: sympy would factor for minutes
+                    if poly.degree() > MAX_SOLVE_DEGREE:  # i^{2023} = i^3: sympy would factor for minutes
                         return None
                     roots = sympy.roots(poly)
                     if sum(roots.values()) != sympy.degree(d, var):

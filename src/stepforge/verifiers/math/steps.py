@@ -30,6 +30,8 @@ from pydantic import BaseModel, Field
 from stepforge.verifiers.math._lazy import sympy as sp
 from stepforge.verifiers.math._spans import sub_spans
 
+from stepforge.verifiers.math.budget import Budget as _Budget
+from stepforge.verifiers.math.budget import OutOfTime as _OutOfTime
 from stepforge.verifiers.math.errors import ParseError
 from stepforge.verifiers.math.compare import finite_decimal, number_close
 from stepforge.verifiers.math.evaluate import identical, value
@@ -37,8 +39,18 @@ from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
 from stepforge.verifiers.math import readings
-from stepforge.verifiers.math.points import risky, truth_at, zero_at
+from stepforge.verifiers.math.points import (
+    SIMPLIFY_TERMS,
+    TooBig,
+    exact_at,
+    expand_terms,
+    proof_hazard,
+    risky,
+    truth_at,
+    zero_at,
+)
 from stepforge.verifiers.math.relations import (
+    MAX_SOLVE_DEGREE,
     STEP_POLICY,
     Derivations,
     constant_truth,
@@ -158,7 +170,9 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
     if d.is_Rational:
         return False
     syms = sorted(d.free_symbols, key=str)
-    if syms and d.is_polynomial(*syms):
+    # a polynomial too large to expand ((x+y+z+w)^{100} - ...: minutes, no alarm in a thread) is tested at points
+    size, hazard = expand_terms(d), proof_hazard(d)
+    if syms and not hazard and d.is_polynomial(*syms):
         return bool(sp.expand(d) == 0)
     if not syms:
         val = sp.N(d, 50)
@@ -166,7 +180,7 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
             return None
         if abs(val) > sp.Float("1e-25"):
             return False
-        if sp.simplify(d) == 0:
+        if not hazard and size <= SIMPLIFY_TERMS and sp.simplify(d) == 0:
             return True
         return bool(abs(sp.N(d, 100)) < sp.Float("1e-80"))
     zeros = 0
@@ -191,18 +205,25 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
         if abs(val) > sp.Float("1e-25"):
             return False
         zeros += 1
-    if sp.expand(d) == 0 or sp.simplify(d) == 0:
+    if not hazard and (sp.expand(d) == 0 or size <= SIMPLIFY_TERMS and sp.simplify(d) == 0):
         return True
     return True if zeros >= 3 else None
 
 
 def _zero_at(d: Any, point: dict[Any, Any]) -> bool | None:
-    """Is ``d`` zero at a solution? None: cannot tell (a risky ``d`` whose bounded value is not exact)."""
+    """Is ``d`` zero at a solution? None: cannot tell (a risky ``d`` whose bounded value is not exact, or a power
+    too large to compute exactly there: x^{1000} at x = 2^{100000})."""
     if risky(d):
         z = zero_at(d, point)
         return True if z == "zero" else False if z == "nonzero" else None
-    v = d.xreplace(point)
-    return bool(v == 0) if v.is_Rational else bool(sp.simplify(v) == 0)
+    try:
+        v = exact_at(d, point)
+    except TooBig:
+        z = zero_at(d, point)
+        return True if z == "zero" else False if z == "nonzero" else None
+    if v.is_Rational:
+        return bool(v == 0)
+    return bool(sp.simplify(v) == 0) if not proof_hazard(v) and expand_terms(v) <= SIMPLIFY_TERMS else None
 
 
 def _solve(eqs: list[Any], unknowns: list[Any]) -> list[dict[Any, Any]]:
@@ -227,6 +248,17 @@ def _roots(d: Any, sym: Any) -> list[Any]:
     return sp.solve(d, sym)
 
 
+def _unsolvable(d: Any, unknowns: list[Any]) -> bool:
+    """A premise not given to sympy's solvers, which no alarm stops in a thread: a variable exponent (``y = x^x``
+    with ``x = 2^{100}`` substitutes a power of 2^{107} bits), a polynomial of degree over 12 (roots factors it
+    for minutes), an expansion too large. Without a solution set its claims are neutral, never refuted."""
+    if risky(d) or proof_hazard(d):
+        return True
+    if any(p.exp.is_Integer and abs(p.exp) > MAX_SOLVE_DEGREE for p in d.atoms(sp.Pow)):
+        return True
+    return d.is_polynomial(*unknowns) and sp.Poly(d, *unknowns).total_degree() > MAX_SOLVE_DEGREE
+
+
 class _State:
     """The premises' solution set, solved once per context."""
 
@@ -237,6 +269,8 @@ class _State:
         if ctx.premises and self.unknowns:
             try:
                 eqs = [_relation(p) for p in ctx.premises]
+                if any(_unsolvable(e.lhs - e.rhs, self.unknowns) for e in eqs):
+                    return
                 sols = _solve(eqs, self.unknowns)
                 if sols and all(set(self.unknowns) <= set(s) for s in sols):
                     self.solutions = sols
@@ -254,10 +288,14 @@ class _State:
         zeros = [_zero_at(d, s) for s in self.solutions]
         if all(z is True for z in zeros):
             return "true"
+        if any(z is None for z in zeros):  # a solution where the value is not decided: never refuted there
+            return None
         if risky(d):  # never solved (sympy.solve of x^{x^2} = 3 can spin): refuted only where no solution fits
             return "false" if all(z is False for z in zeros) else None
         if len(syms) == 1:
             (sym,) = syms
+            if _unsolvable(d, [sym]):  # its roots are not solved for (degree over 12): as a variable exponent
+                return "false" if all(z is False for z in zeros) else None
             try:
                 own = set(_roots(d, sym))
             except NotImplementedError:
@@ -1094,41 +1132,6 @@ def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimChe
             out[k] = out[k].model_copy(update={"verdict": "unknown", "rule": "truncated_expression",
                                                "detail": f"{out[k].rule}; the prose continues it: '{edge.group(0).strip()}'"})
     return out
-
-
-class _OutOfTime(Exception):
-    pass
-
-
-class _Budget:
-    """A time budget for one piece of checking: a SIGALRM where this is the main thread (sympy can spin),
-    else only the check between pieces."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.armed = False
-
-    def __enter__(self) -> _Budget:
-        import signal
-        import threading
-
-        if self.seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-            if signal.getitimer(signal.ITIMER_REAL)[0] == 0:  # never over someone else's timer
-                self.old = signal.signal(signal.SIGALRM, self._ring)
-                signal.setitimer(signal.ITIMER_REAL, self.seconds)
-                self.armed = True
-        return self
-
-    @staticmethod
-    def _ring(signum: int, frame: Any) -> None:
-        raise _OutOfTime
-
-    def __exit__(self, *exc: object) -> None:
-        if self.armed:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.old)
 
 
 # a step that tests a value (plugging in, checking) or says its relation fails does not assert it

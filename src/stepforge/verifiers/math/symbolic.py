@@ -18,7 +18,15 @@ from sympy import Rational
 from stepforge.verifiers.math.errors import GuardError, ParseError, need_general
 from stepforge.verifiers.math.evaluate import new_seed
 from stepforge.verifiers.math.latex import Node
-from stepforge.verifiers.math.points import risky, values_at
+from stepforge.verifiers.math.points import (
+    EXPAND_TERMS,
+    SIMPLIFY_TERMS,
+    expand_terms,
+    multinomial,
+    proof_hazard,
+    risky,
+    values_at,
+)
 
 Result = tuple[bool, str, str]
 _REL_EQ = 10 ** -25
@@ -123,11 +131,49 @@ def _conv(n: Node, pol: Any) -> Any:
 
 
 def _pow(b: Any, e: Any, pol: Any) -> Any:
-    if e.is_Integer and b.is_Rational and b not in (0, 1, -1):
-        bits = abs(int(e)) * max(1, max(abs(b.p), b.q).bit_length())
-        if bits > pol.max_int_bits:
-            raise GuardError("power too large")
+    pow_guard(b, e, pol)
     return sympy.Pow(b, e)
+
+
+def pow_guard(b: Any, e: Any, pol: Any) -> None:
+    """Refuse a power whose construction (or any later rebuild) makes sympy compute something huge, in a thread where
+    no alarm stops it: a constant power of over ``max_int_bits`` exact bits (7^{2^{30}+1/2}, the 2^{7463^3} of
+    (x/2)^{7463^3}), or a high power of a
+    sum raised to an expression (((x+1)^{300})^{(y+2)/(x+e)}: sympy takes re and im of the inner power, expanding it
+    over re(x) and im(x), 45,451 terms; minutes at 1000). Exponents may be unevaluated sums (latex2sympy's)."""
+    if b.is_number and e.is_number and b not in (0, 1, -1):
+        bits = power_bits(b, e)
+        if bits > pol.max_int_bits:
+            raise GuardError(f"power too large (~{bits:.3g} bits)")
+    if isinstance(b, sympy.Mul) and e.is_number and b.free_symbols:
+        c = b.as_coeff_Mul()[0]  # (x/2)^{7463^3} is x^{7463^3} / 2^{7463^3}, computed
+        if c not in (1, -1) and power_bits(c, e) > pol.max_int_bits:
+            raise GuardError(f"power too large (~{power_bits(c, e):.3g} bits in its coefficient)")
+    if isinstance(b, sympy.Pow) and b.exp.is_number and b.free_symbols and not (e.is_Symbol or e.is_number):
+        n = _magnitude(b.exp)
+        if n > EXPAND_TERMS ** 2 or multinomial(int(n), 2 * expand_terms(b.base), EXPAND_TERMS) > EXPAND_TERMS:
+            raise GuardError("a high power of a sum raised to an expression")
+
+
+def power_bits(b: Any, e: Any) -> float:
+    """About how many bits sympy's exact value of the constant power ``b^e`` takes: |e| times the size of the
+    rationals in ``b`` (sympy computes 7^{2^{30}+1/2} as 7^{2^{30}}*sqrt(7), and (3/2)^{10^6 pi} from
+    (3/2)^{10^6}: an integer power that holds the GIL for minutes). inf when |e| has no bounded value."""
+    return _magnitude(e) * _rational_bits(b)
+
+
+def _magnitude(e: Any) -> float:
+    """|e| of a constant, bounded (inf when it has no bounded value)."""
+    if e.is_Rational:
+        n = abs(e.p) // e.q + 1
+        return float(n) if n.bit_length() <= 64 else float("inf")
+    vals = values_at((e,), {})
+    return float("inf") if vals is None else float(abs(vals[0]))
+
+
+def _rational_bits(b: Any) -> int:
+    rats = [b] if b.is_Rational else list(b.atoms(sympy.Rational))
+    return max([1] + [max(abs(r.p), r.q).bit_length() for r in rats])
 
 
 def _do_ops(obj: Any, policy: Any) -> Any:
@@ -214,6 +260,8 @@ def _walk_guard(obj: Any, policy: Any) -> None:
             raise GuardError("power too large")
         if isinstance(o, sympy.Pow) and o.exp.has(sympy.Pow) and o.base.is_number and o.exp.is_number:
             raise GuardError("exponent tower")
+        if isinstance(o, sympy.Pow):
+            pow_guard(o.base, o.exp, policy)
         if isinstance(o, (sympy.factorial, sympy.gamma, sympy.factorial2)) and o.args[0].is_Integer and int(o.args[0]) > policy.max_factorial:
             raise GuardError("factorial too large")
         if isinstance(o, sympy.binomial) and o.args[0].is_Integer and int(o.args[0]) > policy.max_factorial * 100:
@@ -280,10 +328,19 @@ def _close(a: Any, b: Any, rel: float, prec: int = 40, scale: Any = 0) -> bool |
     return bool(diff <= rel * scale)
 
 
+def _constant_hazard(d: Any) -> str | None:
+    """Why simplify of the constant ``d`` is not attempted (points.proof_hazard, or over SIMPLIFY_TERMS terms)."""
+    if expand_terms(d) > SIMPLIFY_TERMS:
+        return f"its expansion has over {SIMPLIFY_TERMS} terms"
+    return proof_hazard(d)
+
+
 def _proved_zero(d: Any) -> bool | None:
     """True: ``d`` is exactly zero; False: provably nonzero (a guaranteed-precision value); None: unknown."""
     if d == 0:
         return True
+    if _constant_hazard(d):
+        return None  # simplify could run for hours in a thread: unknown, never "differ"
     try:
         z = sympy.simplify(d)
     except Exception:  # noqa: BLE001
@@ -333,6 +390,9 @@ def expr_equal(g: Any, p: Any, policy: Any, seed: int | None = None) -> Result:
             return False, "symbolic_constant", "differ (a tiny difference is still a difference)"
         if close and _close(g, p, sympy.Rational(1, 10**280), prec=300) and policy.numeric_identity:
             return True, "numeric_constant_300_digits", "agree to 300 digits; no symbolic proof"
+        why = _constant_hazard(g - p)
+        if close and why:  # agreeing values whose proof was not attempted: undecided, never "not equal"
+            raise GuardError(f"cannot decide: the values agree to 25 digits; no symbolic proof is attempted: {why}")
         return False, "unproven_constant", "no symbolic proof of equality"
     if fg != fp:
         res = _renamed(g, p, policy, seed)
@@ -435,13 +495,25 @@ def _points_then_proof(g: Any, p: Any, syms: list, policy: Any, seed: int | None
             return True, "numeric_identity", f"{agree} random points agree (seed {seed}); no proof attempted"
         raise GuardError(f"cannot decide: {agree} bounded sample points agree, {skipped} skipped; no symbolic proof "
                          f"is attempted for a variable exponent (seed {seed})")
+    # expand and simplify of a high-degree difference ((x+y+z+w)^{100} - ...) run for minutes where no alarm stops
+    # them: the size of the expansion is estimated first, and past a bound no proof is attempted (undecided below)
+    size, unproved = expand_terms(d), proof_hazard(d) or ""
     try:
-        if sympy.expand(d) == 0 or sympy.simplify(d) == 0:
+        if unproved:
+            pass
+        elif sympy.expand(d) == 0:
+            return True, "symbolic_identity", f"{agree} random points agree (seed {seed}); expand proves it"
+        elif size > SIMPLIFY_TERMS:
+            unproved = f"its expansion has over {SIMPLIFY_TERMS} terms"
+        elif sympy.simplify(d) == 0:
             return True, "symbolic_identity", f"{agree} random points agree (seed {seed}); simplify proves it"
     except Exception:  # noqa: BLE001
         pass
     if agree >= policy.numeric_points and not branchy and policy.numeric_identity:
         return True, "numeric_identity", f"{agree} random points agree (seed {seed}); no symbolic proof"
+    if unproved:
+        raise GuardError(f"cannot decide: {agree} random points agree, {skipped} skipped; no symbolic proof is "
+                         f"attempted: {unproved} (seed {seed})")
     if agree >= policy.numeric_points:
         return False, "unproven_identity", f"{agree} random points agree (seed {seed}) but no symbolic proof"
     if skipped:

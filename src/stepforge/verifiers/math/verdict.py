@@ -30,7 +30,8 @@ class MathVerdict(BaseModel):
     """One answer judgement; ``rule`` names the rule that decided, ``detail`` says why in words.
 
     ``ambiguous``: the text commits to no single answer (a retraction or an alternative after it);
-    ``unparseable``: no answer, or one that does not read whole; ``timeout``: killed at the hard limit.
+    ``unparseable``: no answer, or one that does not read whole; ``timeout``: killed at the hard limit (rule
+    ``hard_timeout``) or past ``judge``'s in-process budget (rule ``time_budget``).
     ``where`` is ``in_process`` (the bounded exact path) or ``pool`` (a hard-limited worker)."""
 
     verdict: Verdict
