@@ -184,3 +184,16 @@ def test_unevaluated_exponent_at_a_solution() -> None:
     (claims,) = _run([{"kind": "steps", "steps": steps, "ctx": ctx}])
     assert ["true", "implied_by_premises"] in claims, claims  # x >= 3/2 at x = 7463/3: still decided
     assert not any(v == "false" and "premises" in r for v, r in claims), claims  # the huge power: never refuted
+
+
+def test_nested_exponentials_at_a_point() -> None:
+    # e^{e^{e^x}} at a sample point (x ~ 1e6) or a solution (x = 20): sympy's exp.eval evaluates e^{e^{x}} with
+    # mpmath at millions of bits while building it; a function of an exponential is now evaluated bounded
+    got = _run([
+        _judge("\\frac{\\cos(x)^{2} + \\sin(x)^{2}}{e^{e^{e^{x}}}}", "(\\lfloor 10^{100} \\pi \\rfloor)^{2}"),
+        _step("So $e^{e^{e^{x}}} = 3$.", premises=["x = 20"], unknowns=["x"]),
+        _step("So $\\sin(e^{x})^2 + \\cos(e^{x})^2 = 1$.", variables=["x"]),  # still an identity
+    ])
+    assert got[0][0] == "not_equal", got[0]  # differ at a bounded point: a real refutation
+    assert got[1] == [["unknown", "equation_without_context"]]
+    assert got[2] == [["true", "identity"]]

@@ -34,18 +34,16 @@ class _Watchdog:
         self.ids = itertools.count()
         self.thread: threading.Thread | None = None
 
-    def arm(self, seconds: float) -> int:
+    def arm(self, bid: int, seconds: float) -> None:
         import time
 
         with self.cond:
-            bid = next(self.ids)
             self.live[bid] = threading.get_ident()
             heapq.heappush(self.heap, (time.monotonic() + seconds, bid))
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, name="stepforge-math-budget", daemon=True)
                 self.thread.start()
             self.cond.notify()
-        return bid
 
     def disarm(self, bid: int) -> None:
         with self.cond:
@@ -95,8 +93,13 @@ class Budget:
                 signal.setitimer(signal.ITIMER_REAL, self.seconds)
                 self.armed = True
             return self
-        self.bid = _WATCHDOG.arm(self.seconds)
-        return self
+        self.bid = next(_WATCHDOG.ids)  # known before it is armed: an enclosing budget's OutOfTime while arming
+        try:  # (no __exit__ then) must not leave it armed
+            _WATCHDOG.arm(self.bid, self.seconds)
+            return self
+        except BaseException:
+            self._disarm()
+            raise
 
     @staticmethod
     def _ring(signum: int, frame: Any) -> None:
@@ -108,11 +111,14 @@ class Budget:
 
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.old)
-        if self.bid is not None:
-            bid, self.bid = self.bid, None
-            while True:
-                try:
-                    _WATCHDOG.disarm(bid)
-                    break
-                except OutOfTime:  # raised while leaving: disarm again (the next one is half a second away)
-                    continue
+        self._disarm()
+
+    def _disarm(self) -> None:
+        bid = self.bid
+        if bid is None:
+            return
+        try:
+            _WATCHDOG.disarm(bid)
+        except OutOfTime:  # raised while leaving: disarm again (the next one is half a second away)
+            _WATCHDOG.disarm(bid)
+        self.bid = None

@@ -39,7 +39,8 @@ def _risky(e: Any) -> bool:
 
 def risky(*exprs: Any) -> bool:
     """Whether substituting a point exactly may build a huge number: a power whose exponent holds a variable,
-    a non-rational exponent over a variable, or an exact value of very high degree (``(x^{1000}+1)^{1000}``)."""
+    a non-rational exponent over a variable, a function of an exponential (``e^{e^{x}}``), or an exact value of
+    very high degree (``(x^{1000}+1)^{1000}``)."""
     try:
         return any(isinstance(e, sympy.Basic) and _risky(e) for e in exprs)
     except RecursionError:
@@ -62,6 +63,9 @@ def _degree(e: Any) -> float:
         if x.is_Rational:
             return db * (abs(x.p) / x.q + (x.q if x.q > 1 else 0) + 1)
         return db + 1  # an irrational constant exponent: sympy leaves the power unevaluated
+    if isinstance(e, sympy.Function) and any(a.has(sympy.exp) for a in e.args):
+        # e^{e^{e^x}} at x = 9e6: building it, sympy's exp.eval evaluates e^{e^{9e6}} with mpmath at millions of bits
+        return float("inf")
     ds = [_degree(a) for a in e.args]
     return sum(ds) if isinstance(e, sympy.Mul) else max(ds)
 
@@ -143,6 +147,8 @@ def exact_at(expr: Any, pt: dict) -> Any:
         args = [go(a) for a in e.args]
         if isinstance(e, sympy.Pow):
             _check_power(*args)
+        elif isinstance(e, sympy.Function) and any(a.has(sympy.exp) for a in args):
+            raise TooBig("a function of an exponential at this point (e^{e^{x}})")
         elif isinstance(e, (sympy.factorial, sympy.gamma, sympy.binomial, sympy.factorial2, sympy.RisingFactorial,
                             sympy.FallingFactorial)):
             if any(a.is_number and a.is_Rational and abs(a) > 10_000 for a in args):
