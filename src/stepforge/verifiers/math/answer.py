@@ -52,6 +52,7 @@ def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | Non
     predict the points."""
     if budget_s <= 0 or FAST_ONLY.get():  # the exact fast path is bounded on its own
         return _judge(gold, pred, policy, problem, seed)
+    _import_readers()
     t0 = time.perf_counter()
     try:
         with Budget(budget_s):
@@ -64,6 +65,19 @@ def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | Non
             gold=_extract_gold(gold) if gold else None, pred=extract(pred).answer if pred else None,
             detail=f"not decided within {budget_s:g}s in process", where="in_process", versions=versions(),
         )
+
+
+_IMPORTED: list[bool] = []
+
+
+def _import_readers() -> None:
+    """sympy and latex2sympy2_extended imported once, outside any budget: a budget spent inside an import would
+    leave a module half made for every later call."""
+    if not _IMPORTED:
+        import sympy  # noqa: F401
+        import latex2sympy2_extended  # noqa: F401
+
+        _IMPORTED.append(True)
 
 
 def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: int | None) -> MathVerdict:
