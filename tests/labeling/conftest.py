@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from stepforge._testing import policy_model
 from stepforge._testing.fixtures import _server_process, server  # noqa: F401 - fixtures
 from stepforge._testing.openai_server import ServerProcess
 from stepforge.pipeline import RunConfig, RunSummary, run
-from stepforge.schema import json_from_wire
+from stepforge.schema import Rejection, Trace, json_from_wire
 
 
 def records(path: Path) -> list[dict]:
@@ -97,3 +99,28 @@ def code_oracle(seed: int, families: list[str], count: int) -> dict[str, Any]:
         ref = meta["reference_steps"]
         out[cand.task.prompt.strip()] = {"plan": ref[:-1], "code": ref[-1], "bugs": bugs}
     return out
+
+
+@pytest.fixture(scope="module")
+def record():
+    """``record(problem, gold, steps)``: what a run does with one model-written solution (verify, label with
+    ``symbolic``, the keep rule): the kept trace or the rejection."""
+    from stepforge.generators.llm.parse import parse_solution
+    from stepforge.generators.llm.problems import task_from_row
+    from stepforge.generators.llm.sampling import candidate_from
+    from stepforge.pipeline.config import RunConfig
+    from stepforge.pipeline.domains import RecordContext
+    from stepforge.pipeline.domains.math import MathDomain
+    from stepforge.schema import Generation
+
+    cfg = RunConfig(domain="math", count=1, out=Path("unused"), generator="file")
+    dom = MathDomain(cfg)
+
+    def record_one(problem: str, gold: str, steps: list[str]) -> Trace | Rejection:
+        text = "\n\n".join(steps)
+        task = task_from_row({"problem": problem, "answer": gold}, "math", "test")
+        cand = candidate_from(parse_solution(text, "math", None), task, "math",
+                              Generation(generator="file", seed=1, raw_response=text), id="c1", index=0, extras={})
+        return dom.record(cand, RecordContext(config=cfg, strategy=dom.strategy))
+
+    return record_one

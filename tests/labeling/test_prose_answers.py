@@ -4,34 +4,7 @@ for any other answer. A step that concludes with its own result is not an answer
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from stepforge.schema import Rejection, Trace
-
-
-@pytest.fixture(scope="module")
-def record():
-    from stepforge.generators.llm.parse import parse_solution
-    from stepforge.generators.llm.problems import task_from_row
-    from stepforge.generators.llm.sampling import candidate_from
-    from stepforge.pipeline.config import RunConfig
-    from stepforge.pipeline.domains import RecordContext
-    from stepforge.pipeline.domains.math import MathDomain
-    from stepforge.schema import Generation
-
-    cfg = RunConfig(domain="math", count=1, out=Path("unused"), generator="file")
-    dom = MathDomain(cfg)
-
-    def run(problem: str, gold: str, steps: list[str]) -> Trace | Rejection:
-        text = "\n\n".join(steps)
-        task = task_from_row({"problem": problem, "answer": gold}, "math", "test")
-        cand = candidate_from(parse_solution(text, "math", None), task, "math",
-                              Generation(generator="file", seed=1, raw_response=text), id="c1", index=0, extras={})
-        return dom.record(cand, RecordContext(config=cfg, strategy=dom.strategy))
-
-    return run
 
 
 def _outcome(rec: Trace | Rejection) -> dict:

@@ -190,9 +190,11 @@ def last_derivation(steps: list[str], k: int, answer: str | None) -> tuple[int, 
     return None
 
 
-def _checked_true(claims: list[dict[str, Any]], value: str) -> dict[str, Any] | None:
-    """A claim of the step, checked true, that states ``value`` (its stated side), or None."""
+def _checked_true(claims: list[dict[str, Any]], value: str, text: str | None = None) -> dict[str, Any] | None:
+    """The last claim of the step, checked true, whose stated side is ``value`` (by value, or written as ``text``,
+    default ``value`` itself), or None."""
     want = _value(value)
+    text = _squashed(value if text is None else text)
     for c in reversed(claims):
         if c.get("verdict") != "true" or str(c.get("rule", "")).startswith("final_answer:"):
             continue
@@ -200,7 +202,7 @@ def _checked_true(claims: list[dict[str, Any]], value: str) -> dict[str, Any] | 
         if side is None:
             continue
         got = _value(side) if want is not None else None
-        if (got is not None and _same(got, want)) or _squashed(side) == _squashed(value):
+        if (got is not None and _same(got, want)) or _squashed(side) == text:
             return c
     return None
 
@@ -665,18 +667,11 @@ def answer_derived(claims: list[list[dict[str, Any]]], k: int, answer: str | Non
     claim) or False."""
     if answer is None:
         return {"derived": False, "why": "no final answer read"}
-    want = _value(answer.rsplit("=", 1)[-1])  # "x = 5": the value
-    text = _squashed(answer)
     for j in range(min(k, len(claims) - 1), -1, -1):
-        for c in claims[j]:
-            if c.get("verdict") != "true" or str(c.get("rule", "")).startswith("final_answer:"):
-                continue
-            side = _stated(str(c.get("claim", "")))
-            if side is None:
-                continue
-            got = _value(side) if want is not None else None
-            if (got is not None and _same(got, want)) or _squashed(side) == text:
-                return {"derived": True, "step": j, "claim": c.get("claim")}
+        # "x = 5": the value 5, or as written; the step's first such claim (the helper looks from the last)
+        c = _checked_true(claims[j][::-1], answer.rsplit("=", 1)[-1], answer)
+        if c is not None:
+            return {"derived": True, "step": j, "claim": c.get("claim")}
     return {"derived": False, "why": f"no checked step states the final answer {answer}"}
 
 

@@ -22,3 +22,22 @@ def sub_spans(rx: re.Pattern, repl: str | Callable[[re.Match], str], text: str) 
     for op, cut in cuts:
         text = text[:cut] + text[cut:].replace(op, mark + op[1])
     return rx.sub(repl, text).replace(mark, "\\")
+
+
+def split_top(tex: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside braces, brackets and parentheses."""
+    out, depth, cur, i = [], 0, [], 0
+    while i < len(tex):
+        ch = tex[i]
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        if depth == 0 and tex.startswith(sep, i):
+            out.append("".join(cur))
+            cur, i = [], i + len(sep)
+            continue
+        cur.append(ch)
+        i += 1
+    out.append("".join(cur))
+    return out

@@ -13,23 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from stepforge.verifiers.math._spans import split_top
+
 Same = Callable[[str, str], "bool | None"]  # exact identity of two LaTeX constants (None: not decided)
 Num = Callable[[str], "float | None"]  # the numeric value of a LaTeX constant (None: not a number)
-
-
-def _top_level(tex: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside braces, brackets and parentheses."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(tex):
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            depth -= 1
-        elif depth == 0 and tex.startswith(sep, i):
-            out.append(tex[start:i])
-            start = i + len(sep)
-    out.append(tex[start:])
-    return out
 
 
 _RATIO_COLON = re.compile(r"(?<![:\\]):(?![=:])")
@@ -38,8 +25,8 @@ _RATIO_COLON = re.compile(r"(?<![:\\]):(?![=:])")
 def ratio(a: str, b: str, same: Same) -> bool | None:
     """``a`` and ``b`` written as ratios (``3:5 = 3\\cdot 6 : 5\\cdot 6``): True or False by cross products when
     both are two-term ratios, None when the colon is not a ratio on both sides (the claim is then not read)."""
-    pa = [p for p in _top_level(a, ":")] if _RATIO_COLON.search(a) else [a]
-    pb = [p for p in _top_level(b, ":")] if _RATIO_COLON.search(b) else [b]
+    pa = split_top(a, ":") if _RATIO_COLON.search(a) else [a]
+    pb = split_top(b, ":") if _RATIO_COLON.search(b) else [b]
     if len(pa) != 2 or len(pb) != 2 or not all(p.strip() for p in (*pa, *pb)):
         return None
     if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", a + b)):
@@ -130,7 +117,7 @@ def rounded_operands(a: str, b: str, num: Num) -> bool:
 
 # operators a problem defines for itself ("Let a \ast b = \frac{a+b}{2}"): never multiplication by default
 DEFINED_OPERATOR = re.compile(r"\\(?:ast|star|diamond|Diamond|bowtie|dagger|ddagger|heartsuit|spadesuit|clubsuit|"
-                              r"diamondsuit|oplus|otimes|odot|boxtimes|boxplus|triangle|nabla|clubsuit|S)(?![a-zA-Z])"
+                              r"diamondsuit|oplus|otimes|odot|boxtimes|boxplus|triangle|nabla|S)(?![a-zA-Z])"
                               r"|(?<=[\w})])\s*[#@&]\s*(?=[\w({\\])")
 
 # a step that computes in another base ("in base 7, 44 \times 55 = 3506"): its numerals are not decimal

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from stepforge.verifiers.math._lazy import sympy as sp
+from stepforge.verifiers.math._spans import split_top as _split_top
 from stepforge.verifiers.math._spans import sub_spans
 
 from stepforge.verifiers.math.budget import Budget as _Budget
@@ -140,25 +141,6 @@ def _exact_identity(a: str, b: str, seed: int) -> bool | None:
         return None
     eq, _, _ = identical(ta, tb, STEP_POLICY, seed)
     return eq
-
-
-def _split_top(tex: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside braces, brackets and parentheses."""
-    out, depth, cur, i = [], 0, [], 0
-    while i < len(tex):
-        ch = tex[i]
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            depth -= 1
-        if depth == 0 and tex.startswith(sep, i):
-            out.append("".join(cur))
-            cur, i = [], i + len(sep)
-            continue
-        cur.append(ch)
-        i += 1
-    out.append("".join(cur))
-    return out
 
 
 def _is_zero(d: Any, rng: random.Random) -> bool | None:
