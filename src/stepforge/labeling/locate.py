@@ -283,7 +283,15 @@ def locate_answer_line(steps: list[str], gold: str, pred: str | None = None,
             "detail": "the steps derived the reference answer; the answer line states another"}
 
 
+# a stated side worth carrying is a value, not a sum, product, integral or limit to work out (sympy may take minutes
+# on one: "\\sum_{k=0}^{1959} \\binom{1959}{k} ...")
+_UNEVALUATED = re.compile(r"\\(?:sum|prod|int|iint|oint|lim)(?![a-zA-Z])")
+_MAX_VALUE_CHARS = 200
+
+
 def _value(tex: str) -> Any:
+    if len(tex) > _MAX_VALUE_CHARS or _UNEVALUATED.search(tex):
+        return None
     try:
         v = parse_math(tex, STEP_POLICY)
     except Exception:  # noqa: BLE001 - any reader failure: no value, never a crash

@@ -25,10 +25,14 @@ from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, DERIVED, EXPLAI
                                        answer_step, carried, explains_outcome, locate_answer_line)
 from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
+from stepforge.verifiers.math.budget import Budget, OutOfTime
 from stepforge.verifiers.math.extract import extract, last_boxed
 from stepforge.verifiers.math.steps import StepCheck, StepContext, check_steps
 
 _FINAL = "final_answer:"
+#: seconds for what follows the checks (locating the first error, redoing a slip, whether a checked step produced the
+#: answer): with the checks' own budget a solution stays under 10 s
+CONCLUDE_BUDGET_S = 2.0
 
 
 def _without_final(check: StepCheck) -> int | None:
@@ -89,6 +93,24 @@ class Symbolic:
         sources = construction.apply(candidate, ratings, evidence)
         wrong = gold is None or _wrong(verdict, gold, candidate)
         pred = getattr(verdict, "pred", None)  # where the run's verdict read the final answer
+        # what the checks' results show (where the error is, whether a checked step produced the answer), worked
+        # out on copies under a budget of its own: past it nothing is concluded, which no keep rule takes as "shown"
+        got_r, got_e = list(ratings), [dict(e) for e in evidence]
+        try:
+            with Budget(CONCLUDE_BUDGET_S):
+                Symbolic._conclude(candidate, checks, got_r, got_e, sources, alone, k, gold, pred, wrong)
+            ratings, evidence = got_r, got_e
+        except OutOfTime:
+            _unconcluded(checks, ratings, evidence, k, wrong)
+        cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
+        return assemble(candidate, ratings, evidence, strategy=Symbolic.name, cost=cost, sources=sources)
+
+    @staticmethod
+    def _conclude(candidate: Candidate, checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]],
+                  sources: list[str | None], alone: list[int], k: int, gold: str | None, pred: str | None,
+                  wrong: bool) -> None:
+        """Locate a wrong answer's first error, record whether a checked step produced the final answer, and what
+        the checks alone would have located beside a construction label (all in place)."""
         if checks and wrong:
             Symbolic._locate(candidate, checks, ratings, evidence, sources, k, gold, pred)
         if checks and ratings[k] != -1:  # whether a checked step produced the final answer (the keep rule asks)
@@ -99,10 +121,8 @@ class Symbolic:
                 Symbolic._locate(candidate, checks, alone, [dict(e) for e in evidence], [None] * len(alone), k, gold,
                                  pred)
             j = sources.index(SOURCE)
-            evidence[j][SOURCE]["checker_alone"] = {
-                "first_error": next((i for i, r in enumerate(alone) if r == -1), -1), "ratings": alone}
-        cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
-        return assemble(candidate, ratings, evidence, strategy=Symbolic.name, cost=cost, sources=sources)
+            evidence[j][SOURCE] = {**evidence[j][SOURCE], "checker_alone": {
+                "first_error": next((i for i, r in enumerate(alone) if r == -1), -1), "ratings": alone}}
 
     @staticmethod
     def _locate(candidate: Candidate, checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]],
@@ -133,6 +153,26 @@ class Symbolic:
         where = _concluded_answer(candidate, k) or locate_answer_line(candidate.steps, gold, pred, claims)
         evidence[k] = {**evidence[k], "located": where}
         ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
+
+
+def _unconcluded(checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]], k: int,
+                 wrong: bool) -> None:
+    """Past the budget: nothing shown. A wrong answer's refuted step is not shown to be where it went wrong first
+    (``explains_outcome`` not followed), an answer line is not located, and a right answer is not shown produced by
+    a checked step; each says why in its evidence, so the keep rule keeps none of it."""
+    why = f"time_budget: not worked out within {CONCLUDE_BUDGET_S:g}s"
+    if not checks:
+        return
+    if wrong:
+        first = next((i for i, r in enumerate(ratings) if r == -1), -1)
+        if first != -1 and (first != k or _without_final(checks[first]) is None):
+            evidence[first] = {**evidence[first], "located": {
+                "rule": "refuted_claim", EXPLAINS: {"explains": None, "why": why}}}
+            return
+        evidence[k] = {**evidence[k], "located": {"rule": NOT_LOCATED, "step": k, "detail": why}}
+        ratings[k] = 0 if ratings[k] == -1 else ratings[k]
+    else:
+        evidence[k] = {**evidence[k], DERIVED: {"derived": False, "why": why}}
 
 
 def _concluded_answer(candidate: Candidate, k: int) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from typing import Any
 from stepforge import __version__
 from stepforge.candidate import Candidate
 from stepforge.labeling.base import StepLabels
-from stepforge.labeling.locate import DERIVED
+from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
 
@@ -220,14 +220,18 @@ def slip_unexplained(trace: Trace) -> str | None:
     if (trace.domain != "math" or fei is None or fei < 0 or trace.outcome.correct is not False
             or trace.generation.injected_error is not None or not _checker_located(trace, fei)):
         return None
+    if trace.labeling.agreement is not None and trace.labeling.agreement.agree:
+        return None  # a second strategy put the first error there too: that is the corroboration
     located = (trace.steps[fei].evidence or {}).get("located") or {}
     if not trace.task.reference.answer and not located.get("rule"):
         # graded by the row's own verdict (ProcessBench), with no reference to redo the slip against: nothing
         # shows the refuted step is where the solution went wrong first
         return "no reference answer to redo the slip against; give --references"
     ex = located.get("explains_outcome")
-    if located.get("rule") != "refuted_claim" or (isinstance(ex, dict) and ex.get("explains") is True):
+    if located.get("rule") == ANSWER_CONTRADICTS_STEPS or (isinstance(ex, dict) and ex.get("explains") is True):
         return None  # explained; or located another way (the answer line contradicts steps that gave the reference)
+    if located.get("rule") != "refuted_claim":
+        return f"nothing says where this error was located ({located.get('rule') or 'no evidence'})"
     if not isinstance(ex, dict) or ex.get("explains") is None:
         # not a computation on numbers that can be redone (an algebra slip, an inequality): nothing shows the slip
         # is where the solution went wrong first. A refuted step alone was the first error in 80% of real GSM8K-level

@@ -1176,15 +1176,24 @@ STEPS_BUDGET_S = 6.0  # a whole solution: what is left after it is not checked (
 
 def _guarded(what: str, work: Any, budget: float) -> list[ClaimCheck]:
     """``work()`` under a time budget; any failure of the reader or of sympy is a neutral claim, never a raise."""
+    t0 = time.perf_counter()
     try:
         with _Budget(budget):
             return list(work())
     except _OutOfTime:
+        if _enclosing(t0, budget):
+            raise
         return [ClaimCheck(claim=what[:_MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
                            detail=f"not decided within {budget:.1f}s")]
     except Exception as exc:  # noqa: BLE001 - ZeroDivisionError, NotAlgebraic, RecursionError...: neutral
         return [ClaimCheck(claim=what[:_MAX_CLAIM_CHARS], verdict="unknown", rule="checker_error",
                            detail=f"{type(exc).__name__}: {exc}"[:300])]
+
+
+def _enclosing(t0: float, budget: float) -> bool:
+    """An OutOfTime raised well before this block's own ``budget`` since ``t0`` is an enclosing budget's (a caller
+    checking these steps under its own): it must reach that caller, not become a neutral claim here."""
+    return time.perf_counter() - t0 < budget - 0.05
 
 
 _WARM: list[bool] = []
@@ -1212,7 +1221,9 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
     try:
         with _Budget(CLAIM_BUDGET_S):
             state = _State(context)
-    except (_OutOfTime, Exception):  # noqa: BLE001 - premises that cannot be solved: no state
+    except (_OutOfTime, Exception) as exc:  # noqa: BLE001 - premises that cannot be solved: no state
+        if isinstance(exc, _OutOfTime) and _enclosing(start, CLAIM_BUDGET_S):
+            raise
         state = _State(StepContext(variables=context.variables))
     rng = random.Random(seed)
     derived = Derivations(STEP_POLICY)  # one-variable relations carried from step to step
