@@ -10,7 +10,8 @@ some LaTeX in GPT-4 Turbo's.
 
 Steps are the solution's paragraphs (blank-line separated, as ProcessBench's); a paragraph ending in ``:`` is joined
 with the one after it (the annotators mark "... we get:" and its display as one step: a third of the spans cross
-that break). The gold label is the step holding the span's first character. ``final_answer_correct`` is true for a
+that break). The gold label is the step holding the span's first non-blank character. The problem is the bare
+problem text (a with-hints solution may cite hints it does not carry). ``final_answer_correct`` is true for a
 solution with no mistake and null otherwise (CHAMP records no answer verdict). The references file holds the answer
 of each problem whose answer is a value: a lone number or ``@@...@@`` expression, the form after "or equivalently"
 / "or an equivalent form such as", the one before "or approximately"; answers in words ("No", "0 is the only
