@@ -103,3 +103,25 @@ def test_an_enclosing_budget_is_not_swallowed_by_the_checks_own(monkeypatch) -> 
     monkeypatch.setattr(steps_mod, "CLAIM_BUDGET_S", 0.2)
     got = check_steps(["$1 + 1 = 2$"], StepContext(), budget_s=1.0)
     assert [c.rule for c in got[0].claims] == ["time_budget"]
+
+
+def test_the_steps_get_what_the_answers_verdict_left_of_the_rows_budget(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    seen: list[float] = []
+
+    def spy(steps, context, *, seed=0, budget_s=0.0):
+        seen.append(budget_s)
+        return []
+
+    monkeypatch.setattr(symbolic, "check_steps", spy)
+    cand = SimpleNamespace(task=SimpleNamespace(metadata={}, reference=SimpleNamespace(answer="19")),
+                           steps=["$1 + 1 = 2$"], generation=SimpleNamespace(seed=0), id="c")
+    monkeypatch.setattr(symbolic, "assemble", lambda *a, **k: None)
+    monkeypatch.setattr(symbolic.construction, "apply", lambda c, r, e: [None] * len(r))
+    for spent in (0.01, 4.5, 8.0):
+        symbolic.Symbolic._labels(cand, SimpleNamespace(verdict="equal", seconds=spent, pred="19"))
+    # a fast verdict leaves the checker its own budget; a slow one leaves less, never nothing
+    assert seen[0] == steps_mod.STEPS_BUDGET_S
+    assert seen[1] + 4.5 + symbolic.CONCLUDE_BUDGET_S <= symbolic.ROW_BUDGET_S + 1e-9
+    assert seen[2] == symbolic._MIN_STEPS_S

@@ -27,12 +27,16 @@ from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.budget import Budget, OutOfTime
 from stepforge.verifiers.math.extract import extract, last_boxed
-from stepforge.verifiers.math.steps import StepCheck, StepContext, check_steps
+from stepforge.verifiers.math.steps import STEPS_BUDGET_S, StepCheck, StepContext, check_steps
 
 _FINAL = "final_answer:"
 #: seconds for what follows the checks (locating the first error, redoing a slip, whether a checked step produced the
 #: answer): with the checks' own budget a solution stays under 10 s
 CONCLUDE_BUDGET_S = 2.0
+#: a solution's seconds in all, its answer's verdict included: the steps' checks get what the verdict and the
+#: conclusions leave (at most the checker's own ``STEPS_BUDGET_S``, at least ``_MIN_STEPS_S``), so no row takes 10 s
+ROW_BUDGET_S = 9.0
+_MIN_STEPS_S = 1.0
 
 
 def _without_final(check: StepCheck) -> int | None:
@@ -82,7 +86,9 @@ class Symbolic:
             variables=meta.get("variables") or [],
             gold=gold,
         )
-        checks = check_steps(candidate.steps, sctx, seed=candidate.generation.seed)
+        spent = float(getattr(verdict, "seconds", 0.0) or 0.0)  # the answer's verdict, already paid for this row
+        budget = max(_MIN_STEPS_S, min(STEPS_BUDGET_S, ROW_BUDGET_S - CONCLUDE_BUDGET_S - spent))
+        checks = check_steps(candidate.steps, sctx, seed=candidate.generation.seed, budget_s=budget)
         evidence: list[dict[str, Any]] = [{"symbolic": c.model_dump(exclude={"index"})} for c in checks]
         ratings = [c.rating for c in checks]
         k = answer_step(candidate.steps)
