@@ -363,16 +363,39 @@ def _swaps(tex: str, fixes: list[tuple[Any, Any]]) -> list[str]:
         tok = sp.Rational(m.group(0))  # a decimal token, exactly
         spots.extend((m.start(), m.end(), right) for wrong, right in fixes
                      if (tok == wrong if wrong.is_Rational else _same(tok, wrong)))
+        sign = _unary_minus(tex, m.start())
+        if sign is not None:  # "-10 - (-1)", "-14 + -5": a negative value is written with its own sign
+            spots.extend((sign, m.end(), right) for wrong, right in fixes
+                         if (-tok == wrong if wrong.is_Rational else _same(-tok, wrong)))
     if not spots:
         return []
     variants = [tex[:a] + f"({sp.latex(r)})" + tex[b:] for a, b, r in spots]
     if len(spots) > 1:
         out, last = [], 0
         for a, b, r in sorted({(a, b): (a, b, r) for a, b, r in spots}.values()):
+            if a < last:
+                continue  # inside a value already replaced (its sign, or the number of a signed one)
             out.append(tex[last:a] + f"({sp.latex(r)})")
             last = b
         variants.insert(0, "".join(out) + tex[last:])
     return variants[:8]
+
+
+_BEFORE_SIGN = re.compile(r"(?:[(\[{=+\-*/×÷,]|\\(?:cdot|times|div|left\(|left\[))\s*\Z")
+
+
+def _unary_minus(tex: str, at: int) -> int | None:
+    """Where the minus sign that belongs to the number at ``at`` starts, or None: a minus right before it, at the
+    start or after an opening bracket, a relation or an operator ("(-1260)", "= -10", "+ -5"); not a binary minus
+    ("14 - 2"). Looks back a few characters only (linear in the text for all its numbers)."""
+    i = at
+    while i > 0 and tex[i - 1] == " ":
+        i -= 1
+    if i == 0 or tex[i - 1] not in "-\u2212":
+        return None
+    sign = i - 1
+    head = tex[max(0, sign - 12):sign]
+    return sign if not head.strip() and sign - len(head) <= 0 or _BEFORE_SIGN.search(head) else None
 
 
 def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred: str | None,

@@ -1,0 +1,60 @@
+"""A slip whose wrong value is negative is followed through later steps that write it with its own sign ("-10 -
+(-1)", "-14 - 2 - (-1260)"): redone right, the final answer becomes the reference, so the slip is shown to be where
+the solution went wrong. Before, a negative value was never found in the text (only its digits were), so every such
+slip was "first error uncertain": on BIG-Bench Mistake's arithmetic, over a hundred rightly located slips were
+dropped. A binary minus ("14 - 10") is not the value -10."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from stepforge.labeling.locate import _swaps
+from stepforge.schema import Rejection, Trace
+
+SIGNED = ("Compute (-1 * 9 + 1 + -1) - (8 + -2 * 7 + 5).", "-8",
+          ["Let A = (-1 * 9 + 1 + -1) and B = (8 + -2 * 7 + 5).",
+           "A = (-9 + 1 + -1) = (-9 + -1) = -10.",  # the slip: -9 + 1 - 1 is -9
+           "B = (8 + -14 + 5) = -1.",
+           "A - B = -10 - (-1) = -10 + 1 = -9. So the answer is -9"])
+
+IN_BRACKETS = ("Compute (-9 - 5) - 2 - (3 * 4 * 5) * (7 - -7 * 4).", "-2116",
+               ["First, -9 - 5 = -14.",
+                "Next, (3 * 4 * 5) * (7 - -7 * 4) = 60 * (7 - 28) = 60 * (-21) = -1260.",  # 7 + 28 is 35
+                "So -14 - 2 - (-1260) = -16 + 1260 = 1244. So the answer is 1244"])
+
+
+def _trace(rec: Trace | Rejection) -> Trace:
+    return rec if isinstance(rec, Trace) else Trace.model_validate(rec.candidate)
+
+
+def test_a_negative_slip_carried_with_its_sign_is_located_and_kept(record) -> None:
+    rec = record(*SIGNED)
+    assert isinstance(rec, Trace), rec.detail
+    assert rec.first_error_index == 1
+    ex = rec.steps[1].evidence["located"]["explains_outcome"]
+    assert ex["explains"] is True and ex["redone_answer"] == "-8"
+
+
+def test_a_negative_value_inside_brackets_is_followed(record) -> None:
+    rec = record(*IN_BRACKETS)
+    assert isinstance(rec, Trace), rec.detail
+    assert rec.first_error_index == 1
+    assert rec.steps[1].evidence["located"]["explains_outcome"]["redone_answer"] == "-2116"
+
+
+def test_a_signed_slip_that_does_not_lead_to_the_reference_is_still_not_kept(record) -> None:
+    problem, _, steps = SIGNED
+    rec = record(problem, "-7", steps)  # redone right it gives -8, and the reference says -7: something else is wrong
+    assert isinstance(rec, Rejection) and rec.reason == "first_error_uncertain"
+    assert _trace(rec).steps[1].evidence["located"]["explains_outcome"]["explains"] is False
+
+
+def test_only_a_minus_that_belongs_to_the_number_is_its_sign() -> None:
+    fix = [(sp.Integer(-10), sp.Integer(-9))]
+    assert _swaps("-10 - (-1)", fix) == ["(-9) - (-1)"]
+    assert _swaps("3 \\cdot -10", fix) == ["3 \\cdot (-9)"]
+    assert _swaps("2 + (-10)", fix) == ["2 + ((-9))"]
+    assert _swaps("14 - 10", fix) == []  # a difference, not the value -10
+    assert _swaps("14 -10", fix) == []
+    # the digits of a positive wrong value are still found, sign or not ("-(7)": minus the carried value)
+    assert _swaps("3 + -10", [(sp.Integer(10), sp.Integer(7))]) == ["3 + -(7)"]
