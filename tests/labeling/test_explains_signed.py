@@ -58,3 +58,39 @@ def test_only_a_minus_that_belongs_to_the_number_is_its_sign() -> None:
     assert _swaps("14 -10", fix) == []
     # the digits of a positive wrong value are still found, sign or not ("-(7)": minus the carried value)
     assert _swaps("3 + -10", [(sp.Integer(10), sp.Integer(7))]) == ["3 + -(7)"]
+
+
+LETTERS_CHAIN = ("Compute (-9 - -3 * 2 * -9) * (9 + 2 - 3 - 2) * ((-4 * 0 * -1 - -3) + (2 + -9 - 5 + 8)).", "378",
+                 ["Write it as A * B * C.",
+                  "A = (-9 - (-3 * -18)) = (-9 - 54) = -63.",
+                  "B = (11 - 5) = 6.",
+                  "C = ((-4 * 0 * -1 - -3) + (2 + -9 - 5 + 8)) = ((0 + 3) + (-5)) = -2.",  # 2 - 9 - 5 + 8 is -4
+                  "Then A * B * C = (-63) * 6 * (-2) = 756. So the answer is 756"])
+
+
+def test_the_numbers_of_a_chain_that_starts_with_letters_are_followed(record) -> None:
+    # "A * B * C = (-63) * 6 * (-2) = 756": the checker reads no claim in plain text with letters, but the redo
+    # follows its computation on numbers: with C = -1, (-63) * 6 * (-1) = 378, the reference
+    rec = record(*LETTERS_CHAIN)
+    assert isinstance(rec, Trace), rec.detail
+    assert rec.first_error_index == 3
+    assert rec.steps[3].evidence["located"]["explains_outcome"]["redone_answer"] == "378"
+
+
+def test_a_relation_the_checker_could_not_read_before_the_slip_leaves_the_first_error_uncertain(record) -> None:
+    # BIG-Bench Mistake arith-148: a bracket typo leaves part of step 1's chain unread (the claims around it are true,
+    # so the step is +1); the slip of step 2 redone gives the reference, but what step 1 says was not all seen
+    problem = ("Compute ((((2 + -3) * (-9 * -3)) - ((-3 * 3) + (-5 * 9))) + (((-9 * 8) + (-5 + 2)) + ((8 * 1) + "
+               "(9 - 0)))).")
+    a = ("Let's calculate A = (((2 + -3) * (-9 * -3)) - ((-3 * 3) + (-5 * 9))) = (((-1) * (-9 * -3)) - ((-3 * 3) + "
+         "(-5 * 9))) = ((-1) * (27)) - ((-9) + (-45))) = (-27) - (-54) = 27.")
+    steps = ["This equation can be written as A + B.", a,
+             "Let's calculate B = (((-9 * 8) + (-5 + 2)) + ((8 * 1) + (9 - 0))) = (((-72) + (-3)) + ((8 * 1) + "
+             "(9 - 0))) = ((-75) + (8 + 9)) = (-58) + 17 = -41.",  # the slip: -75 + 17 is -58
+             "Then, the final equation is A + B = 27 + (-41) = -14. So the answer is -14"]
+    rec = record(problem, "-31", steps)
+    assert isinstance(rec, Rejection) and rec.reason == "first_error_uncertain", rec
+    assert "could not read" in rec.detail
+    steps[1] = a.replace("(-45)))", "(-45))")  # the brackets right: read, checked, and the slip is kept
+    rec = record(problem, "-31", steps)
+    assert isinstance(rec, Trace) and rec.first_error_index == 2

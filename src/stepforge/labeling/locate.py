@@ -345,6 +345,8 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
     return None
 
 
+# a member of a chain that is a computation on numbers alone (no letter, no command but products and fractions)
+_NUMBERS_ONLY = re.compile(r"^(?:[\d\s.,+\-*/()\[\]{}^\u2212×÷]|\\(?:cdot|times|div|frac|dfrac|left|right)(?![A-Za-z]))+$")
 _NUM_TOKEN = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\d)")
 EXPLAINS = "explains_outcome"
 _MAX_CARRIED = 60
@@ -425,7 +427,8 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
         # equations in unknowns: read from the step's text (the checker reads none in plain text), else its claims
         known = len(redo.fixes)
         redo.equations(_unknowns.chains(steps[j]) if steps is not None and j < len(steps) else
-                       [str(c.get("claim", "")).rsplit(" = ", 1) for c in own if " = " in str(c.get("claim", ""))])
+                       [str(c.get("claim", "")).rsplit(" = ", 1) for c in own if " = " in str(c.get("claim", ""))],
+                       follow=j != k)
         if len(redo.fixes) > known:
             redo.computations(own)  # a computation on an unknown's value stated in this step
     return redo.verdict(gold, pred)
@@ -500,10 +503,15 @@ class _Redo:
                 if now is not None:
                     self._fix(was, now)
 
-    def equations(self, chains: list[list[str]]) -> None:
+    def equations(self, chains: list[list[str]], follow: bool = True) -> None:
         """Equations in unknowns: one the slip reaches (a wrong value in it, or an unknown solved right) is solved
-        right; an unknown's stated value ("x = 4") then becomes its right value."""
+        right; an unknown's stated value ("x = 4") then becomes its right value. With ``follow``, the computation
+        on numbers such a chain holds ("A * B * C = (-63) * 6 * (-2) = 756", which the checker does not read in
+        plain text) is followed too, as a later claim's."""
         for members in chains:
+            if follow:
+                self.computations([{"claim": f"{a} = {b}"} for a, b in zip(members, members[1:])
+                                   if _NUMBERS_ONLY.match(a) and _NUMBERS_ONLY.match(b)])
             names = set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", " ", " ".join(members))))
             if (len(names) < 2 and not names & {str(u) for u in self.bound}
                     and not _swaps(" = ".join(members), self.fixes)):

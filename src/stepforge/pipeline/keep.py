@@ -112,6 +112,28 @@ def unchecked_new_step(trace: Trace) -> int | None:
     return _first_unchecked(trace, fei, relations=False)
 
 
+def unread_before_error(trace: Trace) -> int | None:
+    """The first step before a checker-located first error that holds a relation the checker could not read at all
+    (unparseable text, a reader's error, no time left), or None. Its content was never seen, so the first error may
+    be there (BIG-Bench Mistake: a step whose bracket typo left its chain unread, rated +1 for the claims around
+    it, held the annotated mistake). Exempt as :func:`unchecked_new_step`."""
+    fei = trace.first_error_index
+    if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
+            or not _checker_located(trace, fei) or trace.generation.injected_error is not None):
+        return None
+    return next((i for i, step in enumerate(trace.steps[:fei]) if _unread(step)), None)
+
+
+#: a claim's rule when the checker could not read it (what it says was never seen)
+_UNREAD_RULES = ("unparseable", "checker_error", "time_budget")
+
+
+def _unread(step: Any) -> bool:
+    claims = ((step.evidence or {}).get("symbolic") or {}).get("claims") or []
+    return any(c.get("verdict") == "unknown" and str(c.get("rule", "")).split(":")[0] in _UNREAD_RULES
+               and _RELATION.search(str(c.get("claim", ""))) for c in claims)
+
+
 def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) yet states a number neither the problem
     nor an earlier step holds, or (``relations``) holds a relation the checker could not decide; or None."""
@@ -314,6 +336,10 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     unchecked = unchecked_new_step(trace)
     if unchecked is not None:
         return FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked)
+    unread = unread_before_error(trace)
+    if unread is not None:
+        return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but step {unread} before it holds a relation the "
+                                       "checker could not read: the first error may be there")
     unexplained = slip_unexplained(trace)
     if unexplained is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but redoing it right does not lead to the reference "
