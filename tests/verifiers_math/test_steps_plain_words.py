@@ -119,10 +119,32 @@ def test_product_written_as_a_mixed_number_is_neutral() -> None:
     assert any(x.rule == "mixed_number_or_product" for x in c.claims)
 
 
-@pytest.mark.parametrize("text", ["$2\\frac{1}{2} = 3$", "$3\\frac{1}{3} = 7$"])
+@pytest.mark.parametrize("text", [
+    "$2\\frac{1}{2} = 3$",
+    "$3\\frac{1}{3} = 7$",
+    "$2\\frac{1}{2} = 1$",  # no product written so beside it: the mixed number, wrong
+    # a mixed number split as a product (the slip MR-MATH labels): the formula writes no product so
+    "$\\left(4\\dfrac{5}{8}\\right)^{55} \\cdot \\left(\\dfrac{8}{37}\\right)^{55} = "
+    "\\left(4^{55}\\cdot \\dfrac{5}{8}^{55}\\right) \\cdot \\left(\\dfrac{8}{37}\\right)^{55}$",
+])
 def test_mixed_number_wrong_under_both_readings_stays_refuted(text: str) -> None:
     assert _claims(text).rating == -1
 
 
 def test_mixed_number_stays_true() -> None:
     assert _verdicts("$2\\frac{1}{2} = \\frac{5}{2}$") == ["true"]
+
+
+@pytest.mark.parametrize("text", [
+    "(" * 20000 + " 3 mod 4 = 1",
+    "3 mod 4 = 1" + ")" * 20000,
+    "(3 mod 4 " * 3000 + "= 1",
+    "2 mod 3 = 2 " * 3000,
+    "1 choose " * 5000 + "= 2",
+])
+def test_worded_runs_stay_fast(text: str) -> None:
+    import time
+
+    t0 = time.perf_counter()
+    _claims(text)
+    assert time.perf_counter() - t0 < 3.0

@@ -54,6 +54,11 @@ def factorial_denominator(tex: str) -> str | None:
 _MIXED = re.compile(r"(?<![\d.}^_])(\d+)\s*(\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\})")
 
 
+# a number times a fraction written side by side where no mixed number can be meant ("2\frac{\log_2 x}{x}"): the
+# formula's writer sets products so
+PRODUCT_BY_JUXTAPOSITION = re.compile(r"(?<![.^_])\d\s*\\[dt]?frac\s*\{(?![\d\s]*\}\s*\{[\d\s]*\})")
+
+
 def mixed_as_product(tex: str) -> str | None:
     """``tex`` with each whole number written before a fraction (``2\\frac{1}{2}``) read as a product, or None."""
     out = _MIXED.sub(r"\1 \\cdot \2", tex)

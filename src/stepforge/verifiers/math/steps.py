@@ -492,10 +492,6 @@ def _by_convention(check: ClaimCheck, a: str, b: str, rng: random.Random) -> Cla
     if grouped != [a, b] and same(*grouped):
         return check.model_copy(update={"verdict": "true", "rule": "juxtaposed_divisor",
                                         "detail": f"{grouped[0].strip()} = {grouped[1].strip()}"})
-    grouped = [readings.mixed_as_product(a) or a, readings.mixed_as_product(b) or b]
-    if grouped != [a, b] and same(*grouped):
-        return check.model_copy(update={"verdict": "unknown", "rule": "mixed_number_or_product",
-                                        "detail": f"{check.rule}; true where {grouped[0].strip()} = {grouped[1].strip()}"})
     for x, y in ((a, b), (b, a)):
         if readings.remainder_form(x, y, same):
             return check.model_copy(update={"verdict": "unknown", "rule": "quotient_with_remainder",
@@ -732,7 +728,23 @@ def _segment_claims(
     chain = _split_top(seg, "=")
     if len(chain) < 2:
         return []
-    return [_equation_claim(a, b, state, rng, derived, hypothetical) for a, b in zip(chain, chain[1:])]
+    claims = [_equation_claim(a, b, state, rng, derived, hypothetical) for a, b in zip(chain, chain[1:])]
+    if readings.PRODUCT_BY_JUXTAPOSITION.search(seg):
+        claims = [_mixed_as_product(c, a, b, rng) for c, (a, b) in zip(claims, zip(chain, chain[1:]))]
+    return claims
+
+
+def _mixed_as_product(check: ClaimCheck, a: str, b: str, rng: random.Random) -> ClaimCheck:
+    """A refuted claim with a mixed number (``2\\frac{1}{2}``), in a formula that writes a product of a number and
+    a fraction by juxtaposition (``2\\frac{\\log_2 2}{2} = 2\\frac{1}{2} = 1``): neutral where the product reading
+    holds, the writer's notation being the product's."""
+    if check.verdict != "false":
+        return check
+    grouped = [readings.mixed_as_product(a) or a, readings.mixed_as_product(b) or b]
+    if grouped == [a, b] or not _exact_identity(*grouped, rng.randint(0, 2**48)):
+        return check
+    return check.model_copy(update={"verdict": "unknown", "rule": "mixed_number_or_product",
+                                    "detail": f"{check.rule}; true where {grouped[0].strip()} = {grouped[1].strip()}"})
 
 
 def _equation_claim(a: str, b: str, state: _State, rng: random.Random, derived: Derivations,

@@ -43,6 +43,7 @@ _PAREN_MOD = re.compile(r"\(\s*(?:mod|modulo)" + _MODULUS + r"\s*\)", re.I)
 _BARE_MOD = re.compile(r"(?<![A-Za-z])(?:mod|modulo)(?![A-Za-z])" + _MODULUS, re.I)
 _CHOOSE = re.compile(r"(?<![A-Za-z])choose(?![A-Za-z])", re.I)
 _LETTER = re.compile(r"[A-Za-z]")
+_MAX_RUN = 600
 _LEADING_CHOOSE = re.compile(r"choose(?![A-Za-z])", re.I)
 
 
@@ -72,8 +73,10 @@ def chains(text: str, to_latex: Callable[[str], str]) -> list[Chain]:
         while _LEADING_CHOOSE.match(text, start, end):  # "we choose 2 + 3 = 5": the verb, not an operator
             start, end = _trim(text, _LEADING_CHOOSE.match(text, start, end).end(), end)
         run = text[start:end]
-        if _WORD.search(run) and re.search(r"[=≡]", run):
-            out.append(_read(run, start, end, to_latex))
+        if not (_WORD.search(run) and re.search(r"[=≡]", run)):
+            continue
+        # a run longer than any claim the checker reads: hidden, not read (its group scans would be quadratic)
+        out.append(_read(run, start, end, to_latex) if end - start <= _MAX_RUN else Chain(start, end, why="too_long"))
     return out
 
 
@@ -98,17 +101,19 @@ def _runs(text: str) -> list[tuple[int, int]]:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """The run without its edge blanks, and without a parenthesis at an edge that closes (opens) nothing in it."""
+    opened = text.count("(", start, end) - text.count(")", start, end)  # kept as the edges move: linear
     while True:
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        run = text[start:end]
-        if run.endswith(")") and run.count(")") > run.count("("):
-            end -= 1
-        elif run.startswith("(") and run.count("(") > run.count(")"):
-            start += 1
-        elif run[:1] in "=≡" and run:
+        if start == end:
+            return start, end
+        if text[end - 1] == ")" and opened < 0:
+            end, opened = end - 1, opened + 1
+        elif text[start] == "(" and opened > 0:
+            start, opened = start + 1, opened - 1
+        elif text[start] in "=≡":
             start += 1  # "... is = 5 mod 7": no left member
         else:
             return start, end
