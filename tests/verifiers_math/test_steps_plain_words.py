@@ -73,6 +73,40 @@ def test_true_mod_step_is_confirmed_and_wrong_one_refuted_in_one_solution() -> N
     assert ok.rating == 1 and bad.rating == -1
 
 
+# --- the same reading in LaTeX: \pmod, \bmod, \mod, \text{mod} (these were all neutral: unparseable) -------------
+
+@pytest.mark.parametrize("text", [
+    "$3^{105} \\bmod 11 = 1$",
+    "$2^{100} \\equiv (2^{10})^{10} \\equiv 1^{10} \\equiv 1 \\pmod{11}$",
+    "$5 + 5 = 10 = 2 \\text{ modulo } 8$",
+    "$17 \\equiv 2 \\; (\\bmod\\ 5)$",
+    "$3^{2} = 9 \\equiv 2 \\pmod 7$",
+])
+def test_true_latex_congruences_are_confirmed(text: str) -> None:
+    c = _claims(text)
+    assert c.rating == 1 and all(x.verdict == "true" for x in c.claims), c.claims
+
+
+@pytest.mark.parametrize("text", [
+    "$3^{105} \\equiv 2 \\pmod{11}$",
+    "So, $129 \\equiv 1 \\pmod{11}$.",  # bare numbers in math are checked, as "$0 = 1$" is
+    "$7 \\cdot 8 = 56 \\equiv 2 \\pmod{11}$",
+])
+def test_wrong_latex_congruences_are_refuted(text: str) -> None:
+    assert _claims(text).rating == -1
+
+
+@pytest.mark.parametrize("text", [
+    "$n^2 \\not\\equiv 2 \\pmod 3$",
+    "$x^2 \\equiv 1 \\pmod{8}$ for odd $x$",
+    "$2^{5 \\bmod 3} \\equiv 1 \\pmod 3$",
+    "We get $-1 \\equiv 0 \\pmod 6$, a contradiction.",
+    "$3 \\bmod 4 = 7 \\bmod 8$",
+])
+def test_latex_congruences_not_decided_are_neutral(text: str) -> None:
+    assert "false" not in _verdicts(text)
+
+
 # --- "choose" as a word: the binomial coefficient -------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [

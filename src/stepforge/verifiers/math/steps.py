@@ -718,6 +718,9 @@ def _segment_claims(
         parts = [p for p in _SPACER.split(seg) if p.strip()]
         if len(parts) > 1:  # "\frac{4}{4}=1 \qquad \frac{4}{8}=\frac{1}{2}": formulas side by side, each its own
             return [c for p in parts for c in _segment_claims(p, state, rng, derived, hypothetical)]
+    if worded.has_tex_mod(seg) and (ch := worded.tex_chain(seg)) is not None:
+        # "2^{10} \equiv 1 \pmod{11}"; bare numbers are checked, as "$0 = 1$" is (a contradiction says so in words)
+        return _congruences(ch, state, rng, "", True)
     if _APPROX.search(seg):
         return _approx_chain(seg, state, rng, derived, hypothetical)
     disjuncts = [d for d in _OR.split(seg) if d.strip()]
@@ -1053,12 +1056,7 @@ def _worded_claims(chunk: str, state: _State, rng: random.Random) -> tuple[str, 
     unmarked = _MARKERS.sub(lambda m: " " * len(m.group(0)), chunk)  # "- 5 + 5 = 10 = 2 modulo 8": a list's dash
     out: list[ClaimCheck] = []
     for ch in worded.chains(unmarked, _latex_of_plain):
-        got = [_worded_pair(a, b, ch, state, rng) for a, b in zip(ch.members, ch.members[1:])]
-        if not any(_COMPUTES.search(m) for m in ch.members):
-            # "-1 ≡ 0 (mod 6)", "7 mod 3 = 2": a congruence of bare numbers states (a contradiction reached, a case),
-            # it computes nothing, as "= 5" alone in the number-only reader: confirmed, never refuted
-            got = [c.model_copy(update={"verdict": "unknown", "rule": "congruence_stated:plain_text", "detail": c.rule})
-                   if c.verdict == "false" else c for c in got]
+        got = _congruences(ch, state, rng, ":plain_text", any(_COMPUTES.search(m) for m in ch.members))
         left = _CONTINUES_LEFT.search(unmarked, max(0, ch.start - 40), ch.start)
         out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(unmarked, ch.end)))
         chunk = chunk[:ch.start] + re.sub(r"[^\n]", " ", chunk[ch.start:ch.end]) + chunk[ch.end:]
@@ -1068,27 +1066,37 @@ def _worded_claims(chunk: str, state: _State, rng: random.Random) -> tuple[str, 
 _COMPUTES = re.compile(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^!])\s*\(*\s*\d|\\binom")
 
 
-def _worded_pair(a: str, b: str, ch: worded.Chain, state: _State, rng: random.Random) -> ClaimCheck:
+def _congruences(ch: worded.Chain, state: _State, rng: random.Random, kind: str, computes: bool) -> list[ClaimCheck]:
+    """The pairs of a chain read by :mod:`worded` (``kind``: the rules' suffix). A chain of bare numbers that computes
+    nothing ("-1 ≡ 0 (mod 6)", "7 mod 3 = 2") states a congruence (a contradiction reached, a case), as "= 5" alone
+    does for the number-only reader: confirmed, never refuted."""
+    got = [_worded_pair(a, b, ch, state, rng, kind) for a, b in zip(ch.members, ch.members[1:])]
+    if computes:
+        return got
+    return [c.model_copy(update={"verdict": "unknown", "rule": "congruence_stated" + kind, "detail": c.rule})
+            if c.verdict == "false" else c for c in got]
+
+
+def _worded_pair(a: str, b: str, ch: worded.Chain, state: _State, rng: random.Random, kind: str) -> ClaimCheck:
     """One pair of a worded chain: a congruence modulo the chain's modulus, or (binomials only) an equality."""
     n = ch.modulus
     claim = f"{a} \\equiv {b} \\pmod{{{n}}}" if n else f"{a} = {b}"
     if ch.why is not None:
-        return ClaimCheck(claim=claim, verdict="unknown", rule=f"worded_not_read:plain_text", detail=ch.why)
+        return ClaimCheck(claim=claim, verdict="unknown", rule="worded_not_read" + kind, detail=ch.why)
     if not a.strip() or not b.strip():
-        return ClaimCheck(claim=claim, verdict="unknown", rule="fragment:plain_text")
+        return ClaimCheck(claim=claim, verdict="unknown", rule="fragment" + kind)
     if n is None:
         check = _check_pair(a, b, state, rng)
-        return check.model_copy(update={"rule": check.rule + ":plain_text"})
+        return check.model_copy(update={"rule": check.rule + kind})
     if worded.has_letter(a + " " + b):
-        return ClaimCheck(claim=claim, verdict="unknown", rule="congruence_in_symbols:plain_text")
+        return ClaimCheck(claim=claim, verdict="unknown", rule="congruence_in_symbols" + kind)
     ta, tb = _tree(a), _tree(b)
     ra = worded.residue(ta, n, _exact_value) if ta is not None else None
     rb = worded.residue(tb, n, _exact_value) if tb is not None else None
     if ra is None or rb is None:
-        return ClaimCheck(claim=claim, verdict="unknown", rule="congruence_undecided:plain_text")
+        return ClaimCheck(claim=claim, verdict="unknown", rule="congruence_undecided" + kind)
     return ClaimCheck(claim=claim, verdict="true" if ra == rb else "false",
-                      rule=("congruence" if ra == rb else "not_congruent") + ":plain_text",
-                      detail=f"{ra} and {rb} modulo {n}")
+                      rule=("congruence" if ra == rb else "not_congruent") + kind, detail=f"{ra} and {rb} modulo {n}")
 
 
 def _exact_value(node: Any) -> Fraction | None:

@@ -274,3 +274,79 @@ def _frac_residue(q: Fraction | None, n: int) -> int | None:
 def has_letter(tex: str) -> bool:
     """A letter outside LaTeX commands: a member in symbols, whose congruence this does not decide."""
     return bool(_LETTER.search(re.sub(r"\\[A-Za-z]+", "", tex)))
+
+
+# --- the same reading in LaTeX: "2^{10} \equiv 1 \pmod{11}", "3^{105} \bmod 11 = 1" ----------------------------------
+
+_TEX_MOD = re.compile(r"\\(?:pmod|bmod|mod)(?![A-Za-z])|\\(?:text|mathrm|textrm|operatorname)\s*\{\s*\(?\s*mod(?:ulo)?\b")
+_TEX_WORD = re.compile(r"\\(?:text|mathrm|textrm|operatorname|mbox)\s*\{\s*(\(?)\s*(mod(?:ulo)?)\s*(\d*)\s*(\)?)\s*\}")
+_TEX_MODULUS = r"\s*(\{\s*[^{}]*\}|\d+|[A-Za-z](?![A-Za-z]))"
+_TEX_PMOD = re.compile(r"(?:\\left)?\(?\s*\\pmod" + _TEX_MODULUS + r"\s*(?:\\right)?\)?|\(\s*\\(?:bmod|mod)(?![A-Za-z])"
+                       + _TEX_MODULUS + r"\s*\)")
+_TEX_BMOD = re.compile(r"\\(?:bmod|mod)(?![A-Za-z])" + _TEX_MODULUS)
+_TEX_SPACE = re.compile(r"\\[,;:!> ]|\\q?quad(?![A-Za-z])|~")
+# a relation other than equality or congruence, a negated one, a condition: not read here
+_TEX_OTHER = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|not|nmid|mid|in|iff|implies|Rightarrow|to)(?![A-Za-z])"
+                        r"|\\text\s*\{\s*(?:if|for|when|where|and|or)\b")
+
+
+def has_tex_mod(seg: str) -> bool:
+    return bool(_TEX_MOD.search(seg))
+
+
+def tex_chain(seg: str) -> Chain | None:
+    """A LaTeX formula holding ``\\pmod``, ``\\bmod``, ``\\mod`` or ``\\text{mod}`` as a chain of congruences modulo its
+    one modulus (members as LaTeX), as :func:`chains` reads plain text; None when it is no chain of ``=`` and
+    ``\\equiv`` (an inequality, a negation, a condition: the other rules read it)."""
+    if _TEX_OTHER.search(seg):
+        return None
+    s = _TEX_SPACE.sub(" ", seg)
+    s = _TEX_WORD.sub(lambda m: f"{m.group(1)}\\bmod {m.group(3)}{m.group(4)}", s)
+    s = s.replace("\\equiv", "=")
+    chain = Chain(0, len(seg))
+    if "=" not in s:
+        return None
+    moduli = [m.group(1) for m in _TEX_BMOD.finditer(s)] + [m.group(1) for m in re.finditer(
+        r"\\pmod" + _TEX_MODULUS, s)]
+    if len(moduli) != len(re.findall(r"\\(?:pmod|bmod|mod)(?![A-Za-z])", s)):
+        chain.why = "modulus_not_read"
+        return chain
+    numbers = {_number(x.strip("{} ")) for x in moduli}
+    if len(numbers) != 1 or None in numbers or min(numbers) < 2:  # type: ignore[type-var]
+        chain.why = "moduli_differ" if len(numbers) > 1 else "modulus_not_a_number"
+        return chain
+    (chain.modulus,) = numbers
+    for m in re.finditer(r"\\(?:bmod|mod)(?![A-Za-z])", s):
+        if _in_group(s, m.start()):
+            chain.why = "mod_in_exponent_or_index"
+            return chain
+    s = _TEX_BMOD.sub(" ", _TEX_PMOD.sub(" ", s))
+    s = re.sub(r"\(\s*\)", " ", s)
+    parts = [p.strip() for p in _split_braced(s)]
+    if len(parts) < 2:
+        return None
+    chain.members = [re.sub(r"\s+", " ", p) for p in parts]
+    return chain
+
+
+def _in_group(s: str, at: int) -> bool:
+    """Position ``at`` lies inside a brace group, or a parenthesis that is an argument, an exponent or an index, or
+    one under a factorial: a ``\\bmod`` there reduces a part, not the whole."""
+    depth = 0
+    for ch in s[:at]:
+        depth += 1 if ch == "{" else -1 if ch == "}" else 0
+    return depth > 0 or _inside_exponent_or_index(s.replace("\\left", "      ").replace("\\right", "      "), at)
+
+
+def _split_braced(s: str) -> list[str]:
+    """``s`` cut at its "=" outside braces, brackets and parentheses."""
+    out, depth, cur = [], 0, []
+    for ch in s:
+        depth += 1 if ch in "{([" else -1 if ch in "})]" else 0
+        if depth == 0 and ch == "=":
+            out.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    out.append("".join(cur))
+    return out
