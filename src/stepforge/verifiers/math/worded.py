@@ -14,6 +14,8 @@ that it refuted: "3^105 mod 11 = ((3^5)^21) mod 11 = 1" gave the claim "11 = ((3
   congruence modulo N) leave the chain unread: neutral, with the reason.
 
 The caller hides the runs read here from the number-only reader, which would read their fragments again.
+:func:`tex_chain` reads a LaTeX formula with ``\\pmod``, ``\\bmod``, ``\\mod`` or ``\\text{mod}`` by the same rule
+(those were unparseable, so neutral); :func:`residue` gives a member's value modulo N, powers taken modulo N.
 """
 
 from __future__ import annotations
