@@ -49,6 +49,22 @@ def factorial_denominator(tex: str) -> str | None:
     return _FACTORIAL_RUN.sub(lambda m: "/(" + m.group(1).strip() + ")", tex)
 
 
+# "2\frac{1}{2}": a whole number before a fraction of whole numbers is a mixed number to the reader, yet writers also
+# set a product so ("f(2) = 2\frac{\log_2 2}{2} = 2\frac{1}{2} = 1")
+_MIXED = re.compile(r"(?<![\d.}^_])(\d+)\s*(\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\})")
+
+
+# a number times a fraction written side by side where no mixed number can be meant ("2\frac{\log_2 x}{x}"): the
+# formula's writer sets products so
+PRODUCT_BY_JUXTAPOSITION = re.compile(r"(?<![.^_])\d\s*\\[dt]?frac\s*\{(?![\d\s]*\}\s*\{[\d\s]*\})")
+
+
+def mixed_as_product(tex: str) -> str | None:
+    """``tex`` with each whole number written before a fraction (``2\\frac{1}{2}``) read as a product, or None."""
+    out = _MIXED.sub(r"\1 \\cdot \2", tex)
+    return out if out != tex else None
+
+
 _DIV = re.compile(r"\\div(?![a-zA-Z])|÷")
 # "19{,}404\pi \div 6\pi": a divisor written as a product by juxtaposition is the whole product
 _JUXTAPOSED_DIVISOR = re.compile(r"(\\div(?![a-zA-Z])|÷|/)\s*(\d+(?:\.\d+)?\s*(?:\\[A-Za-z]+|[A-Za-z])(?:\^\{?\w+\}?)?)"

@@ -39,7 +39,7 @@ from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
-from stepforge.verifiers.math import readings
+from stepforge.verifiers.math import readings, worded
 from stepforge.verifiers.math.points import (
     SIMPLIFY_TERMS,
     TooBig,
@@ -713,10 +713,14 @@ def _segment_claims(
     seg = _PRIME.sub(_unprime, seg).replace("\\$", "")  # a dollar sign in math is currency
     seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
     seg = _BRACED_COMMA.sub("", seg)  # "19{,}404": a thousands separator
+    seg = _UNBRACED_INDEX.sub(r"\1_{\2}", seg)  # "w_200": one name, w_{200}, never w_2 times 00
     if not _OR.search(seg):
         parts = [p for p in _SPACER.split(seg) if p.strip()]
         if len(parts) > 1:  # "\frac{4}{4}=1 \qquad \frac{4}{8}=\frac{1}{2}": formulas side by side, each its own
             return [c for p in parts for c in _segment_claims(p, state, rng, derived, hypothetical)]
+    if worded.has_tex_mod(seg) and (ch := worded.tex_chain(seg)) is not None:
+        # "2^{10} \equiv 1 \pmod{11}"; bare numbers are checked, as "$0 = 1$" is (a contradiction says so in words)
+        return _congruences(ch, state, rng, "", True)
     if _APPROX.search(seg):
         return _approx_chain(seg, state, rng, derived, hypothetical)
     disjuncts = [d for d in _OR.split(seg) if d.strip()]
@@ -727,7 +731,23 @@ def _segment_claims(
     chain = _split_top(seg, "=")
     if len(chain) < 2:
         return []
-    return [_equation_claim(a, b, state, rng, derived, hypothetical) for a, b in zip(chain, chain[1:])]
+    claims = [_equation_claim(a, b, state, rng, derived, hypothetical) for a, b in zip(chain, chain[1:])]
+    if readings.PRODUCT_BY_JUXTAPOSITION.search(seg):
+        claims = [_mixed_as_product(c, a, b, rng) for c, (a, b) in zip(claims, zip(chain, chain[1:]))]
+    return claims
+
+
+def _mixed_as_product(check: ClaimCheck, a: str, b: str, rng: random.Random) -> ClaimCheck:
+    """A refuted claim with a mixed number (``2\\frac{1}{2}``), in a formula that writes a product of a number and
+    a fraction by juxtaposition (``2\\frac{\\log_2 2}{2} = 2\\frac{1}{2} = 1``): neutral where the product reading
+    holds, the writer's notation being the product's."""
+    if check.verdict != "false":
+        return check
+    grouped = [readings.mixed_as_product(a) or a, readings.mixed_as_product(b) or b]
+    if grouped == [a, b] or not _exact_identity(*grouped, rng.randint(0, 2**48)):
+        return check
+    return check.model_copy(update={"verdict": "unknown", "rule": "mixed_number_or_product",
+                                    "detail": f"{check.rule}; true where {grouped[0].strip()} = {grouped[1].strip()}"})
 
 
 def _equation_claim(a: str, b: str, state: _State, rng: random.Random, derived: Derivations,
@@ -741,6 +761,9 @@ def _equation_claim(a: str, b: str, state: _State, rng: random.Random, derived: 
 # a name with primes (m', f'' before no argument list) is a name of its own; f'(x) stays a function
 _PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z]|\\[A-Za-z]+)('+|\^\{?\\prime\}?)(?!'|\s*\()")  # also \theta'
 _BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+# a letter's index of several digits written without braces ("w_200", "a_12"): LaTeX sets only the first digit low,
+# yet no writer means w_2 times 00; the exponent's digits are read whole already (3^105)
+_UNBRACED_INDEX = re.compile(r"(?<![\\A-Za-z])([A-Za-z])_(\d{2,})(?![\d.])")
 # spacing between formulas set side by side in one display (not inside a "\quad\text{or}\quad")
 _SPACER = re.compile(r"\\q?quad(?![a-zA-Z])|\\hspace\*?\{[^{}]*\}")
 _TEXT_OF = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*of\s*\}")
@@ -1010,14 +1033,78 @@ _LIST_MARKER = re.compile(r"^[ \t]*+(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])[ \t]++")
 
 def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
     """Arithmetic written in plain text (``2/5 * 4000 = 1600 gallons``): constants only, checked as identities,
-    line by line."""
+    line by line. Chains holding an operator word (``mod``, ``choose``) are read first, whole (:mod:`worded`)."""
     chunk = _sub_envs(chunk)
     out: list[ClaimCheck] = []
+    if _WORDED.search(chunk):
+        chunk, out = _worded_claims(chunk, state, rng)
     for line in _LINE.finditer(chunk):
         text = line.group(0)
         marker = _LIST_MARKER.match(text)
         out += _plain_line_claims(" " * marker.end() + text[marker.end():] if marker else text, state, rng)
     return out
+
+
+_WORDED = re.compile(r"(?<![A-Za-z])(?:mod|modulo|choose)(?![A-Za-z])", re.I)
+_MARKERS = re.compile(_LIST_MARKER.pattern, re.M)
+
+
+def _worded_claims(chunk: str, state: _State, rng: random.Random) -> tuple[str, list[ClaimCheck]]:
+    """The chains of ``chunk`` holding ``mod`` or ``choose`` as a word, checked (congruences modulo the chain's
+    modulus, binomials), and ``chunk`` with them blanked for the number-only reader, which read their fragments
+    ("3^105 mod 11 = 1" as "11 = 1")."""
+    unmarked = _MARKERS.sub(lambda m: " " * len(m.group(0)), chunk)  # "- 5 + 5 = 10 = 2 modulo 8": a list's dash
+    out: list[ClaimCheck] = []
+    for ch in worded.chains(unmarked, _latex_of_plain):
+        got = _congruences(ch, state, rng, ":plain_text", any(_COMPUTES.search(m) for m in ch.members))
+        left = _CONTINUES_LEFT.search(unmarked, max(0, ch.start - 40), ch.start)
+        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(unmarked, ch.end)))
+        chunk = chunk[:ch.start] + re.sub(r"[^\n]", " ", chunk[ch.start:ch.end]) + chunk[ch.end:]
+    return chunk, out
+
+
+_COMPUTES = re.compile(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^!])\s*\(*\s*\d|\\binom")
+
+
+def _congruences(ch: worded.Chain, state: _State, rng: random.Random, kind: str, computes: bool) -> list[ClaimCheck]:
+    """The pairs of a chain read by :mod:`worded` (``kind``: the rules' suffix). A chain of bare numbers that computes
+    nothing ("-1 ≡ 0 (mod 6)", "7 mod 3 = 2") states a congruence (a contradiction reached, a case), as "= 5" alone
+    does for the number-only reader: confirmed, never refuted."""
+    got = [_worded_pair(a, b, ch, state, rng, kind) for a, b in zip(ch.members, ch.members[1:])]
+    if computes:
+        return got
+    return [c.model_copy(update={"verdict": "unknown", "rule": "congruence_stated" + kind, "detail": c.rule})
+            if c.verdict == "false" else c for c in got]
+
+
+def _worded_pair(a: str, b: str, ch: worded.Chain, state: _State, rng: random.Random, kind: str) -> ClaimCheck:
+    """One pair of a worded chain: a congruence modulo the chain's modulus, or (binomials only) an equality."""
+    n = ch.modulus
+    claim = f"{a} \\equiv {b} \\pmod{{{n}}}" if n else f"{a} = {b}"
+    if ch.why is not None:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="worded_not_read" + kind, detail=ch.why)
+    if not a.strip() or not b.strip():
+        return ClaimCheck(claim=claim, verdict="unknown", rule="fragment" + kind)
+    if n is None:
+        check = _check_pair(a, b, state, rng)
+        return check.model_copy(update={"rule": check.rule + kind})
+    if worded.has_letter(a + " " + b):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="congruence_in_symbols" + kind)
+    ta, tb = _tree(a), _tree(b)
+    ra = worded.residue(ta, n, _exact_value) if ta is not None else None
+    rb = worded.residue(tb, n, _exact_value) if tb is not None else None
+    if ra is None or rb is None:
+        return ClaimCheck(claim=claim, verdict="unknown", rule="congruence_undecided" + kind)
+    return ClaimCheck(claim=claim, verdict="true" if ra == rb else "false",
+                      rule=("congruence" if ra == rb else "not_congruent") + kind, detail=f"{ra} and {rb} modulo {n}")
+
+
+def _exact_value(node: Any) -> Fraction | None:
+    """A tree's exact rational value, or None."""
+    try:
+        return value(node, STEP_POLICY).as_rational()
+    except (NotExact, ArithmeticError, ValueError, TypeError, RecursionError):
+        return None
 
 
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0\d")
