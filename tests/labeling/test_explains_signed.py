@@ -94,3 +94,22 @@ def test_a_relation_the_checker_could_not_read_before_the_slip_leaves_the_first_
     steps[1] = a.replace("(-45)))", "(-45))")  # the brackets right: read, checked, and the slip is kept
     rec = record(problem, "-31", steps)
     assert isinstance(rec, Trace) and rec.first_error_index == 2
+
+
+COUNTED = ("Nancy saw 90 spiders, 30 millipedes, and 12 fewer stink bugs than twice the millipedes. How many bugs?",
+           "168",
+           ["She saw 90 spiders and 30 millipedes.",
+            "So she saw 2*30 - 12 = 58 stink bugs.",  # the slip: 48
+            "In total, Nancy saw 90 spiders + 30 millipedes + 58 stink bugs = 178 bugs.",
+            "The answer is 178."])
+
+
+def test_a_sum_written_with_the_things_counted_is_followed(record) -> None:
+    # MR-GSM8K's family: the checker reads no claim in "90 spiders + 30 millipedes + 58 stink bugs = 178 bugs", but
+    # the redo follows it (90 + 30 + 48 = 168, the reference), so the slip is shown to be where the solution went wrong
+    rec = record(*COUNTED)
+    assert isinstance(rec, Trace), rec.detail
+    assert rec.first_error_index == 1
+    assert rec.steps[1].evidence["located"]["explains_outcome"]["redone_answer"] == "168"
+    problem, _, steps = COUNTED
+    assert isinstance(record(problem, "170", steps), Rejection)  # 168 is not that reference: not shown

@@ -400,6 +400,32 @@ def _unary_minus(tex: str, at: int) -> int | None:
     return sign if not head.strip() and sign - len(head) <= 0 or _BEFORE_SIGN.search(head) else None
 
 
+# a sum or product counted with the things counted between the numbers ("90 spiders + 30 millipedes + 58 stink bugs =
+# 178 bugs"): outside math, in one clause; words of letters only, at most three between two numbers
+_COUNTED = re.compile(r"(?<![\w.$])\$?\d[\d,]*(?:\.\d+)?(?:[ \t]+[A-Za-z']+){0,3}"
+                      r"(?:[ \t]*[-+*×][ \t]*\$?\d[\d,]*(?:\.\d+)?(?:[ \t]+[A-Za-z']+){0,3})+"
+                      r"[ \t]*=[ \t]*\$?(\d[\d,]*(?:\.\d+)?)(?![\d.,]*\d)")
+_COUNTED_WORD = re.compile(r"[ \t]+[A-Za-z']+")
+
+
+def counted_sums(text: str) -> list[dict[str, Any]]:
+    """Computations a step writes in words the checker does not read, as claims for the redo to follow (never
+    checked: a slip's wrong value found on their left side gives their result's right value)."""
+    if len(text) > 4000 or "=" not in text:
+        return []
+    out = []
+    for is_math, chunk in math_segments(text):
+        if is_math:
+            continue
+        for m in _COUNTED.finditer(chunk):
+            lhs = _COUNTED_WORD.sub(" ", m.group(0)[:m.start(1) - m.start()].rsplit("=", 1)[0]).replace("$", "")
+            lhs = lhs.replace(",", "").replace("×", "*")
+            if _COUNTED_WORD.search(m.group(0)):  # only where words stood between the numbers (else the checker read it)
+                out.append({"claim": f"{lhs.strip()} = {m.group(1).replace(',', '')}", "verdict": "unknown",
+                            "rule": "counted_sum"})
+    return out
+
+
 def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred: str | None,
                      steps: list[str] | None = None) -> dict[str, Any]:
     """Whether the slip refuted at step ``k`` explains the wrong answer: its claim redone right, and the wrong value
@@ -423,7 +449,7 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
         # the slip's own step: only its equations in unknowns ("3x = 16 - 5 = 12"); its later computations are not
         # carried (on PRMBench that kept a step applying a wrong rule that the prose step before it announced)
         own = [] if j == k else claims[j]
-        redo.computations(own)
+        redo.computations(own + (counted_sums(steps[j]) if j != k and steps is not None and j < len(steps) else []))
         # equations in unknowns: read from the step's text (the checker reads none in plain text), else its claims
         known = len(redo.fixes)
         redo.equations(_unknowns.chains(steps[j]) if steps is not None and j < len(steps) else
