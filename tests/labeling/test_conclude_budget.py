@@ -45,6 +45,9 @@ def test_a_sum_stated_as_a_value_is_not_worked_out_when_looking_for_carried_valu
     t0 = time.perf_counter()
     assert carried(claims, 1) is None
     assert time.perf_counter() - t0 < 2.0  # minutes before: sympy summed it
+    # a definite integral stated as a side is still a value a slip can be redone in (procedural calculus solutions)
+    from stepforge.labeling.locate import _value
+    assert _value("\\int_{0}^{1} \\left(3 x^{2} - 2\\right) \\, dx") == -1
 
 
 def test_the_slip_is_located_and_kept_within_the_budget(record) -> None:
