@@ -95,3 +95,44 @@ def test_cleaned_text_is_remembered(monkeypatch):
     latex.clean(long)
     latex.clean(long)
     assert calls.count(long) == 2
+
+
+def test_first_derivatives_of_monomial_sums_match_sympys():
+    """Term by term, the very expression ``doit`` builds, over random sums of monomials (negated, one term,
+    fractional and large coefficients)."""
+    x = sympy.Symbol("x")
+    rng = random.Random(5)
+    for _ in range(200):
+        f = sum(sympy.Rational(rng.randint(-99, 99), rng.choice([1, 2, 3, 7])) * x ** k
+                for k in range(rng.randint(0, 9)) if rng.random() < 0.8)
+        f = -f if rng.random() < 0.2 else f
+        node = sympy.Derivative(f, x)
+        if not isinstance(node, sympy.Derivative):
+            continue  # a constant: sympy's own 0
+        fast = symbolic._polynomial_derivative(node)
+        assert fast is not None
+        assert sympy.srepr(fast) == sympy.srepr(node.doit())
+
+
+@pytest.mark.parametrize("derivative", [
+    sympy.Derivative((sympy.Symbol("x") + 1) ** 3, sympy.Symbol("x")),  # doit keeps 3*(x + 1)**2
+    sympy.Derivative(sympy.Symbol("x") * (sympy.Symbol("x") - 2), sympy.Symbol("x")),  # a product
+    sympy.Derivative(sympy.Symbol("x") ** 5 + sympy.Symbol("x"), (sympy.Symbol("x"), 2)),  # doit factors 20*x**3
+    sympy.Derivative(sympy.Symbol("x") ** 2 * sympy.Symbol("y"), sympy.Symbol("x")),  # another symbol
+    sympy.Derivative(sympy.Float(0.5) * sympy.Symbol("x") ** 2, sympy.Symbol("x")),  # a float coefficient
+    sympy.Derivative(sympy.sin(sympy.Symbol("x")), sympy.Symbol("x")),
+])
+def test_other_derivatives_take_the_long_way(derivative):
+    assert symbolic._polynomial_derivative(derivative) is None
+
+
+def test_a_step_derivative_needs_no_derivative_dispatch(monkeypatch):
+    node = read(r"\frac{d}{dx}\left(- 6 x^{6} - 3 x^{5} + \frac{5}{2} x^{2} + 2 x\right)", STEP_POLICY, letters=True)[0]
+
+    def no_dispatch(self, **hints):  # noqa: ANN001, ANN202
+        raise AssertionError("sympy's derivative was called")
+
+    monkeypatch.setattr(sympy.Derivative, "doit", no_dispatch)
+    symbolic._to_sympy_cached.cache_clear()
+    x = sympy.Symbol("x")
+    assert symbolic.to_sympy(node, STEP_POLICY) == -36 * x ** 5 - 15 * x ** 4 + 5 * x + 2

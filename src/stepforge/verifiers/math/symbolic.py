@@ -210,7 +210,9 @@ def _do_ops(obj: Any, policy: Any) -> Any:
                 if not span.is_number or abs(span) > 10_000:
                     if isinstance(node, sympy.Product) or not node.function.is_polynomial(*node.variables):
                         raise GuardError("sum or product too long to evaluate")
-    exact = {node: v for node in sympy.preorder_traversal(obj) if (v := _polynomial_integral(node)) is not None}
+    exact = {node: v for node in sympy.preorder_traversal(obj)
+             if (v := _polynomial_integral(node) if isinstance(node, sympy.Integral) else _polynomial_derivative(node))
+             is not None}
     if exact:
         obj = obj.xreplace(exact)
     out = obj if obj.is_Rational else obj.doit()
@@ -239,6 +241,32 @@ def _polynomial_integral(node: Any) -> Any:
     antiderivative = p.integrate()
     value = antiderivative.eval(hi) - antiderivative.eval(lo)
     return value if value.is_Rational else None
+
+
+def _polynomial_derivative(node: Any) -> Any:
+    """The first derivative of a sum of monomials with rational coefficients in the variable it is taken in
+    (``\\frac{d}{dx}(3x^4 - \\frac{5}{2}x^2 + 4x)``), term by term, or None: the expression ``doit`` builds (the same
+    terms, the same canonical sum), without sympy's derivative dispatch (~1 ms a derivative, a tenth of the step
+    checker's time on calculus solutions). Anything else (a product, a power of a sum, another symbol, a float, a
+    higher derivative) takes the long way: ``doit``'s form of those is not the expanded one."""
+    if not isinstance(node, sympy.Derivative) or len(node.variable_count) != 1 or node.variable_count[0][1] != 1:
+        return None
+    var = node.variable_count[0][0]
+    f = node.expr
+    terms = []
+    for t in f.args if f.is_Add else (f,):
+        c, rest = t.as_coeff_Mul()
+        if not c.is_Rational:
+            return None
+        if rest == 1:
+            continue
+        if rest == var:
+            terms.append(c)
+        elif rest.is_Pow and rest.base == var and rest.exp.is_Integer and rest.exp > 1:
+            terms.append(c * rest.exp * var ** (rest.exp - 1))
+        else:
+            return None
+    return sympy.Add(*terms)
 
 
 def ops_in(obj: Any) -> set[str]:
