@@ -98,13 +98,15 @@ def test_cleaned_text_is_remembered(monkeypatch):
 
 
 def test_first_derivatives_of_monomial_sums_match_sympys():
-    """Term by term, the very expression ``doit`` builds, over random sums of monomials (negated, one term,
-    fractional and large coefficients)."""
+    """Term by term, the very expression ``doit`` builds, over random sums of monomials and of sin x, cos x, e^x
+    (negated, one term, fractional and large coefficients)."""
     x = sympy.Symbol("x")
     rng = random.Random(5)
     for _ in range(200):
         f = sum(sympy.Rational(rng.randint(-99, 99), rng.choice([1, 2, 3, 7])) * x ** k
                 for k in range(rng.randint(0, 9)) if rng.random() < 0.8)
+        for g in (sympy.sin(x), sympy.cos(x), sympy.exp(x)):
+            f = f + sympy.Rational(rng.randint(-9, 9), rng.choice([1, 2])) * g if rng.random() < 0.3 else f
         f = -f if rng.random() < 0.2 else f
         node = sympy.Derivative(f, x)
         if not isinstance(node, sympy.Derivative):
@@ -120,7 +122,8 @@ def test_first_derivatives_of_monomial_sums_match_sympys():
     sympy.Derivative(sympy.Symbol("x") ** 5 + sympy.Symbol("x"), (sympy.Symbol("x"), 2)),  # doit factors 20*x**3
     sympy.Derivative(sympy.Symbol("x") ** 2 * sympy.Symbol("y"), sympy.Symbol("x")),  # another symbol
     sympy.Derivative(sympy.Float(0.5) * sympy.Symbol("x") ** 2, sympy.Symbol("x")),  # a float coefficient
-    sympy.Derivative(sympy.sin(sympy.Symbol("x")), sympy.Symbol("x")),
+    sympy.Derivative(sympy.sin(2 * sympy.Symbol("x")), sympy.Symbol("x")),  # the chain rule
+    sympy.Derivative(sympy.tan(sympy.Symbol("x")), sympy.Symbol("x")),
 ])
 def test_other_derivatives_take_the_long_way(derivative):
     assert symbolic._polynomial_derivative(derivative) is None
