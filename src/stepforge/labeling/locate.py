@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -294,9 +295,17 @@ def _value(tex: str) -> Any:
     if len(tex) > _MAX_VALUE_CHARS or _UNEVALUATED.search(tex):
         return None
     try:
-        v = parse_math(tex, STEP_POLICY)
+        return _value_of(tex)
     except Exception:  # noqa: BLE001 - any reader failure: no value, never a crash
         return None
+
+
+@lru_cache(maxsize=4096)
+def _value_of(tex: str) -> Any:
+    """The sympy value of a stated side, or None when it is not a scalar expression. Remembered: the locating
+    checks read the same sides again and again (every earlier value, for each refuted claim); a failure is not
+    remembered (a reader's refusal may depend on the stack it ran on)."""
+    v = parse_math(tex, STEP_POLICY)
     return v if isinstance(v, sp.Expr) else None
 
 
@@ -307,6 +316,8 @@ def _stated(claim: str) -> str | None:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if getattr(a, "is_Rational", False) and getattr(b, "is_Rational", False):  # expand(a - b) is a - b itself
+        return bool(a == b)
     try:
         return bool(sp.expand(a - b) == 0)
     except Exception:  # noqa: BLE001

@@ -12,13 +12,14 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stepforge.errors import UserError
-from stepforge.generators.llm.client import Answer, ClientConfig
-from stepforge.generators.llm.threaded import ThreadedClient
+if TYPE_CHECKING:  # the client imports openai (~0.4 s): loaded when a run configures models, not by every worker
+    from stepforge.generators.llm.client import Answer
+    from stepforge.generators.llm.threaded import ThreadedClient
 
 ROLES = ("rollout", "judge")
 # answers that every request to the endpoint would get alike (a wrong key, model name or URL): no resume helps
@@ -128,6 +129,8 @@ class LabelModels:
         unknown = sorted(set(roles) - set(ROLES))
         if unknown:
             raise ValueError(f"unknown model roles {', '.join(unknown)} (known: {', '.join(ROLES)})")
+        from stepforge.generators.llm.client import ClientConfig
+
         self.configs = {r: ClientConfig.model_validate(c) for r, c in roles.items()}
         self.out = out
         self.fresh = fresh
@@ -149,6 +152,8 @@ class LabelModels:
             raise ValueError(f"no {role} model is configured")
         c = self._clients.get(role)
         if c is None:
+            from stepforge.generators.llm.threaded import ThreadedClient
+
             journal = self.out / journal_name(role) if self.out is not None else None
             c = self._clients.setdefault(role, ThreadedClient(self.configs[role], journal, fresh=self.fresh))
         return c

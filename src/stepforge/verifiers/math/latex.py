@@ -804,42 +804,76 @@ _FONT_RE = re.compile(r"\\(?:mathbf|boldsymbol|mathit|mathsf|bm|textbf|textit|ma
 _THOUSANDS_BRACE_RE = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
 
 
+# clean's patterns, compiled once (it runs on every side of every claim, answer and problem text)
+_DOLLAR_ENDS_RE = re.compile(r"^\$+|\$+$")
+_DISPLAY_ENDS_RE = re.compile(r"^\\\(|\\\)$|^\\\[|\\\]$")
+_MATH_THOUSANDS_RE = re.compile(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))")
+_THIN_THOUSANDS_RE = re.compile(r"(?<=\d)(?:\\,|\\ |\\;|\u2009|\u202f|\s)(?=\d{3}(?!\d))")
+_BARE_DOLLAR_RE = re.compile(r"(?<!\\)\$")
+_NCR_RE = re.compile(r"(?:\{\}|\b)_\{?(\w+)\}?\s*\\?(?:mathrm\{C\}|C)_\{?(\w+)\}?")
+_INFINITY_WORD_RE = re.compile(r"\binfinity\b")
+_TEXT_FONT_RE = re.compile(r"\\text(?:bf|it|rm|normal|sf|tt)\s*\{")
+_FRAC_VARIANT_RE = re.compile(r"\\[dtc]frac\b")
+_OVER_RE = re.compile(r"\{([^{}]*)\\over\s*([^{}]*)\}")
+_CHOOSE_RE = re.compile(r"\{([^{}]*)\\choose\s*([^{}]*)\}")
+_OPERATORNAME_RE = re.compile(r"\\operatorname\s*\{\s*([a-zA-Z]+)\s*\}")
+_VERT_RE = re.compile(r"\\(?:lvert|rvert|vert)\b")
+_BLANKS_RE = re.compile(r"\s+")
+_FINAL_PERIOD_RE = re.compile(r"(?:\\text\{\s*\.\s*\}|\.)\s*$")
+_NUMBER_PERIOD_RE = re.compile(r"(?<![\d.])\d+\.$")
+_TRAILING_BACKSLASH_RE = re.compile(r"\\+$")
+_CLEAN_CACHED_CHARS = 2000  # longer texts (a whole problem) are cleaned each time, not remembered
+
+
 def clean(s: str) -> str:
-    """Notation-only cleanup that never changes the value: delimiters, spacing, sizing, font commands."""
+    """Notation-only cleanup that never changes the value: delimiters, spacing, sizing, font commands.
+    A pure function of the text, remembered for texts up to ``_CLEAN_CACHED_CHARS`` (the same sides are cleaned by
+    the reader, the general parser and the answer checker)."""
+    if len(s) > _CLEAN_CACHED_CHARS:
+        return _clean(s)
+    return _clean_cached(s)
+
+
+@lru_cache(maxsize=8192)
+def _clean_cached(s: str) -> str:
+    return _clean(s)
+
+
+def _clean(s: str) -> str:
     s = s.strip()
-    s = re.sub(r"^\$+|\$+$", "", s).strip()
-    s = re.sub(r"^\\\(|\\\)$|^\\\[|\\\]$", "", s).strip()
+    s = _DOLLAR_ENDS_RE.sub("", s).strip()
+    s = _DISPLAY_ENDS_RE.sub("", s).strip()
     for k, v in _UNICODE.items():
         if k in s:
             s = s.replace(k, v)
     s = s.replace("\u2264", "\\le ").replace("\u2265", "\\ge ").replace("\u2260", "\\ne ").replace("\u00b1", "\\pm ")
     s = s.replace("\u222a", "\\cup ").replace("\u2229", "\\cap ").replace("\u2208", "\\in ").replace("\u2248", "\\approx ")
-    s = re.sub(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))", "", s)  # 11,\! 111,\! 100 (MATH's thousands)
+    s = _MATH_THOUSANDS_RE.sub("", s)  # 11,\! 111,\! 100 (MATH's thousands)
     s = s.replace("\\!", "")
-    s = re.sub(r"(?<=\d)(?:\\,|\\ |\\;|\u2009|\u202f|\s)(?=\d{3}(?!\d))", "", s)  # 12\,345 and thin spaces
-    s = re.sub(r"(?<!\\)\$", " ", s)
-    s = re.sub(r"(?:\{\}|\b)_\{?(\w+)\}?\s*\\?(?:mathrm\{C\}|C)_\{?(\w+)\}?", r"\\binom{\1}{\2}", s)
-    s = re.sub(r"\binfinity\b", r"\\infty ", s)
-    s = re.sub(r"\\text(?:bf|it|rm|normal|sf|tt)\s*\{", r"\\text{", s)
+    s = _THIN_THOUSANDS_RE.sub("", s)  # 12\,345 and thin spaces
+    s = _BARE_DOLLAR_RE.sub(" ", s)
+    s = _NCR_RE.sub(r"\\binom{\1}{\2}", s)
+    s = _INFINITY_WORD_RE.sub(r"\\infty ", s)
+    s = _TEXT_FONT_RE.sub(r"\\text{", s)
     s = _THOUSANDS_BRACE_RE.sub("", s)
     s = _SPACING_RE.sub(" ", s)
     s = _LEFTRIGHT_RE.sub("", s)
     s = s.replace("\\left.", "").replace("\\right.", "")
-    s = re.sub(r"\\[dtc]frac\b", r"\\frac", s)
-    s = re.sub(r"\{([^{}]*)\\over\s*([^{}]*)\}", r"\\frac{\1}{\2}", s)
-    s = re.sub(r"\{([^{}]*)\\choose\s*([^{}]*)\}", r"\\binom{\1}{\2}", s)
+    s = _FRAC_VARIANT_RE.sub(r"\\frac", s)
+    s = _OVER_RE.sub(r"\\frac{\1}{\2}", s)
+    s = _CHOOSE_RE.sub(r"\\binom{\1}{\2}", s)
     s = _FONT_RE.sub("{", s)
-    s = re.sub(r"\\operatorname\s*\{\s*([a-zA-Z]+)\s*\}", r"\\\1", s)
-    s = re.sub(r"\\(?:lvert|rvert|vert)\b", "|", s)
+    s = _OPERATORNAME_RE.sub(r"\\\1", s)
+    s = _VERT_RE.sub("|", s)
     s = s.replace("\\lbrace", "\\{").replace("\\rbrace", "\\}").replace("\\lbrack", "[").replace("\\rbrack", "]")
     s = s.replace("\\leqslant", "\\le").replace("\\geqslant", "\\ge").replace("\\leq", "\\le").replace("\\geq", "\\ge")
     s = s.replace("\\neq", "\\ne").replace("\\varnothing", "\\emptyset").replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom")
     s = s.replace("\\mathrm{e}", "e").replace("\\mathrm{i}", "i").replace("\\mathrm e", "e").replace("\\rm e", "e")
     s = s.replace("\\colon", ":").replace("\\degree", "^\\circ").replace("°", "^\\circ")
     s = s.replace("<=", "\\le ").replace(">=", "\\ge ").replace("!=", "\\ne ")
-    s = re.sub(r"\s+", " ", s).strip()
-    s = re.sub(r"(?:\\text\{\s*\.\s*\}|\.)\s*$", "", s).strip() if not re.search(r"(?<![\d.])\d+\.$", s) else s[:-1].strip()
-    s = re.sub(r"\\+$", "", s).strip()  # a stray trailing backslash or line break ("185\", "x \\")
+    s = _BLANKS_RE.sub(" ", s).strip()
+    s = _FINAL_PERIOD_RE.sub("", s).strip() if not _NUMBER_PERIOD_RE.search(s) else s[:-1].strip()
+    s = _TRAILING_BACKSLASH_RE.sub("", s).strip()  # a stray trailing backslash or line break ("185\", "x \\")
     return s
 
 
