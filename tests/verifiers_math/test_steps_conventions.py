@@ -90,6 +90,9 @@ WRONG = [
     "so 5 * 3 = 16, 16 + 2 = 18",  # a chain of results is no list
     "We have 3, 5 * 3 = 16",
     "$42/5 = 7$",  # neither the quotient nor the whole-number quotient
+    # a fraction reduced wrongly: both sides divide, so neither is a whole-number quotient (though both are 2, 7)
+    "Divide numerator and denominator by $2$: $\\frac{36}{14} = \\frac{19}{7}$.",
+    "so 30/4 = 29/4",
 ]
 
 

@@ -98,7 +98,9 @@ def floor_division(a: str, b: str, same: Same) -> bool:
         return str(x // y) if 0 < y <= x else m.group(0)  # a proper fraction ("2 1/2") is no quotient
 
     fa, fb = _INT_DIVISION.sub(floor, a), _INT_DIVISION.sub(floor, b)
-    return (fa, fb) != (a, b) and bool(same(fa, fb))
+    # whole-number division gives a whole number: a side that divides again (a fraction reduced wrongly,
+    # "\\frac{36}{14} = \\frac{19}{7}") is no quotient the writer took whole
+    return (fa != a) != (fb != b) and bool(same(fa, fb))
 
 
 _DECIMAL_OPERAND = re.compile(r"(?<![\d.])\d+\.(\d+)(?![\d.])")
