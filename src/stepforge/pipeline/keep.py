@@ -105,11 +105,8 @@ def unchecked_new_step(trace: Trace) -> int | None:
     That holds for an answer line that contradicts a derived reference too ("5 * 45 = 225", then an unchecked
     "actually 250", then "the answer is 250"). Procedural traces (their error is known by construction) are exempt;
     so are labels from model-based strategies."""
-    fei = trace.first_error_index
-    if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
-            or not _checker_located(trace, fei) or trace.generation.injected_error is not None):
-        return None
-    return _first_unchecked(trace, fei, relations=False)
+    fei = _checker_first_error(trace)
+    return None if fei is None else _first_unchecked(trace, fei, relations=False)
 
 
 def unread_before_error(trace: Trace) -> int | None:
@@ -117,11 +114,18 @@ def unread_before_error(trace: Trace) -> int | None:
     (unparseable text, a reader's error, no time left), or None. Its content was never seen, so the first error may
     be there (BIG-Bench Mistake: a step whose bracket typo left its chain unread, rated +1 for the claims around
     it, held the annotated mistake). Exempt as :func:`unchecked_new_step`."""
+    fei = _checker_first_error(trace)
+    return None if fei is None else next((i for i, step in enumerate(trace.steps[:fei]) if _unread(step)), None)
+
+
+def _checker_first_error(trace: Trace) -> int | None:
+    """A wrong math answer's first error when the checker alone located it after step 0 on a solution stepforge did
+    not compute (the traces whose earlier steps the guards look at), else None."""
     fei = trace.first_error_index
     if (trace.domain != "math" or fei is None or fei <= 0 or trace.outcome.correct
             or not _checker_located(trace, fei) or trace.generation.injected_error is not None):
         return None
-    return next((i for i, step in enumerate(trace.steps[:fei]) if _unread(step)), None)
+    return fei
 
 
 #: a claim's rule when the checker could not read it (what it says was never seen)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from stepforge.verifiers.math._spans import split_top
+
 # one token of a formula run: a number, a one-letter name (with a subscript), an operator word, an operator, a
 # parenthesis, a relation, blanks (a line break only when the next line goes on with "=": a chain set in a column)
 _TOKEN = re.compile(
@@ -324,7 +326,7 @@ def tex_chain(seg: str) -> Chain | None:
             return chain
     s = _TEX_BMOD.sub(" ", _TEX_PMOD.sub(" ", s))
     s = re.sub(r"\(\s*\)", " ", s)
-    parts = [p.strip() for p in _split_braced(s)]
+    parts = [p.strip() for p in split_top(s, "=")]
     if len(parts) < 2:
         return None
     chain.members = [re.sub(r"\s+", " ", p) for p in parts]
@@ -338,17 +340,3 @@ def _in_group(s: str, at: int) -> bool:
     for ch in s[:at]:
         depth += 1 if ch == "{" else -1 if ch == "}" else 0
     return depth > 0 or _inside_exponent_or_index(s.replace("\\left", "      ").replace("\\right", "      "), at)
-
-
-def _split_braced(s: str) -> list[str]:
-    """``s`` cut at its "=" outside braces, brackets and parentheses."""
-    out, depth, cur = [], 0, []
-    for ch in s:
-        depth += 1 if ch in "{([" else -1 if ch in "})]" else 0
-        if depth == 0 and ch == "=":
-            out.append("".join(cur))
-            cur = []
-            continue
-        cur.append(ch)
-    out.append("".join(cur))
-    return out
