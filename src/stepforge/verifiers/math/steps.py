@@ -506,8 +506,8 @@ def _by_convention(check: ClaimCheck, a: str, b: str, rng: random.Random) -> Cla
 
 
 _PERCENT_OF_BASE = re.compile(r"[-+]\s*\(?\s*\d+(?:\.\d+)?\s*\\?%|\d+(?:\.\d+)?\s*\\?%\s*\)?\s*[-+]\s*\d")
-_PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*$")  # "60\%" alone
-_PERCENT_END = re.compile(r"\s*\\?%\s*$")
+_PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*[.,;]?\s*$")  # "60\%" alone (a sentence may end there)
+_PERCENT_END = re.compile(r"\s*\\?%\s*[.,;]?\s*$")
 _PERCENT_OPERATOR = re.compile(r"\\?%\s*(?:\d|\(|[A-Za-z](?![A-Za-z]))")  # "17\\%5", "n % 10": modulo, not a percent
 _BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
 
@@ -637,6 +637,9 @@ def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bo
 
     if _NOT_CHECKED.search(seg):
         return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="notation_not_checked")]
+    if _INTEGER_FUNCTION.search(seg) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", seg)):
+        # as for equations: "\gcd(n^3, n!) \ge 100" is read as gcd of polynomials, 1, and "1 >= 100" is false
+        return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="integer_function_of_symbols")]
     try:
         rels = parse_chain(seg, STEP_POLICY)
     except ParseError:
@@ -808,6 +811,12 @@ def _check_approx(a: str, b: str) -> ClaimCheck:
     (truncated, rounded twice) is neutral; farther is false. Two exact values: equal or within 1% is neutral
     (a known approximation, 22/7 for pi), farther false. Anything with a letter is neutral."""
     claim = f"{a.strip()} \\approx {b.strip()}"
+    for exact_side, written in ((a, b), (b, a)):
+        labelled = _PERCENT_NUMBER.match(written) and "%" not in exact_side and _PERCENT_END.sub("", written)
+        if labelled:  # "\frac{500}{13} \approx 38.46\%": the percent sign labels the number computed
+            as_label = _check_approx(exact_side, labelled)
+            if as_label.verdict != "false":
+                return as_label.model_copy(update={"claim": claim, "rule": f"percent_convention:{as_label.rule}"})
     for exact_side, written in ((a, b), (b, a)):
         if not _NUMBER.match(written):
             continue

@@ -1,0 +1,49 @@
+"""``benchmarks/convert_realcritic_olympiad.py``: OlympiadBench's human solutions and RealCritic's judged model
+solutions become ProcessBench rows (paragraph steps, a sentence split by a display or a page break joined), the
+wrong-data solutions already in the mix are not repeated, and the rows import."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from stepforge.datasets import importers
+
+_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "convert_realcritic_olympiad.py"
+_spec = importlib.util.spec_from_file_location("convert_realcritic_olympiad", _PATH)
+conv = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(conv)  # type: ignore[union-attr]
+
+HUMAN = ("Note that $T=3$. It follows that\n\n$$\nx=2 T=6\n$$\n\nwith equality when $a=b$.\n\n\n\nSo the answer is "
+         "$\\mathbf{6}$, from\n\n\n\nwhich it follows.")
+MODEL = "We have:\n\n\\[ x = 6 \\]\n\nSo the answer is \\(\\boxed{6}\\)."
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_rows_and_references(tmp_path: Path):
+    mix = [{"question": "Find x.", "gt": "6", "solution": [HUMAN], "reasoning": MODEL, "model": "M1",
+            "previous_score": [True]},
+           {"question": "Find y.", "gt": "2", "solution": ["So $y=2$."], "reasoning": "So y = 3.", "model": "M2",
+            "previous_score": [False]}]
+    wrong = [{"question": "Find y.", "reasoning": "So y = 3.", "model": "M2"},  # already in the mix
+             {"question": "Find x.", "reasoning": "So x = 5.", "model": "M3"}]
+    counts = conv.convert(_write(tmp_path / "mix.jsonl", mix), _write(tmp_path / "wrong.jsonl", wrong), tmp_path / "o")
+    assert counts == {"problems": 2, "human": 2, "judged_right": 1, "judged_wrong": 2}
+    ref = [json.loads(x) for x in (tmp_path / "o" / "olymp_ref_pb.jsonl").read_text().splitlines()]
+    assert ref[0]["steps"] == ["Note that $T=3$. It follows that\n\n$$\nx=2 T=6\n$$\n\nwith equality when $a=b$.",
+                               "So the answer is $\\mathbf{6}$, from\n\nwhich it follows."]  # a page break joined
+    assert ref[0]["id"] == "obench-000-ref0" and ref[0]["final_answer_correct"] is True and ref[0]["label"] == -1
+    gen = [json.loads(x) for x in (tmp_path / "o" / "olymp_gen_pb.jsonl").read_text().splitlines()]
+    assert gen[0]["steps"] == ["We have:\n\n\\[ x = 6 \\]", "So the answer is \\(\\boxed{6}\\)."]
+    assert gen[0]["generator"] == "M1"
+    bad = [json.loads(x) for x in (tmp_path / "o" / "olymp_gen_wrong_pb.jsonl").read_text().splitlines()]
+    assert [(r["id"], r["final_answer_correct"]) for r in bad] == [("obench-001-gen", False), ("obench-000-wrong", False)]
+    refs = [json.loads(x) for x in (tmp_path / "o" / "olymp_refs.jsonl").read_text().splitlines()]
+    assert refs == [{"problem": "Find x.", "answer": "6"}, {"problem": "Find y.", "answer": "2"}]
+    traces = list(importers.iter_traces("processbench", ref + gen + bad))
+    assert [t.first_error_index for t in traces] == [-1] * 5
