@@ -802,6 +802,10 @@ _SPACING_RE = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\textst
 _LEFTRIGHT_RE = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|bigg|Bigg)\s*(?=[()\[\]|.<>/]|\\[{}|]|\\[lr]?[a-zA-Z]+)")
 _FONT_RE = re.compile(r"\\(?:mathbf|boldsymbol|mathit|mathsf|bm|textbf|textit|mathnormal)\s*\{")
 _THOUSANDS_BRACE_RE = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+# "\mathbf{2 1 6}": a bold number whose digits were set apart (OCR of printed solutions, OlympiadBench's answers);
+# math mode ignores the spaces, so it reads 216 as printed. Only inside a bold group: elsewhere "2 3" stays two numbers
+_BOLD_GROUP_RE = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*\{[^{}]*\}")
+_SPACED_DIGITS_RE = re.compile(r"(?<=\d) (?=\d)")
 
 
 # clean's patterns, compiled once (it runs on every side of every claim, answer and problem text)
@@ -862,6 +866,8 @@ def _clean(s: str) -> str:
     s = _FRAC_VARIANT_RE.sub(r"\\frac", s)
     s = _OVER_RE.sub(r"\\frac{\1}{\2}", s)
     s = _CHOOSE_RE.sub(r"\\binom{\1}{\2}", s)
+    if "\\b" in s or "\\m" in s:
+        s = _BOLD_GROUP_RE.sub(lambda m: _SPACED_DIGITS_RE.sub("", m.group(0)), s)
     s = _FONT_RE.sub("{", s)
     s = _OPERATORNAME_RE.sub(r"\\\1", s)
     s = _VERT_RE.sub("|", s)
