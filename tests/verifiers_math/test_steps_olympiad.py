@@ -57,3 +57,51 @@ def test_percent_labelling_the_computed_number_is_right(text: str) -> None:
 ])
 def test_wrong_percents_stay_refuted(text: str) -> None:
     assert _one(text).rating == -1
+
+
+@pytest.mark.parametrize("text", [
+    r"Let $T(y)=R(0, y)$. On the other hand, $T(0) \neq 0$ since $R$ has no root there.",  # not "0 != 0"
+    r"and $T(0) = 5$, so",
+    r"so $S(10, 3) > 100$",
+    r"Then $A\left(1\right) = 7$.",
+])
+def test_a_letter_applied_to_numbers_is_not_read_as_a_product(text: str) -> None:
+    c = _one(text)
+    assert c.rating == 0 and not any(x.verdict == "false" for x in c.claims), c.claims
+    assert any(x.rule == "function_or_product" for x in c.claims), c.claims
+
+
+@pytest.mark.parametrize(("text", "rating"), [
+    (r"and $2(0) \neq 0$", -1),  # numbers side by side: still a product
+    (r"and $3(4) = 13$", -1),
+    (r"and $f(2) = 5$", 0),  # the readers' own function letters: unchanged
+])
+def test_products_of_numbers_and_function_letters_unchanged(text: str, rating: int) -> None:
+    assert _one(text).rating == rating
+
+
+@pytest.mark.parametrize("text", [
+    r"Since these are the same years, $m^{2}-n^{2}=1444-$ $1369=75$.",  # one chain cut by "$ $"
+    r"which gives $\frac{200(199)}{2} \cdot 2(198 !)=200(199)(198 !)=200$ ! permutations",  # OCR'd factorial
+    r"Factor to obtain $13 !(15 \cdot 14-1)=13$ ! $\cdot 209$.",
+])
+def test_a_chain_cut_by_dollars_or_a_factorial_outside_is_not_refuted(text: str) -> None:
+    c = _one(text)
+    assert c.rating >= 0, c.claims
+    assert any(x.rule == "truncated_expression" for x in c.claims), c.claims
+
+
+@pytest.mark.parametrize("text", [
+    r"so $2+2=5$! That is all.",  # an exclamation mark, not a factorial
+    r"so $1444-1369=85$ $m$ is odd",
+    r"then $m^{2}-n^{2}=1444$ $1369=75$.",  # no operator at the cut
+])
+def test_wrong_chains_next_to_other_math_stay_refuted(text: str) -> None:
+    assert _one(text).rating == -1
+
+
+def test_a_ratio_in_a_greek_unknown_is_not_refuted() -> None:
+    c = _one(r"Equality holds iff \[\frac{3\sqrt3}{\sin\theta} : \frac{1}{\cos\theta} = \sin^2\theta : \cos^2\theta\]")
+    assert c.rating == 0, c.claims
+    assert _one(r"so $3 : 5 = 6 : 11$").rating == -1
+    assert _one(r"so $\pi : 2 = 3\pi : 7$").rating == -1  # pi is a number

@@ -22,6 +22,10 @@ Num = Callable[[str], "float | None"]  # the numeric value of a LaTeX constant (
 _RATIO_COLON = re.compile(r"(?<![:\\]):(?![=:])")
 
 
+_GREEK = re.compile(r"\\(?:var)?(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|rho|sigma|"
+                    r"tau|upsilon|phi|chi|psi|omega)(?![A-Za-z])", re.I)  # a Greek letter names an unknown (\pi does not)
+
+
 def ratio(a: str, b: str, same: Same) -> bool | None:
     """``a`` and ``b`` written as ratios (``3:5 = 3\\cdot 6 : 5\\cdot 6``): True or False by cross products when
     both are two-term ratios, None when the colon is not a ratio on both sides (the claim is then not read)."""
@@ -29,8 +33,8 @@ def ratio(a: str, b: str, same: Same) -> bool | None:
     pb = split_top(b, ":") if _RATIO_COLON.search(b) else [b]
     if len(pa) != 2 or len(pb) != 2 or not all(p.strip() for p in (*pa, *pb)):
         return None
-    if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", a + b)):
-        return None  # "QZ:ZO = \sqrt{3}:1": lengths the claim does not give
+    if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", a + b)) or _GREEK.search(a + b):
+        return None  # "QZ:ZO = \sqrt{3}:1", "\frac{1}{\sin\theta} : 1 = ...": unknowns the claim does not give
     return same(f"({pa[0]})\\cdot({pb[1]})", f"({pa[1]})\\cdot({pb[0]})")
 
 

@@ -306,6 +306,11 @@ _INTEGER_FUNCTION = re.compile(r"\\(?:gcd|lcm|bmod|pmod|mod|lfloor|rfloor|lceil|
                                r"(?![A-Za-z])|\\operatorname\s*\{\s*(?:gcd|lcm|mod|GCD|LCM|lcd)\s*\}"
                                r"|(?<![\\A-Za-z])(?:gcd|lcm|GCD|LCM|mod)(?![A-Za-z])|[A-Za-z)}]\s*!")
 # an inverse or iterated function applied ("f^{-1}(0) = 3", "g^2(x)"): read as a product it is 0 = 3
+# a letter applied to numbers, "T(0)", "S(10, 2)": a function of the solution's own (olympiad solutions name them
+# with any letter) or a product; the readers take letters outside "fghFGHpqPQuvwy" for products, so "T(0) = 5" would
+# be refuted as 0 = 5. Either reading is a guess: neutral
+_LETTER_AT_NUMBERS = re.compile(r"(?<![A-Za-z\\])[A-EI-OR-Za-ei-or-txz]\s*(?:\\left\s*)?\(\s*-?\d+(?:\.\d+)?"
+                                r"(?:\s*,\s*-?\d+(?:\.\d+)?)*\s*(?:\\right\s*)?\)")
 _FUNCTION_POWER = re.compile(r"(?<![A-Za-z\\])(?:[A-Za-z]\s*\^\s*(?:\{\s*-\s*1\s*\}|-\s*1)|[fgh]\s*\^\s*(?:\{[^{}]*\}|\w))"
                              r"\s*(?:\\left\s*)?\(")
 _LETTER_VARIABLE = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
@@ -525,6 +530,8 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
         return ClaimCheck(claim=claim, verdict="true" if same else "false", rule="ratio")
     if _INTEGER_FUNCTION.search(claim) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", claim)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="integer_function_of_symbols")
+    if _LETTER_AT_NUMBERS.search(claim):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="function_or_product")
     if _FUNCTION_POWER.search(claim):
         return ClaimCheck(claim=claim, verdict="unknown", rule="function_notation")
     if _ELLIPSIS_END.search(a) or _ELLIPSIS_END.search(b):
@@ -640,6 +647,8 @@ def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bo
     if _INTEGER_FUNCTION.search(seg) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", seg)):
         # as for equations: "\gcd(n^3, n!) \ge 100" is read as gcd of polynomials, 1, and "1 >= 100" is false
         return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="integer_function_of_symbols")]
+    if _LETTER_AT_NUMBERS.search(seg):  # "T(0) \neq 0" read as "T \cdot 0 != 0", i.e. "0 != 0"
+        return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="function_or_product")]
     try:
         rels = parse_chain(seg, STEP_POLICY)
     except ParseError:
@@ -1183,7 +1192,10 @@ _OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multi
 _CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|\d\s+and"
                              rf"|(?:^|\s)\.)\s*$", re.I)
 _CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
-                              rf"|and\s+\(?\\?\$?\d+\s*/\s*\d)", re.I)
+                              rf"|and\s+\(?\\?\$?\d+\s*/\s*\d|(?<=\s)!(?!=))", re.I)  # "$...=200$ ! ways": OCR's factorial
+# a math segment cut from the next one by a closing and an opening dollar only, at a binary operator: one chain
+_MATH_ENDS_OPEN = re.compile(r"(?:[-+*/×÷^–−]|\\(?:cdot|times|div))\s*$")
+_MATH_STARTS_OPEN = re.compile(r"\s*(?:[-+*/×÷^–−!]|\\(?:cdot|times|div)(?![a-zA-Z]))")
 # a product written by juxtaposition before a parenthesis ("c_v (8 - 4) = ...", "7(23)"): the chain's first side
 # is only a factor
 _FACTOR_BEFORE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]|[0-9}]|[A-Za-z]_\{?\w+\}?)\s*$")
@@ -1342,7 +1354,15 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
                 before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
                 after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
-                claims.extend(_truncated(got, _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)))
+                left, right = _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)
+                # "$m^2-n^2=1444-$ $1369=75$": two segments of one chain, cut at an operator
+                k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not before.strip() else -1
+                if k >= 0 and pieces[k][0]:
+                    left = left or _MATH_ENDS_OPEN.search(pieces[k][1])
+                k = j + 1 if j + 1 < len(pieces) and pieces[j + 1][0] else j + 2 if not after.strip() else len(pieces)
+                if k < len(pieces) and pieces[k][0]:
+                    right = right or _MATH_STARTS_OPEN.match(pieces[k][1])
+                claims.extend(_truncated(got, left, right))
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
         claims = _in_other_base(text, _with_remainder(text, _tested_or_denied(text, claims)))
