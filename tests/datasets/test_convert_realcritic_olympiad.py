@@ -42,7 +42,8 @@ def test_rows_and_references(tmp_path: Path):
     assert gen[0]["steps"] == ["We have:\n\n\\[ x = 6 \\]", "So the answer is \\(\\boxed{6}\\)."]
     assert gen[0]["generator"] == "M1"
     bad = [json.loads(x) for x in (tmp_path / "o" / "olymp_gen_wrong_pb.jsonl").read_text().splitlines()]
-    assert [(r["id"], r["final_answer_correct"]) for r in bad] == [("obench-001-gen", False), ("obench-000-wrong", False)]
+    assert [(r["id"], r["final_answer_correct"]) for r in bad] == [("obench-001-gen", False),
+                                                                   ("obench-000-wrong", False)]
     refs = [json.loads(x) for x in (tmp_path / "o" / "olymp_refs.jsonl").read_text().splitlines()]
     assert refs == [{"problem": "Find x.", "answer": "6"}, {"problem": "Find y.", "answer": "2"}]
     traces = list(importers.iter_traces("processbench", ref + gen + bad))

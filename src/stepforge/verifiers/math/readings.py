@@ -22,8 +22,9 @@ Num = Callable[[str], "float | None"]  # the numeric value of a LaTeX constant (
 _RATIO_COLON = re.compile(r"(?<![:\\]):(?![=:])")
 
 
+# a Greek letter names an unknown (\pi does not)
 _GREEK = re.compile(r"\\(?:var)?(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|rho|sigma|"
-                    r"tau|upsilon|phi|chi|psi|omega)(?![A-Za-z])", re.I)  # a Greek letter names an unknown (\pi does not)
+                    r"tau|upsilon|phi|chi|psi|omega)(?![A-Za-z])", re.I)
 
 
 def ratio(a: str, b: str, same: Same) -> bool | None:

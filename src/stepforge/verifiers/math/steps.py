@@ -1192,7 +1192,8 @@ _OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multi
 _CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|\d\s+and"
                              rf"|(?:^|\s)\.)\s*$", re.I)
 _CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
-                              rf"|and\s+\(?\\?\$?\d+\s*/\s*\d|(?<=\s)!(?!=))", re.I)  # "$...=200$ ! ways": OCR's factorial
+                              rf"|and\s+\(?\\?\$?\d+\s*/\s*\d"
+                              rf"|(?<=\s)!(?!=))", re.I)  # "$...=200$ ! ways": an OCR'd factorial after the dollar
 # a math segment cut from the next one by a closing and an opening dollar only, at a binary operator: one chain
 _MATH_ENDS_OPEN = re.compile(r"(?:[-+*/×÷^–−]|\\(?:cdot|times|div))\s*$")
 _MATH_STARTS_OPEN = re.compile(r"\s*(?:[-+*/×÷^–−!]|\\(?:cdot|times|div)(?![a-zA-Z]))")
