@@ -85,6 +85,10 @@ def test_a_count_with_other_values_is_not_read(ending):
     assert conclusion(ending, PROBLEM) is None
 
 
+def test_a_count_computed_in_the_sentence_is_read_as_before():
+    assert conclusion("So there are 4 * 6 = 24 eggs in all.", "A box holds 6 eggs. How many eggs in 4 boxes?") == "24"
+
+
 def test_the_verdict_reads_the_count_with_the_problem():
     text = _WORK + "Therefore, there are 239 such strings of length 6."
     assert judge("239", text, problem=PROBLEM).verdict == "equal"

@@ -821,8 +821,8 @@ def _there_count(body: str, given: frozenset[str]) -> str | None:
     tail = re.sub(r"^(?:indeed|exactly|just|only|a total of)\b\s*", "", body[first.end():].strip(), flags=re.I)
     m = _NUMBER_RE.match(tail)
     rest = tail[m.end():] if m else ""
-    if m is None or not re.search(r"\d", rest):
-        return None  # no count, or nothing to restate: the rule for a bare count decides
+    if m is None or not re.search(r"\d", rest) or not re.match(r"\s+[A-Za-z]", rest):
+        return None  # no count, nothing to restate, or a computation ("4 * 6 = 24 eggs"): the other rules decide
     head = rest[: d.start()] if (d := _DESCRIPTION_RE.search(rest)) else rest
     prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", body))
     if (_MODAL_RE.search(body[: first.end()]) or _COMPARATIVE_RE.search(head)
