@@ -64,6 +64,8 @@ COUNTS = [
     ("Therefore, there are 35 different ways for 4 horses to go through the finish line, including the possibility of "
      "ties.", "35"),
     ("Therefore, there are 8 ways to fill a 2 x 7 rectangle.", "8"),
+    ("In conclusion, there are \\( 98 \\) values of \\( n \\) in the set \\( \\{1, 2, 3, 4, 5, 6\\} \\) for which "
+     "\\( n^2 > 1 \\).", "98"),
 ]
 
 
@@ -94,6 +96,21 @@ def test_the_verdict_reads_the_count_with_the_problem():
     assert judge("239", text, problem=PROBLEM).verdict == "equal"
     assert judge("240", text, problem=PROBLEM).verdict == "not_equal"
     assert judge("239", text).verdict == "unparseable"  # no problem: not read
+
+
+# --- "is equal to" -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ending,value", [
+    ("Therefore, the limit of the sequence \\( \\{a_n\\} \\) exists and is equal to 3.", "3"),
+    ("So the answer is equal to $\\frac{1}{2}$.", "\\frac{1}{2}"),
+    ("So the total is equal to 3 + 4 = 7.", "7"),
+])
+def test_a_value_after_is_equal_to_is_read(ending, value):
+    assert conclusion(ending) == value  # was None: "equal" was taken for the verb and "to 3" for what follows it
+
+
+def test_is_equal_to_with_a_second_value_is_not_read():
+    assert conclusion("The area is equal to 12 when the side is 4.") is None
 
 
 # --- a value, then where it is reached ------------------------------------------------------------------------------

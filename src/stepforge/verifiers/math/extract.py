@@ -613,7 +613,8 @@ _CONCLUSION_LEAD_RE = re.compile(
     r"it follows that)\b[,:]?\s*)+(?:that\b\s*)?", re.I)
 # the verb a concluding sentence states its result with ("the sum is", "there are", "Jim has")
 _RESULT_VERB_RE = re.compile(
-    r"\b(?:is|are|was|were|equals?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?)\b|\b(?:that|it|this)'s\b|=",
+    r"\b(?:is|are|was|were|equals?(?:\s+to)?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?)\b|"
+    r"\b(?:that|it|this)'s\b|=",  # "is equal to 3": "equal to" is the verb the value follows
     re.I)
 _NUMBER_RE = re.compile(r"[-−]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?(?:\s*(?:\\%|%|percent\b))?")
 _UNIT_WORDS_RE = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){0,3}")
@@ -771,7 +772,7 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     between = body[first.end():verb.start()] if first is not None else ""
     if re.search(r"\d", between) and re.search(r",|\band\b|;", between):
         return None  # "7 nickels and 11 - 7 = 4 dimes": two results
-    if (re.search(r"\d", between) and re.search(r"[A-Za-z]{2,}", bmask[first.end():verb.start()])
+    if (re.search(r"\d", between) and re.search(r"[A-Za-z]{2,}", _RESULT_VERB_RE.sub(" ", bmask[first.end():verb.start()]))
             and not _restates(between, given)):
         return None  # "the area is 12 when the side is 4": a value, words, another (unless all restate the problem)
     tail = body[verb.end():].strip()
@@ -819,6 +820,9 @@ def _there_count(body: str, given: frozenset[str]) -> str | None:
     if not given or first is None or not re.search(r"\bthere\s*$", body[: first.start()], re.I):
         return None
     tail = re.sub(r"^(?:indeed|exactly|just|only|a total of)\b\s*", "", body[first.end():].strip(), flags=re.I)
+    env = _math_envs(tail[:80])
+    if env and env[0][0] == 0 and re.fullmatch(r"\d+", env[0][2]):  # "there are \( 98 \) values of \( n \) ..."
+        tail = env[0][2] + tail[env[0][1]:]
     m = _NUMBER_RE.match(tail)
     rest = tail[m.end():] if m else ""
     if m is None or not re.search(r"\d", rest) or not re.match(r"\s+[A-Za-z]", rest):
