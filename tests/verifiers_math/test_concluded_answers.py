@@ -130,6 +130,16 @@ def test_where_a_value_is_reached_is_not_a_second_value(ending, value):
     assert conclusion(ending, problem) == value
 
 
+def test_at_least_and_latex_commands_are_not_conditions_or_second_statements():
+    """PRMBench endings the first version of these rules lost: "at least once" is no condition; "\\frac" no word."""
+    ending = ("Finally, the largest value of $a$ such that the graph of $y=f(x)$ intersects every horizontal line at "
+              "least once is $a=2$.")
+    assert conclusion(ending) == "a = 2"
+    chain = "f(-2) + f(-1) + f(0) = 2 + \\frac{5}{3} + 1 = \\frac{6}{3} + \\frac{5}{3} + \\frac{3}{3} = \\frac{14}{3}."
+    assert conclusion(chain) == "\\frac{14}{3}"
+    assert conclusion("The minimum is 2, which is achieved at a = b.") == "2"
+
+
 @pytest.mark.parametrize("ending", [
     "Therefore the area is 12 when the side is 4.",  # was read as 4: the last verb's value is the condition's
     "So the answer is 2 for n = 1 and 5 for n = 2.",  # two values
@@ -162,6 +172,8 @@ def test_a_plain_text_formula_ending_the_sentence_is_read(ending, value):
     "So the smallest value is a constant.",  # words
     "So the smallest value is (n+1.",  # unbalanced
     "So the smallest value is n+1 for large n.",  # the sentence goes on
+    # arithmetic on numbers not done: the value is not stated (and grading calls it "not a final answer")
+    "Therefore, by inclusion-exclusion, the number of ways that all three lanes are occupied is 3^6 - 3 * 2^6 + 3 * 1.",
 ])
 def test_a_formula_that_is_not_alone_or_not_whole_is_not_read(ending):
     assert conclusion(ending) is None

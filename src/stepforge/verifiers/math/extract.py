@@ -707,7 +707,9 @@ _GOES_ON_RE = re.compile(r";|,\s*(?:and|so|but|thus|hence|then|therefore|which|g
 _WHERE_REACHED_RE = re.compile(
     r"(?:,\s*|\s+)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|happens|holds|is\s+(?:achieved|attained|reached)|"
     r"can\s+be\s+(?:achieved|attained|reached))|(?:achieved|attained|reached|obtained)|(?:which\s+)?(?:occurs|happens))?"
-    r"\s*\b(?:when|whenever|at|if and only if|iff)\b", re.I)
+    r"\s*\b(?:when|whenever|if and only if|iff)\b|"
+    r"(?:,\s*|\s+)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|is\s+(?:achieved|attained|reached))|achieved|attained)"
+    r"\s+at\b", re.I)  # "at" alone is not one: "intersects every line at least once is $a=2$"
 # a formula in plain text after the verb ("1/n", "n!", "(n-1)!/2", "√3 / 3", "n*(n+1)*(2n+1)/6")
 _PLAIN_FORMULA_RE = re.compile(r"[-−]?(?:[0-9a-zA-Z√π()+\-−*/^!.]|\s)+")
 _EXPRESSION_OF_RE = re.compile(r",?\s+as\s+(?:an?\s+)?(?:expression|function|formula)\s+(?:of|in)\s+[a-z]\s*$", re.I)
@@ -723,6 +725,8 @@ def _plain_formula(tail: str) -> str | None:
         return None
     if not re.search(r"[\d+\-−*/^!√π]", tail) and not re.fullmatch(r"[a-zA-Z]", tail):
         return None
+    if not re.search(r"[a-zA-Z]", tail.replace("sqrt", "")) and re.search(r"[\w)√π!]\s*[-−+*]", tail):
+        return None  # "3^6 - 3 * 2^6 + 3 * 1": arithmetic on numbers not done yet (the value is not stated)
     depth = 0
     for c in tail:
         depth += (c == "(") - (c == ")")
@@ -772,7 +776,8 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     between = body[first.end():verb.start()] if first is not None else ""
     if re.search(r"\d", between) and re.search(r",|\band\b|;", between):
         return None  # "7 nickels and 11 - 7 = 4 dimes": two results
-    if (re.search(r"\d", between) and re.search(r"[A-Za-z]{2,}", _RESULT_VERB_RE.sub(" ", bmask[first.end():verb.start()]))
+    words = re.sub(r"\\[A-Za-z]+", " ", _RESULT_VERB_RE.sub(" ", bmask[first.end():verb.start()]))  # not \frac
+    if (re.search(r"\d", between) and re.search(r"[A-Za-z]{2,}", words)
             and not _restates(between, given)):
         return None  # "the area is 12 when the side is 4": a value, words, another (unless all restate the problem)
     tail = body[verb.end():].strip()
@@ -840,10 +845,11 @@ def _there_count(body: str, given: frozenset[str]) -> str | None:
 def _before_where_reached(body: str) -> str:
     """``body`` without a closing clause that says where its value is reached ("is 2, which occurs when x = 0"),
     when that clause states no second value ("is 2 for n = 1 and 5 for n = 2" stays whole)."""
-    first = _RESULT_VERB_RE.search(body)
+    bmask = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), body.replace("\\$", "\1\1"))
+    first = _RESULT_VERB_RE.search(bmask)  # outside math: "$y=f(x)$" holds no verb of the sentence
     if first is None:
         return body
-    m = _WHERE_REACHED_RE.search(body, first.end())
+    m = _WHERE_REACHED_RE.search(bmask, first.end())
     if m is None or not re.search(r"\d|\$|\\\(|(?<![A-Za-z])[A-Za-z](?![A-Za-z])", body[first.end():m.start()]):
         return body  # no value before the condition ("the tiling is same when ..." describes what is counted)
     clause = body[m.end():]
