@@ -830,7 +830,7 @@ def _there_count(body: str, given: frozenset[str]) -> str | None:
         tail = env[0][2] + tail[env[0][1]:]
     m = _NUMBER_RE.match(tail)
     rest = tail[m.end():] if m else ""
-    if m is None or not re.search(r"\d", rest) or not re.match(r"\s+[A-Za-z]", rest):
+    if m is None or not (re.search(r"\d", rest) or _DESCRIPTION_RE.search(rest)) or not re.match(r"\s+[A-Za-z]", rest):
         return None  # no count, nothing to restate, or a computation ("4 * 6 = 24 eggs"): the other rules decide
     head = rest[: d.start()] if (d := _DESCRIPTION_RE.search(rest)) else rest
     prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", body))
