@@ -185,7 +185,7 @@ def _concluded_answer(candidate: Candidate, k: int) -> dict[str, Any] | None:
     """A final answer read from the last step's concluding sentence ("Therefore, the total is 6 x 2 = 12.", no
     answer marker or box): that step is a step of the work stating its result, not an answer line apart from the
     work, so it cannot contradict what the steps derived (its own derivation is the steps' last). Not located."""
-    ex = extract(candidate.generation.raw_response)
+    ex = extract(candidate.generation.raw_response, candidate.task.prompt)  # as the verdict read it
     if ex.how != "conclusion":
         return None
     return {"rule": NOT_LOCATED, "step": k, "derived": None, "final_answer": ex.answer,

@@ -62,7 +62,7 @@ def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | Non
             raise  # an enclosing budget's (the step checker's): its own handler says so
         return MathVerdict.model_construct(
             verdict="timeout", rule="time_budget", seconds=round(time.perf_counter() - t0, 6),
-            gold=_extract_gold(gold) if gold else None, pred=extract(pred).answer if pred else None,
+            gold=_extract_gold(gold) if gold else None, pred=extract(pred, problem).answer if pred else None,
             detail=f"not decided within {budget_s:g}s in process", where="in_process", versions=versions(),
         )
 
@@ -94,7 +94,7 @@ def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: 
     if len(gold or "") > pol.max_input_chars or len(pred or "") > pol.max_input_chars:
         return done("unparseable", "guard", f"input longer than {pol.max_input_chars} characters")
     g_text = _extract_gold(gold) if gold is not None else None
-    ex = extract(pred) if pred is not None else None
+    ex = extract(pred, problem) if pred is not None else None
     p_text = ex.answer if ex is not None else None
     if g_text is None:
         return done("unparseable", "no_gold_answer", "no answer found in the gold", g_text, p_text)
@@ -119,6 +119,11 @@ def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: 
         if _same_text(g_text, p_text):  # a pred that does not parse may still be the gold's very text
             return done("equal", "string_equal", "", g_text, p_text)
         return done("unparseable", "pred_unparseable", str(exc), g_text, p_text)
+    if g.kind == "bool" and p.kind not in ("bool", "text", "choice"):
+        # "1985" read from a solution to "Is there ...?": what was read is not the yes/no the question asks for (a
+        # side value of the last sentence), so it says nothing of the solution's answer
+        return done("unparseable", "not_a_yes_no_answer", f"the reference is yes/no, the solution's answer read is a "
+                    f"{p.kind}: not an answer to the question asked", g_text, p_text)
     why = restatement(g, p, p_text, g_text, ctx.problem, pol)
     named = _named_value(p_text, ctx.problem) if why is not None and p.kind == "relation" else None
     if named is not None:  # "m+n=29" where the problem asks for $m+n$: the value of what was asked

@@ -375,9 +375,14 @@ def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) 
         after = start + cut
         span = span[:cut]
     run = _box_run(span)
+    yes_no = _YES_NO_RE.match(span) if run is None else None
     if run is not None:
         ans: str | None = run[0]
         st: Status = "ok"
+    elif yes_no is not None:
+        ans, st = _yes_no(yes_no)
+        if ans is None:
+            return Extraction(None, how, "none", "a yes/no answer its own restatement contradicts")
     else:
         ans, st = _sentence(span)
     if ans is None:
@@ -387,6 +392,20 @@ def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) 
         return Extraction(ans, how, "hedged", f"an alternative in the answer: {hedge.group(0)!r}")
     status, detail = _after_status(rest[after:])
     return Extraction(ans, how, status, detail)
+
+
+# "the answer is no, $n+2$ cannot be a factor": yes or no, then the sentence that restates it
+_YES_NO_RE = re.compile(r"[ \t*]*+(yes|no)\b[ \t*]*+(?:[,.;:!][ \t]*+(.*))?$", re.I | re.S)
+_NEGATION_RE = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|impossible)\b|n't\b", re.I)
+
+
+def _yes_no(m: re.Match) -> tuple[str | None, Status]:
+    """The yes/no an answer starts with, when the sentence that restates it says the same: a "No" restating a
+    negation, a "Yes" restating none; None when they disagree ("Yes, there is no such $n$" commits to neither)."""
+    word, rest = m.group(1).capitalize(), _strip_math(sub_spans(_MATH_SPANS_RE, " ", m.group(2) or ""))
+    if rest.strip() and (word == "No") != bool(_NEGATION_RE.search(rest)):
+        return None, "none"
+    return word, "ok"
 
 
 def _factorial(text: str, i: int) -> bool:
@@ -507,8 +526,11 @@ def _by_markers(text: str) -> Extraction | None:
     return _anchored(text, m, how, stop)
 
 
-def extract(text: str) -> Extraction:
-    """The committed final answer of a solution, how it was found and whether it stands."""
+def extract(text: str, problem: str | None = None) -> Extraction:
+    """The committed final answer of a solution, how it was found and whether it stands.
+
+    ``problem``: the problem's text, when known: a concluding sentence may then restate its givens ("there are 239
+    strings of length 6", see :func:`conclusion`)."""
     if text is None:
         return Extraction(None, "none", "none")
     text = unescape(str(text))
@@ -548,7 +570,7 @@ def extract(text: str) -> Extraction:
     if envs and len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(stripped):
         return Extraction(envs[0][2], "bare")
     if len(stripped) > 300 or stripped.count("\n") > 2:
-        found = conclusion(stripped)
+        found = conclusion(stripped, problem)
         if found is not None:
             return Extraction(found, "conclusion")
         return Extraction(None, "none", "none", "no answer marker in a long text")
@@ -591,7 +613,8 @@ _CONCLUSION_LEAD_RE = re.compile(
     r"it follows that)\b[,:]?\s*)+(?:that\b\s*)?", re.I)
 # the verb a concluding sentence states its result with ("the sum is", "there are", "Jim has")
 _RESULT_VERB_RE = re.compile(
-    r"\b(?:is|are|was|were|equals?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?)\b|\b(?:that|it|this)'s\b|=",
+    r"\b(?:is|are|was|were|equals?(?:\s+to)?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?)\b|"
+    r"\b(?:that|it|this)'s\b|=",  # "is equal to 3": "equal to" is the verb the value follows
     re.I)
 _NUMBER_RE = re.compile(r"[-−]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?(?:\s*(?:\\%|%|percent\b))?")
 _UNIT_WORDS_RE = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){0,3}")
@@ -637,22 +660,79 @@ def _chain_value(math: str) -> str | None:
     return last
 
 
-def conclusion(text: str) -> str | None:
+def conclusion(text: str, problem: str | None = None) -> str | None:
     """The value a solution without an answer marker concludes with, read from its last sentence when that
     sentence states one result and nothing else: "So there are 4 ways.", "The sum is $-3$.", "Hence, $a+b=12$.",
-    "Therefore, $abc = 3 \\cdot 5 = 15$." None when the last sentence is a condition, a doubt, a check or a
-    negation, states no value, states a value and then goes on ("... is $4$, since ..."), or holds more than one
-    value after its verb. Only the last line counts (a trace's last step)."""
+    "Therefore, $abc = 3 \\cdot 5 = 15$.", "So the smallest value is 1/n." (a plain-text formula), "The minimum is
+    2, which occurs when x = 0." (where the value is reached is not a second value). None when the last sentence is
+    a condition, a doubt, a check or a negation, states no value, states a value and then goes on ("... is $4$,
+    since ..."), or holds more than one value after its verb. Only the last line counts (a trace's last step).
+
+    With the ``problem``'s text, a count may be followed by a description that restates the problem's givens ("there
+    are 239 strings of length 6 that ...", each of its numbers the problem's own); without it, a number after the
+    count leaves the sentence unread."""
     lines = [ln for ln in text.rstrip().split("\n") if ln.strip()]
     sents = _last_sentences(lines[-1].strip()) if lines else None
     if not sents:
         return None
+    given = _given_numbers(problem)
     if _POINTER_RE.fullmatch(sents[-1]):  # "... is $12$. And that's our answer.": the sentence before it
         if len(sents) == 1:
             before = _last_sentences(lines[-2].strip()) if len(lines) > 1 else None
-            return _concluded(before[-1]) if before else None
-        return _concluded(sents[-2])
-    return _concluded(sents[-1])
+            return _concluded(before[-1], given) if before else None
+        return _concluded(sents[-2], given)
+    return _concluded(sents[-1], given)
+
+
+_GIVEN_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _given_numbers(problem: str | None) -> frozenset[str]:
+    """The numbers a problem's text writes (what a concluding sentence may restate)."""
+    return frozenset(_GIVEN_NUMBER_RE.findall(problem.replace(",", " "))) if problem else frozenset()
+
+
+def _restates(rest: str, given: frozenset[str]) -> bool:
+    """Every number in ``rest`` (words after a count, math included) is one the problem writes."""
+    return all(n in given for n in _GIVEN_NUMBER_RE.findall(rest.replace(",", " ")))
+
+
+# what a count's description starts with ("strings of length 6 that have ...", "ways such that ...")
+_DESCRIPTION_RE = re.compile(
+    r"\b(?:that|which|who|whose|where|such that|so that|satisfying|with|using|in which|for which)\b", re.I)
+# a clause that goes on to another statement after a count ("..., so the total is 12"; "...; then ...")
+_GOES_ON_RE = re.compile(r";|,\s*(?:and|so|but|thus|hence|then|therefore|which|giving|for a total)\b", re.I)
+# where a stated value is reached: "is 2, which occurs when x = 0", "is 0 when a = b", "is 1, and this is achieved
+# when a = b": the condition is not a second value (the last verb is then the condition's "=")
+_WHERE_REACHED_RE = re.compile(
+    r"(?:,\s*|\s+)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|happens|holds|is\s+(?:achieved|attained|reached)|"
+    r"can\s+be\s+(?:achieved|attained|reached))|(?:achieved|attained|reached|obtained)|(?:which\s+)?(?:occurs|happens))?"
+    r"\s*\b(?:when|whenever|if and only if|iff)\b|"
+    r"(?:,\s*|\s+)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|is\s+(?:achieved|attained|reached))|achieved|attained)"
+    r"\s+at\b", re.I)  # "at" alone is not one: "intersects every line at least once is $a=2$"
+# a formula in plain text after the verb ("1/n", "n!", "(n-1)!/2", "√3 / 3", "n*(n+1)*(2n+1)/6")
+_PLAIN_FORMULA_RE = re.compile(r"[-−]?(?:[0-9a-zA-Z√π()+\-−*/^!.]|\s)+")
+_EXPRESSION_OF_RE = re.compile(r",?\s+as\s+(?:an?\s+)?(?:expression|function|formula)\s+(?:of|in)\s+[a-z]\s*$", re.I)
+
+
+def _plain_formula(tail: str) -> str | None:
+    """``tail`` when it is a formula written in plain text and nothing else (one letter per name, balanced brackets,
+    a digit, an operator or one name in it), else None. "2 x 7" (a product written with x) is not read."""
+    tail = tail.strip()
+    if not tail or not _PLAIN_FORMULA_RE.fullmatch(tail) or re.search(r"[A-Za-z]{2,}", tail.replace("sqrt", "")):
+        return None
+    if re.search(r"\d\s*x\s*\d|\.\s|\.$|\(\s*\)", tail) or tail.count("(") != tail.count(")"):
+        return None
+    if not re.search(r"[\d+\-−*/^!√π]", tail) and not re.fullmatch(r"[a-zA-Z]", tail):
+        return None
+    if not re.search(r"[a-zA-Z]", tail.replace("sqrt", "")) and re.search(r"[\w)√π!]\s*[-−+*]", tail):
+        return None  # "3^6 - 3 * 2^6 + 3 * 1": arithmetic on numbers not done yet (the value is not stated)
+    depth = 0
+    for c in tail:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return None
+    return tail.replace("−", "-")
 
 
 def _last_sentences(line: str) -> list[str] | None:
@@ -668,7 +748,7 @@ def _last_sentences(line: str) -> list[str] | None:
     return [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
 
 
-def _concluded(sent: str) -> str | None:
+def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     """The one value a concluding sentence states (see :func:`conclusion`), or None."""
     sent = _INTERJECTION_RE.sub("", sent, count=1).strip() if not _CONCLUSION_LEAD_RE.match(sent) else sent
     body = _CONCLUSION_LEAD_RE.sub("", sent, count=1).strip()
@@ -676,6 +756,10 @@ def _concluded(sent: str) -> str | None:
     body = _clean_tail(re.sub(r",?\s*\b(?:in all|in total|altogether|overall)\s*[.!]?\s*$", "", _clean_tail(body), flags=re.I))
     if not body:
         return None
+    counted = _there_count(body, given)
+    if counted is not None:
+        return counted or None
+    body = _before_where_reached(body)
     prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", body))
     if _NOT_CONCLUDED_RE.search(prose) or _HEDGE_RE.search(prose) or _RETRACT_RE.search(prose) or _REFUSE_RE.search(prose):
         return None
@@ -692,6 +776,10 @@ def _concluded(sent: str) -> str | None:
     between = body[first.end():verb.start()] if first is not None else ""
     if re.search(r"\d", between) and re.search(r",|\band\b|;", between):
         return None  # "7 nickels and 11 - 7 = 4 dimes": two results
+    words = re.sub(r"\\[A-Za-z]+", " ", _RESULT_VERB_RE.sub(" ", bmask[first.end():verb.start()]))  # not \frac
+    if (re.search(r"\d", between) and re.search(r"[A-Za-z]{2,}", words)
+            and not _restates(between, given)):
+        return None  # "the area is 12 when the side is 4": a value, words, another (unless all restate the problem)
     tail = body[verb.end():].strip()
     tail = re.sub(r"^(?:indeed|exactly|just|only|now|(?:equal|equivalent) to|equals?|a total of|the same as)\b\s*", "",
                   tail, flags=re.I)
@@ -712,6 +800,8 @@ def _concluded(sent: str) -> str | None:
             return None  # words before the math, or two values
         rest = tail[tenvs[0][1]:]
         value = _chain_value(tenvs[0][2])
+    elif (formula := _plain_formula(_EXPRESSION_OF_RE.sub("", tail))) is not None and not _NUMBER_RE.fullmatch(formula):
+        rest, value = "", formula  # "the smallest value is 1/n": a plain-text formula ends the sentence
     else:
         m = _NUMBER_RE.match(tail)
         if m is None:
@@ -724,6 +814,49 @@ def _concluded(sent: str) -> str | None:
     if re.search(r"\d|\$", bmask[: verb.start()].replace("\0", "")) and not _CONCLUSION_LEAD_RE.match(sent):
         return None  # numbers before the verb and no conclusion word: a step of the work, not its result
     return value
+
+
+def _there_count(body: str, given: frozenset[str]) -> str | None:
+    """The count a "there are N ..." sentence states when the words after it describe what is counted, restating
+    only the problem's givens ("there are 239 strings of length 6 that have ...", "there are 35 ways for 4 horses to
+    finish, including ties"): the count; "" when the sentence is such a count but says more (a comparison right
+    after the count, another value, a clause that goes on); None when it is not one (the other rules read it)."""
+    first = _RESULT_VERB_RE.search(body)
+    if not given or first is None or not re.search(r"\bthere\s*$", body[: first.start()], re.I):
+        return None
+    tail = re.sub(r"^(?:indeed|exactly|just|only|a total of)\b\s*", "", body[first.end():].strip(), flags=re.I)
+    env = _math_envs(tail[:80])
+    if env and env[0][0] == 0 and re.fullmatch(r"\d+", env[0][2]):  # "there are \( 98 \) values of \( n \) ..."
+        tail = env[0][2] + tail[env[0][1]:]
+    m = _NUMBER_RE.match(tail)
+    rest = tail[m.end():] if m else ""
+    if m is None or not (re.search(r"\d", rest) or _DESCRIPTION_RE.search(rest)) or not re.match(r"\s+[A-Za-z]", rest):
+        return None  # no count, nothing to restate, or a computation ("4 * 6 = 24 eggs"): the other rules decide
+    head = rest[: d.start()] if (d := _DESCRIPTION_RE.search(rest)) else rest
+    prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", body))
+    if (_MODAL_RE.search(body[: first.end()]) or _COMPARATIVE_RE.search(head)
+            or re.search(r"[=<>]|\\(?:le|ge|ne)", head)
+            or _GOES_ON_RE.search(rest) or _NOT_CONCLUDED_RE.search(_strip_math(sub_spans(_MATH_SPANS_RE, " ", head)))
+            or _HEDGE_RE.search(prose) or _RETRACT_RE.search(prose) or not _restates(rest, given)):
+        return ""
+    return m.group(0).replace("−", "-").replace("$", "")
+
+
+def _before_where_reached(body: str) -> str:
+    """``body`` without a closing clause that says where its value is reached ("is 2, which occurs when x = 0"),
+    when that clause states no second value ("is 2 for n = 1 and 5 for n = 2" stays whole)."""
+    bmask = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), body.replace("\\$", "\1\1"))
+    first = _RESULT_VERB_RE.search(bmask)  # outside math: "$y=f(x)$" holds no verb of the sentence
+    if first is None:
+        return body
+    m = _WHERE_REACHED_RE.search(bmask, first.end())
+    if m is None or not re.search(r"\d|\$|\\\(|(?<![A-Za-z])[A-Za-z](?![A-Za-z])", body[first.end():m.start()]):
+        return body  # no value before the condition ("the tiling is same when ..." describes what is counted)
+    clause = body[m.end():]
+    if re.search(r"(?:[,;]|\band\b|\bor\b)\s*\$?\s*[-−]?\d", clause) or _RESULT_VERB_RE.search(
+            re.sub(r"[^=]=[^=]", " ", clause)) and re.search(r"\b(?:is|are|was|were)\s+[-−]?\d", clause):
+        return body
+    return body[: m.start()].rstrip(" ,")
 
 
 def _currency_dollars(text: str) -> str:
