@@ -39,7 +39,7 @@ from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
-from stepforge.verifiers.math import readings, worded
+from stepforge.verifiers.math import plain_units, readings, worded
 from stepforge.verifiers.math.points import (
     SIMPLIFY_TERMS,
     TooBig,
@@ -469,6 +469,13 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
         if _exact_identity(a2, b2, rng.randint(0, 2**48)):
             return check.model_copy(update={"verdict": "true", "rule": "percent_convention",
                                             "detail": f"{a2.strip()} = {b2.strip()}"})
+    if check.verdict == "false" and (_TIMES_100_PERCENT.search(a) or _TIMES_100_PERCENT.search(b)):
+        # "9 / 21 * 100% = 42.857": multiplying by 100% names the number a percentage, it does not scale it
+        a2, b2 = (_PERCENT_END.sub("", _TIMES_100_PERCENT.sub(r"\1 100", x)) for x in (a, b))
+        again = _check_pair_as_read(a2, b2, state, rng)
+        if again.verdict == "true":
+            return check.model_copy(update={"verdict": "true", "rule": "percent_convention",
+                                            "detail": f"{a2.strip()} = {b2.strip()}"})
     if check.verdict == "false" and (_PERCENT_OF_BASE.search(a) or _PERCENT_OF_BASE.search(b)):
         # "2000 + 10% = 2200": a percent added to or taken from an amount is a percent of it, by convention
         return check.model_copy(update={"verdict": "unknown", "rule": "percent_of_base",
@@ -513,6 +520,7 @@ def _by_convention(check: ClaimCheck, a: str, b: str, rng: random.Random) -> Cla
 _PERCENT_OF_BASE = re.compile(r"[-+]\s*\(?\s*\d+(?:\.\d+)?\s*\\?%|\d+(?:\.\d+)?\s*\\?%\s*\)?\s*[-+]\s*\d")
 _PERCENT_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*\\?%\s*[.,;]?\s*$")  # "60\%" alone (a sentence may end there)
 _PERCENT_END = re.compile(r"\s*\\?%\s*[.,;]?\s*$")
+_TIMES_100_PERCENT = re.compile(r"(\\times|\\cdot|\*|×)\s*100\s*\\?%")
 _PERCENT_OPERATOR = re.compile(r"\\?%\s*(?:\d|\(|[A-Za-z](?![A-Za-z]))")  # "17\\%5", "n % 10": modulo, not a percent
 _BARE_LOG = re.compile(r"\\log(?!_)(?![a-zA-Z])|(?<![\\\w])log(?![_\w])")
 
@@ -974,7 +982,7 @@ def _segments(text: str) -> list[tuple[bool, str]]:
 
 # plain-text arithmetic: numbers (thousands commas, decimals, a currency sign, a percent sign), operators and
 # parentheses around an "=", never a letter (words are not read as variables)
-_NUM = r"(?:\\?\$\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?"
+_NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
 # blanks are possessive wherever the next token is no blank (" x " sees its blank behind), a side's closing blanks
 # and parens sit before the next "=", and no match starts inside a blank run: linear (blanks were cubic: minutes)
 _OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"  # "–" (en dash) and "−" (U+2212) are minus signs
@@ -1125,6 +1133,9 @@ def _exact_value(node: Any) -> Fraction | None:
         return None
 
 
+# an operation between two numbers of a plain side (as LaTeX): an operand may carry its own sign or sit in
+# parentheses ("2 * -9", "(-6 + -4)", "((-11) * (30))", "100\\% - 5\\%")
+_COMPUTES_PLAIN = re.compile(r"\d\s*(?:\\%)?\s*\)*\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*-?\s*\(*\s*\d")
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0\d")
 _LIST_BEFORE = re.compile(r"[\d)]\s*,\s*(?:…\s*,\s*|\.\.\.\s*,\s*)?$")
 _LIST_AFTER = re.compile(r"\s*,\s*(?:…|\.\.\.|\(?-?\d)")
@@ -1145,12 +1156,13 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
         return joined[-1]
 
     chunk = _SPACED_THOUSANDS.sub(join, _MIXED_PLAIN.sub(_mixed_plain, chunk))
+    chunk, regions = plain_units.blank(chunk)  # "36 ft * 24 ft = 864 sq ft": the units blanked, the numbers read
     rev = ""  # the chunk reversed, made at the first match: the text before a match is read backwards, never copied
     for m in _PLAIN.finditer(chunk):
         sides = [_latex_of_plain(x) for x in m.group(0).split("=")]
         if _ELLIPSIS_AFTER.match(chunk, m.end()):
             sides[-1] += "..."  # "= 1.666...": the digits go on
-        if not any(re.search(r"\d\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*\d", x) for x in sides):
+        if not any(_COMPUTES_PLAIN.search(x) for x in sides):
             continue  # "= 5" alone states a value, it computes nothing
         if _LEADING_ZERO.search(m.group(0)):
             continue  # "0900-0130 = 0730 hours": clock times, not numbers
@@ -1166,6 +1178,9 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
             cents = _check_pair(sides[-2], f"({sides[-1]}) / 100", state, rng)
             if cents.verdict == "true":
                 got[-1] = got[-1].model_copy(update={"verdict": "true", "rule": "dollars_to_cents:plain_text"})
+        region = next((r for r in regions if r.start < m.end() and m.start() < r.end), None)
+        if region is not None:
+            got = [_with_units(c, region) for c in got]
         end = m.start()
         rev = rev or chunk[::-1]
         pos = _tail_start(rev, len(chunk) - end)
@@ -1182,6 +1197,19 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
                                     "detail": f"{c.rule}; digits grouped by spaces may be two numbers"})
                if c.verdict == "false" and grouped.search(c.claim) else c for c in out]
     return out
+
+
+def _with_units(check: ClaimCheck, region: plain_units.Region) -> ClaimCheck:
+    """A claim of a chain read past its units (:mod:`plain_units`): as the numbers say, or neutral where the units may
+    convert a number (two of one dimension, a compound quantity) or a sum runs across different units."""
+    units = ", ".join(dict.fromkeys(region.units))
+    check = check.model_copy(update={"claim": re.sub(r"\s{2,}", " ", check.claim)})  # the blanks the units left
+    why = region.why or ("units_differ" if (region.sums_across or region.unshared) and check.verdict == "false" else None)
+    if why is not None and check.verdict != "unknown":
+        return check.model_copy(update={"verdict": "unknown", "rule": why + ":plain_text",
+                                        "detail": f"{check.rule}; units {units}"})
+    return check.model_copy(update={"rule": check.rule + ":units", "detail": (check.detail + "; " if check.detail else "")
+                                    + f"units read past: {units}"})
 
 
 # prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)

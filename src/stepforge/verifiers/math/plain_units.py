@@ -1,0 +1,149 @@
+"""Plain-text arithmetic whose numbers carry units or nouns: ``36 ft * 24 ft = 864 sq ft``, ``216 square feet x $12 =
+$2592``, ``$18/50 kg = $0.36/kg``.
+
+The step checker's plain-text reader takes numbers and operators only, so a word after a number cut such a chain and
+nothing was checked: on GSM8K-level solutions the computation a wrong first step rests on often goes unread so. Here
+a chain whose members are numbers each followed by at most one unit (a word, with ``sq``/``square``/``cubic`` before
+it, a rate ``/kg``, ``km/hr``, ``per hour`` after it) is found and its units are blanked, so the reader sees the
+numbers (:func:`blank`). The units are what the numbers count: the arithmetic on the numbers is what the writer
+computed.
+
+It is read only where the units cannot change the numbers:
+
+* a word that scales or converts a number (``dozen``, ``thousand``, ``half``, ``cents``, ``pm``, ``times``, an
+  operator word, an ordinal) is no unit: the chain is not read past it;
+* two units of one dimension in a chain (``hours`` and ``minutes``, ``km/hr`` and ``days``, ``feet`` and ``inches``)
+  may hide a conversion, so its claims are neutral either way (``units_differ``), as are the claims of a chain added
+  across different nouns that does not hold (``3 bags + 2 = 26 apples``);
+* an "=" between sides with no unit in common (``1 yap = 3/5 baps``, ``2 hours = 120 minutes``) is a conversion:
+  neutral (``unit_conversion``); with units on one side only (``2 hours = 120``), a false one is never refuted;
+* a chain that a number and a word before it (``1 hour 30 minutes + ...``) or a number after it (``= 2 hours 15
+  minutes``) continues is a fragment of a compound quantity: neutral (``compound_quantity``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from stepforge.verifiers.math.units import parse_unit
+
+# words that are not units: they scale or convert the number, operate on it, or are prose
+_NOT_UNIT = (
+    "x|times|of|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|percents|cent|cents|"
+    "half|halves|third|thirds|quarter|quarters|fourth|fourths|fifth|fifths|tenth|tenths|hundredth|hundredths|twice|"
+    "thrice|dozen|dozens|score|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|"
+    "trillions|k|am|pm|st|nd|rd|th|and|or|is|are|was|were|be|equals|equal|equaling|gives|give|makes|make|more|less|"
+    "fewer|each|total|in|at|on|for|with|the|an|as|so|then|which|that|to|it|its|mod|modulo|choose|power|powers|root|"
+    "roots|sqrt|pi|log|ln|sin|cos|tan|exp|e|if|when|we|you|he|she|they|i|also|only|again|left|remaining|"
+    "degrees|degree|percentage|ratio|factor|base"
+)
+_W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z']))[A-Za-z]{{2,}}(?![A-Za-z'])"
+_PRE = r"(?:(?:sq\.?|square|cubic|cu\.?)\s+)"
+_RATE = rf"(?:\s*/\s*|\s+per\s+){_PRE}?{_W}"
+UNIT = rf"(?:{_PRE}?{_W}(?:{_RATE})?|{_RATE})"
+# a number as the plain reader reads it (a currency sign, thousands commas, a decimal, a percent sign)
+_NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
+_OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"
+# atomic members and possessive runs: a member's blanks and unit are read one way only (else exponential in the run)
+_MEMBER = rf"(?>{_NUM}(?:\s*{UNIT})?)"
+_SIDE = rf"\(*+\s*+-?{_MEMBER}(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?{_MEMBER})*+"
+# a chain starts where no operator, relation or parenthesis comes before it (so a long run is scanned once: linear)
+_START = r"(?<![\w.,/^}\\$:(=*+×÷–−-])(?<![(=*+×÷^–−/-]\s)(?<![(=*+×÷^–−/-]\s\s)(?<!\sx\s)"
+_CHAIN = re.compile(rf"{_START}{_SIDE}(?:\s*+\)*+\s*+=\s*+{_SIDE})+\s*\)*", re.I)
+# a number, a unit, then an operator or a relation: the only lines worth scanning
+_INNER_UNIT = re.compile(rf"[\d%]\s*{UNIT}\s*\)*\s*(?:{_OP}|=)", re.I)
+_UNIT_AFTER = re.compile(rf"(?<=[\d%])\s*({UNIT})", re.I)
+# a number and a word right before the chain, or a number right after it: a compound quantity ("1 hour 30 minutes")
+_COMPOUND_BEFORE = re.compile(r"\d\s*[A-Za-z]{2,}\s*(?:and\s+)?$")
+_COMPOUND_AFTER = re.compile(r"\s*(?:and\s+)?\d")
+_SUM = re.compile(r"(?<![eE])[-+–−]")
+
+
+@dataclass
+class Region:
+    """A chain read past its units: its place in the line, the units blanked, and why its claims are neutral (None:
+    read as the numbers say)."""
+
+    start: int
+    end: int
+    units: list[str] = field(default_factory=list)
+    why: str | None = None
+    sums_across: bool = False  # added or subtracted across different units or nouns: a false sum says nothing sure
+    unshared: bool = False  # two sides of an "=" with no unit in common (or one without any): a false one may convert
+
+
+def blank(line: str) -> tuple[str, list[Region]]:
+    """``line`` with the units of its unit-carrying chains replaced by blanks (same length), and those chains."""
+    regions: list[Region] = []
+    blanks: list[tuple[int, int]] = []
+    if not _INNER_UNIT.search(line):
+        return line, regions
+    for m in _CHAIN.finditer(line):
+        units = []
+        spans = []
+        for u in _UNIT_AFTER.finditer(line, m.start(), m.end()):
+            units.append(u.group(1).strip())
+            spans.append(u.span(1))
+        if not any(re.search(r"[^\s)]", line[b:m.end()]) for _, b in spans):
+            continue  # units only after the last number ("5 + 3 = 8 apples"): the number-only reader reads it already
+        region = Region(m.start(), m.end(), units)
+        region.why = _why_neutral(line, m.start(), m.end(), units)
+        region.sums_across = bool(_SUM.search(_unitless(line, m.start(), m.end(), spans))) and len(
+            {_base(u) for u in units}) > 1
+        sides = [_side_units(x) for x in re.split(r"=", line[m.start():m.end()])]
+        if any(not (a & b) for a, b in zip(sides, sides[1:])):
+            region.unshared = True
+            if any(a and b and not (a & b) for a, b in zip(sides, sides[1:])):
+                region.why = region.why or "unit_conversion"  # "1 yap = 3/5 baps", "4 daps = 7 yaps"
+        regions.append(region)
+        blanks.extend(spans)
+    if not blanks:
+        return line, regions
+    chars = list(line)
+    for a, b in blanks:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars), regions
+
+
+def _unitless(line: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    text = line[start:end]
+    for a, b in reversed(spans):
+        text = text[:a - start] + " " + text[b - start:]
+    return text
+
+
+def _why_neutral(line: str, start: int, end: int, units: list[str]) -> str | None:
+    if _COMPOUND_BEFORE.search(line[max(0, start - 40):start]) or _COMPOUND_AFTER.match(line, end):
+        return "compound_quantity"
+    dims: dict[str, set[str]] = {}
+    for u in units:
+        for atom in re.split(r"\s*/\s*|\s+per\s+", u.lower()):
+            atom = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", atom.strip())
+            if not atom:
+                continue
+            unit = parse_unit(atom)
+            if unit is None or unit.dim == "count":
+                continue
+            dim = "time" if unit.dim in ("year", "month") else unit.dim
+            dims.setdefault(dim, set()).add(str(unit.factor))  # feet and ft are one unit
+    if any(len(names) > 1 for names in dims.values()):
+        return "units_differ"
+    return None
+
+
+def _side_units(side: str) -> set[str]:
+    """The units one side of an "=" names, as bases (a rate's atoms apart; a "$" before a number is dollars)."""
+    out = {"dollar"} if "$" in side else set()
+    for u in _UNIT_AFTER.finditer(side):
+        for atom in re.split(r"\s*/\s*|\s+per\s+", u.group(1).lower()):
+            if atom.strip():
+                base = _base(atom)
+                out.add("dollar" if base in ("dollar", "usd") else base)
+    return out
+
+
+def _base(unit: str) -> str:
+    """A unit's words without ``sq``/``square``/``cubic`` and a final plural ``s``: ``sq ft`` and ``ft`` are one."""
+    u = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", unit.lower().strip())
+    return re.sub(r"(?<=[a-z]{2})(?:es|s)$", "", u)
