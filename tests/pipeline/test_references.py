@@ -81,3 +81,18 @@ def test_a_file_without_answers_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('{"problem": "x"}\n')
     with pytest.raises(UserError, match="bad.jsonl:1: not a JSON object with 'problem'"):
         refs.load(str(bad))
+
+
+def test_copies_of_a_problem_written_with_another_layout_meet_its_reference() -> None:
+    """Copies of MATH's problems differ in layout only (a dollar escaped or not, ``\\(…\\)`` for ``$…$``, thin
+    spaces): they get the official answer; a copy that changes a number does not."""
+    math = refs.load("math")
+    pencils = "Three pencils and a jumbo eraser cost $1.24. Five pencils and a jumbo eraser cost $1.82. " \
+              "No prices include tax. In cents, what is the cost of a pencil?"  # MATH writes $\$1.24$
+    root = r"Find all values of \(x\) that satisfy the equation \(x = \sqrt{11-2x}+4\)."  # MATH: $x=\!\sqrt{…}$
+    assert math[refs.problem_key(pencils)].answer == "29"
+    assert math[refs.problem_key(root)].answer == "x=5"
+    assert refs.problem_key(pencils.replace("1.82", "1.83")) not in math
+    assert refs.problem_key(root.replace("11-2x", "12-2x")) not in math
+    # layout is all the key drops: the built-in sets keep one key per problem
+    assert len(refs.load("builtin")) == 1319 + 7473 + 5000

@@ -41,6 +41,10 @@ def _one(text: str, ctx: StepContext = NONE):
     "$\\frac{3}{4} \\text{ of } 20 = 16$",
     "$\\log_{10} 100 = 3$",
     "$\\frac{3}{5} \\times 100 = 70\\%$",
+    # a tight "13-87" computed with is a subtraction, not a range: the sign slip is refuted
+    "Similarly, 513-487 = (500-400) + (13-87) = 100 + 74 = 174.",
+    "So 2*(13-87) = 148 here.",
+    "we get 13-87 + 100 = 174",
 ])
 def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -102,6 +106,7 @@ def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None
     "With tax: $50 + 10% = $55.",
     "$80 - 25\\% = 60$",
     "Pages 10-20 = 11 pages.",  # a range, not a difference
+    "Ages (13-87) = 74 years apart.",  # a whole side: still maybe a range
     "50 + 10% = 60",
     "At $x = 3$ the slope is 7.",  # a variable equated to a constant names a point
     "He pays $5 for apples and $3 for pears, so $5 + 3 = 8$ dollars.",  # currency $ opens no math

@@ -35,9 +35,16 @@ class Ref(NamedTuple):
 References = dict[str, Ref]
 
 
+#: what may differ between two copies of one problem's text: whitespace, math delimiters (``$``, ``\(``, ``\)``), an
+#: escaped dollar and LaTeX's thin spaces (``\!``, ``\,``, ``\;``); none changes what the problem asks
+_LAYOUT = re.compile(r"\s+|\\?\$|\\[()!,;]")
+
+
 def problem_key(text: str) -> str:
-    """A problem's text with whitespace (and a common instruction preamble) ignored: how rows and references meet."""
-    return re.sub(r"\s+", "", text.replace(_PREAMBLE, ""))
+    """A problem's text with its layout (and a common instruction preamble) ignored: how rows and references meet.
+    Copies of MATH's problems differ in it (``$\\$1.24$`` and ``$1.24``, ``x=\\!\\sqrt{…}``, ``\\(x\\)``); on the
+    built-in sets no two problems with different answers share a key."""
+    return _LAYOUT.sub("", text.replace(_PREAMBLE, ""))
 
 
 def _row_ref(row: dict, origin: str) -> tuple[str, Ref]:

@@ -1023,7 +1023,9 @@ def _sub_envs(chunk: str) -> str:
     return _ENV.sub(" ", "".join(parts)).replace(mark, "\\")
 
 
-_TIGHT_RANGE = re.compile(r"(?<![\d.])(\d+)-(\d+)(?![\d.])")  # "pages 10-20": a range, or a negative difference
+# "pages 10-20" as a whole side: a range, or a negative difference; inside a computation ("(500-400) + (13-87)") it
+# is a subtraction
+_RANGE_SIDE = re.compile(r"\s*\(?\s*(\d+)-(\d+)\s*\)?\s*")
 
 
 def _latex_of_plain(side: str) -> str:
@@ -1169,7 +1171,8 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
         got = []
         for a, b in zip(sides, sides[1:]):
             check = _check_pair(a, b, state, rng)
-            if check.verdict == "false" and any(int(x) < int(y) for x, y in _TIGHT_RANGE.findall(a + " " + b)):
+            if check.verdict == "false" and any((r := _RANGE_SIDE.fullmatch(x)) and int(r[1]) < int(r[2])
+                                                for x in (a, b)):
                 check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
                                                  "detail": f"{check.rule}; '10-20' may be a range"})
             got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
