@@ -1,8 +1,9 @@
 """Reference answers (and solutions) by problem, for labelled rows that carry none of their own (ProcessBench,
 PRMBench, Math-Shepherd rows): a user's JSONL file, or the sets stepforge ships — GSM8K's test and train problems and
 MATH's 5,000 test problems (``reference_answers/``, MIT licensed, built by ``scripts/build_references.py``). Most
-public PRM data is written on those problems, so a row whose problem text is one of theirs (whitespace ignored) is
-graded against the official answer, and the row says where its reference came from."""
+public PRM data is written on those problems, so a row whose problem text is one of theirs (layout ignored:
+whitespace, math delimiters, thin spaces) is graded against the official answer, and the row says where its
+reference came from."""
 
 from __future__ import annotations
 
