@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,6 +16,14 @@ from stepforge.schema import Trace
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"  # in-repo copies (tests/data): a fresh clone has them
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"  # where they were copied from
+
+
+def benchmark_script(name: str):
+    """A script of ``benchmarks/`` (not a package) loaded as a module: the converters' tests call its functions."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
 def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -4,16 +4,14 @@ reference when they name none), and the rows import."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 from stepforge.datasets import importers
 
-_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "convert_champ.py"
-_spec = importlib.util.spec_from_file_location("convert_champ", _PATH)
-champ = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(champ)  # type: ignore[union-attr]
+from .conftest import benchmark_script
+
+champ = benchmark_script("convert_champ")
 
 TEXT = ("Let f(n) be the count.\n\nFor n = 1 there are 3 strings, so f(1) = 3.\n\nSubtracting, we get:\n\n"
         "f(2) = 5\n\nTherefore, there are 5 strings.")

@@ -4,16 +4,14 @@ wrong-data solutions already in the mix are not repeated, and the rows import.""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 from stepforge.datasets import importers
 
-_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "convert_realcritic_olympiad.py"
-_spec = importlib.util.spec_from_file_location("convert_realcritic_olympiad", _PATH)
-conv = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(conv)  # type: ignore[union-attr]
+from .conftest import benchmark_script
+
+conv = benchmark_script("convert_realcritic_olympiad")
 
 HUMAN = ("Note that $T=3$. It follows that\n\n$$\nx=2 T=6\n$$\n\nwith equality when $a=b$.\n\n\n\nSo the answer is "
          "$\\mathbf{6}$, from\n\n\n\nwhich it follows.")

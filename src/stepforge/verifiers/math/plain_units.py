@@ -42,17 +42,18 @@ _W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z']))[A-Za-z]{{2,}}(?![A-Za-z'])"
 _PRE = r"(?:(?:sq\.?|square|cubic|cu\.?)\s+)"
 _RATE = rf"(?:\s*/\s*|\s+per\s+){_PRE}?{_W}"
 UNIT = rf"(?:{_PRE}?{_W}(?:{_RATE})?|{_RATE})"
-# a number as the plain reader reads it (a currency sign, thousands commas, a decimal, a percent sign)
-_NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
-_OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"
+# a number and an operator as the plain reader reads them (a currency sign, thousands commas, a decimal, a percent
+# sign; "x" between blanks as times): the step checker's plain reader is built on these too
+NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
+OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"
 # atomic members and possessive runs: a member's blanks and unit are read one way only (else exponential in the run)
-_MEMBER = rf"(?>{_NUM}(?:\s*{UNIT})?)"
-_SIDE = rf"\(*+\s*+-?{_MEMBER}(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?{_MEMBER})*+"
+_MEMBER = rf"(?>{NUM}(?:\s*{UNIT})?)"
+_SIDE = rf"\(*+\s*+-?{_MEMBER}(?:\s*+\)*+\s*+{OP}\s*+\(*+\s*+-?{_MEMBER})*+"
 # a chain starts where no operator, relation or parenthesis comes before it (so a long run is scanned once: linear)
 _START = r"(?<![\w.,/^}\\$:(=*+×÷–−-])(?<![(=*+×÷^–−/-]\s)(?<![(=*+×÷^–−/-]\s\s)(?<!\sx\s)"
 _CHAIN = re.compile(rf"{_START}{_SIDE}(?:\s*+\)*+\s*+=\s*+{_SIDE})+\s*\)*", re.I)
 # a number, a unit, then an operator or a relation: the only lines worth scanning
-_INNER_UNIT = re.compile(rf"[\d%]\s*{UNIT}\s*\)*\s*(?:{_OP}|=)", re.I)
+_INNER_UNIT = re.compile(rf"[\d%]\s*{UNIT}\s*\)*\s*(?:{OP}|=)", re.I)
 _UNIT_AFTER = re.compile(rf"(?<=[\d%])\s*({UNIT})", re.I)
 # a number and a word right before the chain, or a number right after it: a compound quantity ("1 hour 30 minutes")
 _COMPOUND_BEFORE = re.compile(r"\d\s*[A-Za-z]{2,}\s*(?:and\s+)?$")

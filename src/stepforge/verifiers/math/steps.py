@@ -305,15 +305,26 @@ _NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
 _INTEGER_FUNCTION = re.compile(r"\\(?:gcd|lcm|bmod|pmod|mod|lfloor|rfloor|lceil|rceil|max|min|binom|dbinom|tbinom|choose)"
                                r"(?![A-Za-z])|\\operatorname\s*\{\s*(?:gcd|lcm|mod|GCD|LCM|lcd)\s*\}"
                                r"|(?<![\\A-Za-z])(?:gcd|lcm|GCD|LCM|mod)(?![A-Za-z])|[A-Za-z)}]\s*!")
-# an inverse or iterated function applied ("f^{-1}(0) = 3", "g^2(x)"): read as a product it is 0 = 3
 # a letter applied to numbers, "T(0)", "S(10, 2)": a function of the solution's own (olympiad solutions name them
 # with any letter) or a product; the readers take letters outside "fghFGHpqPQuvwy" for products, so "T(0) = 5" would
 # be refuted as 0 = 5. Either reading is a guess: neutral
 _LETTER_AT_NUMBERS = re.compile(r"(?<![A-Za-z\\])[A-EI-OR-Za-ei-or-txz]\s*(?:\\left\s*)?\(\s*-?\d+(?:\.\d+)?"
                                 r"(?:\s*,\s*-?\d+(?:\.\d+)?)*\s*(?:\\right\s*)?\)")
+# an inverse or iterated function applied ("f^{-1}(0) = 3", "g^2(x)"): read as a product it is 0 = 3
 _FUNCTION_POWER = re.compile(r"(?<![A-Za-z\\])(?:[A-Za-z]\s*\^\s*(?:\{\s*-\s*1\s*\}|-\s*1)|[fgh]\s*\^\s*(?:\{[^{}]*\}|\w))"
                              r"\s*(?:\\left\s*)?\(")
 _LETTER_VARIABLE = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
+
+
+def _function_misread(text: str) -> str | None:
+    """The rule that leaves a relation neutral because the readers would take a function in it for something else:
+    an integer function of symbols (a gcd of polynomials), or a letter applied to numbers (a function or a
+    product). None when neither is there."""
+    if _INTEGER_FUNCTION.search(text) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", text)):
+        return "integer_function_of_symbols"
+    if _LETTER_AT_NUMBERS.search(text):
+        return "function_or_product"
+    return None
 
 
 def _is_name(text: str) -> bool:
@@ -536,10 +547,8 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
         if same is None:
             return ClaimCheck(claim=claim, verdict="unknown", rule="ratio_notation")
         return ClaimCheck(claim=claim, verdict="true" if same else "false", rule="ratio")
-    if _INTEGER_FUNCTION.search(claim) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", claim)):
-        return ClaimCheck(claim=claim, verdict="unknown", rule="integer_function_of_symbols")
-    if _LETTER_AT_NUMBERS.search(claim):
-        return ClaimCheck(claim=claim, verdict="unknown", rule="function_or_product")
+    if (misread := _function_misread(claim)) is not None:
+        return ClaimCheck(claim=claim, verdict="unknown", rule=misread)
     if _FUNCTION_POWER.search(claim):
         return ClaimCheck(claim=claim, verdict="unknown", rule="function_notation")
     if _ELLIPSIS_END.search(a) or _ELLIPSIS_END.search(b):
@@ -652,11 +661,9 @@ def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bo
 
     if _NOT_CHECKED.search(seg):
         return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="notation_not_checked")]
-    if _INTEGER_FUNCTION.search(seg) and _LETTER_VARIABLE.search(_COMMAND_OR_TEXT.sub(" ", seg)):
-        # as for equations: "\gcd(n^3, n!) \ge 100" is read as gcd of polynomials, 1, and "1 >= 100" is false
-        return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="integer_function_of_symbols")]
-    if _LETTER_AT_NUMBERS.search(seg):  # "T(0) \neq 0" read as "T \cdot 0 != 0", i.e. "0 != 0"
-        return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule="function_or_product")]
+    if (misread := _function_misread(seg)) is not None:
+        # as for equations: "\gcd(n^3, n!) \ge 100" would be "1 >= 100", "T(0) \neq 0" would be "0 != 0"
+        return [ClaimCheck(claim=seg.strip(), verdict="unknown", rule=misread)]
     try:
         rels = parse_chain(seg, STEP_POLICY)
     except ParseError:
@@ -982,10 +989,10 @@ def _segments(text: str) -> list[tuple[bool, str]]:
 
 # plain-text arithmetic: numbers (thousands commas, decimals, a currency sign, a percent sign), operators and
 # parentheses around an "=", never a letter (words are not read as variables)
-_NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
+_NUM = plain_units.NUM
 # blanks are possessive wherever the next token is no blank (" x " sees its blank behind), a side's closing blanks
 # and parens sit before the next "=", and no match starts inside a blank run: linear (blanks were cubic: minutes)
-_OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"  # "–" (en dash) and "−" (U+2212) are minus signs
+_OP = plain_units.OP  # "–" (en dash) and "−" (U+2212) are minus signs
 # an operand may carry its own sign after an operator ("-2 * -4 - 8", "7 - -7", "3 + -5")
 _PLAIN_SIDE = rf"\(*+\s*+-?{_NUM}(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?{_NUM})*"
 # never starting or ending inside a number: after a currency sign ("$0.25G"), a clock's colon ("6:00+48=6:48"), a
