@@ -694,6 +694,23 @@ def _lhs_name(lhs: str) -> str:
     return re.sub(r"\s+", "", lhs).replace("{", "").replace("}", "")
 
 
+def _repeated_systems(assigns: list[Answer]) -> list[Answer] | None:
+    """``x = 0, y = 2, x = 1, y = 3`` as the solutions ``{x: 0, y: 2}`` and ``{x: 1, y: 3}``, or None.
+
+    A new solution starts where a name comes back; every solution must assign the same two or more names, each
+    once, so a list that merely repeats one name (``x = 2, x = 3``) or mixes names is not read as solutions."""
+    groups: list[list[Answer]] = [[]]
+    for a in assigns:
+        if any(b.var == a.var for b in groups[-1]):
+            groups.append([])
+        groups[-1].append(a)
+    first = [a.var for a in groups[0]]
+    if len(groups) < 2 or len(first) < 2 or any(sorted(a.var for a in g) != sorted(first) for g in groups):
+        return None
+    # each solution in the first one's order of names, so that it reads against a tuple in that order
+    return [Answer("system", {n: next(a.extra["rhs"] for a in g if a.var == n) for n in first}, "") for g in groups]
+
+
 def _list_answer(items: list[Answer], s: str, policy: MathPolicy) -> Answer:
     assigns = [it for it in items if it.kind == "relation" and it.var is not None]
     if assigns and len(assigns) == len(items):
@@ -705,6 +722,9 @@ def _list_answer(items: list[Answer], s: str, policy: MathPolicy) -> Answer:
             return Answer("set", [a.extra["rhs"] for a in assigns], s, var=stems.pop())
         if len(set(names)) == len(names):  # x = 1, y = 2: a labelled system
             return Answer("system", {n: a.extra["rhs"] for n, a in zip(names, assigns)}, s)
+        systems = _repeated_systems(assigns)
+        if systems is not None:  # x = 0, y = 2 and x = 1, y = 3: several solutions of one system
+            return Answer("set", systems, s)
     if items and all(it.kind == "relation" for it in items):
         return Answer("system_rel", items, s)
     if len(items) > 1 and all(it.kind == "inequality" for it in items):
