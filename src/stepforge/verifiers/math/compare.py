@@ -692,6 +692,12 @@ def answer_equal(g: Answer, p: Answer, ctx: Ctx) -> Result:
         return g.value % 43200 == p.value % 43200, "time", ""
     if gk == "scalar" and pk == "scalar":
         return scalar_equal(g.value, p.value, ctx)
+    if (gk == "choice") != (pk == "choice") and (g if gk == "choice" else p).extra.get("value") is not None:
+        # "(C) 12" against 12: the option's value is the answer
+        gv = g.extra["value"] if gk == "choice" else g
+        pv = p.extra["value"] if pk == "choice" else p
+        ok, rule, detail = answer_equal(gv, pv, ctx)
+        return ok, f"choice_value:{rule}", detail
     if gk in ("choice", "bool", "text") or pk in ("choice", "bool", "text"):
         return _text_equal(g, p)
     if gk == "matrix" or pk == "matrix":

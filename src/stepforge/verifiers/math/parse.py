@@ -73,6 +73,8 @@ _SCI_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*
 _NUM_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)$")
 _MIXED_RE = re.compile(r"^(-?)(\d+)\s+(\d+)\s*/\s*(\d+)$")
 _CHOICE_STRICT_RE = re.compile(r"^(?:\\text(?:bf)?\{\s*)?\(?\s*([A-H])\s*\)?(?:\s*\})?$")
+# an option with its value, as contest solutions end: \textbf{(C) }12, \text{(C)}~12, (C) 12
+_CHOICE_VALUE_RE = re.compile(r"^(?:\\(?:text|textbf|mathrm|mathbf)\s*\{\s*)?\(([A-E])\)\s*(?:\}\s*)?(?:~|\\[ ,;:]|\\quad|\s)*(\S.*)$", re.S)
 _WORD_TEXT_RE = re.compile(r"^[A-Za-z][A-Za-z'\- ]*[A-Za-z]$")
 _REPEATING_RE = re.compile(r"^(-?)(\d*)\.(\d*)(?:\\overline\{(\d+)\}|\\dot\{(\d)\}|\((\d+)\))$")
 _SCALE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:\\text\{\s*)?(thousand|million|billion|trillion)\}?$", re.I)
@@ -104,6 +106,40 @@ def _strip_text_wrapper(s: str) -> str:
     if m and _balanced(m.group(1)):
         return m.group(1).strip()
     return s
+
+
+def _choice_with_value(s: str, inner: str, policy: MathPolicy) -> Answer | None:
+    """``\\textbf{(C) }12``: the option's letter, with the value it names (compared where the other side has no
+    letter); None where the text after the letter is not one value."""
+    for t in (s, inner):
+        cv = _CHOICE_VALUE_RE.match(t)
+        if cv and _balanced(cv.group(2)) and not re.match(r"\s*(?:\(|\\text|and\b|or\b)", cv.group(2)):
+            try:
+                value = parse_structure(cv.group(2), policy, top=False)
+            except (ParseError, GuardError):
+                return None
+            return Answer("choice", cv.group(1), s, extra={"value": value})
+    return None
+
+
+_TRAILING_DOTS_RE = re.compile(r"^([+-]?)(\d*)\.(\d+)\s*(?:\\[lc]?dots|\.\.\.|…)$")
+
+
+def _decimal_with_dots(sign: str, whole: str, digits: str, s: str, flags: dict) -> Scalar:
+    """``0.1666...``: the repeating decimal its digits show (a block of one digit written three times, or a longer
+    one, up to six digits, twice: ``0.142857142857...``); otherwise an approximation at the written place."""
+    for n in range(1, 7):
+        times = 3 if n == 1 else 2
+        if len(digits) >= n * times and digits[-n:] * times == digits[-n * times:]:
+            fixed, cycle = digits[: len(digits) - n * times], digits[-n:]
+            if len(fixed) >= n and fixed[-n:] == cycle:
+                continue  # a longer run of the same block is found with the same n below; keep the shortest fixed
+            val = Fraction(int(whole or "0")) + Fraction(int(fixed or "0"), 10 ** len(fixed)) + Fraction(
+                int(cycle), (10 ** n - 1) * 10 ** len(fixed))
+            return Scalar(("num", -val if sign == "-" else val), s, literal=True, **flags)
+    lit = f"{sign}{whole or '0'}.{digits}"
+    return Scalar(("num", Fraction(lit)), s, ulp=Fraction(1, 10 ** len(digits)), sig_digits=_sig_digits(lit),
+                  literal=True, approx=True, decimals=(lit,), **flags)
 
 
 def _balanced(s: str) -> bool:
@@ -278,6 +314,9 @@ def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY, hint: str | None =
         s = s.replace(",", "")
     elif policy.decimal_comma == "auto" and _EURO_RE.match(s):
         s = s.replace(".", "").replace(",", ".")  # 1.000,50: dots group thousands, the comma is the decimal mark
+    dots = _TRAILING_DOTS_RE.match(s)
+    if dots:
+        return _decimal_with_dots(dots.group(1), dots.group(2), dots.group(3), s, flags)
     rep = _REPEATING_RE.match(s)
     if rep:
         sign, whole, fixed = rep.group(1), rep.group(2) or "0", rep.group(3) or ""
@@ -592,10 +631,13 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         ch = _CHOICE_STRICT_RE.match(s2)
         if ch:
             return Answer("choice", ch.group(1).upper(), s)
+        cv = _choice_with_value(s, s2, policy)
+        if cv is not None:
+            return cv
         low = s2.lower().strip(" .")
         if low in _BOOL:
             return Answer("bool", _BOOL[low], s)
-    if _UNSUPPORTED_RE.search(s):
+    if _UNSUPPORTED_RE.search(s) and not _TRAILING_DOTS_RE.match(s):
         seq = [p for p in top_split(s) if p]
         if any(_DOTS_RE.fullmatch(p) for p in seq):
             return Answer("sequence", [p if _DOTS_RE.fullmatch(p) else parse_structure(p, policy, top=False) for p in seq], s)
