@@ -1,9 +1,11 @@
-"""Two answer forms that were misread.
+"""Answer forms that were misread.
 
 A contest option with its value (``\\textbf{(C) }12``) names both the letter and the value: it equals the letter
-and the value, and nothing else. A decimal ending in an ellipsis is the repeating decimal its digits show when a
-block is written out again (one digit three times, a longer block twice), else an approximation at its last
-written place; the ellipsis is never a sentence's period to strip."""
+and the value, and nothing else; several options (``\\text{A, C}``) are a set of letters. A decimal ending in an
+ellipsis is the repeating decimal its digits show when a block is written out again (one digit three times, a
+longer block twice), else an approximation at its last written place; the ellipsis is never a sentence's period
+to strip. "No solution" is the empty set. An inverse or a derivative named on the left (``f^{-1}(x) = ...``) is an
+assignment, as ``f(x) = ...`` is."""
 
 import pytest
 
@@ -40,4 +42,39 @@ def test_an_option_with_its_value(gold: str, pred: str, verdict: str) -> None:
     ("3.2", r"3.14159\ldots", "not_equal"),
 ])
 def test_a_decimal_with_an_ellipsis(gold: str, pred: str, verdict: str) -> None:
+    assert judge(gold, pred).verdict == verdict
+
+
+@pytest.mark.parametrize(("gold", "pred", "verdict"), [
+    (r"\text{A, C}", r"\text{(A), (C)}", "equal"),
+    (r"\text{A, C}", r"\text{C, A}", "equal"),
+    (r"\text{A, C, E}", r"\text{A, C and E}", "equal"),
+    (r"\text{A, C}", r"\text{A, B}", "not_equal"),
+    (r"\text{A, C}", r"\text{A}", "not_equal"),
+    (r"(A, B)", r"(B, A)", "not_equal"),  # a pair of points, not a list of options
+])
+def test_several_options(gold: str, pred: str, verdict: str) -> None:
+    assert judge(gold, pred).verdict == verdict
+
+
+@pytest.mark.parametrize(("gold", "pred", "verdict"), [
+    (r"\emptyset", r"\text{no solution}", "equal"),
+    (r"\emptyset", r"\text{No real solutions}", "equal"),
+    (r"\text{none}", r"\varnothing", "equal"),
+    (r"\text{no solution}", r"\{\}", "equal"),
+    (r"\text{no solution}", "3", "not_equal"),
+    (r"\emptyset", r"\{1\}", "not_equal"),
+    (r"\text{Nonempty}", r"\emptyset", "not_equal"),
+])
+def test_no_solution_is_the_empty_set(gold: str, pred: str, verdict: str) -> None:
+    assert judge(gold, pred).verdict == verdict
+
+
+@pytest.mark.parametrize(("gold", "pred", "verdict"), [
+    (r"\frac{x-3}{2}", r"f^{-1}(x)=\frac{x-3}{2}", "equal"),
+    (r"\frac{x-3}{2}", r"f^{-1}(x)=\frac{x+3}{2}", "not_equal"),
+    ("2x", "f'(x) = 2x", "equal"),
+    ("2x", "f'(x) = 2x+1", "not_equal"),
+])
+def test_an_inverse_or_a_derivative_named_on_the_left(gold: str, pred: str, verdict: str) -> None:
     assert judge(gold, pred).verdict == verdict

@@ -122,6 +122,9 @@ def _choice_with_value(s: str, inner: str, policy: MathPolicy) -> Answer | None:
     return None
 
 
+_CHOICE_LIST_RE = re.compile(r"(?:\([A-H]\)|[A-H])(?:\s*(?:,|,?\s*and)\s*(?:\([A-H]\)|[A-H]))+")
+_NO_SOLUTION_RE = re.compile(r"(?i)(?:there (?:is|are) )?no (?:real |such |integer |possible |valid )?"
+                             r"(?:solutions?|values?|roots?|such \w+)|none|(?:the )?empty set")
 _TRAILING_DOTS_RE = re.compile(r"^([+-]?)(\d*)\.(\d+)\s*(?:\\[lc]?dots|\.\.\.|…)$")
 
 
@@ -526,7 +529,7 @@ def _matrix_expression(t: str, policy: MathPolicy) -> Answer | None:
     return Answer("matrix", cells, t, extra={"computed": True})
 
 
-_SIMPLE_LHS_RE = re.compile(r"^(?:[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?|[a-zA-Z]\([a-z]\)|[a-zA-Z]\((?:[a-z],\s*)+[a-z]\)|\([a-zA-Z](?:\s*,\s*[a-zA-Z])+\))$")
+_SIMPLE_LHS_RE = re.compile(r"^(?:[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?|[a-zA-Z](?:\^\{?-1\}?|'+)?\([a-z]\)|[a-zA-Z]\((?:[a-z],\s*)+[a-z]\)|\([a-zA-Z](?:\s*,\s*[a-zA-Z])+\))$")
 _FUNC_LHS_RE = re.compile(r"^([a-zA-Z])\(([a-z])\)$")
 
 
@@ -623,6 +626,8 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         raise ParseError("empty answer")
     if len(s) > policy.max_chars:
         raise GuardError(f"answer longer than {policy.max_chars} characters")
+    if _NO_SOLUTION_RE.fullmatch(_strip_text_wrapper(s).strip(" .")):
+        s = "\\emptyset"  # "no solution", "none": the empty set of solutions
     tw = re.fullmatch(r"\\text\s*\{([A-Za-z][A-Za-z' \-]*)\}", s)
     if tw and word_number(tw.group(1)) is None and tw.group(1).strip().lower() not in _BOOL and not _CHOICE_STRICT_RE.match(tw.group(1).strip()):
         return Answer("text", " ".join(w.lower() for w in re.findall(r"[A-Za-z]+", tw.group(1))), s)
@@ -631,6 +636,9 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         ch = _CHOICE_STRICT_RE.match(s2)
         if ch:
             return Answer("choice", ch.group(1).upper(), s)
+        letters = _CHOICE_LIST_RE.fullmatch(s2)
+        if letters:  # "A, C", "(A), (C)", "\text{A, C and E}": the options chosen, in any order
+            return Answer("set", [Answer("choice", c, c) for c in re.findall(r"[A-H]", s2)], s)
         cv = _choice_with_value(s, s2, policy)
         if cv is not None:
             return cv
