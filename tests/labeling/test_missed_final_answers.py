@@ -71,3 +71,33 @@ def test_bare_latex_values_are_read(ending, value):
 ])
 def test_bare_latex_that_is_not_one_value_stays_unread(ending):
     assert extract(_WORK + ending).answer is None, extract(_WORK + ending)
+
+
+# --- what the keep rule then does with the answer read ---------------------------------------------------------------
+
+def _trace(rec):
+    from stepforge.schema import Trace
+
+    return rec if isinstance(rec, Trace) else Trace.model_validate(rec.candidate)
+
+
+def test_a_bare_latex_wrong_answer_is_graded_and_its_explained_slip_kept(record) -> None:
+    """PRM800K-style: no dollars, no box. The answer "4\\sqrt{6}" was unread (inconclusive, nothing kept); read, it is
+    wrong, and the refuted sum redone right (98) gives the reference through the later root."""
+    from stepforge.schema import Trace
+
+    rec = record("A square has side $7$. What is the length of its diagonal?", "7\\sqrt{2}",
+                 ["The diagonal squared is 7^2 + 7^2 = 96.", "So the diagonal is $\\sqrt{96} = 4\\sqrt{6}$.",
+                  "Right. So the diagonal is 4\\sqrt{6}."])
+    t = _trace(rec)
+    assert t.outcome.correct is False and t.outcome.rule != "no_pred_answer"
+    assert isinstance(rec, Trace) and rec.first_error_index == 0
+
+
+def test_a_bare_latex_right_answer_is_graded_and_never_labelled_wrong(record) -> None:
+    rec = record("A square has side $7$. What is the length of its diagonal?", "7\\sqrt{2}",
+                 ["The diagonal squared is 7^2 + 7^2 = 98.", "So the diagonal is $\\sqrt{98} = 7\\sqrt{2}$.",
+                  "Right. So the diagonal is 7\\sqrt{2}."])
+    t = _trace(rec)
+    assert t.outcome.correct is True
+    assert t.first_error_index == -1  # kept or sent to the fallback by the right-answer rules, never labelled wrong
