@@ -73,6 +73,31 @@ def test_bare_latex_that_is_not_one_value_stays_unread(ending):
     assert extract(_WORK + ending).answer is None, extract(_WORK + ending)
 
 
+# --- a pointer after an interjection, a result verb, a tuple of plain numbers ------------------------------------------
+
+@pytest.mark.parametrize("ending,value", [
+    ("So the area of the triangle is 9.\nRight, so we have the final answer.", "9"),
+    ("So the area of the triangle is $9$.\nRight, and that's our final answer.", "9"),
+    ("So the original expression simplifies to $\\frac{1}{2}$.", "\\frac{1}{2}"),
+    ("So the interval is (0, 5).", "(0, 5)"),
+    ("Therefore the point is (-1,2.5).", "(-1, 2.5)"),
+])
+def test_pointers_result_verbs_and_plain_tuples_are_read(ending, value):
+    text = _WORK + ending
+    assert judge(value, text).verdict == "equal", extract(text)
+
+
+@pytest.mark.parametrize("ending", [
+    "So we have the final answer.",  # a pointer with no sentence before it on its line, after prose: nothing stated
+    "So the point is (0,5) or (1,2).",  # two values
+    "So the points are (0,5), (1,2).",
+    "So the point at which the line meets the axis is (0,5).",  # a clause ("which") before the verb: not read
+    "Right, and that's not our final answer.",
+])
+def test_what_those_readings_leave_unread(ending):
+    assert extract(_WORK + ending).answer is None, extract(_WORK + ending)
+
+
 # --- what the keep rule then does with the answer read ---------------------------------------------------------------
 
 def _trace(rec):

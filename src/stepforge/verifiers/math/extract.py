@@ -613,7 +613,8 @@ _CONCLUSION_LEAD_RE = re.compile(
     r"it follows that)\b[,:]?\s*)+(?:that\b\s*)?", re.I)
 # the verb a concluding sentence states its result with ("the sum is", "there are", "Jim has")
 _RESULT_VERB_RE = re.compile(
-    r"\b(?:is|are|was|were|equals?(?:\s+to)?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?)\b|"
+    r"\b(?:is|are|was|were|equals?(?:\s+to)?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?|"
+    r"simplifies\s+to)\b|"
     r"\b(?:that|it|this)'s\b|=",  # "is equal to 3": "equal to" is the verb the value follows
     re.I)
 _NUMBER_RE = re.compile(r"[-−]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?(?:\s*(?:\\%|%|percent\b))?")
@@ -628,7 +629,8 @@ _IMPLIES_RE = re.compile(r"\\(?:implies|Rightarrow|Longrightarrow)\b")
 
 
 _POINTER_RE = re.compile(
-    r"(?:and\s+|so\s+)?(?:that|this|which)(?:'s|\s+is|\s+was)\s+(?:our|the|my)\s+(?:final\s+)?answer\s*[.!]?|"
+    r"(?:(?:right|yes|yep|ok(?:ay)?|correct|indeed|exactly)[.!,]?\s*)*(?:and\s+|so\s+)?"
+    r"(?:(?:that|this|which)(?:'s|\s+is|\s+was)|we\s+have)\s+(?:our|the|my)\s+(?:final\s+)?answer\s*[.!]?|"
     r"(?:(?:right|yes|yep|correct|indeed|exactly|i agree|agreed|that's right|that is right|that's correct)[.!,]?\s*)+",
     re.I)  # "... is $12$. And that's our answer." / "... is $12$. Right.": the sentence before states the answer
 _COMPARATIVE_RE = re.compile(r"\b(?:more|less|fewer|greater|smaller|than|times|per|each|other|additional|left|remaining|"
@@ -688,6 +690,8 @@ _GIVEN_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # LaTeX on numbers alone, no dollars: digits, operators, brackets, commas, and commands that write numbers
 _BARE_TEX_RE = re.compile(r"((?:[\d\s.,+\-\u2212*/^()\[\]{}]|\\(?:frac|dfrac|tfrac|sqrt|pi|left|right|cdot|circ|"
                           r"infty)(?![A-Za-z])|\\[,!;])+?)\s*[.!]?")
+# a tuple of plain numbers ("the point is (0,5)", "(-1, 2.5)"): one value, written without math
+_NUMBER_TUPLE_RE = re.compile(r"\(\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+\s*\)")
 # a step's own label opening its line ("Step 11. And that's our answer.", "**Step 3:**"): numbering, not content
 _STEP_LABEL_RE = re.compile(r"^\s*(?:\*\*)?(?:step|paragraph)\s*\d+\s*[:.)](?:\*\*)?\s*", re.I)
 
@@ -800,7 +804,8 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     if bare is not None:  # "the probability is \dfrac{33}{100}." (math without its dollars)
         return bare.group(1)
     tex = _BARE_TEX_RE.fullmatch(tail)
-    if (tex is not None and "\\" in tex.group(1) and re.search(r"\d", tex.group(1))
+    if (tex is not None and ("\\" in tex.group(1) or _NUMBER_TUPLE_RE.fullmatch(tex.group(1)))
+            and re.search(r"\d", tex.group(1))
             and not _top_level_comma(tex.group(1))):
         # LaTeX on numbers written without its dollars, as PRM800K's solutions do ("So x = \frac45.", "the area is
         # 63 \pi.", "the point is \left(-\dfrac{5}{9},\dfrac{16}{9}\right)."): the whole rest of the sentence is
