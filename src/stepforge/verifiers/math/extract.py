@@ -613,7 +613,8 @@ _CONCLUSION_LEAD_RE = re.compile(
     r"it follows that)\b[,:]?\s*)+(?:that\b\s*)?", re.I)
 # the verb a concluding sentence states its result with ("the sum is", "there are", "Jim has")
 _RESULT_VERB_RE = re.compile(
-    r"\b(?:is|are|was|were|equals?(?:\s+to)?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?)\b|"
+    r"\b(?:is|are|was|were|equals?(?:\s+to)?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?|"
+    r"simplifies\s+to)\b|"
     r"\b(?:that|it|this)'s\b|=",  # "is equal to 3": "equal to" is the verb the value follows
     re.I)
 _NUMBER_RE = re.compile(r"[-−]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?(?:\s*(?:\\%|%|percent\b))?")
@@ -628,7 +629,8 @@ _IMPLIES_RE = re.compile(r"\\(?:implies|Rightarrow|Longrightarrow)\b")
 
 
 _POINTER_RE = re.compile(
-    r"(?:and\s+|so\s+)?(?:that|this|which)(?:'s|\s+is|\s+was)\s+(?:our|the|my)\s+(?:final\s+)?answer\s*[.!]?|"
+    r"(?:(?:right|yes|yep|ok(?:ay)?|correct|indeed|exactly)[.!,]?\s*)*(?:and\s+|so\s+)?"
+    r"(?:(?:that|this|which)(?:'s|\s+is|\s+was)|we\s+have)\s+(?:our|the|my)\s+(?:final\s+)?answer\s*[.!]?|"
     r"(?:(?:right|yes|yep|correct|indeed|exactly|i agree|agreed|that's right|that is right|that's correct)[.!,]?\s*)+",
     re.I)  # "... is $12$. And that's our answer." / "... is $12$. Right.": the sentence before states the answer
 _COMPARATIVE_RE = re.compile(r"\b(?:more|less|fewer|greater|smaller|than|times|per|each|other|additional|left|remaining|"
@@ -671,7 +673,7 @@ def conclusion(text: str, problem: str | None = None) -> str | None:
     With the ``problem``'s text, a count may be followed by a description that restates the problem's givens ("there
     are 239 strings of length 6 that ...", each of its numbers the problem's own); without it, a number after the
     count leaves the sentence unread."""
-    lines = [ln for ln in text.rstrip().split("\n") if ln.strip()]
+    lines = [_STEP_LABEL_RE.sub("", ln) for ln in text.rstrip().split("\n") if ln.strip()]
     sents = _last_sentences(lines[-1].strip()) if lines else None
     if not sents:
         return None
@@ -685,6 +687,13 @@ def conclusion(text: str, problem: str | None = None) -> str | None:
 
 
 _GIVEN_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# LaTeX on numbers alone, no dollars: digits, operators, brackets, commas, and commands that write numbers
+_BARE_TEX_RE = re.compile(r"((?:[\d\s.,+\-\u2212*/^()\[\]{}]|\\(?:frac|dfrac|tfrac|sqrt|pi|left|right|cdot|circ|"
+                          r"infty)(?![A-Za-z])|\\[,!;])+?)\s*[.!]?")
+# a tuple of plain numbers ("the point is (0,5)", "(-1, 2.5)"): one value, written without math
+_NUMBER_TUPLE_RE = re.compile(r"\(\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+\s*\)")
+# a step's own label opening its line ("Step 11. And that's our answer.", "**Step 3:**"): numbering, not content
+_STEP_LABEL_RE = re.compile(r"^\s*(?:\*\*)?(?:step|paragraph)\s*\d+\s*[:.)](?:\*\*)?\s*", re.I)
 
 
 def _given_numbers(problem: str | None) -> frozenset[str]:
@@ -794,6 +803,14 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     bare = re.fullmatch(r"(-?\\d?frac\{\d+\}\{\d+\}|-?\\sqrt\{\d+\})\s*[.!]?", tail)
     if bare is not None:  # "the probability is \dfrac{33}{100}." (math without its dollars)
         return bare.group(1)
+    tex = _BARE_TEX_RE.fullmatch(tail)
+    if (tex is not None and ("\\" in tex.group(1) or _NUMBER_TUPLE_RE.fullmatch(tex.group(1)))
+            and re.search(r"\d", tex.group(1))
+            and not _top_level_comma(tex.group(1))):
+        # LaTeX on numbers written without its dollars, as PRM800K's solutions do ("So x = \frac45.", "the area is
+        # 63 \pi.", "the point is \left(-\dfrac{5}{9},\dfrac{16}{9}\right)."): the whole rest of the sentence is
+        # the value; a word, a letter or a relation in it leaves it to the other readings
+        return _chain_value(tex.group(1))
     tenvs = _math_envs(tail)
     if tenvs:
         if len(tenvs) != 1 or tenvs[0][0] != 0:
@@ -814,6 +831,17 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     if re.search(r"\d|\$", bmask[: verb.start()].replace("\0", "")) and not _CONCLUSION_LEAD_RE.match(sent):
         return None  # numbers before the verb and no conclusion word: a step of the work, not its result
     return value
+
+
+def _top_level_comma(tex: str) -> bool:
+    """``tex`` lists values ("\\frac{3}{4}, \\frac{1}{2}"): a comma outside every bracket (a tuple's are inside)."""
+    depth = 0
+    for c in tex:
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if c == "," and depth == 0:
+            return True
+    return False
 
 
 def _there_count(body: str, given: frozenset[str]) -> str | None:
@@ -860,10 +888,17 @@ def _before_where_reached(body: str) -> str:
 
 
 def _currency_dollars(text: str) -> str:
-    """``$12 dollars`` in prose: an unpaired dollar sign before a number is currency, not math."""
-    if len(re.findall(r"(?<!\\)\$", text)) % 2 == 0:
+    """``$12 dollars`` in prose: an unpaired dollar sign before a number is currency, not math. When the text's dollar
+    signs do not pair, only the lines whose own signs do not pair are read so: a line whose signs pair ("So the minimum
+    value is $3$.") keeps its math, whatever an unclosed span on another line left open (a step cut short, "So
+    $a(1+1) + b = 0" with no closing sign, does not make every later formula currency)."""
+    if len(_DOLLAR_RE.findall(text)) % 2 == 0:
         return text
-    return re.sub(r"(?<!\\)\$(?=\d)", r"\\$", text)
+    return "\n".join(line if len(_DOLLAR_RE.findall(line)) % 2 == 0 else re.sub(r"(?<!\\)\$(?=\d)", r"\\$", line)
+                     for line in text.split("\n"))
+
+
+_DOLLAR_RE = re.compile(r"(?<!\\)\$")
 
 
 def extract_answer(text: str) -> tuple[str | None, str]:
