@@ -21,7 +21,11 @@ next: a lead-in ending in ``:``, ``,`` or ``=`` or in a word before a display, o
 lower case or with punctuation
 (OlympiadBench's text is OCR'd from PDFs: a page break or a display splits sentences).
 
-    python benchmarks/convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR
+RealCritic's ``math`` and ``gsm8k`` subsets (268 MATH test problems, 273 GSM8K test problems, the same models) convert
+the same way, with ``--subset math|gsm8k``: their human solution is one text (``solution``, or ``gt_cot`` with its
+calculator notes removed); its references carry it as ``solution`` too, so a right answer can be corroborated.
+
+    python benchmarks/convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR [--subset olympiad|math|gsm8k]
 """
 
 from __future__ import annotations
@@ -46,9 +50,23 @@ def steps_of(text: str) -> list[str]:
     return merged
 
 
-def convert(mix: Path, wrong: Path, out: Path) -> dict[str, int]:
+def _human(r: dict) -> list[str]:
+    """The human solutions of a RealCritic row: OlympiadBench's list, MATH's text, GSM8K's ``gt_cot``."""
+    sol = r.get("solution")
+    if isinstance(sol, list):
+        return sol
+    if isinstance(sol, str):
+        return [sol]
+    cot = r.get("gt_cot")
+    return [re.sub(r"<<[^>]*>>", "", cot)] if isinstance(cot, str) else []
+
+
+PREFIX = {"olympiad": "obench", "math": "rcmath", "gsm8k": "rcgsm"}
+
+
+def convert(mix: Path, wrong: Path, out: Path, subset: str = "olympiad") -> dict[str, int]:
     mixed = [json.loads(x) for x in mix.read_text(encoding="utf-8").splitlines() if x.strip()]
-    pid = {r["question"]: f"obench-{k:03d}" for k, r in enumerate(mixed)}
+    pid = {r["question"]: f"{PREFIX[subset]}-{k:03d}" for k, r in enumerate(mixed)}
     refs, ref_rows, right, wrong_rows, seen = [], [], [], [], set()
 
     def row(r: dict, rid: str, text: str, gen: str, ok: bool) -> dict:
@@ -57,8 +75,10 @@ def convert(mix: Path, wrong: Path, out: Path) -> dict[str, int]:
 
     for r in mixed:
         p = pid[r["question"]]
-        refs.append({"problem": r["question"].strip(), "answer": r["gt"]})
-        for j, sol in enumerate(r["solution"]):
+        human = _human(r)
+        refs.append({"problem": r["question"].strip(), "answer": r["gt"]}
+                    | ({"solution": human[0]} if subset != "olympiad" and human else {}))
+        for j, sol in enumerate(human):
             ref_rows.append(row(r, f"{p}-ref{j}", sol, "human", True))
         ok = bool(r["previous_score"][0])
         (right if ok else wrong_rows).append(row(r, f"{p}-gen", r["reasoning"], r["model"], ok))
@@ -74,7 +94,13 @@ def convert(mix: Path, wrong: Path, out: Path) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or not all(Path(a).is_file() for a in sys.argv[1:3]):
-        sys.exit("usage: convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR (RealCritic "
-                 "data/mix_data/olympiadbench/test.jsonl and, at dd88a05^, data/wrong_data/olympiadbench/test.jsonl)")
-    print(f"{convert(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))} -> {sys.argv[3]}")
+    argv = sys.argv[1:]
+    subset = "olympiad"
+    if "--subset" in argv:
+        k = argv.index("--subset")
+        subset = argv[k + 1] if k + 1 < len(argv) else ""
+        del argv[k:k + 2]
+    if len(argv) != 3 or not all(Path(a).is_file() for a in argv[:2]) or subset not in PREFIX:
+        sys.exit("usage: convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR [--subset olympiad|math|gsm8k] "
+                 "(RealCritic data/mix_data/SUBSET/test.jsonl and, at dd88a05^, data/wrong_data/SUBSET/test.jsonl)")
+    print(f"{convert(Path(argv[0]), Path(argv[1]), Path(argv[2]), subset)} -> {argv[2]}")

@@ -46,3 +46,19 @@ def test_rows_and_references(tmp_path: Path):
     assert refs == [{"problem": "Find x.", "answer": "6"}, {"problem": "Find y.", "answer": "2"}]
     traces = list(importers.iter_traces("processbench", ref + gen + bad))
     assert [t.first_error_index for t in traces] == [-1] * 5
+
+
+def test_math_and_gsm8k_subsets(tmp_path: Path):
+    """MATH's human solution is one text, GSM8K's is ``gt_cot`` with calculator notes: each becomes a human row and
+    the reference's ``solution``; ids name the subset."""
+    math_mix = [{"question": "Find x.", "gt": "6", "solution": "So $x = 6$.", "reasoning": MODEL, "model": "M1",
+                 "previous_score": [True]}]
+    gsm_mix = [{"question": "How many?", "gt": "9", "gt_cot": "He has 3*3=<<3*3=9>>9 apples", "reasoning": "3*3 = 9",
+                "model": "M2", "previous_score": [True]}]
+    empty = _write(tmp_path / "wrong.jsonl", [])
+    assert conv.convert(_write(tmp_path / "m.jsonl", math_mix), empty, tmp_path / "m", "math")["human"] == 1
+    assert conv.convert(_write(tmp_path / "g.jsonl", gsm_mix), empty, tmp_path / "g", "gsm8k")["human"] == 1
+    refs = [json.loads(x) for x in (tmp_path / "g" / "olymp_refs.jsonl").read_text().splitlines()]
+    assert refs == [{"problem": "How many?", "answer": "9", "solution": "He has 3*3=9 apples"}]
+    human = [json.loads(x) for x in (tmp_path / "m" / "olymp_ref_pb.jsonl").read_text().splitlines()]
+    assert human[0]["id"] == "rcmath-000-ref0" and human[0]["steps"] == ["So $x = 6$."]
