@@ -761,7 +761,30 @@ def _segment_claims(
     claims = [_equation_claim(a, b, state, rng, derived, hypothetical) for a, b in zip(chain, chain[1:])]
     if readings.PRODUCT_BY_JUXTAPOSITION.search(seg):
         claims = [_mixed_as_product(c, a, b, rng) for c, (a, b) in zip(claims, zip(chain, chain[1:]))]
-    return claims
+    return [_stepwise_partial(c, a, b) if k < len(chain) - 2 else c
+            for k, (c, (a, b)) in enumerate(zip(claims, zip(chain, chain[1:])))]
+
+
+# an operator that may continue a computation's leading part ("10 \cdot 12" of "10 \cdot 12 \cdot 14")
+_CONTINUES = re.compile(r"^(?:\\cdot|\\times|\\div|[*/+\-×÷])")
+
+
+def _stepwise_partial(check: ClaimCheck, a: str, b: str) -> ClaimCheck:
+    """``10 \\cdot 12 \\cdot 14 = 10 \\cdot 12 = 120``, then ``120 \\cdot 14 = 1680``: a chain link whose right side is
+    the left side's leading part, the chain going on from it, is the writer working the computation in steps, not a
+    claim that the two are equal: neutral, with the reason."""
+    if check.verdict != "false":
+        return check
+    left, right = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
+    if not right or not left.startswith(right) or not _CONTINUES.match(left[len(right):]):
+        return check
+    ops = {"mul" if o in ("\\cdot", "\\times", "*", "×") else "div" if o in ("\\div", "/", "÷") else "add"
+           for o in re.findall(r"\\cdot|\\times|\\div|[*/+\-×÷]", left[1:])}
+    if len(ops) != 1 or not re.fullmatch(r"[\d.]+(?:(?:\\cdot|\\times|\\div|[*/+\-×÷])[\d.]+)+", left):
+        return check  # one kind of operator between plain numbers only: "2 + 3 \\cdot 4 = 2 + 3" ignores precedence
+
+    return check.model_copy(update={"verdict": "unknown", "rule": "stepwise_partial",
+                                    "detail": f"{b.strip()} is the leading part of {a.strip()}, worked out first"})
 
 
 def _mixed_as_product(check: ClaimCheck, a: str, b: str, rng: random.Random) -> ClaimCheck:
@@ -1176,8 +1199,10 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
         if _LEADING_ZERO.search(m.group(0)):
             continue  # "0900-0130 = 0730 hours": clock times, not numbers
         got = []
-        for a, b in zip(sides, sides[1:]):
+        for k, (a, b) in enumerate(zip(sides, sides[1:])):
             check = _check_pair(a, b, state, rng)
+            if k < len(sides) - 2:
+                check = _stepwise_partial(check, a, b)
             if check.verdict == "false" and any((r := _RANGE_SIDE.fullmatch(x)) and int(r[1]) < int(r[2])
                                                 for x in (a, b)):
                 check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
