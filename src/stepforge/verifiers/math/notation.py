@@ -43,6 +43,20 @@ def _closing(tex: str, open_at: int) -> int:
     return -1
 
 
+# a "*" between operands: in LaTeX usually an operation the problem defines ("2 * 6 = 2^6 + 6^2"), not a product
+_STAR = re.compile(r"[\w)}]\s*\*\s*[\w({\\]")
+
+
+def last_member(seg: str) -> str:
+    """The content of the last member of ``seg``'s ``=`` chain with its box unwrapped (the value the box states)."""
+    member = split_top(seg, "=")[-1].strip().rstrip(" .,;")
+    box = _BOX_OPEN.search(member)
+    if box is None:
+        return member
+    end = _closing(member, box.end() - 1)
+    return member[box.end():end] if end > 0 else member
+
+
 def end_value(seg: str) -> str | None:
     """``seg`` with a box or bold that ends its ``=`` chain unwrapped (``5 + 7 = \\boxed{12}`` -> ``5 + 7 = 12``), or
     None when a box in it is anything else (the segment is then not read, as before: a box alone, a box in the
@@ -61,6 +75,8 @@ def end_value(seg: str) -> str | None:
     members = split_top(seg, "=")
     if len(members) < 2 or not content.strip() or _NOT_ONE_VALUE.search(content.replace("{,}", "")):
         return None
+    if _STAR.search(seg):
+        return None  # "2 * 6 = 2^6 + 6^2 = \boxed{100}": a defined operation, left unread as before
     before = seg[:box.start()]
     if len(split_top(before, "=")) != len(members) or split_top(before, "=")[-1].strip():
         return None  # the box is not the whole last member ("= 2\\boxed{6}", "\\boxed{12} = 5 + 7")

@@ -99,6 +99,17 @@ _POWER_WORDS = re.compile(
 # between two numbers, an operator in words
 _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|divided\s+by)\s+(?=\(?\.?\d)", re.I)
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
+# a number that a chain states ("8*45 = 360 divided by 5", "100 / 5 = 20 times 2 people"): a word operating on it
+# starts the next computation from the result, so it is not part of the chain's last member
+_CHAIN_END = re.compile(r"(?:=|≈)\s*\\?\$?\s*-?\s*$")
+_NUMBER_BEFORE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$|\)\s*$")
+# where a relation in words may start: the left side opens a clause ("because 12 plus 13 equals 25", "we get 3 * 4 + 2,
+# which simplifies to 14"); after a noun or a preposition ("the mean of the terms in the sum 6+16+26 is 26") the
+# subject of the relation is that noun phrase, not the expression
+_CLAUSE_START = re.compile(r"(?:^|[.:;,(]|\b(?:so|then|thus|hence|therefore|because|since|and|now|we|get|got|have|has|"
+                           r"had|is|are|was|were|gives|give|compute|calculate|find|obtain|as|that|which|while|but|"
+                           r"also|becomes|yes|here|this)\b)\s*$", re.I)
+_TIGHT_FRACTION = re.compile(r"\s*\(?\s*\d+/\d+\s*\)?\s*")
 # the words that may follow the value a relation in words states: the sentence goes on, no noun or comparison
 _AFTER_VALUE = re.compile(r"\s*(?:$|[.,;:!?)]|\$|(?:and|so|then|which|since|because|but|therefore|thus|hence|when|"
                           r"where|if|we|this|that|total|altogether|overall)\b)", re.I)
@@ -111,9 +122,17 @@ _RANGE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
 _WINDOW = 160  # the text before a relation word searched for its left side (a plain claim is far shorter)
 
 
+def _after_chain(line: str, at: int) -> bool:
+    """The number (or group) ending at ``at`` is the value a chain states ("= 360 divided by 5")."""
+    m = _NUMBER_BEFORE.search(line, max(0, at - 60), at)
+    return m is not None and bool(_CHAIN_END.search(line, max(0, m.start() - 8), m.start()))
+
+
 def _powers(line: str) -> str:
     def power(m: re.Match) -> str:
         after = line[m.end():]
+        if _after_chain(line, m.end(1)):
+            return m.group(0)  # "3 + 2 = 5 squared = 25": the result squared, a next step
         if re.match(r"\s*[A-Za-z]", after) and not _AFTER_VALUE.match(after) and not _CONNECTIVE.match(after):
             return m.group(0)  # "9 squared feet": a unit's word, not a power
         exp = {"squared": "2", "cubed": "3"}.get((m.group(2) or "").lower()) or m.group(3) or m.group(4)
@@ -127,7 +146,9 @@ def rewrite(line: str, computes: Callable[[str], bool]) -> str:
     their plain reading (module docstring). ``computes(side)``: the plain side (as written) computes something."""
     if not re.search(r"[\d)!]\s+[A-Za-z]|\d,\s", line):
         return line
-    line = _OPERATOR_WORDS.sub(lambda m: _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], _powers(line))
+    line = _powers(line)
+    line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
+                               _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
     out, pos = [], 0
     for m in _CONNECTIVE.finditer(line):
         if m.start() < pos:
@@ -140,6 +161,10 @@ def rewrite(line: str, computes: Callable[[str], bool]) -> str:
             continue  # "3 + 4 = 7, so we get 14": the value goes on by reasoning no one wrote
         if re.match(r"\s*\)*\s*[=<>]", line[right.end():]) or not _AFTER_VALUE.match(line, right.end()):
             continue  # "which gives 7 * 2 = 14" (a chain of its own), "is 15 minutes", "is 2 more than"
+        if not _CLAUSE_START.search(line, max(0, left.start() - 40), left.start()):
+            continue  # "the mean of the terms in the sum 6+16+26 is 26": the subject is the noun phrase
+        if _TIGHT_FRACTION.fullmatch(left.group(1)) or ("$" in left.group(1)) != ("$" in right.group(0)):
+            continue  # "4/7 is equal to $24": a part of a whole; dollars on one side only
         word = m.group(0).strip(" ,").lower()
         if word == "is" and (r := _RANGE.match(left.group(1))) and int(r[1]) < int(r[2]):
             continue  # "2010 - 2015 is 5 years": the span of a range
@@ -159,11 +184,14 @@ _TEX_COMPUTES = re.compile(r"[-+*/^!]|\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt|
 _TEX_ARITHMETIC = re.compile(r"\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt|binom|left|right)(?![a-zA-Z])|\\[,;!]")
 
 
-def joined_in_words(left: str, between: str, right: str, after: str) -> str | None:
+def joined_in_words(before: str, left: str, between: str, right: str, after: str) -> str | None:
     """``left = right`` when two math segments are joined by a relation in words ("$3 \\cdot 4 + 2$, which simplifies
     to $14$"), or None: both of numbers only (a letter's value may be a case, a supposition), neither a relation of
-    its own, the left one computing, and no noun or comparison after the right one (``after``: the text after it)."""
+    its own, the left one computing, opening a clause (``before``: the prose before it), and no noun or comparison
+    after the right one (``after``: the text after it)."""
     if not _CONNECTIVE_ALONE.match(between) or not _AFTER_VALUE.match(after):
+        return None
+    if not _CLAUSE_START.search(before[-40:]) or ("\\$" in left) != ("\\$" in right):
         return None
     for side in (left, right):
         if _TEX_RELATION.search(side) or re.search(r"[A-Za-z]", _TEX_ARITHMETIC.sub(" ", side)):

@@ -296,7 +296,8 @@ def _relation(tex: str) -> Any:
 
 
 # Degrees and base-n subscripts (555_{10}, 4210_5): a wrong reading would make a true claim false.
-_NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline")
+# The inverse cotangent, secant and cosecant: their ranges differ between conventions (sympy's acot(-1) is -pi/4).
+_NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline|arc(?:cot|sec|csc)|\\(?:cot|sec|csc)\^\{?-")
 
 _NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
 # functions of integers that sympy reads as something else once a letter is inside: gcd and lcm of polynomials
@@ -733,6 +734,29 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
     return check
 
 
+_WORD_AFTER = re.compile(r"\s*[A-Za-z]{2,}")
+
+
+def _boxed_answer(claims: list[ClaimCheck], boxed: str, after: str) -> list[ClaimCheck]:
+    """The claims of a chain ending in a box (unwrapped, :func:`notation.end_value`): a false last claim is neutral
+    where the box may state the answer in the problem's terms rather than the chain's value: rounded as the problem
+    asks ("1000 \\cdot 1.01875^8 = \\boxed{1160}", to the nearest dollar: within half its last place or 1%;
+    ``rounded_answer``) or in a unit written after the formula ("\\$\\frac{9}{10} = \\boxed{90}$ cents";
+    ``unit_after_answer``)."""
+    if not claims or claims[-1].verdict != "false" or not claims[-1].claim.rstrip(" .,;").endswith(boxed.strip()):
+        return claims
+    last = claims[-1]
+    why = "unit_after_answer" if _WORD_AFTER.match(after) else None
+    if why is None and _NUMBER.match(boxed):
+        exact, lit = _float(last.claim.rsplit(" = ", 1)[0]), boxed.strip()
+        places = len(lit.split(".")[1]) if "." in lit else 0
+        if exact is not None and abs(exact - float(lit)) <= max(0.5 * 10.0 ** -places, 0.01 * abs(float(lit))):
+            why = "rounded_answer"
+    if why is None:
+        return claims
+    return [*claims[:-1], last.model_copy(update={"verdict": "unknown", "rule": why, "detail": last.rule})]
+
+
 def _segment_claims(
     seg: str, state: _State, rng: random.Random, derived: Derivations | None = None, hypothetical: bool = False
 ) -> list[ClaimCheck]:
@@ -1147,7 +1171,7 @@ def _exact_value(node: Any) -> Fraction | None:
 
 # an operation between two numbers of a plain side (as LaTeX): an operand may carry its own sign or sit in
 # parentheses ("2 * -9", "(-6 + -4)", "((-11) * (30))", "100\\% - 5\\%")
-_COMPUTES_PLAIN = re.compile(r"\d\s*(?:\\%)?\s*\)*\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*-?\s*\(*\s*\d"
+_COMPUTES_PLAIN = re.compile(r"\d\s*(?:\\%)?\s*\)*\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*-?\s*\(*\s*\.?\d"
                              r"|\d!|\\binom\{")  # a factorial, a binomial ("5! = 120", "C(5, 2) = 10") computes too
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0\d")
 _LIST_BEFORE = re.compile(r"[\d)]\s*,\s*(?:…\s*,\s*|\.\.\.\s*,\s*)?$")
@@ -1240,7 +1264,7 @@ def _with_units(check: ClaimCheck, region: plain_units.Region) -> ClaimCheck:
 _OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
 # also "60 students x 2/3 = 40" (a times sign after a word), "12 x 1 and 1/4 = 15" / "17/3 = 5 and 2/3" (a mixed
 # number cut by "and"), "exactly .$500 = \tfrac12$" (a decimal point left outside the math)
-_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|\d\s+and"
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|^\s*x|\d\s+and"
                              rf"|(?:^|\s)\.)\s*$", re.I)
 _CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
                               rf"|and\s+\(?\\?\$?\d+\s*/\s*\d"
@@ -1401,15 +1425,18 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 continue
             budget = min(CLAIM_BUDGET_S, left)
             if is_math:
+                boxed = None
                 if _BOXED.search(seg):
                     # "A + B = 5 + 7 = \boxed{12}": the box ending a chain is its last member, a value; any other
                     # box (alone, around an equation, two of them) is the answer statement, not read here
-                    seg = notation.end_value(seg)
+                    seg, boxed = notation.end_value(seg), notation.last_member(seg)
                     if seg is None:
                         continue
                 got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
                 before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
                 after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
+                if boxed is not None:
+                    got = _boxed_answer(got, boxed, after)
                 left, right = _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)
                 # "$m^2-n^2=1444-$ $1369=75$": two segments of one chain, cut at an operator
                 k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not before.strip() else -1
@@ -1420,8 +1447,9 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                     right = right or _MATH_STARTS_OPEN.match(pieces[k][1])
                 claims.extend(_truncated(got, left, right))
                 if j + 2 < len(pieces) and not pieces[j + 1][0] and pieces[j + 2][0] and (
-                        pair := plain_words.joined_in_words(seg, pieces[j + 1][1], pieces[j + 2][1],
-                                                            pieces[j + 3][1] if j + 3 < len(pieces) else "")):
+                        pair := plain_words.joined_in_words(
+                            before, seg, pieces[j + 1][1], pieces[j + 2][1],
+                            pieces[j + 3][1] if j + 3 < len(pieces) and not pieces[j + 3][0] else "")):
                     # "$3 \cdot 4 + 2$, which simplifies to $14$": a relation in words between two formulas
                     got = _guarded(pair, lambda s=pair: _segment_claims(s, state, rng, derived, hypothetical), budget)
                     claims.extend(_truncated([c.model_copy(update={"rule": c.rule + ":in_words"}) for c in got],
