@@ -151,8 +151,8 @@ def rewrite(line: str, computes: Callable[[str], bool]) -> str:
                                _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
     out, pos = [], 0
     for m in _CONNECTIVE.finditer(line):
-        if m.start() < pos:
-            continue
+        if m.start() <= pos or line[m.start() - 1] not in "0123456789)!%":
+            continue  # no expression ends right before the word (a cheap test before the left side's search)
         left = _LEFT.search(line, max(pos, m.start() - _WINDOW), m.start())
         right = _RIGHT.match(line, m.end())
         if left is None or right is None or not computes(left.group(1)) or not re.search(r"\d", right.group(0)):
