@@ -77,6 +77,8 @@ def test_right_text_is_now_confirmed(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "So there are 5! = 100 ways.",
+    "Using mental arithmetic, we can find that 6 * 5! * 3! = 720.",
+    "I get 4C2 = 4! / (2! * (4 - 2)!) = 4! / (2! * 2!) = (4 * 3) / 2!  = 12.",
     "The number of ways is 5!/(2!3!) = 20.",
     "We choose 2 of the 5 people: C(5,2) = 20 ways.",
     "There are 5C2 = 20 pairs.",
@@ -156,6 +158,9 @@ def test_a_relation_in_words_after_a_chain_end_is_not_joined() -> None:
     "8, the actual ratio, represents 8*45 = 360 divided by 5 is 360/5 = 72 candles.",
     "so there have been 100 / 5 = 20 times 2 people have reappeared.",
     "3 + 2 = 5 squared = 25",
+    # a factorial of a group: the side read stops before it, so it is a fragment (PRMBench)
+    "8P2 = 8! / (8 - 2)! = 8! / 6! = (8 * 7 * 6!) / 6! = 8 * 7 = 56.",
+    "I get 7P3 = 7! / (7 - 3)! = 7! / 4! = (7 * 6 * 5) = 210.",
 ])
 def test_relations_and_operators_in_words_are_read_only_where_they_are_the_plain_reading(text: str) -> None:
     c = _step(text)

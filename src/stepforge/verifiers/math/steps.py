@@ -1179,6 +1179,9 @@ _LIST_AFTER = re.compile(r"\s*,\s*(?:…|\.\.\.|\(?-?\d)")
 _CENTS_AFTER = re.compile(r"\s*(?:cents?\b|¢)", re.I)
 
 
+_GROUP_FACTORIAL = re.compile(r"!(?!=)")
+
+
 def _computes_plain(side: str) -> bool:
     """A plain side (as written) computes something: an operator between numbers, a factorial, a binomial."""
     return bool(_COMPUTES_PLAIN.search(_latex_of_plain(side)))
@@ -1237,7 +1240,8 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
             # "(3-2), (0-2), (5-2) = 1, -2, 3": lists matched member by member, not one equation
             got = [c.model_copy(update={"verdict": "unknown", "rule": "elementwise_list", "detail": c.rule})
                    if c.verdict == "false" else c for c in got]
-        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk, m.end())))
+        # "8! / (8 - 2)! = ...": a factorial of a group the side stops before is the side's own
+        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk, m.end()) or _GROUP_FACTORIAL.match(chunk, m.end())))
     if joined:
         grouped = re.compile(r"(?<![\d.])(?:" + "|".join(sorted(set(joined), key=len, reverse=True)) + r")(?!\d)")
         out = [c.model_copy(update={"verdict": "unknown", "rule": "spaced_thousands",
