@@ -14,10 +14,13 @@ Found on model-written solutions (MATH- and GSM8K-level, PRMBench, MR-BEN) and o
   (``factorial_or_not_equal``).
 * Powers and operators in words (:func:`rewrite`): "3 squared", "4 cubed", "2 to the power of 5", "2 raised to the
   5th power" are powers when the base is a number and no noun follows ("9 squared feet" is an area's unit); "12
-  plus 13", "12 times 12", "150 divided by 5", "5 minus 2", "3 multiplied by 4" between two numbers are operators.
+  plus 13", "12 times 12", "150 divided by 5", "5 minus 2", "3 multiplied by 4" between two numbers are operators;
+  after the value a chain states ("8*45 = 360 divided by 5", "= 5 squared") they start the next computation: unread.
 * A relation in words (:func:`rewrite`): "equals", "is equal to", "is", "which is", "which simplifies to", "which
   gives (us)", "gives us", "that is", "so we get" between an expression that computes and a value is an "=". Only
-  where that is the plain reading: the left side is not the end of a chain ("3 + 4 = 7, so we get 14" goes on from
+  where that is the plain reading: the left side opens a clause ("because 12 plus 13 equals 25"; in "the mean of the
+  terms in the sum 6+16+26 is 26" the subject is the noun phrase), it is no part of a whole ("4/7 is equal to $24"),
+  dollars are on both sides or neither, the left side is not the end of a chain ("3 + 4 = 7, so we get 14" goes on from
   7 by reasoning no one wrote), the right side is not a chain of its own ("which gives 7 * 2 = 14"), and what
   follows the value is no noun ("1/4 is 15 minutes" converts) and no comparison ("4 x 3 is 2 more than 10"). "is"
   between a range's ends ("2010 - 2015 is 5 years") is no subtraction.
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from math import comb, factorial
 
 from stepforge.verifiers.math.plain_units import NUM, OP
 
