@@ -110,7 +110,9 @@ def test_units_that_may_convert_leave_the_claim_neutral(text: str, rule: str) ->
     "It is 11 am + 3 hours = 2 pm",
     "He sold 2x books + 3 = 5",  # 2x is a letter's multiple
     "50 cents x 4 = 2",  # cents against dollars: not read here
-    "It is 3 times 4 = 12 apples",  # an operator word: not a unit (the number-only reader sees "4 = 12" alone)
+    # an operator word: not a unit (the number-only reader sees "4 = 12" alone); "3 times 4 = 12" is a product
+    # now (test_steps_plain_more)
+    "It is 3 times more than 4 = 12 apples",
 ])
 def test_scaling_words_letters_and_operator_words_are_not_units(text: str) -> None:
     assert _step(text).rating == 0, _step(text).claims

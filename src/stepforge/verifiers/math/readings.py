@@ -61,7 +61,9 @@ _MIXED = re.compile(r"(?<![\d.}^_])(\d+)\s*(\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\
 
 # a number times a fraction written side by side where no mixed number can be meant ("2\frac{\log_2 x}{x}"): the
 # formula's writer sets products so
-PRODUCT_BY_JUXTAPOSITION = re.compile(r"(?<![.^_])\d\s*\\[dt]?frac\s*\{(?![\d\s]*\}\s*\{[\d\s]*\})")
+# (also two fractions side by side, "80\frac{1}{2}\frac{1}{5}": a product, so the number before them may be a factor)
+PRODUCT_BY_JUXTAPOSITION = re.compile(r"(?<![.^_])\d\s*\\[dt]?frac\s*\{(?![\d\s]*\}\s*\{[\d\s]*\})"
+                                      r"|\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*\\[dt]?frac(?![a-zA-Z])")
 
 
 def mixed_as_product(tex: str) -> str | None:

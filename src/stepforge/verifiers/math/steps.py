@@ -39,7 +39,7 @@ from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
-from stepforge.verifiers.math import plain_units, readings, worded
+from stepforge.verifiers.math import notation, plain_units, plain_words, readings, worded
 from stepforge.verifiers.math.points import (
     SIMPLIFY_TERMS,
     TooBig,
@@ -296,7 +296,8 @@ def _relation(tex: str) -> Any:
 
 
 # Degrees and base-n subscripts (555_{10}, 4210_5): a wrong reading would make a true claim false.
-_NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline")
+# The inverse cotangent, secant and cosecant: their ranges differ between conventions (sympy's acot(-1) is -pi/4).
+_NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline|arc(?:cot|sec|csc)|\\(?:cot|sec|csc)\^\{?-")
 
 _NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
 # functions of integers that sympy reads as something else once a letter is inside: gcd and lcm of polynomials
@@ -733,6 +734,29 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
     return check
 
 
+_WORD_AFTER = re.compile(r"\s*[A-Za-z]{2,}")
+
+
+def _boxed_answer(claims: list[ClaimCheck], boxed: str, after: str) -> list[ClaimCheck]:
+    """The claims of a chain ending in a box (unwrapped, :func:`notation.end_value`): a false last claim is neutral
+    where the box may state the answer in the problem's terms rather than the chain's value: rounded as the problem
+    asks ("1000 \\cdot 1.01875^8 = \\boxed{1160}", to the nearest dollar: within half its last place or 1%;
+    ``rounded_answer``) or in a unit written after the formula ("\\$\\frac{9}{10} = \\boxed{90}$ cents";
+    ``unit_after_answer``)."""
+    if not claims or claims[-1].verdict != "false" or not claims[-1].claim.rstrip(" .,;").endswith(boxed.strip()):
+        return claims
+    last = claims[-1]
+    why = "unit_after_answer" if _WORD_AFTER.match(after) else None
+    if why is None and _NUMBER.match(boxed):
+        exact, lit = _float(last.claim.rsplit(" = ", 1)[0]), boxed.strip()
+        places = len(lit.split(".")[1]) if "." in lit else 0
+        if exact is not None and abs(exact - float(lit)) <= max(0.5 * 10.0 ** -places, 0.01 * abs(float(lit))):
+            why = "rounded_answer"
+    if why is None:
+        return claims
+    return [*claims[:-1], last.model_copy(update={"verdict": "unknown", "rule": why, "detail": last.rule})]
+
+
 def _segment_claims(
     seg: str, state: _State, rng: random.Random, derived: Derivations | None = None, hypothetical: bool = False
 ) -> list[ClaimCheck]:
@@ -741,6 +765,8 @@ def _segment_claims(
     seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
     seg = _BRACED_COMMA.sub("", seg)  # "19{,}404": a thousands separator
     seg = _UNBRACED_INDEX.sub(r"\1_{\2}", seg)  # "w_200": one name, w_{200}, never w_2 times 00
+    # "0.3\overline{6}": the fraction it names; "= \mathbf{12}": a bold number is the number
+    seg = notation.repeating_decimals(notation.bold_numbers(seg))
     if not _OR.search(seg):
         parts = [p for p in _SPACER.split(seg) if p.strip()]
         if len(parts) > 1:  # "\frac{4}{4}=1 \qquad \frac{4}{8}=\frac{1}{2}": formulas side by side, each its own
@@ -1017,7 +1043,8 @@ _NUM = plain_units.NUM
 # and parens sit before the next "=", and no match starts inside a blank run: linear (blanks were cubic: minutes)
 _OP = plain_units.OP  # "–" (en dash) and "−" (U+2212) are minus signs
 # an operand may carry its own sign after an operator ("-2 * -4 - 8", "7 - -7", "3 + -5")
-_PLAIN_SIDE = rf"\(*+\s*+-?{_NUM}(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?{_NUM})*"
+# ... and may be a factorial or a binomial ("5!", "C(5, 2)", "5C2": plain_words.OPERAND)
+_PLAIN_SIDE = plain_words.SIDE
 # never starting or ending inside a number: after a currency sign ("$0.25G"), a clock's colon ("6:00+48=6:48"), a
 # thousands comma ("12,000MB" read as 12)
 _PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$:])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}"
@@ -1059,7 +1086,7 @@ _RANGE_SIDE = re.compile(r"\s*\(?\s*(\d+)-(\d+)\s*\)?\s*")
 
 
 def _latex_of_plain(side: str) -> str:
-    s = side.strip().replace("\\$", "").replace("$", "")
+    s = plain_words.to_latex(side.strip().replace("\\$", "").replace("$", ""))  # "C(5, 2)": \binom{5}{2}
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
     s = s.replace("×", " \\times ").replace("÷", " \\div ").replace("*", " \\cdot ").replace(" x ", " \\times ")
     s = s.replace("–", "-").replace("−", "-")
@@ -1167,11 +1194,20 @@ def _exact_value(node: Any) -> Fraction | None:
 
 # an operation between two numbers of a plain side (as LaTeX): an operand may carry its own sign or sit in
 # parentheses ("2 * -9", "(-6 + -4)", "((-11) * (30))", "100\\% - 5\\%")
-_COMPUTES_PLAIN = re.compile(r"\d\s*(?:\\%)?\s*\)*\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*-?\s*\(*\s*\d")
+_COMPUTES_PLAIN = re.compile(r"\d\s*(?:\\%)?\s*\)*\s*(?:\\times|\\div|\\cdot|[-+/^])\s*\(*\s*-?\s*\(*\s*\.?\d"
+                             r"|\d!|\\binom\{")  # a factorial, a binomial ("5! = 120", "C(5, 2) = 10") computes too
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0\d")
 _LIST_BEFORE = re.compile(r"[\d)]\s*,\s*(?:…\s*,\s*|\.\.\.\s*,\s*)?$")
 _LIST_AFTER = re.compile(r"\s*,\s*(?:…|\.\.\.|\(?-?\d)")
 _CENTS_AFTER = re.compile(r"\s*(?:cents?\b|¢)", re.I)
+
+
+_GROUP_FACTORIAL = re.compile(r"!(?!=)")
+
+
+def _computes_plain(side: str) -> bool:
+    """A plain side (as written) computes something: an operator between numbers, a factorial, a binomial."""
+    return bool(_COMPUTES_PLAIN.search(_latex_of_plain(side)))
 
 
 # thousands grouped by spaces ("$350 000 x 5/100 = $17 500"): read as one number, yet "6 500" may be two ("2 * 3 = 6
@@ -1188,6 +1224,8 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
         return joined[-1]
 
     chunk = _SPACED_THOUSANDS.sub(join, _MIXED_PLAIN.sub(_mixed_plain, chunk))
+    # "3 squared is 9", "150 divided by 5 equals 30", "3 * 4 + 2, which simplifies to 14": words as operators and "="
+    chunk = plain_words.rewrite(chunk, _computes_plain)
     chunk, regions = plain_units.blank(chunk)  # "36 ft * 24 ft = 864 sq ft": the units blanked, the numbers read
     rev = ""  # the chunk reversed, made at the first match: the text before a match is read backwards, never copied
     for m in _PLAIN.finditer(chunk):
@@ -1207,6 +1245,8 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
                                                 for x in (a, b)):
                 check = check.model_copy(update={"verdict": "unknown", "rule": "range_or_difference",
                                                  "detail": f"{check.rule}; '10-20' may be a range"})
+            if check.verdict == "false" and (why := plain_words.function_reading(chunk, m.group(0), a, b)):
+                check = check.model_copy(update={"verdict": "unknown", "rule": why, "detail": check.rule})
             got.append(check.model_copy(update={"rule": check.rule + ":plain_text"}))
         if got and got[-1].verdict == "false" and _CENTS_AFTER.match(chunk, m.end()) and "$" in m.group(0):
             # "$2.50 - $2.24 = 26 cents": dollars on the left, cents on the right
@@ -1225,7 +1265,8 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
             # "(3-2), (0-2), (5-2) = 1, -2, 3": lists matched member by member, not one equation
             got = [c.model_copy(update={"verdict": "unknown", "rule": "elementwise_list", "detail": c.rule})
                    if c.verdict == "false" else c for c in got]
-        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk, m.end())))
+        # "8! / (8 - 2)! = ...": a factorial of a group the side stops before is the side's own
+        out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk, m.end()) or _GROUP_FACTORIAL.match(chunk, m.end())))
     if joined:
         grouped = re.compile(r"(?<![\d.])(?:" + "|".join(sorted(set(joined), key=len, reverse=True)) + r")(?!\d)")
         out = [c.model_copy(update={"verdict": "unknown", "rule": "spaced_thousands",
@@ -1252,7 +1293,7 @@ def _with_units(check: ClaimCheck, region: plain_units.Region) -> ClaimCheck:
 _OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
 # also "60 students x 2/3 = 40" (a times sign after a word), "12 x 1 and 1/4 = 15" / "17/3 = 5 and 2/3" (a mixed
 # number cut by "and"), "exactly .$500 = \tfrac12$" (a decimal point left outside the math)
-_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|\d\s+and"
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|^\s*x|\d\s+and"
                              rf"|(?:^|\s)\.)\s*$", re.I)
 _CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
                               rf"|and\s+\(?\\?\$?\d+\s*/\s*\d"
@@ -1413,11 +1454,18 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 continue
             budget = min(CLAIM_BUDGET_S, left)
             if is_math:
+                boxed = None
                 if _BOXED.search(seg):
-                    continue
+                    # "A + B = 5 + 7 = \boxed{12}": the box ending a chain is its last member, a value; any other
+                    # box (alone, around an equation, two of them) is the answer statement, not read here
+                    seg, boxed = notation.end_value(seg), notation.last_member(seg)
+                    if seg is None:
+                        continue
                 got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
                 before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
                 after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
+                if boxed is not None:
+                    got = _boxed_answer(got, boxed, after)
                 left, right = _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)
                 # "$m^2-n^2=1444-$ $1369=75$": two segments of one chain, cut at an operator
                 k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not before.strip() else -1
@@ -1427,6 +1475,14 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 if k < len(pieces) and pieces[k][0]:
                     right = right or _MATH_STARTS_OPEN.match(pieces[k][1])
                 claims.extend(_truncated(got, left, right))
+                if j + 2 < len(pieces) and not pieces[j + 1][0] and pieces[j + 2][0] and (
+                        pair := plain_words.joined_in_words(
+                            before, seg, pieces[j + 1][1], pieces[j + 2][1],
+                            pieces[j + 3][1] if j + 3 < len(pieces) and not pieces[j + 3][0] else "")):
+                    # "$3 \cdot 4 + 2$, which simplifies to $14$": a relation in words between two formulas
+                    got = _guarded(pair, lambda s=pair: _segment_claims(s, state, rng, derived, hypothetical), budget)
+                    claims.extend(_truncated([c.model_copy(update={"rule": c.rule + ":in_words"}) for c in got],
+                                             _CONTINUES_LEFT.search(before), None))
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
         claims = _in_other_base(text, _with_remainder(text, _tested_or_denied(text, claims)))

@@ -1,0 +1,205 @@
+"""Plain-text arithmetic the number-only reader cut short: factorials and combinatorics, powers and operators in words,
+and relations written as words between two expressions of numbers.
+
+Found on model-written solutions (MATH- and GSM8K-level, PRMBench, MR-BEN) and on GSM8K's reference solutions: "5! =
+120", "C(5, 2) = 10", "2 to the power of 5 is 32", "3 * 4 + 2, which simplifies to 14", "150 divided by 5 equals
+30" were unread, so a step whose only computation they were stayed 0.
+
+* An operand (:data:`OPERAND`) may be a factorial (``5!``, ``2! 3!`` side by side is a product), a binomial
+  (``C(5, 2)``, ``5C2``, ``binom(5, 2)``) or a count of arrangements (``P(5, 2)``, ``5P2``). ``C(…)`` and
+  ``P(…)`` are also how a solution names a function or a point (a cost ``C(5, 2)``, the probability of a roll
+  ``P(5, 2)``): a claim with them is confirmed when it holds, and refuted only where the line speaks of choices or
+  arrangements and the other side is a count (:func:`function_reading`); else it is neutral
+  (``function_or_binomial``). A tight ``5!=120`` may be "5 is not 120": refuted it is neutral
+  (``factorial_or_not_equal``).
+* Powers and operators in words (:func:`rewrite`): "3 squared", "4 cubed", "2 to the power of 5", "2 raised to the
+  5th power" are powers when the base is a number and no noun follows ("9 squared feet" is an area's unit); "12
+  plus 13", "12 times 12", "150 divided by 5", "5 minus 2", "3 multiplied by 4" between two numbers are operators;
+  after the value a chain states ("8*45 = 360 divided by 5", "= 5 squared") they start the next computation: unread.
+* A relation in words (:func:`rewrite`): "equals", "is equal to", "is", "which is", "which simplifies to", "which
+  gives (us)", "gives us", "that is", "so we get" between an expression that computes and a value is an "=". Only
+  where that is the plain reading: the left side opens a clause ("because 12 plus 13 equals 25"; in "the mean of the
+  terms in the sum 6+16+26 is 26" the subject is the noun phrase), it is no part of a whole ("4/7 is equal to $24"),
+  dollars are on both sides or neither, the left side is not the end of a chain ("3 + 4 = 7, so we get 14" goes on from
+  7 by reasoning no one wrote), the right side is not a chain of its own ("which gives 7 * 2 = 14"), and what
+  follows the value is no noun ("1/4 is 15 minutes" converts) and no comparison ("4 x 3 is 2 more than 10"). "is"
+  between a range's ends ("2010 - 2015 is 5 years") is no subtraction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from stepforge.verifiers.math.plain_units import NUM, OP
+
+# a binomial or an arrangement count written with letters and numbers; tried before the number alone ("5C2" is no 5)
+_COMB = r"(?:[CP]\(\s*\d+\s*,\s*\d+\s*\)|\d+[CP]\d+(?![\w.])|binom\(\s*\d+\s*,\s*\d+\s*\))"
+# a factorial ("5!"; not "5!!", a double factorial); factorials side by side ("2! 3!", "2!3!") are a product
+_FACT = r"!(?!!)(?:\s?\d+!(?!!))*"
+OPERAND = rf"(?:{_COMB}|{NUM}(?:{_FACT})?)"
+# one side of a plain claim as the plain reader reads it (possessive: linear, see steps._PLAIN)
+SIDE = rf"\(*+\s*+-?{OPERAND}(?:\s*+\)*+\s*+{OP}\s*+\(*+\s*+-?{OPERAND})*"
+
+_C_FORM = re.compile(r"(?:(?<![A-Za-z])([CP])|binom)\(\s*(\d+)\s*,\s*(\d+)\s*\)")
+_NCK = re.compile(r"(?<![\w.])(\d+)([CP])(\d+)(?![\w.])")
+_FACTS_SIDE_BY_SIDE = re.compile(r"(\d!)\s?(?=\d+!)")
+_MAX_N = 1000  # a larger n is not computed here (the value's digits): left as written, then unread
+
+
+def _comb_latex(kind: str, n: int, k: int) -> str | None:
+    if n > _MAX_N:
+        return None
+    if kind == "P":
+        return f"\\frac{{{n}!}}{{{n - k}!}}" if k <= n else None
+    return f"\\binom{{{n}}}{{{k}}}"
+
+
+def to_latex(side: str) -> str:
+    """A plain side's combinatorics and factorials as LaTeX (``C(5, 2)`` -> ``\\binom{5}{2}``, ``P(5, 2)`` ->
+    ``\\frac{5!}{3!}``, ``2! 3!`` -> ``2! \\cdot 3!``); a form with k > n is left as written (unread, so neutral)."""
+    if "(" in side or "C" in side or "P" in side:
+        def c_form(m: re.Match) -> str:
+            out = _comb_latex(m.group(1) or "C", int(m.group(2)), int(m.group(3)))
+            return out if out is not None else m.group(0)
+
+        def nck(m: re.Match) -> str:
+            out = _comb_latex(m.group(2), int(m.group(1)), int(m.group(3)))
+            return out if out is not None else m.group(0)
+
+        side = _NCK.sub(nck, _C_FORM.sub(c_form, side))
+    if "!" in side:
+        side = _FACTS_SIDE_BY_SIDE.sub(r"\1 \\cdot ", side)
+    return side
+
+
+# words about choosing or arranging: where C(n, k) and P(n, k) are counts
+_COUNTING = re.compile(r"\b(?:choos\w*|chose\w*|combination\w*|binomial\w*|ways?|select\w*|pick\w*|permutation\w*|"
+                       r"arrang\w*|orders?|ordered|subsets?|committees?|teams?|groups?)\b", re.I)
+_FUNCTION_FORM = re.compile(r"(?<![A-Za-z])[CP]\(\s*\d+\s*,")
+_COUNT = re.compile(r"^\s*\(?\s*\d+\s*\)?\s*$")
+
+
+def function_reading(line: str, raw: str, a: str, b: str) -> str | None:
+    """Why a false claim on the plain side ``raw`` (pair ``a = b`` as LaTeX) of ``line`` may be no arithmetic error,
+    or None: a ``C(n, k)``/``P(n, k)`` read as a count in a line that does not speak of counting, or against a side
+    that is no whole number (a function's value, a probability); a tight ``5!=`` that may be "not equal"."""
+    if _FUNCTION_FORM.search(raw):
+        other = b if "binom" in a or "frac" in a else a
+        if not _COUNTING.search(line) or not _COUNT.match(other):
+            return "function_or_binomial"
+    if re.search(r"\d!=", raw):
+        return "factorial_or_not_equal"
+    return None
+
+
+# powers in words: a number or a group, then squared / cubed / to the power of n / to the n-th power
+_BASE = r"(?<![\w.^/])(\d+(?:\.\d+)?|\([^()\n]{1,80}\))"
+_POWER_WORDS = re.compile(
+    _BASE + r"\s+(?:(squared|cubed)|(?:raised\s+)?to\s+the\s+(?:power\s+(?:of\s+)?(\d+)|(\d+)(?:st|nd|rd|th)\s+power))"
+    r"(?![\w.])", re.I)
+# between two numbers, an operator in words
+_OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|divided\s+by)\s+(?=\(?\.?\d)", re.I)
+_OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
+# a number that a chain states ("8*45 = 360 divided by 5", "100 / 5 = 20 times 2 people"): a word operating on it
+# starts the next computation from the result, so it is not part of the chain's last member
+_CHAIN_END = re.compile(r"(?:=|≈)\s*\\?\$?\s*-?\s*$")
+_NUMBER_BEFORE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$|\)\s*$")
+# where a relation in words may start: the left side opens a clause ("because 12 plus 13 equals 25", "we get 3 * 4 + 2,
+# which simplifies to 14"); after a noun or a preposition ("the mean of the terms in the sum 6+16+26 is 26") the
+# subject of the relation is that noun phrase, not the expression
+_CLAUSE_START = re.compile(r"(?:^|[.:;,(]|\b(?:so|then|thus|hence|therefore|because|since|and|now|we|get|got|have|has|"
+                           r"had|is|are|was|were|gives|give|compute|calculate|find|obtain|as|that|which|while|but|"
+                           r"also|becomes|yes|here|this)\b)\s*$", re.I)
+_TIGHT_FRACTION = re.compile(r"\s*\(?\s*\d+/\d+\s*\)?\s*")
+# the words that may follow the value a relation in words states: the sentence goes on, no noun or comparison
+_AFTER_VALUE = re.compile(r"\s*(?:$|[.,;:!?)]|\$|(?:and|so|then|which|since|because|but|therefore|thus|hence|when|"
+                          r"where|if|we|this|that|total|altogether|overall)\b)", re.I)
+_CONNECTIVE = re.compile(r"\s*,?\s*\b(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
+                         r"is\s+equal\s+to|that\s+is,?|so\s+we\s+get|which\s+is|is)\s+", re.I)
+_START = r"(?<![\w.,/^}\\$:])"
+_LEFT = re.compile(rf"{_START}({SIDE})\s*$")
+_RIGHT = re.compile(SIDE)
+_RANGE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
+_WINDOW = 160  # the text before a relation word searched for its left side (a plain claim is far shorter)
+
+
+def _after_chain(line: str, at: int) -> bool:
+    """The number (or group) ending at ``at`` is the value a chain states ("= 360 divided by 5")."""
+    m = _NUMBER_BEFORE.search(line, max(0, at - 60), at)
+    return m is not None and bool(_CHAIN_END.search(line, max(0, m.start() - 8), m.start()))
+
+
+def _powers(line: str) -> str:
+    def power(m: re.Match) -> str:
+        after = line[m.end():]
+        if _after_chain(line, m.end(1)):
+            return m.group(0)  # "3 + 2 = 5 squared = 25": the result squared, a next step
+        if re.match(r"\s*[A-Za-z]", after) and not _AFTER_VALUE.match(after) and not _CONNECTIVE.match(after):
+            return m.group(0)  # "9 squared feet": a unit's word, not a power
+        exp = {"squared": "2", "cubed": "3"}.get((m.group(2) or "").lower()) or m.group(3) or m.group(4)
+        return f"{m.group(1)}^{exp}"
+
+    return _POWER_WORDS.sub(power, line)
+
+
+def rewrite(line: str, computes: Callable[[str], bool]) -> str:
+    """``line`` with powers and operators in words written as operators and relations in words as "=", where that is
+    their plain reading (module docstring). ``computes(side)``: the plain side (as written) computes something."""
+    if not re.search(r"[\d)!]\s+[A-Za-z]|\d,\s", line):
+        return line
+    line = _powers(line)
+    line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
+                               _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
+    out, pos = [], 0
+    for m in _CONNECTIVE.finditer(line):
+        if m.start() <= pos or line[m.start() - 1] not in "0123456789)!%":
+            continue  # no expression ends right before the word (a cheap test before the left side's search)
+        left = _LEFT.search(line, max(pos, m.start() - _WINDOW), m.start())
+        right = _RIGHT.match(line, m.end())
+        if left is None or right is None or not computes(left.group(1)) or not re.search(r"\d", right.group(0)):
+            continue
+        if re.search(r"[=<>]\s*$", line[max(0, left.start() - 3):left.start()]):
+            continue  # "3 + 4 = 7, so we get 14": the value goes on by reasoning no one wrote
+        if re.match(r"\s*\)*\s*[=<>]", line[right.end():]) or not _AFTER_VALUE.match(line, right.end()):
+            continue  # "which gives 7 * 2 = 14" (a chain of its own), "is 15 minutes", "is 2 more than"
+        if not _CLAUSE_START.search(line, max(0, left.start() - 40), left.start()):
+            continue  # "the mean of the terms in the sum 6+16+26 is 26": the subject is the noun phrase
+        if _TIGHT_FRACTION.fullmatch(left.group(1)) or ("$" in left.group(1)) != ("$" in right.group(0)):
+            continue  # "4/7 is equal to $24": a part of a whole; dollars on one side only
+        word = m.group(0).strip(" ,").lower()
+        if word == "is" and (r := _RANGE.match(left.group(1))) and int(r[1]) < int(r[2]):
+            continue  # "2010 - 2015 is 5 years": the span of a range
+        out.append(line[pos:m.start()])
+        out.append(" = ")
+        pos = m.end()
+    out.append(line[pos:])
+    return "".join(out)
+
+
+_CONNECTIVE_ALONE = re.compile(r"\s*,?\s*(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
+                               r"is\s+equal\s+to|that\s+is,?|so\s+we\s+get|which\s+is|is)\s*$", re.I)
+_TEX_RELATION = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|equiv|sim|leqslant|geqslant|to|implies|"
+                           r"Rightarrow|iff)(?![a-zA-Z])")
+_TEX_COMPUTES = re.compile(r"[-+*/^!]|\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt|binom)(?![a-zA-Z])")
+# the commands of a formula of numbers only; any other (\\sin 30: radians or degrees?, \\text, \\circ) is not read
+_TEX_ARITHMETIC = re.compile(r"\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt|binom|left|right)(?![a-zA-Z])|\\[,;!]")
+
+
+def joined_in_words(before: str, left: str, between: str, right: str, after: str) -> str | None:
+    """``left = right`` when two math segments are joined by a relation in words ("$3 \\cdot 4 + 2$, which simplifies
+    to $14$"), or None: both of numbers only (a letter's value may be a case, a supposition), neither a relation of
+    its own, the left one computing, opening a clause (``before``: the prose before it), and no noun or comparison
+    after the right one (``after``: the text after it)."""
+    if not _CONNECTIVE_ALONE.match(between) or not _AFTER_VALUE.match(after):
+        return None
+    if not _CLAUSE_START.search(before[-40:]) or ("\\$" in left) != ("\\$" in right):
+        return None
+    for side in (left, right):
+        if _TEX_RELATION.search(side) or re.search(r"[A-Za-z]", _TEX_ARITHMETIC.sub(" ", side)):
+            return None
+        if not re.search(r"\d", side):
+            return None
+    if not _TEX_COMPUTES.search(left.strip().lstrip("-")):
+        return None
+    return f"{left.strip()} = {right.strip()}"

@@ -1,0 +1,204 @@
+"""More real solution text the step checker reads (found on PRMBench, MR-BEN, ProcessBench-style model solutions and on
+MATH's and GSM8K's reference solutions): plain-text factorials and combinatorics, powers and operators in words,
+relations in words between expressions of numbers, repeating decimals, a box or bold number ending a chain. Each
+was unread (a step whose only computation it was stayed 0): the right ones are now confirmed, the wrong ones refuted,
+and a reading that may be another one is neutral with its reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepforge.verifiers.math.notation import repeating_value
+from stepforge.verifiers.math.steps import StepContext, check_steps
+
+
+def _step(text: str, context: StepContext | None = None):
+    (c,) = check_steps([text], context or StepContext())
+    return c
+
+
+def _rules(text: str) -> list[str]:
+    return [c.rule for c in _step(text).claims]
+
+
+# --- right text, unread on the old code: now confirmed ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # factorials and combinatorics in plain text
+    "So there are 5! = 120 ways to order them.",
+    "0! = 1 by convention, so the count is 1.",
+    "The number of ways is 5!/(2!3!) = 10.",
+    "The number of ways is 5!/(2! 3!) = 10.",
+    "C(5,2) = 10",
+    "There are C(6, 3) = 20 ways to choose the committee.",
+    "There are 5C2 = 10 pairs.",
+    "P(5,2) = 20 ordered pairs",
+    "There are 10P3 = 720 arrangements.",
+    "binom(5, 2) + binom(5, 3) = 20",
+    "C(5,2) * C(3,1) = 30 ways",
+    # powers in words
+    "2 to the power of 5 is 32.",
+    "2 raised to the 5th power is 32, so the count doubles.",
+    "3 squared is 9",
+    "4 cubed = 64",
+    "(3+4) squared = 49",
+    "The area is 1.5 squared = 2.25.",
+    # operators and relations in words
+    "He saw 25 total vehicles because 12 plus 13 equals 25.",
+    "He averaged 30 points a game because 150 divided by 5 equals 30.",
+    "She has 144 square inches of dough because 12 times 12 equals 144.",
+    "He needs to sell 120 donuts because 96 divided by .8 equals 120.",
+    "3 * 4 + 2, which simplifies to 14.",
+    "So 12 + 3 gives us 15.",
+    "12 + 3 is equal to 15",
+    "3 multiplied by 4 is 12, so we need 12.",
+    "The total is 7 * 8, which is 56.",
+    "$3 \\cdot 4 + 2$, which simplifies to $14$.",
+    "$2^{10}$ is $1024$, so the bound holds.",
+    "We get $\\frac{12}{4} + 2$, which gives us $5$.",
+    # repeating decimals
+    "$\\frac{1}{3} = 0.\\overline{3}$",
+    "$\\frac{11}{30} = 0.3\\overline{6}$",
+    "Since $\\frac{22}{7} = 3.\\overline{142857}$, the bound holds.",
+    "$n < \\frac{988}{6} = 164.\\overline{6}$",
+    # a box or bold value ending a chain
+    "$A + B = 5 + 7 = \\mathbf{12}$",
+    "So the total is $5 + 7 = \\boxed{12}$.",
+    "$\\frac{1}{2} \\cdot 10 = \\boxed{5}.$",
+    "$3 \\cdot 4 = \\textbf{12}$",
+])
+def test_right_text_is_now_confirmed(text: str) -> None:
+    c = _step(text)
+    assert c.rating == 1, c.claims
+    assert "false" not in [x.verdict for x in c.claims], c.claims
+
+
+# --- wrong arithmetic written so: refuted --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "So there are 5! = 100 ways.",
+    "Using mental arithmetic, we can find that 6 * 5! * 3! = 720.",
+    "I get 4C2 = 4! / (2! * (4 - 2)!) = 4! / (2! * 2!) = (4 * 3) / 2!  = 12.",
+    "The number of ways is 5!/(2!3!) = 20.",
+    "We choose 2 of the 5 people: C(5,2) = 20 ways.",
+    "There are 5C2 = 20 pairs.",
+    "There are 5P2 = 10 ordered pairs.",
+    "binom(6, 3) = 15",
+    "2 to the power of 5 is 64.",
+    "3 squared is 6",
+    "4 cubed = 12",
+    "12 times 12 equals 124.",
+    "150 divided by 5 equals 25.",
+    "3 * 4 + 2, which simplifies to 15.",
+    "So 12 + 3 gives us 16.",
+    "$3 \\cdot 4 + 2$, which simplifies to $15$.",
+    "$\\frac{1}{3} = 0.\\overline{6}$",
+    "So the total is $5 + 7 = \\boxed{13}$.",
+    "$A + B = 5 + 7 = \\mathbf{13}$",
+])
+def test_wrong_arithmetic_written_so_is_refuted(text: str) -> None:
+    c = _step(text)
+    assert c.rating == -1, c.claims
+
+
+# --- a reading that may be another one: neutral, with the reason ---------------------------------------------------
+
+@pytest.mark.parametrize("text, rule", [
+    # a letter applied to numbers may be the solution's own function, a point, a probability
+    ("The cost is C(5,2) = 11 dollars.", "function_or_binomial:plain_text"),
+    ("The chance of rolling a 5 then a 2 is P(5,2) = 1/36.", "function_or_binomial:plain_text"),
+    ("We choose the pair: C(5,2) = 0.5", "function_or_binomial:plain_text"),  # a count is a whole number
+    # "5!=121" may be "5 is not 121"
+    ("So 5!=121.", "factorial_or_not_equal:plain_text"),
+])
+def test_ambiguous_notation_is_neutral_with_its_reason(text: str, rule: str) -> None:
+    c = _step(text)
+    assert c.rating == 0, c.claims
+    assert [x.rule for x in c.claims] == [rule]
+    assert c.claims[0].detail  # the literal reading's rule, kept as evidence
+
+
+@pytest.mark.parametrize("text", [
+    "1/4 is 15 minutes",  # a conversion, not an equation of numbers
+    "2010 - 2015 is 5 years",  # the span of a range
+    "4 x 3 is 2 more than 10",  # a comparison goes on after the value
+    "3 + 4 = 7, so we get 14 socks",  # the value goes on from 7 by reasoning no one wrote
+    "3 + 4 = 7, so we get 14",
+    "9 squared feet = 80",  # a unit's word after "squared"
+    "nCr = 10",  # letters: nothing to compute
+    "$\\mathbf{a} + \\mathbf{b} = \\mathbf{0}$",  # a zero vector
+    "$\\overline{AB} = 3$",  # a segment, no repeating decimal
+    "$\\sin 30$ is $0.5$",  # degrees or radians: not read in words
+    "$x + 1$ is $5$",  # a letter's value may be a case
+    "$3 + 4$ is $8$ more than $-1$",  # a comparison
+    "$\\boxed{x = 5}$",  # an equation in a box is the answer statement
+    "$5 + 7 = 2\\boxed{6}$",  # a box that is not the whole last member
+])
+def test_readings_that_may_be_other_ones_are_not_refuted(text: str) -> None:
+    c = _step(text)
+    assert "false" not in [x.verdict for x in c.claims], c.claims
+    assert c.rating != -1
+
+
+def test_a_relation_in_words_after_a_chain_end_is_not_joined() -> None:
+    # "which gives 7 * 2 = 14" is a chain of its own: 7 = 7 * 2 is no claim of the text
+    c = _step("3 + 4, which gives 7 * 2 = 14")
+    assert [x.claim for x in c.claims] == ["7  \\cdot  2 = 14"]
+
+
+@pytest.mark.parametrize("text", [
+    # the subject of "is" is the noun phrase holding the expression, not the expression (MATH reference solutions)
+    "Similarly, the mean of the five terms in the sum $6+16+26+36+46$ is $26,$ so their sum is $26\\cdot 5.$",
+    "the smallest integer that is greater than or equal to $\\sqrt{10}$ is $4$",
+    "Half of $3 + 4$ is $3.5$.",
+    "the mean of the five terms in the sum 6+16+26+36+46 is 26",
+    # a part of a whole, and dollars on one side only (GSM8K reference solutions)
+    "Since 4/7 is equal to $24, then 1/7 is equal to $24/4 = $6.",
+    # an operator word after the value a chain states starts the next computation
+    "8, the actual ratio, represents 8*45 = 360 divided by 5 is 360/5 = 72 candles.",
+    "so there have been 100 / 5 = 20 times 2 people have reappeared.",
+    "3 + 2 = 5 squared = 25",
+    # a factorial of a group: the side read stops before it, so it is a fragment (PRMBench)
+    "8P2 = 8! / (8 - 2)! = 8! / 6! = (8 * 7 * 6!) / 6! = 8 * 7 = 56.",
+    "I get 7P3 = 7! / (7 - 3)! = 7! / 4! = (7 * 6 * 5) = 210.",
+])
+def test_relations_and_operators_in_words_are_read_only_where_they_are_the_plain_reading(text: str) -> None:
+    c = _step(text)
+    assert "false" not in [x.verdict for x in c.claims], c.claims
+
+
+@pytest.mark.parametrize("text, rule", [
+    # the box states the answer as the problem asks: rounded, or in a unit written after the formula
+    ("the investment will have grown to $1000 \\cdot 1.01875^8 = \\boxed{1160}$, to the nearest dollar.",
+     "rounded_answer"),
+    ("a cost-per-unit-volume of $\\$\\frac{9}{10}=\\boxed{90}$ cents.", "unit_after_answer"),
+])
+def test_a_box_that_may_round_or_convert_the_chain_value_is_neutral(text: str, rule: str) -> None:
+    c = _step(text)
+    assert c.rating == 0 and rule in [x.rule for x in c.claims], c.claims
+
+
+@pytest.mark.parametrize("text", [
+    "We can see that $2 * 6 = 2^6 + 6^2 = 64 + 36 = \\boxed{100}$.",  # a "*" the problem defines: left unread
+    "$$80\\frac{1}{2}\\frac{1}{5}=\\frac{80}{10}=\\boxed{8}$$",  # fractions side by side: 80 is a factor
+    "Thus, $(3)$ x $(5) = (3 + 5)^2 = \\boxed{64}$.",  # a defined "x" between two formulas
+    "$\\operatorname{arccot} (-1) = \\boxed{\\frac{3 \\pi}{4}}.$",  # the range of arccot is a convention
+])
+def test_boxed_chains_with_notation_read_two_ways_are_not_refuted(text: str) -> None:
+    c = _step(text)
+    assert c.rating != -1 and "false" not in [x.verdict for x in c.claims], c.claims
+
+
+@pytest.mark.parametrize("whole, fixed, period, value", [
+    ("0", "", "3", (1, 3)), ("0", "3", "6", (11, 30)), ("3", "", "142857", (22, 7)), ("", "", "9", (1, 1)),
+    ("0", "72", "6", (109, 150)),
+])
+def test_repeating_decimal_values(whole: str, fixed: str, period: str, value: tuple[int, int]) -> None:
+    v = repeating_value(whole, fixed, period)
+    assert (v.numerator, v.denominator) == value
+
+
+def test_a_boxed_claim_in_the_unknowns_is_checked_against_the_premises() -> None:
+    ctx = StepContext(premises=["2x + 1 = 7"], unknowns=["x"])
+    assert _step("So $x = \\boxed{3}$.", ctx).rating == 1
+    assert _step("So $x = \\boxed{4}$.", ctx).rating == -1
