@@ -7,7 +7,8 @@ Rows (``hostile_rows``): 300-step solutions, 50 kB steps, huge numbers (``10^{10
 ``2^{2^{100}}``), deep nesting, sums and products with large bounds, big matrices, long decimal expansions,
 integrals, unicode and control characters, empty steps; each with a reference answer (``references_rows``) so
 the answer's verdict, the location of a wrong answer's first error and the carried-value search all run.
-Files (``bad_files``): missing and ill-typed fields, labels out of range, non-UTF-8 bytes, a truncated last line.
+Files (``bad_files``): missing and ill-typed fields, labels out of range, non-UTF-8 bytes, a truncated last line;
+(``odd_files``) readable oddities that are labelled: a row with no steps, empty step texts, CRLF, blank lines.
 
     PYTHONPATH=src .venv/bin/python benchmarks/stress_labels.py                 # rows timed as a run labels them
     PYTHONPATH=src .venv/bin/python benchmarks/stress_labels.py --burn 2        # with two CPU burners running
@@ -189,7 +190,6 @@ def bad_files() -> dict[str, bytes]:
         "correct-a-string": ok + line(id="b", final_answer_correct="yes"),
         "problem-a-number": ok + line(id="b", problem=42),
         "problem-null": ok + line(id="b", problem=None),
-        "id-an-object": ok + line(id={"a": 1}),
         "row-a-list": ok + b"[1, 2, 3]\n",
         "row-a-number": ok + b"7\n",
         "non-utf8": ok + b'{"id": "b", "problem": "caf\xe9", "steps": ["x"], "label": -1, "final_answer_correct": true}\n',
@@ -198,7 +198,22 @@ def bad_files() -> dict[str, bytes]:
         "blank-lines-only": b"\n\n  \n",
         "not-json": b"problem,steps,label\nWhat is 1+1?,2,-1\n",
         "nul-bytes": ok + b"\x00\x00\x00\n",
-        "no-steps": ok + line(id="b", steps=[]),
+        "steps-null": ok + line(id="b", steps=None),
+        "label-null": ok + line(id="b", label=None),
+    }
+
+
+def odd_files() -> dict[str, bytes]:
+    """Inputs that are odd but readable: labelled (a row may be rejected, with its reason), exit 0."""
+    good = _row("ok-1", "What is 1+1?", ["$1 + 1 = 2$.", "The answer is $\\boxed{2}$."], -1, True)
+    ok = (json.dumps(good) + "\n").encode()
+    return {
+        "no-steps": ok + (json.dumps({**good, "id": "b", "steps": [], "label": -1}) + "\n").encode(),
+        "empty-step-texts": (json.dumps({**good, "steps": ["", "  ", "$\\boxed{2}$"]}) + "\n").encode(),
+        "id-a-number": (json.dumps({**good, "id": 7}) + "\n").encode(),
+        "blank-lines-between": ok + b"\n\n" + (json.dumps({**good, "id": "c"}) + "\n").encode(),
+        "crlf": ok.replace(b"\n", b"\r\n"),
+        "no-final-newline": ok.rstrip(b"\n"),
     }
 
 
@@ -266,6 +281,13 @@ def check_commands(tmp: Path, rows_path: Path, refs_path: Path) -> int:
             bad_run = "Traceback" in r.stderr or r.returncode == 0 or not msg
             fails += bad_run
             print(f"{'FAIL' if bad_run else 'ok  '} {cmd[0]:11} {name:24} exit {r.returncode}: {msg[:150]}")
+    for name, data in odd_files().items():
+        odd = tmp / f"odd-{name}.jsonl"
+        odd.write_bytes(data)
+        r = _cli("label", str(odd), "--strategy", "symbolic", "--out", str(tmp / f"out-{name}"), "--no-progress")
+        bad_run = "Traceback" in r.stderr or r.returncode != 0
+        fails += bad_run
+        print(f"{'FAIL' if bad_run else 'ok  '} label       {name:24} exit {r.returncode}: {r.stdout.strip()[:150]}")
     return fails
 
 
