@@ -231,7 +231,7 @@ def time_rows(rows: list[dict[str, Any]], refs_path: Path) -> list[tuple[str, fl
     """Each row labelled as ``stepforge label`` does (the math domain's record: the answer's verdict, the symbolic
     labels, the keep rule), timed on the wall clock: (id, seconds, how it ended)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_labels import _config, label_and_keep  # type: ignore[import-not-found]
+    from bench_labels import _config, _warm_up, label_and_keep  # type: ignore[import-not-found]
 
     from stepforge.datasets.importers import import_row
     from stepforge.generators.sources import references
@@ -239,6 +239,7 @@ def time_rows(rows: list[dict[str, Any]], refs_path: Path) -> list[tuple[str, fl
 
     refs = references.load(str(refs_path))
     config = _config()
+    print(f"start (imports, the checker's workers): {_warm_up(config):.1f} s, outside the rows' timing")
     out = []
     for i, row in enumerate(rows):
         t = references.with_reference(import_row("processbench", row), refs)
