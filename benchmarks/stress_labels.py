@@ -150,6 +150,8 @@ def hostile_rows(seed: int = 0) -> tuple[list[dict[str, Any]], list[dict[str, An
                                                           f"{rng.randint(1, 9999)} apples" for _ in range(2500))],
         "5", "6", label=0)
     add("step50k-digits", ["$" + "9" * 50_000 + " + 1 = 1" + "0" * 50_000 + "$"], "1", "1")
+    big_step = " ".join(_arith(rng) for _ in range(2000))  # ~50 kB
+    add("steps300x50k", [big_step] * 299 + [_arith(rng, wrong=True)], "13", "12", label=299)
     add("many-claims", [" ".join(_arith(rng) for _ in range(40)) for _ in range(100)], "9", "8", label=0)
     add("empty-steps", ["", "   ", "\n\n", "$$", "$1+1=2$", ""], "2", "2")
     add("huge-answer", [_arith(rng)], "9" * 20_000, "9" * 19_999 + "8", label=1)

@@ -106,3 +106,32 @@ def test_no_conclusions_once_the_row_budget_is_spent(monkeypatch) -> None:
     got = symbolic.Symbolic._labels(_cand(SLIP[2]), verdict)
     assert not called
     assert "time_budget" in got.evidence[1]["located"]["explains_outcome"]["why"]
+
+
+def test_a_point_is_refused_as_a_scalar_before_the_general_parser_is_asked(monkeypatch) -> None:
+    """OlympiadBench solutions full of points spent their whole budget in latex2sympy2_extended's parser, 0.3-1 s per
+    ``(x, y)``, to get a tuple that is then refused as not a scalar."""
+    import pytest
+
+    from stepforge.verifiers.math import symbolic as sym
+    from stepforge.verifiers.math.errors import ParseError
+    from stepforge.verifiers.math.policy import MathPolicy
+
+    calls: list[int] = []
+    real = sym._l2s
+
+    def spy():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(sym, "_l2s", spy)
+    for s in ("(x,y)", "\\left(\\frac{\\sqrt{2}}{2}, 0\\right)", "(a, b, c)", "(\\sqrt{6}(2 - \\sqrt{3}), 1)"):
+        with pytest.raises(ParseError, match="not a scalar"):
+            sym.read_general(s, MathPolicy())
+    assert not calls
+    for s in ("\\max(1, 2)", "(x + 1)", "(1, 2) + (3, 4)"):  # a function of two arguments, a group, two groups
+        try:
+            sym.read_general(s, MathPolicy())
+        except ParseError:
+            pass
+    assert len(calls) == 3
