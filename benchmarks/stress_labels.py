@@ -61,7 +61,8 @@ def _heavy_segments(rng: random.Random) -> list[str]:
         "$x^{10^{6}} - 1 = (x-1)(x^{10^6 - 1} + \\dots + 1)$",
         "$(x+1)^{1000} = \\sum_{k=0}^{1000} \\binom{1000}{k} x^k$",
         "$(x+y+z+w)^{60} = (x+y+z+w)^{30} (x+y+z+w)^{30}$",
-        "$\\frac{(2n)!}{n!^2} = \\binom{2n}{n}$ for $n = 10^{12}$, so the value is $\\binom{2\\cdot 10^{12}}{10^{12}}$.",
+        "$\\frac{(2n)!}{n!^2} = \\binom{2n}{n}$ for $n = 10^{12}$, so the value is "
+        "$\\binom{2\\cdot 10^{12}}{10^{12}}$.",
     ]
     sums = [
         "$\\prod_{k=1}^{10^{6}} k = (10^6)!$",
@@ -194,7 +195,8 @@ def bad_files() -> dict[str, bytes]:
         "problem-null": ok + line(id="b", problem=None),
         "row-a-list": ok + b"[1, 2, 3]\n",
         "row-a-number": ok + b"7\n",
-        "non-utf8": ok + b'{"id": "b", "problem": "caf\xe9", "steps": ["x"], "label": -1, "final_answer_correct": true}\n',
+        "non-utf8": ok + b'{"id": "b", "problem": "caf\xe9", "steps": ["x"], "label": -1, '
+                         b'"final_answer_correct": true}\n',
         "truncated-last-line": ok + ok[: len(ok) // 2],
         "empty-file": b"",
         "blank-lines-only": b"\n\n  \n",
