@@ -327,7 +327,9 @@ def main() -> None:
             p.kill()
     secs = [s for _, s, _ in got]
     crashes = [g for g in got if g[2].startswith("CRASH")]
-    print(f"\n{len(got)} rows, {args.burn} burners: seconds per row max {max(secs):.2f}, median "
+    load = os.getloadavg()[0]
+    print(f"\n{len(got)} rows, {args.burn} burners started here, load average {load:.1f} on {os.cpu_count()} cores: "
+          f"seconds per row max {max(secs):.2f}, median "
           f"{statistics.median(secs):.2f}; over {LIMIT_S:g} s: {sum(s > LIMIT_S for s in secs)}; crashes: "
           f"{len(crashes)}" + (f"; command checks failed: {fails}" if args.cli else ""))
     sys.exit(1 if crashes or any(s > LIMIT_S for s in secs) or fails else 0)
