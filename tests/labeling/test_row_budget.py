@@ -60,9 +60,8 @@ def test_steps_past_the_budget_are_not_read(monkeypatch) -> None:
     late = got[-1]
     assert late.rating == 0 and [c.rule for c in late.claims] == ["time_budget"]
     assert "=" in late.claims[0].claim  # the relation left unread is quoted: the keep rule sees one undecided
-    # a step cut short by the budget: the rest of it is one claim, not one per segment
-    cut = got[1] if len(got[0].claims) < 5 else got[0]
-    assert len(cut.claims) <= 4
+    # the step the budget ran out in: the rest of it is one claim, not one per segment (300 before)
+    assert max(len(c.claims) for c in got) <= 6
 
 
 def _cand(steps: list[str]) -> SimpleNamespace:
