@@ -194,6 +194,7 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
         print(f"reference answers for {sum(g.task.reference.answer is not None for g in golds)} of {len(golds)} "
               f"solutions (from {_refs.describe(references)})")
     config = _config()
+    warmup = _warm_up(config)  # a process's start (imports, the checker's workers), paid once, not by a row
     preds, times = [], []
     for i, g in enumerate(golds):
         cand = candidate_of(g, i, fmt)  # what `stepforge label` labels: the row's labels and injected error dropped
@@ -214,7 +215,25 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
     print(render_table(ev))
     _by_class(golds, preds, rows_class)
     print(f"\nlabelled {len(preds)} of {len(golds)} solutions; seconds per solution: median "
-          f"{statistics.median(times):.4f}, max {max(times):.3f}")
+          f"{statistics.median(times):.4f}, max {max(times):.3f} (the process's start before them: {warmup:.1f} s)")
+
+
+def _warm_up(config: Any) -> float:
+    """Import and start what labelling needs (the answer judge here, the checker's workers with the symbolic
+    checker loaded) by labelling one made-up solution, as a run's workers do before their first row; seconds."""
+    from stepforge.generators.sources.records import candidate_of
+    from stepforge.labeling._checks import warm
+    from stepforge.schema import Trace  # noqa: F401 - imported here, outside the rows' timing
+    from stepforge.datasets.importers import import_row
+    from stepforge.verifiers.math import judge
+
+    t0 = time.perf_counter()
+    warm()
+    judge("5", "The answer is $\\boxed{5}$.")  # the answer's verdict is made in this process
+    row = {"id": "warm-up", "generator": "bench", "problem": "What is 2 + 3?", "steps": [
+        "$2 + 3 = 5$.", "The answer is $\\boxed{5}$."], "final_answer_correct": True, "label": -1}
+    label_and_keep(candidate_of(import_row("processbench", row), 0, "processbench"), config)
+    return time.perf_counter() - t0
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from stepforge.errors import UserError
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from stepforge.datasets.eval_labels import FORMATS
@@ -28,10 +30,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _nothing_paired(gold: Path, pred: Path, gold_n: int, pred_n: int) -> str:
+    """Why no solution was compared: a file with none, or two files with none in common."""
+    empty = [str(p) for p, n in ((gold, gold_n), (pred, pred_n)) if n == 0]
+    if empty:
+        return f"{' and '.join(empty)}: no labelled solutions in {'them' if len(empty) > 1 else 'it'}"
+    return (f"no solution of {pred} ({pred_n}) is one of {gold} ({gold_n}): solutions are paired by id, else by "
+            "problem and step texts")
+
+
 def run(args: argparse.Namespace) -> int:
     from stepforge.datasets.eval_labels import evaluate_files, render_table, to_json
 
     ev = evaluate_files(args.gold, args.pred, gold_format=args.gold_format, pred_format=args.pred_format)
+    if ev.matched == 0:  # nothing to compare: a table of zeros would read as a result
+        raise UserError(_nothing_paired(args.gold, args.pred, ev.gold_only, ev.pred_only))
     text = to_json(ev)
     if args.out is not None:
         args.out.write_text(text + "\n", encoding="utf-8")

@@ -34,7 +34,8 @@ _FINAL = "final_answer:"
 #: answer): with the checks' own budget a solution stays under 10 s
 CONCLUDE_BUDGET_S = 2.0
 #: a solution's seconds in all, its answer's verdict included: the steps' checks get what the verdict and the
-#: conclusions leave (at most the checker's own ``STEPS_BUDGET_S``, at least ``_MIN_STEPS_S``), so no row takes 10 s
+#: conclusions leave (at most the checker's own ``STEPS_BUDGET_S``, at least ``_MIN_STEPS_S``), and the conclusions
+#: what is left of it after the checks (at most ``CONCLUDE_BUDGET_S``), so no row takes 10 s
 ROW_BUDGET_S = 9.0
 _MIN_STEPS_S = 1.0
 
@@ -101,13 +102,17 @@ class Symbolic:
         pred = getattr(verdict, "pred", None)  # where the run's verdict read the final answer
         # what the checks' results show (where the error is, whether a checked step produced the answer), worked
         # out on copies under a budget of its own: past it nothing is concluded, which no keep rule takes as "shown"
+        # (what the row's budget leaves of it: the checks may have run past theirs, the verdict past its own)
         got_r, got_e = list(ratings), [dict(e) for e in evidence]
+        seconds = min(CONCLUDE_BUDGET_S, ROW_BUDGET_S - spent - (time.perf_counter() - t0))
         try:
-            with Budget(CONCLUDE_BUDGET_S):
+            if seconds <= 0:
+                raise OutOfTime
+            with Budget(seconds):
                 Symbolic._conclude(candidate, checks, got_r, got_e, sources, alone, k, gold, pred, wrong)
             ratings, evidence = got_r, got_e
         except OutOfTime:
-            _unconcluded(checks, ratings, evidence, k, wrong)
+            _unconcluded(checks, ratings, evidence, k, wrong, max(0.0, seconds))
         cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
         return assemble(candidate, ratings, evidence, strategy=Symbolic.name, cost=cost, sources=sources)
 
@@ -162,11 +167,12 @@ class Symbolic:
 
 
 def _unconcluded(checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]], k: int,
-                 wrong: bool) -> None:
-    """Past the budget: nothing shown. A wrong answer's refuted step is not shown to be where it went wrong first
-    (``explains_outcome`` not followed), an answer line is not located, and a right answer is not shown produced by
-    a checked step; each says why in its evidence, so the keep rule keeps none of it."""
-    why = f"time_budget: not worked out within {CONCLUDE_BUDGET_S:g}s"
+                 wrong: bool, seconds: float | None = None) -> None:
+    """Past the budget (``seconds``, default ``CONCLUDE_BUDGET_S``): nothing shown. A wrong answer's refuted step is
+    not shown to be where it went wrong first (``explains_outcome`` not followed), an answer line is not located,
+    and a right answer is not shown produced by a checked step; each says why in its evidence, so the keep rule
+    keeps none of it."""
+    why = f"time_budget: not worked out within {CONCLUDE_BUDGET_S if seconds is None else seconds:.3g}s"
     if not checks:
         return
     if wrong:

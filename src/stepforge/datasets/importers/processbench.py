@@ -23,6 +23,9 @@ class _ProcessBench:
     def to_trace(self, row: dict[str, Any], options: ImportOptions) -> Trace:
         c.need(row, KEYS)
         texts, k = row["steps"], row["label"]
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            # (a string would be read as one step per character)
+            raise ImportFormatError(f"steps must be a list of strings, got {_shape(texts)}")
         if not isinstance(k, int) or isinstance(k, bool) or not -1 <= k < len(texts):
             raise ImportFormatError(f"label {k!r} is not -1 or a step index below {len(texts)}")
         fac = row["final_answer_correct"]
@@ -51,6 +54,13 @@ class _ProcessBench:
             provenance=c.provenance("processbench", options),
             extras={"processbench": extras} if extras else {},
         )
+
+
+def _shape(texts: Any) -> str:
+    """What ``steps`` holds instead of a list of strings, in a few words."""
+    if not isinstance(texts, list):
+        return type(texts).__name__
+    return f"a list holding {type(next(t for t in texts if not isinstance(t, str))).__name__}"
 
 
 IMPORTERS.register("processbench", _ProcessBench())

@@ -1403,6 +1403,28 @@ def _guarded(what: str, work: Any, budget: float) -> list[ClaimCheck]:
                            detail=f"{type(exc).__name__}: {exc}"[:300])]
 
 
+#: where a step states a relation (as the keep rule finds one in a claim it could not decide)
+_RELATION_MARK = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|equiv|approx)(?![a-zA-Z])")
+
+
+def _unread(text: str, budget_s: float) -> ClaimCheck:
+    """Text left unread once the solution's budget is spent (a step, or the rest of one): one neutral claim, and no
+    reading at all, so nothing past the budget costs more than a scan (300 steps of 50 kB each: minutes when every
+    segment was cut out and given a claim of its own). It quotes the text around its first relation: a relation left
+    unread is still seen as one not decided."""
+    m = _RELATION_MARK.search(text)
+    at = 0 if m is None else max(0, m.start() - _MAX_CLAIM_CHARS // 2)
+    return ClaimCheck(claim=text[at:at + _MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
+                      detail=f"the solution's {budget_s:.0f}s were spent")
+
+
+def _final_unchecked(text: str, budget_s: float) -> list[ClaimCheck]:
+    """A boxed answer left unread once the solution's budget is spent: neutral, with the reason."""
+    boxed = last_boxed(text)
+    return [] if boxed is None else [ClaimCheck(claim=boxed[:_MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
+                                                detail=f"the solution's {budget_s:.0f}s were spent")]
+
+
 def _enclosing(t0: float, budget: float) -> bool:
     """An OutOfTime raised well before this block's own ``budget`` since ``t0`` is an enclosing budget's (a caller
     checking these steps under its own): it must reach that caller, not become a neutral claim here."""
@@ -1432,10 +1454,10 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
     _warm()
     start = time.perf_counter()
     try:
-        with _Budget(CLAIM_BUDGET_S):
+        with _Budget(min(CLAIM_BUDGET_S, budget_s)):
             state = _State(context)
     except (_OutOfTime, Exception) as exc:  # noqa: BLE001 - premises that cannot be solved: no state
-        if isinstance(exc, _OutOfTime) and _enclosing(start, CLAIM_BUDGET_S):
+        if isinstance(exc, _OutOfTime) and _enclosing(start, min(CLAIM_BUDGET_S, budget_s)):
             raise
         state = _State(StepContext(variables=context.variables))
     rng = random.Random(seed)
@@ -1443,15 +1465,18 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
     out = []
     for i, text in enumerate(steps):
         t0 = time.perf_counter()
+        if budget_s - (t0 - start) <= 0:  # past the solution's budget a step is not read at all
+            claims = [_unread(text, budget_s)] + (_final_unchecked(text, budget_s) if context.gold is not None else [])
+            out.append(StepCheck(index=i, rating=0, rule="time_budget", claims=claims, seconds=0.0))
+            continue
         hypothetical = is_hypothetical(text)
-        claims: list[ClaimCheck] = []
+        claims = []
         pieces = _segments(text)
         for j, (is_math, seg) in enumerate(pieces):
             left = budget_s - (time.perf_counter() - start)
-            if left <= 0:
-                claims.append(ClaimCheck(claim=seg[:_MAX_CLAIM_CHARS], verdict="unknown", rule="time_budget",
-                                         detail=f"the solution's {budget_s:.0f}s were spent"))
-                continue
+            if left <= 0:  # the rest of the step is not read
+                claims.append(_unread(" ".join(p for _, p in pieces[j:]), budget_s))
+                break
             budget = min(CLAIM_BUDGET_S, left)
             if is_math:
                 boxed = None
@@ -1486,9 +1511,10 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             else:
                 claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
         claims = _in_other_base(text, _with_remainder(text, _tested_or_denied(text, claims)))
-        if context.gold is not None:
+        if context.gold is not None:  # the comparison with the reference answer is in the solution's budget too
+            left = budget_s - (time.perf_counter() - start)
             final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "")) else [],
-                             CLAIM_BUDGET_S)
+                             min(CLAIM_BUDGET_S, left)) if left > 0 else _final_unchecked(text, budget_s)
             claims.extend(final)
         false = [c for c in claims if c.verdict == "false"]
         if false:
