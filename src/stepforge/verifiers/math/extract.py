@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from stepforge.verifiers.math._spans import sub_spans
+from stepforge.verifiers.math._spans import split_top, sub_spans
 
 Status = Literal["ok", "hedged", "retracted", "refused", "none"]
 
@@ -806,7 +806,7 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     tex = _BARE_TEX_RE.fullmatch(tail)
     if (tex is not None and ("\\" in tex.group(1) or _NUMBER_TUPLE_RE.fullmatch(tex.group(1)))
             and re.search(r"\d", tex.group(1))
-            and not _top_level_comma(tex.group(1))):
+            and len(split_top(tex.group(1), ",")) == 1):
         # LaTeX on numbers written without its dollars, as PRM800K's solutions do ("So x = \frac45.", "the area is
         # 63 \pi.", "the point is \left(-\dfrac{5}{9},\dfrac{16}{9}\right)."): the whole rest of the sentence is
         # the value; a word, a letter or a relation in it leaves it to the other readings
@@ -831,17 +831,6 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
     if re.search(r"\d|\$", bmask[: verb.start()].replace("\0", "")) and not _CONCLUSION_LEAD_RE.match(sent):
         return None  # numbers before the verb and no conclusion word: a step of the work, not its result
     return value
-
-
-def _top_level_comma(tex: str) -> bool:
-    """``tex`` lists values ("\\frac{3}{4}, \\frac{1}{2}"): a comma outside every bracket (a tuple's are inside)."""
-    depth = 0
-    for c in tex:
-        depth += c in "([{"
-        depth -= c in ")]}"
-        if c == "," and depth == 0:
-            return True
-    return False
 
 
 def _there_count(body: str, given: frozenset[str]) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from stepforge.verifiers.math.errors import GuardError, ParseError
 from stepforge.verifiers.math.latex import Node, NotFast, clean, read
+from stepforge.verifiers.math.notation import repeating_value
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
 from stepforge.verifiers.math.units import CURRENCY_PREFIX_RE, Unit, currency, parse_unit
 
@@ -137,8 +138,7 @@ def _decimal_with_dots(sign: str, whole: str, digits: str, s: str, flags: dict) 
             fixed, cycle = digits[: len(digits) - n * times], digits[-n:]
             if len(fixed) >= n and fixed[-n:] == cycle:
                 continue  # a longer run of the same block is found with the same n below; keep the shortest fixed
-            val = Fraction(int(whole or "0")) + Fraction(int(fixed or "0"), 10 ** len(fixed)) + Fraction(
-                int(cycle), (10 ** n - 1) * 10 ** len(fixed))
+            val = repeating_value(whole, fixed, cycle)
             return Scalar(("num", -val if sign == "-" else val), s, literal=True, **flags)
     lit = f"{sign}{whole or '0'}.{digits}"
     return Scalar(("num", Fraction(lit)), s, ulp=Fraction(1, 10 ** len(digits)), sig_digits=_sig_digits(lit),
@@ -324,8 +324,7 @@ def parse_scalar(s: str, policy: MathPolicy = DEFAULT_POLICY, hint: str | None =
     if rep:
         sign, whole, fixed = rep.group(1), rep.group(2) or "0", rep.group(3) or ""
         cycle = rep.group(4) or rep.group(5) or rep.group(6)
-        val = Fraction(int(whole)) + Fraction(int(fixed or "0"), 10 ** len(fixed)) + Fraction(
-            int(cycle), (10 ** len(cycle) - 1) * 10 ** len(fixed))
+        val = repeating_value(whole, fixed, cycle)
         return Scalar(("num", -val if sign else val), s, literal=True, **flags)
     sc = _SCALE_RE.match(s)
     if sc:

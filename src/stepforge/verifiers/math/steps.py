@@ -791,8 +791,10 @@ def _segment_claims(
             for k, (c, (a, b)) in enumerate(zip(claims, zip(chain, chain[1:])))]
 
 
-# an operator that may continue a computation's leading part ("10 \cdot 12" of "10 \cdot 12 \cdot 14")
-_CONTINUES = re.compile(r"^(?:\\cdot|\\times|\\div|[*/+\-×÷])")
+# an operator between the numbers of a computation worked in steps ("10 \cdot 12" of "10 \cdot 12 \cdot 14")
+_STEP_OP = r"\\cdot|\\times|\\div|[*/+\-×÷]"
+_CONTINUES = re.compile(rf"^(?:{_STEP_OP})")
+_NUMBERS_AND_OPS = re.compile(rf"[\d.]+(?:(?:{_STEP_OP})[\d.]+)+")
 
 
 def _stepwise_partial(check: ClaimCheck, a: str, b: str) -> ClaimCheck:
@@ -805,10 +807,9 @@ def _stepwise_partial(check: ClaimCheck, a: str, b: str) -> ClaimCheck:
     if not right or not left.startswith(right) or not _CONTINUES.match(left[len(right):]):
         return check
     ops = {"mul" if o in ("\\cdot", "\\times", "*", "×") else "div" if o in ("\\div", "/", "÷") else "add"
-           for o in re.findall(r"\\cdot|\\times|\\div|[*/+\-×÷]", left[1:])}
-    if len(ops) != 1 or not re.fullmatch(r"[\d.]+(?:(?:\\cdot|\\times|\\div|[*/+\-×÷])[\d.]+)+", left):
+           for o in re.findall(_STEP_OP, left[1:])}
+    if len(ops) != 1 or not _NUMBERS_AND_OPS.fullmatch(left):
         return check  # one kind of operator between plain numbers only: "2 + 3 \\cdot 4 = 2 + 3" ignores precedence
-
     return check.model_copy(update={"verdict": "unknown", "rule": "stepwise_partial",
                                     "detail": f"{b.strip()} is the leading part of {a.strip()}, worked out first"})
 
