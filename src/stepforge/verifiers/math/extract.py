@@ -599,7 +599,7 @@ def extract(text: str, problem: str | None = None) -> Extraction:
 # a sentence that is not a plain statement of a result: a condition, a supposition, a doubt, a check, a negation
 _NOT_CONCLUDED_RE = re.compile(
     r"\b(?:if|unless|suppose[ds]?|assum\w*|let|lets|need\w*|want\w*|try\w*|"
-    r"check\w*|verif\w*|test\w*|guess\w*|claim\w*|seem\w*|appear\w*|expect\w*|estimat\w*|hypothe\w*|speculat\w*|"
+    r"check\w*|verif\w*|test\w*|guess\w*|claim\w*|seem(?:s|ed|ingly)?|appear(?:s|ed)?|expect\w*|estimat\w*|hypothe\w*|speculat\w*|"
     r"not|never|no|none|"
     r"neither|nor|incorrect\w*|error\w*|mistake\w*|wrong\w*|counterfactual|plausibl\w*|contradict\w*|"
     r"initial\w*|first|next|then|also|partial\w*|so far|until|remaining|which|or|"
@@ -628,6 +628,8 @@ _FUNCTION_WORDS = {"of", "to", "for", "in", "on", "at", "by", "as", "if", "when"
 # relations other than ``=`` (and ``\approx``) make a math span a condition or a set, not a value
 _OTHER_RELATION_RE = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|in|notin|to|implies|Rightarrow|iff|subset\w*|"
                                 r"mid|pm|mp)(?![A-Za-z])|\\Longrightarrow|\\rightarrow")  # "\\neq2" too
+# a letter that is a variable, not a command's, a word's or a function applied ("f(0)", "f^{-1}(6)")
+_FREE_VARIABLE_RE = re.compile(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z]|\s*\(|\^\{?-1\}?\s*\()")
 # an equation whose left side is an expression in unknowns (not one name given a value: "x = 5")
 _UNKNOWNS_EQUATION_RE = re.compile(r"^(?!\s*(?:[A-Za-z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)\s*=)[^=]*[A-Za-z][^=]*=")
 _IMPLIES_RE = re.compile(r"\\(?:implies|Rightarrow|Longrightarrow)\b")
@@ -655,6 +657,8 @@ def _chain_value(math: str) -> str | None:
     if len(parts) == 1:
         return parts[0]
     last = parts[-1]
+    if len(parts) == 2 and last == "0" and _FREE_VARIABLE_RE.search(parts[0]) and re.search(r"\S\s*[-+]", parts[0]):
+        return None  # "$-3x + 5y - 9z - 4 = 0$": an equation set to zero (a plane, a polynomial), not the value 0
     if len(parts) == 2 and "=" in math and re.fullmatch(r"[A-Za-z](?:_\{?\w+\}?)?|\\[a-zA-Z]+", parts[0]):
         return f"{parts[0]} = {last}"  # "x = 5": the verifier reads a value given to one name
     if re.search(r"(?<!\\)\b[A-Za-z]\b|\\(?!frac|dfrac|tfrac|sqrt|pi|cdot|times|left|right|infty|circ|%|,|!|\s)[a-zA-Z]+", last):
@@ -801,9 +805,10 @@ _MORE_AFTER_RE = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:more|less|fewer|greater|sma
                             r"cheaper|faster|slower|heavier|lighter|higher|lower|bigger|larger|than|times|"
                             r"extra|additional)\b", re.I)
 # a possibility, an estimate or a case considered: not the result stated
-_POSSIBILITY_RE = re.compile(r"\b(?:could|might|may|approximately|about|around|roughly|nearly|almost|consider\w*)\b", re.I)
-_STATED_NUMBER_RE = re.compile(r"(?<![\w.,^_{}\\+*/(=-])[-−]?\\?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-                               r"(?![\w.,]?\d|[A-Za-z]|\s*[-+*/^=(!])(?:\s*(?:\\%|%))?")
+_POSSIBILITY_RE = re.compile(r"\b(?:could|might|may|approximately|about|around|roughly|nearly|almost|consider\w*|"
+                             r"can\s+be|(?:should|would|could|must)\s+have)\b", re.I)
+_STATED_NUMBER_RE = re.compile(r"(?<![\w.,^_{}\\+*/(=~≈√-])[-−]?\\?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+                               r"(?![\w.,]?\d|[A-Za-z]|\s*[-+*/^=(!√π]|\s*(?:pi|sqrt|i)\b)(?:\s*(?:\\%|%))?")
 
 
 def _stated_number(sent: str, dollar_math: bool = False) -> str | None:
@@ -832,8 +837,9 @@ def _stated_number(sent: str, dollar_math: bool = False) -> str | None:
         return None  # "So the sum is $12" in a solution written with $...$: an unclosed span, or currency?
     before, after = before.rstrip().rstrip("$"), after.lstrip().lstrip("$")
     head = before[: len(before) - len(_STATED_BEFORE_RE.search(before).group(0))]
-    if len(re.findall(r"[A-Za-z']+", head)) < 2 or _CIRCUMSTANCE_RE.search(head) or _MORE_AFTER_RE.match(after):
-        return None
+    if (len(re.findall(r"[A-Za-z']+", head)) < 2 or "," in head or _CIRCUMSTANCE_RE.search(head)
+            or _MORE_AFTER_RE.match(after)):
+        return None  # no subject and verb, a clause before them ("in a leap year, ..."), a circumstance, a difference
     prose = _NAMED_QUANTITY_RE.sub(" quantity ", body)
     if (_NOT_CONCLUDED_RE.search(prose) or _HEDGE_RE.search(prose) or _RETRACT_RE.search(prose)
             or _REFUSE_RE.search(prose) or _POSSIBILITY_RE.search(prose) or re.search(r"[=<>]", body)):
@@ -967,9 +973,12 @@ def _after_therefore(sent: str) -> str:
     $|z| = 9$), read as a conclusion; the sentence itself when it has none."""
     mask = _masked(sent)
     m = _last(_THEREFORE_RE, mask)
-    if m is None or m.start() == 0 or not mask[m.end():].strip() or _LEAD_NOT_PLAIN_RE.search(
-            _strip_math(sub_spans(_MATH_SPANS_RE, " ", sent[: m.start()]))):
-        return sent  # "Let's say $\\log 12 = y$, so therefore ...": what follows rests on a supposition
+    if m is None or m.start() == 0 or not mask[m.end():].strip():
+        return sent
+    head = _strip_math(sub_spans(_MATH_SPANS_RE, " ", sent[: m.start()]))
+    if (_LEAD_NOT_PLAIN_RE.search(head) or _RETRACT_RE.search(head) or _HEDGE_RE.search(head)
+            or re.search(r"\bre-?(?:consider|evaluat|calculat)", head, re.I)):
+        return sent  # "Let's say $\\log 12 = y$, so therefore ...": what follows rests on a supposition or a retraction
     return "Therefore " + sent[m.end():]
 
 
