@@ -86,6 +86,8 @@ NOT_READ = [
     "In fact, after reconsideration, the cost excludes hidden expenses, therefore, $93 - 15 = \\$98$.",  # retracted
     "So the unicycle's speed is definitely 50 pi inches per second.",  # 50 is a factor of the value
     "Right. So, in a leap year, Suzanne walks 40 miles in February.",  # a clause before: a case, not the result
+    "So the count is 4 * 6 = 24, which is 2 dozen eggs.",  # 2 counts dozens: not the value restated
+    "So, he bought 2 dozen eggs.",  # a number that counts dozens
 ]
 
 

@@ -830,6 +830,8 @@ def _stated_number(sent: str, dollar_math: bool = False) -> str | None:
         return None
     m = numbers[0]
     before, after = body[: m.start()], body[m.end():]
+    if _SCALED_RE.match(after):
+        return None  # "2 dozen eggs": the number counts dozens
     dollars = body.count("$") - body.count("\\$")
     if dollars and not (dollars == 2 and before.rstrip().endswith("$") and after.lstrip().startswith("$")):
         return None  # math other than around the number
@@ -926,6 +928,8 @@ def _concluded_value(sent: str, given: frozenset[str] = frozenset()) -> str | No
             return None
         rest = tail[m.end():]
         value = m.group(0).replace("−", "-").replace("$", "")
+        if _SCALED_RE.match(rest):
+            return None  # "the count is 2 dozen": the number counts dozens
     words = _UNIT_WORDS_RE.fullmatch(_TEXT_RE.sub(r" \1 ", rest).rstrip())
     if words is None or any(w.lower() in _FUNCTION_WORDS for w in words.group(0).split()):
         return None  # the sentence goes on after its value
@@ -961,6 +965,9 @@ _PLAIN_NUMBER = r"[(]?\$?\d[\d,]*(?:\.\d+)?[)]?"
 _TRAILING_VALUE_RE = re.compile(r"(?:\0+|(?<![\w^_.])[-−]?" + _PLAIN_NUMBER + r"(?:\s*[-+*/×−]\s*" + _PLAIN_NUMBER
                                 + r")*\s*%?)\s*$")
 _LEADING_VALUE_RE = re.compile(r"\s*(?:\0|[-−]?\$?\d)")
+# a word after a number that scales it ("2 dozen", "3 hundred", "1.5 million"): the number is not the value
+_SCALED_RE = re.compile(r"\s*(?:dozens?|score|hundreds?|thousands?|millions?|billions?|trillions?|halves|half|"
+                        r"quarters?|thirds?|pairs?|couples?|gross)\b", re.I)
 
 
 def _masked(text: str) -> str:
@@ -1010,8 +1017,9 @@ def _which_chain(body: str) -> str:
     for m in found[1:] if found[0].start() == 0 else found:
         if not _TRAILING_VALUE_RE.search(mask[: m.start()]):
             return body  # "the number of ways, which is the answer": "which" names no value
-    if not _LEADING_VALUE_RE.match(mask, found[-1].end()):
-        return body  # "we get 258741, which is indeed equal to 188811": a check, not a value restated
+    if not _LEADING_VALUE_RE.match(mask, found[-1].end()) or _SCALED_RE.match(
+            _STATED_NUMBER_RE.sub("", body[found[-1].end():], count=1)):
+        return body  # "we get 258741, which is indeed equal to 188811": a check; "24, which is 2 dozen": a count in dozens
     numbers = [_NUMBER_RE.fullmatch(x.strip(" ,.")) for x in _WHICH_RE.split(body)]
     if found[0].start() > 0 and all(numbers[-2:]) and len({n.group(0) for n in numbers[-2:]}) > 1:
         return body  # "we get 258741, which is equal to 188811": two numbers said equal, not one restated
