@@ -58,6 +58,7 @@ READ = [
     ("So, it will take Tom 1.25 hours to catch up with Bob.", "1.25"),
     ("That means that he borrowed $\\$132$.", "132"),
     ("This means that $f^{-1}(0) + f^{-1}(6) = 0$.", "0"),  # functions applied, not an equation in unknowns
+    ("So $a-b = 0$.", "0"),  # a difference of two names, not an equation with coefficients
 ]
 
 NOT_READ = [

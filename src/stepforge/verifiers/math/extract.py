@@ -657,7 +657,8 @@ def _chain_value(math: str) -> str | None:
     if len(parts) == 1:
         return parts[0]
     last = parts[-1]
-    if len(parts) == 2 and last == "0" and _FREE_VARIABLE_RE.search(parts[0]) and re.search(r"\S\s*[-+]", parts[0]):
+    if (len(parts) == 2 and last == "0" and _FREE_VARIABLE_RE.search(parts[0]) and re.search(r"\S\s*[-+]", parts[0])
+            and re.search(r"\d", parts[0])):
         return None  # "$-3x + 5y - 9z - 4 = 0$": an equation set to zero (a plane, a polynomial), not the value 0
     if len(parts) == 2 and "=" in math and re.fullmatch(r"[A-Za-z](?:_\{?\w+\}?)?|\\[a-zA-Z]+", parts[0]):
         return f"{parts[0]} = {last}"  # "x = 5": the verifier reads a value given to one name
