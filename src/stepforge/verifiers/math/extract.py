@@ -677,7 +677,13 @@ def conclusion(text: str, problem: str | None = None) -> str | None:
 
     With the ``problem``'s text, a count may be followed by a description that restates the problem's givens ("there
     are 239 strings of length 6 that ...", each of its numbers the problem's own); without it, a number after the
-    count leaves the sentence unread."""
+    count leaves the sentence unread.
+
+    Closing remarks after the answer ("And that's our final answer.", "Right.", "Yay!", "We're done.") are stepped
+    over; a value restated ("is $2(382)$, which is $764$", "Which is -6.") is its last member; what "therefore"
+    concludes, a statement after its reason or its operation ("Since ..., the gcd is $4$", "If we divide both sides by
+    $6$, we get $x=-3.5$") and a word problem's answer sentence ("So, James runs a total of 540 meters a week.") are
+    read; a supposition, a check, a bound, a difference or an equation in unknowns is not."""
     lines = [_STEP_LABEL_RE.sub("", ln) for ln in text.rstrip().split("\n") if ln.strip()]
     sents = _last_sentences(lines[-1].strip()) if lines else None
     if not sents:
@@ -814,7 +820,7 @@ _STATED_NUMBER_RE = re.compile(r"(?<![\w.,^_{}\\+*/(=~≈√-])[-−]?\\?\$?(?:\
 
 def _stated_number(sent: str, dollar_math: bool = False) -> str | None:
     """The number a word problem's concluding sentence states ("So, James runs a total of 540 meters a week.",
-    "Therefore, each uniform costs $175.", "So, Wendy will need 60 books to complete her task."): a conclusion word
+    "Therefore, each uniform costs $175.", "So, Sophia can drive 100 miles on a single tank of gas."): a conclusion word
     opens it, a subject and its verb come before the number, and the number is the sentence's only one (no math
     around anything else, no second value); None where it is a circumstance or a bound ("for 5 days", "at least 24"),
     a difference ("2 more hours than Bill"), a possibility ("could"), a condition or a doubt. ``dollar_math``: the
