@@ -100,11 +100,15 @@ def test_no_conclusions_once_the_row_budget_is_spent(monkeypatch) -> None:
     monkeypatch.setattr(symbolic.Symbolic, "_conclude", staticmethod(lambda *a: called.append(1)))
     monkeypatch.setattr(symbolic, "assemble", lambda c, r, e, **k: SimpleNamespace(ratings=r, evidence=e))
     monkeypatch.setattr(symbolic.construction, "apply", lambda c, r, e: [None] * len(r))
+    checked: list[int] = []
+    monkeypatch.setattr(symbolic, "check_steps", lambda *a, **k: checked.append(1) or [])
     # the verdict alone took the row's budget (an exact power computed in one C call, past its own budget)
     verdict = SimpleNamespace(verdict="not_equal", seconds=symbolic.ROW_BUDGET_S + 1, pred="18")
     got = symbolic.Symbolic._labels(_cand(SLIP[2]), verdict)
-    assert not called
-    assert "time_budget" in got.evidence[1]["located"]["explains_outcome"]["why"]
+    assert not called and not checked  # before: the checks still had their 1 s minimum past the row's budget
+    assert got.ratings == [0, 0, 0]  # nothing checked: nothing refuted, nothing located
+    assert all(e["symbolic"]["rule"] == "time_budget" for e in got.evidence)
+    assert "time_budget" in got.evidence[2]["located"]["detail"]
 
 
 def test_a_point_is_refused_as_a_scalar_before_the_general_parser_is_asked(monkeypatch) -> None:
@@ -116,6 +120,9 @@ def test_a_point_is_refused_as_a_scalar_before_the_general_parser_is_asked(monke
     from stepforge.verifiers.math.errors import ParseError
     from stepforge.verifiers.math.policy import MathPolicy
 
+    from collections import OrderedDict
+
+    monkeypatch.setattr(sym, "_GENERAL", OrderedDict(), raising=False)  # nothing remembered from earlier tests
     calls: list[int] = []
     real = sym._l2s
 

@@ -29,7 +29,9 @@ class LabelContext:
     ``task``: the domain's executable task (code: the ``CodeTask`` that decided the verdict); ``backend``: the
     sandbox backend that ran it; ``client``: the run's labelling models (``labeling.models.LabelModels``: one
     journalled client per role; None when the run configures none); ``deadline_s``: the seconds the strategy's
-    CPU work may take (hard-limited); ``options``: ``RunConfig.options["strategy"]`` (``models.StrategyOptions``).
+    CPU work may take (hard-limited); ``options``: ``RunConfig.options["strategy"]`` (``models.StrategyOptions``);
+    ``until``: the row's deadline for its checking (``time.monotonic()``; ``symbolic.row_deadline``), set by a domain
+    that starts the row's clock before its verdict (None: the strategy's own budgets alone).
     """
 
     task: Any = None
@@ -37,6 +39,7 @@ class LabelContext:
     client: Any = None
     deadline_s: float | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    until: float | None = None
 
 
 class Strategy(Protocol):

@@ -14,6 +14,7 @@ is neutral with the reason.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -27,17 +28,29 @@ from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.budget import Budget, OutOfTime
 from stepforge.verifiers.math.extract import extract, last_boxed
-from stepforge.verifiers.math.steps import STEPS_BUDGET_S, StepCheck, StepContext, check_steps
+from stepforge.verifiers.math.steps import STEPS_BUDGET_S, ClaimCheck, StepCheck, StepContext, check_steps
+from stepforge.verifiers.math.steps import _warm as warm_steps
 
 _FINAL = "final_answer:"
+#: a row's seconds for all its checking, on the wall clock from the row's start (the domain's ``record``, which
+#: passes the deadline as ``LabelContext.until``): the answer's verdict, the steps' checks and the conclusions. What
+#: follows (assembling the labels, the keep rule, the record) is bounded by the size of what was checked, a tenth
+#: of a second when idle: with a loaded machine's share of it a row stays clearly under 10 s. The steps' checks get
+#: what the verdict and the conclusions leave (at most the checker's own ``STEPS_BUDGET_S``, at least
+#: ``_MIN_STEPS_S`` while the row has that left), the conclusions what the checks leave (at most
+#: ``CONCLUDE_BUDGET_S``); work that overruns its own budget (the checker's reading around its budgeted claims)
+#: stops at the row's deadline, and what it left undone is neutral, with the reason.
+ROW_BUDGET_S = 7.5
 #: seconds for what follows the checks (locating the first error, redoing a slip, whether a checked step produced the
-#: answer): with the checks' own budget a solution stays under 10 s
-CONCLUDE_BUDGET_S = 2.0
-#: a solution's seconds in all, its answer's verdict included: the steps' checks get what the verdict and the
-#: conclusions leave (at most the checker's own ``STEPS_BUDGET_S``, at least ``_MIN_STEPS_S``), and the conclusions
-#: what is left of it after the checks (at most ``CONCLUDE_BUDGET_S``), so no row takes 10 s
-ROW_BUDGET_S = 9.0
+#: answer)
+CONCLUDE_BUDGET_S = 1.5
 _MIN_STEPS_S = 1.0
+
+
+def row_deadline(start: float | None = None) -> float:
+    """The deadline (``time.monotonic()``, this machine's clock: the checker's worker processes run here too) of a row
+    whose checking starts at ``start`` (default: now)."""
+    return (time.monotonic() if start is None else start) + ROW_BUDGET_S
 
 
 def _without_final(check: StepCheck) -> int | None:
@@ -54,12 +67,15 @@ def refuted_claims(check: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for c in check.get("claims") or [] if c.get("verdict") == "false"]
 
 
-def symbolic_labels(candidate: Candidate, verdict: Any, deadline_s: float | None = None) -> StepLabels:
-    """The symbolic strategy's labels, hard-limited wherever this runs (see the module's docstring)."""
+def symbolic_labels(candidate: Candidate, verdict: Any, deadline_s: float | None = None,
+                    until: float | None = None) -> StepLabels:
+    """The symbolic strategy's labels, hard-limited wherever this runs (see the module's docstring); ``until``: the
+    row's deadline (``row_deadline``), else the row is taken to start with the answer's verdict."""
     from stepforge.labeling._checks import limited
 
     t0 = time.perf_counter()
-    res = limited(Symbolic._labels, (candidate, verdict), deadline_s or 60.0)
+    res = limited(Symbolic._labels, (candidate, verdict) if until is None else (candidate, verdict, until),
+                  deadline_s or 60.0)
     if res.status == "ok":
         labels: StepLabels = res.value
         return labels
@@ -74,11 +90,16 @@ class Symbolic:
     domains = ("math",)
 
     def label(self, candidate: Candidate, verdict: Any, ctx: LabelContext) -> StepLabels:
-        return symbolic_labels(candidate, verdict, ctx.deadline_s)
+        return symbolic_labels(candidate, verdict, ctx.deadline_s, ctx.until)
 
     @staticmethod
-    def _labels(candidate: Candidate, verdict: Any) -> StepLabels:
+    def _labels(candidate: Candidate, verdict: Any, until: float | None = None) -> StepLabels:
         t0 = time.perf_counter()
+        warm_steps()  # a new worker's first use of the checker (imports, seconds under load) is no row's work
+        if until is None:  # the row starts with the answer's verdict, already paid for
+            until = row_deadline() - float(getattr(verdict, "seconds", 0.0) or 0.0)
+        else:
+            until += time.perf_counter() - t0
         meta = candidate.task.metadata
         gold = candidate.task.reference.answer or None
         sctx = StepContext(
@@ -87,9 +108,9 @@ class Symbolic:
             variables=meta.get("variables") or [],
             gold=gold,
         )
-        spent = float(getattr(verdict, "seconds", 0.0) or 0.0)  # the answer's verdict, already paid for this row
-        budget = max(_MIN_STEPS_S, min(STEPS_BUDGET_S, ROW_BUDGET_S - CONCLUDE_BUDGET_S - spent))
-        checks = check_steps(candidate.steps, sctx, seed=candidate.generation.seed, budget_s=budget)
+        left = until - time.monotonic()
+        budget = max(min(_MIN_STEPS_S, left), min(STEPS_BUDGET_S, left - CONCLUDE_BUDGET_S))
+        checks, cut = _checked(candidate.steps, sctx, candidate.generation.seed, budget, until)
         evidence: list[dict[str, Any]] = [{"symbolic": c.model_dump(exclude={"index"})} for c in checks]
         ratings = [c.rating for c in checks]
         k = answer_step(candidate.steps)
@@ -98,21 +119,24 @@ class Symbolic:
                 ratings[i] = r
         alone = list(ratings)
         sources = construction.apply(candidate, ratings, evidence)
-        wrong = gold is None or _wrong(verdict, gold, candidate)
         pred = getattr(verdict, "pred", None)  # where the run's verdict read the final answer
         # what the checks' results show (where the error is, whether a checked step produced the answer), worked
         # out on copies under a budget of its own: past it nothing is concluded, which no keep rule takes as "shown"
-        # (what the row's budget leaves of it: the checks may have run past theirs, the verdict past its own)
+        # (what the row's deadline leaves of it: the checks may have run past theirs, the verdict past its own)
         got_r, got_e = list(ratings), [dict(e) for e in evidence]
-        seconds = min(CONCLUDE_BUDGET_S, ROW_BUDGET_S - spent - (time.perf_counter() - t0))
+        seconds = min(CONCLUDE_BUDGET_S, until - time.monotonic())
+        wrong = True
         try:
-            if seconds <= 0:
+            if seconds <= 0 or cut:
                 raise OutOfTime
             with Budget(seconds):
+                wrong = gold is None or _wrong(verdict, gold, candidate)
                 Symbolic._conclude(candidate, checks, got_r, got_e, sources, alone, k, gold, pred, wrong)
             ratings, evidence = got_r, got_e
         except OutOfTime:
-            _unconcluded(checks, ratings, evidence, k, wrong, max(0.0, seconds))
+            if gold is not None and verdict is not None and hasattr(verdict, "verdict"):
+                wrong = verdict.verdict == "not_equal"
+            _unconcluded(checks, ratings, evidence, k, wrong, max(0.0, seconds), cut)
         cost = Cost(symbolic_checks=sum(len(c.claims) for c in checks), wall_s=round(time.perf_counter() - t0, 6))
         return assemble(candidate, ratings, evidence, strategy=Symbolic.name, cost=cost, sources=sources)
 
@@ -166,13 +190,46 @@ class Symbolic:
         ratings[k] = -1 if where["rule"] == ANSWER_CONTRADICTS_STEPS else 0
 
 
+def _checked(steps: list[str], sctx: StepContext, seed: int, budget: float,
+             until: float) -> tuple[list[StepCheck], str | None]:
+    """The steps' checks with ``budget`` seconds of their own, stopped at the row's deadline ``until`` whatever they
+    are doing (the checker's reading outside its budgeted claims: cutting 300 steps of 50 kB into segments, reading
+    each step's box once the budget is spent...). Stopped there, or with no time left to start, nothing checked is
+    kept: every step is neutral, quoting its first relation as left unread (the keep rule sees an undecided
+    relation), with the reason returned."""
+    left = until - time.monotonic()
+    why = None
+    if budget > 0 and left > 0:
+        try:
+            with Budget(left):
+                return check_steps(steps, sctx, seed=seed, budget_s=budget), None
+        except OutOfTime:
+            if time.monotonic() < until - 0.05:
+                raise  # an enclosing budget's, not the row's
+            why = f"time_budget: the row's {ROW_BUDGET_S:g}s ran out while its steps were checked"
+    why = why or f"time_budget: the row's {ROW_BUDGET_S:g}s were spent before its steps were checked"
+    return [StepCheck(index=i, rating=0, rule="time_budget", claims=[_unread(text, why)]) for i, text in
+            enumerate(steps)], why
+
+
+_RELATION = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|equiv|approx)(?![a-zA-Z])")
+_MAX_QUOTE = 400
+
+
+def _unread(text: str, why: str) -> ClaimCheck:
+    """A step left unread: one neutral claim quoting the text around its first relation (no reading, only a scan)."""
+    m = _RELATION.search(text)
+    at = 0 if m is None else max(0, m.start() - _MAX_QUOTE // 2)
+    return ClaimCheck(claim=text[at:at + _MAX_QUOTE], verdict="unknown", rule="time_budget", detail=why)
+
+
 def _unconcluded(checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]], k: int,
-                 wrong: bool, seconds: float | None = None) -> None:
-    """Past the budget (``seconds``, default ``CONCLUDE_BUDGET_S``): nothing shown. A wrong answer's refuted step is
-    not shown to be where it went wrong first (``explains_outcome`` not followed), an answer line is not located,
-    and a right answer is not shown produced by a checked step; each says why in its evidence, so the keep rule
-    keeps none of it."""
-    why = f"time_budget: not worked out within {CONCLUDE_BUDGET_S if seconds is None else seconds:.3g}s"
+                 wrong: bool, seconds: float | None = None, why: str | None = None) -> None:
+    """Past the budget (``seconds``, default ``CONCLUDE_BUDGET_S``), or with the checks cut short (``why``): nothing
+    shown. A wrong answer's refuted step is not shown to be where it went wrong first (``explains_outcome`` not
+    followed), an answer line is not located, and a right answer is not shown produced by a checked step; each says
+    why in its evidence, so the keep rule keeps none of it."""
+    why = why or f"time_budget: not worked out within {CONCLUDE_BUDGET_S if seconds is None else seconds:.3g}s"
     if not checks:
         return
     if wrong:

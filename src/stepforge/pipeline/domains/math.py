@@ -18,11 +18,25 @@ from stepforge.pipeline.config import RunConfig
 from stepforge.pipeline.domains import (DOMAINS, Record, RecordContext, Unanswered, fallback_for, record_each,
                                         strategy_for)
 from stepforge.generators.sources.records import SOURCE_OUTCOME
+from stepforge.labeling.symbolic import row_deadline
 from stepforge.pipeline.keep import NO_REFERENCE
 from stepforge.schema import Outcome
 from stepforge.verifiers.math import MathVerdict, check_answer, check_answers, judge
 
 VERIFIER = "stepforge.verifiers.math"
+
+
+_READY: list[bool] = []
+
+
+def _ready() -> None:
+    """The answer verifier's and the step checker's readers imported and warm in this process (once)."""
+    if not _READY:
+        from stepforge.labeling._checks import _warm_symbolic
+        from stepforge.verifiers.math import _warm  # noqa: F401 - importing is the point: sympy, latex2sympy2_extended
+
+        _warm_symbolic()
+        _READY.append(True)
 
 
 class MathDomain:
@@ -53,17 +67,25 @@ class MathDomain:
             prestart(symbolic=hasattr(self.strategy, "prepare"))  # hybrid: the step checker loads too
 
     def record(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
+        # the row's clock starts here: its verdict, checks and conclusions all end by one deadline (row_deadline);
+        # not when labelling waits on models (a strategy's own budgets then). A process's start (the readers'
+        # imports, seconds on a busy machine) is paid before it, once: it is no row's work
+        until = None
+        if self.placement == "process":
+            _ready()
+            until = row_deadline()
         if not candidate.task.reference.answer:
-            return self._unreferenced(candidate, ctx)
+            return self._unreferenced(candidate, ctx, until)
         gold, text = candidate.task.reference.answer or "", candidate.generation.raw_response
         problem, seed = candidate.task.prompt, self._seed(candidate, ctx)
         if self.placement == "parent":
             v = check_answer(gold, text, timeout=ctx.deadline_s or 60.0, problem=problem, seed=seed)
         else:
             v = judge(gold, text, problem=problem, seed=seed)
-        return self._labelled(candidate, v, ctx)
+        return self._labelled(candidate, v, ctx, until)
 
-    def _unreferenced(self, candidate: Candidate, ctx: RecordContext) -> Record | Unanswered:
+    def _unreferenced(self, candidate: Candidate, ctx: RecordContext,
+                      until: float | None = None) -> Record | Unanswered:
         """Labelled rows without a reference answer (PRMBench): the outcome cannot be verified; the strategy may
         still locate an error in the steps (``keep.why_not_kept``)."""
         given = candidate.extras.get(SOURCE_OUTCOME)
@@ -73,11 +95,11 @@ class MathDomain:
                               verdict="equal" if given["correct"] else "not_equal",
                               rule=str(given.get("rule") or "source"), seconds=0.0, isolation=None,
                               details={"detail": "no reference answer: the row's own final-answer verdict"})
-            return ctx.labelled(candidate, None, outcome)
+            return ctx.labelled(candidate, None, outcome, until=until)
         outcome = Outcome(correct=None, verifier=VERIFIER, verdict=NO_REFERENCE, rule=NO_REFERENCE, seconds=0.0,
                           isolation="worker_process" if self.placement == "process" else "in_process_bounded",
                           details={"detail": "the task has no reference answer"})
-        return ctx.labelled(candidate, None, outcome)
+        return ctx.labelled(candidate, None, outcome, until=until)
 
     @staticmethod
     def _seed(candidate: Candidate, ctx: RecordContext) -> int:
@@ -91,7 +113,8 @@ class MathDomain:
             return "worker_process"
         return "in_process_bounded"
 
-    def _labelled(self, candidate: Candidate, v: MathVerdict, ctx: RecordContext) -> Record | Unanswered:
+    def _labelled(self, candidate: Candidate, v: MathVerdict, ctx: RecordContext,
+                  until: float | None = None) -> Record | Unanswered:
         conclusive = v.verdict in ("equal", "not_equal")
         outcome = Outcome(
             correct=(v.verdict == "equal") if conclusive else None,
@@ -108,7 +131,7 @@ class MathDomain:
                 "correct": None, "verdict": "disputed", "rule": "source_verdict_disagrees",
                 "details": {**outcome.details, "ours": v.verdict, "source": {k: given.get(k) for k in
                                                                            ("correct", "verifier", "rule")}}})
-        return ctx.labelled(candidate, v, outcome)
+        return ctx.labelled(candidate, v, outcome, until=until)
 
     def record_many(self, candidates: list[Candidate], ctx: RecordContext) -> list[Any]:
         if self.placement != "parent" or len(candidates) < 2:

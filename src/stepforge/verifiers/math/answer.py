@@ -57,15 +57,18 @@ def judge(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | Non
         return _judge(gold, pred, policy, problem, seed)
     _import_readers()
     t0 = time.perf_counter()
+    read: dict[str, str | None] = {}
     try:
         with Budget(budget_s):
-            return _judge(gold, pred, policy, problem, seed)
+            return _judge(gold, pred, policy, problem, seed, read)
     except OutOfTime:
         if time.perf_counter() - t0 < budget_s:
             raise  # an enclosing budget's (the step checker's): its own handler says so
+        # the answers as read within the budget (past it nothing is read again: a long solution's reading is work
+        # the row's budget no longer has)
         return MathVerdict.model_construct(
             verdict="timeout", rule="time_budget", seconds=round(time.perf_counter() - t0, 6),
-            gold=_extract_gold(gold) if gold else None, pred=extract(pred, problem).answer if pred else None,
+            gold=read.get("gold"), pred=read.get("pred"),
             detail=f"not decided within {budget_s:g}s in process", where="in_process", versions=versions(),
         )
 
@@ -83,7 +86,8 @@ def _import_readers() -> None:
         _IMPORTED.append(True)
 
 
-def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: int | None) -> MathVerdict:
+def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: int | None,
+           read: dict[str, str | None] | None = None) -> MathVerdict:
     pol = resolve(policy)
     t0 = time.perf_counter()
     ctx = make_ctx(pol, read_problem(problem) if problem else None, seed)
@@ -97,8 +101,12 @@ def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: 
     if len(gold or "") > pol.max_input_chars or len(pred or "") > pol.max_input_chars:
         return done("unparseable", "guard", f"input longer than {pol.max_input_chars} characters")
     g_text = _extract_gold(gold) if gold is not None else None
+    if read is not None:
+        read["gold"] = g_text
     ex = extract(pred, problem) if pred is not None else None
     p_text = ex.answer if ex is not None else None
+    if read is not None:
+        read["pred"] = p_text
     if g_text is None:
         return done("unparseable", "no_gold_answer", "no answer found in the gold", g_text, p_text)
     if ex is None or p_text is None:

@@ -1,8 +1,9 @@
 """A time budget for in-process checking that also holds in threads, where no alarm can be set.
 
-In the main thread a SIGALRM interrupts (never over someone else's timer). In any other thread one shared watchdog
-thread raises ``OutOfTime`` in the checking thread at its deadline, as an asynchronous exception, and again every
-half second until the budget's block is left (sympy swallows exceptions in places). Either way the interruption
+In the main thread a SIGALRM interrupts (never over someone else's timer), set for the nearest deadline of the
+budgets open there, so a budget inside another holds too (a segment's inside a row's). In any other thread one shared
+watchdog thread raises ``OutOfTime`` in the checking thread at its deadline, as an asynchronous exception. Either way
+it is raised again every half second until the budget's block is left (sympy swallows exceptions in places). Either way the interruption
 lands between two Python bytecodes: a single C call holding the GIL (an exact big-integer power) is not stopped,
 which is why the verifier sizes such values before computing them (``points``, ``symbolic.pow_guard``).
 """
@@ -14,6 +15,7 @@ import heapq
 import itertools
 import signal as _signal_mod
 import threading
+import time
 from typing import Any
 
 try:  # the C functions under ``signal.signal``: its wrapper turns handlers into enums (an exception for a function),
@@ -42,8 +44,6 @@ class _Watchdog:
         self.thread: threading.Thread | None = None
 
     def arm(self, bid: int, seconds: float) -> None:
-        import time
-
         with self.cond:
             self.live[bid] = threading.get_ident()
             heapq.heappush(self.heap, (time.monotonic() + seconds, bid))
@@ -59,8 +59,6 @@ class _Watchdog:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)
 
     def _run(self) -> None:
-        import time
-
         with self.cond:
             while True:
                 while self.heap and self.heap[0][1] not in self.live:
@@ -81,8 +79,50 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
-def _ring(signum: int, frame: Any) -> None:
-    raise OutOfTime
+class _Alarm:
+    """The main thread's budgets: one SIGALRM timer set for the nearest of their deadlines, and re-set every half
+    second past it until that budget's block is left. Budgets open inside others each hold (a single timer for the
+    outermost alone let a row's budget switch off every segment's own); the one that rings is the nearest due, and
+    the blocks tell whose it is by their own clocks (``steps._enclosing``, ``answer.judge``)."""
+
+    def __init__(self) -> None:
+        self.open: dict[int, float] = {}  # budget id -> deadline (time.monotonic)
+        self.old: Any = None
+        self.installed = False
+
+    def enter(self, bid: int, seconds: float) -> bool:
+        if not _HAS_ITIMER:
+            return False
+        if not self.installed:
+            if _sig.getitimer(_sig.ITIMER_REAL)[0] != 0:  # someone else's timer: never over it
+                return False
+            self.old = _sig.signal(_sig.SIGALRM, self._ring)
+            self.installed = True
+        self.open[bid] = time.monotonic() + seconds
+        self._set()
+        return True
+
+    def leave(self, bid: int) -> None:
+        """Leave a budget (again, harmlessly: also after an interruption part way through the last leave)."""
+        self.open.pop(bid, None)  # first: a ring from here on sees this budget gone
+        if self.open:
+            self._set()
+        elif self.installed:
+            _sig.setitimer(_sig.ITIMER_REAL, 0)
+            _sig.signal(_sig.SIGALRM, self.old if self.old is not None else _sig.SIG_DFL)
+            self.installed, self.old = False, None
+
+    def _set(self) -> None:
+        due = min(self.open.values()) - time.monotonic()
+        _sig.setitimer(_sig.ITIMER_REAL, max(due, 1e-4), _REFIRE_S)
+
+    def _ring(self, signum: int, frame: Any) -> None:
+        # a ring for a budget just left (the timer fired while leaving) is not anyone's: only a due budget raises
+        if self.open and min(self.open.values()) <= time.monotonic() + 1e-3:
+            raise OutOfTime
+
+
+_ALARM = _Alarm()
 
 
 class Budget:
@@ -91,17 +131,20 @@ class Budget:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = False
+        self.main = -1
         self.bid: int | None = None
 
     def __enter__(self) -> Budget:
         if self.seconds <= 0:
             return self
         if threading.current_thread() is threading.main_thread():
-            if _HAS_ITIMER and _sig.getitimer(_sig.ITIMER_REAL)[0] == 0:  # never over another's
-                self.old = _sig.signal(_sig.SIGALRM, _ring)
-                _sig.setitimer(_sig.ITIMER_REAL, self.seconds)
-                self.armed = True
-            return self
+            self.main = next(_WATCHDOG.ids)  # known before it is armed, as below
+            try:
+                self.armed = _ALARM.enter(self.main, self.seconds)
+                return self
+            except BaseException:
+                _ALARM.leave(self.main)
+                raise
         self.bid = next(_WATCHDOG.ids)  # known before it is armed: an enclosing budget's OutOfTime while arming
         try:  # (no __exit__ then) must not leave it armed
             _WATCHDOG.arm(self.bid, self.seconds)
@@ -110,12 +153,15 @@ class Budget:
             self._disarm()
             raise
 
-    _ring = staticmethod(_ring)
-
     def __exit__(self, *exc: object) -> None:
         if self.armed:
-            _sig.setitimer(_sig.ITIMER_REAL, 0)
-            _sig.signal(_sig.SIGALRM, self.old)
+            try:
+                _ALARM.leave(self.main)
+            except OutOfTime:  # an enclosing budget rang while leaving: left all the same, and it is due
+                _ALARM.leave(self.main)
+                raise
+            finally:
+                self.armed = False
         self._disarm()
 
     def _disarm(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import re
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -329,8 +330,42 @@ def _parenthesised_list(s: str) -> bool:
 
 def read_general(s: str, policy: Any, evaluate_ops: bool = True) -> tuple[Any, set[str]]:
     """A scalar sympy expression of a text the reader refused as outside its subset, and the undone
-    operations it held; guards first (towers, factorials), latex2sympy2_extended second."""
+    operations it held; guards first (towers, factorials), latex2sympy2_extended second.
+
+    Remembered per (text, policy, evaluate_ops), refusals too: the same text is read again and again (an answer as
+    the gold and as the prediction, then as every step's box compared with the reference; a premise for each step),
+    and latex2sympy2_extended's parser takes seconds on some (a product of ten absolute values ``|a||b|...``: its
+    grammar reads ``|`` as opener and closer alike, and every juxtaposed bar is another way to pair them). A read
+    cut short by a time budget is not remembered."""
     need_general("latex2sympy2_extended")
+    key = (s, policy, evaluate_ops)
+    with _GENERAL_LOCK:
+        got = _GENERAL.get(key)
+        if got is not None:
+            _GENERAL.move_to_end(key)
+    if got is None:
+        try:
+            obj, ops = _read_general(s, policy, evaluate_ops)
+            got = (obj, frozenset(ops))
+        except (ParseError, GuardError) as exc:  # GuardError is a ParseError or not: both remembered
+            got = exc
+        if len(s) <= _GENERAL_CACHED_CHARS:
+            with _GENERAL_LOCK:
+                _GENERAL[key] = got
+                while len(_GENERAL) > _GENERAL_MAX:
+                    _GENERAL.popitem(last=False)
+    if isinstance(got, BaseException):
+        raise type(got)(*got.args)
+    return got[0], set(got[1])
+
+
+_GENERAL: OrderedDict[tuple[str, Any, bool], Any] = OrderedDict()
+_GENERAL_LOCK = threading.Lock()
+_GENERAL_MAX = 4096
+_GENERAL_CACHED_CHARS = 2000
+
+
+def _read_general(s: str, policy: Any, evaluate_ops: bool) -> tuple[Any, set[str]]:
     if _TOWER_RE.search(s):
         raise GuardError("exponent tower")
     if _UNSUPPORTED_RE.search(s):
