@@ -17,6 +17,7 @@ from stepforge.labeling.base import StepLabels
 from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
+from stepforge.verifiers.math.steps import math_segments
 
 
 def provenance(config: RunConfig, versions: dict[str, str] | None = None) -> Provenance:
@@ -185,15 +186,57 @@ def unread_reasoning(trace: Trace) -> int | None:
     cannot read ("Use the formula for an arithmetico-geometric series", "Now subtract 1 instead of adding"), or
     None. A short line (five words or fewer) and a restatement of the problem's own numbers say nothing to check.
     On PRMBench's processes, every right answer kept with such a step and a known wrong step had its error there."""
+    return next(iter(_reasoning_steps(trace, len(trace.steps) - 1)), None)
+
+
+def _reasoning_steps(trace: Trace, stop: int) -> list[int]:
+    """The steps of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reason in words: more than five
+    words, and not a bare restatement of the problem's own numbers."""
     given = _given(trace)
-    for i, step in enumerate(trace.steps[:-1]):
+    out = []
+    for i, step in enumerate(trace.steps[:stop]):
         if step.label is None or step.label.rating != 0:
             continue
         said = _numbers(step.text)
         if len(_WORD.findall(step.text)) <= 5 or (said and said <= given and "$" not in step.text):
             continue
-        return i
-    return None
+        out.append(i)
+    return out
+
+
+# layout that does not change what an expression says: sizing, spacing, fraction styles, bar forms
+_LAYOUT = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])|\\displaystyle|\\[,;:! ]|\s+")
+_STYLE = re.compile(r"\\[dt](frac|binom)(?![a-zA-Z])")
+_BAR = re.compile(r"\\[lr]?vert(?![a-zA-Z])")
+_SHORT_ARGS = re.compile(r"\\(frac|binom)(\w)(\w)")  # \frac12 is \frac{1}{2}
+
+
+def _tex_key(tex: str) -> str:
+    key = _BAR.sub("|", _STYLE.sub(r"\\\1", _LAYOUT.sub("", tex))).replace("\\times", "\\cdot")
+    return _SHORT_ARGS.sub(r"\\\1{\2}{\3}", key).strip("?.,;:!=")
+
+
+def evaluates_problem(trace: Trace) -> int | None:
+    """For a checker-located first error whose refuted claim evaluates the problem's own expression ("Evaluate
+    $\\lfloor|-23/9|\\rfloor$", then "$\\lfloor|-23/9|\\rfloor = -23$"), the first step before it that reasons in words
+    nothing checked, or None. Redone right, such a claim gives the reference whatever the steps before it said, so
+    the redo shows nothing about them: the error may be in that reasoning (a notation misread in words, "the floor
+    is the smallest integer greater than or equal to it"), and the refuted claim only its result."""
+    fei = _checker_first_error(trace)
+    if fei is None:
+        return None
+    claims = ((trace.steps[fei].evidence or {}).get("symbolic") or {}).get("claims") or []
+    refuted = next((str(c.get("claim", "")) for c in claims
+                    if c.get("verdict") == "false" and " = " in str(c.get("claim", ""))), None)
+    if refuted is None:
+        return None
+    lhs = _tex_key(refuted.split(" = ", 1)[0])
+    if not lhs or _NUMBER.fullmatch(lhs.lstrip("-")):
+        return None
+    asked = {_tex_key(piece) for is_math, piece in math_segments(without_options(trace.task.prompt)) if is_math}
+    if lhs not in asked:
+        return None
+    return next(iter(_reasoning_steps(trace, fei)), None)
 
 
 def _right_by_checker_alone(trace: Trace) -> bool:
@@ -344,6 +387,11 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     if unread is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but step {unread} before it holds a relation the "
                                        "checker could not read: the first error may be there")
+    asked = evaluates_problem(trace)
+    if asked is not None:
+        return FIRST_ERROR_UNCERTAIN, (f"step {fei} evaluates the problem's own expression wrong, so redoing it right "
+                                       f"gives the reference whatever came before; step {asked} before it reasons in "
+                                       "words nothing checked: the first error may be there")
     unexplained = slip_unexplained(trace)
     if unexplained is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but redoing it right does not lead to the reference "
