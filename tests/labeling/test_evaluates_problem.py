@@ -30,6 +30,12 @@ MISREAD = [
      [r"The absolute value keeps the sign of what is inside the bars, since it is already an integer.",
       r"So $|4 - 11| + 2 = -5$.",
       r"The answer is $\boxed{-5}$."]),
+    # words that name only the problem's numbers still turn the method
+    (r"Compute $19 \cdot 21 + 1$ mentally.", "400",
+     [r"$19 \cdot 21 = 20^2 - 1 = 399$.",
+      r"Then the 1 is taken away, not added to it.",
+      r"So $19 \cdot 21 + 1 = 399 - 1 = 398$.",
+      r"The answer is $\boxed{398}$."]),
 ]
 
 

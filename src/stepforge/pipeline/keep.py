@@ -189,16 +189,16 @@ def unread_reasoning(trace: Trace) -> int | None:
     return next(iter(_reasoning_steps(trace, len(trace.steps) - 1)), None)
 
 
-def _reasoning_steps(trace: Trace, stop: int) -> list[int]:
+def _reasoning_steps(trace: Trace, stop: int, *, restatements: bool = False) -> list[int]:
     """The steps of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reason in words: more than five
-    words, and not a bare restatement of the problem's own numbers."""
+    words, and (unless ``restatements``) not a bare restatement of the problem's own numbers."""
     given = _given(trace)
     out = []
     for i, step in enumerate(trace.steps[:stop]):
-        if step.label is None or step.label.rating != 0:
+        if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
         said = _numbers(step.text)
-        if len(_WORD.findall(step.text)) <= 5 or (said and said <= given and "$" not in step.text):
+        if not restatements and said and said <= given and "$" not in step.text:
             continue
         out.append(i)
     return out
@@ -236,7 +236,9 @@ def evaluates_problem(trace: Trace) -> int | None:
     asked = {_tex_key(piece) for is_math, piece in math_segments(without_options(trace.task.prompt)) if is_math}
     if lhs not in asked:
         return None
-    return next(iter(_reasoning_steps(trace, fei)), None)
+    # any words count: a step that only names the problem's numbers can still turn the method ("Now we subtract 1
+    # instead of adding.")
+    return next(iter(_reasoning_steps(trace, fei, restatements=True)), None)
 
 
 def _right_by_checker_alone(trace: Trace) -> bool:
