@@ -257,7 +257,9 @@ def test_a_prose_ending_is_judged():
     text = _WORK + "Consequently, there are 210 committees that can be formed."
     assert judge("210", text).verdict == "equal"
     assert judge("211", text).verdict == "not_equal"
-    assert judge("210", _WORK + "So the radius is $\\sqrt{9}$, which is 3.").rule == "no_pred_answer"
+    # a value restated ("$\\sqrt{9}$, which is 3") is the value; two numbers said equal are a check, not one value
+    assert judge("3", _WORK + "So the radius is $\\sqrt{9}$, which is 3.").verdict == "equal"
+    assert judge("210", _WORK + "So we get 258741, which is indeed equal to 188811.").rule == "no_pred_answer"
 
 
 @pytest.mark.parametrize("text", [

@@ -36,16 +36,35 @@ class Ref(NamedTuple):
 References = dict[str, Ref]
 
 
-#: what may differ between two copies of one problem's text: whitespace, math delimiters (``$``, ``\(``, ``\)``), an
-#: escaped dollar and LaTeX's thin spaces (``\!``, ``\,``, ``\;``); none changes what the problem asks
-_LAYOUT = re.compile(r"\s+|\\?\$|\\[()!,;]")
+#: what may differ between two copies of one problem's text: whitespace, math delimiters (``$``, ``$$``, ``\(``, ``\)``,
+#: ``\[``, ``\]``), an escaped dollar, LaTeX's spacing (``\!``, ``\,``, ``\;``, ``\:``, ``\ ``, ``~``, ``\quad``,
+#: ``\qquad``), row breaks and alignment (``\\``, ``&``, an ``align*`` environment around equations), bracket sizing
+#: (``\left``, ``\right``); none changes what the problem asks
+_ENVS = r"(?:align|aligned|eqnarray|gather|split)\*?"
+_LAYOUT = re.compile(r"\\\\|\\(?:begin|end)\{" + _ENVS + r"\}|\\(?:left|right|quad|qquad)(?![A-Za-z])|\\[ ()\[\]!,;:]"
+                     r"|\\?\$|[\s~&]")
+#: one meaning written two ways: display fractions and binomials, the long and short relation names, the dots, a
+#: percent sign escaped or not, double quotes for single ones
+_SPELLINGS = [(re.compile(r"\\[dt](frac|binom)(?![A-Za-z])"), r"\\\1"),
+              (re.compile(r"\\(le|ge|ne)q(?![A-Za-z])"), r"\\\1"),
+              (re.compile(r"\\[lc]?dots(?![A-Za-z])|\.\.\."), r"\\dots"),
+              (re.compile(r"\\%"), "%"), (re.compile('"'), "'")]
+#: a group of one letter or digit is that character in TeX (``\frac58`` is ``\frac{5}{8}``, ``x^{2}`` is ``x^2``)
+_ONE_CHAR_GROUP = re.compile(r"(?<!\\)\{([A-Za-z0-9])\}")
 
 
 def problem_key(text: str) -> str:
-    """A problem's text with its layout (and a common instruction preamble) ignored: how rows and references meet.
-    Copies of MATH's problems differ in it (``$\\$1.24$`` and ``$1.24``, ``x=\\!\\sqrt{…}``, ``\\(x\\)``); on the
-    built-in sets no two problems with different answers share a key."""
-    return _LAYOUT.sub("", text.replace(_PREAMBLE, ""))
+    """A problem's text with its layout (and a common instruction preamble, a closing period) ignored: how rows and
+    references meet. Copies of MATH's problems differ in it (``$\\$1.24$`` and ``$1.24``, ``x=\\!\\sqrt{…}``,
+    ``\\(x\\)``, ``\\[…\\]`` or ``$$…$$``, ``\\frac{x}{4}`` or ``\\frac{x}4``, ``50\\%`` or ``50%``, an
+    ``align*`` or its lines one after another); on the built-in sets no two problems share a key."""
+    key = text.replace(_PREAMBLE, "")
+    for rx, to in _SPELLINGS:
+        key = rx.sub(to, key)
+    key = _LAYOUT.sub("", key)
+    while (shorter := _ONE_CHAR_GROUP.sub(r"\1", key)) != key:
+        key = shorter
+    return key.rstrip(".")
 
 
 def _row_ref(row: dict, origin: str) -> tuple[str, Ref]:

@@ -599,7 +599,8 @@ def extract(text: str, problem: str | None = None) -> Extraction:
 # a sentence that is not a plain statement of a result: a condition, a supposition, a doubt, a check, a negation
 _NOT_CONCLUDED_RE = re.compile(
     r"\b(?:if|unless|suppose[ds]?|assum\w*|let|lets|need\w*|want\w*|try\w*|"
-    r"check\w*|verif\w*|test\w*|guess\w*|claim\w*|seems?|appears?|expect\w*|estimat\w*|not|never|no|none|"
+    r"check\w*|verif\w*|test\w*|guess\w*|claim\w*|seem(?:s|ed|ingly)?|appear(?:s|ed)?|expect\w*|estimat\w*|hypothe\w*|speculat\w*|"
+    r"not|never|no|none|"
     r"neither|nor|incorrect\w*|error\w*|mistake\w*|wrong\w*|counterfactual|plausibl\w*|contradict\w*|"
     r"initial\w*|first|next|then|also|partial\w*|so far|until|remaining|which|or|"
     r"equivalently|that is|i\.e|e\.g)\b|n't\b|\?", re.I)
@@ -608,9 +609,11 @@ _MODAL_RE = re.compile(r"\b(?:should|could|might|may|can|will|shall)\b", re.I)
 _QUANTIFIER_RE = re.compile(r"\b(?:each|every|all|both|any)\b", re.I)
 _CONCLUSION_LEAD_RE = re.compile(
     r"^(?:(?:so|thus|hence|therefore|finally|consequently|altogether|overall|in conclusion|in total|in all|"
-    r"that means|this means|which means|this gives|that gives|(?:we|i) (?:can )?(?:see|find|conclude)(?= that)|"
+    r"that means|this means|which means|(?:this|that) gives(?: us)?|(?:we|i) (?:can )?(?:see|find|conclude)(?= that)|"
     r"we (?:get|have|obtain|find|conclude)|"
     r"it follows that)\b[,:]?\s*)+(?:that\b\s*)?", re.I)
+# a lead whose own verb states the value that follows ("That gives us 76 numbers", "So we get 12 apples")
+_GIVING_LEAD_RE = re.compile(r"\b(?:(?:this|that) gives(?: us)?|we (?:get|have|obtain))\b[,:]?\s*$", re.I)
 # the verb a concluding sentence states its result with ("the sum is", "there are", "Jim has")
 _RESULT_VERB_RE = re.compile(
     r"\b(?:is|are|was|were|equals?(?:\s+to)?|has|have|had|gives?|makes?|costs?|remains?|needs?|gets?|"
@@ -624,15 +627,14 @@ _FUNCTION_WORDS = {"of", "to", "for", "in", "on", "at", "by", "as", "if", "when"
                    "over", "divided", "multiplied", "is", "are", "was", "were", "be", "left", "after", "before"}
 # relations other than ``=`` (and ``\approx``) make a math span a condition or a set, not a value
 _OTHER_RELATION_RE = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|in|notin|to|implies|Rightarrow|iff|subset\w*|"
-                                r"mid|pm|mp)\b|\\Longrightarrow|\\rightarrow")
+                                r"mid|pm|mp)(?![A-Za-z])|\\Longrightarrow|\\rightarrow")  # "\\neq2" too
+# a letter that is a variable, not a command's, a word's or a function applied ("f(0)", "f^{-1}(6)")
+_FREE_VARIABLE_RE = re.compile(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z]|\s*\(|\^\{?-1\}?\s*\()")
+# an equation whose left side is an expression in unknowns (not one name given a value: "x = 5")
+_UNKNOWNS_EQUATION_RE = re.compile(r"^(?!\s*(?:[A-Za-z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)\s*=)[^=]*[A-Za-z][^=]*=")
 _IMPLIES_RE = re.compile(r"\\(?:implies|Rightarrow|Longrightarrow)\b")
 
 
-_POINTER_RE = re.compile(
-    r"(?:(?:right|yes|yep|ok(?:ay)?|correct|indeed|exactly)[.!,]?\s*)*(?:and\s+|so\s+)?"
-    r"(?:(?:that|this|which)(?:'s|\s+is|\s+was)|we\s+have)\s+(?:our|the|my)\s+(?:final\s+)?answer\s*[.!]?|"
-    r"(?:(?:right|yes|yep|correct|indeed|exactly|i agree|agreed|that's right|that is right|that's correct)[.!,]?\s*)+",
-    re.I)  # "... is $12$. And that's our answer." / "... is $12$. Right.": the sentence before states the answer
 _COMPARATIVE_RE = re.compile(r"\b(?:more|less|fewer|greater|smaller|than|times|per|each|other|additional|left|remaining|"
                              r"extra|twice|half|double|triple)\b", re.I)
 
@@ -655,6 +657,9 @@ def _chain_value(math: str) -> str | None:
     if len(parts) == 1:
         return parts[0]
     last = parts[-1]
+    if (len(parts) == 2 and last == "0" and _FREE_VARIABLE_RE.search(parts[0]) and re.search(r"\S\s*[-+]", parts[0])
+            and re.search(r"\d", parts[0])):
+        return None  # "$-3x + 5y - 9z - 4 = 0$": an equation set to zero (a plane, a polynomial), not the value 0
     if len(parts) == 2 and "=" in math and re.fullmatch(r"[A-Za-z](?:_\{?\w+\}?)?|\\[a-zA-Z]+", parts[0]):
         return f"{parts[0]} = {last}"  # "x = 5": the verifier reads a value given to one name
     if re.search(r"(?<!\\)\b[A-Za-z]\b|\\(?!frac|dfrac|tfrac|sqrt|pi|cdot|times|left|right|infty|circ|%|,|!|\s)[a-zA-Z]+", last):
@@ -672,18 +677,51 @@ def conclusion(text: str, problem: str | None = None) -> str | None:
 
     With the ``problem``'s text, a count may be followed by a description that restates the problem's givens ("there
     are 239 strings of length 6 that ...", each of its numbers the problem's own); without it, a number after the
-    count leaves the sentence unread."""
+    count leaves the sentence unread.
+
+    Closing remarks after the answer ("And that's our final answer.", "Right.", "Yay!", "We're done.") are stepped
+    over; a value restated ("is $2(382)$, which is $764$", "Which is -6.") is its last member; what "therefore"
+    concludes, a statement after its reason or its operation ("Since ..., the gcd is $4$", "If we divide both sides by
+    $6$, we get $x=-3.5$") and a word problem's answer sentence ("So, James runs a total of 540 meters a week.") are
+    read; a supposition, a check, a bound, a difference or an equation in unknowns is not."""
     lines = [_STEP_LABEL_RE.sub("", ln) for ln in text.rstrip().split("\n") if ln.strip()]
     sents = _last_sentences(lines[-1].strip()) if lines else None
     if not sents:
         return None
     given = _given_numbers(problem)
-    if _POINTER_RE.fullmatch(sents[-1]):  # "... is $12$. And that's our answer.": the sentence before it
-        if len(sents) == 1:
-            before = _last_sentences(lines[-2].strip()) if len(lines) > 1 else None
-            return _concluded(before[-1], given) if before else None
-        return _concluded(sents[-2], given)
-    return _concluded(sents[-1], given)
+    dollar_math = _DOLLAR_SPAN_RE.search("\n".join(lines[:-1])[-_TAIL:]) is not None
+    if not _CLOSING_RE.fullmatch(sents[-1]):
+        return _concluded(sents[-1], given, dollar_math)
+    # "... is $12$. And that's our answer." / "... is $12$.\nRight.\nYay!": the closing remarks say nothing of their
+    # own; the sentence before them states the answer (a few remarks, over the last lines)
+    back: list[str] = []
+    for line in reversed(lines[-_CLOSING_LINES:]):
+        found = _last_sentences(line.strip())
+        if found is None:
+            break
+        back = found + back
+        if len(back) > _CLOSING_SENTENCES or not all(_CLOSING_RE.fullmatch(x) for x in back):
+            break
+    while back and _CLOSING_RE.fullmatch(back[-1]):
+        back.pop()
+    return _concluded(back[-1], given, dollar_math) if back else None
+
+
+#: a closing remark after the answer, content-free: a pointer back to it ("And that's our final answer."), an
+#: agreement ("Right.", "I agree.", "That's correct."), relief ("Yay!", "We did it!", "So we are done.", "That was a
+#: hard problem."); at most this many of them, over this many last lines, are stepped over
+_CLOSING_RE = re.compile(
+    r"(?:(?:right|yes|yep|ok(?:ay)?|correct|indeed|exactly|great|good|nice|perfect|awesome|cool|yay|hooray)[.!,]?\s*)*"
+    r"(?:(?:and\s+|so\s+)?(?:(?:that|this|which)(?:'s|\s+is|\s+was)|we\s+have)\s+(?:our|the|my)\s+(?:final\s+)?answer"
+    r"|(?:and\s+|so\s+)?(?:i\s+think\s+)?we(?:'re|\s+are)\s+(?:all\s+)?(?:done|finished)(?:\s+(?:now|here))?"
+    r"|we\s+did\s+it|that\s+was\s+(?:a\s+)?(?:(?:really|very|pretty)\s+)?(?:hard|tough|fun|nice|good|great|tricky|"
+    r"difficult|long|interesting)\s+(?:problem|one|question|exercise)"
+    r"|i\s+(?:agree|think\s+so(?:\s+too)?)|agreed|you(?:'re|\s+are)\s+right|that(?:'s|\s+is)\s+(?:right|correct)"
+    r"|(?:right|yes|yep|ok(?:ay)?|correct|indeed|exactly|great|good|nice|perfect|awesome|cool|yay|hooray))\s*[.!]*",
+    re.I)
+_CLOSING_SENTENCES, _CLOSING_LINES = 4, 4
+# a math span between dollars on one line ("$7$", "$x = 2$"), not an escaped dollar
+_DOLLAR_SPAN_RE = re.compile(r"(?<!\\)\$(?!\$)[^$\n]{1,200}?(?<!\\)\$")
 
 
 _GIVEN_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -708,7 +746,8 @@ def _restates(rest: str, given: frozenset[str]) -> bool:
 
 # what a count's description starts with ("strings of length 6 that have ...", "ways such that ...")
 _DESCRIPTION_RE = re.compile(
-    r"\b(?:that|which|who|whose|where|such that|so that|satisfying|with|using|in which|for which)\b", re.I)
+    r"\b(?:that|which|who|whose|where|such that|so that|satisfying|with|using|in which|for which)\b|"
+    r"(?<=[A-Za-z]\s)to(?=\s+(?!be\b)[a-z]+\b)", re.I)  # "4 ways to put the balls in the boxes"
 # a clause that goes on to another statement after a count ("..., so the total is 12"; "...; then ...")
 _GOES_ON_RE = re.compile(r";|,\s*(?:and|so|but|thus|hence|then|therefore|which|giving|for a total)\b", re.I)
 # where a stated value is reached: "is 2, which occurs when x = 0", "is 0 when a = b", "is 1, and this is achieved
@@ -757,25 +796,92 @@ def _last_sentences(line: str) -> list[str] | None:
     return [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
 
 
-def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
+def _concluded(sent: str, given: frozenset[str] = frozenset(), dollar_math: bool = False) -> str | None:
     """The one value a concluding sentence states (see :func:`conclusion`), or None."""
+    found = _concluded_value(sent, given)
+    return found if found is not None else _stated_number(sent, dollar_math)
+
+
+# what a word problem's answer sentence may say right before its number ("James runs a total of 540 meters")
+_STATED_BEFORE_RE = re.compile(r"\s*(?:a\s+total\s+of|exactly|only|just)?\s*$", re.I)
+# the number is a circumstance, a bound or an estimate, not the stated result ("for 5 days", "at least 24")
+_CIRCUMSTANCE_RE = re.compile(
+    r"\b(?:in|for|by|at|after|before|within|every|per|of|from|to|than|over|under|about|around|approximately|nearly|"
+    r"almost|up|least|most|roughly|some|on|with|into|between|until|since|past|than)\s*$", re.I)
+_MORE_AFTER_RE = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:more|less|fewer|greater|smaller|shorter|taller|older|younger|longer|"
+                            r"cheaper|faster|slower|heavier|lighter|higher|lower|bigger|larger|than|times|"
+                            r"extra|additional)\b", re.I)
+# a possibility, an estimate or a case considered: not the result stated
+_POSSIBILITY_RE = re.compile(r"\b(?:could|might|may|approximately|about|around|roughly|nearly|almost|consider\w*|"
+                             r"can\s+be|(?:should|would|could|must)\s+have)\b", re.I)
+_STATED_NUMBER_RE = re.compile(r"(?<![\w.,^_{}\\+*/(=~≈√-])[-−]?\\?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+                               r"(?![\w.,]?\d|[A-Za-z]|\s*[-+*/^=(!√π]|\s*(?:pi|sqrt|i)\b)(?:\s*(?:\\%|%))?")
+
+
+def _stated_number(sent: str, dollar_math: bool = False) -> str | None:
+    """The number a word problem's concluding sentence states ("So, James runs a total of 540 meters a week.",
+    "Therefore, each uniform costs $175.", "So, Sophia can drive 100 miles on a single tank of gas."): a conclusion word
+    opens it, a subject and its verb come before the number, and the number is the sentence's only one (no math
+    around anything else, no second value); None where it is a circumstance or a bound ("for 5 days", "at least 24"),
+    a difference ("2 more hours than Bill"), a possibility ("could"), a condition or a doubt. ``dollar_math``: the
+    solution writes its math between dollars, so an unpaired dollar before the number ("the sum is $12") may open
+    math that never closes: not read as currency."""
+    lead = _CONCLUSION_LEAD_RE.match(sent)
+    if lead is None or "$$" in sent or re.search(r"\\(?![$%])", sent):
+        return None  # math written without its dollars ("simplifies to \\sin^2 y"): not a plain number
+    body = _clean_tail(sent[lead.end():])
+    if re.match(r"there\b", body, re.I):
+        return None  # a count ("there are 5 apples in each box"): :func:`_there_count` decides
+    numbers = list(_STATED_NUMBER_RE.finditer(body))
+    if len(numbers) != 1 or re.search(r"\d", _STATED_NUMBER_RE.sub(" ", body)):
+        return None
+    m = numbers[0]
+    before, after = body[: m.start()], body[m.end():]
+    if _SCALED_RE.match(after):
+        return None  # "2 dozen eggs": the number counts dozens
+    dollars = body.count("$") - body.count("\\$")
+    if dollars and not (dollars == 2 and before.rstrip().endswith("$") and after.lstrip().startswith("$")):
+        return None  # math other than around the number
+    if dollar_math and not dollars and "$" in m.group(0):
+        return None  # "So the sum is $12" in a solution written with $...$: an unclosed span, or currency?
+    before, after = before.rstrip().rstrip("$"), after.lstrip().lstrip("$")
+    head = before[: len(before) - len(_STATED_BEFORE_RE.search(before).group(0))]
+    if (len(re.findall(r"[A-Za-z']+", head)) < 2 or "," in head or _CIRCUMSTANCE_RE.search(head)
+            or _MORE_AFTER_RE.match(after)):
+        return None  # no subject and verb, a clause before them ("in a leap year, ..."), a circumstance, a difference
+    prose = _NAMED_QUANTITY_RE.sub(" quantity ", body)
+    if (_NOT_CONCLUDED_RE.search(prose) or _HEDGE_RE.search(prose) or _RETRACT_RE.search(prose)
+            or _REFUSE_RE.search(prose) or _POSSIBILITY_RE.search(prose) or re.search(r"[=<>]", body)):
+        return None
+    return m.group(0).replace("−", "-").replace("\\$", "").replace("$", "")
+
+
+def _concluded_value(sent: str, given: frozenset[str] = frozenset()) -> str | None:
+    """The value a concluding sentence states by its verb (see :func:`_concluded`)."""
     sent = _INTERJECTION_RE.sub("", sent, count=1).strip() if not _CONCLUSION_LEAD_RE.match(sent) else sent
+    sent = _after_therefore(sent)
     body = _CONCLUSION_LEAD_RE.sub("", sent, count=1).strip()
-    body = re.sub(r"^[A-Za-z]+ing\b[^,$\d]{0,40},\s*", "", body, count=1)  # "Solving for $k$," / "Simplifying,"
+    body = _without_lead_clause(body)
     body = _clean_tail(re.sub(r",?\s*\b(?:in all|in total|altogether|overall)\s*[.!]?\s*$", "", _clean_tail(body), flags=re.I))
+    body = _which_chain(body)
     if not body:
         return None
     counted = _there_count(body, given)
     if counted is not None:
         return counted or None
     body = _before_where_reached(body)
-    prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", body))
+    prose = _strip_math(sub_spans(_MATH_SPANS_RE, " ", _NAMED_QUANTITY_RE.sub(" quantity ", _PRONOUN_SUBJECT_RE.sub("it is", body))))
     if _NOT_CONCLUDED_RE.search(prose) or _HEDGE_RE.search(prose) or _RETRACT_RE.search(prose) or _REFUSE_RE.search(prose):
         return None
     envs = _math_envs(body)
     if len(envs) == 1 and envs[0][0] == 0 and envs[0][1] == len(body):  # "Hence, $a+b=12$."
         return _chain_value(envs[0][2])
     bmask = sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), body.replace("\\$", "\1\1"))
+    lead = _CONCLUSION_LEAD_RE.match(sent)
+    if not _RESULT_VERB_RE.search(bmask) and lead is not None and _GIVING_LEAD_RE.search(lead.group(0)):
+        # "That gives us $67+9=76$ numbers.", "So we get 12 apples.": the lead's verb states the value
+        body = "it is " + body
+        bmask = "it is " + bmask
     verb = None
     for verb in _RESULT_VERB_RE.finditer(bmask):
         pass
@@ -790,8 +896,10 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
             and not _restates(between, given)):
         return None  # "the area is 12 when the side is 4": a value, words, another (unless all restate the problem)
     tail = body[verb.end():].strip()
-    tail = re.sub(r"^(?:indeed|exactly|just|only|now|(?:equal|equivalent) to|equals?|a total of|the same as)\b\s*", "",
-                  tail, flags=re.I)
+    tail = re.sub(r"^(?:indeed|exactly|just|only|now|definitely|clearly|certainly|simply|precisely|"
+                  r"(?:equal|equivalent) to|equals?|a total of|the same as)\b\s*", "", tail, flags=re.I)
+    if re.match(r"(?:gives?|gave|gets?|got)$", verb.group(0), re.I):
+        tail = re.sub(r"^(?:us|me|you)\b\s*", "", tail, flags=re.I)  # "That gives us $67+9=76$ numbers."
     if re.search(r"\bthere\s*$", bmask[: verb.start()], re.I) and (m := _NUMBER_RE.match(tail)):
         # "there are 28 assortments of cookies that Pat can select": a count, then what it counts (no other value)
         rest = tail[m.end():]
@@ -816,6 +924,8 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
         if len(tenvs) != 1 or tenvs[0][0] != 0:
             return None  # words before the math, or two values
         rest = tail[tenvs[0][1]:]
+        if re.search(r"\bequations?\b", prose, re.I) and _UNKNOWNS_EQUATION_RE.search(tenvs[0][2]):
+            return None  # "our final equation is $x^2 - 4x + 4 = 0$": an equation in unknowns states no value
         value = _chain_value(tenvs[0][2])
     elif (formula := _plain_formula(_EXPRESSION_OF_RE.sub("", tail))) is not None and not _NUMBER_RE.fullmatch(formula):
         rest, value = "", formula  # "the smallest value is 1/n": a plain-text formula ends the sentence
@@ -825,12 +935,107 @@ def _concluded(sent: str, given: frozenset[str] = frozenset()) -> str | None:
             return None
         rest = tail[m.end():]
         value = m.group(0).replace("−", "-").replace("$", "")
+        if _SCALED_RE.match(rest):
+            return None  # "the count is 2 dozen": the number counts dozens
     words = _UNIT_WORDS_RE.fullmatch(_TEXT_RE.sub(r" \1 ", rest).rstrip())
     if words is None or any(w.lower() in _FUNCTION_WORDS for w in words.group(0).split()):
         return None  # the sentence goes on after its value
     if re.search(r"\d|\$", bmask[: verb.start()].replace("\0", "")) and not _CONCLUSION_LEAD_RE.match(sent):
         return None  # numbers before the verb and no conclusion word: a step of the work, not its result
     return value
+
+
+# the quantity's own name, not a test, an expectation or an intermediate step: "the expected value is 50", "the mean
+# of the test scores is 85"
+_NAMED_QUANTITY_RE = re.compile(
+    r"\bexpected\s+(?:value|number|payoff|winnings|gain|profit|amount|count|sum|score|length|cost)s?\b|"
+    r"\bexpectation\b|\btest\s+(?:scores?|grades?|results?)\b", re.I)
+# "That is 17.5" / "This is $5$": a pronoun and its verb opening the sentence (not "that is," for "i.e.")
+_PRONOUN_SUBJECT_RE = re.compile(r"^(?:that|this)\s+is\b(?!\s*[,:])", re.I)
+# "A, and therefore B" / "$|z|^2 = 81$ and therefore $|z| = 9$": what "therefore" concludes is the sentence's result
+_THEREFORE_RE = re.compile(r"(?:,\s*|\s+)(?:and\s+)?(?:therefore|thus|hence)\b,?\s*", re.I)
+# a clause before the statement that gives its reason ("Since $2^2$ is the only common divisor, ..."), or an operation
+# done to reach it ("If we divide both sides by $6$, we get ...", "Rounded to the nearest tenth, ...")
+_REASON_LEAD_RE = re.compile(r"^(?:and\s+|so\s+)?(?:since|because|as)\b", re.I)
+_OPERATION_LEAD_RE = re.compile(
+    r"^(?:and\s+|so\s+|now\s+|then\s+)?(?:if|when|once)\s+(?:we|i)\s+(?:divide|multiply|add|subtract|simplify|solve|"
+    r"combine|expand|factor|cancel|reduce|isolate|rearrange|collect|square|round|evaluate|compute|calculate|sum"
+    r")\b|^(?:rounded|simplified|reduced|expanded|factored|combined|rewritten|written)\b|"
+    r"^(?!(?:assum|suppos|test|check|guess|estimat|try|tri)\w*\b)[A-Za-z]+ing\b", re.I)
+# what leaves a lead clause not a plain reason or operation: a supposition, a test, a doubt, a relation of its own
+_LEAD_NOT_PLAIN_RE = re.compile(r"\b(?:if|unless|suppos\w*|assum\w*|let|lets|say|try\w*|tri\w*|test\w*|check\w*|"
+                                r"guess\w*|estimat\w*)\b|[=<>]|\\(?:le|ge|ne|approx)", re.I)
+# "X, which is Y": a value restated as another; the chain's last value is what the sentence states
+_WHICH_RE = re.compile(r"(?:^|,\s*|\s+)which\s+(?:is(?:\s+equal\s+to)?|equals|simplifies\s+to|gives(?:\s+us)?)\s+", re.I)
+_PLAIN_NUMBER = r"[(]?\$?\d[\d,]*(?:\.\d+)?[)]?"
+# a value a sentence part ends on: math, or a number or plain arithmetic on numbers ("14 - 20")
+_TRAILING_VALUE_RE = re.compile(r"(?:\0+|(?<![\w^_.])[-−]?" + _PLAIN_NUMBER + r"(?:\s*[-+*/×−]\s*" + _PLAIN_NUMBER
+                                + r")*\s*%?)\s*$")
+_LEADING_VALUE_RE = re.compile(r"\s*(?:\0|[-−]?\$?\d)")
+# a word after a number that scales it ("2 dozen", "3 hundred", "1.5 million"): the number is not the value
+_SCALED_RE = re.compile(r"\s*(?:dozens?|score|hundreds?|thousands?|millions?|billions?|trillions?|halves|half|"
+                        r"quarters?|thirds?|pairs?|couples?|gross)\b", re.I)
+
+
+def _masked(text: str) -> str:
+    """``text`` with its math spans blanked (NULs, same length) and escaped dollars kept apart."""
+    return sub_spans(_ENV_GAPS_RE, lambda m: "\0" * len(m.group(0)), text.replace("\\$", "\1\1"))
+
+
+def _after_therefore(sent: str) -> str:
+    """The part of a sentence after its last "and therefore" ("So $|z|^2 = 81$ and therefore $|z| = 9$." states
+    $|z| = 9$), read as a conclusion; the sentence itself when it has none."""
+    mask = _masked(sent)
+    m = _last(_THEREFORE_RE, mask)
+    if m is None or m.start() == 0 or not mask[m.end():].strip():
+        return sent
+    head = _strip_math(sub_spans(_MATH_SPANS_RE, " ", sent[: m.start()]))
+    if (_LEAD_NOT_PLAIN_RE.search(head) or _RETRACT_RE.search(head) or _HEDGE_RE.search(head)
+            or re.search(r"\bre-?(?:consider|evaluat|calculat)", head, re.I)):
+        return sent  # "Let's say $\\log 12 = y$, so therefore ...": what follows rests on a supposition or a retraction
+    return "Therefore " + sent[m.end():]
+
+
+def _without_lead_clause(body: str) -> str:
+    """``body`` without a lead clause that gives the statement's reason or the operation that reaches it ("Since ...,
+    the gcd is $4$"; "If we divide both sides by $6$, we get $x=-3.5$"; "Rounded to the nearest tenth, that is
+    17.5"), when that clause supposes, tests or relates nothing; ``body`` unchanged otherwise."""
+    lead = _REASON_LEAD_RE.match(body) or _OPERATION_LEAD_RE.match(body)
+    if lead is None:
+        return body
+    mask = _masked(body)
+    comma = mask.find(",")
+    clause = body[lead.end():comma]
+    if comma < 0 or _LEAD_NOT_PLAIN_RE.search(_strip_math(sub_spans(_MATH_SPANS_RE, " ", clause))) \
+            or _OTHER_RELATION_RE.search(clause) or "=" in clause:
+        return body
+    rest = body[comma + 1:].strip()
+    return re.sub(r"^then\b,?\s*", "", rest, flags=re.I) if rest else body
+
+
+def _which_chain(body: str) -> str:
+    """``body`` with a chain of values restated ("is $\\frac{1}{4} \\cdot 288\\pi$, which is $72\\pi$"; "Which is
+    $\\frac{10}{2}$, which is $5$"; "Which is -6") read as the statement of its last value: each "which is" follows a
+    value (math or a number), or opens the sentence (it restates the step before)."""
+    mask = _masked(body)
+    found = list(_WHICH_RE.finditer(mask))
+    if not found:
+        return body
+    for m in found[1:] if found[0].start() == 0 else found:
+        if not _TRAILING_VALUE_RE.search(mask[: m.start()]):
+            return body  # "the number of ways, which is the answer": "which" names no value
+    if not _LEADING_VALUE_RE.match(mask, found[-1].end()) or _SCALED_RE.match(
+            _STATED_NUMBER_RE.sub("", body[found[-1].end():], count=1)):
+        return body  # "we get 258741, which is indeed equal to 188811": a check; "24, which is 2 dozen": a count in dozens
+    numbers = [_NUMBER_RE.fullmatch(x.strip(" ,.")) for x in _WHICH_RE.split(body)]
+    if found[0].start() > 0 and all(numbers[-2:]) and len({n.group(0) for n in numbers[-2:]}) > 1:
+        return body  # "we get 258741, which is equal to 188811": two numbers said equal, not one restated
+    last = found[-1]
+    if found[0].start() == 0:
+        return "it is " + body[last.end():]
+    head = mask[: found[0].start()]
+    value = _TRAILING_VALUE_RE.search(head)
+    return body[: value.start()].rstrip() + " " + body[last.end():]
 
 
 def _there_count(body: str, given: frozenset[str]) -> str | None:
@@ -845,6 +1050,9 @@ def _there_count(body: str, given: frozenset[str]) -> str | None:
     env = _math_envs(tail[:80])
     if env and env[0][0] == 0 and re.fullmatch(r"\d+", env[0][2]):  # "there are \( 98 \) values of \( n \) ..."
         tail = env[0][2] + tail[env[0][1]:]
+    elif (env and env[0][0] == 0 and re.fullmatch(r"(?:[\d\s+*()]|\\cdot|\\times)+=\s*\d+", env[0][2])):
+        # "there are a total of $1 + 2 + 1 = 4$ ways to ...": a count worked out in the sentence, its last member
+        tail = env[0][2].rsplit("=", 1)[1].strip() + tail[env[0][1]:]
     m = _NUMBER_RE.match(tail)
     rest = tail[m.end():] if m else ""
     if m is None or not (re.search(r"\d", rest) or _DESCRIPTION_RE.search(rest)) or not re.match(r"\s+[A-Za-z]", rest):
@@ -873,6 +1081,8 @@ def _before_where_reached(body: str) -> str:
     if re.search(r"(?:[,;]|\band\b|\bor\b)\s*\$?\s*[-−]?\d", clause) or _RESULT_VERB_RE.search(
             re.sub(r"[^=]=[^=]", " ", clause)) and re.search(r"\b(?:is|are|was|were)\s+[-−]?\d", clause):
         return body
+    if _MODAL_RE.search(clause):
+        return body  # "is 8 when it should be 8.301": a value set against another, not where it is reached
     return body[: m.start()].rstrip(" ,")
 
 
