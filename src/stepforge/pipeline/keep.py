@@ -13,6 +13,7 @@ from typing import Any
 
 from stepforge import __version__
 from stepforge.candidate import Candidate
+from stepforge.generators.sources.references import problem_key
 from stepforge.labeling.base import StepLabels
 from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED
 from stepforge.pipeline.config import RunConfig
@@ -204,16 +205,13 @@ def _reasoning_steps(trace: Trace, stop: int, *, restatements: bool = False) -> 
     return out
 
 
-# layout that does not change what an expression says: sizing, spacing, fraction styles, bar forms
-_LAYOUT = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])|\\displaystyle|\\[,;:! ]|\s+")
-_STYLE = re.compile(r"\\[dt](frac|binom)(?![a-zA-Z])")
 _BAR = re.compile(r"\\[lr]?vert(?![a-zA-Z])")
-_SHORT_ARGS = re.compile(r"\\(frac|binom)(\w)(\w)")  # \frac12 is \frac{1}{2}
 
 
 def _tex_key(tex: str) -> str:
-    key = _BAR.sub("|", _STYLE.sub(r"\\\1", _LAYOUT.sub("", tex))).replace("\\times", "\\cdot")
-    return _SHORT_ARGS.sub(r"\\\1{\2}{\3}", key).strip("?.,;:!=")
+    """An expression with its layout ignored, as problems meet their references (``problem_key``), and bars and
+    product signs written one way."""
+    return problem_key(_BAR.sub("|", tex).replace("\\times", "\\cdot")).strip("?.,;:!=")
 
 
 def evaluates_problem(trace: Trace) -> int | None:
