@@ -319,9 +319,22 @@ def _same(a: Any, b: Any) -> bool:
     if getattr(a, "is_Rational", False) and getattr(b, "is_Rational", False):  # expand(a - b) is a - b itself
         return bool(a == b)
     try:
-        return bool(sp.expand(a - b) == 0)
-    except Exception:  # noqa: BLE001
+        key = (type(a), a, type(b), b)
+        hash(key)
+    except TypeError:  # a mutable value: not remembered
+        key = None
+    try:
+        return _expands_to_zero(*key) if key is not None else bool(sp.expand(a - b) == 0)
+    except Exception:  # noqa: BLE001 - a failure is not remembered (it may depend on the stack it ran on)
         return False
+
+
+@lru_cache(maxsize=4096)
+def _expands_to_zero(ta: type, a: Any, tb: type, b: Any) -> bool:
+    """``expand(a - b) == 0``, remembered: the locating checks compare the same values again and again (each later
+    claim against every fix, the final answer against each); sympy expressions are immutable and compare by
+    structure (their types in the key too: ``2 == Integer(2)``)."""
+    return bool(sp.expand(a - b) == 0)
 
 
 def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None:
@@ -696,7 +709,13 @@ _MAX_OPS = 120  # larger expressions are not followed (sympy's expand on them ma
 
 def _expr(tex: str) -> Any:
     v = _value(tex)
-    return v if v is not None and sp.count_ops(v) <= _MAX_OPS else None
+    return v if v is not None and _count_ops(v) <= _MAX_OPS else None
+
+
+@lru_cache(maxsize=4096)
+def _count_ops(v: Any) -> Any:
+    """``sympy.count_ops`` of a value ``_value`` remembers (the same sides are followed for each refuted claim)."""
+    return sp.count_ops(v)
 
 
 def _explains_algebra(claims: list[list[dict[str, Any]]], k: int, lhs: str, rhs: str, gold: str,

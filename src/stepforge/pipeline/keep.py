@@ -22,10 +22,11 @@ from stepforge.verifiers.math.steps import math_segments
 
 
 def provenance(config: RunConfig, versions: dict[str, str] | None = None) -> Provenance:
+    digest = config.config_hash()  # a JSON dump and a hash of the whole config: once per trace, not twice
     return Provenance(
         toolkit_version=__version__,
-        config_hash=config.config_hash(),
-        run_id=config.config_hash()[7:23],
+        config_hash=digest,
+        run_id=digest[7:23],
         created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         versions=versions or {},
     )

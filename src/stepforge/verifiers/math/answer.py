@@ -8,6 +8,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from stepforge.verifiers.math.budget import Budget, OutOfTime
@@ -27,8 +28,10 @@ _MEMORY_MB = 4096
 PolicyLike = MathPolicy | dict | str | None
 
 
+@lru_cache(maxsize=1024)
 def _extract_gold(gold: str) -> str | None:
-    """A gold is usually the bare answer; a whole reference solution is reduced to its committed answer."""
+    """A gold is usually the bare answer; a whole reference solution is reduced to its committed answer. A pure
+    function of the text, remembered: a row's gold is read for its answer, each boxed step and each redone slip."""
     gold = unescape(gold)
     ex = extract(gold)
     stripped = gold.strip()

@@ -12,8 +12,15 @@ from __future__ import annotations
 import ctypes
 import heapq
 import itertools
+import signal as _signal_mod
 import threading
 from typing import Any
+
+try:  # the C functions under ``signal.signal``: its wrapper turns handlers into enums (an exception for a function),
+    import _signal as _sig  # microseconds on every budget, and the step checker arms thousands a second
+except ImportError:  # pragma: no cover - not CPython
+    _sig = _signal_mod
+_HAS_ITIMER = hasattr(_signal_mod, "setitimer")
 
 
 class OutOfTime(BaseException):
@@ -74,6 +81,10 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
+def _ring(signum: int, frame: Any) -> None:
+    raise OutOfTime
+
+
 class Budget:
     """``with Budget(seconds):`` raises OutOfTime inside the block once ``seconds`` have passed (0: no budget)."""
 
@@ -83,14 +94,12 @@ class Budget:
         self.bid: int | None = None
 
     def __enter__(self) -> Budget:
-        import signal
-
         if self.seconds <= 0:
             return self
         if threading.current_thread() is threading.main_thread():
-            if hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0:  # never over another's
-                self.old = signal.signal(signal.SIGALRM, self._ring)
-                signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            if _HAS_ITIMER and _sig.getitimer(_sig.ITIMER_REAL)[0] == 0:  # never over another's
+                self.old = _sig.signal(_sig.SIGALRM, _ring)
+                _sig.setitimer(_sig.ITIMER_REAL, self.seconds)
                 self.armed = True
             return self
         self.bid = next(_WATCHDOG.ids)  # known before it is armed: an enclosing budget's OutOfTime while arming
@@ -101,16 +110,12 @@ class Budget:
             self._disarm()
             raise
 
-    @staticmethod
-    def _ring(signum: int, frame: Any) -> None:
-        raise OutOfTime
+    _ring = staticmethod(_ring)
 
     def __exit__(self, *exc: object) -> None:
         if self.armed:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.old)
+            _sig.setitimer(_sig.ITIMER_REAL, 0)
+            _sig.signal(_sig.SIGALRM, self.old)
         self._disarm()
 
     def _disarm(self) -> None:

@@ -102,8 +102,16 @@ _DOTS_RE = re.compile(r"\\[lcv]?dots|\.\.\.|…")
 _PHANTOM_RE = re.compile(r"\\[hv]?phantom\s*\{[^{}]*\}")
 
 
+_TEXT_WRAPPER_RE = re.compile(r"\\(?:text|textbf|mbox|mathrm|textrm)\s*\{(.*)\}", re.S)
+_TEXT_WORDS_RE = re.compile(r"\\text\s*\{([A-Za-z][A-Za-z' \-]*)\}")
+_IN_RE = re.compile(r"^(.*?)\\in\b(.*)$")
+_PLAIN_NUMBER_RE = re.compile(r"-?\d[\d,.]*")
+
+
 def _strip_text_wrapper(s: str) -> str:
-    m = re.fullmatch(r"\\(?:text|textbf|mbox|mathrm|textrm)\s*\{(.*)\}", s, re.S)
+    if not s.startswith("\\"):  # the wrapper opens with its command: a cheap test before the pattern
+        return s
+    m = _TEXT_WRAPPER_RE.fullmatch(s)
     if m and _balanced(m.group(1)):
         return m.group(1).strip()
     return s
@@ -627,7 +635,7 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
         raise GuardError(f"answer longer than {policy.max_chars} characters")
     if _NO_SOLUTION_RE.fullmatch(_strip_text_wrapper(s).strip(" .")):
         s = "\\emptyset"  # "no solution", "none": the empty set of solutions
-    tw = re.fullmatch(r"\\text\s*\{([A-Za-z][A-Za-z' \-]*)\}", s)
+    tw = _TEXT_WORDS_RE.fullmatch(s) if s.startswith("\\text") else None
     if tw and word_number(tw.group(1)) is None and tw.group(1).strip().lower() not in _BOOL and not _CHOICE_STRICT_RE.match(tw.group(1).strip()):
         return Answer("text", " ".join(w.lower() for w in re.findall(r"[A-Za-z]+", tw.group(1))), s)
     if top:
@@ -682,7 +690,7 @@ def parse_structure(s: str, policy: MathPolicy = DEFAULT_POLICY, top: bool = Tru
     rels = find_rel(s)
     if rels:
         return _parse_relation(s, rels, policy)
-    m = re.match(r"^(.*?)\\in\b(.*)$", s)
+    m = _IN_RE.match(s) if "\\in" in s else None
     if m and _SIMPLE_LHS_RE.match(m.group(1).strip()):
         inner = parse_structure(m.group(2), policy, top=False)
         return Answer(inner.kind, inner.value, s, var=_lhs_name(m.group(1).strip()), extra={**inner.extra, "membership": True})
@@ -715,7 +723,7 @@ def _number_core(s: str, policy: MathPolicy) -> tuple[str, bool]:
     cs = _CURRENCY_SUFFIX_RE.search(core)
     if cs and cs.start() > 0:
         core = core[: cs.start()].strip()
-    if re.fullmatch(r"-?\d[\d,.]*", core) is None:
+    if _PLAIN_NUMBER_RE.fullmatch(core) is None:
         m = re.match(r"^(-?\d[\d,.]*\d|-?\d)\s*(.+)$", core)
         if m and parse_unit(m.group(2)) is not None and not re.fullmatch(r"[\d,.\s]+", m.group(2)):
             core = m.group(1)
