@@ -13,10 +13,12 @@ from typing import Any
 
 from stepforge import __version__
 from stepforge.candidate import Candidate
+from stepforge.generators.sources.references import problem_key
 from stepforge.labeling.base import StepLabels
 from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
+from stepforge.verifiers.math.steps import math_segments
 
 
 def provenance(config: RunConfig, versions: dict[str, str] | None = None) -> Provenance:
@@ -186,15 +188,56 @@ def unread_reasoning(trace: Trace) -> int | None:
     cannot read ("Use the formula for an arithmetico-geometric series", "Now subtract 1 instead of adding"), or
     None. A short line (five words or fewer) and a restatement of the problem's own numbers say nothing to check.
     On PRMBench's processes, every right answer kept with such a step and a known wrong step had its error there."""
+    return next(iter(_reasoning_steps(trace, len(trace.steps) - 1)), None)
+
+
+def _reasoning_steps(trace: Trace, stop: int, *, restatements: bool = False) -> list[int]:
+    """The steps of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reason in words: more than five
+    words, and (unless ``restatements``) not a bare restatement of the problem's own numbers."""
     given = _given(trace)
-    for i, step in enumerate(trace.steps[:-1]):
-        if step.label is None or step.label.rating != 0:
+    out = []
+    for i, step in enumerate(trace.steps[:stop]):
+        if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
         said = _numbers(step.text)
-        if len(_WORD.findall(step.text)) <= 5 or (said and said <= given and "$" not in step.text):
+        if not restatements and said and said <= given and "$" not in step.text:
             continue
-        return i
-    return None
+        out.append(i)
+    return out
+
+
+_BAR = re.compile(r"\\[lr]?vert(?![a-zA-Z])")
+
+
+def _tex_key(tex: str) -> str:
+    """An expression with its layout ignored, as problems meet their references (``problem_key``), and bars and
+    product signs written one way."""
+    return problem_key(_BAR.sub("|", tex).replace("\\times", "\\cdot")).strip("?.,;:!=")
+
+
+def evaluates_problem(trace: Trace) -> int | None:
+    """For a checker-located first error whose refuted claim evaluates the problem's own expression ("Evaluate
+    $\\lfloor|-23/9|\\rfloor$", then "$\\lfloor|-23/9|\\rfloor = -23$"), the first step before it that reasons in words
+    nothing checked, or None. Redone right, such a claim gives the reference whatever the steps before it said, so
+    the redo shows nothing about them: the error may be in that reasoning (a notation misread in words, "the floor
+    is the smallest integer greater than or equal to it"), and the refuted claim only its result."""
+    fei = _checker_first_error(trace)
+    if fei is None:
+        return None
+    claims = ((trace.steps[fei].evidence or {}).get("symbolic") or {}).get("claims") or []
+    refuted = next((str(c.get("claim", "")) for c in claims
+                    if c.get("verdict") == "false" and " = " in str(c.get("claim", ""))), None)
+    if refuted is None:
+        return None
+    lhs = _tex_key(refuted.split(" = ", 1)[0])
+    if not lhs or _NUMBER.fullmatch(lhs.lstrip("-")):
+        return None
+    asked = {_tex_key(piece) for is_math, piece in math_segments(without_options(trace.task.prompt)) if is_math}
+    if lhs not in asked:
+        return None
+    # any words count: a step that only names the problem's numbers can still turn the method ("Now we subtract 1
+    # instead of adding.")
+    return next(iter(_reasoning_steps(trace, fei, restatements=True)), None)
 
 
 def _right_by_checker_alone(trace: Trace) -> bool:
@@ -345,6 +388,11 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     if unread is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but step {unread} before it holds a relation the "
                                        "checker could not read: the first error may be there")
+    asked = evaluates_problem(trace)
+    if asked is not None:
+        return FIRST_ERROR_UNCERTAIN, (f"step {fei} evaluates the problem's own expression wrong, so redoing it right "
+                                       f"gives the reference whatever came before; step {asked} before it reasons in "
+                                       "words nothing checked: the first error may be there")
     unexplained = slip_unexplained(trace)
     if unexplained is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but redoing it right does not lead to the reference "

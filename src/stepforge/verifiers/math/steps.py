@@ -971,13 +971,13 @@ def _check_plus_minus(a: str, b: str, state: _State, rng: random.Random) -> Clai
     return ClaimCheck(claim=claim, verdict="unknown", rule="plus_minus_undecided")
 
 
-def _final_claim(text: str, gold: str) -> ClaimCheck | None:
+def _final_claim(text: str, gold: str, seed: int) -> ClaimCheck | None:
     boxed = last_boxed(text)  # the verifier's one extractor: the same answer the trace and the judge read
     if boxed is None:
         return None
     from stepforge.verifiers.math import judge
 
-    v = judge(gold, boxed)
+    v = judge(gold, boxed, seed=seed)  # seeded: a rerun writes the same evidence
     verdict: Verdict = {"equal": "true", "not_equal": "false"}.get(v.verdict, "unknown")  # type: ignore[assignment]
     return ClaimCheck(claim=boxed, verdict=verdict, rule=f"final_answer:{v.rule}", detail=v.verdict)
 
@@ -1514,7 +1514,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         claims = _in_other_base(text, _with_remainder(text, _tested_or_denied(text, claims)))
         if context.gold is not None:  # the comparison with the reference answer is in the solution's budget too
             left = budget_s - (time.perf_counter() - start)
-            final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "")) else [],
+            final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "", seed)) else [],
                              min(CLAIM_BUDGET_S, left)) if left > 0 else _final_unchecked(text, budget_s)
             claims.extend(final)
         false = [c for c in claims if c.verdict == "false"]

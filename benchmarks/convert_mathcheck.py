@@ -1,0 +1,63 @@
+"""MathCheck-GSM's process-judging solutions as ProcessBench rows, plus reference answers, for ``bench_labels --real``.
+
+MathCheck (``PremiLab-Math/MathCheck``, ``gsm_checklist.json``) rewrites 129 GSM8K test problems four ways (the seed,
+problem understanding, distractor insertion, scenario understanding) and gives, for each, solutions whose first wrong
+step is labelled ("process_judging": 516 solutions, every one with an error; its "answer" is "Step k") and the
+question's own answer ("solving"). ``Step k:`` prefixes are removed (ProcessBench-style text has none); the closing
+"The answer is ..." line is the last step. The references file holds each question's answer; the seed questions are
+GSM8K's own, so ``--references gsm8k,OUT/mathcheck_refs.jsonl`` also gives them GSM8K's worked solutions.
+
+    python benchmarks/convert_mathcheck.py gsm_checklist.json OUT_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+_STEP = re.compile(r"^\s*Step\s*(\d+)\s*[:.]\s*", re.I)
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+def _value(text: str) -> float | None:
+    found = _NUMBER.findall(text)
+    try:
+        return float(found[-1].replace(",", "")) if found else None
+    except ValueError:
+        return None
+
+
+def convert(src: Path, out: Path) -> tuple[int, int]:
+    items = json.loads(src.read_text(encoding="utf-8"))
+    answers = {(x["group_id"], x["question_type"]): x for x in items if x["task_type"] == "solving"}
+    out.mkdir(parents=True, exist_ok=True)
+    rows, refs = [], {}
+    for x in items:
+        if x["task_type"] != "process_judging":
+            continue
+        solved = answers.get((x["group_id"], x["question_type"]))
+        label = re.fullmatch(r"\s*Step\s*(\d+)\s*", str(x["answer"]))
+        if solved is None or label is None:
+            continue
+        steps = [_STEP.sub("", line).strip() for line in x["solution"].splitlines() if line.strip()]
+        reference = solved["answer"]
+        stated = _value(steps[-1]) if steps else None
+        right = stated is not None and isinstance(reference, (int, float)) and abs(stated - float(reference)) < 1e-6
+        rows.append({"id": f"mathcheck-{x['id']}-{x['question_type']}", "generator": "mathcheck-gsm",
+                     "problem": x["question"], "steps": steps, "final_answer_correct": right,
+                     "label": int(label.group(1)) - 1})
+        number = float(reference)
+        refs.setdefault(x["question"], {"question": x["question"],
+                                        "answer": str(int(number)) if number.is_integer() else str(number)})
+    (out / "mathcheck_pb.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (out / "mathcheck_refs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in refs.values()), encoding="utf-8")
+    return len(rows), len(refs)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or not Path(sys.argv[1]).is_file():
+        sys.exit("usage: convert_mathcheck.py GSM_CHECKLIST_JSON OUT_DIR (MathCheck's gsm_checklist.json)")
+    n, q = convert(Path(sys.argv[1]), Path(sys.argv[2]))
+    print(f"{n} solutions, {q} questions -> {sys.argv[2]}")

@@ -1,0 +1,34 @@
+"""The MathCheck-GSM converter: a process-judging solution's ``Step k:`` lines become steps without their prefix,
+"Step k" becomes the 0-based first error, the question's "solving" answer its reference and the outcome; other task
+types are left out; the rows import as ProcessBench."""
+
+import json
+
+from stepforge.datasets import importers
+
+from .conftest import benchmark_script
+
+Q = "Tom has 3 apples and buys 4 more. How many apples does he have?"
+ITEMS = [
+    {"task_type": "solving", "question_type": "seed_question", "group_id": "0", "id": "0", "question": Q,
+     "answer": 7.0},
+    {"task_type": "outcome_judging", "question_type": "seed_question", "group_id": "0", "id": "1", "question": Q,
+     "solution": "3 + 4 = 7", "answer": "Correct"},
+    {"task_type": "process_judging", "question_type": "seed_question", "group_id": "0", "id": "3", "question": Q,
+     "solution": "Step 1: Tom has 3 apples.\n\nStep 2: He buys 4 more, so 3 * 4 = 12.\nThe answer is 12.",
+     "answer": "Step 2"},
+]
+
+
+def test_rows_refs_and_import(tmp_path) -> None:
+    conv = benchmark_script("convert_mathcheck")
+    src = tmp_path / "gsm_checklist.json"
+    src.write_text(json.dumps(ITEMS))
+    assert conv.convert(src, tmp_path / "out") == (1, 1)
+    (row,) = [json.loads(x) for x in (tmp_path / "out" / "mathcheck_pb.jsonl").read_text().splitlines()]
+    assert row["steps"] == ["Tom has 3 apples.", "He buys 4 more, so 3 * 4 = 12.", "The answer is 12."]
+    assert (row["label"], row["final_answer_correct"]) == (1, False)
+    (ref,) = [json.loads(x) for x in (tmp_path / "out" / "mathcheck_refs.jsonl").read_text().splitlines()]
+    assert ref == {"question": Q, "answer": "7"}
+    (trace,) = importers.iter_traces("processbench", [row])
+    assert trace.first_error_index == 1 and trace.outcome.correct is False
