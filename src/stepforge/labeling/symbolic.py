@@ -74,15 +74,27 @@ def symbolic_labels(candidate: Candidate, verdict: Any, deadline_s: float | None
     from stepforge.labeling._checks import limited
 
     t0 = time.perf_counter()
-    res = limited(Symbolic._labels, (candidate, verdict) if until is None else (candidate, verdict, until),
+    res = limited(_labels_sent, (candidate, verdict) if until is None else (candidate, verdict, until),
                   deadline_s or 60.0)
     if res.status == "ok":
         labels: StepLabels = res.value
+        for step, text in zip(labels.steps, candidate.steps):  # the texts the worker left out: the same strings
+            step.text = text
         return labels
     n = len(candidate.steps)
     why = {"symbolic_unavailable": f"{res.status}: {res.error}"[:300]}
     return assemble(candidate, [0] * n, [dict(why) for _ in range(n)], strategy=Symbolic.name,
                     cost=Cost(wall_s=round(time.perf_counter() - t0, 6)))
+
+
+def _labels_sent(candidate: Candidate, verdict: Any, until: float | None = None) -> StepLabels:
+    """``Symbolic._labels`` as sent back from the checker's worker: without the steps' texts, which the caller holds
+    (``symbolic_labels`` puts them back; 300 steps of 50 kB are 15 MB to pickle, send and unpickle when the CPU is
+    short, past the row's deadline)."""
+    labels = Symbolic._labels(candidate, verdict, until)
+    for step in labels.steps:
+        step.text = ""
+    return labels
 
 
 class Symbolic:
@@ -213,14 +225,19 @@ def _checked(steps: list[str], sctx: StepContext, seed: int, budget: float,
 
 
 _RELATION = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|equiv|approx)(?![a-zA-Z])")
-_MAX_QUOTE = 400
+#: an unread step's quote: this many characters before its first relation and after its start (the keep rule sees a
+#: relation left undecided by the relation in the quote; nothing else reads it: no conclusions follow a cut)
+_QUOTE_BEFORE, _QUOTE_AFTER = 30, 60
 
 
 def _unread(text: str, why: str) -> ClaimCheck:
-    """A step left unread: one neutral claim quoting the text around its first relation (no reading, only a scan)."""
+    """A step left unread: one neutral claim quoting its first relation with a little text around it (no reading,
+    only a scan), or the step's start when it has none. Short: 300 such steps are sent back from the checker's
+    worker and recorded past the row's deadline, when the CPU is short."""
     m = _RELATION.search(text)
-    at = 0 if m is None else max(0, m.start() - _MAX_QUOTE // 2)
-    return ClaimCheck(claim=text[at:at + _MAX_QUOTE], verdict="unknown", rule="time_budget", detail=why)
+    at = 0 if m is None else max(0, m.start() - _QUOTE_BEFORE)
+    end = (m.start() if m is not None else 0) + _QUOTE_AFTER
+    return ClaimCheck(claim=text[at:end], verdict="unknown", rule="time_budget", detail=why)
 
 
 def _unconcluded(checks: list[StepCheck], ratings: list[int], evidence: list[dict[str, Any]], k: int,

@@ -162,7 +162,7 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
             return None
         if abs(val) > sp.Float("1e-25"):
             return False
-        if not hazard and size <= SIMPLIFY_TERMS and sp.simplify(d) == 0:
+        if not hazard and size <= SIMPLIFY_TERMS and _simplified_zero(d):
             return True
         return bool(abs(sp.N(d, 100)) < sp.Float("1e-80"))
     zeros = 0
@@ -187,9 +187,24 @@ def _is_zero(d: Any, rng: random.Random) -> bool | None:
         if abs(val) > sp.Float("1e-25"):
             return False
         zeros += 1
-    if not hazard and (sp.expand(d) == 0 or size <= SIMPLIFY_TERMS and sp.simplify(d) == 0):
+    if not hazard and (sp.expand(d) == 0 or size <= SIMPLIFY_TERMS and _simplified_zero(d)):
         return True
     return True if zeros >= 3 else None
+
+
+def _simplified_zero(d: Any) -> bool | None:
+    """``sympy.simplify(d) == 0``; None when sympy's assumptions contradict themselves on the way. They can on a
+    tree kept as written (``12(5-9) + 6(0-5) + 0(9-0)``, unevaluated: its ``even`` deduced both ways), and whether
+    they do depends on the order sympy asks them in, which it shuffles with a process-random generator and takes
+    from hash-ordered sets: the same claim was ``identity`` in one process and ``undecided`` in another (an
+    InconsistentAssumptions read as an unreadable difference). Here it is no proof of zero, in every order: the
+    caller decides as it does when simplify does not reach 0."""
+    from sympy.core.facts import InconsistentAssumptions
+
+    try:
+        return bool(sp.simplify(d) == 0)
+    except InconsistentAssumptions:
+        return None
 
 
 def _zero_at(d: Any, point: dict[Any, Any]) -> bool | None:
@@ -205,7 +220,7 @@ def _zero_at(d: Any, point: dict[Any, Any]) -> bool | None:
         return True if z == "zero" else False if z == "nonzero" else None
     if v.is_Rational:
         return bool(v == 0)
-    return bool(sp.simplify(v) == 0) if not proof_hazard(v) and expand_terms(v) <= SIMPLIFY_TERMS else None
+    return _simplified_zero(v) if not proof_hazard(v) and expand_terms(v) <= SIMPLIFY_TERMS else None
 
 
 def _solve(eqs: list[Any], unknowns: list[Any]) -> list[dict[Any, Any]]:
