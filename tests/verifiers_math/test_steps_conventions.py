@@ -93,6 +93,11 @@ WRONG = [
     # a fraction reduced wrongly: both sides divide, so neither is a whole-number quotient (though both are 2, 7)
     "Divide numerator and denominator by $2$: $\\frac{36}{14} = \\frac{19}{7}$.",
     "so 30/4 = 29/4",
+    # fractions kept exact elsewhere in the claim: the 5/4 is no whole-number quotient (an antiderivative at -1)
+    "At the lower bound: $- \\frac{5}{4} \\cdot \\left(-1\\right)^{4} - \\left(-1\\right)^{3} - \\frac{1}{2} \\cdot "
+    "\\left(-1\\right)^{2} = - \\frac{1}{2}$.",
+    "$\\frac{7}{2} + 1 = 4.5 - 0.5$",
+    "so 9/4 + 1/2 = 5/2",
 ]
 
 

@@ -107,7 +107,17 @@ def floor_division(a: str, b: str, same: Same) -> bool:
     fa, fb = _INT_DIVISION.sub(floor, a), _INT_DIVISION.sub(floor, b)
     # whole-number division gives a whole number: a side that divides again (a fraction reduced wrongly,
     # "\\frac{36}{14} = \\frac{19}{7}") is no quotient the writer took whole
-    return (fa != a) != (fb != b) and bool(same(fa, fb))
+    if (fa != a) == (fb != b):
+        return False
+    # nor does a writer who keeps other fractions or decimals exact ("-\\frac{5}{4} \\cdot 1 + 1 - \\frac{1}{2} =
+    # -\\frac{1}{2}", the 5/4 taken whole only to meet a wrong result): no division left, no fraction stated
+    floored, other = (fa, b) if fa != a else (fb, a)
+    if _ANY_DIVISION.search(floored) or _ANY_DIVISION.search(other):
+        return False
+    return bool(same(fa, fb))
+
+
+_ANY_DIVISION = re.compile(r"\\[dt]?frac(?![a-zA-Z])|/|\\div(?![a-zA-Z])|÷|\d\.\d")
 
 
 _DECIMAL_OPERAND = re.compile(r"(?<![\d.])\d+\.(\d+)(?![\d.])")
