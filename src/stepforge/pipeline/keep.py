@@ -188,22 +188,21 @@ def unread_reasoning(trace: Trace) -> int | None:
     cannot read ("Use the formula for an arithmetico-geometric series", "Now subtract 1 instead of adding"), or
     None. A short line (five words or fewer) and a restatement of the problem's own numbers say nothing to check.
     On PRMBench's processes, every right answer kept with such a step and a known wrong step had its error there."""
-    return next(iter(_reasoning_steps(trace, len(trace.steps) - 1)), None)
+    return _first_reasoning_step(trace, len(trace.steps) - 1)
 
 
-def _reasoning_steps(trace: Trace, stop: int, *, restatements: bool = False) -> list[int]:
-    """The steps of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reason in words: more than five
-    words, and (unless ``restatements``) not a bare restatement of the problem's own numbers."""
+def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False) -> int | None:
+    """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reasons in words: more than five
+    words, and (unless ``restatements``) not a bare restatement of the problem's own numbers; or None."""
     given = _given(trace)
-    out = []
     for i, step in enumerate(trace.steps[:stop]):
         if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
         said = _numbers(step.text)
         if not restatements and said and said <= given and "$" not in step.text:
             continue
-        out.append(i)
-    return out
+        return i
+    return None
 
 
 _BAR = re.compile(r"\\[lr]?vert(?![a-zA-Z])")
@@ -237,7 +236,7 @@ def evaluates_problem(trace: Trace) -> int | None:
         return None
     # any words count: a step that only names the problem's numbers can still turn the method ("Now we subtract 1
     # instead of adding.")
-    return next(iter(_reasoning_steps(trace, fei, restatements=True)), None)
+    return _first_reasoning_step(trace, fei, restatements=True)
 
 
 def _right_by_checker_alone(trace: Trace) -> bool:
