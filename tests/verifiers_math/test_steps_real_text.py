@@ -491,3 +491,19 @@ def test_an_integral_across_a_kink_is_not_refuted(text: str) -> None:
 ])
 def test_derivatives_and_integrals_with_a_value_are_still_checked(text: str, rating: int) -> None:
     assert _one(text).rating == rating
+
+
+@pytest.mark.parametrize("text", [
+    r"Therefore, the parallax angle \(\pi\) is: \[ \pi = \frac{1 \text{ pc}}{300 \text{ pc}} \]",
+    r"\[ \pi = \frac{1}{300} \]", r"$$\pi = 1.62 \times 10^{-8} \times 206265$$", r"so the profit is $\pi = 4$",
+])
+def test_pi_naming_a_quantity_is_defined_not_refuted(text: str) -> None:
+    """``\\pi`` alone set to a value far from 3.14 names a quantity (a parallax, a profit: RealCritic minerva_math)."""
+    c = _one(text)
+    assert c.rating == 0 and c.claims[0].rule == "definition", c.claims
+
+
+@pytest.mark.parametrize(("text", "rating"), [(r"so $\pi = 3.14$", 1), (r"$2\pi = 7$", -1), (r"$\pi \approx 3.41$", -1),
+                                              (r"\[ \pi = \frac{1}{300} = \frac{1}{200} \]", -1)])
+def test_pi_as_the_constant_is_still_checked(text: str, rating: int) -> None:
+    assert _one(text).rating == rating
