@@ -507,3 +507,10 @@ def test_pi_naming_a_quantity_is_defined_not_refuted(text: str) -> None:
                                               (r"\[ \pi = \frac{1}{300} = \frac{1}{200} \]", -1)])
 def test_pi_as_the_constant_is_still_checked(text: str, rating: int) -> None:
     assert _one(text).rating == rating
+
+
+def test_pi_equal_to_a_letter_is_still_read_against_earlier_steps() -> None:
+    """``\\theta = \\pi`` said twice: a letter is no number naming pi, so the second follows from the first
+    (college_math)."""
+    c = check_steps([r"The angle is $\theta = \pi$ here.", r"So $\theta = \pi$."], NONE)
+    assert c[0].claims[0].rule == "equation_without_context" and c[1].rating == 1, c

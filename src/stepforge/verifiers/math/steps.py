@@ -348,14 +348,15 @@ _PI_ALONE = re.compile(r"^\s*\\pi\s*$")
 
 
 def _pi_named(a: str, b: str) -> bool:
-    """``\\pi = \\frac{1}{300}``: one side is ``\\pi`` alone and the other is no value near 3.14: the text names a
-    quantity pi (a parallax, a profit), and the claim defines it."""
+    """``\\pi = \\frac{1}{300}``: one side is ``\\pi`` alone and the other a number far from 3.14: the text names a
+    quantity pi (a parallax, a profit), and the claim defines it. A side in letters (``\\theta = \\pi``) is no such
+    number."""
     for name, other in ((a, b), (b, a)):
         if _PI_ALONE.match(name) and not _PI_ALONE.match(other):
             try:
                 value = complex(_parse(other).evalf(15))
             except (_Unparseable, TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError):
-                return True
+                return False
             return abs(value - math.pi) > 0.01 * math.pi
     return False
 
