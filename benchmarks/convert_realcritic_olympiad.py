@@ -24,8 +24,11 @@ lower case or with punctuation
 RealCritic's ``math`` and ``gsm8k`` subsets (268 MATH test problems, 273 GSM8K test problems, the same models) convert
 the same way, with ``--subset math|gsm8k``: their human solution is one text (``solution``, or ``gt_cot`` with its
 calculator notes removed); its references carry it as ``solution`` too, so a right answer can be corroborated.
+``--subset college_math|minerva_math`` (279 college-level problems, 261 MIT course problems, Minerva's; 540 wrong
+solutions in all) converts the same way; college_math has no human solution (``gt_cot`` is the string 'None'): no
+human rows then, and references with the answer (``gt``) only.
 
-    python benchmarks/convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR [--subset olympiad|math|gsm8k]
+    python benchmarks/convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR [--subset SUBSET]
 """
 
 from __future__ import annotations
@@ -54,14 +57,29 @@ def _human(r: dict) -> list[str]:
     """The human solutions of a RealCritic row: OlympiadBench's list, MATH's text, GSM8K's ``gt_cot``."""
     sol = r.get("solution")
     if isinstance(sol, list):
-        return sol
-    if isinstance(sol, str):
+        return [s for s in sol if _given(s)]
+    if _given(sol):
         return [sol]
     cot = r.get("gt_cot")
-    return [re.sub(r"<<[^>]*>>", "", cot)] if isinstance(cot, str) else []
+    return [re.sub(r"<<[^>]*>>", "", cot)] if _given(cot) else []
 
 
-PREFIX = {"olympiad": "obench", "math": "rcmath", "gsm8k": "rcgsm"}
+def _given(text: object) -> bool:
+    """A text that is there: RealCritic writes a missing solution as the string 'None'."""
+    return isinstance(text, str) and text.strip() not in ("", "None")
+
+
+def _judged(score: object) -> bool:
+    """RealCritic's answer verdict: ``[True]`` / ``[False]``, as a list or as its text."""
+    if isinstance(score, list) and len(score) == 1 and isinstance(score[0], bool):
+        return score[0]
+    if isinstance(score, str) and score.strip() in ("[True]", "[False]"):
+        return score.strip() == "[True]"
+    raise ValueError(f"previous_score is {str(score)[:40]!r}, not [True] or [False]")
+
+
+PREFIX = {"olympiad": "obench", "math": "rcmath", "gsm8k": "rcgsm", "college_math": "rccol",
+          "minerva_math": "rcmin"}
 
 
 def convert(mix: Path, wrong: Path, out: Path, subset: str = "olympiad") -> dict[str, int]:
@@ -80,7 +98,7 @@ def convert(mix: Path, wrong: Path, out: Path, subset: str = "olympiad") -> dict
                     | ({"solution": human[0]} if subset != "olympiad" and human else {}))
         for j, sol in enumerate(human):
             ref_rows.append(row(r, f"{p}-ref{j}", sol, "human", True))
-        ok = bool(r["previous_score"][0])
+        ok = _judged(r["previous_score"])
         (right if ok else wrong_rows).append(row(r, f"{p}-gen", r["reasoning"], r["model"], ok))
         seen.add(r["reasoning"])
     for r in (json.loads(x) for x in wrong.read_text(encoding="utf-8").splitlines() if x.strip()):
@@ -101,6 +119,10 @@ if __name__ == "__main__":
         subset = argv[k + 1] if k + 1 < len(argv) else ""
         del argv[k:k + 2]
     if len(argv) != 3 or not all(Path(a).is_file() for a in argv[:2]) or subset not in PREFIX:
-        sys.exit("usage: convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR [--subset olympiad|math|gsm8k] "
+        sys.exit(f"usage: convert_realcritic_olympiad.py MIX_JSONL WRONG_JSONL OUT_DIR [--subset {'|'.join(PREFIX)}] "
                  "(RealCritic data/mix_data/SUBSET/test.jsonl and, at dd88a05^, data/wrong_data/SUBSET/test.jsonl)")
-    print(f"{convert(Path(argv[0]), Path(argv[1]), Path(argv[2]), subset)} -> {argv[2]}")
+    try:
+        counts = convert(Path(argv[0]), Path(argv[1]), Path(argv[2]), subset)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:  # bad input
+        sys.exit(f"convert_realcritic_olympiad.py: cannot convert ({type(exc).__name__}: {' '.join(str(exc).split())})")
+    print(f"{counts} -> {argv[2]}")

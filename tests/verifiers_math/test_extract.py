@@ -2,7 +2,7 @@
 
 import pytest
 
-from stepforge.verifiers.math import extract_answer
+from stepforge.verifiers.math import extract, extract_answer, judge
 
 CASES = [
     (r"so the result is \boxed{\frac{1}{2}}.", r"\frac{1}{2}", "boxed"),
@@ -272,3 +272,18 @@ def test_the_concluding_sentence_reader_does_not_hang(text):
     from stepforge.verifiers.math.extract import conclusion
 
     _finishes(lambda: conclusion(text))
+
+
+@pytest.mark.parametrize("text", [r"\frac{dM}{dt}=3M", r"\frac{dy}{dx} = 3y", r"\dfrac{dV}{dt}=4\pi r^2",
+                                  r"\frac{d^2y}{dx^2} = -y"])
+def test_a_derivative_s_differentials_are_no_words(text: str) -> None:
+    """``dM`` and ``dt`` of ``\\frac{dM}{dt}`` are no prose: the equation is the answer, left side and all, as a
+    reference's is (RealCritic minerva_math: a right differential equation was judged a relation against a scalar)."""
+    assert extract(text).answer == text and extract(text).how == "bare"
+
+
+def test_a_differential_equation_answer_equals_itself_and_its_scaled_form() -> None:
+    gold = r"\frac{dM}{dt}=\frac{10^{5}L_{\odot}}{0.007c^{2}M_{\odot}^{6}}M^{6}"
+    assert judge(gold, gold).verdict == "equal"
+    assert judge(gold, r"\frac{dM}{dt} = \frac{10^8 L_{\odot}}{7 c^2 M_{\odot}^6} M^6").verdict == "equal"
+    assert judge(gold, r"\frac{dM}{dt} = \frac{10^7 L_{\odot}}{7 c^2 M_{\odot}^6} M^6").verdict == "not_equal"

@@ -460,3 +460,57 @@ def test_an_inverse_or_iterated_function_is_no_product(text: str) -> None:
 @pytest.mark.parametrize(("text", "rating"), [(r"$2^{-1}(4) = 2$", 1), (r"$2^{-1}(4) = 3$", -1)])
 def test_a_number_to_a_power_before_a_parenthesis_is_still_a_product(text: str, rating: int) -> None:
     assert _one(text).rating == rating
+
+
+# --- calculus sympy has no value for (RealCritic's minerva_math and college_math, 2026-12-02) ---------------------
+
+@pytest.mark.parametrize("text", [
+    r"Next, we compute the partial derivative with respect to \(y\): \[ \frac{\partial u}{\partial y} = 1 \]",
+    r"so $\frac{\partial f}{\partial x} = 3$", r"Hence \(\frac{d}{dx} y = 3\).", r"$\frac{d}{dt}(V) = 4$",
+    r"$\frac{d}{dx} f = 2$",
+])
+def test_a_derivative_of_a_function_s_name_is_not_zero(text: str) -> None:
+    """A letter without the variable names a function of it (``u(x, y)``, ``V(t)``): sympy's derivative of it, 0, is
+    no reading, so no equation with a number is refuted."""
+    assert _one(text).rating == 0
+
+
+@pytest.mark.parametrize("text", [
+    r"\[ \int_{0}^{2.5} |\cos(\pi t)| \, dt = \int_{0}^{0.5} \cos(\pi t) \, dt + \int_{0.5}^{1.5} -\cos(\pi t) \, dt"
+    r" + \int_{1.5}^{2.5} \cos(\pi t) \, dt \]",
+    r"so $\int_0^{3\pi} |\sin x| \, dx = 6$", r"$\int_{0}^{5/2} \left| \cos(\pi t) \right| dt = \frac{5}{\pi}$",
+])
+def test_an_integral_across_a_kink_is_not_refuted(text: str) -> None:
+    """sympy integrates ``|f|`` across its kinks with one antiderivative (3/pi for 5/pi, 2 for 6): neutral."""
+    assert _one(text).rating == 0
+
+
+@pytest.mark.parametrize(("text", "rating"), [
+    (r"$\frac{d}{dx}(x^2) = 2x$", 1), (r"$\frac{d}{dx}(5) = 0$", 1), (r"$\frac{\partial}{\partial x}(x^2 y) = 2xy$", 1),
+    (r"$\frac{d}{dx}(5) = 1$", -1), (r"$\int_0^{2} x^2 \, dx = 3$", -1), (r"$\int_0^{2} x^2 \, dx = \frac{8}{3}$", 1),
+])
+def test_derivatives_and_integrals_with_a_value_are_still_checked(text: str, rating: int) -> None:
+    assert _one(text).rating == rating
+
+
+@pytest.mark.parametrize("text", [
+    r"Therefore, the parallax angle \(\pi\) is: \[ \pi = \frac{1 \text{ pc}}{300 \text{ pc}} \]",
+    r"\[ \pi = \frac{1}{300} \]", r"$$\pi = 1.62 \times 10^{-8} \times 206265$$", r"so the profit is $\pi = 4$",
+])
+def test_pi_naming_a_quantity_is_defined_not_refuted(text: str) -> None:
+    """``\\pi`` alone set to a value far from 3.14 names a quantity (a parallax, a profit: RealCritic minerva_math)."""
+    c = _one(text)
+    assert c.rating == 0 and c.claims[0].rule == "definition", c.claims
+
+
+@pytest.mark.parametrize(("text", "rating"), [(r"so $\pi = 3.14$", 1), (r"$2\pi = 7$", -1), (r"$\pi \approx 3.41$", -1),
+                                              (r"\[ \pi = \frac{1}{300} = \frac{1}{200} \]", -1)])
+def test_pi_as_the_constant_is_still_checked(text: str, rating: int) -> None:
+    assert _one(text).rating == rating
+
+
+def test_pi_equal_to_a_letter_is_still_read_against_earlier_steps() -> None:
+    """``\\theta = \\pi`` said twice: a letter is no number naming pi, so the second follows from the first
+    (college_math)."""
+    c = check_steps([r"The angle is $\theta = \pi$ here.", r"So $\theta = \pi$."], NONE)
+    assert c[0].claims[0].rule == "equation_without_context" and c[1].rating == 1, c

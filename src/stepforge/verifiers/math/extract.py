@@ -165,9 +165,14 @@ _NOT_PROSE = _NUMBER_WORDS | {"and", "or", "cm", "mm", "km", "kg", "mph", "kph",
               "frac", "sin", "cos", "tan", "log", "ln", "exp", "text", "mbox", "yes", "no", "true", "false"}
 
 
+# a derivative in Leibniz's notation, \frac{dM}{dt}, \frac{d^2 y}{dx^2}: its differentials are no words
+_LEIBNIZ_RE = re.compile(r"\\[dt]?frac\s*\{\s*d(?:\^\{?\d\}?)?\s*[A-Za-z]?[^{}]{0,20}\}\s*\{\s*d\s*[A-Za-z][^{}]{0,20}\}")
+
+
 def _prose(text: str) -> bool:
-    """Words of a sentence outside math, text boxes and commands (not units, list words or one noun)."""
-    t = sub_spans(_MATH_SPANS_RE, " ", text)
+    """Words of a sentence outside math, text boxes and commands (not units, list words, one noun or the
+    differentials of a derivative)."""
+    t = _LEIBNIZ_RE.sub(" ", sub_spans(_MATH_SPANS_RE, " ", text))
     t = re.sub(r"\\text\{[^}]*\}|\\[a-zA-Z]+", " ", t)
     if _COPULA_WORD_RE.search(t):
         return True

@@ -17,6 +17,7 @@ callers that need a hard time limit run it inside a :mod:`stepforge._pool` worke
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -343,6 +344,23 @@ def _function_misread(text: str) -> str | None:
     return None
 
 
+_PI_ALONE = re.compile(r"^\s*\\pi\s*$")
+
+
+def _pi_named(a: str, b: str) -> bool:
+    """``\\pi = \\frac{1}{300}``: one side is ``\\pi`` alone and the other a number far from 3.14: the text names a
+    quantity pi (a parallax, a profit), and the claim defines it. A side in letters (``\\theta = \\pi``) is no such
+    number."""
+    for name, other in ((a, b), (b, a)):
+        if _PI_ALONE.match(name) and not _PI_ALONE.match(other):
+            try:
+                value = complex(_parse(other).evalf(15))
+            except (_Unparseable, TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError):
+                return False
+            return abs(value - math.pi) > 0.01 * math.pi
+    return False
+
+
 def _is_name(text: str) -> bool:
     """A side written as a bare name (``y``, ``x_1``, ``F(x)``, ``f'(x)``): the claim defines it. Decided
     on the text, not the value: ``\\frac{d}{dx}(x^2/2)`` evaluates to ``x`` but defines nothing."""
@@ -569,6 +587,8 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
         return ClaimCheck(claim=claim, verdict="unknown", rule="function_notation")
     if _ELLIPSIS_END.search(a) or _ELLIPSIS_END.search(b):
         return _truncated_decimal(a, b, claim)
+    if _pi_named(a, b):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     ta, tb = _tree(a), _tree(b)
     if ta is not None and tb is not None and _constant_tree(ta) and _constant_tree(tb):
         # arithmetic between constants: the exact engine decides, as the sympy path below would

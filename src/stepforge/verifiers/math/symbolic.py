@@ -211,6 +211,8 @@ def _do_ops(obj: Any, policy: Any) -> Any:
                 if not span.is_number or abs(span) > 10_000:
                     if isinstance(node, sympy.Product) or not node.function.is_polynomial(*node.variables):
                         raise GuardError("sum or product too long to evaluate")
+        elif isinstance(node, (sympy.Derivative, sympy.Integral)) and (why := _no_value(node)):
+            raise GuardError(why)
     exact = {node: v for node in sympy.preorder_traversal(obj)
              if (v := _polynomial_integral(node) if isinstance(node, sympy.Integral) else _polynomial_derivative(node))
              is not None}
@@ -219,6 +221,20 @@ def _do_ops(obj: Any, policy: Any) -> Any:
     out = obj if obj.is_Rational else obj.doit()
     _walk_guard(out, policy)
     return out
+
+
+def _no_value(node: Any) -> str | None:
+    """Why sympy's value of a derivative or integral is no reading of the text, or None. A derivative of letters
+    without its variable names a function (``\\frac{\\partial u}{\\partial y}`` of ``u(x, y)``, ``\\frac{d}{dt}(V)``):
+    sympy's 0 treats them as constants. An integral of ``|f|``, a floor, a sign...: sympy integrates across the kinks
+    with one antiderivative (``\\int_0^{2.5} |\\cos(\\pi t)| dt`` = 3/pi, not 5/pi; ``\\int_0^{3\\pi} |\\sin x| dx`` = 2)."""
+    if isinstance(node, sympy.Derivative):
+        letters = node.expr.free_symbols
+        if letters and not letters & set(node.variables):
+            return "derivative of letters without its variable (a function's name)"
+    elif node.function.has(*_BRANCHY):
+        return "integral of a function with kinks (|f|, floor, sign, min, max)"
+    return None
 
 
 def _polynomial_integral(node: Any) -> Any:
