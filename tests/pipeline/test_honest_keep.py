@@ -313,6 +313,16 @@ RIGHT_ANSWER_CASES = [
     ("Lee has 6 boxes of 5 cakes. How many cakes does he have?", "30",
      "We are told that Lee has 6 boxes and that every box holds 5 cakes.\n\nSo $6 \\times 5 = 30$ cakes.\n\n"
      "The answer is $\\boxed{30}$.", "kept"),
+    # a list item's or a step's own number ("1. **Cost of the pens:**", "Step 2:") is no value the solution states
+    ("Ravi buys 7 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?", "14",
+     "1. **Number of packs:**\n   Ravi buys 7 packs of 4 pens.\n\n"
+     "2. **Cost:**\n   Each pack costs 2 dollars, so $7 \\times 2 = 14$ dollars.\n\n"
+     "Step 3: The answer is $\\boxed{14}$.", "kept"),
+    # ... but a value in a numbered line that nothing checked still is one
+    ("Ravi buys 9 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?", "18",
+     "1. **Number of packs:**\n   Ravi buys 9 packs, which is 36 pens in all.\n\n"
+     "2. **Cost:**\n   Each pack costs 2 dollars, so $9 \\times 2 = 18$ dollars.\n\n"
+     "Step 3: The answer is $\\boxed{18}$.", "process_unverified"),
     # the same with no reference solution to compare with: a right answer does not prove its steps
     ("Sam has 7 boxes of 4 cakes. How many cakes does he have?", "28",
      "Sam has 7 boxes.\n\nEach box holds 4 cakes, so $7 \\times 4 = 28$ cakes.\n\nThe answer is $\\boxed{28}$.",
@@ -365,6 +375,8 @@ SOLUTIONS = {
     "Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?":
         "She had 220 + 23 = 243 notes in all, so the pack had 243 - 80 = 163.",
     "Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?": "3 * 8 = 24 dollars.",
+    "Ravi buys 7 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "7 * 2 = 14 dollars.",
+    "Ravi buys 9 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "9 * 2 = 18 dollars.",
     "Lee has 6 boxes of 5 cakes. How many cakes does he have?": "6 * 5 = 30 cakes.",
     "What is $3 \\times 4 + 1$?": "$3 \\times 4 + 1 = 13$.",
 }
@@ -499,3 +511,14 @@ def test_the_answer_line_is_not_blamed_when_words_state_another_value_after_the_
     # restating the derived value in words is not another value
     steps[1] = "So she has 8 apples in all."
     assert locate_answer_line(steps, "8")["rule"] == "answer_contradicts_steps"
+
+
+def test_step_and_list_numbers_are_not_values_the_steps_state() -> None:
+    from stepforge.pipeline.keep import _numbers
+
+    assert _numbers("1. **Determine the ages:**\n   - The first son is 12 years old.") == {"12"}
+    assert _numbers("## Step 3: Calculate $5 \\times 6 = 30$") == {"5", "6", "30"}
+    assert _numbers("**Case 2:** n = 4\n  3) the rest, 7 of them") == {"4", "7"}
+    # a number that opens a line but is a value stays one
+    assert _numbers("3.5 cups are left.\n12 students stay") == {"3.5", "12"}
+    assert _numbers("x = 3. Then 4") == {"3", "4"}

@@ -63,7 +63,10 @@ PROCESS_UNVERIFIED = "process_unverified"
 ESCALATED = ("error_not_located", FIRST_ERROR_UNCERTAIN, PROCESS_UNVERIFIED, NO_REFERENCE)
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_STEP_NUMBER = re.compile(r"^\s*(?:\*\*)?(?:step|paragraph)\s*\d+\s*[:.)]", re.I)
+#: a step's or a list item's own number opening a line ("Step 2:", "## Step 3.", "**Case 1:**", "1. **Cost:**",
+#: "2) "): it orders the text, it is no value the solution states
+_STEP_NUMBER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:(?:step|paragraph|part|case)[ \t]*\d+[ \t]*[:.)]?"
+                          r"|\d{1,2}[.)](?=[ \t]))", re.I | re.M)
 
 
 def _numbers(text: str) -> set[str]:
