@@ -323,6 +323,18 @@ RIGHT_ANSWER_CASES = [
      "1. **Number of packs:**\n   Ravi buys 9 packs, which is 36 pens in all.\n\n"
      "2. **Cost:**\n   Each pack costs 2 dollars, so $9 \\times 2 = 18$ dollars.\n\n"
      "Step 3: The answer is $\\boxed{18}$.", "process_unverified"),
+    # an opening that only announces the work (a plan and its items, no value, no relation) says nothing to check
+    ("Noor has 8 boxes of 3 cakes and eats 4 of them. How many cakes are left?", "20",
+     "To determine how many cakes Noor has left, we need to follow these steps:\n\n"
+     "1. Calculate the number of cakes in the boxes.\n2. Subtract the cakes she eats.\n\n"
+     "The boxes hold $8 \\times 3 = 24$ cakes.\n\nShe has $24 - 4 = 20$ cakes left.\n\n"
+     "The answer is $\\boxed{20}$.", "kept"),
+    # ... but an opening that goes on to reason in words is not a plan
+    ("Noor has 9 boxes of 3 cakes and eats 4 of them. How many cakes are left?", "23",
+     "To determine how many cakes Noor has left, we need to follow these steps. Eaten cakes come back the next day, "
+     "so we count them twice and take the larger count.\n\n"
+     "The boxes hold $9 \\times 3 = 27$ cakes.\n\nShe has $27 - 4 = 23$ cakes left.\n\n"
+     "The answer is $\\boxed{23}$.", "process_unverified"),
     # the same with no reference solution to compare with: a right answer does not prove its steps
     ("Sam has 7 boxes of 4 cakes. How many cakes does he have?", "28",
      "Sam has 7 boxes.\n\nEach box holds 4 cakes, so $7 \\times 4 = 28$ cakes.\n\nThe answer is $\\boxed{28}$.",
@@ -375,6 +387,8 @@ SOLUTIONS = {
     "Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?":
         "She had 220 + 23 = 243 notes in all, so the pack had 243 - 80 = 163.",
     "Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?": "3 * 8 = 24 dollars.",
+    "Noor has 8 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "8 * 3 = 24 and 24 - 4 = 20.",
+    "Noor has 9 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "9 * 3 = 27 and 27 - 4 = 23.",
     "Ravi buys 7 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "7 * 2 = 14 dollars.",
     "Ravi buys 9 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "9 * 2 = 18 dollars.",
     "Lee has 6 boxes of 5 cakes. How many cakes does he have?": "6 * 5 = 30 cakes.",
@@ -522,3 +536,17 @@ def test_step_and_list_numbers_are_not_values_the_steps_state() -> None:
     # a number that opens a line but is a value stays one
     assert _numbers("3.5 cups are left.\n12 students stay") == {"3.5", "12"}
     assert _numbers("x = 3. Then 4") == {"3", "4"}
+
+
+def test_a_plan_is_an_opening_that_only_announces_the_work() -> None:
+    from stepforge.pipeline.keep import _plan
+
+    assert _plan("To determine how much Greg spends, we need to follow these steps:\n\n1. **Calculate the number "
+                 "of cups:**\n2. Multiply by the price.")
+    assert _plan("Let's break down the problem step by step.")
+    assert _plan("To find the profit, we need to first find the new value of the house after the repairs.")
+    assert not _plan("To find the total, we need 6 boxes of 5 cakes.")  # a value
+    assert not _plan("To find the total, we note that $a = b$.")  # a relation
+    assert not _plan("The floor is the smallest integer greater than or equal to it.")  # no plan's opening
+    assert not _plan("To find the total, we add them. Boxes count twice on weekends.")  # then it reasons
+    assert not _plan("To determine the total, we follow these steps:\nThe first box is empty, so skip it.")

@@ -198,14 +198,45 @@ def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reasons in words: more than five
     words, and (unless ``restatements``) not a bare restatement of the problem's own numbers; or None."""
     given = _given(trace)
+    planned = 0
     for i, step in enumerate(trace.steps[:stop]):
         if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
         said = _numbers(step.text)
         if not restatements and said and said <= given and "$" not in step.text:
             continue
+        if not restatements and i == planned and _plan(step.text, opening=i == 0):
+            planned += 1  # the plan: its opening step, and steps that only carry on its list of items
+            continue
         return i
     return None
+
+
+#: an opening that announces what the solution will work out ("To determine how much Greg spends, we need to follow
+#: these steps:", "Let's break down the problem step by step."), and a plan's own items ("1. Calculate the number of
+#: trays.")
+_PLAN_OPENING = re.compile(
+    r"(?:to (?:determine|find|calculate|compute|solve|figure out|work out|answer|get)\b[^.:;\n]*,\s*"
+    r"(?:we|i|let's|let us)\b|let's (?:break|solve|think|go|work|start)\b|let us (?:break|solve|think|go|work)\b"
+    r"|we (?:need|want|are asked|have) to (?:find|determine|calculate|compute|figure out|work out)\b)", re.I)
+_PLAN_ITEM = re.compile(r"(?:calculate|compute|determine|find|identify|add|subtract|multiply|divide|sum|use|"
+                        r"solve|figure out|work out)\b", re.I)
+
+
+def _plan(text: str, *, opening: bool = True) -> bool:
+    """A step that only announces the work: it opens as a plan (or, not ``opening``, carries on the plan's list), and
+    every further line is an item of the plan (an instruction), with no number and no relation in any of it. A step
+    that already reasons ("... so we count them twice") or states a value is not one."""
+    if _RELATION.search(text) or _NUMBER.search(_STEP_NUMBER.sub("", text)):
+        return False
+    lines = [ln.strip(" \t-*#") for ln in _STEP_NUMBER.sub("", text).splitlines() if ln.strip(" \t-*#")]
+    if not lines:
+        return False
+    if not opening:
+        return all(_PLAN_ITEM.match(ln) for ln in lines)
+    sentences = re.split(r"(?<=[.:])\s+", lines[0])
+    return (bool(_PLAN_OPENING.match(lines[0])) and len(sentences) == 1
+            and all(_PLAN_ITEM.match(ln) for ln in lines[1:]))
 
 
 _BAR = re.compile(r"\\[lr]?vert(?![a-zA-Z])")
