@@ -335,6 +335,15 @@ RIGHT_ANSWER_CASES = [
      "so we count them twice and take the larger count.\n\n"
      "The boxes hold $9 \\times 3 = 27$ cakes.\n\nShe has $27 - 4 = 23$ cakes left.\n\n"
      "The answer is $\\boxed{23}$.", "process_unverified"),
+    # a price in prose, or a name set to the problem's number, restates it: nothing is worked out there
+    ("Ola pays $12 for a book and $5 for a pen. How many dollars does she pay?", "17",
+     "1. **Cost of the book:**\n   The book costs $12.\n\n"
+     "2. **Cost of the pen:**\n   \\[\n   \\text{Cost of the pen} = \\$5\n   \\]\n\n"
+     "3. **Total:**\n   \\[\n   12 + 5 = 17\n   \\]\n\nThe answer is $\\boxed{17}$.", "kept"),
+    # ... but a formula of the problem's numbers that is not the problem's own is worked out, even unchecked
+    ("What is $(6 + 2) \\cdot 3$?", "24",
+     "Moving the factor inside, the expression becomes \\( 6 \\cdot 3 + 2 \\cdot 3 \\).\n\n"
+     "So $6 \\cdot 3 + 2 \\cdot 3 = 24$.\n\nThe answer is $\\boxed{24}$.", "process_unverified"),
     # the same with no reference solution to compare with: a right answer does not prove its steps
     ("Sam has 7 boxes of 4 cakes. How many cakes does he have?", "28",
      "Sam has 7 boxes.\n\nEach box holds 4 cakes, so $7 \\times 4 = 28$ cakes.\n\nThe answer is $\\boxed{28}$.",
@@ -387,6 +396,8 @@ SOLUTIONS = {
     "Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?":
         "She had 220 + 23 = 243 notes in all, so the pack had 243 - 80 = 163.",
     "Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?": "3 * 8 = 24 dollars.",
+    "Ola pays $12 for a book and $5 for a pen. How many dollars does she pay?": "12 + 5 = 17 dollars.",
+    "What is $(6 + 2) \\cdot 3$?": "$(6 + 2) \\cdot 3 = 8 \\cdot 3 = 24$.",
     "Noor has 8 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "8 * 3 = 24 and 24 - 4 = 20.",
     "Noor has 9 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "9 * 3 = 27 and 27 - 4 = 23.",
     "Ravi buys 7 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "7 * 2 = 14 dollars.",

@@ -150,7 +150,8 @@ def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     known = _given(trace)
     for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
-        if step.label is not None and step.label.rating == 0 and (said - known or (relations and _undecided(step))):
+        if step.label is not None and step.label.rating == 0 and (
+                said - known or (relations and _undecided(step) and not _restates(step.text, trace))):
             return i
         known |= said
     return None
@@ -203,13 +204,36 @@ def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False
         if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
         said = _numbers(step.text)
-        if not restatements and said and said <= given and "$" not in step.text:
+        if not restatements and _restates(step.text, trace):
             continue
         if not restatements and i == planned and _plan(step.text, opening=i == 0):
             planned += 1  # the plan: its opening step, and steps that only carry on its list of items
             continue
         return i
     return None
+
+
+_NAME_GROUP = re.compile(r"\\(?:text|mathrm|textrm|mbox|textbf|mathbf)\s*\{[^{}]*\}")
+_BARE_NUMBER = re.compile(r"=?-?\d[\d,]*(?:\.\d+)?\.?")
+
+
+def _restates(text: str, trace: Trace) -> bool:
+    """The step only names the problem's own numbers: every number it states is given, and every formula in it is
+    one of the problem's own, a bare number or a name set to one (``\\text{Chenny's age} = 10 \\text{ years old}``; a
+    price, ``$4``, in prose is no formula), so nothing in it is worked out."""
+    said = _numbers(text)
+    if not said or not said <= _given(trace):
+        return False
+    asked = None
+    for is_math, piece in math_segments(text):
+        bare = re.sub(r"\s+|\\[$,;!% ]", "", _NAME_GROUP.sub("", piece)) if is_math else ""
+        if not bare or _BARE_NUMBER.fullmatch(bare):
+            continue
+        if asked is None:
+            asked = {_tex_key(p) for m, p in math_segments(without_options(trace.task.prompt)) if m}
+        if _tex_key(piece) not in asked:
+            return False
+    return True
 
 
 #: an opening that announces what the solution will work out ("To determine how much Greg spends, we need to follow
