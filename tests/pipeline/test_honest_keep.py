@@ -90,7 +90,8 @@ def _file_run(tmp_path: Path, cases: list[tuple]) -> tuple[dict[str, tuple[str, 
                                         **({"solution": SOLUTIONS[c[0]]} if c[0] in SOLUTIONS else {})}) + "\n"
                             for c in cases))
     out = tmp_path / "run"
-    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
+    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math",
+                "--count", str(len(cases)),
                 "--out", str(out), "--no-progress", "--workers", "1")
     assert r.returncode == 0, r.stderr
     return _decisions(out), out
@@ -344,6 +345,11 @@ RIGHT_ANSWER_CASES = [
     ("What is $(6 + 2) \\cdot 3$?", "24",
      "Moving the factor inside, the expression becomes \\( 6 \\cdot 3 + 2 \\cdot 3 \\).\n\n"
      "So $6 \\cdot 3 + 2 \\cdot 3 = 24$.\n\nThe answer is $\\boxed{24}$.", "process_unverified"),
+    # a percentage or a quantity in words, written as the number it is ("40%" as 0.4, "half" as 0.5): no new value
+    ("Pia has 60 stamps. She gives away 40% of them and then half of the rest. How many stamps are left?", "18",
+     "She gives away $0.4 \\times 60 = 24$ stamps.\n\nSo $60 - 24 = 36$ are left.\n\n"
+     "Then she gives away $0.5 \\times 36 = 18$.\n\nSo $36 - 18 = 18$ are left.\n\n"
+     "The answer is $\\boxed{18}$.", "kept"),
     # the same with no reference solution to compare with: a right answer does not prove its steps
     ("Sam has 7 boxes of 4 cakes. How many cakes does he have?", "28",
      "Sam has 7 boxes.\n\nEach box holds 4 cakes, so $7 \\times 4 = 28$ cakes.\n\nThe answer is $\\boxed{28}$.",
@@ -396,6 +402,8 @@ SOLUTIONS = {
     "Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?":
         "She had 220 + 23 = 243 notes in all, so the pack had 243 - 80 = 163.",
     "Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?": "3 * 8 = 24 dollars.",
+    "Pia has 60 stamps. She gives away 40% of them and then half of the rest. How many stamps are left?":
+        "She gives away 60 * 40 / 100 = 24, keeps 60 - 24 = 36, gives 36 / 2 = 18 and keeps 36 - 18 = 18.",
     "Ola pays $12 for a book and $5 for a pen. How many dollars does she pay?": "12 + 5 = 17 dollars.",
     "What is $(6 + 2) \\cdot 3$?": "$(6 + 2) \\cdot 3 = 8 \\cdot 3 = 24$.",
     "Noor has 8 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "8 * 3 = 24 and 24 - 4 = 20.",
@@ -561,3 +569,13 @@ def test_a_plan_is_an_opening_that_only_announces_the_work() -> None:
     assert not _plan("The floor is the smallest integer greater than or equal to it.")  # no plan's opening
     assert not _plan("To find the total, we add them. Boxes count twice on weekends.")  # then it reasons
     assert not _plan("To determine the total, we follow these steps:\nThe first box is empty, so skip it.")
+
+
+def test_the_forms_a_solution_writes_the_problems_quantities_in() -> None:
+    from stepforge.pipeline.keep import _forms
+
+    assert _forms("a 40% increase, half of them and 2 dozen") == {"0.4", "0.5", "1", "2", "12"}
+    assert _forms("20% off", changes=True) == {"0.2", "0.8", "1.2", "80", "120"}
+    assert _forms("12.5\\% tax and a third") == {"0.125", "1", "3"}  # a third has no finite decimal
+    assert _forms("a half-hour") == {"0.5", "1", "2"}
+    assert not _forms("behalf of the thirdparty")

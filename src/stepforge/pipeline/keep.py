@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from fractions import Fraction as F
 from typing import Any
 
 from stepforge import __version__
@@ -100,8 +101,49 @@ def without_options(prompt: str) -> str:
 
 
 def _given(trace: Trace) -> set[str]:
-    """The numbers the problem gives (its answer options are not given: they are candidates)."""
-    return _numbers(without_options(trace.task.prompt))
+    """The numbers the problem gives, in the forms a solution writes them ("40%" is 0.4 too, "a third" is 1/3) (its
+    answer options are not given: they are candidates)."""
+    text = without_options(trace.task.prompt)
+    return _numbers(text) | _forms(text)
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\\?%|percent\b)", re.I)
+#: quantities written as words, and the numbers a solution writes for them ("half of 50" as 50/2 or 0.5 x 50)
+_WORDS = {"half": (F(1, 2), 2), "halves": (F(1, 2), 2), "third": (F(1, 3), 3), "thirds": (F(1, 3), 3),
+          "quarter": (F(1, 4), 4), "quarters": (F(1, 4), 4), "fourth": (F(1, 4), 4), "fourths": (F(1, 4), 4),
+          "fifth": (F(1, 5), 5), "fifths": (F(1, 5), 5), "tenth": (F(1, 10), 10), "tenths": (F(1, 10), 10),
+          "twice": (F(2), 2), "double": (F(2), 2), "doubles": (F(2), 2), "triple": (F(3), 3), "thrice": (F(3), 3),
+          "dozen": (F(12), 12), "dozens": (F(12), 12)}
+_QUANTITY_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.I)
+
+
+def _decimal(x: F) -> str | None:
+    """``x`` as ``_numbers`` writes a number (no sign, no trailing zeros), or None when it has no finite decimal."""
+    d = x.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1 or x < 0:
+        return None
+    text = f"{float(x):.12f}".rstrip("0").rstrip(".")
+    return text.lstrip("0") if not text.startswith("0.") else text or "0"
+
+
+def _forms(text: str, *, changes: bool = False) -> set[str]:
+    """Other forms of the quantities ``text`` gives: a percentage as a fraction (``40%``: 0.4), a quantity in words
+    as its numbers ("half": 0.5, 1 and 2; "dozen": 12); with ``changes``, a percentage's change as a factor too
+    ("20% off": 0.8 and 80, "50% more": 1.5 and 150)."""
+    out: set[str] = set()
+    for m in _PERCENT.finditer(text):
+        p = F(m.group(1))
+        out |= {v for v in (_decimal(p / 100),) if v}
+        if changes:
+            out |= {v for v in (_decimal(1 - p / 100), _decimal(1 + p / 100), _decimal(100 - p), _decimal(100 + p)) if v}
+    for m in _QUANTITY_WORD.finditer(text):
+        value, parts = _WORDS[m.group(1).lower()]
+        out |= {v for v in (_decimal(value), str(parts), "1" if value < 1 else None) if v}
+    return out
 
 
 def unchecked_new_step(trace: Trace) -> int | None:
@@ -329,7 +371,7 @@ def uncorroborated(trace: Trace) -> str | None:
     solution = trace.task.reference.solution
     if not solution:
         return "there is no reference solution to compare the steps with (give one: --references rows with a solution)"
-    known = _given(trace) | _numbers(solution)
+    known = _given(trace) | _numbers(solution) | _forms(trace.task.prompt + "\n" + solution, changes=True)
     for i, step in enumerate(trace.steps):
         extra = _numbers(step.text) - known
         if extra:
