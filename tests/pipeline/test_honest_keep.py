@@ -90,7 +90,8 @@ def _file_run(tmp_path: Path, cases: list[tuple]) -> tuple[dict[str, tuple[str, 
                                         **({"solution": SOLUTIONS[c[0]]} if c[0] in SOLUTIONS else {})}) + "\n"
                             for c in cases))
     out = tmp_path / "run"
-    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math", "--count", "10",
+    r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math",
+                "--count", str(len(cases)),
                 "--out", str(out), "--no-progress", "--workers", "1")
     assert r.returncode == 0, r.stderr
     return _decisions(out), out
@@ -313,6 +314,42 @@ RIGHT_ANSWER_CASES = [
     ("Lee has 6 boxes of 5 cakes. How many cakes does he have?", "30",
      "We are told that Lee has 6 boxes and that every box holds 5 cakes.\n\nSo $6 \\times 5 = 30$ cakes.\n\n"
      "The answer is $\\boxed{30}$.", "kept"),
+    # a list item's or a step's own number ("1. **Cost of the pens:**", "Step 2:") is no value the solution states
+    ("Ravi buys 7 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?", "14",
+     "1. **Number of packs:**\n   Ravi buys 7 packs of 4 pens.\n\n"
+     "2. **Cost:**\n   Each pack costs 2 dollars, so $7 \\times 2 = 14$ dollars.\n\n"
+     "Step 3: The answer is $\\boxed{14}$.", "kept"),
+    # ... but a value in a numbered line that nothing checked still is one
+    ("Ravi buys 9 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?", "18",
+     "1. **Number of packs:**\n   Ravi buys 9 packs, which is 36 pens in all.\n\n"
+     "2. **Cost:**\n   Each pack costs 2 dollars, so $9 \\times 2 = 18$ dollars.\n\n"
+     "Step 3: The answer is $\\boxed{18}$.", "process_unverified"),
+    # an opening that only announces the work (a plan and its items, no value, no relation) says nothing to check
+    ("Noor has 8 boxes of 3 cakes and eats 4 of them. How many cakes are left?", "20",
+     "To determine how many cakes Noor has left, we need to follow these steps:\n\n"
+     "1. Calculate the number of cakes in the boxes.\n2. Subtract the cakes she eats.\n\n"
+     "The boxes hold $8 \\times 3 = 24$ cakes.\n\nShe has $24 - 4 = 20$ cakes left.\n\n"
+     "The answer is $\\boxed{20}$.", "kept"),
+    # ... but an opening that goes on to reason in words is not a plan
+    ("Noor has 9 boxes of 3 cakes and eats 4 of them. How many cakes are left?", "23",
+     "To determine how many cakes Noor has left, we need to follow these steps. Eaten cakes come back the next day, "
+     "so we count them twice and take the larger count.\n\n"
+     "The boxes hold $9 \\times 3 = 27$ cakes.\n\nShe has $27 - 4 = 23$ cakes left.\n\n"
+     "The answer is $\\boxed{23}$.", "process_unverified"),
+    # a price in prose, or a name set to the problem's number, restates it: nothing is worked out there
+    ("Ola pays $12 for a book and $5 for a pen. How many dollars does she pay?", "17",
+     "1. **Cost of the book:**\n   The book costs $12.\n\n"
+     "2. **Cost of the pen:**\n   \\[\n   \\text{Cost of the pen} = \\$5\n   \\]\n\n"
+     "3. **Total:**\n   \\[\n   12 + 5 = 17\n   \\]\n\nThe answer is $\\boxed{17}$.", "kept"),
+    # ... but a formula of the problem's numbers that is not the problem's own is worked out, even unchecked
+    ("What is $(6 + 2) \\cdot 3$?", "24",
+     "Moving the factor inside, the expression becomes \\( 6 \\cdot 3 + 2 \\cdot 3 \\).\n\n"
+     "So $6 \\cdot 3 + 2 \\cdot 3 = 24$.\n\nThe answer is $\\boxed{24}$.", "process_unverified"),
+    # a percentage or a quantity in words, written as the number it is ("40%" as 0.4, "half" as 0.5): no new value
+    ("Pia has 60 stamps. She gives away 40% of them and then half of the rest. How many stamps are left?", "18",
+     "She gives away $0.4 \\times 60 = 24$ stamps.\n\nSo $60 - 24 = 36$ are left.\n\n"
+     "Then she gives away $0.5 \\times 36 = 18$.\n\nSo $36 - 18 = 18$ are left.\n\n"
+     "The answer is $\\boxed{18}$.", "kept"),
     # the same with no reference solution to compare with: a right answer does not prove its steps
     ("Sam has 7 boxes of 4 cakes. How many cakes does he have?", "28",
      "Sam has 7 boxes.\n\nEach box holds 4 cakes, so $7 \\times 4 = 28$ cakes.\n\nThe answer is $\\boxed{28}$.",
@@ -365,6 +402,14 @@ SOLUTIONS = {
     "Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?":
         "She had 220 + 23 = 243 notes in all, so the pack had 243 - 80 = 163.",
     "Tom buys 8 pens at 3 dollars per pen. What is the cost in dollars?": "3 * 8 = 24 dollars.",
+    "Pia has 60 stamps. She gives away 40% of them and then half of the rest. How many stamps are left?":
+        "She gives away 60 * 40 / 100 = 24, keeps 60 - 24 = 36, gives 36 / 2 = 18 and keeps 36 - 18 = 18.",
+    "Ola pays $12 for a book and $5 for a pen. How many dollars does she pay?": "12 + 5 = 17 dollars.",
+    "What is $(6 + 2) \\cdot 3$?": "$(6 + 2) \\cdot 3 = 8 \\cdot 3 = 24$.",
+    "Noor has 8 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "8 * 3 = 24 and 24 - 4 = 20.",
+    "Noor has 9 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "9 * 3 = 27 and 27 - 4 = 23.",
+    "Ravi buys 7 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "7 * 2 = 14 dollars.",
+    "Ravi buys 9 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "9 * 2 = 18 dollars.",
     "Lee has 6 boxes of 5 cakes. How many cakes does he have?": "6 * 5 = 30 cakes.",
     "What is $3 \\times 4 + 1$?": "$3 \\times 4 + 1 = 13$.",
 }
@@ -499,3 +544,38 @@ def test_the_answer_line_is_not_blamed_when_words_state_another_value_after_the_
     # restating the derived value in words is not another value
     steps[1] = "So she has 8 apples in all."
     assert locate_answer_line(steps, "8")["rule"] == "answer_contradicts_steps"
+
+
+def test_step_and_list_numbers_are_not_values_the_steps_state() -> None:
+    from stepforge.pipeline.keep import _numbers
+
+    assert _numbers("1. **Determine the ages:**\n   - The first son is 12 years old.") == {"12"}
+    assert _numbers("## Step 3: Calculate $5 \\times 6 = 30$") == {"5", "6", "30"}
+    assert _numbers("**Case 2:** n = 4\n  3) the rest, 7 of them") == {"4", "7"}
+    # a number that opens a line but is a value stays one
+    assert _numbers("3.5 cups are left.\n12 students stay") == {"3.5", "12"}
+    assert _numbers("x = 3. Then 4") == {"3", "4"}
+
+
+def test_a_plan_is_an_opening_that_only_announces_the_work() -> None:
+    from stepforge.pipeline.keep import _plan
+
+    assert _plan("To determine how much Greg spends, we need to follow these steps:\n\n1. **Calculate the number "
+                 "of cups:**\n2. Multiply by the price.")
+    assert _plan("Let's break down the problem step by step.")
+    assert _plan("To find the profit, we need to first find the new value of the house after the repairs.")
+    assert not _plan("To find the total, we need 6 boxes of 5 cakes.")  # a value
+    assert not _plan("To find the total, we note that $a = b$.")  # a relation
+    assert not _plan("The floor is the smallest integer greater than or equal to it.")  # no plan's opening
+    assert not _plan("To find the total, we add them. Boxes count twice on weekends.")  # then it reasons
+    assert not _plan("To determine the total, we follow these steps:\nThe first box is empty, so skip it.")
+
+
+def test_the_forms_a_solution_writes_the_problems_quantities_in() -> None:
+    from stepforge.pipeline.keep import _forms
+
+    assert _forms("a 40% increase, half of them and 2 dozen") == {"0.4", "0.5", "1", "2", "12"}
+    assert _forms("20% off", changes=True) == {"0.2", "0.8", "1.2", "80", "120"}
+    assert _forms("12.5\\% tax and a third") == {"0.125", "1", "3"}  # a third has no finite decimal
+    assert _forms("a half-hour") == {"0.5", "1", "2"}
+    assert not _forms("behalf of the thirdparty")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from fractions import Fraction as F
 from typing import Any
 
 from stepforge import __version__
@@ -63,7 +64,10 @@ PROCESS_UNVERIFIED = "process_unverified"
 ESCALATED = ("error_not_located", FIRST_ERROR_UNCERTAIN, PROCESS_UNVERIFIED, NO_REFERENCE)
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_STEP_NUMBER = re.compile(r"^\s*(?:\*\*)?(?:step|paragraph)\s*\d+\s*[:.)]", re.I)
+#: a step's or a list item's own number opening a line ("Step 2:", "## Step 3.", "**Case 1:**", "1. **Cost:**",
+#: "2) "): it orders the text, it is no value the solution states
+_STEP_NUMBER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:(?:step|paragraph|part|case)[ \t]*\d+[ \t]*[:.)]?"
+                          r"|\d{1,2}[.)](?=[ \t]))", re.I | re.M)
 
 
 def _numbers(text: str) -> set[str]:
@@ -97,8 +101,49 @@ def without_options(prompt: str) -> str:
 
 
 def _given(trace: Trace) -> set[str]:
-    """The numbers the problem gives (its answer options are not given: they are candidates)."""
-    return _numbers(without_options(trace.task.prompt))
+    """The numbers the problem gives, in the forms a solution writes them ("40%" is 0.4 too, "a third" is 1/3) (its
+    answer options are not given: they are candidates)."""
+    text = without_options(trace.task.prompt)
+    return _numbers(text) | _forms(text)
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\\?%|percent\b)", re.I)
+#: quantities written as words, and the numbers a solution writes for them ("half of 50" as 50/2 or 0.5 x 50)
+_WORDS = {"half": (F(1, 2), 2), "halves": (F(1, 2), 2), "third": (F(1, 3), 3), "thirds": (F(1, 3), 3),
+          "quarter": (F(1, 4), 4), "quarters": (F(1, 4), 4), "fourth": (F(1, 4), 4), "fourths": (F(1, 4), 4),
+          "fifth": (F(1, 5), 5), "fifths": (F(1, 5), 5), "tenth": (F(1, 10), 10), "tenths": (F(1, 10), 10),
+          "twice": (F(2), 2), "double": (F(2), 2), "doubles": (F(2), 2), "triple": (F(3), 3), "thrice": (F(3), 3),
+          "dozen": (F(12), 12), "dozens": (F(12), 12)}
+_QUANTITY_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.I)
+
+
+def _decimal(x: F) -> str | None:
+    """``x`` as ``_numbers`` writes a number (no sign, no trailing zeros), or None when it has no finite decimal."""
+    d = x.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1 or x < 0:
+        return None
+    text = f"{float(x):.12f}".rstrip("0").rstrip(".")
+    return text.lstrip("0") if not text.startswith("0.") else text or "0"
+
+
+def _forms(text: str, *, changes: bool = False) -> set[str]:
+    """Other forms of the quantities ``text`` gives: a percentage as a fraction (``40%``: 0.4), a quantity in words
+    as its numbers ("half": 0.5, 1 and 2; "dozen": 12); with ``changes``, a percentage's change as a factor too
+    ("20% off": 0.8 and 80, "50% more": 1.5 and 150)."""
+    out: set[str] = set()
+    for m in _PERCENT.finditer(text):
+        p = F(m.group(1))
+        out |= {v for v in (_decimal(p / 100),) if v}
+        if changes:
+            out |= {v for v in (_decimal(1 - p / 100), _decimal(1 + p / 100), _decimal(100 - p), _decimal(100 + p)) if v}
+    for m in _QUANTITY_WORD.finditer(text):
+        value, parts = _WORDS[m.group(1).lower()]
+        out |= {v for v in (_decimal(value), str(parts), "1" if value < 1 else None) if v}
+    return out
 
 
 def unchecked_new_step(trace: Trace) -> int | None:
@@ -147,7 +192,8 @@ def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     known = _given(trace)
     for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
-        if step.label is not None and step.label.rating == 0 and (said - known or (relations and _undecided(step))):
+        if step.label is not None and step.label.rating == 0 and (
+                said - known or (relations and _undecided(step) and not _restates(step.text, trace))):
             return i
         known |= said
     return None
@@ -195,14 +241,68 @@ def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reasons in words: more than five
     words, and (unless ``restatements``) not a bare restatement of the problem's own numbers; or None."""
     given = _given(trace)
+    planned = 0
     for i, step in enumerate(trace.steps[:stop]):
         if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
         said = _numbers(step.text)
-        if not restatements and said and said <= given and "$" not in step.text:
+        if not restatements and _restates(step.text, trace):
+            continue
+        if not restatements and i == planned and _plan(step.text, opening=i == 0):
+            planned += 1  # the plan: its opening step, and steps that only carry on its list of items
             continue
         return i
     return None
+
+
+_NAME_GROUP = re.compile(r"\\(?:text|mathrm|textrm|mbox|textbf|mathbf)\s*\{[^{}]*\}")
+_BARE_NUMBER = re.compile(r"=?-?\d[\d,]*(?:\.\d+)?\.?")
+
+
+def _restates(text: str, trace: Trace) -> bool:
+    """The step only names the problem's own numbers: every number it states is given, and every formula in it is
+    one of the problem's own, a bare number or a name set to one (``\\text{Chenny's age} = 10 \\text{ years old}``; a
+    price, ``$4``, in prose is no formula), so nothing in it is worked out."""
+    said = _numbers(text)
+    if not said or not said <= _given(trace):
+        return False
+    asked = None
+    for is_math, piece in math_segments(text):
+        bare = re.sub(r"\s+|\\[$,;!% ]", "", _NAME_GROUP.sub("", piece)) if is_math else ""
+        if not bare or _BARE_NUMBER.fullmatch(bare):
+            continue
+        if asked is None:
+            asked = {_tex_key(p) for m, p in math_segments(without_options(trace.task.prompt)) if m}
+        if _tex_key(piece) not in asked:
+            return False
+    return True
+
+
+#: an opening that announces what the solution will work out ("To determine how much Greg spends, we need to follow
+#: these steps:", "Let's break down the problem step by step."), and a plan's own items ("1. Calculate the number of
+#: trays.")
+_PLAN_OPENING = re.compile(
+    r"(?:to (?:determine|find|calculate|compute|solve|figure out|work out|answer|get)\b[^.:;\n]*,\s*"
+    r"(?:we|i|let's|let us)\b|let's (?:break|solve|think|go|work|start)\b|let us (?:break|solve|think|go|work)\b"
+    r"|we (?:need|want|are asked|have) to (?:find|determine|calculate|compute|figure out|work out)\b)", re.I)
+_PLAN_ITEM = re.compile(r"(?:calculate|compute|determine|find|identify|add|subtract|multiply|divide|sum|use|"
+                        r"solve|figure out|work out)\b", re.I)
+
+
+def _plan(text: str, *, opening: bool = True) -> bool:
+    """A step that only announces the work: it opens as a plan (or, not ``opening``, carries on the plan's list), and
+    every further line is an item of the plan (an instruction), with no number and no relation in any of it. A step
+    that already reasons ("... so we count them twice") or states a value is not one."""
+    if _RELATION.search(text) or _NUMBER.search(_STEP_NUMBER.sub("", text)):
+        return False
+    lines = [ln.strip(" \t-*#") for ln in _STEP_NUMBER.sub("", text).splitlines() if ln.strip(" \t-*#")]
+    if not lines:
+        return False
+    if not opening:
+        return all(_PLAN_ITEM.match(ln) for ln in lines)
+    sentences = re.split(r"(?<=[.:])\s+", lines[0])
+    return (bool(_PLAN_OPENING.match(lines[0])) and len(sentences) == 1
+            and all(_PLAN_ITEM.match(ln) for ln in lines[1:]))
 
 
 _BAR = re.compile(r"\\[lr]?vert(?![a-zA-Z])")
@@ -271,7 +371,7 @@ def uncorroborated(trace: Trace) -> str | None:
     solution = trace.task.reference.solution
     if not solution:
         return "there is no reference solution to compare the steps with (give one: --references rows with a solution)"
-    known = _given(trace) | _numbers(solution)
+    known = _given(trace) | _numbers(solution) | _forms(trace.task.prompt + "\n" + solution, changes=True)
     for i, step in enumerate(trace.steps):
         extra = _numbers(step.text) - known
         if extra:
