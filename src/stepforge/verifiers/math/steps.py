@@ -860,12 +860,12 @@ def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Ran
         got = _converted(sa, sb, listed, out, rng, tex_units.INHOMOGENEOUS in (ua, ub))
         if got.verdict != "unknown" or not tex_units.conflict(listed):
             return got
-    if tex_units.conflict(listed):
+    if tex_units.conflict(listed, sa.rates + sb.rates):
         return out("unknown", "units_differ", num.rule) if num.verdict != "unknown" else out("unknown", num.rule)
     if num.verdict != "false":
         return out(num.verdict, num.rule + _UNIT_RULE, num.detail)
     for bare, bare_units, value, value_side in ((blank_a, ua, blank_b, sb), (blank_b, ub, blank_a, sa)):
-        if (bare_units == {} and not (sa if value_side is sb else sb).units and _COMPUTES.search(bare)
+        if (bare_units == {} and not (sa if value_side is sb else sb).atoms and _COMPUTES.search(bare)
                 and _NUMBER.match(value)):
             ratios = {r for atom in value_side.atoms.values() for r in tex_units.conversion_ratios(atom)}
             x, y = _exact_value(_tree(bare)), _exact_value(_tree(value))

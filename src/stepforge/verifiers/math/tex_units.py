@@ -28,14 +28,17 @@ F = Fraction
 
 # words that scale, convert or operate on a number, or are prose: never a unit ("cents" is one here: a money unit
 # whose factor the conversion rules know)
-_NOT_UNIT = set(plain_units._NOT_UNIT.split("|")) - {"cent", "cents"} | {
-    "percentage", "more", "extra", "about", "pair", "pairs", "couple", "couples", "gross", "lakh", "crore"}
+_NOT_UNIT = (set(plain_units._NOT_UNIT.split("|")) | {"percentage", "more", "extra", "about", "gross", "lakh", "crore"}) - {
+    "cent", "cents", "log"}  # "4 \\text{ feet per log}"
+# count nouns that group others: a result in them may be a count converted ("3 \\times 2 = 3 \\text{ pairs}")
+_GROUPS = {"count:pair": F(2), "count:couple": F(2), "count:dozen": F(12)}
 _TEXT = r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{([^{}]*)\}"
 _GAP = r"(?:\s|\\[,;: !]|~)*"
 _POWER = r"(?:\s*\^\s*(?:\{\s*([23])\s*\}|([23])))?"
 _NUM = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
 # a unit after a number, a closing brace or parenthesis (or after "/": a rate "0.50/\text{cup}"); "\$" before a number
 _PIECE = re.compile(rf"(?P<unit>(?<=[\d}})]){_GAP}(?P<slash>/\s*)?{_TEXT}{_POWER})|(?P<dollar>\\\$\s*(?={_NUM}))")
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")  # "2,160,000 \\text{ widgets}"
 _AFTER_UNIT_NUMBER = re.compile(rf"{_GAP}(?:\d|\\frac|\\dfrac|\\tfrac)")
 _PAREN_NOTE = re.compile(r"\([^()]*\)")
 _SQUARE = re.compile(r"^(?:square|sq\.?)\s+")
@@ -83,6 +86,7 @@ class Side:
     conv: str
     atoms: dict[str, Atom] = field(default_factory=dict)  # symbol name -> atom
     units: list[str] = field(default_factory=list)  # the unit texts as written
+    rates: list[list[tuple[Atom, int]]] = field(default_factory=list)  # the atoms of each unit text
 
 
 def _singular(w: str) -> str:
@@ -130,6 +134,8 @@ def parse_rate(text: str, power: int = 1) -> list[tuple[Atom, int]] | None:
     the text is no unit."""
     t = _PAREN_NOTE.sub(" ", text.replace("\\,", " ").replace("\\ ", " ").replace("~", " "))
     t = re.sub(r"\s+", " ", t).strip().strip(".,;:").strip()
+    if not t and _PAREN_NOTE.search(text):
+        return []  # "4 \\text{ (Saturday)}": a note, no unit
     if not t or "(" in t or ")" in t:
         return None
     t = re.sub(r"(?:^|\s+)per\s+", "/", " " + t, flags=re.I).strip()
@@ -172,6 +178,7 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
     after a number is no unit or a unit runs on into a number (a compound quantity); a side without units comes back
     as it is."""
     blank, sym, conv, units = [], [], [], []
+    rates: list[list[tuple[Atom, int]]] = []
     atoms: dict[str, Atom] = {}
     pos = 0
     for m in _PIECE.finditer(side):
@@ -192,6 +199,7 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
             if m.group("slash"):
                 got = [(a, -p) for a, p in got]
             units.append(m.group(3).strip())
+            rates.append(got)
         num, den, cnum, cden = [], [], F(1), F(1)
         for a, p in got:
             name = names.setdefault(a.key, f"u_{{{len(names) + 1}}}")
@@ -216,9 +224,11 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
         conv.append(f" \\cdot {_frac(cnum / cden)} ")
     if not units:
         return Side(side, side, side)
+    blank, sym, conv = ([_THOUSANDS.sub(lambda t: t.group(0).replace(",", ""), x) for x in out]
+                        for out in (blank, sym, conv))
     for out in (blank, sym, conv):
         out.append(side[pos:])
-    return Side("".join(blank), "".join(sym), "".join(conv), atoms, units)
+    return Side("".join(blank), "".join(sym), "".join(conv), atoms, units, rates)
 
 
 INHOMOGENEOUS = "inhomogeneous"
@@ -264,15 +274,26 @@ def units_of(node: Any, key: dict[str, str]) -> dict[str, int] | str | None:
     return None
 
 
-def conflict(atoms: list[Atom]) -> bool:
-    """Two units of one dimension (``hours`` and ``minutes``; a year and days): a number may hide a conversion."""
+def _dim(a: Atom) -> str:
+    return "time" if a.dim in ("year", "month") else a.dim
+
+
+def conflict(atoms: list[Atom], rates: list[list[tuple[Atom, int]]] = ()) -> bool:  # type: ignore[assignment]
+    """Two units of one dimension (``hours`` and ``minutes``; a year and days): a number may hide a conversion,
+    unless the claim writes the factor between them as a rate of its own (``7 \\text{ days/week}``: ``rates``, the
+    atoms of each unit text)."""
     seen: dict[str, set[Any]] = {}
     for a in atoms:
         if a.factor is None:
             continue
-        dim = "time" if a.dim in ("year", "month") else a.dim
-        seen.setdefault(dim, set()).add((a.dim, a.factor))
-    return any(len(v) > 1 for v in seen.values())
+        seen.setdefault(_dim(a), set()).add((a.dim, a.factor))
+    written = set()
+    for rate in rates:
+        ups = {(_dim(a), a.dim, a.factor) for a, p in rate if p > 0 and a.factor is not None}
+        downs = {(_dim(a), a.dim, a.factor) for a, p in rate if p < 0 and a.factor is not None}
+        written |= {(u[0], frozenset({u[1:], d[1:]})) for u in ups for d in downs if u[0] == d[0] and u != d}
+    return any(len(v) > 1 and not all((dim, frozenset({x, y})) in written for x in v for y in v if x != y)
+               for dim, v in seen.items())
 
 
 def exact_family(atoms: list[Atom]) -> bool:
@@ -290,6 +311,8 @@ def conversion_ratios(atom: Atom) -> set[Fraction]:
     (cents for dollars: 100; minutes for hours: 60; months for a year: 12)."""
     from stepforge.verifiers.math.units import _TABLE
 
+    if atom.key in _GROUPS:
+        return {_GROUPS[atom.key], 1 / _GROUPS[atom.key]}
     if atom.factor is None:
         return set()
     timeish = atom.dim in ("time", "year", "month")
