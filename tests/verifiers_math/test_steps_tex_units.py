@@ -32,6 +32,10 @@ def _claims(text: str):
     r"3 \text{ pounds (Thursday)} + 12 \text{ pounds (Friday)} = 15 \text{ pounds}",
     r"\text{Total earnings} = 30 \text{ trays} \times 2.5 \text{ dollars/tray} = 75 \text{ dollars}",
     r"\$5 \times 3 = 15 \text{ dollars}",
+    r"\frac{13}{4} = 3.25 \text{ hours per day}",
+    r"6 \text{ eggs/person} \times 7 \text{ days/week} = 42 \text{ eggs/week}",  # the factor written as a rate
+    r"5 \, \text{in} \times 6 \, \text{in} \times 4 \, \text{in} = 120 \, \text{cubic inches}",
+    r"3000 \text{ widgets/hour} \times 720 \text{ hours} = 2,160,000 \text{ widgets}",
 ])
 def test_numbers_with_units_are_confirmed(tex: str) -> None:
     c = _claims(f"So \\[ {tex} \\]")
@@ -47,6 +51,7 @@ def test_numbers_with_units_are_confirmed(tex: str) -> None:
     r"6 \text{ cents} + 15 \text{ cents} = 22 \text{ cents}",
     r"5 \text{ feet} = 50 \text{ inches}",
     r"2 \text{ hours} = 100 \text{ minutes}",
+    r"\frac{13}{4} = 3.5 \text{ hours per day}",
 ])
 def test_slips_with_units_are_refuted(tex: str) -> None:
     c = _claims(f"So \\[ {tex} \\]")
@@ -81,6 +86,9 @@ def test_conversions_are_decided_on_the_factors(tex: str) -> None:
     r"3 \text{ dozen} \times 2 = 72",  # a scaling word is no unit
     r"24 \, \text{minutes} \, \div \, 60 = 0.4 \, \text{hours}",  # the bare 60 is the factor
     r"24 \text{ minutes} \times 60 = 1440 \text{ seconds}",
+    r"\frac{1}{2} = 6 \text{ eggs}",  # half of a dozen
+    r"\frac{1}{2} = 30 \text{ minutes}",  # half an hour
+    r"3 \times 2 = 3 \text{ pairs}",  # a group noun
 ])
 def test_a_conversion_that_may_hide_is_never_refuted(tex: str) -> None:
     c = _claims(f"So \\[ {tex} \\]")

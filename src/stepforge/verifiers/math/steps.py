@@ -811,6 +811,7 @@ def _segment_claims(
             for k, (c, (a, b)) in enumerate(zip(claims, zip(chain, chain[1:])))]
 
 
+_FRACTION = re.compile(r"\\[dt]?frac\{")
 _TEXT_CMD_ANY = re.compile(r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{")
 _UNIT_RULE = ":units"
 
@@ -849,29 +850,31 @@ def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Ran
     num = _check_pair(blank_a, blank_b, state, rng)
 
     def out(verdict: str, rule: str, detail: str = "") -> ClaimCheck:
+        read_as = f"{blank_a.strip()} = {blank_b.strip()}; units {units}"
         return ClaimCheck(claim=claim, verdict=verdict, rule=rule,  # type: ignore[arg-type]
-                          detail=f"{detail + '; ' if detail else ''}{blank_a.strip()} = {blank_b.strip()}; units {units}")
+                          detail=f"{detail}; {read_as}" if detail else read_as)
 
     if ua != tex_units.INHOMOGENEOUS and ua == ub:  # one unit on both sides: the numbers decide
         return out(num.verdict, num.rule + _UNIT_RULE, num.detail)
     listed = list(atoms.values())
     da, db = (tex_units.units_of(t, by_dim) for t in trees[2:])
-    if da != tex_units.INHOMOGENEOUS and da == db:  # one dimension, other units: a conversion
-        got = _converted(sa, sb, listed, out, rng, tex_units.INHOMOGENEOUS in (ua, ub))
-        if got.verdict != "unknown" or not tex_units.conflict(listed):
-            return got
+    if da != tex_units.INHOMOGENEOUS and da == db and ua and ub:  # one dimension, other units: a conversion
+        return _converted(sa, sb, listed, out, rng, tex_units.INHOMOGENEOUS in (ua, ub))
     if tex_units.conflict(listed, sa.rates + sb.rates):
         return out("unknown", "units_differ", num.rule) if num.verdict != "unknown" else out("unknown", num.rule)
     if num.verdict != "false":
         return out(num.verdict, num.rule + _UNIT_RULE, num.detail)
     for bare, bare_units, value, value_side in ((blank_a, ua, blank_b, sb), (blank_b, ub, blank_a, sa)):
-        if (bare_units == {} and not (sa if value_side is sb else sb).atoms and _COMPUTES.search(bare)
-                and _NUMBER.match(value)):
-            ratios = {r for atom in value_side.atoms.values() for r in tex_units.conversion_ratios(atom)}
-            x, y = _exact_value(_tree(bare)), _exact_value(_tree(value))
-            if x is not None and y is not None and x and any(x * r == y for r in ratios):
-                return out("unknown", "unit_conversion", num.rule)
-            return out("false", num.rule + _UNIT_RULE, num.detail)  # "3 \times 20 = 50 \text{ dollars}"
+        if bare_units != {} or (sa if value_side is sb else sb).atoms or not _NUMBER.match(value):
+            continue
+        x, y = _exact_value(_tree(bare)), _exact_value(_tree(value))
+        # a computation; a lone fraction only above 1 ("\frac{1}{2} = 6 \text{ eggs}": half of a dozen)
+        if x is None or y is None or not (_COMPUTES.search(bare) or (_FRACTION.search(bare) and abs(x) >= 1)):
+            continue
+        ratios = {r for atom in value_side.atoms.values() for r in tex_units.conversion_ratios(atom)}
+        if x and any(x * r == y for r in ratios):
+            return out("unknown", "unit_conversion", num.rule)
+        return out("false", num.rule + _UNIT_RULE, num.detail)  # "3 \times 20 = 50 \text{ dollars}"
     return out("unknown", "units_unbalanced", num.rule)
 
 
@@ -879,12 +882,14 @@ def _converted(sa: tex_units.Side, sb: tex_units.Side, atoms: list[tex_units.Ato
                rng: random.Random, mixed: bool) -> ClaimCheck:
     """Two sides of one dimension in different units (``5 \\text{ feet} = 60 \\text{ inches}``): decided on the
     units' factors; refuted only in one exact convention, by more than the last written place, where each side is one
-    number in one unit (``2 \\text{ hours} = 100 \\text{ minutes}``), and never where a side adds different units (``mixed``: ``2 \\text{ hours} + 30
-    \\text{ minutes}``, the writer's slip or a shorthand)."""
+    number in one unit (``2 \\text{ hours} = 100 \\text{ minutes}``), never where a side adds different units
+    (``mixed``: ``2 \\text{ hours} + 30 \\text{ minutes}``)."""
     same = _exact_identity(sa.conv.replace("\\$", ""), sb.conv.replace("\\$", ""), rng.randint(0, 2**48))
     if same:
         return out("true", "unit_conversion")
-    if same is None or mixed or not tex_units.exact_family(atoms) or len(sb.atoms) != 1:
+    if mixed and same is not None:
+        return out("unknown", "units_differ")  # "2 \\text{ hours} + 30 \\text{ minutes} = 32 \\text{ minutes}"
+    if same is None or not tex_units.exact_family(atoms) or len(sb.atoms) != 1:
         return out("unknown", "unit_conversion")
     (atom,) = sb.atoms.values()
     written = sb.blank.replace("\\$", "").strip()

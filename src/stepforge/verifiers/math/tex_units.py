@@ -28,8 +28,8 @@ F = Fraction
 
 # words that scale, convert or operate on a number, or are prose: never a unit ("cents" is one here: a money unit
 # whose factor the conversion rules know)
-_NOT_UNIT = (set(plain_units._NOT_UNIT.split("|")) | {"percentage", "more", "extra", "about", "gross", "lakh", "crore"}) - {
-    "cent", "cents", "log"}  # "4 \\text{ feet per log}"
+_NOT_UNIT = (set(plain_units._NOT_UNIT.split("|")) | {"percentage", "more", "extra", "about", "gross", "lakh",
+                                                       "crore"}) - {"cent", "cents", "log"}  # "4 \\text{ feet per log}"
 # count nouns that group others: a result in them may be a count converted ("3 \\times 2 = 3 \\text{ pairs}")
 _GROUPS = {"count:pair": F(2), "count:couple": F(2), "count:dozen": F(12)}
 _TEXT = r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{([^{}]*)\}"
@@ -113,6 +113,9 @@ def _atom(words: str) -> list[tuple[Atom, int]] | None:
         return None  # "5 \text{ M}": a million, not a meter
     ws = [w.lower() for w in ws]
     words = " ".join(ws)
+    if words == "in":
+        words = "inch"  # "5 \\, \\text{in}": a unit after its number (a number after it: a compound, refused)
+    ws = words.split()
     if not ws or len(ws) > 2 or any(not _WORD.fullmatch(w) or w in _NOT_UNIT for w in ws):
         return None
     if words in _COMPOUND_SPEED:
