@@ -116,3 +116,11 @@ def test_numbers_in_separate_formulas_joined_in_prose_are_read() -> None:
     assert wrong.rating == -1, wrong.claims
     assert _claims(r"\( 2 \) hours = \( 100 \) minutes").rating != -1
     assert _claims(r"She has \( 5 \) apples and \( 3 \) pears.").claims == []
+
+
+def test_units_as_counts_and_in_approximations() -> None:
+    assert _claims(r"So \[ \frac{1}{2} \times 120 = 60 \text{ square units} \]").rating == 1
+    assert _claims(r"So \[ \frac{1}{2} \times 120 = 50 \text{ square units} \]").rating == -1
+    assert _claims(r"So \[ \frac{81.64}{\pi} \approx 26 \text{ inches} \]").rating == 1
+    assert _claims(r"So \[ \frac{81.64}{\pi} \approx 36 \text{ inches} \]").rating == -1
+    assert _claims(r"So \[ \frac{10}{3} \approx 200 \text{ minutes} \]").rating != -1  # hours computed, minutes written

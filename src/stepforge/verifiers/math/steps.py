@@ -985,8 +985,44 @@ def _approx_chain(seg: str, state: _State, rng: random.Random, derived: Derivati
     for (a, b), op in zip(zip(members, members[1:]), ops):
         if not a.strip() or not b.strip():
             continue
-        out.append(_check_approx(a, b) if op == "~" else _equation_claim(a, b, state, rng, derived, hypothetical))
+        out.append((_unit_approx(a, b) or _check_approx(a, b)) if op == "~" else
+                   (_unit_claim(a, b, a, b, state, rng) or _equation_claim(a, b, state, rng, derived, hypothetical)))
     return out
+
+
+def _unit_approx(a: str, b: str) -> ClaimCheck | None:
+    """``\\frac{81.64}{\\pi} \\approx 26 \\text{ inches}``: an approximation whose numbers carry units, checked on its
+    numbers where one unit is on both sides or only the result carries one (a refutation a conversion of the result's
+    unit explains is neutral), else None."""
+    if not (_TEXT_CMD_ANY.search(a) or _TEXT_CMD_ANY.search(b)):
+        return None
+    names: dict[str, str] = {}
+    sa, sb = tex_units.read_side(a, names), tex_units.read_side(b, names)
+    if sa is None or sb is None or not (sa.units or sb.units):
+        return None
+    trees = [_tree(x) for x in (sa.blank, sb.blank, sa.sym, sb.sym)]
+    if any(t is None for t in trees) or not all(_constant_tree(t) for t in trees[:2]):
+        return None
+    atoms = {**sa.atoms, **sb.atoms}
+    ua, ub = (tex_units.units_of(t, {n: at.key for n, at in atoms.items()}) for t in trees[2:])
+    if ua is None or ub is None or ua == tex_units.INHOMOGENEOUS or ub == tex_units.INHOMOGENEOUS:
+        return None
+    check = _check_approx(sa.blank, sb.blank)
+    units = ", ".join(dict.fromkeys(sa.units + sb.units))
+    check = check.model_copy(update={"claim": f"{a.strip()} \\approx {b.strip()}", "rule": check.rule + _UNIT_RULE,
+                                     "detail": f"{check.detail}; units {units}" if check.detail else f"units {units}"})
+    if ua == ub:
+        return check
+    value_side = sb if not sa.atoms else sa if not sb.atoms else None
+    if value_side is None or tex_units.conflict(list(atoms.values())):
+        return None
+    if check.verdict == "false":
+        bare = sa.blank if value_side is sb else sb.blank
+        x, y = _float(bare), _float(value_side.blank)
+        ratios = {r for atom in value_side.atoms.values() for r in tex_units.conversion_ratios(atom)}
+        if x is None or y is None or any(abs(x * float(r) - y) <= 0.01 * abs(y) for r in ratios):
+            return check.model_copy(update={"verdict": "unknown", "rule": "unit_conversion"})
+    return check
 
 
 _NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")

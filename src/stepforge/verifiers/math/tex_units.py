@@ -122,7 +122,9 @@ def _atom(words: str) -> list[tuple[Atom, int]] | None:
         a, b = (_atom(x) for x in _COMPOUND_SPEED[words])
         return None if a is None or b is None or power != 1 else [(a[0][0], 1), (b[0][0], -1)]
     unit = parse_unit(words)
-    if unit is None or unit.dim in ("speed", "area", "volume_l", "volume_u", "unit", "angle", "percent"):
+    if unit is not None and unit.dim == "unit":  # "18 \\text{ units}", "60 \\text{ square units}"
+        return [(Atom("count:unit", "count:unit", None), power)]
+    if unit is None or unit.dim in ("speed", "area", "volume_l", "volume_u", "angle", "percent"):
         return None  # a speed is read from its parts ("km/h"); an area from its length ("cm^2")
     if unit.dim == "count":
         if len(ws[-1]) < 2:
