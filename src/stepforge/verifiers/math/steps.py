@@ -40,7 +40,7 @@ from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
-from stepforge.verifiers.math import notation, plain_units, plain_words, readings, worded
+from stepforge.verifiers.math import notation, plain_units, plain_words, readings, tex_units, worded
 from stepforge.verifiers.math.points import (
     SIMPLIFY_TERMS,
     TooBig,
@@ -796,14 +796,15 @@ def _segment_claims(
     seg: str, state: _State, rng: random.Random, derived: Derivations | None = None, hypothetical: bool = False
 ) -> list[ClaimCheck]:
     derived = derived if derived is not None else Derivations()
-    seg = _PRIME.sub(_unprime, seg).replace("\\$", "")  # a dollar sign in math is currency
+    seg = _PRIME.sub(_unprime, seg)
     seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
     seg = _BRACED_COMMA.sub("", seg)  # "19{,}404": a thousands separator
     seg = _UNBRACED_INDEX.sub(r"\1_{\2}", seg)  # "w_200": one name, w_{200}, never w_2 times 00
     # "0.3\overline{6}": the fraction it names; "= \mathbf{12}": a bold number is the number
     seg = notation.repeating_decimals(notation.bold_numbers(seg))
+    raw, seg = seg, seg.replace("\\$", "")  # a dollar sign in math is currency (a unit: :mod:`tex_units`)
     if not _OR.search(seg):
-        parts = [p for p in _SPACER.split(seg) if p.strip()]
+        parts = [p for p in _SPACER.split(raw) if p.strip()]
         if len(parts) > 1:  # "\frac{4}{4}=1 \qquad \frac{4}{8}=\frac{1}{2}": formulas side by side, each its own
             return [c for p in parts for c in _segment_claims(p, state, rng, derived, hypothetical)]
     if worded.has_tex_mod(seg) and (ch := worded.tex_chain(seg)) is not None:
@@ -819,11 +820,108 @@ def _segment_claims(
     chain = _split_top(seg, "=")
     if len(chain) < 2:
         return []
-    claims = [_equation_claim(a, b, state, rng, derived, hypothetical) for a, b in zip(chain, chain[1:])]
+    raw_chain = _split_top(raw, "=") if "\\$" in raw else chain
+    if len(raw_chain) != len(chain):
+        raw_chain = chain
+    claims = [_unit_claim(ra, rb, a, b, state, rng) or _equation_claim(a, b, state, rng, derived, hypothetical)
+              for (ra, rb), (a, b) in zip(zip(raw_chain, raw_chain[1:]), zip(chain, chain[1:]))]
     if readings.PRODUCT_BY_JUXTAPOSITION.search(seg):
         claims = [_mixed_as_product(c, a, b, rng) for c, (a, b) in zip(claims, zip(chain, chain[1:]))]
     return [_stepwise_partial(c, a, b) if k < len(chain) - 2 else c
             for k, (c, (a, b)) in enumerate(zip(claims, zip(chain, chain[1:])))]
+
+
+_FRACTION = re.compile(r"\\[dt]?frac\{")
+_TEXT_CMD_ANY = re.compile(r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{")
+_UNIT_RULE = ":units"
+
+
+def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck | None:
+    """``a = b`` whose numbers carry units (:mod:`tex_units`; ``ra``/``rb`` as written, with ``\\$``), or None (no
+    unit, a text that is no unit, a side that is not a number once its units are read: the claim is read as before).
+
+    The numbers decide where the units cannot change them: one unit on both sides (``30 \\text{ trays} \\times 2.5
+    \\text{ dollars/tray} = 75 \\text{ dollars}``: the units' algebra gives dollars on the left). Sides of one
+    dimension in different units (``2 \\text{ hours} = 120 \\text{ minutes}``) are decided on the units' factors, and
+    refuted only between units of one exact convention (not a day, a week, a ton, a gallon; not across systems) by
+    more than the written result's last place. Otherwise two units of one dimension may hide a conversion: neutral
+    (``units_differ``); units that do not balance (``2 \\times 25 \\text{ red pens} = 50 \\text{ black pens}``) are
+    confirmed by the numbers, never refuted, but a bare computation whose result alone carries a unit (``3 \\times 20
+    = 60 \\text{ dollars}``) is decided as the numbers say, unless a conversion of the result's unit explains it
+    (``3 \\times 0.25 = 75 \\text{ cents}``)."""
+    if not (_TEXT_CMD_ANY.search(ra) or _TEXT_CMD_ANY.search(rb) or "\\$" in ra + rb) or _PM.search(a + b):
+        return None
+    names: dict[str, str] = {}
+    sa, sb = tex_units.read_side(ra, names), tex_units.read_side(rb, names)
+    if sa is None or sb is None or not (sa.units or sb.units):
+        return None
+    blank_a, blank_b = sa.blank.replace("\\$", ""), sb.blank.replace("\\$", "")
+    trees = [_tree(x) for x in (blank_a, blank_b, sa.sym.replace("\\$", ""), sb.sym.replace("\\$", ""))]
+    if any(t is None for t in trees) or not all(_constant_tree(t) for t in trees[:2]):
+        return None
+    atoms = {**sa.atoms, **sb.atoms}
+    by_unit = {n: at.key for n, at in atoms.items()}
+    by_dim = {n: at.dim for n, at in atoms.items()}
+    ua, ub = (tex_units.units_of(t, by_unit) for t in trees[2:])
+    if ua is None or ub is None:
+        return None
+    claim = f"{a.strip()} = {b.strip()}"
+    units = ", ".join(dict.fromkeys(sa.units + sb.units))
+    num = _check_pair(blank_a, blank_b, state, rng)
+
+    def out(verdict: str, rule: str, detail: str = "") -> ClaimCheck:
+        read_as = f"{blank_a.strip()} = {blank_b.strip()}; units {units}"
+        return ClaimCheck(claim=claim, verdict=verdict, rule=rule,  # type: ignore[arg-type]
+                          detail=f"{detail}; {read_as}" if detail else read_as)
+
+    if ua != tex_units.INHOMOGENEOUS and ua == ub:  # one unit on both sides: the numbers decide
+        return out(num.verdict, num.rule + _UNIT_RULE, num.detail)
+    listed = list(atoms.values())
+    da, db = (tex_units.units_of(t, by_dim) for t in trees[2:])
+    if da != tex_units.INHOMOGENEOUS and da == db and ua and ub:  # one dimension, other units: a conversion
+        return _converted(sa, sb, listed, out, rng, tex_units.INHOMOGENEOUS in (ua, ub))
+    if tex_units.conflict(listed, sa.rates + sb.rates):
+        return out("unknown", "units_differ", num.rule) if num.verdict != "unknown" else out("unknown", num.rule)
+    if num.verdict != "false":
+        return out(num.verdict, num.rule + _UNIT_RULE, num.detail)
+    for bare, bare_units, value, value_side in ((blank_a, ua, blank_b, sb), (blank_b, ub, blank_a, sa)):
+        if bare_units != {} or (sa if value_side is sb else sb).atoms or not _NUMBER.match(value):
+            continue
+        x, y = _exact_value(_tree(bare)), _exact_value(_tree(value))
+        # a computation; a lone fraction only above 1 ("\frac{1}{2} = 6 \text{ eggs}": half of a dozen)
+        if x is None or y is None or not (_COMPUTES.search(bare) or (_FRACTION.search(bare) and abs(x) >= 1)):
+            continue
+        ratios = {r for atom in value_side.atoms.values() for r in tex_units.conversion_ratios(atom)}
+        if x and any(x * r == y for r in ratios):
+            return out("unknown", "unit_conversion", num.rule)
+        return out("false", num.rule + _UNIT_RULE, num.detail)  # "3 \times 20 = 50 \text{ dollars}"
+    return out("unknown", "units_unbalanced", num.rule)
+
+
+def _converted(sa: tex_units.Side, sb: tex_units.Side, atoms: list[tex_units.Atom], out: Any,
+               rng: random.Random, mixed: bool) -> ClaimCheck:
+    """Two sides of one dimension in different units (``5 \\text{ feet} = 60 \\text{ inches}``): decided on the
+    units' factors; refuted only in one exact convention, by more than the last written place, where each side is one
+    number in one unit (``2 \\text{ hours} = 100 \\text{ minutes}``), never where a side adds different units
+    (``mixed``: ``2 \\text{ hours} + 30 \\text{ minutes}``)."""
+    same = _exact_identity(sa.conv.replace("\\$", ""), sb.conv.replace("\\$", ""), rng.randint(0, 2**48))
+    if same:
+        return out("true", "unit_conversion")
+    if mixed and same is not None:
+        return out("unknown", "units_differ")  # "2 \\text{ hours} + 30 \\text{ minutes} = 32 \\text{ minutes}"
+    if same is None or not tex_units.exact_family(atoms) or len(sb.atoms) != 1:
+        return out("unknown", "unit_conversion")
+    (atom,) = sb.atoms.values()
+    written = sb.blank.replace("\\$", "").strip()
+    left = _exact_value(_tree(sa.conv.replace("\\$", "")) or ("const", "oo"))
+    if not (_NUMBER.match(written) and _NUMBER.match(sa.blank.replace("\\$", ""))) or left is None \
+            or atom.factor is None or len(sa.atoms) != 1 or "^" in sa.sym + sb.sym:
+        # "24 \text{ minutes} \div 60 = 0.4 \text{ hours}": a bare number in a computation may be the factor
+        return out("unknown", "unit_conversion")
+    places = len(written.split(".")[1]) if "." in written else 0
+    if abs(left / atom.factor - Fraction(written)) < Fraction(1, 10**places):
+        return out("unknown", "unit_conversion_rounded")
+    return out("false", "unit_conversion_wrong", f"{float(left / atom.factor):.10g} {atom.key} on the left")
 
 
 # an operator between the numbers of a computation worked in steps ("10 \cdot 12" of "10 \cdot 12 \cdot 14")
@@ -907,8 +1005,44 @@ def _approx_chain(seg: str, state: _State, rng: random.Random, derived: Derivati
     for (a, b), op in zip(zip(members, members[1:]), ops):
         if not a.strip() or not b.strip():
             continue
-        out.append(_check_approx(a, b) if op == "~" else _equation_claim(a, b, state, rng, derived, hypothetical))
+        out.append((_unit_approx(a, b) or _check_approx(a, b)) if op == "~" else
+                   (_unit_claim(a, b, a, b, state, rng) or _equation_claim(a, b, state, rng, derived, hypothetical)))
     return out
+
+
+def _unit_approx(a: str, b: str) -> ClaimCheck | None:
+    """``\\frac{81.64}{\\pi} \\approx 26 \\text{ inches}``: an approximation whose numbers carry units, checked on its
+    numbers where one unit is on both sides or only the result carries one (a refutation a conversion of the result's
+    unit explains is neutral), else None."""
+    if not (_TEXT_CMD_ANY.search(a) or _TEXT_CMD_ANY.search(b)):
+        return None
+    names: dict[str, str] = {}
+    sa, sb = tex_units.read_side(a, names), tex_units.read_side(b, names)
+    if sa is None or sb is None or not (sa.units or sb.units):
+        return None
+    trees = [_tree(x) for x in (sa.blank, sb.blank, sa.sym, sb.sym)]
+    if any(t is None for t in trees) or not all(_constant_tree(t) for t in trees[:2]):
+        return None
+    atoms = {**sa.atoms, **sb.atoms}
+    ua, ub = (tex_units.units_of(t, {n: at.key for n, at in atoms.items()}) for t in trees[2:])
+    if ua is None or ub is None or ua == tex_units.INHOMOGENEOUS or ub == tex_units.INHOMOGENEOUS:
+        return None
+    check = _check_approx(sa.blank, sb.blank)
+    units = ", ".join(dict.fromkeys(sa.units + sb.units))
+    check = check.model_copy(update={"claim": f"{a.strip()} \\approx {b.strip()}", "rule": check.rule + _UNIT_RULE,
+                                     "detail": f"{check.detail}; units {units}" if check.detail else f"units {units}"})
+    if ua == ub:
+        return check
+    value_side = sb if not sa.atoms else sa if not sb.atoms else None
+    if value_side is None or tex_units.conflict(list(atoms.values())):
+        return None
+    if check.verdict == "false":
+        bare = sa.blank if value_side is sb else sb.blank
+        x, y = _float(bare), _float(value_side.blank)
+        ratios = {r for atom in value_side.atoms.values() for r in tex_units.conversion_ratios(atom)}
+        if x is None or y is None or any(abs(x * float(r) - y) <= 0.01 * abs(y) for r in ratios):
+            return check.model_copy(update={"verdict": "unknown", "rule": "unit_conversion"})
+    return check
 
 
 _NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
@@ -1070,6 +1204,32 @@ def _segments(text: str) -> list[tuple[bool, str]]:
         pos = i = c + len(close)
     out.append((False, text[pos:]))
     return [(is_math, c) for is_math, c in out if c.strip()]
+
+
+# a formula that is one number ("\( 180 \)"), and prose with an operator or "=" beside it (after a unit word or two)
+_NUMBER_ONLY = re.compile(r"\s*(?:\\\$\s*)?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:\\%)?\s*")
+_OP_AFTER = re.compile(r"^[ \t]*(?:[A-Za-z]{2,}[ \t]+){0,2}(?:[-+*/×÷=–−]|\\(?:times|cdot|div)(?![a-zA-Z]))")
+_OP_BEFORE = re.compile(r"(?:[-+*/×÷=–−]|\\(?:times|cdot|div))[ \t]*$")
+
+
+def _inline_numbers(pieces: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """``\\( 180 \\) meters + \\( 180 \\) meters = \\( 540 \\) meters``: formulas that are each one number, joined by
+    operators in the prose, are one plain-text computation (read by the plain reader, its units blanked by
+    :mod:`plain_units`); such a number becomes prose where an operator or "=" of the prose stands beside it."""
+    if not any(is_math and _NUMBER_ONLY.fullmatch(p) for is_math, p in pieces):
+        return pieces
+    out: list[tuple[bool, str]] = []
+    for j, (is_math, p) in enumerate(pieces):
+        if is_math and "\n" not in p and _NUMBER_ONLY.fullmatch(p):
+            before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
+            after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
+            if _OP_BEFORE.search(before) or _OP_AFTER.match(after):
+                is_math, p = False, f" {p.strip().replace(chr(92) + '%', '%')} "
+        if out and not is_math and not out[-1][0]:
+            out[-1] = (False, out[-1][1] + p)
+        else:
+            out.append((is_math, p))
+    return out
 
 
 # plain-text arithmetic: numbers (thousands commas, decimals, a currency sign, a percent sign), operators and
@@ -1507,7 +1667,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             continue
         hypothetical = is_hypothetical(text)
         claims = []
-        pieces = _segments(text)
+        pieces = _inline_numbers(_segments(text))
         for j, (is_math, seg) in enumerate(pieces):
             left = budget_s - (time.perf_counter() - start)
             if left <= 0:  # the rest of the step is not read
