@@ -425,7 +425,10 @@ def _swaps(tex: str, fixes: list[tuple[Any, Any]]) -> list[str]:
     value may equal another number of the expression: in "5 - 5" only one 5 may be the carried one)."""
     spots = []
     for m in _NUM_TOKEN.finditer(tex):
-        tok = sp.Rational(m.group(0))  # a decimal token, exactly
+        try:
+            tok = sp.Rational(m.group(0))  # a decimal token, exactly
+        except (TypeError, ValueError):  # over Python's 4300 digits for a string: no value a slip's redo carried
+            continue
         spots.extend((m.start(), m.end(), right) for wrong, right in fixes
                      if (tok == wrong if wrong.is_Rational else _same(tok, wrong)))
         sign = _unary_minus(tex, m.start())

@@ -1,0 +1,17 @@
+"""A number longer than Python's 4300-digit limit for reading a string as an int (a model's runaway digits) in a
+step after a slip: redoing the slip read every number token as an exact rational, sympy refused it (TypeError) and
+the exception left the labeller, so every step came back neutral as ``symbolic_unavailable``. Found by
+benchmarks/fuzz_labels.py (CHAMP text, long-digit and long-chain mutations)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from stepforge.labeling.locate import _swaps
+
+LONG = "7" * 5000
+
+
+def test_a_token_over_the_digit_limit_is_no_value_to_swap() -> None:
+    assert _swaps(f"2 + {LONG} = 9 + 7", [(sp.Integer(7), sp.Integer(8))]) == [f"2 + {LONG} = 9 + (8)"]
+
