@@ -308,7 +308,15 @@ def _value_of(tex: str) -> Any:
     checks read the same sides again and again (every earlier value, for each refuted claim); a failure is not
     remembered (a reader's refusal may depend on the stack it ran on)."""
     v = parse_math(tex, STEP_POLICY)
-    return v if isinstance(v, sp.Expr) else None
+    if not isinstance(v, sp.Expr):
+        return None
+    if any(max(abs(a.p), a.q).bit_length() > _MAX_VALUE_BITS for a in v.atoms(sp.Rational)):
+        return None  # "2^{99999}" read exactly: over Python's 4300 digits it cannot be printed (str raises)
+    return v
+
+
+#: an exact number in a value no wider than this (~2,700 digits): every value here is printed into the evidence
+_MAX_VALUE_BITS = 9000
 
 
 def _stated(claim: str) -> str | None:
