@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import time
+import zlib
 from functools import lru_cache
 from typing import Any
 
@@ -33,6 +34,7 @@ from stepforge.labeling import _unknowns
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math._spans import sub_spans
 from stepforge.verifiers.math.parse import parse_math
+from stepforge.verifiers.math.points import risky
 from stepforge.verifiers.math.relations import STEP_POLICY
 from stepforge.verifiers.math.steps import StepContext, check_steps, math_segments
 
@@ -306,7 +308,15 @@ def _value_of(tex: str) -> Any:
     checks read the same sides again and again (every earlier value, for each refuted claim); a failure is not
     remembered (a reader's refusal may depend on the stack it ran on)."""
     v = parse_math(tex, STEP_POLICY)
-    return v if isinstance(v, sp.Expr) else None
+    if not isinstance(v, sp.Expr):
+        return None
+    if any(max(abs(a.p), a.q).bit_length() > _MAX_VALUE_BITS for a in v.atoms(sp.Rational)):
+        return None  # "2^{99999}" read exactly: over Python's 4300 digits it cannot be printed (str raises)
+    return v
+
+
+#: an exact number in a value no wider than this (~2,700 digits): every value here is printed into the evidence
+_MAX_VALUE_BITS = 9000
 
 
 def _stated(claim: str) -> str | None:
@@ -327,6 +337,34 @@ def _same(a: Any, b: Any) -> bool:
         return _expands_to_zero(*key) if key is not None else bool(sp.expand(a - b) == 0)
     except Exception:  # noqa: BLE001 - a failure is not remembered (it may depend on the stack it ran on)
         return False
+
+
+def _point(name: str) -> Any:
+    """Where ``_num`` puts a letter: a rational fixed by its name (the same letter at the same value in every value
+    compared, process and order; two letters may share one, which only leaves the exact comparison to decide), and
+    unlike any a solution's expressions are likely to have a pole at."""
+    h = zlib.crc32(name.encode())
+    return sp.Rational((-1) ** (h & 1) * (1009 + h % 8999), 1013 + (h >> 13) % 7001)
+
+
+def _num(v: Any) -> complex | None:
+    """``v``'s value (a complex float) with its letters at their fixed points, or None (a risky power, not a
+    number, over 1e15 there: near a pole the value is noise)."""
+    try:
+        if risky(v):  # a variable exponent, a huge degree: no value here (the exact comparison decides, bounded)
+            return None
+        x = complex(v.evalf(20, subs={s: _point(s.name) for s in v.free_symbols}))  # never an exact huge power
+    except Exception:  # noqa: BLE001 - no value: the exact comparison decides
+        return None
+    return x if x == x and abs(x) < 1e15 else None
+
+
+def _apart(total: complex | None, r: complex | None, scale: float) -> bool:
+    """Two values clearly different at the fixed point, so ``expand`` of their difference is not 0 (an identity
+    holds at every point). ``carried`` expanded every run of earlier values against each refuted one: seconds on a
+    long solution's symbolic values, past the conclusions' budget under load, so whether a refuted step was located
+    depended on the machine's load. False when unsure."""
+    return total is not None and r is not None and abs(total - r) > 1e-6 * (1.0 + scale)
 
 
 @lru_cache(maxsize=4096)
@@ -353,6 +391,7 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
     earlier = earlier[-_MAX_VALUES:]
     if not earlier:
         return None
+    nums: list[complex | None] | None = None
     for c in claims[k]:
         if c.get("verdict") != "false" or str(c.get("rule", "")).startswith("final_answer:"):
             continue
@@ -360,10 +399,17 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
         r = _value(side) if side is not None else None
         if r is None:
             continue
+        nums = nums if nums is not None else [_num(v) for _, v in earlier]
+        rn = _num(r)
         for a in range(len(earlier)):
-            total = sp.Integer(0)
+            tn: complex | None = 0j
+            scale = abs(rn) if rn is not None else 0.0
             for b in range(a, len(earlier)):
-                total = total + earlier[b][1]
+                tn = None if tn is None or nums[b] is None else tn + nums[b]
+                scale += abs(nums[b]) if nums[b] is not None else 0.0
+                if _apart(tn, rn, scale):  # not equal: no need to expand the sum
+                    continue
+                total = sp.Add(*[v for _, v in earlier[a:b + 1]])
                 if _same(total, r):
                     return {"rule": NOT_LOCATED, "why": CARRIED, "claim": c.get("claim"),
                             "from_steps": sorted({earlier[i][0] for i in range(a, b + 1)})}
@@ -387,7 +433,10 @@ def _swaps(tex: str, fixes: list[tuple[Any, Any]]) -> list[str]:
     value may equal another number of the expression: in "5 - 5" only one 5 may be the carried one)."""
     spots = []
     for m in _NUM_TOKEN.finditer(tex):
-        tok = sp.Rational(m.group(0))  # a decimal token, exactly
+        try:
+            tok = sp.Rational(m.group(0))  # a decimal token, exactly
+        except (TypeError, ValueError):  # over Python's 4300 digits for a string: no value a slip's redo carried
+            continue
         spots.extend((m.start(), m.end(), right) for wrong, right in fixes
                      if (tok == wrong if wrong.is_Rational else _same(tok, wrong)))
         sign = _unary_minus(tex, m.start())

@@ -83,6 +83,10 @@ def _import_readers() -> None:
         import sympy  # noqa: F401
         import latex2sympy2_extended  # noqa: F401
 
+        from stepforge.verifiers.math._sympy_order import fix
+
+        fix()  # one order of asking sympy's assumptions in every process
+
         _IMPORTED.append(True)
 
 

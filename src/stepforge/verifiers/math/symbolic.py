@@ -16,6 +16,7 @@ import mpmath
 import sympy
 from sympy import Rational
 
+from stepforge.verifiers.math import _sympy_order
 from stepforge.verifiers.math.errors import GuardError, ParseError, need_general
 from stepforge.verifiers.math.evaluate import new_seed
 from stepforge.verifiers.math.latex import Node
@@ -28,6 +29,8 @@ from stepforge.verifiers.math.points import (
     risky,
     values_at,
 )
+
+_sympy_order.fix()  # one order of asking sympy's assumptions in every process (see the module)
 
 Result = tuple[bool, str, str]
 _REL_EQ = 10 ** -25
