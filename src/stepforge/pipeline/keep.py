@@ -103,8 +103,13 @@ def without_options(prompt: str) -> str:
 def _given(trace: Trace) -> set[str]:
     """The numbers the problem gives, in the forms a solution writes them ("40%" is 0.4 too, "a third" is 1/3) (its
     answer options are not given: they are candidates)."""
-    text = without_options(trace.task.prompt)
+    text = _ASY.sub(" ", without_options(trace.task.prompt))
     return _numbers(text) | _forms(text)
+
+
+#: a figure's drawing code ("[asy] draw((0,0)--(6,0)); [/asy]"): its coordinates are no quantities the problem gives,
+#: and with them nearly every small number would be "given"
+_ASY = re.compile(r"\[asy\].*?(?:\[/asy\]|$)", re.S | re.I)
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\\?%|percent\b)", re.I)
