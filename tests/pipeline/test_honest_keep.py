@@ -586,6 +586,7 @@ def test_a_figures_drawing_code_gives_no_quantities() -> None:
 
     from stepforge.pipeline.keep import _given
 
-    trace = SimpleNamespace(task=SimpleNamespace(prompt="How many rectangles of area 3 are in the grid? [asy]unitsize(0.1inch);"
-                                                 " draw((0,0)--(6,0)--(6,6)); draw((4,0)--(4,6));[/asy]"))
+    prompt = ("How many rectangles of area 3 are in the grid? [asy]unitsize(0.1inch);"
+              " draw((0,0)--(6,0)--(6,6)); draw((4,0)--(4,6));[/asy]")
+    trace = SimpleNamespace(task=SimpleNamespace(prompt=prompt))
     assert _given(trace) == {"3"}

@@ -144,7 +144,8 @@ def _forms(text: str, *, changes: bool = False) -> set[str]:
         p = F(m.group(1))
         out |= {v for v in (_decimal(p / 100),) if v}
         if changes:
-            out |= {v for v in (_decimal(1 - p / 100), _decimal(1 + p / 100), _decimal(100 - p), _decimal(100 + p)) if v}
+            changed = (_decimal(1 - p / 100), _decimal(1 + p / 100), _decimal(100 - p), _decimal(100 + p))
+            out |= {v for v in changed if v}
     for m in _QUANTITY_WORD.finditer(text):
         value, parts = _WORDS[m.group(1).lower()]
         out |= {v for v in (_decimal(value), str(parts), "1" if value < 1 else None) if v}
