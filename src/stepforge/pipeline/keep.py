@@ -245,13 +245,12 @@ def unread_reasoning(trace: Trace) -> int | None:
 
 def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False) -> int | None:
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reasons in words: more than five
-    words, and (unless ``restatements``) not a bare restatement of the problem's own numbers; or None."""
-    given = _given(trace)
+    words, and (unless ``restatements``) neither a restatement of the problem (:func:`_restates`) nor the opening
+    plan (:func:`_plan`); or None."""
     planned = 0
     for i, step in enumerate(trace.steps[:stop]):
         if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
-        said = _numbers(step.text)
         if not restatements and _restates(step.text, trace):
             continue
         if not restatements and i == planned and _plan(step.text, opening=i == 0):
