@@ -212,7 +212,7 @@ def _undecided(step: Any) -> bool:
     claims = symbolic.get("claims") or []
     if not claims and symbolic.get("rule") == "no_checkable_claim" and _RELATION.search(step.text):
         return True
-    return any(c.get("verdict") == "unknown" and c.get("rule") not in _SILENT
+    return any(c.get("verdict") == "unknown" and str(c.get("rule", "")).split(":")[0] not in _SILENT
                and _RELATION.search(str(c.get("claim", ""))) for c in claims)
 
 
