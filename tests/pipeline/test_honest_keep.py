@@ -579,3 +579,14 @@ def test_the_forms_a_solution_writes_the_problems_quantities_in() -> None:
     assert _forms("12.5\\% tax and a third") == {"0.125", "1", "3"}  # a third has no finite decimal
     assert _forms("a half-hour") == {"0.5", "1", "2"}
     assert not _forms("behalf of the thirdparty")
+
+
+def test_a_figures_drawing_code_gives_no_quantities() -> None:
+    from types import SimpleNamespace
+
+    from stepforge.pipeline.keep import _given
+
+    prompt = ("How many rectangles of area 3 are in the grid? [asy]unitsize(0.1inch);"
+              " draw((0,0)--(6,0)--(6,6)); draw((4,0)--(4,6));[/asy]")
+    trace = SimpleNamespace(task=SimpleNamespace(prompt=prompt))
+    assert _given(trace) == {"3"}

@@ -103,8 +103,13 @@ def without_options(prompt: str) -> str:
 def _given(trace: Trace) -> set[str]:
     """The numbers the problem gives, in the forms a solution writes them ("40%" is 0.4 too, "a third" is 1/3) (its
     answer options are not given: they are candidates)."""
-    text = without_options(trace.task.prompt)
+    text = _ASY.sub(" ", without_options(trace.task.prompt))
     return _numbers(text) | _forms(text)
+
+
+#: a figure's drawing code ("[asy] draw((0,0)--(6,0)); [/asy]"): its coordinates are no quantities the problem gives,
+#: and with them nearly every small number would be "given"
+_ASY = re.compile(r"\[asy\].*?(?:\[/asy\]|$)", re.S | re.I)
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\\?%|percent\b)", re.I)
@@ -139,7 +144,8 @@ def _forms(text: str, *, changes: bool = False) -> set[str]:
         p = F(m.group(1))
         out |= {v for v in (_decimal(p / 100),) if v}
         if changes:
-            out |= {v for v in (_decimal(1 - p / 100), _decimal(1 + p / 100), _decimal(100 - p), _decimal(100 + p)) if v}
+            changed = (_decimal(1 - p / 100), _decimal(1 + p / 100), _decimal(100 - p), _decimal(100 + p))
+            out |= {v for v in changed if v}
     for m in _QUANTITY_WORD.finditer(text):
         value, parts = _WORDS[m.group(1).lower()]
         out |= {v for v in (_decimal(value), str(parts), "1" if value < 1 else None) if v}
@@ -206,7 +212,7 @@ def _undecided(step: Any) -> bool:
     claims = symbolic.get("claims") or []
     if not claims and symbolic.get("rule") == "no_checkable_claim" and _RELATION.search(step.text):
         return True
-    return any(c.get("verdict") == "unknown" and c.get("rule") not in _SILENT
+    return any(c.get("verdict") == "unknown" and str(c.get("rule", "")).split(":")[0] not in _SILENT
                and _RELATION.search(str(c.get("claim", ""))) for c in claims)
 
 
@@ -239,13 +245,12 @@ def unread_reasoning(trace: Trace) -> int | None:
 
 def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False) -> int | None:
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) and that reasons in words: more than five
-    words, and (unless ``restatements``) not a bare restatement of the problem's own numbers; or None."""
-    given = _given(trace)
+    words, and (unless ``restatements``) neither a restatement of the problem (:func:`_restates`) nor the opening
+    plan (:func:`_plan`); or None."""
     planned = 0
     for i, step in enumerate(trace.steps[:stop]):
         if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
-        said = _numbers(step.text)
         if not restatements and _restates(step.text, trace):
             continue
         if not restatements and i == planned and _plan(step.text, opening=i == 0):
