@@ -186,3 +186,58 @@ def test_a_formula_that_is_not_alone_or_not_whole_is_not_read(ending):
 def test_a_plain_formula_is_judged():
     assert judge("n(n+1)(2n+1)/6", _WORK + "So, the total number of ways is n*(n+1)*(2n+1)/6.").verdict == "equal"
     assert judge("(n+1)/(r+1)", _WORK + "So, the mean is (n+1) / (n-r+1).").verdict == "not_equal"
+
+
+# --- a word problem's last sentence restating the result the work computed last ------------------------------------
+
+_SHOP = "Howard had $100 and spent $20 on Monday and twice that on Tuesday. How much is left after 5 days?"
+
+
+def _work(result: str) -> str:
+    return ("First, we find what he spent on Tuesday:\n\\[ 2 \\times 20 = 40 \\]\n\n"
+            f"Then we subtract what he spent:\n\\[ 100 - 20 - 40 = {result} \\]\n\n")
+
+
+RESTATED = [
+    ("So, Howard has $40 left.", "40"),
+    ("Therefore, Howard still holds $40 after 5 days.", "40"),  # a given number as a circumstance
+    ("Howard had $40 to save from his allowance.", "40"),  # no conclusion word: the last line is the statement
+    ("So, 40\\% of the money is left.", "40\\%"),
+    ("5. Howard kept 40 dollars in the end.", "40"),  # a list item's own number opens the line
+]
+
+
+@pytest.mark.parametrize("ending,value", RESTATED)
+def test_a_sentence_restating_the_last_result_is_read(ending, value):
+    ex = extract(_work("40") + ending, _SHOP)
+    assert (ex.answer, ex.how) == (value, "conclusion")
+
+
+UNREAD_RESTATEMENTS = [
+    "So, Howard has $50 left.",  # not the value the work computed last
+    "So, Howard has $40 left and owes $30.",  # a second new number
+    "So, Howard has 40 dollars and 20 cents left.",  # a given number that is not a circumstance
+    "So, Howard could have $40 left.",  # a possibility
+    "So, Howard should have $40 left, but this was flawed logic.",  # a doubt
+    "So, Howard does not have $40 left.",  # a negation
+    "Since Howard has $40 left, he can buy the toy.",  # a reason, not the result
+    "So, in interval notation: $(-1, 40]$.",  # an interval
+    "So, Howard has 40 dozen coins left.",  # the number counts dozens
+    "Is it $40 that Howard has left?",  # a question
+]
+
+
+@pytest.mark.parametrize("ending", UNREAD_RESTATEMENTS)
+def test_a_sentence_that_does_not_plainly_restate_the_last_result_is_not_read(ending):
+    assert conclusion(_work("40") + ending, _SHOP) is None
+
+
+def test_no_restatement_is_read_when_the_work_ends_on_an_expression():
+    text = "We add them:\n\\[ \\text{Total} = \\$6 + \\$12 \\]\n\nSo, Adam had $18 to contribute."
+    assert conclusion(text, "Adam got $6 from his mother.") is None
+
+
+def test_a_restated_result_is_judged_against_the_reference():
+    text = _work("40") + "So, Howard has $40 left."
+    assert judge("40", text, problem=_SHOP).verdict == "equal"
+    assert judge("30", text, problem=_SHOP).verdict == "not_equal"

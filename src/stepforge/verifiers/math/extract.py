@@ -13,6 +13,7 @@ negation or a second value there leaves it without one. A retraction or an alter
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import Literal, NamedTuple
 
 from stepforge.verifiers.math._spans import split_top, sub_spans
@@ -673,6 +674,13 @@ def _chain_value(math: str) -> str | None:
 
 
 def conclusion(text: str, problem: str | None = None) -> str | None:
+    """The value a solution without an answer marker concludes with (:func:`_conclusion`), else the last result
+    its last sentence restates (:func:`restated_result`)."""
+    found = _conclusion(text, problem)
+    return found if found is not None else restated_result(text, problem)
+
+
+def _conclusion(text: str, problem: str | None = None) -> str | None:
     """The value a solution without an answer marker concludes with, read from its last sentence when that
     sentence states one result and nothing else: "So there are 4 ways.", "The sum is $-3$.", "Hence, $a+b=12$.",
     "Therefore, $abc = 3 \\cdot 5 = 15$.", "So the smallest value is 1/n." (a plain-text formula), "The minimum is
@@ -710,6 +718,85 @@ def conclusion(text: str, problem: str | None = None) -> str | None:
     while back and _CLOSING_RE.fullmatch(back[-1]):
         back.pop()
     return _concluded(back[-1], given, dollar_math) if back else None
+
+
+def restated_result(text: str, problem: str | None = None) -> str | None:
+    """The value a word problem's last sentence restates when it is the result the work computed last: "So, Howard
+    has $100 left.", "Therefore, Fred must deliver 20 red roses by 5 pm.", "Marisa puts $20 in her piggy bank if
+    she saves for 5 days." after "... = $20". Read only when the sentence's one number that is not the problem's own
+    (the others restate its givens: "by 5 pm", "for 5 days") is the value after the last ``=`` before it, so what is
+    read is what the steps derived, not a guess at which number answers; a hedge, a possibility, a negation, a
+    question, a relation or a second new number leaves it unread."""
+    lines = [ln for ln in text.rstrip().split("\n") if ln.strip()]
+    if not lines:
+        return None
+    line = _LIST_NUMBER_RE.sub("", _STEP_LABEL_RE.sub("", lines[-1])).strip()
+    esc = _CURRENCY_NUMBER_RE.sub(r"\\$", line)
+    sents = _last_sentences(esc)
+    if not sents:
+        return None
+    sent = sents[-1]
+    derived = _last_derived("\n".join(lines[:-1]) + "\n" + esc[: esc.rfind(sent)])
+    if derived is None or len(sent) > 240 or re.search(r"[=<>?()\[\]{}^_|]|\\(?![$%])", sent):
+        return None
+    spans = list(_DOLLAR_SPAN_RE.finditer(sent))
+    if any(_RESTATED_NUMBER_RE.fullmatch(m.group(0)[1:-1].strip()) is None for m in spans) or "$$" in sent:
+        return None  # math other than a number alone ("the value of $a+b$ is ...", "$(-1, 0]$")
+    plain = _DOLLAR_SPAN_RE.sub(lambda m: m.group(0)[1:-1], sent).replace("\\$", " ").replace("\\%", "%")
+    prose = _NAMED_QUANTITY_RE.sub(" quantity ", plain)
+    if (_HEDGE_RE.search(prose) or _RETRACT_RE.search(prose) or _REFUSE_RE.search(prose)
+            or _POSSIBILITY_RE.search(prose) or _RESTATED_DOUBT_RE.search(prose)):
+        return None
+    given = {_number_value(g) for g in _given_numbers(problem)}
+    found = None
+    for m in _RESTATED_NUMBER_RE.finditer(plain):
+        value = _number_value(m.group(1))
+        if value == derived and not _SCALED_RE.match(plain[m.end():]) and not plain[: m.start()].rstrip().endswith("-"):
+            found = m.group(1).replace(",", "") + ("\\%" if m.group(2) else "")
+        elif value is None or value not in given or not _CIRCUMSTANCE_BEFORE_RE.search(plain[: m.start()]):
+            return None  # a second value, or a given one not stated as a circumstance: which answers is not read
+    return found
+
+
+# a given number restated as a circumstance of the result: "by 5 pm", "for 5 days", "in a month with 30 days",
+# "to travel the 400 miles", "with a $10 bill", "every 2 days"
+_CIRCUMSTANCE_BEFORE_RE = re.compile(
+    r"\b(?:in|for|by|at|after|before|within|every|per|of|from|to|over|under|on|with|into|until|during|than|each)"
+    r"(?:\s+[A-Za-z'-]+){0,2}\s*$", re.I)
+# a list item's own number opening the line ("4. Answer: ...", "5. So the total is ..."): numbering, not content
+_LIST_NUMBER_RE = re.compile(r"^\s*\d{1,2}[.)]\s+(?=\D)")
+# a dollar before a number that no dollar closes right after it: currency in prose ("Howard has $100 left.")
+_CURRENCY_NUMBER_RE = re.compile(r"(?<![\\$])\$(?=\d[\d,]*(?:\.\d+)?(?![\d,.]*\$))")
+# a number in a restating sentence: digits with thousands commas, a decimal or a fraction, maybe a percent
+_RESTATED_NUMBER_RE = re.compile(r"(?<![\w.,/^_])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:/\d+)?)(?![\w/]|[.,]\d)"
+                                 r"(\s*(?:\\%|%|percent\b))?")
+# doubt, a negation or an alternative in the sentence: not a plain statement of the result
+_RESTATED_DOUBT_RE = re.compile(r"\b(?:not|never|no|none|nor|or|if only|suppose[ds]?|assum\w*|guess\w*|"
+                                r"estimat\w*|expect\w*|would|should|instead|check\w*|verif\w*|since|because|though|although|whereas|"
+                                r"incorrect\w*|error\w*|mistak\w*|wrong\w*|flaw\w*|claim\w*|confirm\w*|correct\w*|"
+                                r"certain\w*|sure|possibl\w*|which|undefined|invalid\w*|actually|but|however|and so)\b|n't\b",
+                                re.I)
+# the value after the last ``=`` of the work: a number and nothing more of an expression
+_LAST_EQUALS_RE = re.compile(r"=\s*(?:\\[(\[]\s*)?(?:\\?\$\s*)?(?:\\[,;!]\s*)?(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
+                             r"(?:/\d+)?)(?![\d,.]*\d)(?!\s*(?:[-+*/×^(]|\\(?:times|cdot|div|frac)))")
+
+
+def _last_derived(head: str) -> Fraction | None:
+    """The value the work's last ``=`` gives, when a number alone follows it; None for an expression or no ``=``."""
+    tail = head[-4000:]
+    at = max(tail.rfind("="), -1)
+    if at < 0 or tail[max(0, at - 1)] in "<>!\\" or tail[at + 1: at + 2] == "=":
+        return None
+    m = _LAST_EQUALS_RE.match(tail, at)
+    return _number_value(m.group(1)) if m else None
+
+
+def _number_value(token: str) -> Fraction | None:
+    """A number token's exact value (thousands commas dropped, ``a/b`` a fraction), or None."""
+    try:
+        return Fraction(token.replace(",", ""))
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 #: a closing remark after the answer, content-free: a pointer back to it ("And that's our final answer."), an
