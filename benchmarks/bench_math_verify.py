@@ -401,6 +401,40 @@ def scenario(name: str, n: int, rounds: int, hard: float, workers: int, show: bo
                 print(f"    [{k}] intended={e} mv={a} sf={b}  gold={g!r} pred={p!r}")
 
 
+def real_solutions(files: list[Path], refs: Path, workers: int) -> None:
+    """Verdicts on whole model solutions (ProcessBench-format rows: ``problem``, ``steps``, ``final_answer_correct``)
+    against the answer label each row carries, with the reference answer of its problem from ``refs`` (JSON lines of
+    ``problem`` and ``answer``): how often each checker's verdict is the label, and how often it reads no answer."""
+    import json
+
+    from stepforge.verifiers.math import check_answers
+
+    answers = {}
+    for line in refs.read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            answers[" ".join(r["problem"].split())] = r["answer"]
+    rows = []
+    for f in files:
+        for line in f.read_text().splitlines():
+            r = json.loads(line)
+            gold = answers.get(" ".join(r["problem"].split()))
+            if gold is not None and r.get("final_answer_correct") is not None:
+                rows.append((gold, "\n\n".join(r["steps"]), r["problem"], bool(r["final_answer_correct"])))
+    with mp.get_context("fork").Pool(workers) as pool:
+        mv = pool.map(_mv_one, [(g, p) for g, p, _, _ in rows], chunksize=8)
+    sf = check_answers([(g, p) for g, p, _, _ in rows], workers=workers, problems=[q for _, _, q, _ in rows])
+    labels = [lab for *_, lab in rows]
+    sf_right = sum(v.verdict in ("equal", "not_equal") and v.equal == lab for v, lab in zip(sf, labels))
+    sf_unread = sum(v.verdict not in ("equal", "not_equal") for v in sf)
+    mv_right = sum(a == lab for a, lab in zip(mv, labels))
+    n = len(rows)
+    print(f"real solutions: {n} rows with a reference and an answer label ({sum(labels)} right answers)")
+    print(f"  Math-Verify: verdict = label {mv_right}/{n} ({mv_right / n:.1%}) (no verdict counts as 'not equal')")
+    print(f"  stepforge:   verdict = label {sf_right}/{n} ({sf_right / n:.1%}); no verdict {sf_unread} "
+          f"(inconclusive, never a guess); wrong verdicts {n - sf_right - sf_unread}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=500)
@@ -408,6 +442,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--hard-share", type=float, default=0.05, help="share of hard pairs in the second scenario")
     ap.add_argument("--show-disagreements", action="store_true")
+    ap.add_argument("--real", type=Path, nargs="+", help="ProcessBench-format rows with answer labels (see real_solutions)")
+    ap.add_argument("--references", type=Path, help="with --real: JSON lines of problem and answer")
     ap.add_argument("--child", choices=("mv", "sf"), help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--hard", type=float, default=0.0, help=argparse.SUPPRESS)
@@ -420,6 +456,12 @@ def main(argv=None) -> int:
     except ImportError:
         print("math-verify is not installed: pip install 'stepforge[bench]'", file=sys.stderr)
         return 2
+    if args.real:
+        if args.references is None:
+            print("--real needs --references", file=sys.stderr)
+            return 2
+        real_solutions(args.real, args.references, args.workers)
+        return 0
     kinds = sorted({k for *_, k in make_pairs(args.pairs, 0, args.hard_share)})
     print(f"forms: {', '.join(kinds)}")
     scenario("decided in process", args.pairs, args.rounds, 0.0, args.workers, args.show_disagreements)

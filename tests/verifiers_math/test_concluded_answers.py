@@ -232,8 +232,9 @@ def test_a_sentence_that_does_not_plainly_restate_the_last_result_is_not_read(en
     assert conclusion(_work("40") + ending, _SHOP) is None
 
 
-def test_no_restatement_is_read_when_the_work_ends_on_an_expression():
-    text = "We add them:\n\\[ \\text{Total} = \\$6 + \\$12 \\]\n\nSo, Adam had $18 to contribute."
+@pytest.mark.parametrize("last", ["\\text{Total} = \\$6 + \\$12", "3y = 18y", "t = 18 x 2", "t = 18 \\times 2"])
+def test_no_restatement_is_read_when_the_work_ends_on_an_expression(last):
+    text = f"We add them:\n\\[ {last} \\]\n\nSo, Adam had $18 to contribute."
     assert conclusion(text, "Adam got $6 from his mother.") is None
 
 
@@ -241,3 +242,9 @@ def test_a_restated_result_is_judged_against_the_reference():
     text = _work("40") + "So, Howard has $40 left."
     assert judge("40", text, problem=_SHOP).verdict == "equal"
     assert judge("30", text, problem=_SHOP).verdict == "not_equal"
+
+
+def test_currency_on_two_lines_is_currency_on_each():
+    # two lone dollars on two lines pair up over the text, but neither line opens math
+    text = "He spent $20 on Monday.\n\n" + _work("40") + "So, Howard has $40 left."
+    assert extract(text, _SHOP).answer == "40"

@@ -731,6 +731,8 @@ def restated_result(text: str, problem: str | None = None) -> str | None:
     if not lines:
         return None
     line = _LIST_NUMBER_RE.sub("", _STEP_LABEL_RE.sub("", lines[-1])).strip()
+    if len(line) > 400:
+        return None  # as :func:`_last_sentences`: a long line is not one plain sentence
     esc = _CURRENCY_NUMBER_RE.sub(r"\\$", line)
     sents = _last_sentences(esc)
     if not sents:
@@ -766,7 +768,7 @@ _CIRCUMSTANCE_BEFORE_RE = re.compile(
 # a list item's own number opening the line ("4. Answer: ...", "5. So the total is ..."): numbering, not content
 _LIST_NUMBER_RE = re.compile(r"^\s*\d{1,2}[.)]\s+(?=\D)")
 # a dollar before a number that no dollar closes right after it: currency in prose ("Howard has $100 left.")
-_CURRENCY_NUMBER_RE = re.compile(r"(?<![\\$])\$(?=\d[\d,]*(?:\.\d+)?(?![\d,.]*\$))")
+_CURRENCY_NUMBER_RE = re.compile(r"(?<![\\$])\$(?=\d)(?![\d,.]++\$)")
 # a number in a restating sentence: digits with thousands commas, a decimal or a fraction, maybe a percent
 _RESTATED_NUMBER_RE = re.compile(r"(?<![\w.,/^_])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:/\d+)?)(?![\w/]|[.,]\d)"
                                  r"(\s*(?:\\%|%|percent\b))?")
@@ -777,8 +779,9 @@ _RESTATED_DOUBT_RE = re.compile(r"\b(?:not|never|no|none|nor|or|if only|suppose[
                                 r"certain\w*|sure|possibl\w*|which|undefined|invalid\w*|actually|but|however|and so)\b|n't\b",
                                 re.I)
 # the value after the last ``=`` of the work: a number and nothing more of an expression
-_LAST_EQUALS_RE = re.compile(r"=\s*(?:\\[(\[]\s*)?(?:\\?\$\s*)?(?:\\[,;!]\s*)?(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
-                             r"(?:/\d+)?)(?![\d,.]*\d)(?!\s*(?:[-+*/×^(]|\\(?:times|cdot|div|frac)))")
+_LAST_EQUALS_RE = re.compile(r"=\s*(?:\\[(\[]\s*)?(?:\\?\$\s*)?(?:\\[,;!]\s*)?"
+                             r"((?>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:/\d+)?))(?![\d,.]*\d)"
+                             r"(?![A-Za-z])(?!\s*(?:[-+*/×^(]|x\s*\d|\\(?:times|cdot|div|frac)))")
 
 
 def _last_derived(head: str) -> Fraction | None:
