@@ -1512,6 +1512,28 @@ def _tail_start(rev: str, at: int) -> int:
     return max(0, len(rev) - _TAIL_REV.match(rev, at).end() - _TAIL_MARGIN)
 
 
+# a display that continues the one before it: "\\[ 1 \\cdot c + 3(c + 2) \\] \\[ = c + 3c + 6 \\]"
+_STARTS_EQUALS = re.compile(r"\s*=(?!=)")
+_OTHER_RELATIONS = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|equiv|sim|implies|Rightarrow|iff|to|in)"
+                              r"(?![a-zA-Z])|&|\\\\|\\(?:quad|qquad)\b|,\s*$|;")
+
+
+def _continued(seg: str, pieces: list[tuple[bool, str]], j: int) -> str:
+    """A math segment that opens with ``=`` continues the chain of the math just before it, with nothing but space
+    between (a display per line, as models write a long computation): it is read with that chain's last member
+    as its left side; any other relation, a list or prose between leaves it as it is (unparseable, neutral)."""
+    if not _STARTS_EQUALS.match(seg):
+        return seg
+    k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not pieces[j - 1][1].strip() else -1
+    if k < 0 or not pieces[k][0]:
+        return seg
+    prev = pieces[k][1].strip().rstrip(".")
+    if not prev or _OTHER_RELATIONS.search(prev) or _MATH_ENDS_OPEN.search(prev) or "\\boxed" in prev:
+        return seg
+    last = prev.rsplit("=", 1)[-1].strip()
+    return f"{last} {seg.lstrip()}" if last else seg
+
+
 def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
     """The chain's first claim when prose before it continues its left side, its last when prose after it continues
     its right side: a refutation there is of a fragment, so neutral."""
@@ -1682,6 +1704,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                     seg, boxed = notation.end_value(seg), notation.last_member(seg)
                     if seg is None:
                         continue
+                seg = _continued(seg, pieces, j)
                 got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
                 before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
                 after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
