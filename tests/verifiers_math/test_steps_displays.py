@@ -57,3 +57,29 @@ FACTORIALS = [
 @pytest.mark.parametrize("text,verdict", FACTORIALS)
 def test_a_factorial_of_a_computed_small_integer_is_computed(text, verdict):
     assert _verdicts(text) == [verdict]
+
+
+TUPLES = [
+    ("\\[ \\left( \\frac{10}{2}, \\frac{14}{2} \\right) = (5,7). \\]", "true"),  # a midpoint
+    ("\\[ \\left( \\frac{2+8}{2}, \\frac{3+11}{2} \\right) = (5, 8) \\]", "false"),  # one member wrong
+    ("\\[ (2 \\cdot 3, 4 - 1, 0) = (6, 3, 0) \\]", "true"),
+    ("\\[ (a, b) = (5, 8) \\]", "unknown"),  # names given values: nothing to refute
+    ("\\[ (1, 2) = (1, 2, 3) \\]", "unknown"),  # lengths differ: not read as a slip
+]
+
+
+@pytest.mark.parametrize("text,verdict", TUPLES)
+def test_a_tuple_equality_is_decided_member_by_member(text, verdict):
+    assert _verdicts(text) == [verdict]
+
+
+def test_a_thousands_group_is_not_read_as_a_tuple_member():
+    assert "false" not in _verdicts("\\[ (1,000) = (1000) \\]")
+
+
+def test_each_side_of_an_implication_is_its_own_relation():
+    got = _claims("\\[ 2x = 6 \\implies x = 3. \\]")
+    assert [c.rstrip(".") for c, _ in got] == ["2x = 6", "x = 3"]
+    assert got[1][1] == "true"  # what the first derives is what the second is checked against
+    assert "false" in _verdicts("\\[ 3 + 4 = 7 \\Rightarrow 7 \\cdot 2 = 15 \\]")
+    assert "\\implies" not in " ".join(c for c, _ in _claims("\\[ 2x = 6 \\implies x = 4 \\]"))
