@@ -1,6 +1,6 @@
 """Mutation fuzz of the ``symbolic`` labeller on real solution texts (issue 11: no crash, no row over 10 s).
 
-Real solutions (RealCritic olympiad/math, CHAMP, PRMBench; never ProcessBench) are mutated the way model output
+Real solutions (RealCritic olympiad/math/GSM8K, CHAMP, PRMBench; never ProcessBench) are mutated the way model output
 goes wrong (cut mid-LaTeX, unbalanced braces, huge exponents, nested fractions, repeated segments, long digit
 strings, ``\\begin{array}``, unicode, deep brackets, long chains, factorials) and labelled through bench_labels'
 path (the math domain's ``record``: verdict, ``symbolic``, keep rule). Printed: rows, exceptions that escaped,
@@ -34,6 +34,7 @@ SOURCES = [  # (file, --references spec): every one a set of real model or refer
     ("olymp/olymp_gen_wrong_pb.jsonl", "{d}/olymp/olymp_refs.jsonl"),
     ("champ/champ_pb.jsonl", "{d}/champ/champ_refs.jsonl"),
     ("prmbench_test.jsonl", None),
+    ("rcg/olymp_gen_wrong_pb.jsonl", "gsm8k,{d}/rcg/olymp_refs.jsonl"),  # word problems: answers in sentences
 ]
 
 _MATH = re.compile(r"\$[^$]+\$|\\\[.+?\\\]|\\\(.+?\\\)", re.S)
@@ -127,6 +128,17 @@ def _repeat(t: str, r: random.Random) -> str:
     return t + (" " + seg) * r.choice([5, 30, 200])
 
 
+def _dollars(t: str, r: random.Random) -> str:
+    """Currency and math dollars mixed up around numbers: lone signs, long comma-grouped amounts, a restated result."""
+    for _ in range(r.randint(1, 6)):
+        i = r.randint(0, len(t))
+        n = "".join(r.choice("0123456789") for _ in range(r.choice([3, 50, 4000])))
+        grouped = ",".join(["1"] + ["000"] * r.choice([2, 300, 3000]))
+        t = t[:i] + r.choice(["$", "\\$", f"${n}", f" = ${grouped}", f" = {n}.", f"${n}$", "$$", f" ${grouped} left",
+                              f"\nSo, Tom has ${n} left after {n} days.", f"\n\\[ x = {grouped} \\]\nSo, it costs ${grouped}."]) + t[i:]
+    return t
+
+
 def _insert(make: Callable[[random.Random], str]) -> Callable[[str, random.Random], str]:
     def f(t: str, r: random.Random) -> str:
         x = make(r)
@@ -148,6 +160,7 @@ MUTATIONS: dict[str, Callable[[str, random.Random], str]] = {
     "array_env": lambda t, r: t + " " + _array(r),
     "unicode": _unicode,
     "repeated_segment": _repeat,
+    "dollars": _dollars,
 }
 
 
@@ -172,17 +185,18 @@ def _load(limit_per_file: int, rng: random.Random) -> list[Any]:
     return golds
 
 
-def mutate(steps: list[str], rng: random.Random, stack: int = 1) -> tuple[str, list[str]]:
+def mutate(steps: list[str], rng: random.Random, stack: int = 1,
+           kinds: list[str] | None = None) -> tuple[str, list[str]]:
     """One mutation applied to one to three steps (the answer line among them a third of the time); with ``stack``
     over 1, up to that many mutations one after another (named by the first)."""
-    kind, out = _mutate_once(steps, rng)
+    kind, out = _mutate_once(steps, rng, kinds)
     for _ in range(rng.randint(0, stack - 1)):
-        out = _mutate_once(out, rng)[1]
+        out = _mutate_once(out, rng, kinds)[1]
     return kind, out
 
 
-def _mutate_once(steps: list[str], rng: random.Random) -> tuple[str, list[str]]:
-    kind = rng.choice(sorted(MUTATIONS))
+def _mutate_once(steps: list[str], rng: random.Random, kinds: list[str] | None = None) -> tuple[str, list[str]]:
+    kind = rng.choice(kinds or sorted(MUTATIONS))
     out = list(steps)
     picks = rng.sample(range(len(out)), min(len(out), rng.randint(1, 3)))
     if rng.random() < 0.33:
@@ -200,7 +214,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--slow", type=float, default=8.0, help="a row over this many seconds is a finding")
     ap.add_argument("--stack", type=int, default=1, help="up to this many mutations on one row")
-    ap.add_argument("--only", help="comma-separated mutations (default: all)")
+    ap.add_argument("--only", help="comma-separated mutations, the only ones drawn (default: all)")
     ap.add_argument("--out", type=Path, help="findings as JSON lines")
     args = ap.parse_args()
     from stepforge.generators.sources.records import candidate_of
@@ -209,7 +223,9 @@ def main() -> None:
     golds = _load(max(40, args.n // 3), rng)
     config = bl._config()
     warm = bl._warm_up(config)
-    only = set(args.only.split(",")) if args.only else None
+    only = sorted(set(args.only.split(","))) if args.only else None
+    if only and not set(only) <= set(MUTATIONS):
+        raise SystemExit(f"unknown mutation(s): {', '.join(sorted(set(only) - set(MUTATIONS)))}")
     tally: dict[str, Counter] = defaultdict(Counter)
     findings = []
     times = []
@@ -217,9 +233,7 @@ def main() -> None:
     for n in range(args.n):
         name, fmt, g = golds[rng.randrange(len(golds))]
         cand = candidate_of(g, n, fmt)
-        kind, steps = mutate(list(cand.steps), rng, args.stack)
-        if only and kind not in only:
-            continue
+        kind, steps = mutate(list(cand.steps), rng, args.stack, only)
         cand = cand.model_copy(update={"steps": steps, "spans": None, "generation": cand.generation.model_copy(
             update={"raw_response": "\n\n".join(steps)})})
         t0 = time.perf_counter()

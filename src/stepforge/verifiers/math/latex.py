@@ -793,7 +793,9 @@ def _guard_factorial(node: Node, policy: Any) -> None:
         if v > policy.max_factorial:
             raise GuardError(f"factorial of {v} is too large")
     elif _constant(node):
-        raise GuardError("factorial of a computed number")
+        v = small_int(node, policy.max_factorial)
+        if v is None or v < 0:  # "(6-2)!" is 4!; "(10^{10})!" or "(1/2)!" is not computed
+            raise GuardError("factorial of a computed number")
 
 
 # ------------------------------------------------------------------------------------------- cleaning

@@ -807,6 +807,11 @@ def _segment_claims(
         parts = [p for p in _SPACER.split(raw) if p.strip()]
         if len(parts) > 1:  # "\frac{4}{4}=1 \qquad \frac{4}{8}=\frac{1}{2}": formulas side by side, each its own
             return [c for p in parts for c in _segment_claims(p, state, rng, derived, hypothetical)]
+    steps_of = [p for p in _IMPLIES.split(raw) if p.strip()]
+    if len(steps_of) > 1 and not _OR.search(seg):
+        # "2x = 6 \implies x = 3": each side of an implication is a relation of its own, in order (a derivation
+        # the first makes is what the next is checked against); never one chain through the arrow
+        return [c for p in steps_of for c in _segment_claims(p, state, rng, derived, hypothetical)]
     if worded.has_tex_mod(seg) and (ch := worded.tex_chain(seg)) is not None:
         # "2^{10} \equiv 1 \pmod{11}"; bare numbers are checked, as "$0 = 1$" is (a contradiction says so in words)
         return _congruences(ch, state, rng, "", True)
@@ -823,7 +828,8 @@ def _segment_claims(
     raw_chain = _split_top(raw, "=") if "\\$" in raw else chain
     if len(raw_chain) != len(chain):
         raw_chain = chain
-    claims = [_unit_claim(ra, rb, a, b, state, rng) or _equation_claim(a, b, state, rng, derived, hypothetical)
+    claims = [_unit_claim(ra, rb, a, b, state, rng) or _tuple_claim(a, b, state, rng, derived, hypothetical)
+              or _equation_claim(a, b, state, rng, derived, hypothetical)
               for (ra, rb), (a, b) in zip(zip(raw_chain, raw_chain[1:]), zip(chain, chain[1:]))]
     if readings.PRODUCT_BY_JUXTAPOSITION.search(seg):
         claims = [_mixed_as_product(c, a, b, rng) for c, (a, b) in zip(claims, zip(chain, chain[1:]))]
@@ -958,6 +964,50 @@ def _mixed_as_product(check: ClaimCheck, a: str, b: str, rng: random.Random) -> 
         return check
     return check.model_copy(update={"verdict": "unknown", "rule": "mixed_number_or_product",
                                     "detail": f"{check.rule}; true where {grouped[0].strip()} = {grouped[1].strip()}"})
+
+
+# an implication between relations: "2x = 6 \implies x = 3", "\Rightarrow", "\therefore"
+_IMPLIES = re.compile(r"\\(?:implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])|⟹|⇒|∴")
+_TUPLE_SIDE = re.compile(r"\s*(?:\\left\s*)?\((.*)(?:\\right\s*)?\)\s*[.,;]?\s*", re.S)
+
+
+def _tuple_members(side: str) -> list[str] | None:
+    """The members of a side that is one parenthesised tuple of two or more ("(5, 7)", "\\left( \\frac{10}{2},
+    \\frac{14}{2} \\right)"), else None; a member that may be a thousands group ("(1,000)") makes it None."""
+    m = _TUPLE_SIDE.fullmatch(side)
+    if m is None:
+        return None
+    inner = re.sub(r"\\right\s*$", "", m.group(1).strip())
+    depth = 0
+    for ch in inner:  # the opening parenthesis closes at the end, not inside: "(a)(b)" is no tuple
+        depth += (ch in "({[") - (ch in ")}]")
+        if depth < 0:
+            return None
+    members = [x.strip() for x in _split_top(inner, ",")]
+    if len(members) < 2 or any(not x for x in members):
+        return None
+    if any(re.fullmatch(r"\d{3}(?:\.\d+)?", x) and re.search(r"\d$", y) for y, x in zip(members, members[1:])):
+        return None
+    return members
+
+
+def _tuple_claim(a: str, b: str, state: _State, rng: random.Random, derived: Derivations,
+                 hypothetical: bool) -> ClaimCheck | None:
+    """``(a_1, ..., a_n) = (b_1, ..., b_n)``, a point or a vector (a midpoint, a sum of vectors), member by member:
+    false when a member is, true when every member is; None when a side is not such a tuple."""
+    ma, mb = _tuple_members(a), _tuple_members(b)
+    if ma is None or mb is None:
+        return None
+    claim = f"{a.strip()} = {b.strip()}"
+    if len(ma) != len(mb):
+        return ClaimCheck(claim=claim, verdict="unknown", rule="tuple_lengths_differ")
+    got = [_equation_claim(x, y, state, rng, derived, hypothetical) for x, y in zip(ma, mb)]
+    bad = next((c for c in got if c.verdict == "false"), None)
+    if bad is not None:
+        return ClaimCheck(claim=claim, verdict="false", rule=f"tuple:{bad.rule}", detail=f"member {bad.claim}")
+    if all(c.verdict == "true" for c in got):
+        return ClaimCheck(claim=claim, verdict="true", rule=f"tuple:{got[0].rule}")
+    return ClaimCheck(claim=claim, verdict="unknown", rule="tuple:" + next(c.rule for c in got if c.verdict != "true"))
 
 
 def _equation_claim(a: str, b: str, state: _State, rng: random.Random, derived: Derivations,
@@ -1512,6 +1562,28 @@ def _tail_start(rev: str, at: int) -> int:
     return max(0, len(rev) - _TAIL_REV.match(rev, at).end() - _TAIL_MARGIN)
 
 
+# a display that continues the one before it: "\\[ 1 \\cdot c + 3(c + 2) \\] \\[ = c + 3c + 6 \\]"
+_STARTS_EQUALS = re.compile(r"\s*=(?!=)")
+_OTHER_RELATIONS = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|equiv|sim|implies|Rightarrow|iff|to|in)"
+                              r"(?![a-zA-Z])|&|\\\\|\\(?:quad|qquad)\b|,\s*$|;")
+
+
+def _continued(seg: str, pieces: list[tuple[bool, str]], j: int) -> str:
+    """A math segment that opens with ``=`` continues the chain of the math just before it, with nothing but space
+    between (a display per line, as models write a long computation): it is read with that chain's last member
+    as its left side; any other relation, a list or prose between leaves it as it is (unparseable, neutral)."""
+    if not _STARTS_EQUALS.match(seg):
+        return seg
+    k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not pieces[j - 1][1].strip() else -1
+    if k < 0 or not pieces[k][0]:
+        return seg
+    prev = pieces[k][1].strip().rstrip(".")
+    if not prev or _OTHER_RELATIONS.search(prev) or _MATH_ENDS_OPEN.search(prev) or "\\boxed" in prev:
+        return seg
+    last = prev.rsplit("=", 1)[-1].strip()
+    return f"{last} {seg.lstrip()}" if last else seg
+
+
 def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
     """The chain's first claim when prose before it continues its left side, its last when prose after it continues
     its right side: a refutation there is of a fragment, so neutral."""
@@ -1682,6 +1754,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                     seg, boxed = notation.end_value(seg), notation.last_member(seg)
                     if seg is None:
                         continue
+                seg = _continued(seg, pieces, j)
                 got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
                 before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
                 after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
