@@ -59,6 +59,9 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if sys.argv[1:] in (["--help"], ["-h"]):  # a question, never a folder to write into
+        print(__doc__)
+        sys.exit(0)
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
         sys.exit("usage: reference_solutions.py OUT_DIR")
     main(Path(sys.argv[1]))
