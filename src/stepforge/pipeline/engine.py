@@ -187,6 +187,7 @@ def _run(config: RunConfig, source: Any, domain: Any, ctx: Any, executor: Any, f
             finally:
                 results.close()  # type: ignore[attr-defined]
     seconds = time.perf_counter() - t0
+    executor.close()  # requests already sent are waited for and journalled first: the usage counts them
     usage = source.usage()
     summary_paths = {"traces": config.out / TRACES, "rejected": config.out / REJECTED, "card": config.out / CARD,
                      "run": config.out / RUN}

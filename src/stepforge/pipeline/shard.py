@@ -131,6 +131,7 @@ def _run(config: RunConfig, source: Any, domain: Any, ctx: Any, executor: Any, f
         io.sync(ledger)
         ledger.close()
     seconds = time.perf_counter() - t0
+    executor.close()  # requests already sent are waited for and journalled first: the usage counts them
     usage = source.usage()
     status = "incomplete" if ended == "unanswered" else "complete"
     ended_text = {
