@@ -26,14 +26,40 @@ from stepforge.schema import Outcome, Provenance, Step, Task, Trace
 BATCH_ROWS = 1000  # rows per Arrow batch: bounded memory whatever the file size
 
 
-def pyarrow() -> Any:
-    """The pyarrow module, or a one-line error saying how to get it."""
+def pyarrow(what: str = "parquet output") -> Any:
+    """The pyarrow module, or a one-line error saying how to get it (for ``what``)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet  # noqa: F401
     except ImportError:
-        raise UserError("parquet output needs pyarrow: pip install 'stepforge[data]'") from None
+        raise UserError(f"{what} needs pyarrow: pip install 'stepforge[data]'") from None
     return pa
+
+
+PARQUET_MAGIC = b"PAR1"
+
+
+def is_parquet(path: Path) -> bool:
+    """``path`` is a parquet file (it opens with the format's magic bytes, whatever its name)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == PARQUET_MAGIC
+    except OSError:
+        return False
+
+
+def parquet_rows(path: Path, size: int = BATCH_ROWS) -> Iterator[dict[str, Any]]:
+    """The rows of a parquet file as plain dicts (lists, nested dicts, None), streamed a batch at a time: a Hub
+    dataset's shard (ProcessBench, TRL's stepwise sets, GSM8K) or a stepforge export. A damaged file is a
+    one-line error naming it."""
+    pa = pyarrow(f"{path}: reading parquet")
+    try:
+        reader = pa.parquet.ParquetFile(path)
+        for batch in reader.iter_batches(batch_size=size):
+            yield from batch.to_pylist()
+    except (pa.ArrowException, OSError) as exc:
+        why = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"{path}: not a readable parquet file ({why})") from None
 
 
 def _wire_fields(model: type[BaseModel]) -> tuple[str, ...]:

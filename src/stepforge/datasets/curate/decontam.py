@@ -56,13 +56,6 @@ def humaneval() -> Benchmark:
 
 
 def _rows(path: Path) -> list[Any]:
-    if path.suffix == ".parquet":
-        from stepforge.datasets.arrow import pyarrow
-
-        pyarrow()
-        import pyarrow.parquet as pq
-
-        return pq.read_table(path).to_pylist()
     from stepforge.datasets.importers import iter_rows
 
     return list(iter_rows(path))

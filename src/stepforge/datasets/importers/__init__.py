@@ -76,11 +76,15 @@ def import_row(fmt: str, row: dict[str, Any], options: ImportOptions | None = No
 
 
 def iter_rows(path: Path) -> Iterator[Any]:
-    """Rows of a source file, streamed: JSONL, or one JSON document (an object or a list of objects,
-    e.g. the pretty-printed PRM800K README example; read whole). Bad bytes or JSON are one-line errors
-    naming the line."""
+    """Rows of a source file, streamed: JSONL, one JSON document (an object or a list of objects,
+    e.g. the pretty-printed PRM800K README example; read whole), or a parquet file (a Hub dataset's
+    shard; needs pyarrow). Bad bytes or JSON are one-line errors naming the line."""
+    from stepforge.datasets.arrow import is_parquet, parquet_rows
     from stepforge.datasets.io import iter_lines
 
+    if is_parquet(path):
+        yield from parquet_rows(path)
+        return
     lines = iter_lines(path)
     first = next(lines, None)
     if first is None:

@@ -1,9 +1,9 @@
 """Reference answers (and solutions) by problem, for labelled rows that carry none of their own (ProcessBench,
-PRMBench, Math-Shepherd rows): a user's JSONL file, or the sets stepforge ships — GSM8K's test and train problems and
-MATH's 5,000 test problems (``reference_answers/``, MIT licensed, built by ``scripts/build_references.py``). Most
-public PRM data is written on those problems, so a row whose problem text is one of theirs (layout ignored:
-whitespace, math delimiters, thin spaces) is graded against the official answer, and the row says where its
-reference came from."""
+PRMBench, Math-Shepherd rows): a user's file (JSONL, JSON or parquet), or the sets stepforge ships — GSM8K's test
+and train problems and MATH's 5,000 test problems (``reference_answers/``, MIT licensed, built by
+``scripts/build_references.py``). Most public PRM data is written on those problems, so a row whose problem text is
+one of theirs (layout ignored: whitespace, math delimiters, thin spaces) is graded against the official answer, and
+the row says where its reference came from."""
 
 from __future__ import annotations
 
@@ -86,19 +86,22 @@ def _add(refs: References, key: str, ref: Ref, ambiguous: set[str]) -> None:
 
 
 def load_file(path: Path) -> References:
-    """Reference answers from JSONL rows with ``problem`` (or ``question``) and ``answer``: MATH and MATH500 rows
-    (``solution`` beside ``answer``), GSM8K rows (``answer`` is the worked solution ending in ``#### N``)."""
+    """Reference answers from rows with ``problem`` (or ``question``) and ``answer``: MATH and MATH500 rows
+    (``solution`` beside ``answer``), GSM8K rows (``answer`` is the worked solution ending in ``#### N``); as JSONL,
+    one JSON list, or parquet (the Hub's GSM8K shards), like every labelled file."""
+    from stepforge.datasets.importers import iter_rows
+
     if not path.exists():
         raise UserError(f"{path} does not exist")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder: give the file of reference rows")
     refs: References = {}
     ambiguous: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for n, row in enumerate(iter_rows(path), 1):
         try:
-            _add(refs, *_row_ref(json.loads(line), str(path)), ambiguous)
+            _add(refs, *_row_ref(row, str(path)), ambiguous)
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise UserError(f"{path}:{n}: not a JSON object with 'problem' (or 'question') and 'answer'") from None
+            raise UserError(f"{path}: row {n}: not an object with 'problem' (or 'question') and 'answer'") from None
     if not refs:
         raise UserError(f"{path}: no reference answers in it")
     for key in ambiguous:
