@@ -401,26 +401,27 @@ def scenario(name: str, n: int, rounds: int, hard: float, workers: int, show: bo
                 print(f"    [{k}] intended={e} mv={a} sf={b}  gold={g!r} pred={p!r}")
 
 
-def real_solutions(files: list[Path], refs: Path, workers: int) -> None:
+def real_solutions(files: list[Path], spec: str, workers: int) -> None:
     """Verdicts on whole model solutions (ProcessBench-format rows: ``problem``, ``steps``, ``final_answer_correct``)
-    against the answer label each row carries, with the reference answer of its problem from ``refs`` (JSON lines of
-    ``problem`` and ``answer``): how often each checker's verdict is the label, and how often it reads no answer."""
-    import json
-
+    against the answer label each row carries, with the reference answer of its problem from ``spec`` (what ``stepforge
+    label --references`` takes: files of ``problem``/``answer`` rows, ``gsm8k``, ``math``, a comma list): how often
+    each checker's verdict is the label, and how often it reads no answer."""
+    from stepforge.datasets.importers import iter_rows
+    from stepforge.errors import UserError
+    from stepforge.generators.sources import references
     from stepforge.verifiers.math import check_answers
 
-    answers = {}
-    for line in refs.read_text().splitlines():
-        if line.strip():
-            r = json.loads(line)
-            answers[" ".join(r["problem"].split())] = r["answer"]
+    refs = references.load(spec) or {}
     rows = []
     for f in files:
-        for line in f.read_text().splitlines():
-            r = json.loads(line)
-            gold = answers.get(" ".join(r["problem"].split()))
-            if gold is not None and r.get("final_answer_correct") is not None:
-                rows.append((gold, "\n\n".join(r["steps"]), r["problem"], bool(r["final_answer_correct"])))
+        if not f.is_file():
+            raise UserError(f"{f} is not a file")
+        for r in iter_rows(f):
+            ref = refs.get(references.problem_key(str(r.get("problem", ""))))
+            if ref is not None and r.get("final_answer_correct") is not None:
+                rows.append((ref.answer, "\n\n".join(r["steps"]), r["problem"], bool(r["final_answer_correct"])))
+    if not rows:
+        raise UserError("no row has both a reference answer and an answer label")
     with mp.get_context("fork").Pool(workers) as pool:
         mv = pool.map(_mv_one, [(g, p) for g, p, _, _ in rows], chunksize=8)
     sf = check_answers([(g, p) for g, p, _, _ in rows], workers=workers, problems=[q for _, _, q, _ in rows])
@@ -443,7 +444,8 @@ def main(argv=None) -> int:
     ap.add_argument("--hard-share", type=float, default=0.05, help="share of hard pairs in the second scenario")
     ap.add_argument("--show-disagreements", action="store_true")
     ap.add_argument("--real", type=Path, nargs="+", help="ProcessBench-format rows with answer labels (see real_solutions)")
-    ap.add_argument("--references", type=Path, help="with --real: JSON lines of problem and answer")
+    ap.add_argument("--references", help="with --real: reference answers, as stepforge label --references takes them "
+                    "(files of problem/answer rows, gsm8k, math, a comma list)")
     ap.add_argument("--child", choices=("mv", "sf"), help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--hard", type=float, default=0.0, help=argparse.SUPPRESS)
@@ -460,7 +462,13 @@ def main(argv=None) -> int:
         if args.references is None:
             print("--real needs --references", file=sys.stderr)
             return 2
-        real_solutions(args.real, args.references, args.workers)
+        from stepforge.errors import UserError
+
+        try:
+            real_solutions(args.real, args.references, args.workers)
+        except UserError as exc:
+            print(f"bench_math_verify: {exc}", file=sys.stderr)
+            return 2
         return 0
     kinds = sorted({k for *_, k in make_pairs(args.pairs, 0, args.hard_share)})
     print(f"forms: {', '.join(kinds)}")

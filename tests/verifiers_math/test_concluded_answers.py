@@ -248,3 +248,71 @@ def test_currency_on_two_lines_is_currency_on_each():
     # two lone dollars on two lines pair up over the text, but neither line opens math
     text = "He spent $20 on Monday.\n\n" + _work("40") + "So, Howard has $40 left."
     assert extract(text, _SHOP).answer == "40"
+
+
+# --- an answer marker before a sentence that restates the last result ----------------------------------------------
+
+MARKED = [
+    "The answer is 40 dollars of his allowance.",  # three words of prose after the number
+    "Answer: Howard saved 40 dollars during the week",
+    "The answer is: Howard still holds 40 dollars in his piggy bank.",
+    "The answer is Howard will end the week with 40 dollars.",
+    "The answer is Howard kept 40 dollars of his allowance for 5 days.",  # a given number as a circumstance
+]
+
+
+@pytest.mark.parametrize("ending", MARKED)
+def test_a_marker_before_a_sentence_restating_the_last_result_is_read(ending):
+    """GPT-4-style endings ("The answer is 14 glasses of water.") that no marker reading takes (prose after the
+    number): read only as the result the work derived last, so the answer line cannot contradict the steps."""
+    ex = extract(_work("40") + ending, _SHOP)
+    assert (ex.answer, ex.how, ex.status) == ("40", "conclusion", "ok")
+    assert judge("40", _work("40") + ending, problem=_SHOP).verdict == "equal"
+    assert judge("30", _work("40") + ending, problem=_SHOP).verdict == "not_equal"
+
+
+UNREAD_MARKED = [
+    "The answer is Howard saved 50 dollars during the week.",  # not the value the work computed last
+    "The answer is Howard saved 40 dollars and 30 cents during the week.",  # a second new number
+    "The answer is Howard possibly saved 40 dollars during the week.",  # a possibility
+    "The answer is Howard did not save 40 dollars during the week.",  # a negation
+    "The answer is 40 dollars or more in savings.",  # an alternative
+    "The answer is 40 dozen coins in his savings.",  # the number counts dozens
+    "The answer is Howard saved 40 dollars during the week?",  # a question
+    "The answer is Howard saved 40 dollars.\n\nBut wait, he also spent money on Wednesday.",  # the text goes on
+]
+
+
+@pytest.mark.parametrize("ending", UNREAD_MARKED)
+def test_a_marker_before_a_sentence_that_does_not_restate_the_last_result_reads_nothing(ending):
+    ex = extract(_work("40") + ending, _SHOP)
+    assert ex.answer is None or ex.status != "ok", (ex.answer, ex.how, ex.status)
+
+
+def test_a_marker_the_existing_readings_take_is_read_as_before():
+    """The restatement is a fallback: a number with a short unit, a box, math after the marker keep their reading."""
+    for ending, answer, how in (("The answer is 40 dollars.", "40 dollars", "answer_colon"),
+                                ("The answer is $\\boxed{40}$.", "40", "boxed"),
+                                ("The answer is $40$.", "40", "answer_colon")):
+        ex = extract(_work("40") + ending, _SHOP)
+        assert (ex.answer, ex.how, ex.status) == (answer, how, "ok"), ending
+
+
+PARSED_AS_SENTENCES = [
+    "The answer is Howard has $40 left after buying the toy.",  # the marker's reading, "$40 left after ...", is no value
+    "The answer is: Howard will have 40 dollars left after the week.",
+    "The answer is Howard saves $40 by skipping the movie.",
+]
+
+
+@pytest.mark.parametrize("ending", PARSED_AS_SENTENCES)
+def test_a_marker_reading_that_does_not_parse_takes_the_restated_result(ending):
+    """The marker's reading is the words after the sentence's verb ("$40 left after buying the toy"), which no answer
+    parser reads: the verdict then takes the value the sentence restates when it is the work's last result."""
+    text = _work("40") + ending
+    v = judge("40", text, problem=_SHOP)
+    assert (v.verdict, v.pred) == ("equal", "40"), v
+    assert judge("30", text, problem=_SHOP).verdict == "not_equal"
+    other = _work("35") + ending  # the sentence states another value than the work's last: no verdict
+    assert judge("40", other, problem=_SHOP).verdict == "unparseable"
+    assert judge("35", other, problem=_SHOP).verdict == "unparseable"

@@ -14,7 +14,7 @@ from typing import Any
 from stepforge.verifiers.math.budget import Budget, OutOfTime
 from stepforge.verifiers.math.compare import answer_equal, make_ctx
 from stepforge.verifiers.math.errors import FAST_ONLY, GuardError, NeedsGeneral, ParseError
-from stepforge.verifiers.math.extract import extract, unescape
+from stepforge.verifiers.math.extract import extract, restated_result, unescape
 from stepforge.verifiers.math.final import names, read_problem, restatement
 from stepforge.verifiers.math.parse import parse_answer
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy, resolve
@@ -133,7 +133,18 @@ def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: 
     except ParseError as exc:
         if _same_text(g_text, p_text):  # a pred that does not parse may still be the gold's very text
             return done("equal", "string_equal", "", g_text, p_text)
-        return done("unparseable", "pred_unparseable", str(exc), g_text, p_text)
+        # "The answer is John spent $680 on ties.": the sentence after the marker does not parse as an answer; the
+        # value it restates is read when it is the one the work's last ``=`` derived (never a guess among numbers)
+        restated = restated_result(unescape(str(pred)), problem) if ex.how != "conclusion" else None
+        if restated is None or restated == p_text:
+            return done("unparseable", "pred_unparseable", str(exc), g_text, p_text)
+        p_text = restated
+        if read is not None:
+            read["pred"] = p_text
+        try:
+            p = parse_answer(p_text, pol, hint=g.kind)
+        except (GuardError, ParseError) as again:
+            return done("unparseable", "pred_unparseable", str(again), g_text, p_text)
     if g.kind == "bool" and p.kind not in ("bool", "text", "choice"):
         # "1985" read from a solution to "Is there ...?": what was read is not the yes/no the question asks for (a
         # side value of the last sentence), so it says nothing of the solution's answer

@@ -390,6 +390,10 @@ def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) 
         if ans is None:
             return Extraction(None, how, "none", "a yes/no answer its own restatement contradicts")
     else:
+        value = _VALUE_START_RE.search(sub_spans(_MATH_SPANS_RE, lambda m: "0" * len(m.group(0)), span))
+        negated = _negated_before(span[: value.start()]) if value is not None else None
+        if negated is not None:  # "The answer is not $40$.", "Answer: Howard did not save 40 dollars": denied
+            return Extraction(None, how, "none", f"a negation before the answer: {negated!r}")
         ans, st = _sentence(span)
     if ans is None:
         return Extraction(None, how, st if st != "ok" else "none")
@@ -403,6 +407,43 @@ def _anchored(text: str, m: re.Match, how: str, stop: re.Pattern | None = None) 
 # "the answer is no, $n+2$ cannot be a factor": yes or no, then the sentence that restates it
 _YES_NO_RE = re.compile(r"[ \t*]*+(yes|no)\b[ \t*]*+(?:[,.;:!][ \t]*+(.*))?$", re.I | re.S)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|impossible)\b|n't\b", re.I)
+#: how far before a box a negation of it is looked for (the sentence's words just before it)
+_NEGATION_REACH = 60
+# where a stated value starts: a digit, a LaTeX command, or math (masked to digits before the search)
+_VALUE_START_RE = re.compile(r"\d|\\[a-zA-Z]")
+# a negation, and the words that may stand between it and the value it denies without changing what it denies
+_DENIAL_RE = re.compile(r"\b(?:not|never|neither|nor|cannot)\b|n't\b", re.I)  # "no" is a quantifier: "with no waste"
+_BE_WORDS = {"be", "been", "equal", "equals", "to", "exactly", "just", "simply", "quite", "really", "actually", "the",
+             "a", "an"}
+# a verb of being after the negation's own words: the negation is in the subject ("the time it is not full is 8")
+_COPULAS = {"is", "are", "was", "were", "equals", "makes", "gives", "becomes"}
+# words that make what follows a description, not the value denied ("not divisible by 3", "no more than 5")
+_DESCRIPTION_WORDS = {"by", "than", "of", "from", "in", "on", "at", "with", "for", "over", "under", "exceeding",
+                      "divisible", "greater", "less", "more", "fewer", "larger", "smaller", "above", "below", "between",
+                      "including", "counting", "all", "any", "every", "each", "only", "such", "that", "which"}
+
+
+def _negated_before(lead: str) -> str | None:
+    """The negation that denies the value right after ``lead`` ("is not", "isn't", "never", "did not save"), or
+    None. Only the same sentence counts (a "not" in an earlier sentence says nothing of this value), and at most two
+    words may stand between (a verb: "not save 40"), none of them making the value part of a description ("not
+    divisible by 3", "not more than 5") or a verb of being after them (the negation is in the subject: "the time it
+    is not full is 8")."""
+    lead = re.sub(r"\$+|\\[(\[]|\\(?:boxed|fbox)\s*\{?|\{|\*+", " ", lead)
+    lead = re.split(r"[.!?;]\s|\n", lead)[-1]
+    found = None
+    for found in _DENIAL_RE.finditer(lead):
+        pass
+    if found is None:
+        return None
+    words = [w.lower() for w in re.findall(r"[A-Za-z'-]+|[^\sA-Za-z]", lead[found.end():])]
+    if any(not w[0].isalpha() and w not in ":=" for w in words):
+        return None  # a number or a symbol stands between: the negation is about something else
+    rest = [w for w in words if w not in _BE_WORDS and w not in ":="]
+    if rest and (len(rest) > 2 or any(w in _DESCRIPTION_WORDS or w in _COPULAS for w in rest)
+                 or any(w in ":=" for w in words)):
+        return None
+    return lead[found.start():].strip()
 
 
 def _yes_no(m: re.Match) -> tuple[str | None, Status]:
@@ -555,7 +596,10 @@ def extract(text: str, problem: str | None = None) -> Extraction:
         return Extraction(ans, "answer_tag", st if ans is not None else "none")
     run = _box_run(text)
     if run is not None:
-        ans, _, end, status, detail = run
+        ans, begin, end, status, detail = run
+        negated = _negated_before(text[max(0, begin - _NEGATION_REACH) : begin])
+        if negated is not None:  # "The answer is not $\boxed{40}$.": a value denied, not given
+            return Extraction(None, "boxed", "none", f"a negation before the answer: {negated!r}")
         if status == "ok":
             status, detail = _after_status(text[end:])
         if status == "ok":
@@ -565,6 +609,12 @@ def extract(text: str, problem: str | None = None) -> Extraction:
         return Extraction(ans, "boxed", status, detail)
     ex = _by_markers(text)
     if ex is not None:
+        if ex.answer is None and ex.status == "none":
+            # a marker before a sentence no reading takes ("The answer is 14 glasses of water."): read only when
+            # the sentence restates the result the work derived last (``restated_result``), never a guess
+            found = restated_result(text, problem)
+            if found is not None:
+                return Extraction(found, "conclusion")
         return ex
     stripped = text.strip()
     if not stripped:
