@@ -5,8 +5,8 @@ problem understanding, distractor insertion, scenario understanding) and gives, 
 step is labelled ("process_judging": 516 solutions, every one with an error; its "answer" is "Step k") and the
 question's own answer ("solving"). A step is a whole ``Step k:`` block, all its lines (the label counts blocks: a
 block's plan line and the computation on the line under it are one step), without its prefix (ProcessBench-style text
-has none); the closing "The answer is ..." paragraph is the last step. The references file holds each question's answer; the seed questions are
-GSM8K's own, so ``--references gsm8k,OUT/mathcheck_refs.jsonl`` also gives them GSM8K's worked solutions.
+has none); the closing "The answer is ..." paragraph is the last step. The references file holds each question's
+answer; the seed questions are GSM8K's own, so ``--references gsm8k,OUT/mathcheck_refs.jsonl`` also gives them GSM8K's worked solutions.
 
     python benchmarks/convert_mathcheck.py gsm_checklist.json OUT_DIR
 """
@@ -29,7 +29,8 @@ def _value(text: str) -> float | None:
         return None
 
 
-_STEP_LINE = re.compile(r"^[ \t]*\**[ \t]*Step[ \t]*(\d+)[ \t]*\**[ \t]*[:.][ \t]*\**[ \t]*", re.I | re.M)  # "**Step 2:**" too
+# a block's opening, "Step 2:" or "**Step 2:**"
+_STEP_LINE = re.compile(r"^[ \t]*\**[ \t]*Step[ \t]*(\d+)[ \t]*\**[ \t]*[:.][ \t]*\**[ \t]*", re.I | re.M)
 _ANSWER_PARAGRAPH = re.compile(r"\s*(?:so,?\s+)?(?:the\s+)?(?:final\s+)?answer\b", re.I)
 
 
