@@ -73,7 +73,8 @@ def test_adaptive_probes_ask_as_few_as_could_decide_good_then_the_rest_at_once(
         body = e["request"]
         assert len(e["response"]["choices"]) == body.get("n", 1)
         asked.setdefault(json.dumps(body["messages"]), []).append(body.get("n", 1))
-    assert asked and all(ns in ([needed], [needed, k - needed]) for ns in asked.values()), asked
+    # the journal is in answer order: a rest sent ahead into idle slots may be answered before its first request
+    assert asked and all(sorted(ns) in ([needed], sorted([needed, k - needed])) for ns in asked.values()), asked
     early = full = 0
     for t in labelled(tmp_path / "run"):
         for p in (p for s in t["steps"] for p in s["evidence"].get("probes", [])):

@@ -80,7 +80,7 @@ def test_bad_specs_are_one_clear_error(spec: str, message: str) -> None:
 def test_a_file_without_answers_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"problem": "x"}\n')
-    with pytest.raises(UserError, match="bad.jsonl: row 1: not an object with 'problem'"):
+    with pytest.raises(UserError, match="bad.jsonl:1: not an object with 'problem'"):
         refs.load(str(bad))
 
 

@@ -101,7 +101,7 @@ def load_file(path: Path) -> References:
         try:
             _add(refs, *_row_ref(row, str(path)), ambiguous)
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise UserError(f"{path}: row {n}: not an object with 'problem' (or 'question') and 'answer'") from None
+            raise UserError(f"{path}:{n}: not an object with 'problem' (or 'question') and 'answer'") from None
     if not refs:
         raise UserError(f"{path}: no reference answers in it")
     for key in ambiguous:
