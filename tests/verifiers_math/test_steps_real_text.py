@@ -450,6 +450,25 @@ def test_float_reprs_and_spaced_thousands(text: str, rating: int) -> None:
     assert c.rating == rating, c.claims
 
 
+@pytest.mark.parametrize(("text", "rating"), [
+    (r"\[ \text{Brokerage fee} = 0.05 \times 350,000 = 17,500 \]", 1),  # thousands commas in a formula
+    (r"\( 3,955,990 - 3,954,810 = 1,180 \)", 1), (r"\[ 80,000 + 50,000 + 120,000 = 250,000 \]", 1),
+    (r"so \(0.05 \times 20,000 = 1,000\), and", 1), (r"\( 1,000 \, \text{m} = 1 \, \text{km} \)", 1),
+    (r"\[ 80,000 + 50,000 = 140,000 \]", -1), (r"\(165,375 \div 120 = 1,377.5\)", -1),  # 1,378.125
+    (r"\(1,458 \div 2 = 730\)", -1),
+    # a comma that lists, a decimal comma, a grouped number alone in brackets: as written, never refuted
+    (r"\(x = 1,000, 2,000\)", 0), (r"$2,75 + 1,000 = 1,002,75$", 0), (r"$f(1,000) = 3$", 0),
+    (r"\((2,500) = (2, 500)\)", 0), (r"\(1972,800 = 392,000 \times 48\)", 0),
+])
+def test_thousands_commas_in_a_formula_group_digits_as_in_answers(text: str, rating: int) -> None:
+    """Steps and answers share one number policy: "17,500" in a formula is 17500, as the answer checker reads it;
+    only where every comma of the formula groups digits (a list or a decimal comma leaves it as written)."""
+    c = _one(text)
+    assert c.rating == rating, c.claims
+    if rating:
+        assert all("," not in x.claim.replace("\\,", "") for x in c.claims), c.claims
+
+
 @pytest.mark.parametrize("text", [r"Therefore, we must have $f^{-1}(0)=3$.", r"$g^{2}(1) = 4$", r"$h^2(3)=9$",
                                   r"so $f^{-1}(x) = \frac{x-1}{2}$", r"$F^{-1}\left(2\right) = 7$"])
 def test_an_inverse_or_iterated_function_is_no_product(text: str) -> None:

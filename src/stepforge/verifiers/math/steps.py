@@ -798,7 +798,7 @@ def _segment_claims(
     derived = derived if derived is not None else Derivations()
     seg = _PRIME.sub(_unprime, seg)
     seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
-    seg = _BRACED_COMMA.sub("", seg)  # "19{,}404": a thousands separator
+    seg = _ungrouped(_BRACED_COMMA.sub("", seg))  # "19{,}404", "350,000": thousands separators
     seg = _UNBRACED_INDEX.sub(r"\1_{\2}", seg)  # "w_200": one name, w_{200}, never w_2 times 00
     # "0.3\overline{6}": the fraction it names; "= \mathbf{12}": a bold number is the number
     seg = notation.repeating_decimals(notation.bold_numbers(seg))
@@ -1021,6 +1021,31 @@ def _equation_claim(a: str, b: str, state: _State, rng: random.Random, derived: 
 # a name with primes (m', f'' before no argument list) is a name of its own; f'(x) stays a function
 _PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z]|\\[A-Za-z]+)('+|\^\{?\\prime\}?)(?!'|\s*\()")  # also \theta'
 _BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+# a number grouped in threes by bare commas ("0.05 \times 350,000 = 17,500", "1,377.5"): the answer checker's policy
+# (parse: a comma before exactly three digits groups thousands; "0,5" and "2,75" are decimal commas)
+_GROUPED = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?!\d)(?!,\d)")
+
+
+def _ungrouped(seg: str) -> str:
+    """``seg`` with its thousands commas dropped, only where every comma in it (but a ``\\,`` space) groups a
+    number's digits: a comma that lists ("1,000, 2,000", "(1, 2)", a decimal comma "2,75") leaves the formula as
+    written, and so does a grouped number alone in brackets ("(2,500)": a point or a number)."""
+    if "," not in seg:
+        return seg
+    found = list(_GROUPED.finditer(seg))
+    body = seg.rstrip().rstrip(",.;").rstrip()  # a comma that ends the formula is the sentence's
+    inside = {i for m in found for i in range(m.start(), m.end())}
+    if not found or any(ch == "," and i not in inside and body[i - 1:i] != "\\" for i, ch in enumerate(body)):
+        return seg
+    out = seg
+    for m in reversed(found):
+        before, after = seg[:m.start()].rstrip(), seg[m.end():].lstrip()
+        if before.endswith(("(", "[", "\\{")) and after.startswith((")", "]", "\\}", "\\right")):
+            return seg
+        out = out[:m.start()] + m.group(0).replace(",", "") + out[m.end():]
+    return out
+
+
 # a letter's index of several digits written without braces ("w_200", "a_12"): LaTeX sets only the first digit low,
 # yet no writer means w_2 times 00; the exponent's digits are read whole already (3^105)
 _UNBRACED_INDEX = re.compile(r"(?<![\\A-Za-z])([A-Za-z])_(\d{2,})(?![\d.])")
