@@ -59,6 +59,7 @@ RIGHT = [
     ("He has to leave at 0900-0130 = 0730 hours", False),  # clock times
     ("the number of factors of $5$ in $42!$ is $42/5 + 42/25 = 8 + 1 = 9$.", False),  # whole-number division
     ("Arthur can buy 100 / 6 = 16 comic books", False),
+    ("So 100 - 100/6 = 84 comic books are left", False),  # a binary minus: the quotient may still be whole
 ]
 
 
@@ -97,6 +98,12 @@ WRONG = [
     "At the lower bound: $- \\frac{5}{4} \\cdot \\left(-1\\right)^{4} - \\left(-1\\right)^{3} - \\frac{1}{2} \\cdot "
     "\\left(-1\\right)^{2} = - \\frac{1}{2}$.",
     "$\\frac{7}{2} + 1 = 4.5 - 0.5$",
+    # a negated fraction is a coefficient, never a count of whole parts (the only division, so no other fraction
+    # kept exact tells; 3 // 2 = 1 gives 1 - 1 + 3 = 1 where the value is 1/2)
+    "At the lower bound: $- \\frac{3}{2} \\cdot \\left(-1\\right)^{4} - \\left(-1\\right)^{2} - 3 \\cdot "
+    "\\left(-1\\right) = 1$.",
+    "$x = -\\frac{7}{2} = -3$",
+    "At the upper bound: $\\frac{3}{2} \\cdot 1^{4} + 1 = 2$.",  # a power: a polynomial evaluated, not a count
     "so 9/4 + 1/2 = 5/2",
 ]
 

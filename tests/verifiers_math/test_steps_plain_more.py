@@ -53,6 +53,9 @@ def _rules(text: str) -> list[str]:
     "12 + 3 is equal to 15",
     "3 multiplied by 4 is 12, so we need 12.",
     "The total is 7 * 8, which is 56.",
+    # a percent or a fraction "of" a number
+    "That is 25% of 80 = 20.", "He spent 25% of $80 = $20.", "So, 1/2 of 50 is 25.",
+    "3/4 of 20 students = 15 students", "The discount is 20% of $50, which is $10.", "So 10 + 1/2 of 50 = 35",
     "$3 \\cdot 4 + 2$, which simplifies to $14$.",
     "$2^{10}$ is $1024$, so the bound holds.",
     "We get $\\frac{12}{4} + 2$, which gives us $5$.",
@@ -89,6 +92,7 @@ def test_right_text_is_now_confirmed(text: str) -> None:
     "4 cubed = 12",
     "12 times 12 equals 124.",
     "150 divided by 5 equals 25.",
+    "So 25% of 80 = 21 dollars.", "So, 1/2 of 50 is 26.", "She gave away 1/3 of 24 = 9 cookies.",
     "3 * 4 + 2, which simplifies to 15.",
     "So 12 + 3 gives us 16.",
     "$3 \\cdot 4 + 2$, which simplifies to $15$.",
@@ -202,3 +206,9 @@ def test_a_boxed_claim_in_the_unknowns_is_checked_against_the_premises() -> None
     ctx = StepContext(premises=["2x + 1 = 7"], unknowns=["x"])
     assert _step("So $x = \\boxed{3}$.", ctx).rating == 1
     assert _step("So $x = \\boxed{4}$.", ctx).rating == -1
+
+
+@pytest.mark.parametrize("text", ["He has 2 of 5 = 3 left", "100/4 = 25% of 80 = 21", "30% of the 200 = 61"])
+def test_of_is_a_product_only_after_a_percent_or_a_fraction_opening_a_computation(text: str) -> None:
+    """"2 of 5" is no product; "= 25% of 80" goes on from a chain's value; "of the 200" names no number."""
+    assert _step(text).rating != -1

@@ -14,7 +14,8 @@ Found on model-written solutions (MATH- and GSM8K-level, PRMBench, MR-BEN) and o
   (``factorial_or_not_equal``).
 * Powers and operators in words (:func:`rewrite`): "3 squared", "4 cubed", "2 to the power of 5", "2 raised to the
   5th power" are powers when the base is a number and no noun follows ("9 squared feet" is an area's unit); "12
-  plus 13", "12 times 12", "150 divided by 5", "5 minus 2", "3 multiplied by 4" between two numbers are operators;
+  plus 13", "12 times 12", "150 divided by 5", "5 minus 2", "3 multiplied by 4" between two numbers are operators,
+  and so is "of" after a percent or a fraction ("25% of 80", "3/4 of $20"; "2 of 5" is no product);
   after the value a chain states ("8*45 = 360 divided by 5", "= 5 squared") they start the next computation: unread.
 * A relation in words (:func:`rewrite`): "equals", "is equal to", "is", "which is", "which simplifies to", "which
   gives (us)", "gives us", "that is", "so we get" between an expression that computes and a value is an "=". Only
@@ -101,6 +102,10 @@ _POWER_WORDS = re.compile(
 # between two numbers, an operator in words
 _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|divided\s+by)\s+(?=\(?\.?\d)", re.I)
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
+# a percent or a fraction "of" a number: a product ("25% of 80 = 20", "3/4 of $20"); "2 of 5" is no product, and
+# neither is a percent of a whole stated as a percent ("60% of 100 is 60%": the 100 is 100%, points of a charge)
+_PART_OF = re.compile(r"(?<![\w.^/])(\d+(?:\.\d+)?\s?%|\d+/\d+)\s+of\s+(?=\\?\$?\s?\.?\d)"
+                      r"(?![^=\n]{0,40}?(?:=|\bis\b|\bequals\b)\s*\d+(?:\.\d+)?\s?%)", re.I)
 # a number that a chain states ("8*45 = 360 divided by 5", "100 / 5 = 20 times 2 people"): a word operating on it
 # starts the next computation from the result, so it is not part of the chain's last member
 _CHAIN_END = re.compile(r"(?:=|≈)\s*\\?\$?\s*-?\s*$")
@@ -146,11 +151,13 @@ def _powers(line: str) -> str:
 def rewrite(line: str, computes: Callable[[str], bool]) -> str:
     """``line`` with powers and operators in words written as operators and relations in words as "=", where that is
     their plain reading (module docstring). ``computes(side)``: the plain side (as written) computes something."""
-    if not re.search(r"[\d)!]\s+[A-Za-z]|\d,\s", line):
+    if not re.search(r"[\d)!%]\s+[A-Za-z]|\d,\s", line):
         return line
     line = _powers(line)
     line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
                                _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
+    line = _PART_OF.sub(lambda m: m.group(0) if _CHAIN_END.search(line, max(0, m.start() - 8), m.start())
+                        else f"{m.group(1)} * ", line)  # "= 25% of 80": the value a chain states, then more
     out, pos = [], 0
     for m in _CONNECTIVE.finditer(line):
         if m.start() <= pos or line[m.start() - 1] not in "0123456789)!%":

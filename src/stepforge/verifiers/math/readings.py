@@ -99,11 +99,16 @@ _INT_DIVISION = re.compile(r"\\[dt]?frac\{\s*(\d+)\s*\}\{\s*(\d+)\s*\}|(?<![\d.]
 def floor_division(a: str, b: str, same: Same) -> bool:
     """The claim holds when each division of whole numbers is whole-number division (``42/5 + 42/25 = 8 + 1`` in
     Legendre's formula, ``100 / 6 = 16`` comic books): integer division may be what the writer means, so a
-    refutation of the exact reading is not sure."""
+    refutation of the exact reading is not sure. Never for a negated fraction or a claim with a power: a
+    coefficient of a polynomial evaluated (``-\\frac{3}{2} \\cdot 1^{4}``) is no count of whole parts."""
     def floor(m: re.Match) -> str:
         x, y = (int(g) for g in m.groups() if g is not None)
+        if _NEGATED.search(m.string, 0, m.start()):
+            return m.group(0)  # "-\frac{3}{2} \cdot 1^4": a negative coefficient, no count of whole parts
         return str(x // y) if 0 < y <= x else m.group(0)  # a proper fraction ("2 1/2") is no quotient
 
+    if "^" in a or "^" in b:
+        return False  # a polynomial evaluated ("\\frac{3}{2} \\cdot 1^{4} + 1"): exact fractions, no whole parts
     fa, fb = _INT_DIVISION.sub(floor, a), _INT_DIVISION.sub(floor, b)
     # whole-number division gives a whole number: a side that divides again (a fraction reduced wrongly,
     # "\\frac{36}{14} = \\frac{19}{7}") is no quotient the writer took whole
@@ -117,6 +122,8 @@ def floor_division(a: str, b: str, same: Same) -> bool:
     return bool(same(fa, fb))
 
 
+# a unary minus right before a division: at the start of a side, or after an operator, a bracket or a relation
+_NEGATED = re.compile(r"(?:^|[-+*/(\[{=,^]|\\(?:cdot|times|left\(|left\[))\s*-\s*$")
 _ANY_DIVISION = re.compile(r"\\[dt]?frac(?![a-zA-Z])|/|\\div(?![a-zA-Z])|÷|\d\.\d")
 
 
