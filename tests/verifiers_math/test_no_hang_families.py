@@ -23,7 +23,7 @@ _CHILD = textwrap.dedent('''
     out = []
     def run(case):
         if case["kind"] == "judge":
-            v = judge(case["gold"], "\\\\boxed{" + case["pred"] + "}", case.get("policy"), seed=1)
+            v = judge(case["gold"], "\\\\boxed{" + case["pred"] + "}", case.get("policy"), seed=case.get("seed", 1))
             out.append([v.verdict, v.rule, v.detail])
         else:
             checks = check_steps(case.get("steps") or [case["step"]], StepContext(**case["ctx"]), seed=1)
@@ -46,8 +46,8 @@ def _run(cases: list[dict]) -> list:
     return json.loads(res.stdout)
 
 
-def _judge(gold: str, pred: str, policy: str | None = None) -> dict:
-    return {"kind": "judge", "gold": gold, "pred": pred, "policy": policy}
+def _judge(gold: str, pred: str, policy: str | None = None, seed: int = 1) -> dict:
+    return {"kind": "judge", "gold": gold, "pred": pred, "policy": policy, "seed": seed}
 
 
 def _step(step: str, **ctx) -> dict:
@@ -197,3 +197,14 @@ def test_nested_exponentials_at_a_point() -> None:
     assert got[0][0] == "not_equal", got[0]  # differ at a bounded point: a real refutation
     assert got[1] == [["unknown", "equation_without_context"]]
     assert got[2] == [["true", "identity"]]
+
+
+def test_a_function_of_a_factorial_at_a_point() -> None:
+    # sin(x!) at a sample point (x ~ 1e6): x! has millions of digits and evalf asks for as many bits to reduce sin's
+    # argument (found by the fuzz test: "\\text{cm}\\sin\\text{cm}!", 5 s and a timeout at one seed in two); a factorial
+    # or gamma of a variable is now evaluated bounded, at every seed
+    pair = ("\\text{cm}\\sin\\text{cm}!", "\\text{cm}\\sinx!")
+    got = _run([_judge(*pair, seed=s) for s in range(1, 9)] + [
+        _judge("\\frac{n!}{(n-2)!}", "n(n-1)"), _judge("(n+2)!", "(n+2)n!"), _judge("\\sin(x!)", "\\cos(x!)")])
+    assert all(v[0] == "not_equal" for v in got[:8]), got[:8]
+    assert got[8][0] == "equal" and got[9][0] == "not_equal" and got[10][0] == "not_equal", got[8:]

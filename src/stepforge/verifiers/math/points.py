@@ -39,12 +39,16 @@ def _risky(e: Any) -> bool:
 
 def risky(*exprs: Any) -> bool:
     """Whether substituting a point exactly may build a huge number: a power whose exponent holds a variable,
-    a non-rational exponent over a variable, a function of an exponential (``e^{e^{x}}``), or an exact value of
-    very high degree (``(x^{1000}+1)^{1000}``)."""
+    a non-rational exponent over a variable, a function of an exponential (``e^{e^{x}}``), a factorial or gamma of a
+    variable (``\\sin(x!)``), or an exact value of very high degree (``(x^{1000}+1)^{1000}``)."""
     try:
         return any(isinstance(e, sympy.Basic) and _risky(e) for e in exprs)
     except RecursionError:
         return True
+
+
+_FACTORIALS = (sympy.factorial, sympy.factorial2, sympy.gamma, sympy.subfactorial, sympy.RisingFactorial,
+               sympy.FallingFactorial)
 
 
 def _degree(e: Any) -> float:
@@ -65,6 +69,9 @@ def _degree(e: Any) -> float:
         return db + 1  # an irrational constant exponent: sympy leaves the power unevaluated
     if isinstance(e, sympy.Function) and any(a.has(sympy.exp) for a in e.args):
         # e^{e^{e^x}} at x = 9e6: building it, sympy's exp.eval evaluates e^{e^{9e6}} with mpmath at millions of bits
+        return float("inf")
+    if isinstance(e, _FACTORIALS):
+        # (x)! at x = 4e6 has millions of digits; sin(x!) then asks evalf for as many bits (seconds to minutes)
         return float("inf")
     ds = [_degree(a) for a in e.args]
     return sum(ds) if isinstance(e, sympy.Mul) else max(ds)
