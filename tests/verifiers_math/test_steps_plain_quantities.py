@@ -70,7 +70,7 @@ def test_percent_of_base_and_bare_values_stay_neutral(text: str) -> None:
 def test_arithmetic_with_units_is_confirmed(text: str) -> None:
     c = _step(text)
     assert c.rating == 1, c.claims
-    assert any(x.rule.endswith(":units") for x in c.claims)
+    assert any(":units" in x.rule for x in c.claims)
 
 
 @pytest.mark.parametrize("text", [
@@ -87,7 +87,7 @@ def test_wrong_arithmetic_with_units_is_refuted(text: str) -> None:
     # km/hr times days: the writer may have converted (or erred in the units): neither confirmed nor refuted
     ("so he covers a distance of 50 km/hr x 3 days = 150 km.", "units_differ:plain_text"),
     ("It takes 2 hours x 60 minutes = 120 minutes", "units_differ:plain_text"),
-    ("30 minutes x $20/hour = $10", "units_differ:plain_text"),
+    ("30 minutes x $20/hour = $15", "units_differ:plain_text"),
     ("3 feet + 6 inches = 9 feet", "units_differ:plain_text"),
     ("1 hour 30 minutes + 45 minutes = 75 minutes", "compound_quantity:plain_text"),
     ("It lasts 30 minutes + 45 minutes = 1 hour 15 minutes", "compound_quantity:plain_text"),

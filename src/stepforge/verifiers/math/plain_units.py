@@ -3,10 +3,12 @@ $2592``, ``$18/50 kg = $0.36/kg``.
 
 The step checker's plain-text reader takes numbers and operators only, so a word after a number cut such a chain and
 nothing was checked: on GSM8K-level solutions the computation a wrong first step rests on often goes unread so. Here
-a chain whose members are numbers each followed by at most one unit (a word, with ``sq``/``square``/``cubic`` before
-it, a rate ``/kg``, ``km/hr``, ``per hour`` after it) is found and its units are blanked, so the reader sees the
-numbers (:func:`blank`). The units are what the numbers count: the arithmetic on the numbers is what the writer
-computed.
+a chain whose members are numbers each followed by at most one unit (up to three words, ``spider legs``, ``ounces of
+sugar``, with ``sq``/``square``/``cubic`` before it, a rate ``/kg``, ``km/h``, ``per hour`` after it; the last side's
+unit cut where prose goes on) is found and its units are blanked, so the reader sees the numbers (:func:`blank`); the
+step checker first gives the chain, its units as ``\\text{}``, to the units' algebra of LaTeX claims, which decides a
+rate that converts (``3 hours x 60 minutes/hour = 180 minutes``). The units are what the numbers count: the arithmetic
+on the numbers is what the writer computed.
 
 It is read only where the units cannot change the numbers:
 
@@ -38,10 +40,16 @@ _NOT_UNIT = (
     "roots|sqrt|pi|log|ln|sin|cos|tan|exp|e|if|when|we|you|he|she|they|i|also|only|again|left|remaining|"
     "degrees|degree|percentage|ratio|factor|base"
 )
-_W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z']))[A-Za-z]{{2,}}(?![A-Za-z'])"
+# a unit word: two letters or more, or words joined by a hyphen or "&" ("roll-ups", "M&Ms")
+_W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z'&-]))(?=[A-Za-z][A-Za-z&-]*[A-Za-z])[A-Za-z]+(?:[-&][A-Za-z]+)*(?![A-Za-z'])"
+# a unit of up to three words ("spider legs", "years old", "ounces of sugar", "pieces of pie"): the words between a
+# number and the next operator name what it counts, whatever their number
+_WORDS = rf"{_W}(?:[ \t]+(?:of[ \t]+)?{_W}){{0,2}}"
 _PRE = r"(?:(?:sq\.?|square|cubic|cu\.?)\s+)"
-_RATE = rf"(?:\s*/\s*|\s+per\s+){_PRE}?{_W}"
-UNIT = rf"(?:{_PRE}?{_W}(?:{_RATE})?|{_RATE})"
+_RATE = rf"(?:\s*/\s*{_PRE}?{_W}(?:[ \t]+{_W})?|\s+per\s+{_PRE}?{_W})"
+# after a unit word, a rate's denominator may be an hour or a second in one letter ("km/h", "m/s"); never after a
+# number ("1/x" is a fraction in a variable)
+UNIT = rf"(?:{_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(]))?|{_RATE})"
 # a number and an operator as the plain reader reads them (a currency sign, thousands commas, a decimal, a percent
 # sign; "x" between blanks as times): the step checker's plain reader is built on these too
 NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
@@ -50,7 +58,9 @@ OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"
 _MEMBER = rf"(?>{NUM}(?:\s*{UNIT})?)"
 _SIDE = rf"\(*+\s*+-?{_MEMBER}(?:\s*+\)*+\s*+{OP}\s*+\(*+\s*+-?{_MEMBER})*+"
 # a chain starts where no operator, relation or parenthesis comes before it (so a long run is scanned once: linear)
-_START = r"(?<![\w.,/^}\\$:(=*+×÷–−-])(?<![(=*+×÷^–−/-]\s)(?<![(=*+×÷^–−/-]\s\s)(?<!\sx\s)"
+# ... but it may start after a name's "=" ("the distance = 60 mph × 3 hours = 180 miles"): a word before the "="
+_START = (r"(?<![\w.,/^}\\$:(*+×÷–−-])(?<![^A-Za-z\s]=)(?<![^A-Za-z]\s=)(?<![(*+×÷^–−/-]\s)"
+          r"(?<![^A-Za-z]=\s)(?<![^A-Za-z\s]\s=\s)(?<![(=*+×÷^–−/-]\s\s)(?<!\sx\s)")
 _CHAIN = re.compile(rf"{_START}{_SIDE}(?:\s*+\)*+\s*+=\s*+{_SIDE})+\s*\)*", re.I)
 # a number, a unit, then an operator or a relation: the only lines worth scanning
 _INNER_UNIT = re.compile(rf"[\d%]\s*{UNIT}\s*\)*\s*(?:{OP}|=)", re.I)
@@ -58,6 +68,10 @@ _UNIT_AFTER = re.compile(rf"(?<=[\d%])\s*({UNIT})", re.I)
 # a number and a word right before the chain, or a number right after it: a compound quantity ("1 hour 30 minutes")
 _COMPOUND_BEFORE = re.compile(r"\d\s*[A-Za-z]{2,}\s*(?:and\s+)?$")
 _COMPOUND_AFTER = re.compile(r"\s*(?:and\s+)?\d")
+# "= 156kgs", "= 20g": a number after "=" and a unit against it (a word, or one letter of a metric unit) ...
+# ... or a rate ("= $57500/year")
+_TIGHT_RESULT = re.compile(rf"=\s*(?:\\?\$\s?)?\d[\d,]*(?:\.\d+)?((?:{_W}|[gmlLhs](?![A-Za-z'\d]))(?:/{_W})?|/{_W})",
+                           re.I)
 _SUM = re.compile(r"(?<![eE])[-+–−]")
 
 
@@ -69,6 +83,7 @@ class Region:
     start: int
     end: int
     units: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where each unit stands in the line
     why: str | None = None
     sums_across: bool = False  # added or subtracted across different units or nouns: a false sum says nothing sure
     unshared: bool = False  # two sides of an "=" with no unit in common (or one without any): a false one may convert
@@ -77,9 +92,10 @@ class Region:
 def blank(line: str) -> tuple[str, list[Region]]:
     """``line`` with the units of its unit-carrying chains replaced by blanks (same length), and those chains."""
     regions: list[Region] = []
-    blanks: list[tuple[int, int]] = []
+    # a result's unit written tight against it ("78*2 = 156kgs", "40/2 = 20g"): blanked, the number read as it is
+    blanks: list[tuple[int, int]] = [m.span(1) for m in _TIGHT_RESULT.finditer(line)] if "=" in line else []
     if not _INNER_UNIT.search(line):
-        return line, regions
+        return _blanked(line, blanks), regions
     for m in _CHAIN.finditer(line):
         units = []
         spans = []
@@ -88,23 +104,50 @@ def blank(line: str) -> tuple[str, list[Region]]:
             spans.append(u.span(1))
         if not any(re.search(r"[^\s)]", line[b:m.end()]) for _, b in spans):
             continue  # units only after the last number ("5 + 3 = 8 apples"): the number-only reader reads it already
-        region = Region(m.start(), m.end(), units)
-        region.why = _why_neutral(line, m.start(), m.end(), units)
-        region.sums_across = bool(_SUM.search(_unitless(line, m.start(), m.end(), spans))) and len(
+        end = _trim_result_unit(line, m.start(), m.end(), units, spans)
+        region = Region(m.start(), end, units, spans=spans)
+        region.why = _why_neutral(line, m.start(), end, units)
+        region.sums_across = bool(_SUM.search(_unitless(line, m.start(), end, spans))) and len(
             {_base(u) for u in units}) > 1
-        sides = [_side_units(x) for x in re.split(r"=", line[m.start():m.end()])]
+        sides = [_side_units(x) for x in re.split(r"=", line[m.start():end])]
         if any(not (a & b) for a, b in zip(sides, sides[1:])):
             region.unshared = True
             if any(a and b and not (a & b) for a, b in zip(sides, sides[1:])):
                 region.why = region.why or "unit_conversion"  # "1 yap = 3/5 baps", "4 daps = 7 yaps"
         regions.append(region)
         blanks.extend(spans)
+    return _blanked(line, blanks), regions
+
+
+_UNIT_TOKEN = re.compile(r"(?:(?:sq\.?|square|cubic|cu\.?)\s+)?\S+", re.I)
+
+
+def _trim_result_unit(line: str, start: int, end: int, units: list[str], spans: list[tuple[int, int]]) -> int:
+    """The chain's end once the unit of its last side is cut to what names the result: the longest run of its words
+    that names a unit of the left (``= 16 chocolate bars``), else its first word (``= 35 miles between his stops``:
+    the words after it are prose). ``units`` and ``spans`` are trimmed in place."""
+    eq = line.rfind("=", start, end)
+    left = {_base(u) for (a, _), u in zip(spans, units) if a < eq}
+    if not spans or spans[-1][0] < eq:
+        return end
+    a, b = spans[-1]
+    ends = [a + t.end() for t in _UNIT_TOKEN.finditer(line[a:b].rstrip())]
+    if not ends:
+        return end
+    cut = next((e for e in reversed(ends) if _base(line[a:e]) in left), ends[0])
+    if cut == ends[-1]:
+        return end
+    spans[-1], units[-1] = (a, cut), line[a:cut].strip()
+    return cut
+
+
+def _blanked(line: str, blanks: list[tuple[int, int]]) -> str:
     if not blanks:
-        return line, regions
+        return line
     chars = list(line)
     for a, b in blanks:
         chars[a:b] = " " * (b - a)
-    return "".join(chars), regions
+    return "".join(chars)
 
 
 def _unitless(line: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:

@@ -1497,6 +1497,9 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
     chunk = _SPACED_THOUSANDS.sub(join, _MIXED_PLAIN.sub(_mixed_plain, chunk))
     # "3 squared is 9", "150 divided by 5 equals 30", "3 * 4 + 2, which simplifies to 14": words as operators and "="
     chunk = plain_words.rewrite(chunk, _computes_plain)
+    if "$" not in chunk and _OTHER_CURRENCY.search(chunk):  # "€1090 + €157 = €1247": a currency sign as "$" is
+        chunk = _OTHER_CURRENCY.sub("$", chunk)
+    written = chunk
     chunk, regions = plain_units.blank(chunk)  # "36 ft * 24 ft = 864 sq ft": the units blanked, the numbers read
     rev = ""  # the chunk reversed, made at the first match: the text before a match is read backwards, never copied
     for m in _PLAIN.finditer(chunk):
@@ -1526,7 +1529,9 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
                 got[-1] = got[-1].model_copy(update={"verdict": "true", "rule": "dollars_to_cents:plain_text"})
         region = next((r for r in regions if r.start < m.end() and m.start() < r.end), None)
         if region is not None:
-            got = [_with_units(c, region) for c in got]
+            tex = _tex_with_units(written, m.start(), m.end(), region)
+            got = [_with_units(c, region, None if tex is None else (tex[k], tex[k + 1]), state, rng)
+                   for k, c in enumerate(got)]
         end = m.start()
         rev = rev or chunk[::-1]
         pos = _tail_start(rev, len(chunk) - end)
@@ -1546,11 +1551,45 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
     return out
 
 
-def _with_units(check: ClaimCheck, region: plain_units.Region) -> ClaimCheck:
-    """A claim of a chain read past its units (:mod:`plain_units`): as the numbers say, or neutral where the units may
-    convert a number (two of one dimension, a compound quantity) or a sum runs across different units."""
-    units = ", ".join(dict.fromkeys(region.units))
+_OTHER_CURRENCY = re.compile("[€£¥₹](?=\\s?\\.?\\d)")
+
+
+def _tex_with_units(line: str, start: int, end: int, region: plain_units.Region) -> list[str] | None:
+    """The sides of a plain chain as LaTeX with its units as ``\\text{}`` (``3 hours x 60 minutes/hour`` ->
+    ``3 \\text{ hours} \\times 60 \\text{ minutes/hour}``, ``$20/hour`` -> ``\\$20/\\text{hour}``), so the units'
+    algebra of :func:`_unit_claim` reads them as it reads a formula's; None for a compound quantity."""
+    if region.why == "compound_quantity":
+        return None
+    text, names = line[start:end], []
+    for a, b in sorted((sp for sp in region.spans if start <= sp[0] < end), reverse=True):
+        names.append(line[a:b].strip())
+        text = f"{text[:a - start]} #{len(names) - 1}# {text[b - start:]}"
+    text = re.sub(r"\\?\$\s?(?=\.?\d)", " #D# ", text)
+
+    def unit(k: int) -> str:
+        name = names[k]
+        return f"/\\text{{{name[1:].strip()}}}" if name.startswith("/") else f"\\text{{ {name}}}"
+
+    return [re.sub(r"\s{2,}", " ", re.sub(r"#(\d+)#", lambda u: unit(int(u[1])), _latex_of_plain(side))
+                   .replace("#D# ", "\\$")).strip() for side in text.split("=")]
+
+
+def _with_units(check: ClaimCheck, region: plain_units.Region, tex: tuple[str, str] | None = None,
+                state: _State | None = None, rng: random.Random | None = None) -> ClaimCheck:
+    """A claim of a chain read past its units (:mod:`plain_units`): decided by the units' algebra where it decides the
+    same claim in a formula (``tex``: its two sides with their units, :func:`_unit_claim`: ``3 hours x 60
+    minutes/hour = 180 minutes``), else as the numbers say, or neutral where the units may convert a number (two of
+    one dimension, a compound quantity) or a sum runs across different units."""
     check = check.model_copy(update={"claim": re.sub(r"\s{2,}", " ", check.claim)})  # the blanks the units left
+    if tex is not None and state is not None and rng is not None and check.verdict != "unknown":
+        by_units = _unit_claim(tex[0], tex[1], tex[0], tex[1], state, rng)
+        # decisive only: true, or false with units on both sides ("in 3 days = 97 * 3": the prose's number, not a
+        # quantity, before the "=" is never refuted); the claim as the numbers read it, for the rules that redo it
+        if by_units is not None and (by_units.verdict == "true" or by_units.verdict == "false" and all(
+                _TEXT_CMD_ANY.search(x) or "\\$" in x for x in tex)):
+            return check.model_copy(update={"verdict": by_units.verdict, "rule": by_units.rule + ":plain_text",
+                                            "detail": f"{by_units.claim}; {by_units.detail}"})
+    units = ", ".join(dict.fromkeys(region.units))
     why = region.why or ("units_differ" if (region.sums_across or region.unshared) and check.verdict == "false" else None)
     if why is not None and check.verdict != "unknown":
         return check.model_copy(update={"verdict": "unknown", "rule": why + ":plain_text",
