@@ -7,7 +7,8 @@ be shown):
 * units of several words ("640 spider legs + 540 insect legs", "30 ounces of sugar x 8 batches"), joined words
   ("roll-ups", "M&Ms"), a one-letter rate ("9 km/h"), a unit tight against the result ("= 156kgs", "= 20g",
   "= $57500/year"), a currency other than "$" ("€1090 + €157"), and a chain after a name's "=" ("the distance = 60
-  mph × 3 hours = 180 miles") were not read at all.
+  mph × 3 hours = 180 miles"), and notes in parentheses between the numbers ("12 tickets (Pam's) + 24 tickets
+  (Fred's)") were not read at all.
 
 Units that may hide a conversion stay neutral, as before."""
 
@@ -45,6 +46,13 @@ def _step(text: str):
     ("The total cost is €1090 + €157 + €74 + €102 = €1423.",
      "The total cost is €1090 + €157 + €74 + €102 = €1433."),
     ("Rent is £400 * 3 = £1200.", "Rent is £400 * 3 = £1300."),
+    # a note in parentheses names what a number counts
+    ("The total is 12 tickets (Pam's roller coaster) + 24 tickets (Fred's roller coaster) + 30 tickets (luge for "
+     "both) = 66 tickets.",
+     "The total is 12 tickets (Pam's roller coaster) + 24 tickets (Fred's roller coaster) + 30 tickets (luge for "
+     "both) = 68 tickets."),
+    ("total_rings = 20 (first friend) + 25 (second friend) + 35 (third friend) = 80",
+     "total_rings = 20 (first friend) + 25 (second friend) + 35 (third friend) = 85"),
     # the result's unit is cut where prose goes on after it ("35 miles between his stops")
     ("Henry traveled 20 miles + 15 miles = 35 miles between his first and second stops.",
      "Henry traveled 20 miles + 15 miles = 36 miles between his first and second stops."),
@@ -102,3 +110,17 @@ def test_words_that_are_no_units_are_not_blanked(text: str) -> None:
 def test_a_fraction_in_a_variable_is_no_rate(text: str) -> None:
     c = _step(text)
     assert c.rating != -1, c.claims
+
+
+@pytest.mark.parametrize("text", [
+    "He pays 5 (per person) * 4 = 21",  # a note that changes the number is no label: not read past
+    "The cost is 12 dollars (total) + 3 = 16",
+])
+def test_a_note_that_changes_the_number_is_not_blanked(text: str) -> None:
+    c = _step(text)
+    assert c.rating != -1, c.claims
+
+
+def test_a_modulus_in_parentheses_stays_a_congruence() -> None:
+    c = _step("So 3 + 4 (mod 5) = 2")
+    assert c.rating == 1 and all("congruence" in x.rule for x in c.claims), c.claims

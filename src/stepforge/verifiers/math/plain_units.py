@@ -49,7 +49,12 @@ _PRE = r"(?:(?:sq\.?|square|cubic|cu\.?)\s+)"
 _RATE = rf"(?:\s*/\s*{_PRE}?{_W}(?:[ \t]+{_W})?|\s+per\s+{_PRE}?{_W})"
 # after a unit word, a rate's denominator may be an hour or a second in one letter ("km/h", "m/s"); never after a
 # number ("1/x" is a fraction in a variable)
-UNIT = rf"(?:{_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(]))?|{_RATE})"
+_UNIT_WORDS = rf"(?:{_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(]))?|{_RATE})"
+# a note in parentheses after a number or its unit names what it counts ("12 tickets (Pam's roller coaster) + 24
+# tickets (Fred's)", "20 (first friend) + 25 (second friend)"): no digit, no "=", no word that changes the number
+_NOTE = (r"(?:[ \t]*\((?=[^()]*[A-Za-z]{2})(?![^()]*\b(?:mod|modulo|choose|times|squared|cubed|percent|per|thousands?|"
+         r"millions?|hundreds?|half|double|twice|triple|round\w*|approx\w*|each|dozens?|rate|total)\b)[^()\d=]{1,40}\))")
+UNIT = rf"(?:{_UNIT_WORDS}{_NOTE}?|{_NOTE})"
 # a number and an operator as the plain reader reads them (a currency sign, thousands commas, a decimal, a percent
 # sign; "x" between blanks as times): the step checker's plain reader is built on these too
 NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
@@ -110,7 +115,7 @@ def blank(line: str) -> tuple[str, list[Region]]:
         region.sums_across = bool(_SUM.search(_unitless(line, m.start(), end, spans))) and len(
             {_base(u) for u in units}) > 1
         sides = [_side_units(x) for x in re.split(r"=", line[m.start():end])]
-        if any(not (a & b) for a, b in zip(sides, sides[1:])):
+        if any(not (a & b) and (a or b) for a, b in zip(sides, sides[1:])):  # notes alone are no units
             region.unshared = True
             if any(a and b and not (a & b) for a, b in zip(sides, sides[1:])):
                 region.why = region.why or "unit_conversion"  # "1 yap = 3/5 baps", "4 daps = 7 yaps"
@@ -162,7 +167,7 @@ def _why_neutral(line: str, start: int, end: int, units: list[str]) -> str | Non
         return "compound_quantity"
     dims: dict[str, set[str]] = {}
     for u in units:
-        for atom in re.split(r"\s*/\s*|\s+per\s+", u.lower()):
+        for atom in re.split(r"\s*/\s*|\s+per\s+", re.sub(r"\s*\([^()]*\)", "", u).lower()):
             atom = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", atom.strip())
             if not atom:
                 continue
@@ -181,13 +186,14 @@ def _side_units(side: str) -> set[str]:
     out = {"dollar"} if "$" in side else set()
     for u in _UNIT_AFTER.finditer(side):
         for atom in re.split(r"\s*/\s*|\s+per\s+", u.group(1).lower()):
-            if atom.strip():
-                base = _base(atom)
+            base = _base(atom)
+            if base:
                 out.add("dollar" if base in ("dollar", "usd") else base)
     return out
 
 
 def _base(unit: str) -> str:
-    """A unit's words without ``sq``/``square``/``cubic`` and a final plural ``s``: ``sq ft`` and ``ft`` are one."""
-    u = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", unit.lower().strip())
+    """A unit's words without ``sq``/``square``/``cubic``, a note in parentheses and a final plural ``s``: ``sq ft``
+    and ``ft`` are one."""
+    u = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", re.sub(r"\s*\([^()]*\)", "", unit).lower().strip())
     return re.sub(r"(?<=[a-z]{2})(?:es|s)$", "", u)
