@@ -518,7 +518,7 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
         if redo is None:
             return _explains_algebra(claims, k, lhs, rhs, gold, pred)
     else:
-        redo = _Redo([(wrong, right)])  # a wrong value and what it is when the slip is redone
+        redo = _Redo(_chain_fixes(claims[k], claims[k].index(refuted[0]), wrong, right))
     for j in range(k, len(claims)):
         # the slip's own step: only its equations in unknowns ("3x = 16 - 5 = 12"); its later computations are not
         # carried (on PRMBench that kept a step applying a wrong rule that the prose step before it announced)
@@ -532,6 +532,25 @@ def explains_outcome(claims: list[list[dict[str, Any]]], k: int, gold: str, pred
         if len(redo.fixes) > known:
             redo.computations(own)  # a computation on an unknown's value stated in this step
     return redo.verdict(gold, pred)
+
+
+def _chain_fixes(claims: list[dict[str, Any]], at: int, wrong: Any, right: Any) -> list[tuple[Any, Any]]:
+    """The wrong values of a refuted claim's chain and what each is when the slip is redone: its stated value, and
+    every later member of the same chain ("(150 + 130 + 260) / 3 = 440 / 3 = 140": 440/3 and 140 both name the
+    average, so both become 180)."""
+    fixes = [(wrong, right)]
+    last = str(claims[at].get("claim", "")).rsplit(" = ", 1)[1]
+    for c in claims[at + 1:]:
+        text = str(c.get("claim", ""))
+        if " = " not in text:
+            break
+        lhs, rhs = text.rsplit(" = ", 1)
+        value = _const(rhs)
+        if lhs.strip() != last.strip() or value is None:
+            break  # the chain ends: a later claim of the step is another computation
+        fixes.append((value, right))
+        last = rhs
+    return fixes
 
 
 def _solved_again(claims: list[list[dict[str, Any]]], k: int, at: int, lhs: str, rhs: str) -> _Redo | None:
