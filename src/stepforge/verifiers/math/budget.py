@@ -40,6 +40,7 @@ class _Watchdog:
         self.cond = threading.Condition()
         self.heap: list[tuple[float, int]] = []
         self.live: dict[int, int] = {}  # budget id -> thread ident
+        self.fired: set[int] = set()  # threads an OutOfTime was set for since their last disarm
         self.ids = itertools.count()
         self.thread: threading.Thread | None = None
 
@@ -55,8 +56,9 @@ class _Watchdog:
     def disarm(self, bid: int) -> None:
         with self.cond:
             tid = self.live.pop(bid, None)
-            if tid is not None:  # clear an exception set but not yet raised: none reaches code after the block
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)
+            if tid is not None and tid in self.fired:  # an exception set but maybe not yet raised: none reaches
+                self.fired.discard(tid)  # code after the block
+                _clear_async(tid)
 
     def _run(self) -> None:
         with self.cond:
@@ -72,8 +74,34 @@ class _Watchdog:
                     self.cond.wait(due - now)
                     continue
                 heapq.heappop(self.heap)
+                self.fired.add(self.live[bid])
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.live[bid]), ctypes.py_object(OutOfTime))
                 heapq.heappush(self.heap, (now + _REFIRE_S, bid))
+
+
+class _Cleared(BaseException):
+    """Set in place of a pending OutOfTime and raised at once where it is caught: how a thread's asynchronous
+    exception is cleared."""
+
+
+def _no_op() -> None:
+    pass
+
+
+def _clear_async(tid: int) -> None:
+    """Clear the asynchronous exception set for thread ``tid`` and not yet raised. ``PyThreadState_SetAsyncExc(tid,
+    NULL)`` clears it but leaves the interpreter's pending-async-exception flag set (CPython 3.11: only raising one
+    resets it), and with the flag stuck a frame entered under ``sys.settrace`` spins forever at its first
+    instruction: every traced call hangs afterwards (hypothesis traces a test once it has failed, coverage and
+    debuggers always). So in the checking thread itself one exception is set in its place and raised here."""
+    if tid == threading.get_ident():
+        try:  # raised as soon as the setting call returns, or at a later call's entry
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(_Cleared))
+            for _ in range(8):
+                _no_op()
+        except _Cleared:
+            return
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)
 
 
 _WATCHDOG = _Watchdog()

@@ -403,6 +403,10 @@ def _read_general(s: str, policy: Any, evaluate_ops: bool) -> tuple[Any, set[str
     except Exception as exc:  # the parser raises bare Exceptions
         raise ParseError(f"does not parse: {s!r}") from exc
     _walk_guard(obj, policy)
+    if isinstance(obj, (sympy.core.relational.Relational, sympy.logic.boolalg.BooleanFunction)):
+        # a relation ("0\\lei" reads as 0 <= i) is no scalar; and with i made the imaginary unit below, sympy's
+        # rebuilt 0 <= I would raise TypeError (non-real comparison) out of the verifier
+        raise ParseError(f"not a scalar: {s!r}")
     ops = ops_in(obj)
     obj = _normalize_symbols(obj, policy, evaluate_ops)
     if not isinstance(obj, sympy.Expr):
