@@ -113,6 +113,16 @@ def test_a_fraction_in_a_variable_is_no_rate(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    # a letter against a result that may scale it (a million) is not blanked into "= 5"
+    "The firm is worth 2,500,000 * 2 = 5M",
+    "The firm is worth $2,500,000 * 2 = $5m",
+])
+def test_a_scaling_letter_against_a_result_is_no_unit(text: str) -> None:
+    c = _step(text)
+    assert c.rating != -1, c.claims
+
+
+@pytest.mark.parametrize("text", [
     "He pays 5 (per person) * 4 = 21",  # a note that changes the number is no label: not read past
     "The cost is 12 dollars (total) + 3 = 16",
 ])

@@ -73,9 +73,9 @@ _UNIT_AFTER = re.compile(rf"(?<=[\d%])\s*({UNIT})", re.I)
 # a number and a word right before the chain, or a number right after it: a compound quantity ("1 hour 30 minutes")
 _COMPOUND_BEFORE = re.compile(r"\d\s*[A-Za-z]{2,}\s*(?:and\s+)?$")
 _COMPOUND_AFTER = re.compile(r"\s*(?:and\s+)?\d")
-# "= 156kgs", "= 20g": a number after "=" and a unit against it (a word, or one letter of a metric unit) ...
-# ... or a rate ("= $57500/year")
-_TIGHT_RESULT = re.compile(rf"=\s*(?:\\?\$\s?)?\d[\d,]*(?:\.\d+)?((?:{_W}|[gmlLhs](?![A-Za-z'\d]))(?:/{_W})?|/{_W})",
+# "= 156kgs", "= 20g": a number after "=" and a unit against it (a word, or "g" or "h": never "m", "M", "k", "B",
+# which may scale it, "$5m"), or a rate ("= $57500/year")
+_TIGHT_RESULT = re.compile(rf"=\s*(?:\\?\$\s?)?\d[\d,]*(?:\.\d+)?((?:{_W}|(?-i:[gh])(?![A-Za-z'\d]))(?:/{_W})?|/{_W})",
                            re.I)
 _SUM = re.compile(r"(?<![eE])[-+–−]")
 
