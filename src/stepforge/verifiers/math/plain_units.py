@@ -77,6 +77,7 @@ _COMPOUND_AFTER = re.compile(r"\s*(?:and\s+)?\d")
 # which may scale it, "$5m"), or a rate ("= $57500/year")
 _TIGHT_RESULT = re.compile(rf"=\s*(?:\\?\$\s?)?\d[\d,]*(?:\.\d+)?((?:{_W}|(?-i:[gh])(?![A-Za-z'\d]))(?:/{_W})?|/{_W})",
                            re.I)
+_NOTE_TEXT = re.compile(r"\s*\([^()]*\)")  # a note in a unit's text: no part of the unit
 _SUM = re.compile(r"(?<![eE])[-+–−]")
 
 
@@ -124,7 +125,7 @@ def blank(line: str) -> tuple[str, list[Region]]:
     return _blanked(line, blanks), regions
 
 
-_UNIT_TOKEN = re.compile(r"(?:(?:sq\.?|square|cubic|cu\.?)\s+)?\S+", re.I)
+_UNIT_TOKEN = re.compile(rf"{_PRE}?\S+", re.I)
 
 
 def _trim_result_unit(line: str, start: int, end: int, units: list[str], spans: list[tuple[int, int]]) -> int:
@@ -167,7 +168,7 @@ def _why_neutral(line: str, start: int, end: int, units: list[str]) -> str | Non
         return "compound_quantity"
     dims: dict[str, set[str]] = {}
     for u in units:
-        for atom in re.split(r"\s*/\s*|\s+per\s+", re.sub(r"\s*\([^()]*\)", "", u).lower()):
+        for atom in re.split(r"\s*/\s*|\s+per\s+", _NOTE_TEXT.sub("", u).lower()):
             atom = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", atom.strip())
             if not atom:
                 continue
@@ -195,5 +196,5 @@ def _side_units(side: str) -> set[str]:
 def _base(unit: str) -> str:
     """A unit's words without ``sq``/``square``/``cubic``, a note in parentheses and a final plural ``s``: ``sq ft``
     and ``ft`` are one."""
-    u = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", re.sub(r"\s*\([^()]*\)", "", unit).lower().strip())
+    u = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", _NOTE_TEXT.sub("", unit).lower().strip())
     return re.sub(r"(?<=[a-z]{2})(?:es|s)$", "", u)

@@ -1574,14 +1574,14 @@ def _tex_with_units(line: str, start: int, end: int, region: plain_units.Region)
                    .replace("#D# ", "\\$")).strip() for side in text.split("=")]
 
 
-def _with_units(check: ClaimCheck, region: plain_units.Region, tex: tuple[str, str] | None = None,
-                state: _State | None = None, rng: random.Random | None = None) -> ClaimCheck:
+def _with_units(check: ClaimCheck, region: plain_units.Region, tex: tuple[str, str] | None, state: _State,
+                rng: random.Random) -> ClaimCheck:
     """A claim of a chain read past its units (:mod:`plain_units`): decided by the units' algebra where it decides the
     same claim in a formula (``tex``: its two sides with their units, :func:`_unit_claim`: ``3 hours x 60
     minutes/hour = 180 minutes``), else as the numbers say, or neutral where the units may convert a number (two of
     one dimension, a compound quantity) or a sum runs across different units."""
     check = check.model_copy(update={"claim": re.sub(r"\s{2,}", " ", check.claim)})  # the blanks the units left
-    if tex is not None and state is not None and rng is not None and check.verdict != "unknown":
+    if tex is not None and check.verdict != "unknown":
         by_units = _unit_claim(tex[0], tex[1], tex[0], tex[1], state, rng)
         # decisive only: true, or false with units on both sides ("in 3 days = 97 * 3": the prose's number, not a
         # quantity, before the "=" is never refuted); the claim as the numbers read it, for the rules that redo it
