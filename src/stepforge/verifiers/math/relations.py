@@ -119,6 +119,8 @@ def _inequality_set(lhs: Any, op: str, rhs: Any, var: Any) -> Any:
         return None
 
 
+_RECENT = 2  # a solved value is held against the equation it solves only while that is among the latest relations
+# (and in the same step or the one before)
 MAX_SOLVE_DEGREE = 12  # a polynomial relation of higher degree is not solved (no claim about it follows)
 
 
@@ -183,6 +185,31 @@ _MATH_SPANS_RE = re.compile(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _HYPOTHETICAL_RE = re.compile(r"\b(?:suppose|assume|assuming|if|let|try|trying|test|testing|check|checking|guess|case)\b", re.I)
 
 
+# a step that plugs in or tries values ("for x = 1", "when", "setting"): what it states in a letter solves nothing
+_TRIAL_RE = re.compile(r"(?<!solve\s)(?<!solving\s)\bfor\b|\b(?:when|whenever|at|plug\w*|substitut\w*|put|putting|"
+                       r"evaluat\w*|set|sets|setting|whether|would|could|or|either|verify\w*|possible|possibly|cases?|"
+                       r"example)\b", re.I)
+# a step that says it concludes or solves ("so", "we get", "dividing")
+_SOLVES_RE = re.compile(r"\b(?:so|thus|therefore|hence|gets?|got|gives?|giving|gave|yields?|means|must|implies|"
+                        r"solv\w*|simplif\w*|divid\w*|multipl\w*|subtract\w*|add\w*|isolat\w*|rearrang\w*|"
+                        r"find|finds|found|obtain\w*|leaves|results?|conclude\w*|confirm\w*)\b", re.I)
+
+
+def _exact_roots(rel: Relation, var: Any) -> Any:
+    """The real solutions of an equation in ``var`` when they are finitely many exact rationals (else None)."""
+    got = solution_set([rel], var)
+    if not isinstance(got, sympy.FiniteSet) or not got or not all(v.is_Rational for v in got):
+        return None
+    return got
+
+
+def _degree(rel: Relation, var: Any) -> int:
+    try:
+        return sympy.Poly(rel[0] - rel[2], var).degree()
+    except (sympy.PolynomialError, ValueError, TypeError):
+        return MAX_SOLVE_DEGREE + 1
+
+
 def is_hypothetical(text: str) -> bool:
     """A step that only supposes or tries a relation cannot be refuted by derivation."""
     return bool(_HYPOTHETICAL_RE.search(sub_spans(_MATH_SPANS_RE, " ", text)))  # linear on unclosed \( runs
@@ -204,6 +231,12 @@ class Derivations:
         self.by_var: dict[Any, list[Relation]] = {}
         self.linear: list[Any] = []  # lhs - rhs of consistent linear equations in several variables
         self._pending: list[tuple[Relation, Truth]] = []  # recorded, not yet folded in (lazy: most steps never ask)
+        self._stated = 0  # relations recorded so far
+        self._trial = False  # the current step supposes or plugs in values
+        self._solves = False  # the current step says it concludes or solves ("so", "we get", "dividing")
+        self._case: Relation | None = None  # the relation just found a case of the last equation in its variable
+        self._steps = 0  # steps begun
+        self._last: dict[Any, tuple[Relation, int, int]] = {}  # a variable's last relation, its place, its step
 
     @staticmethod
     def _linear(d: Any) -> bool:
@@ -269,12 +302,61 @@ class Derivations:
             return "unknown"
         return verdict
 
+    def step(self, text: str) -> None:
+        """A new step begins. A step that supposes, tries or plugs in a value ("for x = 1", "when", "if"), or that does
+        not say it concludes or solves ("so", "we get", "dividing", "\\implies"), states no solved value
+        (:meth:`contradicts_solution`)."""
+        self._steps += 1
+        prose = sub_spans(_MATH_SPANS_RE, " ", text)
+        self._trial = is_hypothetical(text) or bool(_TRIAL_RE.search(prose))
+        self._solves = bool(_SOLVES_RE.search(prose)) or "\\implies" in text or "\\Rightarrow" in text
+
+    def contradicts_solution(self, rel: Relation) -> Relation | None:
+        """A slip in solving: ``x = 7`` or ``2x = 13`` right after ``2x + 5 = 17``. The relation is an equation in one
+        variable whose exact solutions neither lie among nor include those of the equation last stated in that
+        variable (no step of solving it, squaring or dividing, does that): that one among the latest relations (this
+        step or the one before), not refuted, not stated in a trial, not already solved for the variable, its side
+        in the variable not repeated (a list of equations); and the step says it concludes or solves. Only then is a
+        derivation refuted: elsewhere free text reuses letters, so what does not follow stays neutral. Returns the
+        equation it contradicts, or None."""
+        if rel[1] != "=" or (var := self._var(rel)) is None:
+            return None
+        last = self._last.get(var)
+        if last is None or last[1] < self._stated - _RECENT or last[2] < self._steps - 1:
+            return None
+        (a, o, b), _, _ = last
+        if o != "=" or var in (a, b):
+            return None  # an inequality, or a value already solved for (a new case may follow)
+        if any(side.has(var) and side in (rel[0], rel[2]) for side in (a, b)):
+            return None  # its side in the variable again: a list of equations ("49 - 4c = 1, 49 - 4c = 9")
+        have, want = _exact_roots((a, o, b), var), _exact_roots(rel, var)
+        if have is None or want is None:
+            return None
+        if want.is_subset(have):
+            if var in (rel[0], rel[2]):  # one of its solutions: solved, and a later value starts a new case
+                del self._last[var]
+            elif want != have:  # a case ("x - 7 = 0" of "(x - 7)(x + 2) = 0"): the next case is held against it too
+                self._case = rel
+            return None
+        if _degree(rel, var) > _degree((a, o, b), var):
+            return None  # not a step of solving that equation (x - 6 = 0, then x^2 = 9): a new one
+        slip = not have.is_subset(want) and self._solves and not self._trial  # no transformation does that
+        return (a, o, b) if slip else None
+
     def record(self, rel: Relation, verdict: Truth) -> None:
         """Remember a stated relation; folded in (solved) only when a later step needs ``judge``. A relation
         with a division by zero or an undefined value (``x/0 = 3``) is never a premise: nothing follows from it."""
+        self._stated += 1
         if _undefined(rel):
             return
         self._pending.append((rel, verdict))
+        case, self._case = self._case is rel, None
+        if (var := self._var(rel)) is not None and case:
+            self._last[var] = (self._last[var][0], self._stated, self._steps)
+        elif var is not None and verdict != "false" and not self._trial:
+            self._last[var] = (rel, self._stated, self._steps)
+        elif var is not None:  # a refuted relation, or one stated in a trial (values plugged in): nothing to solve
+            self._last.pop(var, None)
 
     def _flush(self) -> None:
         pending, self._pending = self._pending, []

@@ -748,6 +748,9 @@ def _ineq_by_state(lhs: Any, op: str, rhs: Any, state: _State) -> ClaimCheck | N
     return ClaimCheck(claim="", verdict="unknown", rule="case_of_solution_set")
 
 
+_INEXACT = re.compile(r"\d\.\d|\.\.\.|\\[lc]?dots|\\approx|≈")  # a decimal may be rounded: never a solving slip
+
+
 def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypothetical: bool) -> ClaimCheck:
     """An equation the context cannot judge may still follow (or not) from earlier steps' relations."""
     try:
@@ -761,9 +764,14 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
         except (ParseError, ValueError):
             return check
     if check.rule in ("equation_without_context", "undecided", "definition"):
-        # confirmation only: free text reuses letters and lists independent constraints
+        # confirmation only (free text reuses letters and lists independent constraints), but for a slip in solving
+        # the equation just stated (Derivations.contradicts_solution)
         if derived.judge(rel, hypothetical, refute=False) == "true":
             check = ClaimCheck(claim=check.claim, verdict="true", rule="follows_from_previous_steps")
+        elif not hypothetical and not _INEXACT.search(f"{a} {b}") and (
+                solved := derived.contradicts_solution(rel)) is not None:
+            check = ClaimCheck(claim=check.claim, verdict="false", rule="contradicts_solved_equation",
+                               detail=f"no solution of the equation just stated, {solved[0]} {solved[1]} {solved[2]}")
     if check.rule not in ("definition", "case_of_solution_set", "notation_not_checked"):
         derived.record(rel, check.verdict)
     return check
@@ -1802,6 +1810,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             out.append(StepCheck(index=i, rating=0, rule="time_budget", claims=claims, seconds=0.0))
             continue
         hypothetical = is_hypothetical(text)
+        derived.step(text)
         claims = []
         pieces = _inline_numbers(_segments(text))
         for j, (is_math, seg) in enumerate(pieces):
