@@ -500,11 +500,16 @@ SLIP_CASES = [
     ("Let $f(x) = x^3 + 2x$. Find $f'(x) + 5x$.", "3x^2 + 5x + 2",
      "The derivative is $\\frac{d}{dx}(x^3 + 2x) = 3x^2 + 3$.\n\nAdding $4x$: $3x^2 + 3 + 4x = 3x^2 + 4x + 3$.\n\n"
      "The answer is $\\boxed{3x^2 + 4x + 3}$.", "first_error_uncertain", 0),
-    # a slip in an equation in the unknown, redone (16 - 5 = 11, so 3x = 11): x = 11/3, not the reference; the
-    # wrong operation (- 5 for + 5) is an error the checker cannot see: nothing shows the slip explains the answer
+    # the wrong operation (- 5 for + 5) in solving the equation just stated is a slip in solving, refuted first;
+    # redone right (3x = 21) it gives the reference: located
     ("Solve $3x - 5 = 16$.", "7",
      "We have $3x - 5 = 16$.\n\nSo $3x = 16 - 5 = 12$.\n\nSo $x = 4$.\n\nThe answer is $\\boxed{4}$.",
-     "first_error_uncertain", 1),
+     "kept", 1),
+    # the same wrong operation said in prose, then a slip (16 - 5 = 12): redone (11, so 3x = 11) x = 11/3, not the
+    # reference; the wrong operation is an error the checker cannot see: nothing shows the slip explains the answer
+    ("Solve $3x - 5 = 16$, please.", "7",
+     "We have $3x - 5 = 16$.\n\nMoving the 5 over, the right side becomes $16 - 5 = 12$.\n\n"
+     "So $3x = 12$ and $x = 4$.\n\nThe answer is $\\boxed{4}$.", "first_error_uncertain", 1),
     # the same, with only the arithmetic wrong (16 + 5 = 22): solved right, 3x = 21 gives the reference
     ("Solve $3x - 5 = 16$ for $x$.", "7",
      "We have $3x - 5 = 16$.\n\nSo $3x = 16 + 5 = 22$.\n\nSo $x = \\frac{22}{3}$.\n\n"
