@@ -91,7 +91,7 @@ def _file_run(tmp_path: Path, cases: list[tuple]) -> tuple[dict[str, tuple[str, 
                             for c in cases))
     out = tmp_path / "run"
     r = run_cli("generate", "--generator", "file", "--responses", str(path), "--domain", "math",
-                "--count", str(len(cases)),
+                "--count", str(2 * len(cases)),  # room for every case on either side of the positive fraction
                 "--out", str(out), "--no-progress", "--workers", "1")
     assert r.returncode == 0, r.stderr
     return _decisions(out), out
@@ -505,11 +505,16 @@ SLIP_CASES = [
     ("Solve $3x - 5 = 16$.", "7",
      "We have $3x - 5 = 16$.\n\nSo $3x = 16 - 5 = 12$.\n\nSo $x = 4$.\n\nThe answer is $\\boxed{4}$.",
      "kept", 1),
-    # the same wrong operation said in prose, then a slip (16 - 5 = 12): redone (11, so 3x = 11) x = 11/3, not the
+    # a slip in solving whose equation restates a value of an earlier step (30): the slip is in the step from that
+    # equation, not a value carried; redone right (5x = 30) it gives the reference: located
+    ("Solve $3x + 2x = 30$.", "6",
+     "We have $3x + 2x = 30$.\n\nCombining like terms, we get $5x + 1 = 30$.\n\n"
+     "Subtracting 1, so $5x = 29$ and $x = \\frac{29}{5}$.\n\nThe answer is $\\boxed{\\frac{29}{5}}$.", "kept", 1),
+    # a wrong operation said in prose, then a slip (25 - 3 = 23): redone (22, so 4x = 22) x = 11/2, not the
     # reference; the wrong operation is an error the checker cannot see: nothing shows the slip explains the answer
-    ("Solve $3x - 5 = 16$, please.", "7",
-     "We have $3x - 5 = 16$.\n\nMoving the 5 over, the right side becomes $16 - 5 = 12$.\n\n"
-     "So $3x = 12$ and $x = 4$.\n\nThe answer is $\\boxed{4}$.", "first_error_uncertain", 1),
+    ("Solve $4x - 3 = 25$.", "7",
+     "We have $4x - 3 = 25$.\n\nMoving the 3 over, the right side becomes $25 - 3 = 23$.\n\n"
+     "So $4x = 23$ and $x = \\frac{23}{4}$.\n\nThe answer is $\\boxed{\\frac{23}{4}}$.", "first_error_uncertain", 1),
     # the same, with only the arithmetic wrong (16 + 5 = 22): solved right, 3x = 21 gives the reference
     ("Solve $3x - 5 = 16$ for $x$.", "7",
      "We have $3x - 5 = 16$.\n\nSo $3x = 16 + 5 = 22$.\n\nSo $x = \\frac{22}{3}$.\n\n"

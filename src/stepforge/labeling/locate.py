@@ -375,10 +375,15 @@ def _expands_to_zero(ta: type, a: Any, tb: type, b: Any) -> bool:
     return bool(sp.expand(a - b) == 0)
 
 
+#: a slip in solving the equation just stated (the checker's rule): what is wrong is the step from that equation, which
+#: is itself unrefuted, not a value the claim states, so no value of it is "carried"
+_SOLVING_SLIP = "contradicts_solved_equation"
+
+
 def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None:
     """Evidence that step ``k``'s refuted claims state a value carried from earlier steps (an earlier result, or
     the sum of a run of consecutive earlier results; a result is what an earlier claim states, checked true or
-    not checked), or None. ``claims[j]`` are step ``j``'s checked claims
+    not checked), or None; never for a slip in solving (``_SOLVING_SLIP``). ``claims[j]`` are step ``j``'s checked claims
     (``claim``, ``verdict``, ``rule``)."""
     earlier: list[tuple[int, Any]] = []
     for j in range(k):
@@ -393,7 +398,8 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
         return None
     nums: list[complex | None] | None = None
     for c in claims[k]:
-        if c.get("verdict") != "false" or str(c.get("rule", "")).startswith("final_answer:"):
+        if c.get("verdict") != "false" or str(c.get("rule", "")).startswith("final_answer:") or \
+                c.get("rule") == _SOLVING_SLIP:
             continue
         side = _stated(c.get("claim", ""))
         r = _value(side) if side is not None else None
