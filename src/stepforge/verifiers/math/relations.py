@@ -185,10 +185,11 @@ _MATH_SPANS_RE = re.compile(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _HYPOTHETICAL_RE = re.compile(r"\b(?:suppose|assume|assuming|if|let|try|trying|test|testing|check|checking|guess|case)\b", re.I)
 
 
-# a step that plugs in or tries values ("for x = 1", "when", "setting"): what it states in a letter solves nothing
+# a step that plugs in or tries values ("for x = 1", "when", "setting", but not "set up"): what it states in a letter
+# solves nothing
 _TRIAL_RE = re.compile(r"(?<!solve\s)(?<!solving\s)\bfor\b|\b(?:when|whenever|at|plug\w*|substitut\w*|put|putting|"
-                       r"evaluat\w*|set|sets|setting|whether|would|could|or|either|verify\w*|possible|possibly|cases?|"
-                       r"example)\b", re.I)
+                       r"evaluat\w*|(?:set|sets|setting)(?!\s+up\b)|whether|would|could|or|either|verify\w*|"
+                       r"possible|possibly|cases?|example)\b", re.I)
 # a step that says it concludes or solves ("so", "we get", "dividing")
 _SOLVES_RE = re.compile(r"\b(?:so|thus|therefore|hence|gets?|got|gives?|giving|gave|yields?|means|must|implies|"
                         r"solv\w*|simplif\w*|divid\w*|multipl\w*|subtract\w*|add\w*|isolat\w*|rearrang\w*|"
