@@ -269,7 +269,13 @@ def test_nothing_follows_from_a_division_by_zero() -> None:
     "x" + " " * 1_000_000 + "x",                  # a blank run alone: each blank started a scan of the run
     "2" + "\n \t" * 333_333 + "= 3x",
     "$x" + " " * 1_000_000 + "y$",                # a blank run in math: the " or " splitter
-])
+    # a blank run inside an equation, in math or in a plain-text equation in one letter read as math: the claim
+    # readers' end-anchored patterns backtracked over it (8,000 blanks: 2 s; a million: hours)
+    "$1 + 1 =" + " " * 1_000_000 + "x$",
+    "$$1 + 1 =" + " \n" * 500_000 + "x + y$$",
+    "19 + x =" + "\t" * 1_000_000 + "452 - y",
+    "Let 2 * x =" + " " * 1_000_000 + "3.",
+], ids=lambda step: repr(step[:12]))
 def test_a_step_with_a_long_blank_run_is_checked_without_backtracking(step):
     """Plain-text arithmetic and " or " split a step with patterns whose blank runs backtracked (at a million
     blanks: hours or more). check_steps runs in a worker thread here, as in a run, where no alarm can stop a
@@ -306,6 +312,23 @@ def _in_thread(step: str):
 def test_a_run_of_unclosed_math_openers_is_read_in_linear_time(step, rule):
     c = _in_thread(step)
     assert (c.rating, c.rule) == (0, rule), c
+
+
+@pytest.mark.parametrize("step, rating", [
+    # a blank run between a claim and its unit word: the relation-in-words reader's "\\s*,?\\s*" was tried from each
+    # blank (cubic: 1,500 blanks, 3 s)
+    ("We have 3 * 4 = 12" + " " * 1_000_000 + " apples.", 1),
+    ("We have 2 * 3 = 6" + "\t" * 1_000_000 + "cookies, so 6 + 1 = 7.", 1),
+    ("$5 for" + " " * 1_000_000 + " apples and $3", 0),
+    ("Then 12 - 5 = 7" + " " * 1_000_000, 1),
+    # a run of operands with no "=" after it: the plain reader searched from each operand to its end (6,000
+    # characters: 3 s)
+    ("1+" * 500_000, 0),
+    # a run of backslashes in math: the trailing-backslash cleanup was tried from each
+    ("$1 + 1 = " + "\\" * 1_000_000 + " 2$", 0),
+], ids=lambda v: repr(v[:16]) if isinstance(v, str) else str(v))
+def test_runs_that_backtracked_are_read_in_linear_time(step, rating):
+    assert _in_thread(step).rating == rating
 
 
 def test_a_run_of_unclosed_environments_is_read_in_linear_time():

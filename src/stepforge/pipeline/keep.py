@@ -112,7 +112,7 @@ def _given(trace: Trace) -> set[str]:
 _ASY = re.compile(r"\[asy\].*?(?:\[/asy\]|$)", re.S | re.I)
 
 
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\\?%|percent\b)", re.I)
+_PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s*(?:\\?%|percent\b)", re.I)  # from a number's first digit: linear
 #: quantities written as words, and the numbers a solution writes for them ("half of 50" as 50/2 or 0.5 x 50)
 _WORDS = {"half": (F(1, 2), 2), "halves": (F(1, 2), 2), "third": (F(1, 3), 3), "thirds": (F(1, 3), 3),
           "quarter": (F(1, 4), 4), "quarters": (F(1, 4), 4), "fourth": (F(1, 4), 4), "fourths": (F(1, 4), 4),

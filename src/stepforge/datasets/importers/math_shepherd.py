@@ -19,10 +19,10 @@ from stepforge.schema import Reference, Task, Trace
 
 KEYS = ["input", "label", "task"]
 SEP = "\n"
-_STEP1 = re.compile(r"\s*[Ss]tep 1:\s*")
+_STEP1 = re.compile(r"(?<!\s)\s*[Ss]tep 1:\s*")  # from a blank run's start: linear
 _QMARK = re.compile(r"\?\s*")
 _GAP = re.compile(r"\s*(?:[Ss]tep \d+:\s*)?")
-_TAIL = re.compile(r"\s*\Z")
+_TAIL = re.compile(r"(?<!\s)\s*\Z")
 
 
 def _split_first(seg: str) -> tuple[str, str, str]:

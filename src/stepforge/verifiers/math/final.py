@@ -17,6 +17,7 @@ from functools import lru_cache
 from stepforge.verifiers.math import evaluate as E
 from stepforge.verifiers.math.compare import scalars, solved
 from stepforge.verifiers.math.exact import NotExact
+from stepforge.verifiers.math._spans import span_groups
 from stepforge.verifiers.math.latex import Node, clean, has, symbols
 from stepforge.verifiers.math.parse import Answer, Scalar
 from stepforge.verifiers.math.policy import MathPolicy
@@ -52,8 +53,8 @@ def read_problem(text: str | None) -> Problem | None:
     if not text:
         return None
     exprs = set()
-    for m in _MATH_RE.finditer(text):
-        seg = next(g for g in m.groups() if g is not None)
+    for groups in span_groups(_MATH_RE, text):  # an unclosed "\\(" is not searched to the end: linear
+        seg = next(g for g in groups if g is not None)
         for side in re.split(r"=|\\le|\\ge|<|>|\\approx|,", seg):
             sq = _squash(side)
             if sq and re.search(r"[-+*/^!]|\\(?:frac|int|sum|prod|lim|sqrt|binom|cdot|times|div|gcd|operatorname)", sq.lstrip("-")):

@@ -827,7 +827,7 @@ _VERT_RE = re.compile(r"\\(?:lvert|rvert|vert)\b")
 _BLANKS_RE = re.compile(r"\s+")
 _FINAL_PERIOD_RE = re.compile(r"(?:\\text\{\s*\.\s*\}|(?<![^.]\.\.)\.)\s*$")  # never the last dot of an ellipsis
 _NUMBER_PERIOD_RE = re.compile(r"(?<![\d.])\d+\.$")
-_TRAILING_BACKSLASH_RE = re.compile(r"\\+$")
+_TRAILING_BACKSLASH_RE = re.compile(r"(?<!\\)\\+$")  # from a run's start only: linear
 _CLEAN_CACHED_CHARS = 2000  # longer texts (a whole problem) are cleaned each time, not remembered
 
 

@@ -1326,7 +1326,11 @@ _OP = plain_units.OP  # "–" (en dash) and "−" (U+2212) are minus signs
 _PLAIN_SIDE = plain_words.SIDE
 # never starting or ending inside a number: after a currency sign ("$0.25G"), a clock's colon ("6:00+48=6:48"), a
 # thousands comma ("12,000MB" read as 12)
-_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$:])(?<!step\s)(?<!Step\s){_PLAIN_SIDE}"
+# and an "=" within _PLAIN_REACH characters ahead (a cheap bounded scan): a long run of operands with no "=" after it
+# was searched from each of its operands to its end (quadratic: "1+1+...+1", 6,000 characters: 3 s); a longer left
+# side is matched from a later operand, as a side after "x+" is, and _truncated reads it as cut
+_PLAIN_REACH = 400
+_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$:])(?<!step\s)(?<!Step\s)(?=[^=\n]{{0,{_PLAIN_REACH}}}=){_PLAIN_SIDE}"
                     rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|[.,:]\d)")
 # LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
@@ -1786,6 +1790,20 @@ def _warm() -> None:
                 pass
 
 
+_BLANK_RUN = re.compile(r"\s{2,}")
+
+
+def _squeezed(text: str) -> str:
+    """The step with each run of blanks made one blank, one line break or one blank line, as it reads: the readers'
+    patterns that end in or start with ``\\s*`` backtrack over a long run (a million blanks: hours, in a worker
+    thread no alarm stops). Claims quote the squeezed text; a step's span in its solution is kept by the caller."""
+    def one(m: re.Match) -> str:
+        breaks = m.group(0).count("\n")
+        return " " if not breaks else "\n" if breaks == 1 else "\n\n"
+
+    return _BLANK_RUN.sub(one, text)
+
+
 def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 budget_s: float = STEPS_BUDGET_S) -> list[StepCheck]:
     """Check every step independently against the context; the rating is -1 if any claim is false,
@@ -1804,6 +1822,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
     derived = Derivations(STEP_POLICY)  # one-variable relations carried from step to step
     out = []
     for i, text in enumerate(steps):
+        text = _squeezed(text)
         t0 = time.perf_counter()
         if budget_s - (t0 - start) <= 0:  # past the solution's budget a step is not read at all
             claims = [_unread(text, budget_s)] + (_final_unchecked(text, budget_s) if context.gold is not None else [])
