@@ -898,11 +898,12 @@ _GOES_ON_RE = re.compile(r";|,\s*(?:and|so|but|thus|hence|then|therefore|which|g
 # where a stated value is reached: "is 2, which occurs when x = 0", "is 0 when a = b", "is 1, and this is achieved
 # when a = b": the condition is not a second value (the last verb is then the condition's "=")
 _WHERE_REACHED_RE = re.compile(
-    r"(?:,\s*|\s+)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|happens|holds|is\s+(?:achieved|attained|reached)|"
+    r"(?:,\s*+|(?<!\s)\s++)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|happens|holds|is\s+(?:achieved|attained|reached)|"
     r"can\s+be\s+(?:achieved|attained|reached))|(?:achieved|attained|reached|obtained)|(?:which\s+)?(?:occurs|happens))?"
     r"\s*\b(?:when|whenever|if and only if|iff)\b|"
-    r"(?:,\s*|\s+)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|is\s+(?:achieved|attained|reached))|achieved|attained)"
+    r"(?:,\s*+|(?<!\s)\s++)(?:(?:which|and\s+(?:it|this|that))\s+(?:occurs|is\s+(?:achieved|attained|reached))|achieved|attained)"
     r"\s+at\b", re.I)  # "at" alone is not one: "intersects every line at least once is $a=2$"
+# (a blank run is taken whole from its start: tried from each blank, the two runs of blanks were cubic)
 # a formula in plain text after the verb ("1/n", "n!", "(n-1)!/2", "√3 / 3", "n*(n+1)*(2n+1)/6")
 _PLAIN_FORMULA_RE = re.compile(r"[-−]?(?:[0-9a-zA-Z√π()+\-−*/^!.]|\s)+")
 _EXPRESSION_OF_RE = re.compile(r",?\s+as\s+(?:an?\s+)?(?:expression|function|formula)\s+(?:of|in)\s+[a-z]\s*$", re.I)
@@ -948,7 +949,7 @@ def _concluded(sent: str, given: frozenset[str] = frozenset(), dollar_math: bool
 
 
 # what a word problem's answer sentence may say right before its number ("James runs a total of 540 meters")
-_STATED_BEFORE_RE = re.compile(r"\s*(?:a\s+total\s+of|exactly|only|just)?\s*$", re.I)
+_STATED_BEFORE_RE = re.compile(r"(?<!\s)\s*+(?:(?:a\s+total\s+of|exactly|only|just)\s*+)?$", re.I)  # linear on runs
 # the number is a circumstance, a bound or an estimate, not the stated result ("for 5 days", "at least 24")
 _CIRCUMSTANCE_RE = re.compile(
     r"\b(?:in|for|by|at|after|before|within|every|per|of|from|to|than|over|under|about|around|approximately|nearly|"

@@ -116,11 +116,12 @@ _NUMBER_BEFORE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$|\)\s*$")
 _CLAUSE_START = re.compile(r"(?:^|[.:;,(]|\b(?:so|then|thus|hence|therefore|because|since|and|now|we|get|got|have|has|"
                            r"had|is|are|was|were|gives|give|compute|calculate|find|obtain|as|that|which|while|but|"
                            r"also|becomes|yes|here|this)\b)\s*$", re.I)
-_TIGHT_FRACTION = re.compile(r"\s*\(?\s*\d+/\d+\s*\)?\s*")
+_TIGHT_FRACTION = re.compile(r"\s*+\(?\s*+\d+/\d+\s*+\)?\s*+")  # possessive blanks: no run read two ways
 # the words that may follow the value a relation in words states: the sentence goes on, no noun or comparison
 _AFTER_VALUE = re.compile(r"\s*(?:$|[.,;:!?)]|\$|(?:and|so|then|which|since|because|but|therefore|thus|hence|when|"
                           r"where|if|we|this|that|total|altogether|overall)\b)", re.I)
-_CONNECTIVE = re.compile(r"\s*,?\s*\b(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
+# (from a blank run's start, the run taken whole: tried from each blank and split two ways, a run was cubic)
+_CONNECTIVE = re.compile(r"(?<!\s)\s*+,?\s*+\b(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
                          r"is\s+equal\s+to|that\s+is,?|so\s+we\s+get|which\s+is|is)\s+", re.I)
 _START = r"(?<![\w.,/^}\\$:])"
 _LEFT = re.compile(rf"{_START}({SIDE})\s*$")
@@ -184,7 +185,7 @@ def rewrite(line: str, computes: Callable[[str], bool]) -> str:
     return "".join(out)
 
 
-_CONNECTIVE_ALONE = re.compile(r"\s*,?\s*(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
+_CONNECTIVE_ALONE = re.compile(r"\s*+,?\s*+(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
                                r"is\s+equal\s+to|that\s+is,?|so\s+we\s+get|which\s+is|is)\s*$", re.I)
 _TEX_RELATION = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|equiv|sim|leqslant|geqslant|to|implies|"
                            r"Rightarrow|iff)(?![a-zA-Z])")

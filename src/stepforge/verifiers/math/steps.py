@@ -1365,7 +1365,7 @@ def _sub_envs(chunk: str) -> str:
 
 # "pages 10-20" as a whole side: a range, or a negative difference; inside a computation ("(500-400) + (13-87)") it
 # is a subtraction
-_RANGE_SIDE = re.compile(r"\s*\(?\s*(\d+)-(\d+)\s*\)?\s*")
+_RANGE_SIDE = re.compile(r"\s*+\(?\s*+(\d+)-(\d+)\s*+\)?\s*+")
 
 
 def _latex_of_plain(side: str) -> str:
