@@ -19,9 +19,9 @@ _FILE = os.environ.get("STEPFORGE_WATCHDOG_FILE") or os.path.join(tempfile.gette
 
 @pytest.fixture(autouse=True)
 def _watchdog(request):
-    with open(_FILE, "w") as f:
-        f.write(f"watchdog: {request.node.nodeid} still running after {WATCHDOG_S:.0f} s; its threads:\n")
-    log = open(_FILE, "a")
+    log = open(_FILE, "w")
+    log.write(f"watchdog: {request.node.nodeid} still running after {WATCHDOG_S:.0f} s; its threads:\n")
+    log.flush()  # faulthandler writes to the descriptor, after this line
     faulthandler.dump_traceback_later(WATCHDOG_S, exit=True, file=log)
     try:
         yield

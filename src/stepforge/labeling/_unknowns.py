@@ -11,6 +11,7 @@ from typing import Any
 
 import sympy as sp
 
+from stepforge.verifiers.math.plain_words import EQUALS_AHEAD  # an "=" ahead: linear on runs of operands
 from stepforge.verifiers.math.steps import math_segments
 
 _MAX_UNKNOWNS = 3
@@ -25,9 +26,7 @@ _TOKEN = (r"(?:\$\s?)?+(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?+(?:[A-Za-z](?![A-
           r"|(?<![A-Za-z'])[A-Za-z](?![A-Za-z'])")
 _OP = r"[-+*/×÷^]"
 _SIDE = rf"\(*+\s*+-?(?:{_TOKEN})(?:\s*+\)*+\s*+{_OP}\s*+\(*+\s*+-?(?:{_TOKEN}))*+\s*+\)*+"
-# an "=" within 400 characters ahead (a bounded scan): a long run of operands with no "=" after it was searched from
-# each operand to its end (quadratic)
-_PLAIN_EQ = re.compile(rf"(?<![\w.,/^\\])(?=[^=\n]{{0,400}}=){_SIDE}(?:\s*+=\s*+{_SIDE})++(?![\w/^\\{{(%]|\.\d)")
+_PLAIN_EQ = re.compile(rf"(?<![\w.,/^\\]){EQUALS_AHEAD}{_SIDE}(?:\s*+=\s*+{_SIDE})++(?![\w/^\\{{(%]|\.\d)")
 # math: pieces of a chunk ("$2p = 0.58$, so $p = 0.29$"; "x = 5 \quad\text{and}\quad y = 2")
 _PIECE_SEP = re.compile(r",|;|\\quad|\\qquad|\\text\{[^{}]*\}"
                         r"|\\(?:implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])")

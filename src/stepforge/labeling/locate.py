@@ -34,6 +34,7 @@ from stepforge.labeling import _unknowns
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math._spans import sub_spans
 from stepforge.verifiers.math.parse import parse_math
+from stepforge.verifiers.math.plain_words import EQUALS_AHEAD
 from stepforge.verifiers.math.points import risky
 from stepforge.verifiers.math.relations import STEP_POLICY
 from stepforge.verifiers.math.steps import StepContext, check_steps, math_segments
@@ -482,8 +483,8 @@ def _unary_minus(tex: str, at: int) -> int | None:
 
 # a sum or product counted with the things counted between the numbers ("90 spiders + 30 millipedes + 58 stink bugs =
 # 178 bugs"): outside math, in one clause; words of letters only, at most three between two numbers
-# (never starting inside a number's digits and commas, and with an "=" within 400 characters: linear)
-_COUNTED = re.compile(r"(?<![\w.$,])(?=[^=\n]{0,400}=)\$?\d[\d,]*(?:\.\d+)?(?:[ \t]+[A-Za-z']+){0,3}"
+# (never starting inside a number's digits and commas, and with an "=" ahead: linear)
+_COUNTED = re.compile(r"(?<![\w.$,])" + EQUALS_AHEAD + r"\$?\d[\d,]*(?:\.\d+)?(?:[ \t]+[A-Za-z']+){0,3}"
                       r"(?:[ \t]*[-+*×][ \t]*\$?\d[\d,]*(?:\.\d+)?(?:[ \t]+[A-Za-z']+){0,3})+"
                       r"[ \t]*=[ \t]*\$?(\d[\d,]*(?:\.\d+)?)(?![\d.,]*\d)")
 _COUNTED_WORD = re.compile(r"[ \t]+[A-Za-z']+")

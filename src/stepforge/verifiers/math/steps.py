@@ -1326,11 +1326,8 @@ _OP = plain_units.OP  # "–" (en dash) and "−" (U+2212) are minus signs
 _PLAIN_SIDE = plain_words.SIDE
 # never starting or ending inside a number: after a currency sign ("$0.25G"), a clock's colon ("6:00+48=6:48"), a
 # thousands comma ("12,000MB" read as 12)
-# and an "=" within _PLAIN_REACH characters ahead (a cheap bounded scan): a long run of operands with no "=" after it
-# was searched from each of its operands to its end (quadratic: "1+1+...+1", 6,000 characters: 3 s); a longer left
-# side is matched from a later operand, as a side after "x+" is, and _truncated reads it as cut
-_PLAIN_REACH = 400
-_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$:])(?<!step\s)(?<!Step\s)(?=[^=\n]{{0,{_PLAIN_REACH}}}=){_PLAIN_SIDE}"
+# and an "=" ahead (plain_words.EQUALS_AHEAD: linear; a left side cut by it is read as cut by _truncated)
+_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$:])(?<!step\s)(?<!Step\s){plain_words.EQUALS_AHEAD}{_PLAIN_SIDE}"
                     rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|[.,:]\d)")
 # LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
