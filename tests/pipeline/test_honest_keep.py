@@ -600,3 +600,55 @@ def test_a_figures_drawing_code_gives_no_quantities() -> None:
               " draw((0,0)--(6,0)--(6,6)); draw((4,0)--(4,6));[/asy]")
     trace = SimpleNamespace(task=SimpleNamespace(prompt=prompt))
     assert _given(trace) == {"3"}
+
+
+OWNED_CASES = [
+    # the writer says the step went wrong ("incorrectly"), yet its arithmetic is true: never +1, and the refuted
+    # step after it is not shown to be the first error (without the word, this trace is kept at step 2)
+    ("Ann has 5 bags of 3 apples and 2 more apples. How many apples?", "17",
+     "Ann has 5 bags of 3 apples.\n\nI incorrectly group the apples by bag: $5 \\times 3 = 15$.\n\n"
+     "So $15 + 2 = 18$ apples.\n\nThe answer is $\\boxed{18}$.", "first_error_uncertain", 1),
+    # a right answer whose writer owns up to an error has no honest "no error"
+    ("Lee has 6 boxes of 5 cakes. How many cakes does he have?", "30",
+     "Lee has 6 boxes of 5 cakes.\n\nI made a mistake at first and added them; multiplying, $6 \\times 5 = 30$ "
+     "cakes.\n\nThe answer is $\\boxed{30}$.", "process_unverified", 1),
+]
+
+
+def test_a_step_whose_writer_says_it_went_wrong_is_never_confirmed(tmp_path: Path) -> None:
+    got, out = _file_run(tmp_path, OWNED_CASES)
+    rejected = {x["candidate"]["task"]["prompt"]: x for x in records(out / "rejected.jsonl")}
+    for problem, _, _, expected, owned in OWNED_CASES:
+        what, t = got[problem]
+        assert what == expected, (problem, what)
+        step = t["steps"][owned]
+        assert step["label"]["rating"] == 0 and "self_declared_error" in step["evidence"], step
+        assert f"step {owned}" in rejected[problem]["detail"]
+    # the same slip without the admission is located and kept (the control)
+    problem, gold, text, _, _ = OWNED_CASES[0]
+    (tmp_path / "control").mkdir()
+    got, _ = _file_run(tmp_path / "control", [(problem, gold, text.replace("I incorrectly group", "We group"),
+                                                "kept", 2)])
+    assert got[problem][0] == "kept" and got[problem][1]["first_error_index"] == 2
+
+
+def test_what_counts_as_a_writer_owning_up_to_an_error() -> None:
+    from stepforge.labeling.locate import self_declared_error
+
+    for text in ("To solve for x, I incorrectly add 2 to both sides: 8 + 2 = 2x + 2.", "I mistakenly used 7.",
+                 "Oops, that was 12, not 13.", "I made an arithmetic error above: $3 + 4 = 7$.",
+                 "Here I miscounted the red ones.", "I misread the problem: it asks for the perimeter.",
+                 "Wait, that's not right: 7 + 5 = 12.", "Actually, there seems to be an error in the sum.",
+                 "My previous calculation was incorrect.", "I should have multiplied by 4."):
+        assert self_declared_error(text), text
+    for text in ("x = 3 is incorrect, so x = 4.", "That would be wrong, since 5 is odd.",
+                 "Be careful not to make an error in the signs.", "To avoid miscounting, list them: 1, 2, 3.",
+                 "So $\\text{mistakenly}$ is not a number.", "The answer should actually be 8, not 9.",
+                 "No, 4 is not a solution, so x = 5."):
+        assert self_declared_error(text) is None, text
+    # a problem about someone's mistake, restated, is no admission of the writer's
+    problem = "Tom mistakenly added 5 instead of subtracting it and got 12. What is the right result?"
+    assert self_declared_error("Tom mistakenly added 5, so before that he had 12 - 5 = 7.", problem) is None
+    assert self_declared_error("I made an error: 7 - 5 = 2.", problem) == "made an error"
+    # a self-correction is one whatever the problem says ("right" of a right triangle is not "not right")
+    assert self_declared_error("Wait, that's not right: the legs are 3 and 4.", "In a right triangle ...")

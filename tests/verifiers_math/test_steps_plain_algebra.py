@@ -28,6 +28,10 @@ def _claims(steps: list[str]) -> list[tuple[str, str, str]]:
     ("Solving for x, we get x = 90.", "x = 90"),
     ("Then 2n + 5 = 17, so", "2n + 5 = 17"),
     ("This gives us 8000 + 8000 * x = 88,000.", "8000 + 8000  \\cdot  x = 88000"),  # a thousands comma
+    # amounts with their currency sign, as the plain arithmetic reader reads them
+    ("so we can write: $80 * x + $24 = $440.", "80  \\cdot  x + 24 = 440"),
+    ("we get: \\$1,200 + 3x = \\$2,700 in all", "1200 + 3x = 2700"),
+    ("the price is x = $120", "x = 120"),
 ])
 def test_an_equation_in_one_letter_is_cut_out_as_a_formula(text, formula):
     assert [p for is_math, p in cut([(False, text)]) if is_math] == [formula]
@@ -35,6 +39,9 @@ def test_an_equation_in_one_letter_is_cut_out_as_a_formula(text, formula):
 
 @pytest.mark.parametrize("text", [
     "so 3 x 4 = 12 apples",  # a times sign between numbers
+    "she will spend 24 dinner plates x $6.00 = $144.00 on plates",  # ... and before an amount
+    "The bills come to $24/month x $2 = $48.",
+    "1,152 erasers x \\$0.75 = \\$864",
     "3x4 = 12",
     "he paid 5 x 25 cents = 125 cents",
     "so they will build (12 + 36) x 2 = 72 homes",
@@ -52,7 +59,6 @@ def test_an_equation_in_one_letter_is_cut_out_as_a_formula(text, formula):
     "the box = 5 in all",  # a letter inside a word
     "x + y = 10",  # two letters
     "x = y",  # no number
-    "the price is x = $120",  # a currency amount: not algebra in one letter
     "(x + 1 = 5",  # unbalanced
     "Let x be the number of apples.",  # no equation
 ])
@@ -75,6 +81,15 @@ def test_a_plain_slip_in_solving_is_refuted():
     steps = ["The total is 452 minutes, so we can write: 19 + x = 452.",
              "Subtracting 19 from both sides, we get: x = 423."]
     assert [(v, r) for _, v, r in _claims(steps)][-1] == ("false", "contradicts_solved_equation")
+
+
+def test_a_plain_slip_in_solving_with_amounts_in_dollars_is_refuted():
+    steps = ["We are given that he makes $440, so we can write: $80 * x + $24 = $440.",
+             "Subtracting $24 from both sides, we get: $80 * x = $416.",
+             "Dividing both sides by $80, we get: x = 4."]  # (5 would be 5.2 rounded: not refuted)
+    assert [(v, r) for _, v, r in _claims(steps)] == [("unknown", "equation_without_context"),
+                                                      ("true", "follows_from_previous_steps"),
+                                                      ("false", "contradicts_solved_equation")]
 
 
 def test_a_plain_slip_in_solving_is_the_located_first_error_of_a_kept_trace(tmp_path):

@@ -39,7 +39,8 @@ def _verdict(steps: list[str], claim: str) -> tuple[str, str]:
     (["We have $2x + 5 = 17$, so $2x = @$."], "13", "12"),
     (["We need $x^2 - 6x + 8 = 0$.", "Factoring gives $(x - 2)(x - @) = 0$."], "3", "4"),
     (["We need $x^2 - 6x + 8 = 0$.", "Factoring gives $(x @ 2)(x @ 4) = 0$."], "+", "-"),
-
+    # a whole number off by more than rounding (20/3 is 6.67: 7 may be it rounded, 5 is not)
+    (["Dividing, $3x = 20$, so $x = @$."], "5", "\\frac{20}{3}"),
 ])
 def test_a_value_that_does_not_solve_the_equation_just_stated_is_refuted(steps, wrong, right):
     bad = _claims([s.replace("@", wrong) for s in steps])
@@ -75,6 +76,9 @@ def test_a_value_that_does_not_solve_the_equation_just_stated_is_refuted(steps, 
     # a decimal may be a rounded solution
     ["So $3x = 10$ and $x = 3.33$."],
     ["So $3x = 10$ and $x \\approx 3.3$."],
+    # ... and a whole number may be one rounded to the nearest (minutes, people): 10000/423 is 23.64...
+    ["So we can write: $423x = 10000$.", "Dividing both sides by 423, we get: $x = 24$."],
+    ["Dividing, $3x = 20$, so $x = 7$ people."],
     # the equation is further back than the step before
     ["We need $2x + 1 = 9$.", "The sides are 3 and 4.", "So $x = 5$."],
     # a value already solved for: a second case, a new quantity named x

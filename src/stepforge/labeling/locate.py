@@ -126,6 +126,39 @@ def supposed(text: str, at: int) -> str | None:
 
 _MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 
+#: the evidence key of a step whose writer says its work is wrong ("I incorrectly add 2 to both sides", "I made an
+#: arithmetic error above", "I miscounted"): adverbs and admissions only, never an adjective ("x = 3 is incorrect"
+#: rejects a tried value)
+SELF_DECLARED = "self_declared_error"
+_SELF_DECLARED = re.compile(
+    r"\b(?:incorrectly|mistakenly|erroneously|wrongly|by\s+(?:a\s+)?mistake|in\s+error|"
+    r"(?:made|make|making)\s+(?:an?\s+|some\s+)?(?:\w+\s+)?(?:error|mistake|miscalculation)s?|"
+    r"miscalculat\w*|misread\w*|miscount\w*|my\s+(?:error|mistake)|oops|whoops|I\s+should\s+have|"
+    # a self-correction: "Wait, that's not right", "Actually, there seems to be an error", "my previous
+    # calculation was incorrect" (an interjection with its comma, then the admission within the clause)
+    r"(?:wait|actually|hmm+|oh|no)\s*[,.!:][^.!?\n]{0,30}?\b(?:not\s+(?:right|correct)|wrong|incorrect|"
+    r"an?\s+(?:error|mistake))|"
+    r"(?:previous|earlier|above|last)\s+(?:step|calculation|computation|answer|result|work)\s+(?:was|is)\s+"
+    r"(?:wrong|incorrect|not\s+(?:right|correct)))\b", re.I)
+_CAUTION = re.compile(r"\b(?:not|never|avoid\w*|without|careful)\b[^.!?\n]{0,24}$", re.I)
+
+
+def self_declared_error(text: str, problem: str = "") -> str | None:
+    """The words by which a step says its own work (or an earlier step's) is wrong, or None. Such a step is never
+    confirmed, whatever its arithmetic: a true equation reached "incorrectly" is the error its writer names. None
+    when the problem uses the same word (a problem about a student's mistake, restated)."""
+    words = sub_spans(_MATH_SPANS, " ", text)
+    for m in _SELF_DECLARED.finditer(words):
+        if _CAUTION.search(words, max(0, m.start() - 40), m.start()):
+            continue  # "be careful not to make an error", "to avoid miscounting": a warning, not an admission
+        stem = _ERROR_STEM.search(m.group(0))  # "Tom mistakenly added 5": the problem's own mistake, restated
+        if stem is None or not re.search(rf"\b{stem.group(0)}", problem, re.I):
+            return m.group(0)
+    return None
+
+
+_ERROR_STEM = re.compile(r"incorrect|mistake|erroneous|wrong|error|miscalculat|misread|miscount", re.I)
+
 
 _NUMBER_WORD = re.compile(r"(?<![\w.])-?\d(?:[\d,]*\d)?(?:\.\d+)?(?:/\d+(?![\d.]))?")  # "8", "1,300", "-1/144"
 

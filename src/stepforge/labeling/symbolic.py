@@ -22,8 +22,9 @@ from stepforge.candidate import Candidate
 from stepforge.labeling import construction
 from stepforge.labeling.construction import SOURCE
 from stepforge.labeling.base import STRATEGIES, LabelContext, StepLabels, assemble
-from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, DERIVED, EXPLAINS, NOT_LOCATED, answer_derived,
-                                       answer_step, carried, explains_outcome, locate_answer_line)
+from stepforge.labeling.locate import (ANSWER_CONTRADICTS_STEPS, DERIVED, EXPLAINS, NOT_LOCATED, SELF_DECLARED,
+                                       answer_derived, answer_step, carried, explains_outcome, locate_answer_line,
+                                       self_declared_error)
 from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.budget import Budget, OutOfTime
@@ -129,6 +130,12 @@ class Symbolic:
         for i, c in enumerate(checks):  # a box before the answer line is an intermediate result, not the answer
             if i != k and (r := _without_final(c)) is not None:
                 ratings[i] = r
+        # "I incorrectly add 2 to both sides: 8 + 2 = 2x + 2": true on its face, an error by its writer's word
+        for i, text in zip(range(len(ratings)), candidate.steps):
+            if ratings[i] == 1 and (said := self_declared_error(text, candidate.task.prompt)):
+                ratings[i] = 0
+                evidence[i] = {**evidence[i], SELF_DECLARED: f"the step says '{said}': its writer calls the work "
+                                                             "wrong, so its true claims do not make it a right step"}
         alone = list(ratings)
         sources = construction.apply(candidate, ratings, evidence)
         pred = getattr(verdict, "pred", None)  # where the run's verdict read the final answer

@@ -16,7 +16,7 @@ from stepforge import __version__
 from stepforge.candidate import Candidate
 from stepforge.generators.sources.references import problem_key
 from stepforge.labeling.base import StepLabels
-from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED
+from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED, self_declared_error
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
 from stepforge.verifiers.math.steps import math_segments
@@ -170,6 +170,25 @@ def unread_before_error(trace: Trace) -> int | None:
     it, held the annotated mistake). Exempt as :func:`unchecked_new_step`."""
     fei = _checker_first_error(trace)
     return None if fei is None else next((i for i, step in enumerate(trace.steps[:fei]) if _unread(step)), None)
+
+
+def self_declared_step(trace: Trace) -> tuple[int, str] | None:
+    """The first step whose writer says the work is wrong ("I incorrectly add 2 to both sides", "I made an error"),
+    with its words, where the checker's labels would otherwise stand: before a checker-located first error (the
+    error it names may be earlier than the refuted step: the step that errs "incorrectly" may be true on its
+    face), or anywhere in a right answer labelled "no error" (it owns up to an error). None otherwise."""
+    if _right_by_checker_alone(trace):
+        stop = len(trace.steps)
+    else:
+        fei = _checker_first_error(trace)
+        if fei is None:
+            return None
+        stop = fei
+    for i, step in enumerate(trace.steps[:stop]):
+        said = self_declared_error(step.text, trace.task.prompt)
+        if said:
+            return i, said
+    return None
 
 
 def _checker_first_error(trace: Trace) -> int | None:
@@ -475,6 +494,10 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
         return PROCESS_UNVERIFIED, (f"right final answer, but step {unaccounted} states a value, a relation or "
                                     "reasoning nothing checked: a right answer does not prove the steps, so 'no error' "
                                     "is not shown")
+    owned = self_declared_step(trace)
+    if owned is not None and out.correct:
+        return PROCESS_UNVERIFIED, (f"right final answer, but step {owned[0]} says '{owned[1]}': its writer names an "
+                                    "error, so 'no error' is not shown")
     underived = answer_underived(trace)
     if underived is not None:
         return PROCESS_UNVERIFIED, (f"right final answer, but {underived}: the steps are not shown to produce it, "
@@ -485,6 +508,9 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     if not out.correct and fei == -1:
         return "error_not_located", ("wrong final answer, but no step is refuted and the answer line does not "
                                      "contradict the steps: the first error is not located")
+    if owned is not None:
+        return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but step {owned[0]} before it says '{owned[1]}': "
+                                       "the error its writer names may come first")
     unchecked = unchecked_new_step(trace)
     if unchecked is not None:
         return FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked)

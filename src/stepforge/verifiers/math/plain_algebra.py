@@ -12,8 +12,10 @@ import re
 
 # numbers, one of the letters (not inside a word), operators, parentheses, "=" and blanks: greedy, each token one
 # kind of character, so a span is found in one pass (no backtracking on a failed match: nothing follows the group)
+# (an amount may carry its currency sign: "$80 * x + $24 = $440", as the plain arithmetic reader reads it)
 _SPAN = re.compile(r"(?<![A-Za-z\d.,$_'\\{}|!^])"
-                   r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|[xyn](?![A-Za-z\d])|[-+*/^()=]|[ \t])+")
+                   r"(?:(?:\\?\$)?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)|[xyn](?![A-Za-z\d])|[-+*/^()=]|[ \t])+")
+_CURRENCY = re.compile(r"\\?\$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "88,000": one number
 _LETTER = re.compile(r"(?<![A-Za-z])[xyn](?![A-Za-z\d])")  # "x2" may be x squared: not read
 # "3 x 4", "3x4", "(12 + 36) x 2", "60 students x 2/3": a times sign, not a letter; and any two operands side by side
@@ -26,6 +28,7 @@ _TRAIL = "+-*/^= \t"
 
 def _algebra(core: str) -> str | None:
     """The equation ``core`` as a formula, or None when it is not plainly an equation in one letter."""
+    core = _CURRENCY.sub("", core)  # "24 plates x $6.00 = $144.00": a times sign, seen without the currency signs
     if "=" not in core or core.count("(") != core.count(")"):
         return None
     if any(not re.search(r"[\dxyn]", side) for side in core.split("=")):

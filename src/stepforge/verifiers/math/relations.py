@@ -204,6 +204,14 @@ def _exact_roots(rel: Relation, var: Any) -> Any:
     return got
 
 
+def _rounded_whole(want: Any, have: Any) -> bool:
+    """``want`` is the one solution of ``have``, not a whole number, rounded to the nearest one."""
+    if len(want) != 1 or len(have) != 1:
+        return False
+    (v,), (s,) = want, have
+    return bool(v.is_integer and not s.is_integer and abs(s - v) < sympy.Rational(1, 2))
+
+
 def _degree(rel: Relation, var: Any) -> int:
     try:
         return sympy.Poly(rel[0] - rel[2], var).degree()
@@ -341,6 +349,8 @@ class Derivations:
             return None
         if _degree(rel, var) > _degree((a, o, b), var):
             return None  # not a step of solving that equation (x - 6 = 0, then x^2 = 9): a new one
+        if var in (rel[0], rel[2]) and _rounded_whole(want, have):
+            return None  # "423x = 10000, so x = 24": 23.64... rounded to a whole number (minutes, people), no slip
         slip = not have.is_subset(want) and self._solves and not self._trial  # no transformation does that
         return (a, o, b) if slip else None
 
