@@ -39,6 +39,9 @@ def _verdict(steps: list[str], claim: str) -> tuple[str, str]:
     (["We have $2x + 5 = 17$, so $2x = @$."], "13", "12"),
     (["We need $x^2 - 6x + 8 = 0$.", "Factoring gives $(x - 2)(x - @) = 0$."], "3", "4"),
     (["We need $x^2 - 6x + 8 = 0$.", "Factoring gives $(x @ 2)(x @ 4) = 0$."], "+", "-"),
+    # the formula alone after its lead-in ("we get:" ending the step before): one step with it
+    (["We have $2x + 5 = 17$.", "Subtracting 5 from both sides, we get:", "$$2x = @$$"], "13", "12"),
+    (["x/100 = 0.2", "Multiplying both sides of the equation by 100, we get:", "x = @"], "30", "20"),
     # a whole number off by more than rounding (20/3 is 6.67: 7 may be it rounded, 5 is not)
     (["Dividing, $3x = 20$, so $x = @$."], "5", "\\frac{20}{3}"),
 ])
@@ -79,6 +82,10 @@ def test_a_value_that_does_not_solve_the_equation_just_stated_is_refuted(steps, 
     # ... and a whole number may be one rounded to the nearest (minutes, people): 10000/423 is 23.64...
     ["So we can write: $423x = 10000$.", "Dividing both sides by 423, we get: $x = 24$."],
     ["Dividing, $3x = 20$, so $x = 7$ people."],
+    # a lead-in that does not conclude, or tries a value; a step with words after a lead-in is a step of its own
+    ["We have $2x + 5 = 17$.", "The other equation is:", "$$x = 3$$"],
+    ["We have $2x + 5 = 17$.", "If we plug in a value, we get:", "$$x = 3$$"],
+    ["We have $2x + 5 = 17$.", "Subtracting 5 from both sides, we get:", "The width is $x = 3$ cm."],
     # the equation is further back than the step before
     ["We need $2x + 1 = 9$.", "The sides are 3 and 4.", "So $x = 5$."],
     # a value already solved for: a second case, a new quantity named x

@@ -190,6 +190,9 @@ _HYPOTHETICAL_RE = re.compile(r"\b(?:suppose|assume|assuming|if|let|try|trying|t
 _TRIAL_RE = re.compile(r"(?<!solve\s)(?<!solving\s)\bfor\b|\b(?:when|whenever|at|plug\w*|substitut\w*|put|putting|"
                        r"evaluat\w*|(?:set|sets|setting)(?!\s+up\b)|whether|would|could|or|either|verify\w*|"
                        r"possible|possibly|cases?|example)\b", re.I)
+_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_COMMAND_RE = re.compile(r"\\[A-Za-z]+")
+_RELATION_RE = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|equiv|approx)(?![a-zA-Z])")
 # a step that says it concludes or solves ("so", "we get", "dividing")
 _SOLVES_RE = re.compile(r"\b(?:so|thus|therefore|hence|gets?|got|gives?|giving|gave|yields?|means|must|implies|"
                         r"solv\w*|simplif\w*|divid\w*|multipl\w*|subtract\w*|add\w*|isolat\w*|rearrang\w*|"
@@ -245,6 +248,7 @@ class Derivations:
         self._solves = False  # the current step says it concludes or solves ("so", "we get", "dividing")
         self._case: Relation | None = None  # the relation just found a case of the last equation in its variable
         self._steps = 0  # steps begun
+        self._lead: tuple[bool, bool] | None = None  # the step before was a lead-in ("we get:"): its trial, solves
         self._last: dict[Any, tuple[Relation, int, int]] = {}  # a variable's last relation, its place, its step
 
     @staticmethod
@@ -315,10 +319,19 @@ class Derivations:
         """A new step begins. A step that supposes, tries or plugs in a value ("for x = 1", "when", "if"), or that does
         not say it concludes or solves ("so", "we get", "dividing", "\\implies"), states no solved value
         (:meth:`contradicts_solution`)."""
-        self._steps += 1
         prose = sub_spans(_MATH_SPANS_RE, " ", text)
-        self._trial = is_hypothetical(text) or bool(_TRIAL_RE.search(prose))
-        self._solves = bool(_SOLVES_RE.search(prose)) or "\\implies" in text or "\\Rightarrow" in text
+        trial = is_hypothetical(text) or bool(_TRIAL_RE.search(prose))
+        solves = bool(_SOLVES_RE.search(prose)) or "\\implies" in text or "\\Rightarrow" in text
+        lead, self._lead = self._lead, None
+        if lead is not None and not _WORD_RE.search(_COMMAND_RE.sub(" ", prose)):
+            # a formula alone after its lead-in ("Multiplying both sides by 100, we get:", then "x = 20"): one step
+            # with it, said as the lead-in says it
+            self._trial, self._solves = trial or lead[0], solves or lead[1]
+            return
+        self._steps += 1
+        self._trial, self._solves = trial, solves
+        if text.rstrip().endswith(":") and not _RELATION_RE.search(text):
+            self._lead = (trial, solves)
 
     def contradicts_solution(self, rel: Relation) -> Relation | None:
         """A slip in solving: ``x = 7`` or ``2x = 13`` right after ``2x + 5 = 17``. The relation is an equation in one
