@@ -43,3 +43,40 @@ def test_what_is_carried_is_found_as_before(earlier: list[str], refuted: str, fo
     steps = [_claims((c, "unknown")) for c in earlier] + [_claims((refuted, "false"))]
     got = carried(steps, len(earlier))
     assert (got and got["from_steps"]) == found or (got is None and found is None)
+
+
+def _defs(*cs: str) -> list[dict]:
+    return [{"claim": c, "verdict": "unknown", "rule": "definition"} for c in cs]
+
+
+def test_names_for_computations_and_parameters_are_not_summed_into_a_carried_value() -> None:
+    """BIG-Bench Mistake: "where A = (3 * 2 - -8 * -1) and B = (-2 * -4 - 8 + 2)" names the problem's parts before
+    they are computed, and "n = 4 and r = 2" names a formula's parameters; neither is a result a later refuted
+    value is carried from (once such letters were read, 2 + (-2) = 0 and 4 + 2 = 6 were found "carried" by chance)."""
+    steps = [_defs("B = (-2 \\cdot -4 - 8 + 2)"), _claims(("(6 - 8) = -2", "true")),
+             _claims(("(-2 \\cdot -4 - 8 + 2) = (8 - 8)", "false"))]
+    assert carried(steps, 2) is None
+    steps = [_defs("n = 4", "r = 2"), _claims(("(4 \\cdot 3) / (2 \\cdot 2) = 6", "false"))]
+    assert carried(steps, 1) is None
+    steps = [_defs("n = 7", "r = 3"), _claims(("4! / (2! \\cdot 2!) = (4 \\cdot 3) / (2 \\cdot 2)", "false"))]
+    assert carried(steps, 1) is None  # the refuted side is a computation of its own, whose value r happens to have
+    steps = [_defs("n = 6"), _claims(("2 \\cdot 4 = 6", "false"))]  # a named value alone is still carried
+    assert carried(steps, 1) == {"rule": "error_not_located", "why": locate.CARRIED, "claim": "2 \\cdot 4 = 6",
+                                 "from_steps": [0]}
+
+
+def test_a_number_is_carried_only_as_a_value_from_the_step_just_before() -> None:
+    """On MR-GSM8K and BIG-Bench Mistake the rule fired 14 times where the expert's first error is the refuted step
+    itself: a value that happens to equal one from two steps back ("1/3 * 66 = 22", "66 - 22 = 44", then "5/11 * 44
+    = 22"), or a link of a chain whose side is a computation of its own. It still fires where a step restates the
+    result just derived by a computation that does not give it (MathCheck: "140 + 14 = $154", then "140 - 14 = 154",
+    the error being the bonus taken for a discount the step before)."""
+    fish = [_claims(("(1/3) \\cdot 66 = 22", "true")), _claims(("66 - 22 = 44", "true")),
+            _claims(("(5/11) \\cdot 44 = 22", "false"))]
+    assert carried(fish, 2) is None
+    chain = [_claims(("(-4 + 8 + 1) = 5", "true")), _claims(("(5 + (-8 - -7 - 6)) = (5 + (-8 + 7 + 6))", "false"))]
+    assert carried(chain, 1) is None
+    bonus = [_claims(("0.10 \\times 140 = 14", "true"), ("140 + 14 = 154", "true")),
+             _claims(("140 - 14 = 154", "false"))]
+    assert carried(bonus, 1) == {"rule": "error_not_located", "why": locate.CARRIED, "claim": "140 - 14 = 154",
+                                 "from_steps": [0]}

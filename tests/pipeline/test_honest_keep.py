@@ -579,6 +579,12 @@ def test_a_plan_is_an_opening_that_only_announces_the_work() -> None:
     assert not _plan("The floor is the smallest integer greater than or equal to it.")  # no plan's opening
     assert not _plan("To find the total, we add them. Boxes count twice on weekends.")  # then it reasons
     assert not _plan("To determine the total, we follow these steps:\nThe first box is empty, so skip it.")
+    # two sentences of a plan, and a title's dot (RealCritic GSM8K, Qwen2.5 openings)
+    assert _plan("To determine the total cost of Leah's new kitten, we need to add up the costs of the spaying, the "
+                 "vaccines, and the broken vases. Let's break it down step by step.")
+    assert _plan("To determine how much more the total price of the house is than Mrs. Cruz's budget, we need to "
+                 "calculate the total cost of the house and then compare it to her budget.")
+    assert not _plan("To find the total, we add them. Then we subtract the cost.")  # the second sentence reasons
 
 
 def test_the_forms_a_solution_writes_the_problems_quantities_in() -> None:

@@ -36,6 +36,18 @@ RIGHT = [
     ("There are 15 cups because 12 x 1 and 1/4 = 15", False),  # a mixed number cut by "and"
     ("It takes 17/3 = 5 and 2/3 loads.", False),
     ("the sun will set at 6:00+48=6:48 PM", False),  # a clock, not arithmetic
+    ("Tuesday:14/2=7", True),  # a label's colon before a number (GSM8K's own text)
+    ("After 2 hours, the first car will have traveled 60 + 2(60) = 180 miles.", True),  # a product by juxtaposition
+    ("Plug in the number of adults and children: 22(2) + 7(2) = $58 is the total cost", True),
+    ("so (2)(3) = 6", True),
+    # a name set again in the display just after: one chain (models write a computation one display a line)
+    ("to find \\( O \\):  \\[ O = 22 \\times 16 \\] \\[ O = 352 \\]", True),
+    ("\\[ D = 2(-2) + 8 \\] \\[ D = -4 + 8 \\]", True),
+    ("\\[ \\text{Left} = 1955 \\text{ km} - 325 \\text{ km} \\] \\[ \\text{Left} = 1630 \\text{ km} \\]", True),
+    ("\\[ x = \\frac{6+2}{2} \\] \\[ x = \\frac{6-2}{2} \\]", False),  # two roots: alternatives, not a chain
+    ("\\[ x = 4 \\] \\[ x = 2 \\]", False),
+    ("Second day:600/2=300 people", True),
+    ("Time: 6:00+48=6:48", False),  # a clock after a label's colon
     ("Therefore, he has 12*1000= 12,000MB.", False),  # a number with its unit glued on: not read as 12
     ("$0.25G/$0.25 = $20/$0.25", False),  # a currency sign is not where a number starts inside "G/$0.25"
     # math
@@ -76,6 +88,12 @@ WRONG = [
     "The price is $2,430 – ($1,250 + $850) = $2,430 – $2,100 = $320",
     "B = (-2 * -4 - 8 + 2) = (8 - 8) = 0.",  # drops the +2: the cut link is read now
     "so $2.50 - $2.24 = 36 cents",
+    "Wednesday:35+8=44",
+    "the first car will have traveled 60 + 2(60) = 190 miles.",
+    "so 2(3 + 4) = 15",
+    "to find \\( O \\):  \\[ O = 22 \\times 16 \\] \\[ O = 328 \\]",
+    "\\[ \\text{Total cost} = 3 \\times 20 \\] \\[ \\text{Total cost} = 70 \\]",
+    "\\[ 2B = 52.5 - 15 \\] \\[ 2B = 37.0 \\]",
     "$\\frac{4}{4}=2 \\qquad \\frac{4}{8}=\\frac{1}{2}$",
     "it made $19{,}404\\pi \\div 6\\pi = 3244$ revolutions.",
     "$12\\pi / 4\\pi = 4$",
@@ -131,3 +149,12 @@ def test_a_minus_sign_before_the_math_belongs_to_the_answer(text: str, answer: s
     assert extract(text).answer == answer
     assert judge(answer, text).verdict == "equal"
     assert judge(answer.lstrip("-"), text).verdict == "not_equal"
+
+
+def test_a_name_set_again_keeps_its_own_claim() -> None:
+    """The link read across two displays is a claim more, never instead of the second display's own: "x = 650"
+    after "15.6x = 9360" is still a slip in solving, though 9360 / 14.4 = 650 holds (MathCheck)."""
+    steps = ["We know her salary is $9,360.\nTherefore, $15.6x = $9,360", "Solve for the value of x.\nx = $9,360 / $14.4\nx = $650"]
+    got = check_steps(steps, StepContext())
+    assert got[1].rating == -1, [(c.claim, c.verdict, c.rule) for c in got[1].claims]
+    assert ("x = 650", "false", "contradicts_solved_equation") in [(c.claim, c.verdict, c.rule) for c in got[1].claims]

@@ -32,6 +32,17 @@ def _claims(steps: list[str]) -> list[tuple[str, str, str]]:
     ("so we can write: $80 * x + $24 = $440.", "80  \\cdot  x + 24 = 440"),
     ("we get: \\$1,200 + 3x = \\$2,700 in all", "1200 + 3x = 2700"),
     ("the price is x = $120", "x = 120"),
+    # any one letter but a, e, i, l, o (and their capitals): "3W + 7 = 17", "4*c = 280", "70X - 300 = 20"
+    ("Combining like terms gives us: 3W + 7 = 17.", "3W + 7 = 17"),
+    ("This means that 4*c = 280 vegetables", "4 \\cdot c = 280"),
+    ("so 14-2*k=64", "14-2 \\cdot k=64"),
+    ("we get 70X - 300 = 20 pounds", "70X - 300 = 20"),
+    ("So, 120 = x × 1.5.", "120 = x  \\times  1.5"),  # signs for times and division
+    ("x = 120 ÷ 1.5 = 80", "x = 120  \\div  1.5 = 80"),
+    # prose after the equation that is no unit before an operator
+    ("We can solve -x^2+2x+3=0 for x by using the quadratic formula.", "-x^2+2x+3=0"),
+    ("x=6 true/false questions", "x=6"),
+    ("Therefore X = 9 because - 18/-2 = 9", "X = 9"),
 ])
 def test_an_equation_in_one_letter_is_cut_out_as_a_formula(text, formula):
     assert [p for is_math, p in cut([(False, text)]) if is_math] == [formula]
@@ -57,6 +68,21 @@ def test_an_equation_in_one_letter_is_cut_out_as_a_formula(text, formula):
     "letting x = 0.\\overline{7}. Then 10x = 7. \\overline{7} and so on",  # a repeating decimal
     "she left at x = 2:15 pm",  # a clock time
     "the box = 5 in all",  # a letter inside a word
+    "A candied apple weighs 40/2 = 20g.",  # grams tight against a result: a unit, as the plain reader reads it
+    "she hiked for 5 hours * 9 km/h = 45 km.",  # a rate's letter after a slash
+    "the 5 m + 3 m = 8 m rope",  # a unit letter apart from its number
+    "then 5 X 4 = 20 boxes",  # a capital times sign
+    "so a + 3 = 5",  # an article
+    "I = 5 + 2",  # a pronoun
+    "it is e = 2.7",  # Euler's number
+    "so 3o + 4 = 10",  # a letter read as a digit
+    "Then, the final equation is A + B = -2 + 0 = -2.",  # an operand outside the span: a longer expression
+    "so A - B = 5",
+    "x = 5 + apples",
+    "we get j = 29 inches + 12 inches = 41 inches",  # the value's unit, then the expression goes on
+    "Hence S = 280 miles / 140 minutes = 2 mile / minute",
+    "terms are\n\\begin{align*}\na_4 &= 2a_3 - a_2 = 2r^2 - r = r(2r - 1)\n\\end{align*}",  # LaTeX, not prose
+    "3 apples + x = 10",
     "x + y = 10",  # two letters
     "x = y",  # no number
     "(x + 1 = 5",  # unbalanced
@@ -81,6 +107,14 @@ def test_a_plain_slip_in_solving_is_refuted():
     steps = ["The total is 452 minutes, so we can write: 19 + x = 452.",
              "Subtracting 19 from both sides, we get: x = 423."]
     assert [(v, r) for _, v, r in _claims(steps)][-1] == ("false", "contradicts_solved_equation")
+
+
+def test_a_plain_slip_in_solving_in_any_letter_is_refuted():
+    assert _claims(["Combining like terms gives us: 3W + 7 = 19.", "So 3W = 12 and W = 5."]) == [
+        ("3W + 7 = 19", "unknown", "equation_without_context"), ("3W = 12", "true", "follows_from_previous_steps"),
+        ("W = 5", "false", "contradicts_solved_equation")]
+    assert _claims(["This means that 4*c = 280 vegetables, so c = 70."])[-1][1:] == (
+        "true", "follows_from_previous_steps")
 
 
 def test_a_plain_slip_in_solving_with_amounts_in_dollars_is_refuted():

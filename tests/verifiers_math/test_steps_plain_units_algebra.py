@@ -56,6 +56,24 @@ def _step(text: str):
     # the result's unit is cut where prose goes on after it ("35 miles between his stops")
     ("Henry traveled 20 miles + 15 miles = 35 miles between his first and second stops.",
      "Henry traveled 20 miles + 15 miles = 36 miles between his first and second stops."),
+    # a rate "per" a unit of two words, as after a slash
+    ("For burger platters:\n- 9 burger platters * $11 per burger platter = $99",
+     "For burger platters:\n- 9 burger platters * $11 per burger platter = $98"),
+    ("4 cinnamon rolls * $2.50 per cinnamon roll = $10.00", "4 cinnamon rolls * $2.50 per cinnamon roll = $12.00"),
+    # "each" after a factor's unit or amount: the lot per item of the other factor
+    ("So, 5 bicycles * 2 tires each = 10 tires.", "So, 5 bicycles * 2 tires each = 12 tires."),
+    ("So, 3 customers x 1 DVD each = 3 DVDs.", "So, 3 customers x 1 DVD each = 4 DVDs."),
+    ("3 shirts x $5 each = $15", "3 shirts x $5 each = $20"),
+    # units of one noun with different words before it count one kind of thing: their sum is decided
+    ("So, Sally now has 15 red balloons + 6 green balloons + 6 yellow balloons + 6 blue balloons = 33 balloons.",
+     "So, Sally now has 15 red balloons + 6 green balloons + 6 yellow balloons + 6 blue balloons = 32 balloons."),
+    ("640 spider legs + 540 insect legs = 1180 legs", "640 spider legs + 540 insect legs = 1190 legs"),
+    # what an amount is for or from: no unit, words only
+    ("This is $500 for materials + $800 for craftsmanship = $1300.",
+     "This is $500 for materials + $800 for craftsmanship = $1400."),
+    ("$129 from the brownies + $115 from the cheesecakes = $244.",
+     "$129 from the brownies + $115 from the cheesecakes = $254."),
+    ("So 2 hours for TV + 0.67 hours for reading = 2.67 hours.", "So 2 hours for TV + 0.67 hours for reading = 2.77 hours."),
 ])
 def test_arithmetic_with_units_is_decided(right: str, wrong: str) -> None:
     ok, bad = _step(right), _step(wrong)

@@ -409,6 +409,10 @@ def _expands_to_zero(ta: type, a: Any, tb: type, b: Any) -> bool:
     return bool(sp.expand(a - b) == 0)
 
 
+# a stated side that is one value: a number or a fraction, with its sign, currency, percent and units
+_TEX_WORDS = re.compile(r"\\text\s*\{[^{}]*\}|\\[,;!$% ]|\\(?:left|right|dfrac|tfrac|frac)(?![A-Za-z])|[\s$%]")
+_VALUE = re.compile(r"[(\[{]*-?(?:\d[\d,]*(?:\.\d+)?(?:/\d+)?|\{\d+\}\{\d+\})[)\]}]*")
+_BARE_NUMBER = re.compile(r"\s*\(?\s*-?\s*\d[\d,]*(?:\.\d+)?\s*\)?\s*")
 #: a slip in solving the equation just stated (the checker's rule): what is wrong is the step from that equation, which
 #: is itself unrefuted, not a value the claim states, so no value of it is "carried"
 _SOLVING_SLIP = "contradicts_solved_equation"
@@ -420,14 +424,18 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
     not checked), or None; never for a slip in solving (``_SOLVING_SLIP``). ``claims[j]`` are step ``j``'s checked claims
     (``claim``, ``verdict``, ``rule``)."""
     earlier: list[tuple[int, Any]] = []
+    named: list[bool] = []  # a value given a name ("n = 4"): carried alone, never summed with its neighbours
     for j in range(k):
         for c in claims[j]:
             # any value an earlier step states, checked or not (only a refuted one is not carried on)
             if c.get("verdict") != "false" and (side := _stated(c.get("claim", ""))) is not None:
+                if c.get("rule") == "definition" and not _BARE_NUMBER.fullmatch(side):
+                    continue  # "where B = (-2 * -4 - 8 + 2)": a name for a computation not yet done, no result
                 v = _value(side)
                 if v is not None:
                     earlier.append((j, v))
-    earlier = earlier[-_MAX_VALUES:]
+                    named.append(c.get("rule") == "definition")
+    earlier, named = earlier[-_MAX_VALUES:], named[-_MAX_VALUES:]
     if not earlier:
         return None
     nums: list[complex | None] | None = None
@@ -441,10 +449,21 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
             continue
         nums = nums if nums is not None else [_num(v) for _, v in earlier]
         rn = _num(r)
+        bare = _BARE_NUMBER.fullmatch(side) is not None
+        plain = _TEX_WORDS.sub("", side)
+        numeric = not re.search(r"[A-Za-z]", plain)
+        if numeric and not _VALUE.fullmatch(plain):
+            continue  # "(-6 - -5 - 6 - -1) = (-6 + 5 + 6 + 1)": a computation of its own, whatever value it has
         for a in range(len(earlier)):
+            if named[a] and not bare:
+                continue  # "r = 3", then "(4 * 3) / (2 * 2)" refuted: a new computation, not the name's value carried
             tn: complex | None = 0j
             scale = abs(rn) if rn is not None else 0.0
             for b in range(a, len(earlier)):
+                if numeric and earlier[b][0] != earlier[-1][0]:
+                    continue  # a number is carried from the step just before that states one: else it may be chance
+                if b > a and (named[a] or named[b]):
+                    break  # "n = 4", "r = 2", then "(4 * 3) / (2 * 2) = 6": parameters, not parts of a total
                 tn = None if tn is None or nums[b] is None else tn + nums[b]
                 scale += abs(nums[b]) if nums[b] is not None else 0.0
                 if _apart(tn, rn, scale):  # not equal: no need to expand the sum

@@ -324,9 +324,13 @@ def _plan(text: str, *, opening: bool = True) -> bool:
         return False
     if not opening:
         return all(_PLAN_ITEM.match(ln) for ln in lines)
-    sentences = re.split(r"(?<=[.:])\s+", lines[0])
-    return (bool(_PLAN_OPENING.match(lines[0])) and len(sentences) == 1
+    # "To determine what Mrs. Cruz pays, we need to ... . Let's break it down step by step.": each sentence a plan's
+    sentences = [x for x in re.split(r"(?<=[.:])\s+", _TITLE.sub(r"\1", lines[0])) if x]
+    return (all(_PLAN_OPENING.match(x) for x in sentences) and len(sentences) <= 2
             and all(_PLAN_ITEM.match(ln) for ln in lines[1:]))
+
+
+_TITLE = re.compile(r"\b(Mrs|Mr|Ms|Dr|Jr|Sr|St)\.")
 
 
 _BAR = re.compile(r"\\[lr]?vert(?![a-zA-Z])")

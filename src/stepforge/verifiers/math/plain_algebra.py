@@ -3,27 +3,40 @@ prose as formulas, so that the step checker reads them as it reads ``$129 - 0.32
 is confirmed, a transformation that follows from the equation before it too, and a slip in solving it is refuted.
 
 The plain-text reader reads numbers only (a word is never a variable); a span is taken here only where it is plainly
-algebra in one of the letters x, y, n: the letter glued to a coefficient or beside an operator, a parenthesis or
-"=", never between two numbers as a times sign ("3 x 4 = 12", "3x4"), never inside a word, parentheses balanced."""
+algebra in one letter ("3W + 7 = 17", "4*c = 280"; not a, e, i, l, o, A, E, I, O: an article, a pronoun, Euler's
+number, or a letter read as a digit): the letter glued to a coefficient or beside an operator, a parenthesis or "=",
+never between two numbers as a times sign ("3 x 4 = 12", "3x4", "5 m"), never inside a word, parentheses balanced.
+A letter that is a unit ("2h = 120", "5k + 3k = 8k") is read as a factor, which units are: right text stays true."""
 
 from __future__ import annotations
 
 import re
 
+from stepforge.verifiers.math import plain_units
+
+# the letters read as unknowns: not a, e, i, l, o, A, E, I, O
+_VAR = "b-df-hj-km-np-zB-DF-HJ-NP-Z"
 # numbers, one of the letters (not inside a word), operators, parentheses, "=" and blanks: greedy, each token one
 # kind of character, so a span is found in one pass (no backtracking on a failed match: nothing follows the group)
 # (an amount may carry its currency sign: "$80 * x + $24 = $440", as the plain arithmetic reader reads it)
-_SPAN = re.compile(r"(?<![A-Za-z\d.,$_'\\{}|!^])"
-                   r"(?:(?:\\?\$)?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)|[xyn](?![A-Za-z\d])|[-+*/^()=]|[ \t])+")
+_SPAN = re.compile(rf"(?<![A-Za-z\d.,$_'\\{{}}|!^/])"  # not after "km/": "km/h = 45" is no equation in h
+                   rf"(?:(?:\\?\$)?(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)|[{_VAR}](?![A-Za-z\d])|[-+*/^()=×÷]|[ \t])+")
 _CURRENCY = re.compile(r"\\?\$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "88,000": one number
-_LETTER = re.compile(r"(?<![A-Za-z])[xyn](?![A-Za-z\d])")  # "x2" may be x squared: not read
+_LETTER = re.compile(rf"(?<![A-Za-z])[{_VAR}](?![A-Za-z\d])")  # "x2" may be x squared: not read
 # "3 x 4", "3x4", "(12 + 36) x 2", "60 students x 2/3": a times sign, not a letter; and any two operands side by side
 # across a blank ("65(18 - x) 52x = 1170": equations run together), which no plain formula has
-_TIMES_SIGN = re.compile(r"[\d)][ \t]*x[ \t]*[\d(]|x[ \t]+[\d(.]|[\dxyn)][ \t]+[\dxyn(]|/\d+(?:\.\d+)?[xyn]")
+_TIMES_SIGN = re.compile(rf"[\d)][ \t]*[xX][ \t]*[\d(]|[xX][ \t]+[\d(.]|[\d{_VAR})][ \t]+[\d{_VAR}(]"
+                        rf"|/\d+(?:\.\d+)?[{_VAR}]")
 # (and "1/2x": half of x or 1/(2x), not plain)
-_LEAD = "+*/^= \t"  # a leading minus is a sign: kept
-_TRAIL = "+-*/^= \t"
+_OPERATOR = re.compile(r"[-+*/^×÷]")
+# "j = 29 inches + 12 inches = 41 inches": the value's unit, then the expression goes on (used with ``match`` at a
+# span's end only: a bounded look, never a search)
+_UNIT_THEN_OPERATOR = re.compile(rf"[ \t]*+(?:{plain_units.UNIT})[ \t]++(?:[+*/×÷]|-(?=[ \t]))", re.I)
+_BINARY_MINUS = re.compile(r"-[ \t]")  # "A - B = 5": a minus with a blank after it has its left operand before it
+_UNIT_RESULT = re.compile(r"=[ \t]*\d[\d,.]*[gh][ \t]*$")
+_LEAD = "+*/^=×÷ \t"  # a leading minus is a sign: kept
+_TRAIL = "+-*/^=×÷ \t"
 
 
 def _algebra(core: str) -> str | None:
@@ -31,11 +44,35 @@ def _algebra(core: str) -> str | None:
     core = _CURRENCY.sub("", core)  # "24 plates x $6.00 = $144.00": a times sign, seen without the currency signs
     if "=" not in core or core.count("(") != core.count(")"):
         return None
-    if any(not re.search(r"[\dxyn]", side) for side in core.split("=")):
+    if any(not re.search(rf"[\d{_VAR}]", side) for side in core.split("=")):
         return None
     if len(set(_LETTER.findall(core))) != 1 or not re.search(r"\d", core) or _TIMES_SIGN.search(core):
         return None
-    return _THOUSANDS.sub("", core).replace("*", " \\cdot ")
+    if _UNIT_RESULT.search(core) and len(_LETTER.findall(core)) == 1:
+        return None  # "40/2 = 20g": grams or hours tight against the result, as the plain reader reads them
+    return _THOUSANDS.sub("", core).replace("*", " \\cdot ").replace("×", " \\times ").replace("÷", " \\div ")
+
+
+_ENV_MARK = re.compile(r"\\(begin|end)\{")
+
+
+def _environments(text: str) -> list[tuple[int, int]]:
+    """Where ``\\begin{...}`` ... ``\\end{...}`` stand in ``text`` (outermost, in one pass; an unclosed one runs to
+    the end)."""
+    out: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for m in _ENV_MARK.finditer(text):
+        if m.group(1) == "begin":
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, m.end()))
+    if depth:
+        out.append((start, len(text)))
+    return out
 
 
 def cut(pieces: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
@@ -46,13 +83,22 @@ def cut(pieces: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
             out.append((is_math, text))
             continue
         pos = 0
+        envs = _environments(text)
         for m in _SPAN.finditer(text):
+            if any(a <= m.start() < b for a, b in envs):
+                continue  # a LaTeX environment outside "$" ("\\begin{align*} a_4 &= 2r^2 - r ..."): not prose
             span = m.group(0)
-            start = m.start() + len(span) - len(span.lstrip(_LEAD))
+            lead = span[:len(span) - len(span.lstrip(_LEAD))]
+            start = m.start() + len(lead)
             core = span.lstrip(_LEAD).rstrip(_TRAIL)
+            trail = span[len(lead) + len(core):]
             after = text[start + len(core):start + len(core) + 4]
-            # not cut from a longer token: "= 3.5.2", "= 3:15", "x = 5z/2", "= 2pi", "= 4\\pi", "= 7. \\overline{7}"
-            formula = _algebra(core) if not re.match(r"[.,:]\d|[A-Za-z_\\'!]|\.?\s*\\", after) else None
+            # not cut from a longer token: "= 3.5.2", "= 3:15", "x = 5z/2", "= 2pi", "= 4\\pi", "= 7. \\overline{7}";
+            # nor from a longer expression, an operand outside the span: "A + B = 5", "A - B = 5", "x = 5 + apples"
+            fragment = (_OPERATOR.search(lead) or _OPERATOR.search(trail)
+                        or _BINARY_MINUS.match(core) and re.search(r"[\w)]$", text[:start].rstrip())
+                        or _UNIT_THEN_OPERATOR.match(text, start + len(core)))
+            formula = None if fragment or re.match(r"[.,:]\d|[A-Za-z_\\'!]|\.?\s*\\", after) else _algebra(core)
             if formula is None:
                 continue
             if start > pos:

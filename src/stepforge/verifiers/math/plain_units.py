@@ -38,7 +38,7 @@ _NOT_UNIT = (
     "trillions|k|am|pm|st|nd|rd|th|and|or|is|are|was|were|be|equals|equal|equaling|gives|give|makes|make|more|less|"
     "fewer|each|total|in|at|on|for|with|the|an|as|so|then|which|that|to|it|its|mod|modulo|choose|power|powers|root|"
     "roots|sqrt|pi|log|ln|sin|cos|tan|exp|e|if|when|we|you|he|she|they|i|also|only|again|left|remaining|"
-    "degrees|degree|percentage|ratio|factor|base"
+    "degrees|degree|percentage|ratio|factor|base|because|since|instead|but|not"
 )
 # a unit word: two letters or more, or words joined by a hyphen or "&" ("roll-ups", "M&Ms")
 _W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z'&-]))(?=[A-Za-z][A-Za-z&-]*[A-Za-z])[A-Za-z]+(?:[-&][A-Za-z]+)*(?![A-Za-z'])"
@@ -46,15 +46,22 @@ _W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z'&-]))(?=[A-Za-z][A-Za-z&-]*[A-Za-z])[A-Za-z
 # number and the next operator name what it counts, whatever their number
 _WORDS = rf"{_W}(?:[ \t]+(?:of[ \t]+)?{_W}){{0,2}}"
 _PRE = r"(?:(?:sq\.?|square|cubic|cu\.?)\s+)"
-_RATE = rf"(?:\s*/\s*{_PRE}?{_W}(?:[ \t]+{_W})?|\s+per\s+{_PRE}?{_W})"
+_RATE = rf"(?:\s*/\s*{_PRE}?{_W}(?:[ \t]+{_W})?|\s+per\s+{_PRE}?{_W}(?:[ \t]+{_W})?)"
 # after a unit word, a rate's denominator may be an hour or a second in one letter ("km/h", "m/s"); never after a
 # number ("1/x" is a fraction in a variable)
-_UNIT_WORDS = rf"(?:{_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(]))?|{_RATE})"
+_EACH = r"each(?![A-Za-z'&-])"
+_UNIT_WORDS = rf"(?:{_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(])|[ \t]+{_EACH})?|{_RATE}|{_EACH})"
 # a note in parentheses after a number or its unit names what it counts ("12 tickets (Pam's roller coaster) + 24
 # tickets (Fred's)", "20 (first friend) + 25 (second friend)"): no digit, no "=", no word that changes the number
 _NOTE = (r"(?:[ \t]*\((?=[^()]*[A-Za-z]{2})(?![^()]*\b(?:mod|modulo|choose|times|squared|cubed|percent|per|thousands?|"
          r"millions?|hundreds?|half|double|twice|triple|round\w*|approx\w*|each|dozens?|rate|total)\b)[^()\d=]{1,40}\))")
-UNIT = rf"(?:{_UNIT_WORDS}{_NOTE}?|{_NOTE})"
+# what an amount is for or from ("$500 for materials + $800 for craftsmanship", "$129 from the brownies"): words only,
+# never a number ("$5 for 2 apples" is a price of two) nor "each" ("for each": a rate)
+_QUALIFIER = (rf"(?:[ \t]+(?:for|from)[ \t]+(?:(?:the|a|an|his|her|their|its|my|our)[ \t]+)?{_W}"
+              rf"(?:[ \t]+{_W}){{0,2}}(?![ \t]*+\d))")
+UNIT = rf"(?:{_UNIT_WORDS}{_QUALIFIER}?{_NOTE}?|{_QUALIFIER}{_NOTE}?|{_NOTE})"
+# the qualifier of a unit's text (from a blank run's start only: linear on any run)
+QUALIFIED = re.compile(r"(?<!\s)\s+(?:for|from)\s.*$", re.I | re.S)
 # a number and an operator as the plain reader reads them (a currency sign, thousands commas, a decimal, a percent
 # sign; "x" between blanks as times): the step checker's plain reader is built on these too
 NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
@@ -114,7 +121,7 @@ def blank(line: str) -> tuple[str, list[Region]]:
         region = Region(m.start(), end, units, spans=spans)
         region.why = _why_neutral(line, m.start(), end, units)
         region.sums_across = bool(_SUM.search(_unitless(line, m.start(), end, spans))) and len(
-            {_base(u) for u in units}) > 1
+            {_head(_base(u)) for u in units}) > 1
         sides = [_side_units(x) for x in re.split(r"=", line[m.start():end])]
         if any(not (a & b) and (a or b) for a, b in zip(sides, sides[1:])):  # notes alone are no units
             region.unshared = True
@@ -168,7 +175,7 @@ def _why_neutral(line: str, start: int, end: int, units: list[str]) -> str | Non
         return "compound_quantity"
     dims: dict[str, set[str]] = {}
     for u in units:
-        for atom in re.split(r"\s*/\s*|\s+per\s+", _NOTE_TEXT.sub("", u).lower()):
+        for atom in re.split(r"\s*/\s*|\s+per\s+", QUALIFIED.sub("", " " + _NOTE_TEXT.sub("", u)).lower()):
             atom = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", atom.strip())
             if not atom:
                 continue
@@ -187,14 +194,23 @@ def _side_units(side: str) -> set[str]:
     out = {"dollar"} if "$" in side else set()
     for u in _UNIT_AFTER.finditer(side):
         for atom in re.split(r"\s*/\s*|\s+per\s+", u.group(1).lower()):
-            base = _base(atom)
+            base = _head(_base(atom))
             if base:
                 out.add("dollar" if base in ("dollar", "usd") else base)
     return out
+
+
+def _head(base: str) -> str:
+    """The noun a unit's words name: ``red balloon`` and ``balloon`` count one kind of thing (``15 red balloons + 6
+    green balloons = 21 balloons``), ``ounces of sugar`` counts ounces."""
+    words = base.split(" of ")[0].split()
+    return words[-1] if words else base
 
 
 def _base(unit: str) -> str:
     """A unit's words without ``sq``/``square``/``cubic``, a note in parentheses and a final plural ``s``: ``sq ft``
     and ``ft`` are one."""
     u = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", _NOTE_TEXT.sub("", unit).lower().strip())
+    u = QUALIFIED.sub("", " " + u).strip()  # "lbs for adults": lbs
+    u = re.sub(r"(?:^|\s+)each$", "", u)  # "2 tires each": tires, one lot per item of the other factor
     return re.sub(r"(?<=[a-z]{2})(?:es|s)$", "", u)

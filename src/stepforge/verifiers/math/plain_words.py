@@ -40,7 +40,8 @@ _COMB = r"(?:[CP]\(\s*\d+\s*,\s*\d+\s*\)|\d+[CP]\d+(?![\w.])|binom\(\s*\d+\s*,\s
 _FACT = r"!(?!!)(?:\s?\d+!(?!!))*"
 OPERAND = rf"(?:{_COMB}|{NUM}(?:{_FACT})?)"
 # one side of a plain claim as the plain reader reads it (possessive: linear, see steps._PLAIN)
-SIDE = rf"\(*+\s*+-?{OPERAND}(?:\s*+\)*+\s*+{OP}\s*+\(*+\s*+-?{OPERAND})*"
+# ... a product may be written by juxtaposition, a number or a group tight against a group ("60 + 2(60)", "(2)(3)")
+SIDE = rf"\(*+\s*+-?{OPERAND}(?:(?:\s*+\)*+\s*+{OP}|\)*+(?=\())\s*+\(*+\s*+-?{OPERAND})*"
 # put before a plain side that must reach an "=": one within 400 characters ahead (a bounded scan). Without it a long
 # run of operands with no "=" after it was searched from each operand to its end (quadratic: "1+1+...+1", 6,000
 # characters: 3 s); a longer left side is matched from a later operand and read as cut, as a side after "x+" is

@@ -1325,9 +1325,9 @@ _OP = plain_units.OP  # "–" (en dash) and "−" (U+2212) are minus signs
 # ... and may be a factorial or a binomial ("5!", "C(5, 2)", "5C2": plain_words.OPERAND)
 _PLAIN_SIDE = plain_words.SIDE
 # never starting or ending inside a number: after a currency sign ("$0.25G"), a clock's colon ("6:00+48=6:48"), a
-# thousands comma ("12,000MB" read as 12)
+# thousands comma ("12,000MB" read as 12); after a label's colon it may ("Tuesday:14/2=7")
 # and an "=" ahead (plain_words.EQUALS_AHEAD: linear; a left side cut by it is read as cut by _truncated)
-_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$:])(?<!step\s)(?<!Step\s){plain_words.EQUALS_AHEAD}{_PLAIN_SIDE}"
+_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$])(?<![\d\s]:)(?<!step\s)(?<!Step\s){plain_words.EQUALS_AHEAD}{_PLAIN_SIDE}"
                     rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|[.,:]\d)")
 # LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
@@ -1370,12 +1370,14 @@ def _latex_of_plain(side: str) -> str:
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
     s = s.replace("×", " \\times ").replace("÷", " \\div ").replace("*", " \\cdot ").replace(" x ", " \\times ")
     s = s.replace("–", "-").replace("−", "-")
+    s = _JUXTAPOSED.sub(r"\1 \\cdot (", s)  # "2(60)", "(2)(3)": a product
     # a fraction written tight beside a spaced operator is one number: "25 / 1/3" is 25 divided by a third
     s = _TIGHT_FRACTION.sub(r"(\1/\2)", s)
     return s.replace("%", "\\%")
 
 
 _TIGHT_FRACTION = re.compile(r"(?<![\d./])(\d+)/(\d+)(?![\d./])")
+_JUXTAPOSED = re.compile(r"([\d)])\(")
 
 
 # a mixed number in plain text ("2 1/2 cups"): a whole number, a space, a proper fraction
@@ -1576,7 +1578,10 @@ def _tex_with_units(line: str, start: int, end: int, region: plain_units.Region)
     text = re.sub(r"\\?\$\s?(?=\.?\d)", " #D# ", text)
 
     def unit(k: int) -> str:
-        name = names[k]
+        # "2 tires each", "$5 each": the lot per item; "lbs for adults", "$500 for materials": what it is for
+        name = re.sub(r"(?:^|\s+)each$", "", plain_units.QUALIFIED.sub("", " " + names[k]).strip())
+        if not name:
+            return ""
         return f"/\\text{{{name[1:].strip()}}}" if name.startswith("/") else f"\\text{{ {name}}}"
 
     return [re.sub(r"\s{2,}", " ", re.sub(r"#(\d+)#", lambda u: unit(int(u[1])), _latex_of_plain(side))
@@ -1655,6 +1660,39 @@ def _continued(seg: str, pieces: list[tuple[bool, str]], j: int) -> str:
         return seg
     last = prev.rsplit("=", 1)[-1].strip()
     return f"{last} {seg.lstrip()}" if last else seg
+
+
+# "\\[ O = 22 \\times 16 \\] \\[ O = 328 \\]": the same name set again in the display just after, as models write a
+# computation one display a line; the name, and a side that computes on numbers alone (units in \\text{} allowed)
+_NAME_SIDE = re.compile(r"\s*((?:\\text\s*\{[^{}]*\}|\\mathrm\s*\{[^{}]*\}|\d*[A-Za-z](?:_\{?\w+\}?)?'?))\s*=(?!=)")
+_UNIT_TEXT = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}|\\(?:cdot|times|div|frac|dfrac|tfrac|left|right)(?![a-zA-Z])|\\[,;!$% ]")
+_BARE_VALUE = re.compile(r"\s*-?\s*(?:\\\$\s*)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:\\%)?\s*\.?\s*")
+
+
+def _restated(seg: str, pieces: list[tuple[bool, str]], j: int) -> tuple[str, bool]:
+    """A display that sets the name the display just before it set (nothing but space between), when that one ends
+    in a computation on numbers: one chain, ``name = computation = new side`` (``O = 22 \\times 16 = 328``). The
+    flag says the new side is itself a computation: two computations may be alternatives (the two roots), so a
+    false link between them is not refuted."""
+    m = _NAME_SIDE.match(seg)
+    k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not pieces[j - 1][1].strip() else -1
+    if m is None or k < 0 or not pieces[k][0]:
+        return seg, False
+    prev = pieces[k][1].strip().rstrip(".,")
+    pm = _NAME_SIDE.match(prev)
+    if pm is None or re.sub(r"\s+", "", pm.group(1)) != re.sub(r"\s+", "", m.group(1)):
+        return seg, False
+    last = prev.rsplit("=", 1)[-1].strip()
+    rest = seg[m.end():].strip().rstrip(".,")
+    if (_OTHER_RELATIONS.search(prev) or _OTHER_RELATIONS.search(rest) or "\\pm" in prev + rest or "\\boxed" in prev
+            or re.search(r"[A-Za-z]", _UNIT_TEXT.sub(" ", last)) or re.search(r"[A-Za-z]", _UNIT_TEXT.sub(" ", rest))
+            or not _COMPUTES_TEX.search(_TEXT_GROUP.sub(" ", last)) or not rest):
+        return seg, False
+    return f"{last} = {rest}", not _BARE_VALUE.fullmatch(_UNIT_TEXT.sub(" ", rest))
+
+
+_TEXT_GROUP = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}")
+_COMPUTES_TEX = re.compile(r"[\d)]\s*(?:[-+*/^×÷]|\\(?:cdot|times|div)(?![a-zA-Z]))|\\[dt]?frac(?![a-zA-Z])|\)\s*\(")
 
 
 def _truncated(claims: list[ClaimCheck], left: Any, right: Any) -> list[ClaimCheck]:
@@ -1845,6 +1883,13 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                         continue
                 seg = _continued(seg, pieces, j)
                 got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
+                link, alternatives = _restated(seg, pieces, j)
+                if link != seg:  # "O = 22 \\times 16", then "O = 328": also the link "22 \\times 16 = 328"
+                    more = _guarded(link, lambda s=link: _segment_claims(s, state, rng, derived, hypothetical), budget)
+                    if alternatives:  # "x = \\frac{6+2}{2}", then "x = \\frac{6-2}{2}": two roots, not one chain
+                        more = [c.model_copy(update={"verdict": "unknown", "rule": "restated_alternative",
+                                                     "detail": c.rule}) if c.verdict == "false" else c for c in more]
+                    got = got + more
                 before = pieces[j - 1][1] if j and not pieces[j - 1][0] else ""
                 after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
                 if boxed is not None:
