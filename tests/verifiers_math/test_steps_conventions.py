@@ -40,6 +40,8 @@ RIGHT = [
     ("After 2 hours, the first car will have traveled 60 + 2(60) = 180 miles.", True),  # a product by juxtaposition
     ("Plug in the number of adults and children: 22(2) + 7(2) = $58 is the total cost", True),
     ("so (2)(3) = 6", True),
+    ("Evaluate f(-3) = $(-3)^2$ + 6(-3) - 7 = 9 - 18 - 7 = -16.", False),  # a sign after math goes on from it
+    ("f'(x) = (2/3)x^(-1/3) => f'(8) = (2/3)(8)^(-1/3) = 1/3", False),  # a function's argument is no left side
     # a name set again in the display just after: one chain (models write a computation one display a line)
     ("to find \\( O \\):  \\[ O = 22 \\times 16 \\] \\[ O = 352 \\]", True),
     ("\\[ D = 2(-2) + 8 \\] \\[ D = -4 + 8 \\]", True),

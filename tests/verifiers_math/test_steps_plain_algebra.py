@@ -79,6 +79,7 @@ def test_an_equation_in_one_letter_is_cut_out_as_a_formula(text, formula):
     "Then, the final equation is A + B = -2 + 0 = -2.",  # an operand outside the span: a longer expression
     "so A - B = 5",
     "x = 5 + apples",
+    "we get dx/dt at t = 1 = -4 sin(1) - 12 sin(12) = -3.484.",  # a condition, then a function applied: no chain
     "we get j = 29 inches + 12 inches = 41 inches",  # the value's unit, then the expression goes on
     "Hence S = 280 miles / 140 minutes = 2 mile / minute",
     "terms are\n\\begin{align*}\na_4 &= 2a_3 - a_2 = 2r^2 - r = r(2r - 1)\n\\end{align*}",  # LaTeX, not prose

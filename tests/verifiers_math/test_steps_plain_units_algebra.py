@@ -68,6 +68,9 @@ def _step(text: str):
     ("So, Sally now has 15 red balloons + 6 green balloons + 6 yellow balloons + 6 blue balloons = 33 balloons.",
      "So, Sally now has 15 red balloons + 6 green balloons + 6 yellow balloons + 6 blue balloons = 32 balloons."),
     ("640 spider legs + 540 insect legs = 1180 legs", "640 spider legs + 540 insect legs = 1190 legs"),
+    # degrees are a unit like any other (temperatures, angles; scales apart are a conversion, never refuted)
+    ("The total decrease in temperature is 6 degrees + 12 degrees + 4 degrees = 22 degrees.",
+     "The total decrease in temperature is 6 degrees + 12 degrees + 4 degrees = 23 degrees."),
     # what an amount is for or from: no unit, words only
     ("This is $500 for materials + $800 for craftsmanship = $1300.",
      "This is $500 for materials + $800 for craftsmanship = $1400."),

@@ -30,6 +30,10 @@ _TIMES_SIGN = re.compile(rf"[\d)][ \t]*[xX][ \t]*[\d(]|[xX][ \t]+[\d(.]|[\d{_VAR
                         rf"|/\d+(?:\.\d+)?[{_VAR}]")
 # (and "1/2x": half of x or 1/(2x), not plain)
 _OPERATOR = re.compile(r"[-+*/^×÷]")
+# "= -4 sin(1) - 12 sin(12)": a function applied after the span, the expression goes on
+_FUNCTION_AFTER = re.compile(r"[ \t]*+(?:[A-Za-z]{2,}[ \t]*\(|\\[A-Za-z])")
+# "dx/dt at t = 1 = -4": a condition, then the value of something else, not a chain in the letter
+_CONDITION_BEFORE = re.compile(r"\b(?:at|when|for|where|if|with)\s*$", re.I)
 # "j = 29 inches + 12 inches = 41 inches": the value's unit, then the expression goes on (used with ``match`` at a
 # span's end only: a bounded look, never a search)
 _UNIT_THEN_OPERATOR = re.compile(rf"[ \t]*+(?:{plain_units.UNIT})[ \t]++(?:[+*/×÷]|-(?=[ \t]))", re.I)
@@ -97,7 +101,9 @@ def cut(pieces: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
             # nor from a longer expression, an operand outside the span: "A + B = 5", "A - B = 5", "x = 5 + apples"
             fragment = (_OPERATOR.search(lead) or _OPERATOR.search(trail)
                         or _BINARY_MINUS.match(core) and re.search(r"[\w)]$", text[:start].rstrip())
-                        or _UNIT_THEN_OPERATOR.match(text, start + len(core)))
+                        or _UNIT_THEN_OPERATOR.match(text, start + len(core))
+                        or _FUNCTION_AFTER.match(text, start + len(core))
+                        or core.count("=") > 1 and _CONDITION_BEFORE.search(text, max(0, start - 8), start))
             formula = None if fragment or re.match(r"[.,:]\d|[A-Za-z_\\'!]|\.?\s*\\", after) else _algebra(core)
             if formula is None:
                 continue

@@ -38,7 +38,7 @@ _NOT_UNIT = (
     "trillions|k|am|pm|st|nd|rd|th|and|or|is|are|was|were|be|equals|equal|equaling|gives|give|makes|make|more|less|"
     "fewer|each|total|in|at|on|for|with|the|an|as|so|then|which|that|to|it|its|mod|modulo|choose|power|powers|root|"
     "roots|sqrt|pi|log|ln|sin|cos|tan|exp|e|if|when|we|you|he|she|they|i|also|only|again|left|remaining|"
-    "degrees|degree|percentage|ratio|factor|base|because|since|instead|but|not"
+    "percentage|ratio|factor|base|because|since|instead|but|not"
 )
 # a unit word: two letters or more, or words joined by a hyphen or "&" ("roll-ups", "M&Ms")
 _W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z'&-]))(?=[A-Za-z][A-Za-z&-]*[A-Za-z])[A-Za-z]+(?:[-&][A-Za-z]+)*(?![A-Za-z'])"

@@ -1325,9 +1325,10 @@ _OP = plain_units.OP  # "–" (en dash) and "−" (U+2212) are minus signs
 # ... and may be a factorial or a binomial ("5!", "C(5, 2)", "5C2": plain_words.OPERAND)
 _PLAIN_SIDE = plain_words.SIDE
 # never starting or ending inside a number: after a currency sign ("$0.25G"), a clock's colon ("6:00+48=6:48"), a
-# thousands comma ("12,000MB" read as 12); after a label's colon it may ("Tuesday:14/2=7")
+# thousands comma ("12,000MB" read as 12), a prime ("f'(8) = ...": a function's argument); after a label's colon it
+# may ("Tuesday:14/2=7")
 # and an "=" ahead (plain_words.EQUALS_AHEAD: linear; a left side cut by it is read as cut by _truncated)
-_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$])(?<![\d\s]:)(?<!step\s)(?<!Step\s){plain_words.EQUALS_AHEAD}{_PLAIN_SIDE}"
+_PLAIN = re.compile(rf"(?:(?!\s)|(?<!\s))(?<![\w.,/^}}\\$'])(?<![\d\s]:)(?<!step\s)(?<!Step\s){plain_words.EQUALS_AHEAD}{_PLAIN_SIDE}"
                     rf"(?:\s*+\)*+\s*+=\s*+{_PLAIN_SIDE})+\s*\)*(?![\w/^\\{{]|[.,:]\d)")
 # LaTeX environments outside $...$ (align, array): math the plain-text reader must not pick numbers out of
 _ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
@@ -1398,16 +1399,18 @@ _ELLIPSIS_AFTER = re.compile(r"(?:\.{3}|…)")
 _LIST_MARKER = re.compile(r"^[ \t]*+(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])[ \t]++")
 
 
-def _plain_claims(chunk: str, state: _State, rng: random.Random) -> list[ClaimCheck]:
+def _plain_claims(chunk: str, state: _State, rng: random.Random, line_start: bool = True) -> list[ClaimCheck]:
     """Arithmetic written in plain text (``2/5 * 4000 = 1600 gallons``): constants only, checked as identities,
-    line by line. Chains holding an operator word (``mod``, ``choose``) are read first, whole (:mod:`worded`)."""
+    line by line. Chains holding an operator word (``mod``, ``choose``) are read first, whole (:mod:`worded`).
+    ``line_start``: the chunk opens a line (else its first line goes on from math before it, "$(-3)^2$ + 6(-3)",
+    and a sign there is an operator, no list marker)."""
     chunk = _sub_envs(chunk)
     out: list[ClaimCheck] = []
     if _WORDED.search(chunk):
         chunk, out = _worded_claims(chunk, state, rng)
     for line in _LINE.finditer(chunk):
         text = line.group(0)
-        marker = _LIST_MARKER.match(text)
+        marker = _LIST_MARKER.match(text) if line_start or line.start() > 0 else None
         out += _plain_line_claims(" " * marker.end() + text[marker.end():] if marker else text, state, rng)
     return out
 
@@ -1912,7 +1915,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                     claims.extend(_truncated([c.model_copy(update={"rule": c.rule + ":in_words"}) for c in got],
                                              _CONTINUES_LEFT.search(before), None))
             else:
-                claims.extend(_guarded(seg, lambda s=seg: _plain_claims(s, state, rng), budget))
+                opens = j == 0 or not pieces[j - 1][0] or pieces[j - 1][1].endswith("\n")
+                claims.extend(_guarded(seg, lambda s=seg, o=opens: _plain_claims(s, state, rng, o), budget))
         claims = _in_other_base(text, _with_remainder(text, _tested_or_denied(text, claims)))
         if context.gold is not None:  # the comparison with the reference answer is in the solution's budget too
             left = budget_s - (time.perf_counter() - start)
