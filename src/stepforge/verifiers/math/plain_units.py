@@ -211,6 +211,13 @@ def _base(unit: str) -> str:
     """A unit's words without ``sq``/``square``/``cubic``, a note in parentheses and a final plural ``s``: ``sq ft``
     and ``ft`` are one."""
     u = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", _NOTE_TEXT.sub("", unit).lower().strip())
-    u = QUALIFIED.sub("", " " + u).strip()  # "lbs for adults": lbs
-    u = re.sub(r"(?:^|\s+)each$", "", u)  # "2 tires each": tires, one lot per item of the other factor
-    return re.sub(r"(?<=[a-z]{2})(?:es|s)$", "", u)
+    return re.sub(r"(?<=[a-z]{2})(?:es|s)$", "", unit_name(u))
+
+
+def unit_name(unit: str) -> str:
+    """A unit's text without what it is for or from (``lbs for adults``: lbs) and a final ``each`` (``2 tires
+    each``: tires, one lot per item of the other factor)."""
+    return _EACH_AFTER.sub("", QUALIFIED.sub("", " " + unit).strip())
+
+
+_EACH_AFTER = re.compile(r"(?:^|\s+)each$")

@@ -1581,8 +1581,7 @@ def _tex_with_units(line: str, start: int, end: int, region: plain_units.Region)
     text = re.sub(r"\\?\$\s?(?=\.?\d)", " #D# ", text)
 
     def unit(k: int) -> str:
-        # "2 tires each", "$5 each": the lot per item; "lbs for adults", "$500 for materials": what it is for
-        name = re.sub(r"(?:^|\s+)each$", "", plain_units.QUALIFIED.sub("", " " + names[k]).strip())
+        name = plain_units.unit_name(names[k])
         if not name:
             return ""
         return f"/\\text{{{name[1:].strip()}}}" if name.startswith("/") else f"\\text{{ {name}}}"
@@ -1649,16 +1648,19 @@ _OTHER_RELATIONS = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|approx|equiv
                               r"(?![a-zA-Z])|&|\\\\|\\(?:quad|qquad)\b|,\s*$|;")
 
 
+def _math_before(pieces: list[tuple[bool, str]], j: int) -> str | None:
+    """The math piece just before piece ``j``, with nothing but space between; None without one."""
+    k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not pieces[j - 1][1].strip() else -1
+    return pieces[k][1] if k >= 0 and pieces[k][0] else None
+
+
 def _continued(seg: str, pieces: list[tuple[bool, str]], j: int) -> str:
     """A math segment that opens with ``=`` continues the chain of the math just before it, with nothing but space
     between (a display per line, as models write a long computation): it is read with that chain's last member
     as its left side; any other relation, a list or prose between leaves it as it is (unparseable, neutral)."""
-    if not _STARTS_EQUALS.match(seg):
+    if not _STARTS_EQUALS.match(seg) or (before := _math_before(pieces, j)) is None:
         return seg
-    k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not pieces[j - 1][1].strip() else -1
-    if k < 0 or not pieces[k][0]:
-        return seg
-    prev = pieces[k][1].strip().rstrip(".")
+    prev = before.strip().rstrip(".")
     if not prev or _OTHER_RELATIONS.search(prev) or _MATH_ENDS_OPEN.search(prev) or "\\boxed" in prev:
         return seg
     last = prev.rsplit("=", 1)[-1].strip()
@@ -1678,10 +1680,9 @@ def _restated(seg: str, pieces: list[tuple[bool, str]], j: int) -> tuple[str, bo
     flag says the new side is itself a computation: two computations may be alternatives (the two roots), so a
     false link between them is not refuted."""
     m = _NAME_SIDE.match(seg)
-    k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not pieces[j - 1][1].strip() else -1
-    if m is None or k < 0 or not pieces[k][0]:
+    if m is None or (before := _math_before(pieces, j)) is None:
         return seg, False
-    prev = pieces[k][1].strip().rstrip(".,")
+    prev = before.strip().rstrip(".,")
     pm = _NAME_SIDE.match(prev)
     if pm is None or re.sub(r"\s+", "", pm.group(1)) != re.sub(r"\s+", "", m.group(1)):
         return seg, False
@@ -1689,12 +1690,11 @@ def _restated(seg: str, pieces: list[tuple[bool, str]], j: int) -> tuple[str, bo
     rest = seg[m.end():].strip().rstrip(".,")
     if (_OTHER_RELATIONS.search(prev) or _OTHER_RELATIONS.search(rest) or "\\pm" in prev + rest or "\\boxed" in prev
             or re.search(r"[A-Za-z]", _UNIT_TEXT.sub(" ", last)) or re.search(r"[A-Za-z]", _UNIT_TEXT.sub(" ", rest))
-            or not _COMPUTES_TEX.search(_TEXT_GROUP.sub(" ", last)) or not rest):
+            or not _COMPUTES_TEX.search(_TEXT_CMD.sub(" ", last)) or not rest):
         return seg, False
     return f"{last} = {rest}", not _BARE_VALUE.fullmatch(_UNIT_TEXT.sub(" ", rest))
 
 
-_TEXT_GROUP = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}")
 _COMPUTES_TEX = re.compile(r"[\d)]\s*(?:[-+*/^×÷]|\\(?:cdot|times|div)(?![a-zA-Z]))|\\[dt]?frac(?![a-zA-Z])|\)\s*\(")
 
 
@@ -1899,9 +1899,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                     got = _boxed_answer(got, boxed, after)
                 left, right = _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)
                 # "$m^2-n^2=1444-$ $1369=75$": two segments of one chain, cut at an operator
-                k = j - 1 if j and pieces[j - 1][0] else j - 2 if j >= 2 and not before.strip() else -1
-                if k >= 0 and pieces[k][0]:
-                    left = left or _MATH_ENDS_OPEN.search(pieces[k][1])
+                if (prev_math := _math_before(pieces, j)) is not None:
+                    left = left or _MATH_ENDS_OPEN.search(prev_math)
                 k = j + 1 if j + 1 < len(pieces) and pieces[j + 1][0] else j + 2 if not after.strip() else len(pieces)
                 if k < len(pieces) and pieces[k][0]:
                     right = right or _MATH_STARTS_OPEN.match(pieces[k][1])
