@@ -528,6 +528,12 @@ SLIP_CASES = [
     ("The roots of $x^2 - 5x + c = 0$ with $c = 2 + 2$: what is the larger?", "4",
      "Here $c = 2 + 2 = 6$.\n\nSo $x^2 - 5x + 6 = 0$.\n\nSo $x = 3$, the larger root.\n\n"
      "The answer is $\\boxed{3}$.", "first_error_uncertain", 0),
+    # a side set again to a number its computation does not give ("1210 - 640 - 540 = 3x", then "230 = 3x"):
+    # the link 1210 - 640 - 540 = 230 is refuted; redone (30 = 3x) x = 10, the reference: located there
+    ("A zoo has 1210 legs: 640 from spiders, 540 from insects and the rest from 3 mutants with x legs each. What is "
+     "x?", "10",
+     "The legs add up: 640 + 540 + 3x = 1210.\n\nSubtracting, we get: 1210 - 640 - 540 = 3x\n\n230 = 3x\n\n"
+     "Dividing both sides by 3, we get: x = 230/3.\n\nThe answer is $\\boxed{\\frac{230}{3}}$.", "kept", 2),
 ]
 
 

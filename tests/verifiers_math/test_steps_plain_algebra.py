@@ -99,9 +99,11 @@ def test_a_plain_solution_is_confirmed_step_to_step():
     assert [v for _, v, _ in _claims(steps)] == ["unknown", "true", "true"]
 
 
-def test_an_identity_in_the_letter_is_confirmed_and_a_wrong_one_left_neutral():
+def test_an_identity_in_the_letter_is_confirmed_and_a_wrong_one_refuted():
     assert _claims(["The total is x + (1/3)*x = (4/3)*x messages."])[0][1] == "true"
-    assert _claims(["The total is x + (1/3)*x = (5/3)*x messages."])[0][1] == "unknown"
+    # a wrong collection of like terms, which as an equation would hold only at 0 (test_steps_like_terms.py)
+    assert _claims(["The total is x + (1/3)*x = (5/3)*x messages."])[0][1:] == ("false", "like_terms")
+    assert _claims(["The total is x + (1/3)*x = 5 messages."])[0][1] == "unknown"  # an equation to solve
 
 
 def test_a_plain_slip_in_solving_is_refuted():

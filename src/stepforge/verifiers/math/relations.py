@@ -222,12 +222,61 @@ def _degree(rel: Relation, var: Any) -> int:
         return MAX_SOLVE_DEGREE + 1
 
 
+# a side that computes ("(1/4)*x + (1/3)*x", "0.79 * 0.79x", "(1/4)*(4*x)"), not one term already in lowest form
+# ("(5/12)x", "x/2"): a sum or difference, a product of numbers, a product of groups
+_SUM_OR_DIFFERENCE = re.compile(r"[\w)}.]\s*[-+]\s*[\w(\\.]")
+_PRODUCT_OF_NUMBERS = re.compile(r"\d\s*(?:\*|×|\\cdot|\\times)\s*\(?\s*\d|\)\s*(?:\*|×|\\cdot|\\times)?\s*\(")
+
+
+def like_terms_slip(lhs: Any, rhs: Any, a: str, b: str) -> str | None:
+    """A wrong collection of like terms in one unknown: both sides one term in the same power of it
+    ("(1/4)*x + (1/3)*x = (5/12)*x", "0.79 * 0.79x = 0.6161x", "(1/4)*(4*x) = x/2"), with different coefficients,
+    and a side written as a computation. Read as an equation to solve it would hold only at 0, so it is a
+    simplification, and a false one; an equation with a constant term ("3x + 2 = 5x + 2") or sides already in lowest
+    form ("3x = 5x") is never judged here, nor a decimal coefficient within the rounding of the one written.
+    Returns why, or None."""
+    free = (lhs - rhs).free_symbols
+    if len(free) != 1:
+        return None
+    (var,) = free
+    name = str(var)
+    if (not (lhs.has(var) and rhs.has(var)) or len(name) != 1 or name in "eiEI"
+            or re.search(rf"\d{name}\d", a + " = " + b)):  # "8C2": a binomial, not a product
+        return None
+    terms = []
+    for side in (lhs, rhs):
+        side = sympy.expand(side)
+        coeff, power = side.as_coeff_exponent(var)
+        if coeff.free_symbols or not coeff.is_number or not (power.is_Integer and power > 0):
+            return None
+        if sympy.expand(coeff * var**power - side) != 0:
+            return None
+        terms.append((coeff, power))
+    (ca, pa), (cb, pb) = terms
+    computed = [bool(_SUM_OR_DIFFERENCE.search(t) or _PRODUCT_OF_NUMBERS.search(t)
+                     or len(re.findall(rf"(?<![A-Za-z\\]){re.escape(str(var))}(?![A-Za-z])", t)) > 1) for t in (a, b)]
+    if pa != pb or not any(computed):
+        return None
+    # the result's rounding: half a unit of the last decimal place written on the side that is not a computation
+    written = [t for t, c in zip((a, b), computed) if not c] or [a, b]
+    places = [len(d) for t in written for d in re.findall(r"\d\.(\d+)", t)]
+    tolerance = 0.5 * 10.0 ** -min(places) if places else 0.0
+    try:
+        gap = abs(complex(ca - cb))
+    except TypeError:
+        return None
+    if gap <= max(tolerance, 1e-12 * max(abs(complex(ca)), 1.0)):
+        return None
+    return f"like terms collected: {sympy.sstr(ca * var**pa)} on one side, {sympy.sstr(cb * var**pb)} on the other"
+
+
 def is_hypothetical(text: str) -> bool:
     """A step that only supposes or tries a relation cannot be refuted by derivation."""
     return bool(_HYPOTHETICAL_RE.search(sub_spans(_MATH_SPANS_RE, " ", text)))  # linear on unclosed \( runs
 
 
-__all__ = ["STEP_POLICY", "constant_truth", "follows", "is_hypothetical", "parse_chain", "solution_set"]
+__all__ = ["STEP_POLICY", "constant_truth", "follows", "is_hypothetical", "like_terms_slip", "parse_chain",
+           "solution_set"]
 
 
 class Derivations:
@@ -250,6 +299,11 @@ class Derivations:
         self._steps = 0  # steps begun
         self._lead: tuple[bool, bool] | None = None  # the step before was a lead-in ("we get:"): its trial, solves
         self._last: dict[Any, tuple[Relation, int, int]] = {}  # a variable's last relation, its place, its step
+        self._alternatives = False  # the current step lists alternatives ("or", "either", "otherwise")
+        self.solving = False  # the current step speaks of an equation or of solving one ("both sides")
+        # the equation recorded last, as written: its sides' texts, its place, its step, and whether it was stated
+        # in a trial or among alternatives (for :meth:`restated_side`)
+        self._prev: tuple[Relation, tuple[str, str], int, int, bool] | None = None
 
     @staticmethod
     def _linear(d: Any) -> bool:
@@ -330,6 +384,8 @@ class Derivations:
             return
         self._steps += 1
         self._trial, self._solves = trial, solves
+        self._alternatives = bool(_ALTERNATIVES_RE.search(prose))
+        self.solving = bool(_EQUATION_WORDS_RE.search(prose))
         if text.rstrip().endswith(":") and not _RELATION_RE.search(text):
             self._lead = (trial, solves)
 
@@ -367,10 +423,37 @@ class Derivations:
         slip = not have.is_subset(want) and self._solves and not self._trial  # no transformation does that
         return (a, o, b) if slip else None
 
-    def record(self, rel: Relation, verdict: Truth) -> None:
+    def restated_side(self, rel: Relation, a: str, b: str) -> tuple[str, str] | None:
+        """An equation that sets again the side in the unknown of the equation recorded just before (this step or the
+        one before), now equal to a bare number where that one had a computation on numbers ("1210 - 640 - 540 =
+        3x", then "230 = 3x"): the two constants must be equal, as the display chain ``O = 22 \\times 16``, ``O =
+        328`` is read. Returns (the computation, the number) when they differ exactly, else None. Never in a trial,
+        among alternatives ("or", cases), on decimals, nor for a bare unknown ("x = \\frac{6+2}{2}", then "x = 2":
+        two roots)."""
+        prev = self._prev
+        if prev is None or rel[1] != "=" or self._trial or self._alternatives:
+            return None
+        (pa, _, pb), (ta, tb), stated, step, doubtful = prev
+        if doubtful or stated != self._stated or step < self._steps - 1:
+            return None
+        new, old = _constant_side(rel[0], rel[2], a, b), _constant_side(pa, pb, ta, tb)
+        if new is None or old is None or new[2] != old[2] or new[2].is_Symbol:
+            return None
+        if (not _BARE_NUMBER_RE.fullmatch(new[0]) or not _COMPUTES_RE.search(old[0])
+                or _DECIMAL_RE.search(new[0] + " " + old[0])
+                or re.search(r"[A-Za-z]", _TEX_COMMAND_RE.sub(" ", old[0]))):  # numbers alone, no letter cancelled
+            return None
+        if not (new[1].is_Rational and old[1].is_Rational) or new[1] == old[1]:
+            return None
+        return old[0].strip(), new[0].strip()
+
+    def record(self, rel: Relation, verdict: Truth, texts: tuple[str, str] | None = None) -> None:
         """Remember a stated relation; folded in (solved) only when a later step needs ``judge``. A relation
-        with a division by zero or an undefined value (``x/0 = 3``) is never a premise: nothing follows from it."""
+        with a division by zero or an undefined value (``x/0 = 3``) is never a premise: nothing follows from it.
+        ``texts``: an equation's two sides as written (for :meth:`restated_side`)."""
         self._stated += 1
+        self._prev = None if texts is None or rel[1] != "=" or verdict == "false" else (
+            rel, texts, self._stated, self._steps, self._trial or self._alternatives)
         if _undefined(rel):
             return
         self._pending.append((rel, verdict))
@@ -403,6 +486,24 @@ class Derivations:
         if not prem or verdict == "true":
             if solution_set([rel], var) is not None:
                 prem.append(rel)
+
+
+_EQUATION_WORDS_RE = re.compile(r"\b(?:equations?|both sides|solv\w*)\b", re.I)
+_ALTERNATIVES_RE = re.compile(r"\b(?:or|either|otherwise|alternatively|cases?)\b", re.I)
+_TEX_COMMAND_RE = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}|\\[A-Za-z]+")  # units and operators
+_BARE_NUMBER_RE = re.compile(r"\s*-?\s*\d+\s*[.,;]?\s*")
+_COMPUTES_RE = re.compile(r"\d\s*(?:[-+*/×÷]|\\(?:cdot|times|div)(?![a-zA-Z]))\s*\(?\s*\d")
+_DECIMAL_RE = re.compile(r"\d\.\d|\\approx|≈|\.\.\.")
+
+
+def _constant_side(lhs: Any, rhs: Any, a: str, b: str) -> tuple[str, Any, Any] | None:
+    """For an equation with one side constant and the other in unknowns: the constant side's text, its value, and
+    the other side (else None)."""
+    if lhs.free_symbols and not rhs.free_symbols:
+        return b, rhs, lhs
+    if rhs.free_symbols and not lhs.free_symbols:
+        return a, lhs, rhs
+    return None
 
 
 def _undefined(rel: Relation) -> bool:

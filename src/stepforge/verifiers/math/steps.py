@@ -57,6 +57,7 @@ from stepforge.verifiers.math.relations import (
     Derivations,
     constant_truth,
     is_hypothetical,
+    like_terms_slip,
     parse_chain,
     read_expr,
 )
@@ -772,8 +773,17 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
                 solved := derived.contradicts_solution(rel)) is not None:
             check = ClaimCheck(claim=check.claim, verdict="false", rule="contradicts_solved_equation",
                                detail=f"no solution of the equation just stated, {solved[0]} {solved[1]} {solved[2]}")
+        elif (check.rule == "equation_without_context" and not hypothetical and not derived.solving
+              and (slip := like_terms_slip(rel[0], rel[2], a, b)) is not None):
+            # "(1/4)*x + (1/3)*x = (5/12)*x": no step of solving (one that follows is confirmed above, and a step
+            # that speaks of an equation or of both sides is left alone), a false simplification
+            check = ClaimCheck(claim=check.claim, verdict="false", rule="like_terms", detail=slip)
+        elif not hypothetical and (link := derived.restated_side(rel, a, b)) is not None:
+            # "1210 - 640 - 540 = 3x", then "230 = 3x": the computation the side was equal to, now a number
+            check = ClaimCheck(claim=f"{link[0]} = {link[1]}", verdict="false", rule="restated_equation",
+                               detail=f"{a.strip()} = {b.strip()} sets again the side of the equation just before")
     if check.rule not in ("definition", "case_of_solution_set", "notation_not_checked"):
-        derived.record(rel, check.verdict)
+        derived.record(rel, check.verdict, (a, b))
     return check
 
 
