@@ -144,6 +144,29 @@ def test_readings_that_may_be_other_ones_are_not_refuted(text: str) -> None:
     assert c.rating != -1
 
 
+@pytest.mark.parametrize("text, verdict", [
+    # a relation in words whose value counts things: no unit of measure, so nothing can convert
+    ("so Cody has 3 times 5, which equals 16 cookies.", "false"),
+    ("so Cody has 3 times 5, which equals 15 cookies.", "true"),
+    ("so 12 plus 13 equals 26 apples.", "false"),
+    ("so 12 plus 13 equals 25 students and 4 teachers.", "true"),
+])
+def test_a_relation_in_words_whose_value_counts_things_is_read(text: str, verdict: str) -> None:
+    c = _step(text)
+    assert [x.verdict for x in c.claims] == [verdict], c.claims
+
+
+@pytest.mark.parametrize("text", [
+    "so 3 times 20 equals 1 hour.",  # a unit of measure: 60 minutes
+    "so 50 plus 50 equals 1 dollar.",  # cents
+    "so 2 plus 4 equals 3 pairs.",  # a word that scales
+    "so 12 plus 13 equals 20 more cookies.",  # a comparison
+])
+def test_a_relation_in_words_whose_value_has_a_unit_or_scale_is_not_refuted(text: str) -> None:
+    c = _step(text)
+    assert "false" not in [x.verdict for x in c.claims], c.claims
+
+
 def test_a_relation_in_words_after_a_chain_end_is_not_joined() -> None:
     # "which gives 7 * 2 = 14" is a chain of its own: 7 = 7 * 2 is no claim of the text
     c = _step("3 + 4, which gives 7 * 2 = 14")

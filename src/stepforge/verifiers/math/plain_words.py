@@ -23,7 +23,8 @@ Found on model-written solutions (MATH- and GSM8K-level, PRMBench, MR-BEN) and o
   terms in the sum 6+16+26 is 26" the subject is the noun phrase), it is no part of a whole ("4/7 is equal to $24"),
   dollars are on both sides or neither, the left side is not the end of a chain ("3 + 4 = 7, so we get 14" goes on from
   7 by reasoning no one wrote), the right side is not a chain of its own ("which gives 7 * 2 = 14"), and what
-  follows the value is no noun ("1/4 is 15 minutes" converts) and no comparison ("4 x 3 is 2 more than 10"). "is"
+  follows the value is no unit of measure ("1/4 is 15 minutes" converts), no word that scales ("3 pairs") and no
+  comparison ("4 x 3 is 2 more than 10"); a noun that counts things may follow ("which equals 15 cookies"). "is"
   between a range's ends ("2010 - 2015 is 5 years") is no subtraction.
 """
 
@@ -33,6 +34,7 @@ import re
 from collections.abc import Callable
 
 from stepforge.verifiers.math.plain_units import NUM, OP
+from stepforge.verifiers.math.units import parse_unit
 
 # a binomial or an arrangement count written with letters and numbers; tried before the number alone ("5C2" is no 5)
 _COMB = r"(?:[CP]\(\s*\d+\s*,\s*\d+\s*\)|\d+[CP]\d+(?![\w.])|binom\(\s*\d+\s*,\s*\d+\s*\))"
@@ -125,8 +127,28 @@ _TIGHT_FRACTION = re.compile(r"\s*+\(?\s*+\d+/\d+\s*+\)?\s*+")  # possessive bla
 # the words that may follow the value a relation in words states: the sentence goes on, no noun or comparison
 _AFTER_VALUE = re.compile(r"\s*(?:$|[.,;:!?)]|\$|(?:and|so|then|which|since|because|but|therefore|thus|hence|when|"
                           r"where|if|we|this|that|total|altogether|overall)\b)", re.I)
+# what a value counts, after a product or sum of plain numbers ("3 times 5, which equals 15 cookies"): a noun that
+# is no unit of measure (no conversion can hide behind it), no word that scales or compares ("15 dozen", "2 more"),
+# with nothing but the sentence's end or a connective after it
+_COUNTED_AFTER = re.compile(r"[ \t]++(?!(?:more|less|fewer|times|greater|larger|smaller|bigger|higher|lower|percent|"
+                            r"dozens?|pairs?|scores?|hundreds?|thousands?|millions?|billions?|half|halves|quarters?|"
+                            r"thirds?|of|than|per|out|each|total|left|remaining|apart|away|ago|old|later|earlier)"
+                            r"(?![A-Za-z]))([A-Za-z]{2,})(?=[ \t]*(?:$|[.,;!?)]|(?:and|so|then|which|in|total|"
+                            r"altogether|overall)\b))", re.I)
+
+
+def _counted_after(line: str, at: int) -> bool:
+    """What follows a value at ``at`` is a count noun (``_COUNTED_AFTER``, a unit of dimension count or none)."""
+    m = _COUNTED_AFTER.match(line, at)
+    if m is None:
+        return False
+    unit = parse_unit(m.group(1))
+    return unit is None or unit.dim == "count"
+
+
 # (from a blank run's start, the run taken whole: tried from each blank and split two ways, a run was cubic)
-_CONNECTIVE = re.compile(r"(?<!\s)\s*+,?\s*+\b(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
+_CONNECTIVE = re.compile(r"(?<!\s)\s*+,?\s*+\b(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|"
+                         r"which\s+equals|equals|"
                          r"is\s+equal\s+to|that\s+is,?|so\s+we\s+get|which\s+is|is)\s+", re.I)
 _START = r"(?<![\w.,/^}\\$:])"
 _LEFT = re.compile(rf"{_START}({SIDE})\s*$")
@@ -174,7 +196,8 @@ def rewrite(line: str, computes: Callable[[str], bool]) -> str:
             continue
         if re.search(r"[=<>]\s*$", line[max(0, left.start() - 3):left.start()]):
             continue  # "3 + 4 = 7, so we get 14": the value goes on by reasoning no one wrote
-        if re.match(r"\s*\)*\s*[=<>]", line[right.end():]) or not _AFTER_VALUE.match(line, right.end()):
+        if re.match(r"\s*\)*\s*[=<>]", line[right.end():]) or not (
+                _AFTER_VALUE.match(line, right.end()) or _counted_after(line, right.end())):
             continue  # "which gives 7 * 2 = 14" (a chain of its own), "is 15 minutes", "is 2 more than"
         if not _CLAUSE_START.search(line, max(0, left.start() - 40), left.start()):
             continue  # "the mean of the terms in the sum 6+16+26 is 26": the subject is the noun phrase

@@ -491,7 +491,7 @@ class Derivations:
 _EQUATION_WORDS_RE = re.compile(r"\b(?:equations?|both sides|solv\w*)\b", re.I)
 _ALTERNATIVES_RE = re.compile(r"\b(?:or|either|otherwise|alternatively|cases?)\b", re.I)
 _TEX_COMMAND_RE = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}|\\[A-Za-z]+")  # units and operators
-_BARE_NUMBER_RE = re.compile(r"\s*-?\s*\d+\s*[.,;]?\s*")
+_BARE_NUMBER_RE = re.compile(r"\s*+-?\s*+\d++\s*+[.,;]?\s*+")  # possessive: linear on any run
 _COMPUTES_RE = re.compile(r"\d\s*(?:[-+*/×÷]|\\(?:cdot|times|div)(?![a-zA-Z]))\s*\(?\s*\d")
 _DECIMAL_RE = re.compile(r"\d\.\d|\\approx|≈|\.\.\.")
 
