@@ -82,6 +82,11 @@ def test_wrong_arithmetic_is_refuted_wherever_it_is_written(text: str) -> None:
     "$50\\% \\text{ of } 80 = 40$",
     "$\\frac{3}{5} \\times 100 = 60\\%$",  # the percent sign labels the number computed
     "So 45/60 * 100 = 75%.",
+    # rounded as numbers are: the percent sign still labels the number computed (MR-GSM8K, gold: no error)
+    "so the percentage of puppies with spots is 4/12 * 100 = 33.33%",
+    "$\\frac{4}{12} \\times 100 = 33.3\\%$",
+    # a mixed number written with a dot: six and two thirds (MathCheck, gold: no error)
+    "\\(\\frac{2}{3} \\times 10 = \\frac{20}{3} = 6.\\frac{2}{3}\\) liters of water",
 ])
 def test_right_arithmetic_is_confirmed_wherever_it_is_written(text: str) -> None:
     c = _one(text)
@@ -152,6 +157,9 @@ def test_decimal_arithmetic_is_confirmed(text: str) -> None:
     "$135\\%\\times118.2 = 160.57$",
     "$0.2 \\times 50\\% = 10$",
     "$2.5\\% \\cdot 840 = 22$",
+    "so the percentage is 4/12 * 100 = 34.33%",  # off by more than the rounding of its last place
+    "so 50 * 100 = 50%",
+    "$\\frac{20}{3} = 6.\\frac{1}{3}$",  # wrong as a mixed number too
 ])
 def test_wrong_decimal_and_percent_arithmetic_is_still_refuted(text: str) -> None:
     assert _one(text).rating == -1, _one(text)

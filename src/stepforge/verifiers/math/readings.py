@@ -1,11 +1,12 @@
 """Other readings of a step's claim that the literal reading refutes: conventions writers use on purpose.
 
 Each function takes the claim's two sides as LaTeX and says whether a named convention applies: a ratio
-(``3:5 = 18:30``), factorials side by side under a slash (``6!/3!3!`` is 6!/(3!·3!)), division with a remainder
-written as the division algorithm (``500 \\div 13 = 13 \\cdot 38 + 6``), an operand rounded earlier
-(``452 \\div 1.98 = 228.29`` after ``1.05^{14} = 1.98``), a problem-defined operator (``6 \\ast 8``), arithmetic in
-another base. The step checker asks them only about a claim it would otherwise refute, so a convention can only
-make a claim true (where the convention is the text's plain meaning) or neutral (where it may be), never false.
+(``3:5 = 18:30``), a mixed number written with a dot (``6.\\frac{2}{3}``), factorials side by side under a slash
+(``6!/3!3!`` is 6!/(3!·3!)), division with a remainder written as the division algorithm (``500 \\div 13 = 13
+\\cdot 38 + 6``), an operand rounded earlier (``452 \\div 1.98 = 228.29`` after ``1.05^{14} = 1.98``), a
+problem-defined operator (``6 \\ast 8``), arithmetic in another base. The step checker asks them only about a claim it
+would otherwise refute, so a convention can only make a claim true (where the convention is the text's plain meaning)
+or neutral (where it may be), never false.
 """
 
 from __future__ import annotations
@@ -69,6 +70,17 @@ PRODUCT_BY_JUXTAPOSITION = re.compile(r"(?<![.^_])\d\s*\\[dt]?frac\s*\{(?![\d\s]
 def mixed_as_product(tex: str) -> str | None:
     """``tex`` with each whole number written before a fraction (``2\\frac{1}{2}``) read as a product, or None."""
     out = _MIXED.sub(r"\1 \\cdot \2", tex)
+    return out if out != tex else None
+
+
+# "6.\frac{2}{3}": a whole number, a dot, a fraction: six and two thirds, not 6.0 times 2/3
+_DOTTED_MIXED = re.compile(r"(?<![\d.])(\d+)\.\s*(\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\})")
+
+
+def dotted_mixed(tex: str) -> str | None:
+    """``tex`` with each whole number written with a dot before a fraction (``6.\\frac{2}{3}``) read as a mixed
+    number, or None."""
+    out = _DOTTED_MIXED.sub(r"(\1 + \2)", tex)
     return out if out != tex else None
 
 

@@ -510,11 +510,15 @@ def _check_pair(a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck
                                         "detail": f"{check.rule}; a root of a negative number"})
     if check.verdict == "false" and bool(_PERCENT_NUMBER.match(a)) != bool(_PERCENT_NUMBER.match(b)) \
             and not ("%" in a and "%" in b):
-        # "\frac{3}{5} \times 100 = 60\%": the percent sign labels the number computed
+        # "\frac{3}{5} \times 100 = 60\%": the percent sign labels the number computed; rounded as numbers are
+        # ("4/12 * 100 = 33.33%")
         a2, b2 = _PERCENT_END.sub("", a), _PERCENT_END.sub("", b)
         if _exact_identity(a2, b2, rng.randint(0, 2**48)):
             return check.model_copy(update={"verdict": "true", "rule": "percent_convention",
                                             "detail": f"{a2.strip()} = {b2.strip()}"})
+        if (rounded := _rounded_value(a2, b2)) is not None and rounded.verdict != "false":
+            return check.model_copy(update={"verdict": rounded.verdict, "rule": "percent_convention",
+                                            "detail": f"{a2.strip()} = {b2.strip()}: {rounded.rule}"})
     if check.verdict == "false" and (_TIMES_100_PERCENT.search(a) or _TIMES_100_PERCENT.search(b)):
         # "9 / 21 * 100% = 42.857": multiplying by 100% names the number a percentage, it does not scale it
         a2, b2 = (_PERCENT_END.sub("", _TIMES_100_PERCENT.sub(r"\1 100", x)) for x in (a, b))
@@ -545,6 +549,10 @@ def _by_convention(check: ClaimCheck, a: str, b: str, rng: random.Random) -> Cla
     grouped = [readings.factorial_denominator(a) or a, readings.factorial_denominator(b) or b]
     if grouped != [a, b] and same(*grouped):
         return check.model_copy(update={"verdict": "true", "rule": "factorial_denominator",
+                                        "detail": f"{grouped[0].strip()} = {grouped[1].strip()}"})
+    grouped = [readings.dotted_mixed(a) or a, readings.dotted_mixed(b) or b]
+    if grouped != [a, b] and same(*grouped):
+        return check.model_copy(update={"verdict": "true", "rule": "dotted_mixed_number",
                                         "detail": f"{grouped[0].strip()} = {grouped[1].strip()}"})
     grouped = [readings.juxtaposed_divisor(a) or a, readings.juxtaposed_divisor(b) or b]
     if grouped != [a, b] and same(*grouped):
