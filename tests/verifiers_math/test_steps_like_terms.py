@@ -94,3 +94,20 @@ def test_a_side_set_again_to_the_number_its_computation_gives_follows() -> None:
 def test_a_side_set_again_is_not_refuted_where_it_may_be_another_equation(steps: list[str]) -> None:
     got = _claims(steps)
     assert all(v != "false" for step in got for _, v, _ in step), got
+
+
+def test_percents_in_an_equation_in_one_letter_are_hundredths() -> None:
+    """A percent chain in the unknown (MR-GSM8K: the car's price after two years of 21% depreciation): its links are
+    read, exactly, and the wrong collection at its end is refuted."""
+    (claims,) = _claims(["In 2009, the price of the car is (100% - 21%) * 0.79x = 79% * 0.79x = 0.79 * 0.79x = "
+                         "0.6161x."])
+    assert [(v, r) for _, v, r in claims] == [("true", "identity"), ("true", "identity"), ("false", "like_terms")]
+    (claims,) = _claims(["In 2008, the price of the car is (100% - 21%) * x = 79% * x = 0.79x."])
+    assert [v for _, v, _ in claims] == ["true", "true"]
+
+
+@pytest.mark.parametrize("text", ["so x + 10% = 1.1x", "so 10% + x = 1.1x", "so 1.1x - 10% = x"])
+def test_a_percent_added_to_an_unknown_is_not_read(text: str) -> None:
+    (claims,) = _claims([text])  # a percent of the amount, by convention: not plain arithmetic
+    assert claims == [], claims
+

@@ -20,8 +20,9 @@ _VAR = "b-df-hj-km-np-zB-DF-HJ-NP-Z"
 # kind of character, so a span is found in one pass (no backtracking on a failed match: nothing follows the group)
 # (an amount may carry its currency sign: "$80 * x + $24 = $440", as the plain arithmetic reader reads it)
 _SPAN = re.compile(rf"(?<![A-Za-z\d.,$_'\\{{}}|!^/])"  # not after "km/": "km/h = 45" is no equation in h
-                   rf"(?:(?:\\?\$)?(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)|[{_VAR}](?![A-Za-z\d])|[-+*/^()=×÷]|[ \t])+")
+                   rf"(?:(?:\\?\$)?(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)%?|[{_VAR}](?![A-Za-z\d])|[-+*/^()=×÷]|[ \t])+")
 _CURRENCY = re.compile(r"\\?\$")
+_PERCENT = re.compile(r"(?<![\d.])(\d++(?:\.\d++)?)%")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "88,000": one number
 _LETTER = re.compile(rf"(?<![A-Za-z])[{_VAR}](?![A-Za-z\d])")  # "x2" may be x squared: not read
 # "3 x 4", "3x4", "(12 + 36) x 2", "60 students x 2/3": a times sign, not a letter; and any two operands side by side
@@ -54,7 +55,27 @@ def _algebra(core: str) -> str | None:
         return None
     if _UNIT_RESULT.search(core) and len(_LETTER.findall(core)) == 1:
         return None  # "40/2 = 20g": grams or hours tight against the result, as the plain reader reads them
-    return _THOUSANDS.sub("", core).replace("*", " \\cdot ").replace("×", " \\times ").replace("÷", " \\div ")
+    if "%" in core and _percent_of_base(core):
+        return None  # "x + 10% = 1.1x": a percent added to an amount is a percent of it, by convention: not plain
+    core = _PERCENT.sub(r"(\1/100)", _THOUSANDS.sub("", core))  # "79% * 0.79x": a number of hundredths, exactly
+    return core.replace("*", " \\cdot ").replace("×", " \\times ").replace("÷", " \\div ")
+
+
+_ADDED_PERCENT = re.compile(r"([-+])[ \t]*+(\d++(?:\.\d++)?%)|(?<![\d.])(\d++(?:\.\d++)?%)[ \t]*+([-+])")
+
+
+def _percent_of_base(core: str) -> bool:
+    """A percent added to or taken from something that is no percent ("x + 10%", "10% - x"); "(100% - 21%)" is a
+    difference of percents."""
+    for m in _ADDED_PERCENT.finditer(core):
+        if m.group(1):
+            other = core[:m.start()].rstrip(" \t(")
+        else:
+            other = core[m.end():].lstrip(" \t(")
+            other = other[:1] if other[:1].isdigit() is False else re.match(r"\d+(?:\.\d+)?%?", other).group(0)
+        if not other.endswith("%"):
+            return True
+    return False
 
 
 _ENV_MARK = re.compile(r"\\(begin|end)\{")
