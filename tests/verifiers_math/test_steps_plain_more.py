@@ -167,6 +167,29 @@ def test_a_relation_in_words_whose_value_has_a_unit_or_scale_is_not_refuted(text
     assert "false" not in [x.verdict for x in c.claims], c.claims
 
 
+@pytest.mark.parametrize("text, claim, verdict", [
+    # an operation said verb first (MathCheck: "Multiplying 3 by $22.50 equals $72.50", gold's first error)
+    ("Mishka bought three pairs. Multiplying 3 by $22.50 equals $72.50.", "3  \\cdot  22.50 = 72.50", "false"),
+    ("Multiplying 3 by $22.50 equals $67.50.", "3  \\cdot  22.50 = 67.50", "true"),
+    ("Subtracting 40 from 70 equals 30.", "70 - 40 = 30", "true"),
+    ("Subtracting 40 from 70 equals 20.", "70 - 40 = 20", "false"),
+    ("We multiply 3 by 4, which gives 12 apples.", "3  \\cdot  4 = 12", "true"),
+])
+def test_an_operation_said_verb_first_is_read(text: str, claim: str, verdict: str) -> None:
+    c = _step(text)
+    assert [(x.claim, x.verdict) for x in c.claims] == [(claim, verdict)], c.claims
+
+
+@pytest.mark.parametrize("text", [
+    "Multiply both sides by 3 to get 12.",  # no number after the verb: an equation's transformation
+    "Subtracting 40 from 70 equals 20 more apples.",  # a comparison after the value
+    "Adding 5 by 7 equals 13.",  # a verb and a preposition that do not pair
+])
+def test_an_operation_said_verb_first_is_not_read_where_it_is_not_plain(text: str) -> None:
+    c = _step(text)
+    assert "false" not in [x.verdict for x in c.claims], c.claims
+
+
 def test_a_relation_in_words_after_a_chain_end_is_not_joined() -> None:
     # "which gives 7 * 2 = 14" is a chain of its own: 7 = 7 * 2 is no claim of the text
     c = _step("3 + 4, which gives 7 * 2 = 14")

@@ -15,7 +15,9 @@ Found on model-written solutions (MATH- and GSM8K-level, PRMBench, MR-BEN) and o
 * Powers and operators in words (:func:`rewrite`): "3 squared", "4 cubed", "2 to the power of 5", "2 raised to the
   5th power" are powers when the base is a number and no noun follows ("9 squared feet" is an area's unit); "12
   plus 13", "12 times 12", "150 divided by 5", "5 minus 2", "3 multiplied by 4" between two numbers are operators,
-  and so is "of" after a percent or a fraction ("25% of 80", "3/4 of $20"; "2 of 5" is no product);
+  and so is "of" after a percent or a fraction ("25% of 80", "3/4 of $20"; "2 of 5" is no product); an operation
+  said verb first on two numbers is one too ("multiplying 3 by $22.50", "subtracting 40 from 70", "adding 5 and 7";
+  never "multiply both sides by 3");
   after the value a chain states ("8*45 = 360 divided by 5", "= 5 squared") they start the next computation: unread.
 * A relation in words (:func:`rewrite`): "equals", "is equal to", "is", "which is", "which simplifies to", "which
   gives (us)", "gives us", "that is", "so we get" between an expression that computes and a value is an "=". Only
@@ -109,6 +111,10 @@ _POWER_WORDS = re.compile(
 # between two numbers, an operator in words
 _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|divided\s+by)\s+(?=\(?\.?\d)", re.I)
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
+# an operation said verb first, on two numbers: "multiplying 3 by $22.50", "divide 28 by 4", "adding 5 and 7",
+# "subtracting 40 from 70" (never "multiply both sides by 3": a number must follow the verb and its preposition)
+_VERB_FIRST = re.compile(rf"\b(multipl(?:y|ying)|divid(?:e|ing)|add(?:ing)?|subtract(?:ing)?)\s+({NUM})\s+"
+                         rf"(by|and|to|from)\s+({NUM})(?![\w.,]*\d)", re.I)
 # a percent or a fraction "of" a number: a product ("25% of 80 = 20", "3/4 of $20"); "2 of 5" is no product, and
 # neither is a percent of a whole stated as a percent ("60% of 100 is 60%": the 100 is 100%, points of a charge)
 _PART_OF = re.compile(r"(?<![\w.^/])(\d+(?:\.\d+)?\s?%|\d+/\d+)\s+of\s+(?=\\?\$?\s?\.?\d)"
@@ -176,12 +182,28 @@ def _powers(line: str) -> str:
     return _POWER_WORDS.sub(power, line)
 
 
+def _verb_first(m: re.Match) -> str:
+    """"multiplying 3 by 22.50" as "multiplying, 3 * 22.50": the operation, after a clause mark (what follows the
+    verb is its expression); a verb and preposition that do not pair ("adding 5 by 7") are left as written."""
+    verb, a, prep, b = m.group(1).lower(), m.group(2), m.group(3).lower(), m.group(4)
+    if verb.startswith("multipl") and prep == "by":
+        return f"{m.group(1)}, {a} * {b}"
+    if verb.startswith("divid") and prep == "by":
+        return f"{m.group(1)}, {a} / {b}"
+    if verb.startswith("add") and prep in ("and", "to"):
+        return f"{m.group(1)}, {b} + {a}" if prep == "to" else f"{m.group(1)}, {a} + {b}"
+    if verb.startswith("subtract") and prep == "from":
+        return f"{m.group(1)}, {b} - {a}"
+    return m.group(0)
+
+
 def rewrite(line: str, computes: Callable[[str], bool]) -> str:
     """``line`` with powers and operators in words written as operators and relations in words as "=", where that is
     their plain reading (module docstring). ``computes(side)``: the plain side (as written) computes something."""
     if not re.search(r"[\d)!%]\s+[A-Za-z]|\d,\s", line):
         return line
     line = _powers(line)
+    line = _VERB_FIRST.sub(_verb_first, line)
     line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
                                _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
     line = _PART_OF.sub(lambda m: m.group(0) if _CHAIN_END.search(line, max(0, m.start() - 8), m.start())
