@@ -62,18 +62,16 @@ def _algebra(core: str) -> str | None:
 
 
 _ADDED_PERCENT = re.compile(r"([-+])[ \t]*+(\d++(?:\.\d++)?%)|(?<![\d.])(\d++(?:\.\d++)?%)[ \t]*+([-+])")
+_PERCENT_NEXT = re.compile(r"[ \t(]*+\d++(?:\.\d++)?%")  # the operand after a sign is a percent
 
 
 def _percent_of_base(core: str) -> bool:
     """A percent added to or taken from something that is no percent ("x + 10%", "10% - x"); "(100% - 21%)" is a
     difference of percents."""
     for m in _ADDED_PERCENT.finditer(core):
-        if m.group(1):
-            other = core[:m.start()].rstrip(" \t(")
-        else:
-            other = core[m.end():].lstrip(" \t(")
-            other = other[:1] if other[:1].isdigit() is False else re.match(r"\d+(?:\.\d+)?%?", other).group(0)
-        if not other.endswith("%"):
+        other_is_percent = (core[:m.start()].rstrip(" \t(").endswith("%") if m.group(1)
+                            else _PERCENT_NEXT.match(core, m.end()) is not None)
+        if not other_is_percent:
             return True
     return False
 

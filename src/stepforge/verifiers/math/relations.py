@@ -247,15 +247,17 @@ def like_terms_slip(lhs: Any, rhs: Any, a: str, b: str) -> str | None:
     for side in (lhs, rhs):
         side = sympy.expand(side)
         coeff, power = side.as_coeff_exponent(var)
-        if coeff.free_symbols or not coeff.is_number or not (power.is_Integer and power > 0):
+        if not coeff.is_number or not (power.is_Integer and power > 0):
             return None
         if sympy.expand(coeff * var**power - side) != 0:
             return None
         terms.append((coeff, power))
     (ca, pa), (cb, pb) = terms
+    if pa != pb:
+        return None
     computed = [bool(_SUM_OR_DIFFERENCE.search(t) or _PRODUCT_OF_NUMBERS.search(t)
-                     or len(re.findall(rf"(?<![A-Za-z\\]){re.escape(str(var))}(?![A-Za-z])", t)) > 1) for t in (a, b)]
-    if pa != pb or not any(computed):
+                     or len(re.findall(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", t)) > 1) for t in (a, b)]
+    if not any(computed):
         return None
     # the result's rounding: half a unit of the last decimal place written on the side that is not a computation
     written = [t for t, c in zip((a, b), computed) if not c] or [a, b]
@@ -275,8 +277,8 @@ def is_hypothetical(text: str) -> bool:
     return bool(_HYPOTHETICAL_RE.search(sub_spans(_MATH_SPANS_RE, " ", text)))  # linear on unclosed \( runs
 
 
-__all__ = ["STEP_POLICY", "constant_truth", "follows", "is_hypothetical", "like_terms_slip", "parse_chain",
-           "solution_set"]
+__all__ = ["INEXACT_RE", "STEP_POLICY", "constant_truth", "follows", "is_hypothetical", "like_terms_slip",
+           "parse_chain", "solution_set"]
 
 
 class Derivations:
@@ -440,7 +442,7 @@ class Derivations:
         if new is None or old is None or new[2] != old[2] or new[2].is_Symbol:
             return None
         if (not _BARE_NUMBER_RE.fullmatch(new[0]) or not _COMPUTES_RE.search(old[0])
-                or _DECIMAL_RE.search(new[0] + " " + old[0])
+                or INEXACT_RE.search(new[0] + " " + old[0])
                 or re.search(r"[A-Za-z]", _TEX_COMMAND_RE.sub(" ", old[0]))):  # numbers alone, no letter cancelled
             return None
         if not (new[1].is_Rational and old[1].is_Rational) or new[1] == old[1]:
@@ -493,7 +495,8 @@ _ALTERNATIVES_RE = re.compile(r"\b(?:or|either|otherwise|alternatively|cases?)\b
 _TEX_COMMAND_RE = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}|\\[A-Za-z]+")  # units and operators
 _BARE_NUMBER_RE = re.compile(r"\s*+-?\s*+\d++\s*+[.,;]?\s*+")  # possessive: linear on any run
 _COMPUTES_RE = re.compile(r"\d\s*(?:[-+*/×÷]|\\(?:cdot|times|div)(?![a-zA-Z]))\s*\(?\s*\d")
-_DECIMAL_RE = re.compile(r"\d\.\d|\\approx|≈|\.\.\.")
+#: a value written inexactly (a decimal, an ellipsis, an approximation): it may be rounded, so no slip is read in it
+INEXACT_RE = re.compile(r"\d\.\d|\.\.\.|\\[lc]?dots|\\approx|≈")
 
 
 def _constant_side(lhs: Any, rhs: Any, a: str, b: str) -> tuple[str, Any, Any] | None:

@@ -52,6 +52,7 @@ from stepforge.verifiers.math.points import (
     zero_at,
 )
 from stepforge.verifiers.math.relations import (
+    INEXACT_RE,
     MAX_SOLVE_DEGREE,
     STEP_POLICY,
     Derivations,
@@ -757,7 +758,6 @@ def _ineq_by_state(lhs: Any, op: str, rhs: Any, state: _State) -> ClaimCheck | N
     return ClaimCheck(claim="", verdict="unknown", rule="case_of_solution_set")
 
 
-_INEXACT = re.compile(r"\d\.\d|\.\.\.|\\[lc]?dots|\\approx|≈")  # a decimal may be rounded: never a solving slip
 
 
 def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypothetical: bool) -> ClaimCheck:
@@ -777,7 +777,7 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
         # the equation just stated (Derivations.contradicts_solution)
         if derived.judge(rel, hypothetical, refute=False) == "true":
             check = ClaimCheck(claim=check.claim, verdict="true", rule="follows_from_previous_steps")
-        elif not hypothetical and not _INEXACT.search(f"{a} {b}") and (
+        elif not hypothetical and not INEXACT_RE.search(f"{a} {b}") and (  # a decimal may be rounded
                 solved := derived.contradicts_solution(rel)) is not None:
             check = ClaimCheck(claim=check.claim, verdict="false", rule="contradicts_solved_equation",
                                detail=f"no solution of the equation just stated, {solved[0]} {solved[1]} {solved[2]}")
