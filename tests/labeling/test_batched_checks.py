@@ -4,12 +4,14 @@ to one call per candidate, each with its own deadline."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stepforge._testing.openai_server import ServerProcess
+from stepforge._testing.stall import stall
 from stepforge.labeling import _checks, symbolic
 
 from .conftest import label_file, labelled, math_rows, policy
@@ -60,8 +62,19 @@ def test_a_chunk_past_its_deadline_falls_back_to_one_call_per_candidate(
     policy(server)
     calls = _count_single_calls(monkeypatch)
     prefetch = _checks.prefetch_symbolic
-    monkeypatch.setattr(_checks, "prefetch_symbolic", lambda pairs, deadline_s=None: prefetch(pairs, 1e-4))
+    deadlines: list[float] = []
+
+    def stalled_chunks(pairs: Any, deadline_s: float | None = None) -> None:
+        # each chunk runs a function that never returns (not a tiny deadline, which a fast worker can beat)
+        with monkeypatch.context() as m:
+            m.setattr(_checks, "_symbolic_chunk", stall)
+            t0 = time.perf_counter()
+            prefetch(pairs, 0.5)
+            deadlines.append(time.perf_counter() - t0)
+
+    monkeypatch.setattr(_checks, "prefetch_symbolic", stalled_chunks)
     label_file(tmp_path / "run", responses, "hybrid", server)
+    assert deadlines and all(d < 30 for d in deadlines)  # the stalled chunks were killed, not waited for
     assert calls[0] == 12  # the chunks were killed at their deadline: each candidate checked on its own
     for t in labelled(tmp_path / "run"):
         assert t["first_error_index"] == truth[t["task"]["task_id"]]  # q=1, r=0, a=1: every first error exact
