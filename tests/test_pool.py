@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from multiprocessing.connection import Connection
 
 from stepforge._pool import DeadlinePool
 
@@ -53,6 +54,23 @@ def test_deadline_holds_from_worker_threads_and_map_keeps_order():
         assert time.monotonic() - t0 < 4
         res = pool.map(_add, [(i, i) for i in range(20)], timeout=5)
         assert [r.value for r in res] == [2 * i for i in range(20)]
+
+
+def test_a_call_past_its_deadline_is_a_timeout_even_when_the_caller_looks_late(monkeypatch):
+    """The verdict does not depend on when the calling thread gets to run: a call that finished past its deadline
+    while the caller was held up (a busy machine) is a timeout, and one within it is a result."""
+    with DeadlinePool(1) as pool:
+        assert pool.call(_add, (1, 1), timeout=5).value == 2  # the worker is up before the caller is slowed
+        poll = Connection.poll
+
+        def late(self, timeout=0.0):  # the caller is held up between sending the call and looking for its result
+            time.sleep(0.6)
+            return poll(self, timeout)
+
+        monkeypatch.setattr(Connection, "poll", late)
+        res = pool.call(time.sleep, (0.3,), timeout=0.05)
+        assert res.status == "timeout" and "past its 0.05s deadline" in res.error
+        assert pool.call(_add, (2, 3), timeout=5).value == 5  # in time, however late the caller looked
 
 
 # --------------------------------------------------------------------------------------------------------

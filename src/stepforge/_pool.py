@@ -84,21 +84,23 @@ def _worker_entry() -> None:
         except (EOFError, OSError):
             return
         except Exception as exc:  # noqa: BLE001 - a message that does not unpickle here
-            conn.send(("error", f"cannot receive the call: {type(exc).__name__}: {exc}"[:2000]))
+            conn.send(("error", f"cannot receive the call: {type(exc).__name__}: {exc}"[:2000], 0.0))
             continue
         if msg is None:
             return
         fn, args = msg
+        start = time.perf_counter()
         try:
             out: tuple[str, Any] = ("ok", fn(*args))
         except MemoryError:
             out = ("error", "MemoryError")
         except BaseException as exc:  # the caller gets the error as data, the worker lives on
             out = ("error", f"{type(exc).__name__}: {exc}"[:2000])
+        ran = time.perf_counter() - start  # the call's own time: the caller holds it to the deadline
         try:
-            conn.send(out)
+            conn.send((*out, ran))
         except Exception as exc:  # unpicklable result
-            conn.send(("error", f"result not transferable: {type(exc).__name__}: {exc}"[:2000]))
+            conn.send(("error", f"result not transferable: {type(exc).__name__}: {exc}"[:2000], ran))
 
 
 def _env() -> dict[str, str]:
@@ -258,9 +260,13 @@ class DeadlinePool:
         try:
             worker.conn.send((fn, args))
             if worker.conn.poll(timeout):
-                status, value = worker.conn.recv()
+                status, value, ran = worker.conn.recv()
                 secs = time.perf_counter() - start
                 self._release(worker)
+                if ran > timeout:
+                    # finished, but past its deadline: a caller slow to look (a busy machine) must not turn a late
+                    # call into a result, so the verdict does not depend on when this thread got to run
+                    return CallResult("timeout", error=f"ran {ran:.3g}s, past its {timeout:g}s deadline", seconds=secs)
                 if status == "ok":
                     return CallResult("ok", value, seconds=secs)
                 return CallResult("error", error=value, seconds=secs)
