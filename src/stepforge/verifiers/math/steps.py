@@ -1635,11 +1635,16 @@ def _with_units(check: ClaimCheck, region: plain_units.Region, tex: tuple[str, s
 # prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)
 # member of the chain is only part of what the writer computes
 _OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
+# a preposition carries the expression on only before an operand ("= 12 from 20", not "= $200 from these lessons")
+_PREPOSITIONS = r"of|by|over|per|than|into|from"
+_OPERAND_NEXT = r"(?=\s*(?:\\?\$|\d|\.\d|\())"  # a number, a price, a group or a formula
 # also "60 students x 2/3 = 40" (a times sign after a word), "12 x 1 and 1/4 = 15" / "17/3 = 5 and 2/3" (a mixed
-# number cut by "and"), "exactly .$500 = \tfrac12$" (a decimal point left outside the math)
-_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x|^\s*x|\d\s+and"
-                             rf"|(?:^|\s)\.)\s*$", re.I)
-_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_OPERATOR_WORDS})\b|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
+# number cut by "and"), "exactly .$500 = \tfrac12$" (a decimal point left outside the math); never "a total of"
+# (what follows is the whole: "a total of 70 + 420 + 210 = 680")
+_CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})(?<!\btotal of)|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x"
+                             rf"|^\s*x|\d\s+and|(?:^|\s)\.)\s*$", re.I)
+_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_PREPOSITIONS})\b{_OPERAND_NEXT}|(?!(?:{_PREPOSITIONS})\b)(?:{_OPERATOR_WORDS})\b"
+                              rf"|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
                               rf"|and\s+\(?\\?\$?\d+\s*/\s*\d"
                               rf"|(?<=\s)!(?!=))", re.I)  # "$...=200$ ! ways": an OCR'd factorial after the dollar
 # a math segment cut from the next one by a closing and an opening dollar only, at a binary operator: one chain
@@ -1689,7 +1694,7 @@ def _continued(seg: str, pieces: list[tuple[bool, str]], j: int) -> str:
 # computation one display a line; the name, and a side that computes on numbers alone (units in \\text{} allowed)
 _NAME_SIDE = re.compile(r"\s*((?:\\text\s*\{[^{}]*\}|\\mathrm\s*\{[^{}]*\}|\d*[A-Za-z](?:_\{?\w+\}?)?'?))\s*=(?!=)")
 _UNIT_TEXT = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}|\\(?:cdot|times|div|frac|dfrac|tfrac|left|right)(?![a-zA-Z])|\\[,;!$% ]")
-_BARE_VALUE = re.compile(r"\s*-?\s*(?:\\\$\s*)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:\\%)?\s*\.?\s*")
+_BARE_VALUE = re.compile(r"\s*+-?\s*+(?:\\\$\s*+)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*+(?:\\%)?\s*+\.?\s*+")
 
 
 def _restated(seg: str, pieces: list[tuple[bool, str]], j: int) -> tuple[str, bool]:
@@ -1915,7 +1920,9 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 after = pieces[j + 1][1] if j + 1 < len(pieces) and not pieces[j + 1][0] else ""
                 if boxed is not None:
                     got = _boxed_answer(got, boxed, after)
-                left, right = _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(after)
+                # the prose after, and a "$" where a formula follows it ("$6 = 12\\%$ of $50$": an operand)
+                then = after + ("$" if j + 2 < len(pieces) and pieces[j + 2][0] else "")
+                left, right = _CONTINUES_LEFT.search(before), _CONTINUES_RIGHT.match(then)
                 # "$m^2-n^2=1444-$ $1369=75$": two segments of one chain, cut at an operator
                 if (prev_math := _math_before(pieces, j)) is not None:
                     left = left or _MATH_ENDS_OPEN.search(prev_math)
