@@ -32,6 +32,10 @@ def _claims(steps: list[str]) -> list[tuple[str, str, str]]:
     ("so we can write: $80 * x + $24 = $440.", "80  \\cdot  x + 24 = 440"),
     ("we get: \\$1,200 + 3x = \\$2,700 in all", "1200 + 3x = 2700"),
     ("the price is x = $120", "x = 120"),
+    # and so may the unknown amount ("$X" is X dollars, a "$" no formula closes)
+    ("the total will be $X + (3/4)X + (3/4)X = 10X/4.", "X + (3/4)X + (3/4)X = 10X/4"),
+    ("we can write: $x - $15 = $40", "x - 15 = 40"),
+    ("so $0.3y + $4 = $10", "0.3y + 4 = 10"),
     # any one letter but a, e, i, l, o (and their capitals): "3W + 7 = 17", "4*c = 280", "70X - 300 = 20"
     ("Combining like terms gives us: 3W + 7 = 17.", "3W + 7 = 17"),
     ("This means that 4*c = 280 vegetables", "4 \\cdot c = 280"),
@@ -118,6 +122,15 @@ def test_a_plain_slip_in_solving_in_any_letter_is_refuted():
         ("W = 5", "false", "contradicts_solved_equation")]
     assert _claims(["This means that 4*c = 280 vegetables, so c = 70."])[-1][1:] == (
         "true", "follows_from_previous_steps")
+
+
+def test_a_wrong_collection_of_an_amount_in_dollars_is_refuted():
+    (c,) = check_steps(["After 3 years, the total amount will be $X + (3/4)X + (3/4)X + (3/4)X = 10X/4."],
+                       StepContext())
+    assert c.rating == -1 and c.claims[0].rule == "like_terms", c.claims
+    (c,) = check_steps(["After 3 years, the total amount will be $X + (3/4)X + (3/4)X + (3/4)X = 13X/4."],
+                       StepContext())
+    assert c.rating == 1, c.claims
 
 
 def test_a_plain_slip_in_solving_with_amounts_in_dollars_is_refuted():

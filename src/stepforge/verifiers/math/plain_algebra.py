@@ -18,9 +18,10 @@ from stepforge.verifiers.math import plain_units
 _VAR = "b-df-hj-km-np-zB-DF-HJ-NP-Z"
 # numbers, one of the letters (not inside a word), operators, parentheses, "=" and blanks: greedy, each token one
 # kind of character, so a span is found in one pass (no backtracking on a failed match: nothing follows the group)
-# (an amount may carry its currency sign: "$80 * x + $24 = $440", as the plain arithmetic reader reads it)
+# (an amount may carry its currency sign: "$80 * x + $24 = $440", as the plain arithmetic reader reads it, and so
+# may the unknown amount: "$X + (3/4)X = 10X/4")
 _SPAN = re.compile(rf"(?<![A-Za-z\d.,$_'\\{{}}|!^/])"  # not after "km/": "km/h = 45" is no equation in h
-                   rf"(?:(?:\\?\$)?(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)%?|[{_VAR}](?![A-Za-z\d])|[-+*/^()=×÷]|[ \t])+")
+                   rf"(?:(?:\\?\$)?(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)%?|(?:\\?\$)?[{_VAR}](?![A-Za-z\d])|[-+*/^()=×÷]|[ \t])+")
 _CURRENCY = re.compile(r"\\?\$")
 _PERCENT = re.compile(r"(?<![\d.])(\d++(?:\.\d++)?)%")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "88,000": one number
