@@ -1634,16 +1634,17 @@ def _with_units(check: ClaimCheck, region: plain_units.Region, tex: tuple[str, s
 
 # prose that carries an expression on into the math ("12% of $50 = 6$", "$6 = 12\%$ of 50"): the first (last)
 # member of the chain is only part of what the writer computes
-_OPERATOR_WORDS = r"of|times|by|plus|minus|over|per|than|into|from|divided|multiplied|squared|cubed|percent|half|third"
 # a preposition carries the expression on only before an operand ("= 12 from 20", not "= $200 from these lessons")
 _PREPOSITIONS = r"of|by|over|per|than|into|from"
+_OPERATORS_IN_WORDS = r"times|plus|minus|divided|multiplied|squared|cubed|percent|half|third"
+_OPERATOR_WORDS = rf"{_PREPOSITIONS}|{_OPERATORS_IN_WORDS}"
 _OPERAND_NEXT = r"(?=\s*(?:\\?\$|\d|\.\d|\())"  # a number, a price, a group or a formula
 # also "60 students x 2/3 = 40" (a times sign after a word), "12 x 1 and 1/4 = 15" / "17/3 = 5 and 2/3" (a mixed
 # number cut by "and"), "exactly .$500 = \tfrac12$" (a decimal point left outside the math); never "a total of"
 # (what follows is the whole: "a total of 70 + 420 + 210 = 680")
 _CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})(?<!\btotal of)|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x"
                              rf"|^\s*x|\d\s+and|(?:^|\s)\.)\s*$", re.I)
-_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_PREPOSITIONS})\b{_OPERAND_NEXT}|(?!(?:{_PREPOSITIONS})\b)(?:{_OPERATOR_WORDS})\b"
+_CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_PREPOSITIONS})\b{_OPERAND_NEXT}|(?:{_OPERATORS_IN_WORDS})\b"
                               rf"|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
                               rf"|and\s+\(?\\?\$?\d+\s*/\s*\d"
                               rf"|(?<=\s)!(?!=))", re.I)  # "$...=200$ ! ways": an OCR'd factorial after the dollar
