@@ -118,7 +118,7 @@ def test_the_steps_get_what_the_answers_verdict_left_of_the_rows_budget(monkeypa
         return []
 
     monkeypatch.setattr(symbolic, "check_steps", spy)
-    cand = SimpleNamespace(task=SimpleNamespace(metadata={}, reference=SimpleNamespace(answer="19")),
+    cand = SimpleNamespace(task=SimpleNamespace(metadata={}, prompt="", reference=SimpleNamespace(answer="19")),
                            steps=["$1 + 1 = 2$"], generation=SimpleNamespace(seed=0), id="c")
     monkeypatch.setattr(symbolic, "assemble", lambda *a, **k: None)
     monkeypatch.setattr(symbolic.construction, "apply", lambda c, r, e: [None] * len(r))

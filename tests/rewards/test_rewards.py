@@ -186,3 +186,19 @@ def test_process_reward_per_step_scores_and_a_plug_in_scorer():
     assert plug(completions=["a\n\nb\n\nc"]) == [[1.0, 0.0, 1.0]]
     with pytest.raises(ValueError, match="module-level"):
         ProcessReward(scorer=lambda s, c: [0] * len(s))
+
+
+def test_process_reward_confirms_steps_that_solve_the_prompts_own_equation():
+    solution = "Dividing both sides by 2, $x(x-10) = -25$.\n\nSo $(x-5)^2 = 0$.\n\nSo $\\boxed{5}$."
+    prompt = [{"role": "user", "content": "Solve for $x$: $2x(x-10) = -50$."}]
+    without = ProcessReward()(completions=[solution], answer=["5"])
+    with_prompt = ProcessReward()(completions=[solution], prompts=[prompt], answer=["5"])
+    assert without[0][0] is None and with_prompt[0][0] == 1.0  # neutral: no score, (without, with_prompt)
+    wrong = solution.replace("-25", "-50")  # a slip the prompt does not confirm, nor refute
+    assert ProcessReward()(completions=[wrong], prompts=[prompt], answer=["5"])[0][0] is None
+
+
+def test_process_reward_does_not_confirm_a_step_for_restating_the_prompts_own_equation():
+    prompt = [{"role": "user", "content": "The point $(2,0)$ is reflected over the line $y=2$. Where does it go?"}]
+    solution = "The reflection over $y=2$ sends $(2,0)$ to $(2,5)$.\n\nSo $\\boxed{(2,5)}$."
+    assert ProcessReward()(completions=[solution], prompts=[prompt], answer=["(2,4)"])[0][0] is None

@@ -29,6 +29,7 @@ from stepforge.schema import Cost
 from stepforge.verifiers.math import judge
 from stepforge.verifiers.math.budget import Budget, OutOfTime
 from stepforge.verifiers.math.extract import extract, last_boxed
+from stepforge.verifiers.math.given import problem_relations
 from stepforge.verifiers.math.steps import STEPS_BUDGET_S, ClaimCheck, StepCheck, StepContext, check_steps
 from stepforge.verifiers.math.steps import _warm as warm_steps
 
@@ -120,6 +121,7 @@ class Symbolic:
             unknowns=meta.get("unknowns") or [],
             variables=meta.get("variables") or [],
             gold=gold,
+            given=problem_relations(candidate.task.prompt),
         )
         left = until - time.monotonic()
         budget = max(min(_MIN_STEPS_S, left), min(STEPS_BUDGET_S, left - CONCLUDE_BUDGET_S))

@@ -40,7 +40,8 @@ def symbolic_scorer(steps: list[str], context: dict[str, Any]) -> list[dict[str,
     """The symbolic step checker: one ``{"rating", "rule", "claims"}`` per step (runs in the worker)."""
     from stepforge.verifiers.math.steps import StepContext, check_steps
 
-    ctx = StepContext(**{k: v for k, v in context.items() if k in ("premises", "unknowns", "variables", "gold")})
+    keys = ("premises", "unknowns", "variables", "gold", "given")
+    ctx = StepContext(**{k: v for k, v in context.items() if k in keys})
     return [{"rating": c.rating, "rule": c.rule,
              "claims": [{"claim": x.claim, "verdict": x.verdict, "rule": x.rule} for x in c.claims][:8]}
             for c in check_steps(steps, ctx)]
@@ -74,7 +75,8 @@ class ProcessReward:
 
     Context columns (all optional): ``answer_column`` (the reference answer: a boxed final step is compared
     with it), ``premises``/``unknowns``/``variables`` (the problem's equations and their unknowns, as in
-    stepforge's ``task.metadata``). ``scorer``: a module-level function ``(steps, context) -> [rating or
+    stepforge's ``task.metadata``). The prompt's own relations ("Solve $2x(x-10) = -50$") confirm the steps that
+    solve them (a restatement alone confirms nothing), never refute. ``scorer``: a module-level function ``(steps, context) -> [rating or
     {"rating", "rule", ...}]`` with ratings -1/0/+1, e.g. a labelling strategy's adapter.
     """
 
@@ -185,6 +187,12 @@ class ProcessReward:
                 for ctx, v in zip(contexts, column(columns, col, n, type(self).__name__)):
                     if v:
                         ctx[key] = list(v)
+        if prompts is not None:  # the problem's own relations: a step solving one is confirmed
+            from stepforge.verifiers.math.given import problem_relations
+
+            for ctx, p in zip(contexts, prompts):
+                if given := problem_relations(completion_text(p) or ""):
+                    ctx["given"] = given
         results = self.score(completions, contexts)
         if log_extra is not None:
             log_extra(f"{self.__name__}_first_error", [r.first_error_index for r in results])

@@ -278,7 +278,7 @@ def is_hypothetical(text: str) -> bool:
 
 
 __all__ = ["INEXACT_RE", "STEP_POLICY", "constant_truth", "follows", "is_hypothetical", "like_terms_slip",
-           "parse_chain", "solution_set"]
+           "parse_chain", "rearranged", "solution_set", "standalone_letters"]
 
 
 class Derivations:
@@ -293,6 +293,7 @@ class Derivations:
         self.policy = policy
         self.by_var: dict[Any, list[Relation]] = {}
         self.linear: list[Any] = []  # lhs - rhs of consistent linear equations in several variables
+        self.several: list[Any] = []  # lhs - rhs of equations in several variables, not refuted (rearranged later)
         self._pending: list[tuple[Relation, Truth]] = []  # recorded, not yet folded in (lazy: most steps never ask)
         self._stated = 0  # relations recorded so far
         self._trial = False  # the current step supposes or plugs in values
@@ -306,6 +307,15 @@ class Derivations:
         # the equation recorded last, as written: its sides' texts, its place, its step, and whether it was stated
         # in a trial or among alternatives (for :meth:`restated_side`)
         self._prev: tuple[Relation, tuple[str, str], int, int, bool] | None = None
+        self.problem: Derivations | None = None  # the problem's own relations (``given.givens``): confirmation only
+        # the letters the text uses as names on their own ("x", "a_1"), or None (all): an equation in several letters
+        # is kept only in these (the letters of "12 pots \times 3 = 36" are a word's, not variables)
+        self.letters: set[str] | None = None
+
+    def _named(self, d: Any) -> bool:
+        """Every one-letter name in ``d`` stands alone somewhere in the text (:func:`standalone_letters`)."""
+        return self.letters is None or all(
+            len(base := s.name.split("_")[0]) != 1 or base in self.letters for s in d.free_symbols)
 
     @staticmethod
     def _linear(d: Any) -> bool:
@@ -336,9 +346,11 @@ class Derivations:
         if not isinstance(sol, sympy.FiniteSet) or len(sol) != 1:
             return "unknown"
         (vals,) = sol
+        if any(vals[variables.index(v)].free_symbols for v in syms):
+            # no value for the claim's letters, yet it may be what the equations add up to ("a + b = 8", "b + c =
+            # -3", so "a - c = 11"): confirmed when it is a combination of them
+            return "true" if rel[1] == "=" and _combination(rel[0] - rel[2], eqs, variables) else "unknown"
         point = dict(zip(variables, vals))
-        if any(point[v].free_symbols for v in syms):
-            return "unknown"
         from stepforge.verifiers.math.points import risky, truth_at
 
         if risky(rel[0], rel[2]):  # a variable exponent: bounded evaluation, never an exact power of any size
@@ -362,6 +374,10 @@ class Derivations:
         if verdict == "true":
             return verdict
         if var is None:
+            # moved about or scaled, not stated again as it was: a repeated equation is no more true for it
+            if rel[1] == "=" and any(rearranged(new, d) for new in [rel[0] - rel[2]] for d in self.several
+                                     if new != d and new != -d):
+                return "true"
             return "unknown" if (hypothetical or not refute) else verdict
         prem = self.by_var.get(var)
         if not prem:
@@ -370,6 +386,10 @@ class Derivations:
         if verdict == "false" and (hypothetical or not refute):
             return "unknown"
         return verdict
+
+    def from_problem(self, rel: Relation) -> bool:
+        """The relation restates or follows from the problem's own relations (never a refutation by them)."""
+        return self.problem is not None and rel[1] != "!=" and self.problem.judge(rel, refute=False) == "true"
 
     def step(self, text: str) -> None:
         """A new step begins. A step that supposes, tries or plugs in a value ("for x = 1", "when", "if"), or that does
@@ -482,12 +502,59 @@ class Derivations:
             if consistent != sympy.S.EmptySet and len(self.linear) < 40:
                 self.linear.append(d)
         var = self._var(rel)
+        if (var is None and rel[1] == "=" and verdict != "false" and len(d.free_symbols) > 1
+                and d not in self.several and len(self.several) < _MAX_SEVERAL and self._named(d) and (
+                    verdict == "true" or not any(e.free_symbols == d.free_symbols for e in self.several))):
+            # as in one letter: the first equation in these letters is the one the work starts from; an unchecked
+            # one after it may be the slip, and nothing is confirmed by it
+            self.several.append(d)
         if var is None or rel[1] == "!=":
             return
         prem = self.by_var.setdefault(var, [])
         if not prem or verdict == "true":
             if solution_set([rel], var) is not None:
                 prem.append(rel)
+
+
+_STANDALONE_LETTER = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
+
+
+def standalone_letters(texts: list[str]) -> set[str]:
+    """The letters that stand alone in ``texts`` ("x" in "2x + y", "a" in "a_1"; none of the letters of "pots" or
+    "\\frac"): the ones a solution may use as variables."""
+    return {m.group() for t in texts for m in _STANDALONE_LETTER.finditer(t)}
+
+
+def _combination(d: Any, eqs: list[Any], variables: list[Any]) -> bool:
+    """``d`` is a linear combination of ``eqs`` (each ``lhs - rhs`` of a linear equation): ``d = 0`` follows from them."""
+    if not Derivations._linear(d) or not d.free_symbols <= set(variables) or any(d in (e, -e) for e in eqs):
+        return False  # one of them stated again is no more true for it
+    cs = [sympy.Dummy() for _ in eqs]
+    rest = sympy.expand(d - sum(c * e for c, e in zip(cs, eqs)))
+    conditions = [rest.coeff(v) for v in variables] + [rest.subs({v: 0 for v in variables})]
+    try:
+        return sympy.linsolve(conditions, cs) != sympy.S.EmptySet
+    except (ValueError, TypeError, NotImplementedError):
+        return False
+
+
+_MAX_SEVERAL = 40
+_MAX_REARRANGED_OPS = 120  # a larger pair is not divided (sympy's cancel grows with the terms)
+
+
+def rearranged(d: Any, base: Any) -> bool:
+    """``d = 0`` is ``base = 0`` moved about and scaled: their quotient is a nonzero constant ("x^2 - 14x + y^2 - 48y =
+    0" and "(x - 7)^2 + (y - 24)^2 = 625"; "x(x + 5) = -n" and "x^2 + 5x + n = 0"). Confirmation only: an equation
+    that is not a rearrangement may still follow."""
+    if not d.free_symbols or d.free_symbols != base.free_symbols or risky(d) or risky(base):
+        return False
+    if sympy.count_ops(d) + sympy.count_ops(base) > _MAX_REARRANGED_OPS:
+        return False
+    try:
+        q = sympy.cancel(sympy.together(d / base))
+    except Exception:  # noqa: BLE001 - sympy's polynomial code on an odd expression: not shown
+        return False
+    return bool(q.is_number and q.is_finite and q != 0)
 
 
 _EQUATION_WORDS_RE = re.compile(r"\b(?:equations?|both sides|solv\w*)\b", re.I)

@@ -39,6 +39,7 @@ from stepforge.verifiers.math.compare import finite_decimal, number_close
 from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
+from stepforge.verifiers.math.given import givens, restated
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
 from stepforge.verifiers.math import notation, plain_algebra, plain_units, plain_words, readings, tex_units, worded
 from stepforge.verifiers.math.points import (
@@ -61,6 +62,7 @@ from stepforge.verifiers.math.relations import (
     like_terms_slip,
     parse_chain,
     read_expr,
+    standalone_letters,
 )
 
 Verdict = Literal["true", "false", "unknown"]
@@ -103,6 +105,9 @@ class StepContext(BaseModel):
     unknowns: list[str] = Field(default_factory=list)
     variables: list[str] = Field(default_factory=list)
     gold: str | None = None
+    #: the problem's own relations as written (``given.problem_relations``): a step that restates or follows from one
+    #: is confirmed, never refuted by them (a problem's letters may name something else in a solution)
+    given: list[str] = Field(default_factory=list)
 
 
 class _Unparseable(Exception):
@@ -729,8 +734,13 @@ def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bo
             out.append(by_state.model_copy(update={"claim": claim}))
             derived.record((lhs, op, rhs), by_state.verdict)
             continue
-        truth = derived.judge((lhs, op, rhs), hypothetical, refute=False)
-        rule = "follows_from_previous_steps" if truth == "true" else "relation_without_context"
+        if restated(derived.problem, (lhs, op, rhs)):  # the problem's own, shows no work (never +1 alone)
+            truth, rule = "true", RESTATES_THE_PROBLEM
+        else:
+            truth = derived.judge((lhs, op, rhs), hypothetical, refute=False)
+            rule = "follows_from_previous_steps" if truth == "true" else "relation_without_context"
+            if truth != "true" and derived.from_problem((lhs, op, rhs)):
+                truth, rule = "true", "follows_from_the_problem"
         out.append(ClaimCheck(claim=claim, verdict=truth, rule=rule))
         derived.record((lhs, op, rhs), truth)
     return out
@@ -775,8 +785,12 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
     if check.rule in ("equation_without_context", "undecided", "definition"):
         # confirmation only (free text reuses letters and lists independent constraints), but for a slip in solving
         # the equation just stated (Derivations.contradicts_solution)
-        if derived.judge(rel, hypothetical, refute=False) == "true":
+        if restated(derived.problem, rel, (a, b)):  # the problem's own, shows no work (never +1 alone)
+            check = ClaimCheck(claim=check.claim, verdict="true", rule=RESTATES_THE_PROBLEM)
+        elif derived.judge(rel, hypothetical, refute=False) == "true":
             check = ClaimCheck(claim=check.claim, verdict="true", rule="follows_from_previous_steps")
+        elif derived.from_problem(rel):
+            check = ClaimCheck(claim=check.claim, verdict="true", rule="follows_from_the_problem")
         elif not hypothetical and not INEXACT_RE.search(f"{a} {b}") and (  # a decimal may be rounded
                 solved := derived.contradicts_solution(rel)) is not None:
             check = ClaimCheck(claim=check.claim, verdict="false", rule="contradicts_solved_equation",
@@ -1743,6 +1757,8 @@ _DENIED = re.compile(r"\b(?:not\s+(?:true|equal|correct|valid|possible|a\s+solut
 _MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 
 
+#: a claim that is one of the problem's own relations as written: true, but no work of the step's (never +1 alone)
+RESTATES_THE_PROBLEM = "restates_the_problem"
 _NOT_ASSERTED = ("claim_under_test", "claim_denied")  # a step with such a claim is never confirmed (+1)
 
 
@@ -1882,6 +1898,14 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         state = _State(StepContext(variables=context.variables))
     rng = random.Random(seed)
     derived = Derivations(STEP_POLICY)  # one-variable relations carried from step to step
+    derived.letters = standalone_letters([*context.given, *steps])
+    if context.given:
+        try:
+            with _Budget(min(CLAIM_BUDGET_S, budget_s)):
+                derived.problem = givens(context.given)
+        except (_OutOfTime, Exception) as exc:  # noqa: BLE001 - givens that cannot be read: none
+            if isinstance(exc, _OutOfTime) and _enclosing(start, min(CLAIM_BUDGET_S, budget_s)):
+                raise
     out = []
     for i, text in enumerate(steps):
         text = _squeezed(text)
@@ -1951,8 +1975,9 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         false = [c for c in claims if c.verdict == "false"]
         if false:
             rating, rule = -1, false[0].rule
-        elif any(c.verdict == "true" for c in claims) and not any(c.rule in _NOT_ASSERTED for c in claims):
-            rating, rule = 1, next(c.rule for c in claims if c.verdict == "true")
+        elif any(c.verdict == "true" and c.rule != RESTATES_THE_PROBLEM for c in claims) and not any(
+                c.rule in _NOT_ASSERTED for c in claims):
+            rating, rule = 1, next(c.rule for c in claims if c.verdict == "true" and c.rule != RESTATES_THE_PROBLEM)
         else:
             rating, rule = 0, "no_checkable_claim" if not claims else claims[0].rule
         out.append(StepCheck(index=i, rating=rating, rule=rule, claims=claims, seconds=time.perf_counter() - t0))
