@@ -20,6 +20,10 @@ RUNS = {
     "worded-operands": "1 apple + " * 100_000,
     "percent-digits": "1" * 1_000_000 + " apples",
     "backslashes": "$" + "\\" * 1_000_000 + "$",
+    "display-openers": "\\begin{align*}" * 70_000,
+    "inner-displays-one-end": "\\begin{aligned}" * 70_000 + "\\end{aligned}",
+    "display-rows": "\\begin{align}x\\\\" * 70_000 + "\\end{align}",
+    "wrapped-displays": "$$\\begin{align}x\\end{align}" * 40_000,
 }
 
 

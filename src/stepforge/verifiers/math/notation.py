@@ -6,7 +6,7 @@ was 0 however true it was.
 
 * A box or bold ending a chain (:func:`end_value`): ``= \\boxed{12}``, ``= \\mathbf{12}`` is the chain's last
   member, a value, not an equation to solve. The box is unwrapped only when it is the last member and holds one
-  value (no relation, no list, no words); a bold only when it holds a number (``\\mathbf{0}`` beside a bold letter
+  value (no relation, no list, no words but a unit after it: ``\\boxed{440\\text{ cm}^2}``); a bold only when it holds a number (``\\mathbf{0}`` beside a bold letter
   is a zero vector: left as it is, and the formula stays unchecked).
 * A repeating decimal (:func:`repeating_decimals`): ``0.\\overline{3}``, ``0.3\\overline{6}``, ``3.\\bar{142857}``
   is the fraction it names, exactly (``1/3``, ``11/30``, ``22/7``). Only digits, a point, digits and a bar over
@@ -24,6 +24,12 @@ _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 # a box's content that is not one value: a relation, a list, words, a choice of values
 _NOT_ONE_VALUE = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|ne|neq|approx|equiv|text|mathrm|textrm|mbox|quad|qquad|pm|mp|"
                             r"cup|cap|in|infty|begin)(?![a-zA-Z])|,|;|\\\{|\bor\b|\band\b")
+# a unit written in the box after its value, letters only ("440\text{ cm}^2", "81\text{ teachers}"); not a time of
+# day ("9\text{ a.m.}": clock arithmetic), a date ("\text{June 20}") or a word between values ("2 \text{ or } 3")
+_UNIT_AFTER = re.compile(r"(?<=[\d}])\s*\\(?:text|mathrm|textrm|mbox)\s*\{\s*(?!(?:or|and|if|for|when|with|to)\s*\})"
+                         r"[A-Za-z]+(?: [A-Za-z]+)?\s*\}(?:\^\{?[23]\}?)?\s*$")
+_SPACING = re.compile(r"\\[,;:! ]")
+_ENDS_DISPLAY = re.compile(r"[\s.,;]*(?:\\\\\s*)?\\end\{(?:align|aligned|eqnarray|gather|gathered|split)\*?\}[\s.,;]*")
 _BOLD_NUMBER = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm)\s*\{\s*(-?(?:\d+(?:\{,\}\d{3})*(?:\.\d+)?|\.\d+))\s*\}")
 _BOLD = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm)(?![a-zA-Z])")
 # digits, a point, digits, a bar over digits; not inside a longer number or after a letter or a brace
@@ -73,16 +79,19 @@ def end_value(seg: str) -> str | None:
         return None
     content = seg[box.end():end]
     members = split_top(seg, "=")
-    if len(members) < 2 or not content.strip() or _NOT_ONE_VALUE.search(content.replace("{,}", "")):
+    value = _UNIT_AFTER.sub("", _SPACING.sub(" ", content))  # "440\text{ cm}^2": the value, then its unit
+    if len(members) < 2 or not value.strip() or _NOT_ONE_VALUE.search(value.replace("{,}", "")):
         return None
     if _STAR.search(seg):
         return None  # "2 * 6 = 2^6 + 6^2 = \boxed{100}": a defined operation, left unread as before
     before = seg[:box.start()]
     if len(split_top(before, "=")) != len(members) or split_top(before, "=")[-1].strip():
         return None  # the box is not the whole last member ("= 2\\boxed{6}", "\\boxed{12} = 5 + 7")
-    if seg[end + 1:].strip(" .,;\\!"):
+    after = seg[end + 1:]
+    if after.strip(" .,;\\!") and not _ENDS_DISPLAY.fullmatch(after):
         return None  # something after the box in the formula ("= \\boxed{12} \\text{ dollars}")
-    return f"{before}{content}"
+    # the display's last row ends on the box ("&= \\frac{35}{20} = \\boxed{\\frac{7}{4}}. \\end{align*}"): kept
+    return f"{before}{content}{after if after.strip(' .,;') else ''}"
 
 
 def bold_numbers(seg: str) -> str:

@@ -152,7 +152,8 @@ def rounded_operands(a: str, b: str, num: Num) -> bool:
         return False
     slack = 0.0
     for side, v in ((a, va), (b, vb)):
-        whole = _DECIMAL_OPERAND.fullmatch(side.strip())
+        side = side.strip().rstrip(".,;").rstrip()  # the sentence's full stop is no digit ("= 300.0.")
+        whole = _DECIMAL_OPERAND.fullmatch(side)
         if whole:  # the side is a stated decimal value: its own rounding
             slack += 0.5 * 10.0 ** -len(whole.group(1))
             continue

@@ -39,6 +39,7 @@ from stepforge.verifiers.math.compare import finite_decimal, number_close
 from stepforge.verifiers.math.evaluate import identical, value
 from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
+from stepforge.verifiers.math.displays import aligned_rows
 from stepforge.verifiers.math.given import givens, restated
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
 from stepforge.verifiers.math import notation, plain_algebra, plain_units, plain_words, readings, tex_units, worded
@@ -1917,7 +1918,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
         hypothetical = is_hypothetical(text)
         derived.step(text)
         claims = []
-        pieces = plain_algebra.cut(_inline_numbers(_segments(text)))
+        pieces = plain_algebra.cut(_inline_numbers(_segments(aligned_rows(text))))
         for j, (is_math, seg) in enumerate(pieces):
             left = budget_s - (time.perf_counter() - start)
             if left <= 0:  # the rest of the step is not read
