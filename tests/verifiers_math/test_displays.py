@@ -70,3 +70,18 @@ def test_a_row_that_goes_on_with_the_expression_before_it_is_joined_to_it(text: 
 def test_a_rounded_value_before_the_sentences_full_stop_is_still_a_rounding() -> None:
     assert _one("We round: $299.98 = 300.0.$").rating == 0  # rounded_operand: neutral, never false
     assert _one("We round: $299.98 = 301.0.$").rating == -1
+
+
+@pytest.mark.parametrize("text, rating", [
+    ("$17 \\cdot 18 \\equiv 1 \\cdot 2 \\equiv \\boxed{2} \\pmod{4}$.", 1),  # a box ending a congruence, then its modulus
+    ("$17 \\cdot 18 \\equiv 1 \\cdot 2 \\equiv \\boxed{3} \\pmod{4}$.", -1),
+    ("So \\begin{align*} &1+12+123 \\\\ &\\qquad\\equiv 1+2+3 \\\\ &\\qquad\\equiv \\boxed{1} \\pmod{5}.\\end{align*}", 1),
+    ("So \\begin{align*} &1+12+123 \\\\ &\\qquad\\equiv 1+2+3 \\\\ &\\qquad\\equiv \\boxed{2} \\pmod{5}.\\end{align*}", -1),
+    ("Thus Pam paid $\\$70 - \\$60 = \\$\\boxed{10}$ more than Susan.", 1),  # a dollar sign before the box
+    ("Thus, $3C = 42 \\rightarrow C = \\boxed{14}$.", 1),  # an arrow between two relations is an implication
+    ("Thus, $3C = 42 \\rightarrow C = 15$.", -1),
+    ("Then $\\lim_{x \\rightarrow 0} \\frac{\\sin x}{x} = 1$.", 1),  # a limit's arrow is no implication
+])
+def test_more_ways_a_computation_ends_on_its_value(text: str, rating: int) -> None:
+    c = _one(text)
+    assert c.rating == rating, c.claims

@@ -72,9 +72,10 @@ def _row(row: str) -> str:
     return _LEADING_SPACE.sub("", _ROW_NOISE.sub(" ", row)).strip()
 
 
-# a row that goes on with the expression of the row before ("&\quad + (25 - x)", "+ &(7744 - 2005)", "&- \binom{6}{3}"),
+# a row that goes on with the expression of the row before ("&\quad + (25 - x)", "+ &(7744 - 2005)", "&- \binom{6}{3}"; a
+# congruence row, "&\equiv 16", is one chain with the rows before it: the last row states the modulus for all),
 # and a row that ends in an operator (the next row is its operand); a row opening with "-x" is a new relation
-_OPERATOR_FIRST = re.compile(r"(?:\+|\\(?:cdot|times|div)(?![a-zA-Z]))|-(?=\s|&)")
+_OPERATOR_FIRST = re.compile(r"(?:\+|\\(?:cdot|times|div|equiv)(?![a-zA-Z]))|-(?=\s|&)")
 _AFTER_ALIGN_MINUS = re.compile(r"\s*&\s*(?:\\(?:q?quad|[,;:! ])(?![a-zA-Z])\s*)*-")
 _OPERATOR_LAST = re.compile(r"(?:[-+=]|\\(?:cdot|times|div)(?![a-zA-Z]))\s*$")
 

@@ -29,6 +29,7 @@ _NOT_ONE_VALUE = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|ne|neq|approx|equiv|text|
 _UNIT_AFTER = re.compile(r"(?<=[\d}])\s*\\(?:text|mathrm|textrm|mbox)\s*\{\s*(?!(?:or|and|if|for|when|with|to)\s*\})"
                          r"[A-Za-z]+(?: [A-Za-z]+)?\s*\}(?:\^\{?[23]\}?)?\s*$")
 _SPACING = re.compile(r"\\[,;:! ]")
+_MODULUS_AFTER = re.compile(r"\s*(?:\\[,;:! ]\s*)*\\pmod\s*\{\s*\d+\s*\}[\s.,;]*|\s*\(\s*\\(?:text|mathrm)\s*\{\s*mod\s*\}\s*\d+\s*\)[\s.,;]*")
 _ENDS_DISPLAY = re.compile(r"[\s.,;]*(?:\\\\\s*)?\\end\{(?:align|aligned|eqnarray|gather|gathered|split)\*?\}[\s.,;]*")
 _BOLD_NUMBER = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm)\s*\{\s*(-?(?:\d+(?:\{,\}\d{3})*(?:\.\d+)?|\.\d+))\s*\}")
 _BOLD = re.compile(r"\\(?:mathbf|textbf|boldsymbol|bm)(?![a-zA-Z])")
@@ -78,17 +79,19 @@ def end_value(seg: str) -> str | None:
     if end < 0:
         return None
     content = seg[box.end():end]
-    members = split_top(seg, "=")
+    rel = "=" if len(split_top(seg, "=")) > 1 else "\\equiv"  # "17 \\cdot 18 \\equiv 2 \\equiv \\boxed{2} \\pmod{4}"
+    members = split_top(seg, rel)
     value = _UNIT_AFTER.sub("", _SPACING.sub(" ", content))  # "440\text{ cm}^2": the value, then its unit
     if len(members) < 2 or not value.strip() or _NOT_ONE_VALUE.search(value.replace("{,}", "")):
         return None
     if _STAR.search(seg):
         return None  # "2 * 6 = 2^6 + 6^2 = \boxed{100}": a defined operation, left unread as before
     before = seg[:box.start()]
-    if len(split_top(before, "=")) != len(members) or split_top(before, "=")[-1].strip():
-        return None  # the box is not the whole last member ("= 2\\boxed{6}", "\\boxed{12} = 5 + 7")
+    if len(split_top(before, rel)) != len(members) or split_top(before, rel)[-1].strip() not in ("", "\\$"):
+        return None  # the box is not the whole last member ("= 2\\boxed{6}", "\\boxed{12} = 5 + 7"; "= \\$\\boxed{10}" is)
     after = seg[end + 1:]
-    if after.strip(" .,;\\!") and not _ENDS_DISPLAY.fullmatch(after):
+    if after.strip(" .,;\\!") and not _ENDS_DISPLAY.fullmatch(after) and not (
+            rel != "=" and _MODULUS_AFTER.fullmatch(after)):
         return None  # something after the box in the formula ("= \\boxed{12} \\text{ dollars}")
     # the display's last row ends on the box ("&= \\frac{35}{20} = \\boxed{\\frac{7}{4}}. \\end{align*}"): kept
     return f"{before}{content}{after if after.strip(' .,;') else ''}"

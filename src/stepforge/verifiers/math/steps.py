@@ -849,6 +849,11 @@ def _segment_claims(
         if len(parts) > 1:  # "\frac{4}{4}=1 \qquad \frac{4}{8}=\frac{1}{2}": formulas side by side, each its own
             return [c for p in parts for c in _segment_claims(p, state, rng, derived, hypothetical)]
     steps_of = [p for p in _IMPLIES.split(raw) if p.strip()]
+    if len(steps_of) == 1 and _ARROW.search(raw) and not _LIMIT.search(raw):
+        # "3C = 42 \rightarrow C = 14": an arrow between relations only (an arrow is also a limit's or a map's)
+        arrowed = [p for p in _ARROW.split(raw) if p.strip()]
+        if len(arrowed) > 1 and all(_RELATION_IN.search(p) for p in arrowed):
+            steps_of = arrowed
     if len(steps_of) > 1 and not _OR.search(seg):
         # "2x = 6 \implies x = 3": each side of an implication is a relation of its own, in order (a derivation
         # the first makes is what the next is checked against); never one chain through the arrow
@@ -1009,6 +1014,9 @@ def _mixed_as_product(check: ClaimCheck, a: str, b: str, rng: random.Random) -> 
 
 # an implication between relations: "2x = 6 \implies x = 3", "\Rightarrow", "\therefore"
 _IMPLIES = re.compile(r"\\(?:implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])|⟹|⇒|∴")
+_ARROW = re.compile(r"\\(?:rightarrow|longrightarrow)(?![a-zA-Z])|→")
+_LIMIT = re.compile(r"\\(?:lim|to|mapsto)(?![a-zA-Z])|\\operatorname\s*\{\s*lim")
+_RELATION_IN = re.compile(r"(?<![<>!])=|<|>|\\(?:le|ge|leq|geq|lt|gt)(?![a-zA-Z])")
 _TUPLE_SIDE = re.compile(r"\s*(?:\\left\s*)?\((.*)(?:\\right\s*)?\)\s*[.,;]?\s*", re.S)
 
 
