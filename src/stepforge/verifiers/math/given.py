@@ -12,6 +12,7 @@ from typing import Any
 
 from stepforge.verifiers.math._lazy import sympy
 from stepforge.verifiers.math.errors import ParseError
+from stepforge.verifiers.math.latex import clean
 from stepforge.verifiers.math.relations import STEP_POLICY, Derivations, Relation, parse_chain, solution_set
 
 _MAX_GIVEN = 8
@@ -63,12 +64,11 @@ class Givens(Derivations):
 
 
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "="}
-_SPACING = re.compile(r"\s+|\\[,;:! ]|\\left(?![a-zA-Z])|\\right(?![a-zA-Z])")
 
 
 def _key(tex: str) -> str:
-    """A relation's text without spacing and sizing ("\\left(\\frac x2 - 3\\right)^2 + y^2 = 10")."""
-    return re.sub(r"\\[dt]frac", r"\\frac", _SPACING.sub("", tex)).rstrip(".,;")
+    """A relation's text with its notation-only parts (spacing, sizing, ``\\dfrac``) ignored: ``latex.clean``."""
+    return re.sub(r"\s+", "", clean(tex)).rstrip(".,;")
 
 
 def restated(problem: Derivations | None, rel: Relation, sides: tuple[str, str] | None = None) -> bool:

@@ -375,8 +375,8 @@ class Derivations:
             return verdict
         if var is None:
             # moved about or scaled, not stated again as it was: a repeated equation is no more true for it
-            if rel[1] == "=" and any(rearranged(new, d) for new in [rel[0] - rel[2]] for d in self.several
-                                     if new != d and new != -d):
+            new = rel[0] - rel[2]
+            if rel[1] == "=" and any(new not in (d, -d) and rearranged(new, d) for d in self.several):
                 return "true"
             return "unknown" if (hypothetical or not refute) else verdict
         prem = self.by_var.get(var)

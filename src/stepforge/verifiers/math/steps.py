@@ -735,13 +735,8 @@ def _ineq_claims(seg: str, state: _State, derived: Derivations, hypothetical: bo
             out.append(by_state.model_copy(update={"claim": claim}))
             derived.record((lhs, op, rhs), by_state.verdict)
             continue
-        if restated(derived.problem, (lhs, op, rhs)):  # the problem's own, shows no work (never +1 alone)
-            truth, rule = "true", RESTATES_THE_PROBLEM
-        else:
-            truth = derived.judge((lhs, op, rhs), hypothetical, refute=False)
-            rule = "follows_from_previous_steps" if truth == "true" else "relation_without_context"
-            if truth != "true" and derived.from_problem((lhs, op, rhs)):
-                truth, rule = "true", "follows_from_the_problem"
+        confirmed = _confirmation((lhs, op, rhs), derived, hypothetical)
+        truth, rule = ("true", confirmed) if confirmed else ("unknown", "relation_without_context")
         out.append(ClaimCheck(claim=claim, verdict=truth, rule=rule))
         derived.record((lhs, op, rhs), truth)
     return out
@@ -771,6 +766,23 @@ def _ineq_by_state(lhs: Any, op: str, rhs: Any, state: _State) -> ClaimCheck | N
 
 
 
+#: a claim that is one of the problem's own relations as written: true, but no work of the step's (never +1 alone)
+RESTATES_THE_PROBLEM = "restates_the_problem"
+
+
+def _confirmation(rel: Any, derived: Derivations, hypothetical: bool, sides: tuple[str, str] | None = None) -> str | None:
+    """The rule that confirms a relation no context decides, or None: one of the problem's relations as written
+    (``sides``: an equation's two sides as the step wrote them), a consequence of earlier steps, or of the problem's
+    relations. Confirmation only: nothing here refutes."""
+    if restated(derived.problem, rel, sides):
+        return RESTATES_THE_PROBLEM
+    if derived.judge(rel, hypothetical, refute=False) == "true":
+        return "follows_from_previous_steps"
+    if derived.from_problem(rel):
+        return "follows_from_the_problem"
+    return None
+
+
 def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypothetical: bool) -> ClaimCheck:
     """An equation the context cannot judge may still follow (or not) from earlier steps' relations."""
     try:
@@ -786,12 +798,8 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
     if check.rule in ("equation_without_context", "undecided", "definition"):
         # confirmation only (free text reuses letters and lists independent constraints), but for a slip in solving
         # the equation just stated (Derivations.contradicts_solution)
-        if restated(derived.problem, rel, (a, b)):  # the problem's own, shows no work (never +1 alone)
-            check = ClaimCheck(claim=check.claim, verdict="true", rule=RESTATES_THE_PROBLEM)
-        elif derived.judge(rel, hypothetical, refute=False) == "true":
-            check = ClaimCheck(claim=check.claim, verdict="true", rule="follows_from_previous_steps")
-        elif derived.from_problem(rel):
-            check = ClaimCheck(claim=check.claim, verdict="true", rule="follows_from_the_problem")
+        if confirmed := _confirmation(rel, derived, hypothetical, (a, b)):
+            check = ClaimCheck(claim=check.claim, verdict="true", rule=confirmed)
         elif not hypothetical and not INEXACT_RE.search(f"{a} {b}") and (  # a decimal may be rounded
                 solved := derived.contradicts_solution(rel)) is not None:
             check = ClaimCheck(claim=check.claim, verdict="false", rule="contradicts_solved_equation",
@@ -1766,8 +1774,6 @@ _DENIED = re.compile(r"\b(?:not\s+(?:true|equal|correct|valid|possible|a\s+solut
 _MATH_SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 
 
-#: a claim that is one of the problem's own relations as written: true, but no work of the step's (never +1 alone)
-RESTATES_THE_PROBLEM = "restates_the_problem"
 _NOT_ASSERTED = ("claim_under_test", "claim_denied")  # a step with such a claim is never confirmed (+1)
 
 
