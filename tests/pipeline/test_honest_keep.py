@@ -336,6 +336,17 @@ RIGHT_ANSWER_CASES = [
      "so we count them twice and take the larger count.\n\n"
      "The boxes hold $9 \\times 3 = 27$ cakes.\n\nShe has $27 - 4 = 23$ cakes left.\n\n"
      "The answer is $\\boxed{23}$.", "process_unverified"),
+    # a step that only names the next piece of work, anywhere in the solution ("**Step 2: Calculate ...**"), says
+    # nothing to check (RealCritic GSM8K, Qwen2.5's headings)
+    ("Omar has 7 boxes of 3 cakes and eats 5 of them. How many cakes are left?", "16",
+     "**Step 1: Calculate the number of cakes in the boxes.**\n\nThe boxes hold $7 \\times 3 = 21$ cakes.\n\n"
+     "Next, let's subtract the cakes Omar eats.\n\nHe has $21 - 5 = 16$ cakes left.\n\n"
+     "The answer is $\\boxed{16}$.", "kept"),
+    # ... but one that gives a reason ("since") names a method nothing checked
+    ("Omar has 8 boxes of 3 cakes and eats 5 of them. How many cakes are left?", "19",
+     "**Step 1: Calculate the number of cakes in the boxes.**\n\nThe boxes hold $8 \\times 3 = 24$ cakes.\n\n"
+     "Next, we subtract the cakes Omar eats, since eaten cakes are gone.\n\nHe has $24 - 5 = 19$ cakes left.\n\n"
+     "The answer is $\\boxed{19}$.", "process_unverified"),
     # a price in prose, or a name set to the problem's number, restates it: nothing is worked out there
     ("Ola pays $12 for a book and $5 for a pen. How many dollars does she pay?", "17",
      "1. **Cost of the book:**\n   The book costs $12.\n\n"
@@ -407,6 +418,8 @@ SOLUTIONS = {
     "Ola pays $12 for a book and $5 for a pen. How many dollars does she pay?": "12 + 5 = 17 dollars.",
     "What is $(6 + 2) \\cdot 3$?": "$(6 + 2) \\cdot 3 = 8 \\cdot 3 = 24$.",
     "Noor has 8 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "8 * 3 = 24 and 24 - 4 = 20.",
+    "Omar has 7 boxes of 3 cakes and eats 5 of them. How many cakes are left?": "7 * 3 = 21 and 21 - 5 = 16.",
+    "Omar has 8 boxes of 3 cakes and eats 5 of them. How many cakes are left?": "8 * 3 = 24 and 24 - 5 = 19.",
     "Noor has 9 boxes of 3 cakes and eats 4 of them. How many cakes are left?": "9 * 3 = 27 and 27 - 4 = 23.",
     "Ravi buys 7 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "7 * 2 = 14 dollars.",
     "Ravi buys 9 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "9 * 2 = 18 dollars.",
@@ -591,6 +604,23 @@ def test_a_plan_is_an_opening_that_only_announces_the_work() -> None:
     assert _plan("To determine how much more the total price of the house is than Mrs. Cruz's budget, we need to "
                  "calculate the total cost of the house and then compare it to her budget.")
     assert not _plan("To find the total, we add them. Then we subtract the cost.")  # the second sentence reasons
+
+
+def test_an_announcement_names_the_next_work_and_states_nothing() -> None:
+    from stepforge.pipeline.keep import _announces
+
+    assert _announces("**Step 1: Calculate the initial number of occupied beds.**")
+    assert _announces("First, let's calculate the value of the cans and bottles she recycles each week.")
+    assert _announces("2. **Determine the amount of raisins needed for one batch of oatmeal cookies:**")
+    assert _announces("Now, let's add the two amounts together:")
+    assert _announces("## Step 3: Find the total cost")
+    assert not _announces("Calculate the total cost of 3 apples.")  # a number
+    assert not _announces("Next, we find the cost, since each costs more.")  # a reason
+    assert not _announces("Next, we find twice the cost.")  # a quantity in words
+    assert not _announces("Let's denote the number of marbles as \\( x \\).")  # a formula
+    assert not _announces("The total is the sum of the parts.")  # no instruction
+    assert not _announces("Next, let's add them. Then we subtract the tax.")  # two sentences
+    assert not _announces("**Step 1: Add the costs.**\nThe costs are the pens and the books.")  # two lines
 
 
 def test_the_forms_a_solution_writes_the_problems_quantities_in() -> None:

@@ -41,6 +41,21 @@ def test_a_step_against_the_problem_is_never_refuted_by_it(prompt: str, step: st
     assert not any(x.rule == "follows_from_the_problem" for x in c.claims), c.claims
 
 
+@pytest.mark.parametrize("prompt, steps", [
+    # PRMBench's circular reasoning: the writer assumes the solution and "verifies" it
+    ("Solve $-4 < 2(x - 1) < 8$.", ["Assume that the solution is already isolated such that $-1 < x < 5$."]),
+    ("Solve for $x$: $2x(x-10)=-50$.", ["Suppose $x(x-10)=-25$; we check it below."]),
+    ("What is $x$ if $3x - 7 = 11$?", ["So $x = 6$ in the problem.", "Assuming $3x = 18$, it works."]),
+])
+def test_a_relation_the_step_assumes_is_never_confirmed(prompt: str, steps: list[str]) -> None:
+    # what a step takes as given shows nothing, even where it holds
+    got = _checked(prompt, steps)
+    assert got[-1].rating == 0, got[-1].claims
+    # the control: the same relation concluded is confirmed
+    concluded = [s.replace("Assume that", "So").replace("Suppose", "So").replace("Assuming", "So") for s in steps]
+    assert _checked(prompt, concluded)[-1].rating == 1
+
+
 @pytest.mark.parametrize("prompt", [
     "Which of the following is a root? (A) $x = 2$ (B) $x = 3$ (C) $x = 5$",
     "Which equation has $x = 2$ as a root: $\\textbf{(A) } x + 1 = 3$ or not?",

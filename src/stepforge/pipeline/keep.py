@@ -275,8 +275,37 @@ def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False
         if not restatements and i == planned and _plan(step.text, opening=i == 0):
             planned += 1  # the plan: its opening step, and steps that only carry on its list of items
             continue
+        if not restatements and _announces(step.text):
+            continue
         return i
     return None
+
+
+#: what opens an announcement of the next piece of work: an ordinal ("First,", "Next,"), then who does it ("let's",
+#: "we need to"), then the work ("calculate the total cost")
+_ANNOUNCE = re.compile(
+    r"(?:(?:first|second|third|next|now|then|finally|lastly|after that|to start|to begin)\b,?\s*)?"
+    r"(?:(?:let's|let us|we(?:'ll| will| need to| must| should| can| have to| now| first| then| next)?"
+    r"|i(?:'ll| will| need to)?)\s+)?"
+    r"(?:calculate|compute|determine|find|identify|add|subtract|multiply|divide|sum up|sum|figure out|work out|"
+    r"count|convert|evaluate|simplify|express|set up|write)\b", re.I)
+#: words that make an announcement reason (a cause, a consequence, a quantity in words)
+_REASONING_WORDS = re.compile(r"\b(?:since|because|so|therefore|thus|hence|which|as|if|when|but|instead|not|only|"
+                              r"twice|double|triple|half|third|quarter|dozen)\b", re.I)
+
+
+def _announces(text: str) -> bool:
+    """A step that only names the next piece of work ("**Step 2: Calculate the factory's daily earnings.**", "Next,
+    let's find the cost of the apples."): one sentence (a heading and its colon included) that opens as an
+    instruction, with no number, no relation, no formula and no word that reasons or counts. It states nothing, so
+    it hides no value; the work it names is checked where it is done."""
+    body = _STEP_NUMBER.sub("", text).strip()
+    body = re.sub(r"^[#*\s]+|[*\s]+$", "", body).replace("**", "")
+    if (not body or "\n" in body or _RELATION.search(body) or _NUMBER.search(body) or "$" in body or "\\" in body
+            or _REASONING_WORDS.search(body) or _QUANTITY_WORD.search(body)):
+        return False
+    sentences = [x for x in re.split(r"(?<=[.:!?])\s+", _TITLE.sub(r"\1", body)) if x]
+    return len(sentences) == 1 and _ANNOUNCE.match(sentences[0]) is not None
 
 
 _NAME_GROUP = re.compile(r"\\(?:text|mathrm|textrm|mbox|textbf|mathbf)\s*\{[^{}]*\}")

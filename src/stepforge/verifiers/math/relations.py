@@ -185,6 +185,10 @@ _MATH_SPANS_RE = re.compile(r"\$[^$]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _HYPOTHETICAL_RE = re.compile(r"\b(?:suppose|assume|assuming|if|let|try|trying|test|testing|check|checking|guess|case)\b", re.I)
 
 
+# a step that takes what it states as given: its relations are the writer's premise, not shown
+_SUPPOSES_RE = re.compile(r"\b(?:suppose|supposing|assume|assuming|presume|presuming)\b", re.I)
+
+
 # a step that plugs in or tries values ("for x = 1", "when", "setting", but not "set up"): what it states in a letter
 # solves nothing
 _TRIAL_RE = re.compile(r"(?<!solve\s)(?<!solving\s)\bfor\b|\b(?:when|whenever|at|plug\w*|substitut\w*|put|putting|"
@@ -297,6 +301,7 @@ class Derivations:
         self._pending: list[tuple[Relation, Truth]] = []  # recorded, not yet folded in (lazy: most steps never ask)
         self._stated = 0  # relations recorded so far
         self._trial = False  # the current step supposes or plugs in values
+        self.supposes = False  # the current step takes what it states as given ("assume", "suppose")
         self._solves = False  # the current step says it concludes or solves ("so", "we get", "dividing")
         self._case: Relation | None = None  # the relation just found a case of the last equation in its variable
         self._steps = 0  # steps begun
@@ -398,6 +403,7 @@ class Derivations:
         prose = sub_spans(_MATH_SPANS_RE, " ", text)
         trial = is_hypothetical(text) or bool(_TRIAL_RE.search(prose))
         solves = bool(_SOLVES_RE.search(prose)) or "\\implies" in text or "\\Rightarrow" in text
+        self.supposes = bool(_SUPPOSES_RE.search(prose))
         lead, self._lead = self._lead, None
         if lead is not None and not _WORD_RE.search(_COMMAND_RE.sub(" ", prose)):
             # a formula alone after its lead-in ("Multiplying both sides by 100, we get:", then "x = 20"): one step

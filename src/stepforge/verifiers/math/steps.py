@@ -773,7 +773,10 @@ RESTATES_THE_PROBLEM = "restates_the_problem"
 def _confirmation(rel: Any, derived: Derivations, hypothetical: bool, sides: tuple[str, str] | None = None) -> str | None:
     """The rule that confirms a relation no context decides, or None: one of the problem's relations as written
     (``sides``: an equation's two sides as the step wrote them), a consequence of earlier steps, or of the problem's
-    relations. Confirmation only: nothing here refutes."""
+    relations. Confirmation only: nothing here refutes. A step that assumes what it states ("Assume that $-1 < x <
+    5$") shows nothing, even where the relation holds: it takes the conclusion as given."""
+    if derived.supposes:
+        return None
     if restated(derived.problem, rel, sides):
         return RESTATES_THE_PROBLEM
     if derived.judge(rel, hypothetical, refute=False) == "true":

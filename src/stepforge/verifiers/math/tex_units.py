@@ -30,6 +30,9 @@ F = Fraction
 # whose factor the conversion rules know)
 _NOT_UNIT = (set(plain_units._NOT_UNIT.split("|")) | {"percentage", "more", "extra", "about", "gross", "lakh",
                                                        "crore"}) - {"cent", "cents", "log"}  # "4 \\text{ feet per log}"
+# words that say which of the things counted, never a unit alone ("26 \\text{ pieces remaining}", "80 \\text{ total
+# pieces}")
+_QUALIFIERS = {"remaining", "left", "total"}
 # count nouns that group others: a result in them may be a count converted ("3 \\times 2 = 3 \\text{ pairs}")
 _GROUPS = {"count:pair": F(2), "count:couple": F(2), "count:dozen": F(12)}
 _TEXT = r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{([^{}]*)\}"
@@ -116,6 +119,9 @@ def _atom(words: str) -> list[tuple[Atom, int]] | None:
     if words == "in":
         words = "inch"  # "5 \\, \\text{in}": a unit after its number (a number after it: a compound, refused)
     ws = words.split()
+    if len(ws) == 2 and sum(w in _QUALIFIERS for w in ws) == 1:
+        ws = [w for w in ws if w not in _QUALIFIERS]  # "pieces remaining", "total pieces": what counts is pieces
+        words = ws[0]
     if not ws or len(ws) > 2 or any(not _WORD.fullmatch(w) or w in _NOT_UNIT for w in ws):
         return None
     if words in _COMPOUND_SPEED:
