@@ -393,6 +393,17 @@ RIGHT_ANSWER_CASES = [
     ("Candice had 80 notes and bought a pack. She used 220 and has 23 left. How many notes were in the pack?", "163",
      "She used 220 and kept 23, so 220 + 23 = 243 notes.\n\nThe pack had 80 - 243 = -163 notes.\n\n"
      "The answer is $\\boxed{163}$.", "process_unverified"),
+    # a recap lists values already stated, a label and its value a line: nothing new, nothing inferred
+    ("The shop makes 125 tacos on Tuesday, 125 on Wednesday and twice as many on Friday. How many tacos in all?",
+     "500",
+     "1. **Tacos each day:**\n   - On Friday: $2 \\times 125 = 250$.\n\n"
+     "2. **Sum the tacos made on all three days:**\n   - Tacos on Tuesday: 125\n   - Tacos on Wednesday: 125\n"
+     "   - Tacos on Friday: 250\n\nAdding these together: $125 + 125 + 250 = 500$.\n\nThe answer is $\\boxed{500}$.",
+     "kept"),
+    # ... but a sentence that infers with those values is reasoning, not a recap
+    ("Ana has 4 bags of 6 apples and gives 10 away. How many apples are left?", "14",
+     "$4 \\times 6 = 24$ apples.\n\nSince she gives 10 away, there are 24 minus 10 left, which are hers to keep.\n\n"
+     "$24 - 10 = 14$.\n\nThe answer is $\\boxed{14}$.", "process_unverified"),
     # the steps derive the reference, then an unchecked step brings in another value the answer repeats
     ("Kai has 5 teams of 45 players. How many players are there?", "225",
      "So $5 \\times 45 = 225$.\n\nActually there are 250 players, counting coaches.\n\n"
@@ -425,6 +436,9 @@ SOLUTIONS = {
     "Ravi buys 9 packs of 4 pens and pays 2 dollars a pack. How many dollars does he pay?": "9 * 2 = 18 dollars.",
     "Lee has 6 boxes of 5 cakes. How many cakes does he have?": "6 * 5 = 30 cakes.",
     "What is $3 \\times 4 + 1$?": "$3 \\times 4 + 1 = 13$.",
+    "The shop makes 125 tacos on Tuesday, 125 on Wednesday and twice as many on Friday. How many tacos in all?":
+        "2 * 125 = 250 and 125 + 125 + 250 = 500.",
+    "Ana has 4 bags of 6 apples and gives 10 away. How many apples are left?": "4 * 6 = 24 and 24 - 10 = 14.",
 }
 
 

@@ -162,3 +162,34 @@ def test_standalone_letters_are_the_names_a_text_uses() -> None:
     from stepforge.verifiers.math.relations import standalone_letters
 
     assert standalone_letters(["So $2x + y = 3$ and $a_1 = \\frac{b}{2}$ pots"]) == {"x", "y", "a", "b"}
+
+
+def test_an_equation_moved_about_as_written_is_a_step_of_work_and_written_again_is_not() -> None:
+    # the problem's ellipse with its constant moved and a number factored out: the same terms, written anew, true;
+    # the same equation written again as a step wrote it shows nothing, and a wrong constant is not confirmed
+    prompt = "Find the center of the ellipse whose equation is $9x^2 + 72x + 4y^2 - 8y - 176 = 0.$"
+    steps = ["First, let's rearrange the terms: \\[9x^2 + 72x + 4y^2 - 8y = 176.\\]",
+             "Next, we factor out 9: \\[9(x^2 + 8x) + 4y^2 - 8y = 176.\\]",
+             "So we have \\[9(x^2 + 8x) + 4y^2 - 8y = 176.\\]",
+             "Then \\[9(x^2 + 8x) + 4y^2 - 8y = 170.\\]"]
+    c = _checked(prompt, steps)
+    assert [x.rating for x in c] == [1, 1, 0, 0], [x.claims for x in c]
+    assert c[0].claims[0].rule == "follows_from_the_problem"
+    assert c[1].claims[0].rule == "follows_from_previous_steps"
+    # in the steps alone: the starting equation, then the same terms moved to the other side
+    moved = check_steps(["We have $x + y = 10$.", "So $y = 10 - x$.", "Again, $y = 10 - x$."], StepContext())
+    assert [x.rating for x in moved] == [0, 1, 0], [x.claims for x in moved]
+
+
+def test_an_equation_moved_about_in_its_own_step_says_nothing_of_the_unchecked_one() -> None:
+    # "12t = 3s+2s" is unchecked (the slip may be there); its tidy form in the same step is no evidence for the step
+    c = check_steps(["So the sum of the equations is $12t=3s+2s$, which simplifies to $12t=5s$."], StepContext())
+    assert c[0].rating == 0, c[0].claims
+
+
+def test_the_problems_relation_with_a_group_written_another_way_is_a_restatement() -> None:
+    # "\frac{104}3" in the problem, "\frac{104}{3}" in the step: the same text, not a step of work
+    (c,) = _checked("Given that $a(a+2b) = \\frac{104}3$ and $c(c+2a) = -7$, find $|a+b+c|$.",
+                    ["From $a(a+2b) = \\frac{104}{3}$, we get $a = \\frac{104}{3(a+2b)}$."])
+    assert c.rating == 0, c.claims
+    assert c.claims[0].rule == "restates_the_problem", c.claims

@@ -122,6 +122,7 @@ class Symbolic:
             variables=meta.get("variables") or [],
             gold=gold,
             given=problem_relations(candidate.task.prompt),
+            problem=candidate.task.prompt or None,
         )
         left = until - time.monotonic()
         budget = max(min(_MIN_STEPS_S, left), min(STEPS_BUDGET_S, left - CONCLUDE_BUDGET_S))

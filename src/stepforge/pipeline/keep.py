@@ -267,10 +267,12 @@ def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False
     words, and (unless ``restatements``) neither a restatement of the problem (:func:`_restates`) nor the opening
     plan (:func:`_plan`); or None."""
     planned = 0
+    known = _given(trace)
     for i, step in enumerate(trace.steps[:stop]):
+        before, known = known, known | _numbers(step.text)
         if step.label is None or step.label.rating != 0 or len(_WORD.findall(step.text)) <= 5:
             continue
-        if not restatements and _restates(step.text, trace):
+        if not restatements and _restates(step.text, trace, before):
             continue
         if not restatements and i == planned and _plan(step.text, opening=i == 0):
             planned += 1  # the plan: its opening step, and steps that only carry on its list of items
@@ -312,13 +314,16 @@ _NAME_GROUP = re.compile(r"\\(?:text|mathrm|textrm|mbox|textbf|mathbf)\s*\{[^{}]
 _BARE_NUMBER = re.compile(r"=?-?\d[\d,]*(?:\.\d+)?\.?")
 
 
-def _restates(text: str, trace: Trace) -> bool:
-    """The step only names the problem's own numbers: every number it states is given, and every formula in it is
-    one of the problem's own, a bare number or a name set to one (``\\text{Chenny's age} = 10 \\text{ years old}``; a
-    price, ``$4``, in prose is no formula), so nothing in it is worked out."""
+def _restates(text: str, trace: Trace, known: set[str] | None = None) -> bool:
+    """The step only names the problem's own numbers: every number it states is given (or, ``known``, given or stated
+    by an earlier step: a recap, "Number of chimichangas on Tuesday: 125"), and every formula in it is one of the
+    problem's own, a bare number or a name set to one (``\\text{Chenny's age} = 10 \\text{ years old}``; a price,
+    ``$4``, in prose is no formula), so nothing in it is worked out."""
     said = _numbers(text)
-    if not said or not said <= _given(trace):
+    if not said or not said <= (_given(trace) if known is None else known):
         return False
+    if known is not None and not said <= _given(trace) and not _recap(text):
+        return False  # "Since each guest needs 2, the 26 hotdogs are not enough ...": an inference, not a recap
     asked = None
     for is_math, piece in math_segments(text):
         bare = re.sub(r"\s+|\\[$,;!% ]", "", _NAME_GROUP.sub("", piece)) if is_math else ""
@@ -329,6 +334,20 @@ def _restates(text: str, trace: Trace) -> bool:
         if _tex_key(piece) not in asked:
             return False
     return True
+
+
+#: a recap's line: a label, a colon and the value ("- Number of chimichangas on Friday: 250", "Tuesday: $125"); or a
+#: heading with no number
+_RECAP_LINE = re.compile(r"[-*#\s]*(?:\d+[.)]\s+)?[^\d:=<>]*[A-Za-z][^\d:=<>]*:\**\s*\\?\$?\s*-?\d[\d,]*(?:\.\d+)?"
+                         r"(?:\s*[A-Za-z%][A-Za-z ]{0,20})?\s*[.;]?\s*")
+
+
+def _recap(text: str) -> bool:
+    """Every line of the step that holds a number is a label and its value: a list of values already stated, no
+    sentence that infers one ("There are 2 pairs whose product is 6", "so 26 guests did not get one")."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return bool(lines) and all(_RECAP_LINE.fullmatch(ln) or (not _NUMBER.search(_STEP_NUMBER.sub("", ln))
+                                                            and not _REASONING_WORDS.search(ln)) for ln in lines)
 
 
 #: an opening that announces what the solution will work out ("To determine how much Greg spends, we need to follow

@@ -40,7 +40,7 @@ def symbolic_scorer(steps: list[str], context: dict[str, Any]) -> list[dict[str,
     """The symbolic step checker: one ``{"rating", "rule", "claims"}`` per step (runs in the worker)."""
     from stepforge.verifiers.math.steps import StepContext, check_steps
 
-    keys = ("premises", "unknowns", "variables", "gold", "given")
+    keys = ("premises", "unknowns", "variables", "gold", "given", "problem")
     ctx = StepContext(**{k: v for k, v in context.items() if k in keys})
     return [{"rating": c.rating, "rule": c.rule,
              "claims": [{"claim": x.claim, "verdict": x.verdict, "rule": x.rule} for x in c.claims][:8]}
@@ -191,8 +191,11 @@ class ProcessReward:
             from stepforge.verifiers.math.given import problem_relations
 
             for ctx, p in zip(contexts, prompts):
-                if given := problem_relations(completion_text(p) or ""):
+                text = completion_text(p) or ""
+                if given := problem_relations(text):
                     ctx["given"] = given
+                if text:
+                    ctx["problem"] = text
         results = self.score(completions, contexts)
         if log_extra is not None:
             log_extra(f"{self.__name__}_first_error", [r.first_error_index for r in results])

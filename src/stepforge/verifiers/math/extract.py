@@ -604,7 +604,9 @@ def extract(text: str, problem: str | None = None) -> Extraction:
             status, detail = _after_status(text[end:])
         if status == "ok":
             later = _by_markers(text[end:])  # "\boxed{3} ... The final answer is 4": which one stands?
-            if later is not None and later.answer is not None and _squash(later.answer) != _squash(ans):
+            if (later is not None and later.answer is not None and _squash(later.answer) != _squash(ans)
+                    and _squash(later.answer) != _squash(ans.rsplit("=", 1)[-1])):
+                # "\boxed{\frac{b_1}{b_2}=\frac{3}{2}}", then "# Answer \frac{3}{2}": the value it names, restated
                 status, detail = "retracted", f"a different answer after the box: {later.answer!r}"
         return Extraction(ans, "boxed", status, detail)
     ex = _by_markers(text)

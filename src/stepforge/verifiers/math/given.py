@@ -12,8 +12,8 @@ from typing import Any
 
 from stepforge.verifiers.math._lazy import sympy
 from stepforge.verifiers.math.errors import ParseError
-from stepforge.verifiers.math.latex import clean
-from stepforge.verifiers.math.relations import STEP_POLICY, Derivations, Relation, parse_chain, solution_set
+from stepforge.verifiers.math.relations import (STEP_POLICY, Derivations, Relation, parse_chain, solution_set,
+                                                 written_key)
 
 _MAX_GIVEN = 8
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -57,18 +57,14 @@ class Givens(Derivations):
     """The problem's relations as premises, and what they say as written (a step that only restates one is
     confirmed but shows no work: :func:`restated`)."""
 
+    _given = True
+
     def __init__(self) -> None:
-        super().__init__(STEP_POLICY)
-        self.written: set[str] = set()  # each relation's text, both ways round (``_key``)
+        super().__init__(STEP_POLICY)  # ``written``: each of the problem's relations as written, both ways round
         self.parsed: list[Relation] = []
 
 
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "="}
-
-
-def _key(tex: str) -> str:
-    """A relation's text with its notation-only parts (spacing, sizing, ``\\dfrac``) ignored: ``latex.clean``."""
-    return re.sub(r"\s+", "", clean(tex)).rstrip(".,;")
 
 
 def restated(problem: Derivations | None, rel: Relation, sides: tuple[str, str] | None = None) -> bool:
@@ -77,7 +73,7 @@ def restated(problem: Derivations | None, rel: Relation, sides: tuple[str, str] 
     if not isinstance(problem, Givens):
         return False
     if sides is not None:
-        a, b = (_key(s) for s in sides)
+        a, b = (written_key(s) for s in sides)
         return f"{a}={b}" in problem.written
     lhs, op, rhs = rel
     return any(g == rel or (g[1] == _FLIP.get(op) and g[0] == rhs and g[2] == lhs) for g in problem.parsed)
@@ -111,7 +107,7 @@ def givens(texts: list[str]) -> Givens | None:
         out.record(r, "true")  # given, and consistent in each variable: every one a premise
     out.parsed = rels
     for tex in texts:
-        parts = [_key(p) for p in tex.split("=")]
+        parts = [written_key(p) for p in tex.split("=")]
         if len(parts) == 2:
             out.written |= {f"{parts[0]}={parts[1]}", f"{parts[1]}={parts[0]}"}
     return out

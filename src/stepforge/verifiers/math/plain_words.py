@@ -54,6 +54,7 @@ EQUALS_AHEAD = r"(?=[^=\n]{0,400}=)"
 _C_FORM = re.compile(r"(?:(?<![A-Za-z])([CP])|binom)\(\s*(\d+)\s*,\s*(\d+)\s*\)")
 _NCK = re.compile(r"(?<![\w.])(\d+)([CP])(\d+)(?![\w.])")
 _FACTS_SIDE_BY_SIDE = re.compile(r"(\d!)\s?(?=\d+!)")
+_FACTS_UNDER_SLASH = re.compile(r"/\s*(\d+!(?!!)(?:\s?\d+!(?!!))+)")
 _MAX_N = 1000  # a larger n is not computed here (the value's digits): left as written, then unread
 
 
@@ -79,6 +80,8 @@ def to_latex(side: str) -> str:
 
         side = _NCK.sub(nck, _C_FORM.sub(c_form, side))
     if "!" in side:
+        # "8!/2!6!": factorials side by side after a slash are the denominator (n!/(k!(n-k)!)), not (8!/2!) * 6!
+        side = _FACTS_UNDER_SLASH.sub(r"/(\1)", side)
         side = _FACTS_SIDE_BY_SIDE.sub(r"\1 \\cdot ", side)
     return side
 
@@ -129,6 +132,8 @@ _NUMBER_BEFORE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$|\)\s*$")
 _CLAUSE_START = re.compile(r"(?:^|[.:;,(]|\b(?:so|then|thus|hence|therefore|because|since|and|now|we|get|got|have|has|"
                            r"had|is|are|was|were|gives|give|compute|calculate|find|obtain|as|that|which|while|but|"
                            r"also|becomes|yes|here|this)\b)\s*$", re.I)
+# the second member of a pair a noun phrase names ("between $x$ and", "the sum of $a$ and", "both $2$ and")
+_SECOND_MEMBER = re.compile(r"\b(?:between|of|both|from)\b[^.;:!?]*\band\s*$", re.I)
 _TIGHT_FRACTION = re.compile(r"\s*+\(?\s*+\d+/\d+\s*+\)?\s*+")  # possessive blanks: no run read two ways
 # the words that may follow the value a relation in words states: the sentence goes on, no noun or comparison
 _AFTER_VALUE = re.compile(r"\s*(?:$|[.,;:!?)]|\$|(?:and|so|then|which|since|because|but|therefore|thus|hence|when|"
@@ -244,15 +249,18 @@ _TEX_COMPUTES = re.compile(r"[-+*/^!]|\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt|
 _TEX_ARITHMETIC = re.compile(r"\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt|binom|left|right)(?![a-zA-Z])|\\[,;!]")
 
 
-def joined_in_words(before: str, left: str, between: str, right: str, after: str) -> str | None:
+def joined_in_words(before: str, left: str, between: str, right: str, after: str, wider: str = "") -> str | None:
     """``left = right`` when two math segments are joined by a relation in words ("$3 \\cdot 4 + 2$, which simplifies
     to $14$"), or None: both of numbers only (a letter's value may be a case, a supposition), neither a relation of
     its own, the left one computing, opening a clause (``before``: the prose before it), and no noun or comparison
-    after the right one (``after``: the text after it)."""
+    after the right one (``after``: the text after it), and the left one not the second member of a pair a noun phrase
+    names (``wider``: the text before it, earlier formulas included)."""
     if not _CONNECTIVE_ALONE.match(between) or not _AFTER_VALUE.match(after):
         return None
     if not _CLAUSE_START.search(before[-40:]) or ("\\$" in left) != ("\\$" in right):
         return None
+    if _SECOND_MEMBER.search((wider or before)[-80:]):
+        return None  # "the distance between $x$ and $\\sqrt[5]{16}$ is $3$": the subject is the whole noun phrase
     for side in (left, right):
         if _TEX_RELATION.search(side) or re.search(r"[A-Za-z]", _TEX_ARITHMETIC.sub(" ", side)):
             return None

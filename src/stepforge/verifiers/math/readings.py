@@ -134,6 +134,28 @@ def floor_division(a: str, b: str, same: Same) -> bool:
     return bool(same(fa, fb))
 
 
+_WHOLE = re.compile(r"\s*\d+\s*[.,;]?\s*")
+_MIN_ROUNDED_WHOLE = 10  # below it a whole number keeps one digit: "7/2 = 4" is a slip, not a rounding
+
+
+def rounded_whole(a: str, b: str, num: Num, finite: Callable[[str], "bool | None"]) -> bool:
+    """One side is a whole number, the other a division whose value has no finite decimal expansion, and the whole
+    number is that value rounded to the nearest (``200 / 0.4536 = 441`` pounds, 440.92...): "=" used for "about", as
+    people count. Not a sure refutation; only for values of 10 and more (two digits kept). A value with a finite
+    expansion is written as it is: ``3 * $16.50 = $50`` (49.50) is a slip (``finite``: the side's exact value has
+    a finite decimal expansion, None when it has no exact value)."""
+    for whole, other in ((a, b), (b, a)):
+        if not _WHOLE.fullmatch(whole) or not _ANY_DIVISION.search(other) or finite(other) is not False:
+            continue
+        v = num(other)
+        if v is None or abs(v) < _MIN_ROUNDED_WHOLE or float(v).is_integer():
+            continue
+        n = int(whole.strip().rstrip(".,;"))
+        if abs(v - n) < 0.5:
+            return True
+    return False
+
+
 # a unary minus right before a division: at the start of a side, or after an operator, a bracket or a relation
 _NEGATED = re.compile(r"(?:^|[-+*/(\[{=,^]|\\(?:cdot|times|left\(|left\[))\s*-\s*$")
 _ANY_DIVISION = re.compile(r"\\[dt]?frac(?![a-zA-Z])|/|\\div(?![a-zA-Z])|÷|\d\.\d")

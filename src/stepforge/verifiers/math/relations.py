@@ -293,12 +293,16 @@ class Derivations:
     analysis and later steps are judged against what was actually derived.
     """
 
+    _given = False  # the problem's own relations (``given.Givens``): all stated before any step
+
     def __init__(self, policy: MathPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
         self.by_var: dict[Any, list[Relation]] = {}
         self.linear: list[Any] = []  # lhs - rhs of consistent linear equations in several variables
         self.several: list[Any] = []  # lhs - rhs of equations in several variables, not refuted (rearranged later)
-        self._pending: list[tuple[Relation, Truth]] = []  # recorded, not yet folded in (lazy: most steps never ask)
+        self._several_steps: list[int] = []  # the step each of ``several`` was stated in
+        self.written: set[str] = set()  # the equations stated, as written (``written_key``), both ways round
+        self._pending: list[tuple[Relation, Truth, int]] = []  # recorded, with its step, not yet folded in (lazy)
         self._stated = 0  # relations recorded so far
         self._trial = False  # the current step supposes or plugs in values
         self.supposes = False  # the current step takes what it states as given ("assume", "suppose")
@@ -367,10 +371,13 @@ class Derivations:
         syms = (rel[0] - rel[2]).free_symbols
         return next(iter(syms)) if len(syms) == 1 else None
 
-    def judge(self, rel: Relation, hypothetical: bool = False, refute: bool = True) -> Truth:
+    def judge(self, rel: Relation, hypothetical: bool = False, refute: bool = True,
+              sides: tuple[str, str] | None = None) -> Truth:
         """``true`` / ``false`` against earlier relations in the same variable; ``unknown`` without them.
         A hypothetical step (suppose, try, if) is never refuted, nor is any step when ``refute`` is off
-        (free text reuses letters and lists independent constraints: confirmation only)."""
+        (free text reuses letters and lists independent constraints: confirmation only). ``sides``: an equation's
+        two sides as the step wrote them (an equation moved about, ``... = 176`` after ``... - 176 = 0``, is a step
+        of work even where its terms are the same; written again as it was, it is not)."""
         self._flush()
         var = self._var(rel)
         if rel[1] == "!=" or _undefined(rel):
@@ -381,7 +388,12 @@ class Derivations:
         if var is None:
             # moved about or scaled, not stated again as it was: a repeated equation is no more true for it
             new = rel[0] - rel[2]
-            if rel[1] == "=" and any(new not in (d, -d) and rearranged(new, d) for d in self.several):
+            # the same terms moved about count as work only on an equation of an earlier step or of the problem: in
+            # its own step ("12t = 3s + 2s, which simplifies to 12t = 5s") it says nothing of the unchecked one
+            moved = sides is not None and f"{written_key(sides[0])}={written_key(sides[1])}" not in self.written
+            if rel[1] == "=" and any(
+                    (new not in (d, -d) or (moved and (self._given or at < self._steps))) and rearranged(new, d)
+                    for d, at in zip(self.several, self._several_steps)):
                 return "true"
             return "unknown" if (hypothetical or not refute) else verdict
         prem = self.by_var.get(var)
@@ -392,9 +404,13 @@ class Derivations:
             return "unknown"
         return verdict
 
-    def from_problem(self, rel: Relation) -> bool:
-        """The relation restates or follows from the problem's own relations (never a refutation by them)."""
-        return self.problem is not None and rel[1] != "!=" and self.problem.judge(rel, refute=False) == "true"
+    def from_problem(self, rel: Relation, sides: tuple[str, str] | None = None) -> bool:
+        """The relation restates or follows from the problem's own relations (never a refutation by them). An equation
+        the steps already wrote so is written again, not moved about (``judge``'s ``sides``)."""
+        if sides is not None and f"{written_key(sides[0])}={written_key(sides[1])}" in self.written:
+            sides = None
+        return (self.problem is not None and rel[1] != "!="
+                and self.problem.judge(rel, refute=False, sides=sides) == "true")
 
     def step(self, text: str) -> None:
         """A new step begins. A step that supposes, tries or plugs in a value ("for x = 1", "when", "if"), or that does
@@ -480,11 +496,14 @@ class Derivations:
         with a division by zero or an undefined value (``x/0 = 3``) is never a premise: nothing follows from it.
         ``texts``: an equation's two sides as written (for :meth:`restated_side`)."""
         self._stated += 1
+        if texts is not None and rel[1] == "=":
+            a, b = (written_key(t) for t in texts)
+            self.written |= {f"{a}={b}", f"{b}={a}"}
         self._prev = None if texts is None or rel[1] != "=" or verdict == "false" else (
             rel, texts, self._stated, self._steps, self._trial or self._alternatives)
         if _undefined(rel):
             return
-        self._pending.append((rel, verdict))
+        self._pending.append((rel, verdict, self._steps))
         case, self._case = self._case is rel, None
         if (var := self._var(rel)) is not None and case:
             self._last[var] = (self._last[var][0], self._stated, self._steps)
@@ -495,10 +514,10 @@ class Derivations:
 
     def _flush(self) -> None:
         pending, self._pending = self._pending, []
-        for rel, verdict in pending:
-            self._fold(rel, verdict)
+        for rel, verdict, step in pending:
+            self._fold(rel, verdict, step)
 
-    def _fold(self, rel: Relation, verdict: Truth) -> None:
+    def _fold(self, rel: Relation, verdict: Truth, step: int = 0) -> None:
         d = rel[0] - rel[2]
         if rel[1] == "=" and verdict != "false" and self._linear(d) and d not in self.linear:
             try:
@@ -514,6 +533,7 @@ class Derivations:
             # as in one letter: the first equation in these letters is the one the work starts from; an unchecked
             # one after it may be the slip, and nothing is confirmed by it
             self.several.append(d)
+            self._several_steps.append(step)
         if var is None or rel[1] == "!=":
             return
         prem = self.by_var.setdefault(var, [])
@@ -523,6 +543,15 @@ class Derivations:
 
 
 _STANDALONE_LETTER = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
+
+
+def written_key(tex: str) -> str:
+    """A relation's text with its notation-only parts (spacing, sizing, ``\\dfrac``, a group of one character:
+    ``\\frac{104}3`` and ``\\frac{104}{3}``, ``x^{2}`` and ``x^2``) ignored: ``latex.clean``."""
+    return _ONE_CHAR_GROUP.sub(r"\1", re.sub(r"\s+", "", clean(tex))).rstrip(".,;")
+
+
+_ONE_CHAR_GROUP = re.compile(r"\{(\w)\}")
 
 
 def standalone_letters(texts: list[str]) -> set[str]:

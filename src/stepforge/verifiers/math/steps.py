@@ -109,6 +109,9 @@ class StepContext(BaseModel):
     #: the problem's own relations as written (``given.problem_relations``): a step that restates or follows from one
     #: is confirmed, never refuted by them (a problem's letters may name something else in a solution)
     given: list[str] = Field(default_factory=list)
+    #: the problem's text: a boxed answer is judged as the answer verifier judges it with the problem ("find
+    #: $\\frac{b_1}{b_2}$", then "$\\boxed{\\frac{b_1}{b_2}=\\frac{3}{2}}$" states the value asked for)
+    problem: str | None = None
 
 
 class _Unparseable(Exception):
@@ -321,7 +324,11 @@ def _relation(tex: str) -> Any:
 
 # Degrees and base-n subscripts (555_{10}, 4210_5): a wrong reading would make a true claim false.
 # The inverse cotangent, secant and cosecant: their ranges differ between conventions (sympy's acot(-1) is -pi/4).
-_NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline|arc(?:cot|sec|csc)|\\(?:cot|sec|csc)\^\{?-")
+# ``cis`` (cos + i sin) and a one-sided limit's point (``3^+``, ``0^{-}``) are notations the readers take for a product
+# of letters and a power
+_NOT_CHECKED = re.compile(r"\\circ|°|\d_\{?\d|\\mathbf|\\vec|\\overline|arc(?:cot|sec|csc)|\\(?:cot|sec|csc)\^\{?-"
+                          r"|(?<![A-Za-z\\])cis(?![A-Za-z])|\{\s*cis\s*\}"
+                          r"|\^\s*(?:\{\s*[+-]\s*\}|[+-](?!\s*[\w({\\.]))")
 
 _NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?'*(?:\([A-Za-z]\))?$")
 # functions of integers that sympy reads as something else once a letter is inside: gcd and lcm of polynomials
@@ -572,6 +579,9 @@ def _by_convention(check: ClaimCheck, a: str, b: str, rng: random.Random) -> Cla
     if readings.floor_division(a, b, same):
         return check.model_copy(update={"verdict": "unknown", "rule": "integer_division",
                                         "detail": f"{check.rule}; true when each division is whole-number division"})
+    if readings.rounded_whole(a, b, _float, _finite_value):
+        return check.model_copy(update={"verdict": "unknown", "rule": "rounded_to_whole",
+                                        "detail": f"{check.rule}; the value rounded to the nearest whole number"})
     if readings.rounded_operands(a, b, _float):
         return check.model_copy(update={"verdict": "unknown", "rule": "rounded_operand",
                                         "detail": f"{check.rule}; within the rounding of its decimal operands"})
@@ -652,13 +662,21 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
     if zero is None:
         return ClaimCheck(claim=claim, verdict="unknown", rule="undecided")
     free = (lhs - rhs).free_symbols
-    letters_gone = not (lhs.free_symbols | rhs.free_symbols) and _cancelled_letters(a + " " + b, state)
-    if (free and not free <= state.variables) or letters_gone:
+    gone = not (lhs.free_symbols | rhs.free_symbols)
+    if (free and not free <= state.variables) or (gone and _cancelled_letters(a + " " + b, state)):
         # unknowns that cancel when read as a product ("ab - ba = 27": the digits of a number) say nothing false
         return ClaimCheck(claim=claim, verdict="unknown", rule="equation_without_context")
+    if gone and _SLASH_LETTER.search(claim):
+        # "28-y/y = 4/3": a letter over a bare slash that cancels is a numerator written without its brackets
+        # ((28-y)/y), an equation in y; read as written it is a number, which refutes nothing the writer meant
+        return ClaimCheck(claim=claim, verdict="unknown", rule="grouping_ambiguous",
+                          detail="a letter cancelled across a slash without brackets")
     return ClaimCheck(claim=claim, verdict="false", rule="not_an_identity")
 
 
+# a bare slash before a letter (not ``\\frac``) beside a sum or difference ("28-y/y", "x/x+1"): what it divides is
+# the writer's grouping, perhaps not the reader's ("2x/x" is 2 however it is grouped)
+_SLASH_LETTER = re.compile(r"[-+]\s*[\w.]+\s*/\s*\(?\s*[A-Za-z](?![A-Za-z])|/\s*[A-Za-z](?![A-Za-z])\s*[-+]")
 # two letters side by side, read as a product ("ab", "xy"; not a differential "dx"): perhaps a number's digits
 _LETTER = re.compile(r"(?<![A-Za-z])(?!d[a-z](?![A-Za-z]))[A-Za-z]{2}(?![A-Za-z])")
 _COMMAND_OR_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
@@ -779,9 +797,9 @@ def _confirmation(rel: Any, derived: Derivations, hypothetical: bool, sides: tup
         return None
     if restated(derived.problem, rel, sides):
         return RESTATES_THE_PROBLEM
-    if derived.judge(rel, hypothetical, refute=False) == "true":
+    if derived.judge(rel, hypothetical, refute=False, sides=sides) == "true":
         return "follows_from_previous_steps"
-    if derived.from_problem(rel):
+    if derived.from_problem(rel, sides):
         return "follows_from_the_problem"
     return None
 
@@ -1224,6 +1242,18 @@ def _check_approx(a: str, b: str) -> ClaimCheck:
     return ClaimCheck(claim=claim, verdict="false", rule="approximation_off", detail=f"{x:.10g} vs {y:.10g}")
 
 
+def _finite_value(tex: str) -> bool | None:
+    """The constant ``tex`` has an exact rational value with a finite decimal expansion (None: no exact value)."""
+    tree = _tree(tex)
+    if tree is None or symbols(tree):
+        return None
+    try:
+        rational = value(tree, STEP_POLICY).as_rational()
+    except (NotExact, ZeroDivisionError, ValueError, TypeError, OverflowError):
+        return None
+    return None if rational is None else finite_decimal(rational)
+
+
 def _float(tex: str) -> float | None:
     try:
         v = _parse(tex)
@@ -1275,13 +1305,13 @@ def _check_plus_minus(a: str, b: str, state: _State, rng: random.Random) -> Clai
     return ClaimCheck(claim=claim, verdict="unknown", rule="plus_minus_undecided")
 
 
-def _final_claim(text: str, gold: str, seed: int) -> ClaimCheck | None:
+def _final_claim(text: str, gold: str, seed: int, problem: str | None = None) -> ClaimCheck | None:
     boxed = last_boxed(text)  # the verifier's one extractor: the same answer the trace and the judge read
     if boxed is None:
         return None
     from stepforge.verifiers.math import judge
 
-    v = judge(gold, boxed, seed=seed)  # seeded: a rerun writes the same evidence
+    v = judge(gold, boxed, seed=seed, problem=problem)  # seeded: a rerun writes the same evidence
     verdict: Verdict = {"equal": "true", "not_equal": "false"}.get(v.verdict, "unknown")  # type: ignore[assignment]
     return ClaimCheck(claim=boxed, verdict=verdict, rule=f"final_answer:{v.rule}", detail=v.verdict)
 
@@ -1800,6 +1830,33 @@ def _tested_or_denied(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
     return out
 
 
+def _side_values(claim: str) -> tuple[float, float] | None:
+    """The numeric values of a relation's two sides (``a = b`` between numbers), or None."""
+    sides = claim.split(" = ")
+    if len(sides) != 2:
+        return None
+    a, b = _float(sides[0]), _float(sides[1])
+    return None if a is None or b is None else (a, b)
+
+
+def _under_test(claims: list[ClaimCheck], tested: list[tuple[float, float]]) -> list[ClaimCheck]:
+    """A refuted relation between numbers whose sides have the values of a relation an earlier step tested or denied
+    ("plugging in $-7$ we get $|-7-3| = 2(-7)+4$", then "That simplifies to $|-10| = -14 + 4$", then "This is
+    incorrect") carries that test on: neutral, as the test is. Records this step's tested relations in ``tested``."""
+    def same(x: tuple[float, float], y: tuple[float, float]) -> bool:
+        return all(abs(p - q) <= 1e-9 * max(1.0, abs(p), abs(q)) for p, q in zip(x, y))
+
+    out = []
+    for c in claims:
+        if c.verdict == "false" and tested and (v := _side_values(c.claim)) is not None and any(
+                same(v, t) or same(v[::-1], t) for t in tested):
+            c = c.model_copy(update={"verdict": "unknown", "rule": "claim_under_test",
+                                     "detail": f"{c.rule}; the sides of a relation an earlier step tested"})
+        out.append(c)
+    tested += [v for c in out if c.rule in _NOT_ASSERTED and (v := _side_values(c.claim)) is not None]
+    return out
+
+
 _REMAINDER = re.compile(r"\bremainders?\b|\bR\s*\d", re.I)
 _DIVISION = re.compile(r"\\div|÷|/|\\frac")
 
@@ -1925,6 +1982,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             if isinstance(exc, _OutOfTime) and _enclosing(start, min(CLAIM_BUDGET_S, budget_s)):
                 raise
     out = []
+    tested: list[tuple[float, float]] = []  # the values of the sides of relations the steps tested or denied
     for i, text in enumerate(steps):
         text = _squeezed(text)
         t0 = time.perf_counter()
@@ -1976,7 +2034,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 if j + 2 < len(pieces) and not pieces[j + 1][0] and pieces[j + 2][0] and (
                         pair := plain_words.joined_in_words(
                             before, seg, pieces[j + 1][1], pieces[j + 2][1],
-                            pieces[j + 3][1] if j + 3 < len(pieces) and not pieces[j + 3][0] else "")):
+                            pieces[j + 3][1] if j + 3 < len(pieces) and not pieces[j + 3][0] else "",
+                            "".join(p[1] if not p[0] else " $ " for p in pieces[max(0, j - 3):j]))):
                     # "$3 \cdot 4 + 2$, which simplifies to $14$": a relation in words between two formulas
                     got = _guarded(pair, lambda s=pair: _segment_claims(s, state, rng, derived, hypothetical), budget)
                     claims.extend(_truncated([c.model_copy(update={"rule": c.rule + ":in_words"}) for c in got],
@@ -1984,10 +2043,10 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             else:
                 opens = j == 0 or not pieces[j - 1][0] or pieces[j - 1][1].endswith("\n")
                 claims.extend(_guarded(seg, lambda s=seg, o=opens: _plain_claims(s, state, rng, o), budget))
-        claims = _in_other_base(text, _with_remainder(text, _tested_or_denied(text, claims)))
+        claims = _in_other_base(text, _with_remainder(text, _under_test(_tested_or_denied(text, claims), tested)))
         if context.gold is not None:  # the comparison with the reference answer is in the solution's budget too
             left = budget_s - (time.perf_counter() - start)
-            final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "", seed)) else [],
+            final = _guarded(text, lambda: [f] if (f := _final_claim(text, context.gold or "", seed, context.problem)) else [],
                              min(CLAIM_BUDGET_S, left)) if left > 0 else _final_unchecked(text, budget_s)
             claims.extend(final)
         false = [c for c in claims if c.verdict == "false"]
