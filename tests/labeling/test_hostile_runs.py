@@ -24,6 +24,7 @@ RUNS = {
     "inner-displays-one-end": "\\begin{aligned}" * 70_000 + "\\end{aligned}",
     "display-rows": "\\begin{align}x\\\\" * 70_000 + "\\end{align}",
     "wrapped-displays": "$$\\begin{align}x\\end{align}" * 40_000,
+    "divisor-lists": "the factors of 999999937 are 1 and " * 30_000,
 }
 
 

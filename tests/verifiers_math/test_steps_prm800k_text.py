@@ -1,5 +1,6 @@
 """False alarms found on PRM800K's human-rated GPT-4 solutions (phase 1, steps rated right by the raters): each a
-reading of the text the writer did not mean. Each is neutral or true now, and the slip next to it is still refuted."""
+reading of the text the writer did not mean. Each is neutral or true now, and the slip next to it is still refuted.
+And lists of divisors in words, which number theory solutions state in prose, checked as the whole set they claim."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def test_a_test_carried_over_several_steps_is_not_asserted() -> None:
 PROBLEM = ("Suppose that $a$ is inversely proportional to $b$. Let $a_1,a_2$ be two nonzero values of $a$ such that "
            "$\\frac{a_1}{a_2}=\\frac{2}{3}$. Let the corresponding $b$ values be $b_1,b_2$. If $b_1,b_2$ are nonzero, "
            "find the value of $\\frac{b_1}{b_2}$.")
-LAST = ("This simplifies to $\\frac{b_2}{b_1}=\\frac{2}{3}$, so $\\boxed{\\frac{b_1}{b_2}=\\frac{3}{2}}$.\n\n# Answer\n\n"
+LAST = ("This simplifies to $\\frac{b_2}{b_1}=\\frac{2}{3}$, so $\\boxed{\\frac{b_1}{b_2}=\\frac{3}{2}}$."
+        "\n\n# Answer\n\n"
         "\\frac{3}{2}")
 
 
@@ -71,3 +73,26 @@ def test_a_box_naming_the_value_asked_for_is_that_value() -> None:
     wrong = LAST.replace("{3}{2}}$", "{2}{3}}$").replace("Answer\n\n\\frac{3}{2}", "Answer\n\n\\frac{2}{3}")
     (w,) = check_steps([wrong], StepContext(gold="\\frac{3}{2}", problem=PROBLEM))
     assert w.rating == -1, w.claims
+
+
+@pytest.mark.parametrize("text, rating", [
+    ("The factors of 18 are 1, 2, 3, 6, 9, and 18.", 1),
+    ("The positive divisors of 80 are: \\(1, 2, 4, 5, 8, 10, 16, 20, 40, 80\\).", 1),
+    ("The proper divisors of 284 are 1, 2, 4, 71, and 142.", 1),
+    ("The prime factors of 60 are 2, 3 and 5.", 1),
+    ("The divisors of 1978 are 1, 2, 23, 43, 46, 86, 989, and 1,978.", 1),
+    # a divisor missed or made up: the list claims the whole set
+    ("The divisors of 1978 are 1, 2, 43, 46, 94, 215, 989, and 1978.", -1),
+    ("The divisors of 12 are \\( 1, 2, 3, 4, 6, \\) and \\( 12 \\). So the factors of 20 are 1, 2, 4, 5, 10.", -1),
+    # not a whole set, or not a plain list: unread
+    ("Some factors of 18 are 2 and 3.", 0),
+    ("Some of the factors of 18 are 2 and 3.", 0),
+    ("The integers from 1-9 that are divisors of 24,516 are 1, 2, 3, 6, and 9.", 0),
+    ("The even divisors of 12 are 2, 4, 6 and 12.", 0),
+    ("The positive factors of $28$ are $(1,28),$ $(2,14),$ $(4,7).$", 0),
+    ("The factors of 12 are 1, 2, 3, 4, 6 and 12 and 5 of them are even.", 0),
+    ("The factors of 600 are 1,2,3,4,5,6,8,10,12,15,20,24,25,30,40,50,60,75,100,120,150,200,300,600.", 0),
+])
+def test_a_list_of_divisors_in_words_is_checked_as_the_whole_set(text: str, rating: int) -> None:
+    c = _one(text)
+    assert c.rating == rating, c.claims

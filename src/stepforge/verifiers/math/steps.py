@@ -42,7 +42,8 @@ from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.displays import aligned_rows
 from stepforge.verifiers.math.given import givens, restated
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
-from stepforge.verifiers.math import notation, plain_algebra, plain_units, plain_words, readings, tex_units, worded
+from stepforge.verifiers.math import (divisor_lists, notation, plain_algebra, plain_units, plain_words, readings,
+                                     tex_units, worded)
 from stepforge.verifiers.math.points import (
     SIMPLIFY_TERMS,
     TooBig,
@@ -2043,6 +2044,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             else:
                 opens = j == 0 or not pieces[j - 1][0] or pieces[j - 1][1].endswith("\n")
                 claims.extend(_guarded(seg, lambda s=seg, o=opens: _plain_claims(s, state, rng, o), budget))
+        claims += [ClaimCheck(claim=c, verdict="true" if holds else "false", rule="divisor_list", detail=why)
+                   for c, holds, why in divisor_lists.claims(text)]
         claims = _in_other_base(text, _with_remainder(text, _under_test(_tested_or_denied(text, claims), tested)))
         if context.gold is not None:  # the comparison with the reference answer is in the solution's budget too
             left = budget_s - (time.perf_counter() - start)
