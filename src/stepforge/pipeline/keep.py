@@ -319,10 +319,10 @@ def _restates(text: str, trace: Trace, known: set[str] | None = None) -> bool:
     by an earlier step: a recap, "Number of chimichangas on Tuesday: 125"), and every formula in it is one of the
     problem's own, a bare number or a name set to one (``\\text{Chenny's age} = 10 \\text{ years old}``; a price,
     ``$4``, in prose is no formula), so nothing in it is worked out."""
-    said = _numbers(text)
-    if not said or not said <= (_given(trace) if known is None else known):
+    said, given = _numbers(text), _given(trace)
+    if not said or not said <= (given if known is None else known):
         return False
-    if known is not None and not said <= _given(trace) and not _recap(text):
+    if known is not None and not said <= given and not _recap(text):
         return False  # "Since each guest needs 2, the 26 hotdogs are not enough ...": an inference, not a recap
     asked = None
     for is_math, piece in math_segments(text):

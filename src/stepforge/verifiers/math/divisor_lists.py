@@ -29,8 +29,6 @@ _SEP = re.compile(r"\s*(?:,\s+(?:and\s+)?|\band\b\s*)", re.I)
 # what may come right before "the divisors of N are": the start of a sentence or clause, or a word that opens one
 _OPENS = re.compile(r"(?:^|[.:;!?\n(]|\b(?:so|thus|hence|therefore|then|now|and|since|because|as|that|where|while|but|"
                     r"first|next|also|verify|see|know|recall|note|find|get|list),?)\s*\**\s*$", re.I)
-_QUALIFIED = re.compile(r"\b(?:some|other|common|even|odd|remaining|distinct|two|three|several|few|first|last|"
-                        r"smallest|largest|biggest|only|possible|different|following)\s+(?:\w+\s+)?$", re.I)
 
 
 def _divisors(n: int) -> list[int]:
@@ -86,8 +84,6 @@ def claims(text: str) -> list[tuple[str, bool, str]]:
     for m in _LIST_HEAD.finditer(text):
         if not _OPENS.search(text, max(0, m.start() - 40), m.start()):
             continue  # "The integers from 1-9 that are divisors of ...", "some of the factors of ...": a part
-        if _QUALIFIED.search(m.group("kind") + " "):
-            continue
         n = int(m.group("n").replace(",", ""))
         if not 1 <= n <= _MAX_N:
             continue

@@ -12,8 +12,8 @@ from typing import Any
 
 from stepforge.verifiers.math._lazy import sympy
 from stepforge.verifiers.math.errors import ParseError
-from stepforge.verifiers.math.relations import (STEP_POLICY, Derivations, Relation, parse_chain, solution_set,
-                                                 written_key)
+from stepforge.verifiers.math.relations import (STEP_POLICY, Derivations, Relation, equation_key, parse_chain,
+                                                 solution_set)
 
 _MAX_GIVEN = 8
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -73,8 +73,7 @@ def restated(problem: Derivations | None, rel: Relation, sides: tuple[str, str] 
     if not isinstance(problem, Givens):
         return False
     if sides is not None:
-        a, b = (written_key(s) for s in sides)
-        return f"{a}={b}" in problem.written
+        return equation_key(sides) in problem.written
     lhs, op, rhs = rel
     return any(g == rel or (g[1] == _FLIP.get(op) and g[0] == rhs and g[2] == lhs) for g in problem.parsed)
 
@@ -107,9 +106,9 @@ def givens(texts: list[str]) -> Givens | None:
         out.record(r, "true")  # given, and consistent in each variable: every one a premise
     out.parsed = rels
     for tex in texts:
-        parts = [written_key(p) for p in tex.split("=")]
+        parts = tex.split("=")
         if len(parts) == 2:
-            out.written |= {f"{parts[0]}={parts[1]}", f"{parts[1]}={parts[0]}"}
+            out.write((parts[0], parts[1]))
     return out
 
 

@@ -390,7 +390,7 @@ class Derivations:
             new = rel[0] - rel[2]
             # the same terms moved about count as work only on an equation of an earlier step or of the problem: in
             # its own step ("12t = 3s + 2s, which simplifies to 12t = 5s") it says nothing of the unchecked one
-            moved = sides is not None and f"{written_key(sides[0])}={written_key(sides[1])}" not in self.written
+            moved = sides is not None and bool(self.several) and equation_key(sides) not in self.written
             if rel[1] == "=" and any(
                     (new not in (d, -d) or (moved and (self._given or at < self._steps))) and rearranged(new, d)
                     for d, at in zip(self.several, self._several_steps)):
@@ -404,10 +404,14 @@ class Derivations:
             return "unknown"
         return verdict
 
+    def write(self, sides: tuple[str, str]) -> None:
+        """Remember an equation as written, both ways round (``written``)."""
+        self.written |= {equation_key(sides), equation_key((sides[1], sides[0]))}
+
     def from_problem(self, rel: Relation, sides: tuple[str, str] | None = None) -> bool:
         """The relation restates or follows from the problem's own relations (never a refutation by them). An equation
         the steps already wrote so is written again, not moved about (``judge``'s ``sides``)."""
-        if sides is not None and f"{written_key(sides[0])}={written_key(sides[1])}" in self.written:
+        if sides is not None and equation_key(sides) in self.written:
             sides = None
         return (self.problem is not None and rel[1] != "!="
                 and self.problem.judge(rel, refute=False, sides=sides) == "true")
@@ -497,8 +501,7 @@ class Derivations:
         ``texts``: an equation's two sides as written (for :meth:`restated_side`)."""
         self._stated += 1
         if texts is not None and rel[1] == "=":
-            a, b = (written_key(t) for t in texts)
-            self.written |= {f"{a}={b}", f"{b}={a}"}
+            self.write(texts)
         self._prev = None if texts is None or rel[1] != "=" or verdict == "false" else (
             rel, texts, self._stated, self._steps, self._trial or self._alternatives)
         if _undefined(rel):
@@ -545,10 +548,16 @@ class Derivations:
 _STANDALONE_LETTER = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
 
 
+@lru_cache(maxsize=4096)
 def written_key(tex: str) -> str:
     """A relation's text with its notation-only parts (spacing, sizing, ``\\dfrac``, a group of one character:
     ``\\frac{104}3`` and ``\\frac{104}{3}``, ``x^{2}`` and ``x^2``) ignored: ``latex.clean``."""
     return _ONE_CHAR_GROUP.sub(r"\1", re.sub(r"\s+", "", clean(tex))).rstrip(".,;")
+
+
+def equation_key(sides: tuple[str, str]) -> str:
+    """An equation's two sides as written, as one key (:func:`written_key`): how ``Derivations.written`` holds it."""
+    return f"{written_key(sides[0])}={written_key(sides[1])}"
 
 
 _ONE_CHAR_GROUP = re.compile(r"\{(\w)\}")
