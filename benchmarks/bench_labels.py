@@ -58,7 +58,9 @@ def label_and_keep(cand: Any, config: Any) -> tuple[Any, bool]:
     rec = dom.record(cand, RecordContext(config=config, strategy=dom.strategy))
     if isinstance(rec, Trace):
         return rec, True
-    return Trace.model_validate(rec.candidate), False
+    trace = Trace.model_validate(rec.candidate)
+    extras = {**trace.extras, "bench_rejection": {"reason": rec.reason, "detail": rec.detail}}
+    return trace.model_copy(update={"extras": extras}), False
 
 
 def offline(per_kind: int, seed: int) -> dict[str, Any]:
@@ -158,7 +160,7 @@ def _by_class(golds: list[Any], preds: list[tuple[Any, bool]], rows_class: dict[
 
 
 def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
-         references: str | None = None) -> None:
+         references: str | None = None, gold_out: Path | None = None) -> None:
     from stepforge.datasets import importers
     from stepforge.datasets.eval_labels import detect_format, evaluate, render_table, summarize
     from stepforge.datasets.io import dumps
@@ -193,6 +195,8 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
         golds = [_refs.with_reference(g, refs) for g in golds]
         print(f"reference answers for {sum(g.task.reference.answer is not None for g in golds)} of {len(golds)} "
               f"solutions (from {_refs.describe(references)})")
+    if gold_out is not None:
+        gold_out.write_text("".join(dumps(g) + "\n" for g in golds))
     config = _config()
     warmup = _warm_up(config)  # a process's start (imports, the checker's workers), paid once, not by a row
     preds, times = [], []
@@ -243,6 +247,8 @@ def main() -> None:
     ap.add_argument("--real", type=Path, help="an imported labelled file to label and compare with")
     ap.add_argument("--format", help="its format (default: detected)")
     ap.add_argument("--pred", type=Path, help="write the symbolic labels of --real here (stepforge traces)")
+    ap.add_argument("--gold", type=Path, help="write --real's gold traces here (references joined), for "
+                    "benchmarks/label_sets.py")
     ap.add_argument("--prmbench-originals", action="store_true",
                     help="also label each PRMBench row's original process (gold: no error)")
     ap.add_argument("--references", metavar="SPEC",
@@ -250,7 +256,7 @@ def main() -> None:
                          "math, builtin) giving --real's solutions reference answers, or none (default: builtin)")
     args = ap.parse_args()
     if args.real:
-        real(args.real, args.format, args.pred, args.prmbench_originals, args.references)
+        real(args.real, args.format, args.pred, args.prmbench_originals, args.references, args.gold)
         return
     res = offline(args.per_kind, args.seed)
     print_offline(res)
