@@ -213,7 +213,9 @@ def real(path: Path, fmt: str | None, pred_out: Path | None, originals: bool,
         if times[-1] > 5:
             print(f"slow: {g.id} took {times[-1]:.1f} s")
     if pred_out is not None:
-        pred_out.write_text("".join(dumps(t.model_copy(update={"verified": k})) + "\n" for t, k in preds))
+        part = pred_out.with_name(pred_out.name + ".part")  # whole or absent: a reader never sees half a file
+        part.write_text("".join(dumps(t.model_copy(update={"verified": k})) + "\n" for t, k in preds))
+        part.replace(pred_out)
     ev = evaluate((summarize(g) for g in golds), (summarize(t, k) for t, k in preds), gold_name=str(path),
                   pred_name="symbolic")
     print(render_table(ev))

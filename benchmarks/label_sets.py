@@ -64,10 +64,13 @@ def _row(d: dict[str, Any]) -> Row:
                correct=outcome.get("correct"))
 
 
-def _load(path: Path) -> dict[str, Row]:
-    if not path.is_file():
-        return {}
-    return {r.id: r for r in map(_row, map(json.loads, path.read_text().splitlines()))}
+def _load(path: Path) -> dict[str, Row] | None:
+    """The rows of a snapshot file; None when it is missing or not whole (a run still writing it)."""
+    try:
+        lines = [x for x in path.read_text().split("\n") if x]  # not splitlines: U+2028 may stand inside a row's text
+        return {r.id: r for r in map(_row, map(json.loads, lines))}
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _git_rev(root: Path) -> str:
@@ -123,6 +126,9 @@ def compare(base: Path, new: Path, only: list[str], show: int) -> int:
     details: list[str] = []
     for name in names:
         gold, a, b = (_load(p / f"{name}{s}") for p, s in ((new, ".gold.jsonl"), (base, ".jsonl"), (new, ".jsonl")))
+        if gold is None or a is None or b is None:
+            print(f"{name:16} (a file is missing or not whole: still being written?)")
+            continue
         ka = [r for r in a.values() if r.kept]
         kb = [r for r in b.values() if r.kept]
         ra = sum(_right(r, gold[r.id]) for r in ka if r.id in gold)
@@ -140,6 +146,12 @@ def compare(base: Path, new: Path, only: list[str], show: int) -> int:
             n_minus = (sum(x == -1 for x in ra_.ratings), sum(x == -1 for x in rb_.ratings))
             minus_gain += n_minus[1] > n_minus[0]
             minus_loss += n_minus[1] < n_minus[0]
+            for k, (x, y) in enumerate(zip(ra_.ratings, rb_.ratings)):
+                if (x == -1) != (y == -1) and fe is not None and (fe == -1 or k < fe):
+                    # a refutation found or dropped where gold sees no error (before its first error)
+                    where = "no error in gold" if fe == -1 else f"gold's first error is step {fe}"
+                    details.append(f"  {name} {rid}: step {k} {x} -> {y} ({ra_.rules[k] or '-'} -> "
+                                   f"{rb_.rules[k] or '-'}; {where})")
             if fe is not None and 0 <= fe < min(len(ra_.ratings), len(rb_.ratings)) \
                     and ra_.ratings[fe] != rb_.ratings[fe]:
                 at_err += 1
@@ -164,8 +176,8 @@ def compare(base: Path, new: Path, only: list[str], show: int) -> int:
 
 
 def show_row(snap: Path, name: str, rid: str) -> int:
-    gold = _load(snap / f"{name}.gold.jsonl").get(rid)
-    preds = [json.loads(line) for line in (snap / f"{name}.jsonl").read_text().splitlines()]
+    gold = (_load(snap / f"{name}.gold.jsonl") or {}).get(rid)
+    preds = [json.loads(line) for line in (snap / f"{name}.jsonl").read_text().split("\n") if line]
     pred = next((d for d in preds if d["id"] == rid), None)
     if pred is None:
         print(f"no row {rid} in {snap / name}.jsonl", file=sys.stderr)

@@ -10,9 +10,10 @@ from .conftest import ROOT
 
 SCRIPT = ROOT / "benchmarks" / "label_sets.py"
 
-ROWS = [  # ProcessBench-format rows: gold's first error (label) and the final answer's verdict
+ROWS = [  # ProcessBench-format rows: gold's first error (label) and the final answer's verdict (a line separator in
+    # a step's text, U+2028, is written raw in the snapshot: rows are read by "\n" only)
     {"id": "right", "generator": "t", "problem": "What is 2 + 3 times 4?", "label": -1, "final_answer_correct": True,
-     "steps": ["First, $3 \\times 4 = 12$.", "Then $2 + 12 = 14$.", "The answer is $\\boxed{14}$."]},
+     "steps": ["First, $3 \\times 4 = 12$.\u2028", "Then $2 + 12 = 14$.", "The answer is $\\boxed{14}$."]},
     {"id": "slip", "generator": "t", "problem": "What is 5 + 6 times 7?", "label": 0, "final_answer_correct": False,
      "steps": ["First, $6 \\times 7 = 43$.", "Then $5 + 43 = 48$.", "The answer is $\\boxed{48}$."]},
     {"id": "late", "generator": "t", "problem": "What is 5 + 6 times 7?", "label": 2, "final_answer_correct": False,
@@ -36,8 +37,8 @@ def test_run_then_compare(tmp_path: Path) -> None:
     base = tmp_path / "base"
     done = _cli("run", "--sets", str(sets), "--out", str(base))
     assert done.returncode == 0, done.stdout + done.stderr
-    preds = {json.loads(x)["id"]: json.loads(x) for x in (base / "toy.jsonl").read_text().splitlines()}
-    golds = {json.loads(x)["id"]: json.loads(x) for x in (base / "toy.gold.jsonl").read_text().splitlines()}
+    preds = {json.loads(x)["id"]: json.loads(x) for x in (base / "toy.jsonl").read_text().split("\n") if x}
+    golds = {json.loads(x)["id"]: json.loads(x) for x in (base / "toy.gold.jsonl").read_text().split("\n") if x}
     assert set(preds) == set(golds) == {"right", "slip", "late"}
     assert preds["slip"]["verified"] and preds["slip"]["first_error_index"] == 0
     # a rejected row keeps its reason: a right answer without a reference solution to corroborate its steps, a

@@ -258,3 +258,59 @@ def test_a_boxed_claim_in_the_unknowns_is_checked_against_the_premises() -> None
 def test_of_is_a_product_only_after_a_percent_or_a_fraction_opening_a_computation(text: str) -> None:
     """"2 of 5" is no product; "= 25% of 80" goes on from a chain's value; "of the 200" names no number."""
     assert _step(text).rating != -1
+
+
+# --- a relation in words that refers back to the expression (MR-GSM8K and MathCheck steps left unread) -------------
+
+@pytest.mark.parametrize("text, claim, verdict", [
+    # a relative clause after a comma: its antecedent is the expression just written, whatever verb governs it
+    ("so Cody eats 3 times 5, which equals 15 cookies.", "3  \\cdot  5 = 15", "true"),
+    ("Cody eats 3 times 5, which equals 16 cookies.", "3  \\cdot  5 = 16", "false"),
+    ("Since Vincent needs 18 flowers, he would need 18 divided by 3, which equals 6 packages.", "18 / 3 = 6", "true"),
+    # a sentence about the computation just written
+    ("Since Mishka bought three of them, multiply 3 by $16.50. This equals $49.50.", "3  \\cdot  16.50 = 49.50",
+     "true"),
+    ("Multiply 3 by $16.50. This equals $50.", "3  \\cdot  16.50 = 50", "false"),
+    # an operand named in parentheses, or a name with its value in parentheses
+    ("Multiply 6 (packages) by $2.50, which equals $15.", "6  \\cdot  2.50 = 15", "true"),
+    ("To find this, multiply the first month's downloads (60) by 3, which gives 180.", "60  \\cdot  3 = 180", "true"),
+    ("To find this, multiply the first month's downloads (60) by 3, which gives 200.", "60  \\cdot  3 = 200",
+     "false"),
+    ("Subtract the cost of the pens (12) from the budget (50), which gives 38.", "50 - 12 = 38", "true"),
+    # "to get", "equaling" (MR-BEN, MathCheck)
+    ("To calculate a 15% increase of 32, multiply 32 by 0.15 to get 4.8.", "32  \\cdot  0.15 = 4.8", "true"),
+    ("Divide 80,000 by 250 to get 330 minutes.", "80000 / 250 = 330", "unknown"),
+    ("This is $100 + $80, equaling $180.", "100 + 80 = 180", "true"),
+    ("Starting from the ones, we add 4 and 1 to get 6.", "4 + 1 = 6", "false"),
+])
+def test_a_relation_in_words_referring_back_is_read(text: str, claim: str, verdict: str) -> None:
+    c = _step(text)
+    assert [(x.claim, x.verdict) for x in c.claims] == [(claim, verdict)], c.claims
+
+
+@pytest.mark.parametrize("text", [
+    # the relative clause may be about the noun phrase holding the expression (the mean, not the sum)
+    "the mean of the terms in the sum 6+16+26, which is 16",
+    "I need to divide the total by 2 + 3, which is 4.",
+    # a parenthesised number that labels ("equation (1)") is no operand
+    "Multiply equation (1) by 2, which gives 8.",
+    "Add step (2) to 5, which gives 9.",
+    # "This is" after a sentence that computes nothing stays unread
+    "There are 12 boxes. This is 15.",
+])
+def test_a_relation_in_words_referring_back_is_not_read_where_it_may_be_about_something_else(text: str) -> None:
+    c = _step(text)
+    assert "false" not in [x.verdict for x in c.claims], c.claims
+
+
+@pytest.mark.parametrize("text, verdict, rule", [
+    # a unit of measure after the value: true is confirmed; false may be a conversion, so it is neutral
+    ("so the length of one side is 21 divided by 3, which is 7 inches.", "true", "identity:plain_text"),
+    ("so 3 times 20 equals 60 minutes.", "true", "identity:plain_text"),
+    ("so the side is 24 divided by 2, which is 1 foot.", "unknown", "unit_after_value:plain_text"),
+    ("so 3 times 20 equals 1 hour.", "unknown", "unit_after_value:plain_text"),
+])
+def test_a_relation_in_words_whose_value_has_a_unit_is_confirmed_never_refuted(text: str, verdict: str,
+                                                                                rule: str) -> None:
+    c = _step(text)
+    assert [(x.verdict, x.rule) for x in c.claims] == [(verdict, rule)], c.claims

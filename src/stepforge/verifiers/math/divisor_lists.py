@@ -8,6 +8,10 @@ divisors of 24,516 are ...", "some of the factors of 18 are ..." name a part), n
 "integer", "proper" or "prime", every member a positive whole number, at least two of them, written with a comma and
 a space, and the list ends the clause (a number after it, or a pair "(1, 28)", leaves it unread). The claim is true
 when the members are exactly the set named, else false.
+
+A greatest common divisor or least common multiple stated in words ("the greatest common divisor of 14 and 100 is 2",
+"the LCM of 5 and 2, which is 10") is read here too (:func:`common_claims`): plain whole numbers right after "of",
+the value right after the relation word, nothing but punctuation after it.
 """
 
 from __future__ import annotations
@@ -100,4 +104,42 @@ def claims(text: str) -> list[tuple[str, bool, str]]:
     return out
 
 
-__all__ = ["claims"]
+# "the greatest common divisor of 14 and 100 is 2", "the LCM of 5 and 2 is 10", "the least common multiple of 2, 3,
+# and 4, which is 12": the operands plain whole numbers right after "of", the value right after the relation word
+_GCD_NUM = r"(?>\$?(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d+)\$?)"  # atomic: a number is read one way only
+_GCD = re.compile(
+    r"\b(?P<kind>greatest\s+common\s+(?:divisor|factor)|highest\s+common\s+factor|gcd|hcf|"
+    r"least\s+common\s+multiple|lowest\s+common\s+multiple|lcm)(?:\s*\(\s*(?:gcd|lcm|hcf)\s*\))?\s+of\s+"
+    rf"(?P<nums>(?>{_GCD_NUM}(?:,[ \t]*+{_GCD_NUM})*+),?[ \t]++and[ \t]++{_GCD_NUM})[ \t]*+,?[ \t]*+"
+    r"(?:is|=|equals|which\s+is|would\s+be)\s+"
+    r"\$?\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+)(?!\d|[.,]\d)\s*\$?(?!\s*[A-Za-z%(^*/+\-\\=×·!])", re.I)
+_GCD_MAX = 10**12
+
+
+def common_claims(text: str) -> list[tuple[str, bool, str]]:
+    """The greatest common divisors and least common multiples of whole numbers ``text`` states in words, each
+    computed exactly: (claim, holds, detail). A unit or an operation after the value ("is 10 minutes", "is 6 times")
+    leaves it unread."""
+    import math
+
+    out: list[tuple[str, bool, str]] = []
+    low = text.lower()
+    if not any(w in low for w in ("common", "gcd", "lcm", "hcf")):
+        return out
+    for m in _GCD.finditer(text):
+        nums = [int(x.replace(",", "")) for x in re.findall(r"\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d+", m.group("nums"))]
+        value = int(re.sub(r"[^\d]", "", m.group("v")))
+        if len(nums) < 2 or not all(0 < n <= _GCD_MAX for n in nums) or value > _GCD_MAX ** 2:
+            continue
+        kind = m.group("kind").lower()
+        lcm = "multiple" in kind or kind == "lcm"
+        want = math.lcm(*nums) if lcm else math.gcd(*nums)
+        name = "lcm" if lcm else "gcd"
+        claim = f"{name}({', '.join(map(str, nums))}) = {value}"
+        out.append((claim, want == value, "" if want == value else f"{name}({', '.join(map(str, nums))}) is {want}"))
+        if len(out) >= _MAX_LISTS:
+            break
+    return out
+
+
+__all__ = ["claims", "common_claims"]

@@ -116,8 +116,16 @@ _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|di
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
 # an operation said verb first, on two numbers: "multiplying 3 by $22.50", "divide 28 by 4", "adding 5 and 7",
 # "subtracting 40 from 70" (never "multiply both sides by 3": a number must follow the verb and its preposition)
-_VERB_FIRST = re.compile(rf"\b(multipl(?:y|ying)|divid(?:e|ing)|add(?:ing)?|subtract(?:ing)?)\s+({NUM})\s+"
-                         rf"(by|and|to|from)\s+({NUM})(?![\w.,]*\d)", re.I)
+# An operand may carry its name in parentheses ("Multiply 6 (packages) by $2.50") or be a name with its value in
+# parentheses ("multiply the first month's downloads (60) by 3"); a name that labels rather than counts ("equation
+# (1)", "step (2)") is no value (:data:`_LABEL_NAME`).
+_VERB_OPERAND = (rf"(?:({NUM})(?:\s*\([A-Za-z][A-Za-z ]{{0,24}}\))?"
+                 rf"|((?:the\s+)?[A-Za-z][\w'’ -]{{0,40}}?)\s*\(\s*({NUM})\s*\))")
+_VERB_FIRST = re.compile(rf"\b(multipl(?:y|ying)|divid(?:e|ing)|add(?:ing)?|subtract(?:ing)?)\s+{_VERB_OPERAND}\s+"
+                         rf"(by|and|to|from)\s+{_VERB_OPERAND}(?![\w.,]*\d)", re.I)
+_LABEL_NAME = re.compile(r"\b(?:equations?|eqs?|eqn|steps?|lines?|rows?|parts?|cases?|conditions?|inequalit(?:y|ies)|"
+                         r"expressions?|formulas?|statements?|sides?|both|figures?|items?|questions?|options?|choices?|"
+                         r"rules?|properties|property|facts?|points?)\b", re.I)
 # a percent or a fraction "of" a number: a product ("25% of 80 = 20", "3/4 of $20"); "2 of 5" is no product, and
 # neither is a percent of a whole stated as a percent ("60% of 100 is 60%": the 100 is 100%, points of a charge)
 _PART_OF = re.compile(r"(?<![\w.^/])(\d+(?:\.\d+)?\s?%|\d+/\d+)\s+of\s+(?=\\?\$?\s?\.?\d)"
@@ -158,9 +166,18 @@ def _counted_after(line: str, at: int) -> bool:
 
 
 # (from a blank run's start, the run taken whole: tried from each blank and split two ways, a run was cubic)
-_CONNECTIVE = re.compile(r"(?<!\s)\s*+,?\s*+\b(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|"
-                         r"which\s+equals|equals|"
-                         r"is\s+equal\s+to|that\s+is,?|so\s+we\s+get|which\s+is|is)\s+", re.I)
+_CONNECTIVE = re.compile(r"(?<!\s)(?:\s*+,?\s*+\b(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|"
+                         r"which\s+equals|equals|equaling|equalling|to\s+get|to\s+give|to\s+obtain|"
+                         r"is\s+equal\s+to|that\s+is,?|so\s+we\s+get|which\s+is|is)"
+                         r"|\.[ \t]+(?:this|that)\s+(?:equals|gives(?:\s+us)?|is\s+equal\s+to|comes\s+to))\s+", re.I)
+# a connective that refers back to the expression just written: a relative clause after a comma ("Cody eats 3 times 5,
+# which equals 15"), or a sentence about it ("Multiply 3 by $16.50. This equals $49.50.")
+_REFERS_BACK = re.compile(r"^(?:\s*,\s*which|\.[ \t]+(?:this|that))\b", re.I)
+# the word before an expression that makes it part of a noun phrase ("the sum of 6 + 16 + 26, which is 48" may say
+# what the sum is, or the mean of it): there a relative clause may be about the phrase, not the expression
+_IN_NOUN_PHRASE = re.compile(r"\b(?:of|in|on|at|for|from|than|between|and|or|with|about|among|into|per|by|to|the|a|an|"
+                             r"sum|product|difference|quotient|mean|average|median|total|terms?|numbers?|digits?|"
+                             r"values?|set|sequence|series|list)\s*$", re.I)
 _START = r"(?<![\w.,/^}\\$:])"
 _LEFT = re.compile(rf"{_START}({SIDE})\s*$")
 _RIGHT = re.compile(SIDE)
@@ -190,7 +207,10 @@ def _powers(line: str) -> str:
 def _verb_first(m: re.Match) -> str:
     """"multiplying 3 by 22.50" as "multiplying, 3 * 22.50": the operation, after a clause mark (what follows the
     verb is its expression); a verb and preposition that do not pair ("adding 5 by 7") are left as written."""
-    verb, a, prep, b = m.group(1).lower(), m.group(2), m.group(3).lower(), m.group(4)
+    verb, prep = m.group(1).lower(), m.group(5).lower()
+    if any(name and _LABEL_NAME.search(name) for name in (m.group(3), m.group(7))):
+        return m.group(0)  # "multiply equation (1) by 2": a label, not a value
+    a, b = m.group(2) or m.group(4), m.group(6) or m.group(8)
     if verb.startswith("multipl") and prep == "by":
         return f"{m.group(1)}, {a} * {b}"
     if verb.startswith("divid") and prep == "by":
@@ -202,9 +222,25 @@ def _verb_first(m: re.Match) -> str:
     return m.group(0)
 
 
-def rewrite(line: str, computes: Callable[[str], bool]) -> str:
+def _measure_after(line: str, at: int) -> bool:
+    """What follows a value at ``at`` is a unit of measure, then the sentence's end ("which is 7 inches.")."""
+    m = _MEASURE_AFTER.match(line, at)
+    if m is None:
+        return False
+    unit = parse_unit(m.group(1))
+    return unit is not None and unit.dim != "count"
+
+
+_MEASURE_AFTER = re.compile(r"[ \t]++([A-Za-z]{2,})(?=[ \t]*(?:$|[.,;!?)]|(?:and|so|then|which|in|tall|long|wide|"
+                            r"high|deep|away|old)\b))", re.I)
+
+
+def rewrite(line: str, computes: Callable[[str], bool], soft: list[int] | None = None) -> str:
     """``line`` with powers and operators in words written as operators and relations in words as "=", where that is
-    their plain reading (module docstring). ``computes(side)``: the plain side (as written) computes something."""
+    their plain reading (module docstring). ``computes(side)``: the plain side (as written) computes something.
+    ``soft`` (a list): a relation in words whose value a unit of measure follows ("21 divided by 3, which is 7
+    inches") is written too, and the offset in the result where its value ends is added here: true, it is
+    confirmed; false, it may be a conversion ("24 divided by 2, which is 1 foot"), so the caller makes it neutral."""
     if not re.search(r"[\d)!%]\s+[A-Za-z]|\d,\s", line):
         return line
     line = _powers(line)
@@ -223,10 +259,16 @@ def rewrite(line: str, computes: Callable[[str], bool]) -> str:
             continue
         if re.search(r"[=<>]\s*$", line[max(0, left.start() - 3):left.start()]):
             continue  # "3 + 4 = 7, so we get 14": the value goes on by reasoning no one wrote
-        if re.match(r"\s*\)*\s*[=<>]", line[right.end():]) or not (
-                _AFTER_VALUE.match(line, right.end()) or _counted_after(line, right.end())):
-            continue  # "which gives 7 * 2 = 14" (a chain of its own), "is 15 minutes", "is 2 more than"
-        if not _CLAUSE_START.search(line, max(0, left.start() - 40), left.start()):
+        if re.match(r"\s*\)*\s*[=<>]", line[right.end():]):
+            continue  # "which gives 7 * 2 = 14": a chain of its own
+        measured = False
+        if not (_AFTER_VALUE.match(line, right.end()) or _counted_after(line, right.end())):
+            measured = soft is not None and _measure_after(line, right.end())
+            if not measured:
+                continue  # "is 2 more than", "is 15 minutes" (unless the caller reads a measure softly)
+        if not _CLAUSE_START.search(line, max(0, left.start() - 40), left.start()) and not (
+                _REFERS_BACK.match(m.group(0)) and not _IN_NOUN_PHRASE.search(line, max(0, left.start() - 40),
+                                                                               left.start())):
             continue  # "the mean of the terms in the sum 6+16+26 is 26": the subject is the noun phrase
         if _TIGHT_FRACTION.fullmatch(left.group(1)) or ("$" in left.group(1)) != ("$" in right.group(0)):
             continue  # "4/7 is equal to $24": a part of a whole; dollars on one side only
@@ -236,6 +278,8 @@ def rewrite(line: str, computes: Callable[[str], bool]) -> str:
         out.append(line[pos:m.start()])
         out.append(" = ")
         pos = m.end()
+        if measured and soft is not None:
+            soft.append(sum(map(len, out)) + right.end() - m.end())
     out.append(line[pos:])
     return "".join(out)
 

@@ -42,8 +42,8 @@ from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.displays import aligned_rows
 from stepforge.verifiers.math.given import givens, restated
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
-from stepforge.verifiers.math import (divisor_lists, notation, plain_algebra, plain_units, plain_words, readings,
-                                     tex_units, worded)
+from stepforge.verifiers.math import (divisor_lists, functions, notation, plain_algebra, plain_units, plain_words,
+                                     readings, tex_units, worded)
 from stepforge.verifiers.math.points import (
     SIMPLIFY_TERMS,
     TooBig,
@@ -275,6 +275,10 @@ class _State:
     def __init__(self, ctx: StepContext) -> None:
         self.unknowns = [sp.Symbol(u) for u in ctx.unknowns]
         self.variables = {sp.Symbol(v) for v in ctx.variables}
+        self.problem = ctx.problem
+        self._functions: dict[str, Any] | None = None
+        self.redefined: set[str] = set()  # defined names a step wrote a definition of its own for
+        self.supposes = False  # the step being read takes what it states as given ("Assume $g(6) = 7$")
         self.solutions: list[dict[Any, Any]] | None = None
         if ctx.premises and self.unknowns:
             try:
@@ -286,6 +290,21 @@ class _State:
                     self.solutions = sols
             except (_Unparseable, NotImplementedError, TypeError, ValueError):
                 self.solutions = None
+
+    def functions(self) -> dict[str, Any]:
+        """The functions the problem defines by one formula (:mod:`functions`), read once; those a step redefined
+        left out."""
+        if self._functions is None:
+            self._functions = {}
+            if self.problem and "(" in self.problem:
+                pieces = _segments(self.problem)
+                around = [(m, p, pieces[k - 1][1][-40:] if k else "", pieces[k + 1][1][:40] if k + 1 < len(pieces)
+                           else "") for k, (m, p) in enumerate(pieces)]
+                try:
+                    self._functions = functions.definitions(around, _parse)
+                except Exception:  # noqa: BLE001 - a problem whose formulas cannot be read defines nothing here
+                    self._functions = {}
+        return {k: v for k, v in self._functions.items() if k not in self.redefined}
 
     def holds(self, lhs: Any, rhs: Any) -> Verdict | None:
         """Check ``lhs = rhs`` against the solution set; ``None`` when the state cannot judge it."""
@@ -640,7 +659,8 @@ def _check_pair_as_read(a: str, b: str, state: _State, rng: random.Random) -> Cl
     if (isinstance(lhs, AppliedUndef) and _is_name(a)) or (isinstance(rhs, AppliedUndef) and _is_name(b)):
         return ClaimCheck(claim=claim, verdict="unknown", rule="definition")
     if lhs.has(AppliedUndef) or rhs.has(AppliedUndef):
-        return ClaimCheck(claim=claim, verdict="unknown", rule="undefined_function")
+        return _by_definition(lhs, rhs, state, rng, claim) or ClaimCheck(claim=claim, verdict="unknown",
+                                                                          rule="undefined_function")
     zero = _exact_identity(a, b, rng.randint(0, 2**48))
     if zero is None and (lhs.has(sp.Float) or rhs.has(sp.Float)):
         zero = _float_equal(lhs, rhs)
@@ -681,6 +701,33 @@ _SLASH_LETTER = re.compile(r"[-+]\s*[\w.]+\s*/\s*\(?\s*[A-Za-z](?![A-Za-z])|/\s*
 # two letters side by side, read as a product ("ab", "xy"; not a differential "dx"): perhaps a number's digits
 _LETTER = re.compile(r"(?<![A-Za-z])(?!d[a-z](?![A-Za-z]))[A-Za-z]{2}(?![A-Za-z])")
 _COMMAND_OR_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
+
+
+_DECIMAL_POINT = re.compile(r"\d?\.\d|\\approx")
+
+
+def _by_definition(lhs: Any, rhs: Any, state: _State, rng: random.Random, claim: str) -> ClaimCheck | None:
+    """A claim about the values of functions the problem defines, read through their formulas ("$g(-2) = (-2 -
+    1)^2$" for $g(x) = (x - 1)^2$), or None. A claim still in letters is only confirmed (``f(f(x)) = x`` may be an
+    equation to solve); a value with a decimal point is only confirmed (it may be rounded)."""
+    defs = state.functions() if not state.supposes else None
+    if not defs:
+        return None  # none defined; or an assumed value ("Assume $g(f(5)-1) = 7$ and verify it"): not a claim made
+    a, b = functions.substitute(lhs, defs), functions.substitute(rhs, defs)
+    if a is None or b is None:
+        return None
+    d = a - b
+    try:
+        zero = _is_zero(d, rng)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if zero:
+        return ClaimCheck(claim=claim, verdict="true", rule="function_by_definition")
+    if zero is False and not d.free_symbols and not _DECIMAL_POINT.search(claim) \
+            and d.is_finite is True and a.is_real is True and b.is_real is True:
+        return ClaimCheck(claim=claim, verdict="false", rule="not_by_definition",
+                          detail=f"by the problem's definitions: {a} = {b} is false")
+    return None
 
 
 def _cancelled_letters(claim: str, state: _State) -> bool:
@@ -909,6 +956,12 @@ def _segment_claims(
               for (ra, rb), (a, b) in zip(zip(raw_chain, raw_chain[1:]), zip(chain, chain[1:]))]
     if readings.PRODUCT_BY_JUXTAPOSITION.search(seg):
         claims = [_mixed_as_product(c, a, b, rng) for c, (a, b) in zip(claims, zip(chain, chain[1:]))]
+    if len(chain) > 2 and any(c.rule == "not_by_definition" for c in claims) \
+            and _check_pair(chain[0], chain[-1], state, rng).verdict == "true":
+        # "\frac{f(g(f(2)))}{g(f(g(2)))} = \frac{f(g(7))}{g(f(2))} = \frac{f(19)}{g(4)} = \frac{41}{31}": a middle
+        # member miswritten (g(f(2)) for g(f(4))) in a chain whose ends agree is a slip of notation, not of value
+        claims = [c.model_copy(update={"verdict": "unknown", "rule": "chain_ends_agree", "detail": c.rule})
+                  if c.rule == "not_by_definition" else c for c in claims]
     return [_stepwise_partial(c, a, b) if k < len(chain) - 2 else c
             for k, (c, (a, b)) in enumerate(zip(claims, zip(chain, chain[1:])))]
 
@@ -1593,7 +1646,8 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
 
     chunk = _SPACED_THOUSANDS.sub(join, _MIXED_PLAIN.sub(_mixed_plain, chunk))
     # "3 squared is 9", "150 divided by 5 equals 30", "3 * 4 + 2, which simplifies to 14": words as operators and "="
-    chunk = plain_words.rewrite(chunk, _computes_plain)
+    soft: list[int] = []  # where a value a unit of measure follows ends: "21 divided by 3, which is 7 inches"
+    chunk = plain_words.rewrite(chunk, _computes_plain, soft)
     if "$" not in chunk and _OTHER_CURRENCY.search(chunk):  # "€1090 + €157 = €1247": a currency sign as "$" is
         chunk = _OTHER_CURRENCY.sub("$", chunk)
     written = chunk
@@ -1624,6 +1678,10 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
             cents = _check_pair(sides[-2], f"({sides[-1]}) / 100", state, rng)
             if cents.verdict == "true":
                 got[-1] = got[-1].model_copy(update={"verdict": "true", "rule": "dollars_to_cents:plain_text"})
+        if got and got[-1].verdict == "false" and any(m.start() < x <= m.end() + 1 for x in soft):
+            # a relation in words whose value a unit follows: "24 divided by 2, which is 1 foot" may convert
+            got[-1] = got[-1].model_copy(update={"verdict": "unknown", "rule": "unit_after_value:plain_text",
+                                                 "detail": got[-1].rule})
         region = next((r for r in regions if r.start < m.end() and m.start() < r.end), None)
         if region is not None:
             tex = _tex_with_units(written, m.start(), m.end(), region)
@@ -1993,6 +2051,9 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             continue
         hypothetical = is_hypothetical(text)
         derived.step(text)
+        state.supposes = derived.supposes
+        if state.problem and functions.HEAD.search(text) and (defs := state.functions()):
+            state.redefined |= functions.redefined(text, defs)  # "Let $f(x) = ...$": the solution's own f
         claims = []
         pieces = plain_algebra.cut(_inline_numbers(_segments(aligned_rows(text))))
         for j, (is_math, seg) in enumerate(pieces):
@@ -2046,6 +2107,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 claims.extend(_guarded(seg, lambda s=seg, o=opens: _plain_claims(s, state, rng, o), budget))
         claims += [ClaimCheck(claim=c, verdict="true" if holds else "false", rule="divisor_list", detail=why)
                    for c, holds, why in divisor_lists.claims(text)]
+        claims += [ClaimCheck(claim=c, verdict="true" if holds else "false", rule="gcd_lcm_in_words", detail=why)
+                   for c, holds, why in divisor_lists.common_claims(text)]
         claims = _in_other_base(text, _with_remainder(text, _under_test(_tested_or_denied(text, claims), tested)))
         if context.gold is not None:  # the comparison with the reference answer is in the solution's budget too
             left = budget_s - (time.perf_counter() - start)
