@@ -7,11 +7,13 @@ as ``stepforge label``) from a given source tree, so a snapshot of the code unde
 while the working tree changes; ``compare`` prints the differences; ``show`` prints one row.
 
 The manifest is a JSON object: set name -> the ``bench_labels.py`` arguments that label it, e.g.
-``{"mrg": ["--real", "/data/mrg/mrgsm8k_pb.jsonl", "--references", "/data/mrg/mrgsm8k_refs.jsonl"]}``; the README's
-Benchmarks rows give the commands that build each set's files and the arguments that label it.
+``{"mrg": ["--real", "{data}/mrg/mrgsm8k_pb.jsonl", "--references", "{data}/mrg/mrgsm8k_refs.jsonl"]}``, where
+``{data}`` stands for ``--data DIR``. ``benchmarks/label_sets.json`` (the default) names the 23 sets of the README's
+Benchmarks rows, each in the folder its row's commands build (``mrg``, ``mc``, ``bbm``, ``prmbench``, ``mrm``, ``mrb``,
+``champ``, ``olymp``, ``rcm``, ``rcg``, ``rcn``, ``rcc``, ``refs``, ``p8``).
 
-    python benchmarks/label_sets.py run --sets sets.json --out snaps/base --root /tmp/base-tree
-    python benchmarks/label_sets.py run --sets sets.json --out snaps/new
+    python benchmarks/label_sets.py run --data /data --out snaps/base --root /tmp/base-tree
+    python benchmarks/label_sets.py run --data /data --out snaps/new
     python benchmarks/label_sets.py compare snaps/base snaps/new
     python benchmarks/label_sets.py show snaps/new mrg ROW_ID
 """
@@ -91,8 +93,13 @@ def _run_one(name: str, args: list[str], root: Path, out: Path) -> tuple[str, in
     return name, rc, time.perf_counter() - t0
 
 
-def run(sets: Path, out: Path, root: Path, only: list[str], jobs: int) -> int:
-    manifest = json.loads(sets.read_text())
+def run(sets: Path, out: Path, root: Path, only: list[str], jobs: int, data: Path) -> int:
+    manifest = {k: [str(a).replace("{data}", str(data)) for a in v] for k, v in json.loads(sets.read_text()).items()}
+    missing = sorted({a for v in manifest.values() for a in v if a.startswith(str(data)) and not Path(a).exists()})
+    if missing:
+        print(f"{len(missing)} files of the manifest are missing (build them with the README's Benchmarks commands), "
+              f"first: {missing[0]}", file=sys.stderr)
+        return 2
     names = [n for n in manifest if not only or n in only]
     unknown = [n for n in only if n not in manifest]
     if unknown:
@@ -197,7 +204,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="label every set of a manifest into a snapshot folder")
-    r.add_argument("--sets", type=Path, required=True, help="the manifest: set name -> bench_labels.py arguments")
+    r.add_argument("--sets", type=Path, default=_HERE / "label_sets.json",
+                   help="the manifest: set name -> bench_labels.py arguments (default: the README's 23 sets)")
+    r.add_argument("--data", type=Path, default=Path(os.environ.get("STEPFORGE_BENCH_DATA", "/tmp/d")),
+                   help="the folder {data} stands for in the manifest (default: $STEPFORGE_BENCH_DATA or /tmp/d)")
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--root", type=Path, default=_HERE.parent, help="the source tree to label with (default: this)")
     r.add_argument("--only", default="", help="comma-separated set names")
@@ -216,7 +226,7 @@ def main() -> int:
         if not a.sets.is_file():
             print(f"no manifest at {a.sets}", file=sys.stderr)
             return 2
-        return run(a.sets, a.out, a.root.resolve(), [n for n in a.only.split(",") if n], a.jobs)
+        return run(a.sets, a.out, a.root.resolve(), [n for n in a.only.split(",") if n], a.jobs, a.data)
     if a.cmd == "compare":
         return compare(a.base, a.new, [n for n in a.only.split(",") if n], a.show)
     return show_row(a.snap, a.set, a.id)

@@ -33,9 +33,9 @@ def test_run_then_compare(tmp_path: Path) -> None:
     refs.write_text(json.dumps({"problem": ROWS[0]["problem"], "answer": "14"}) + "\n"
                     + json.dumps({"problem": ROWS[1]["problem"], "answer": "47"}) + "\n")
     sets = tmp_path / "sets.json"
-    sets.write_text(json.dumps({"toy": ["--real", str(data), "--references", str(refs)]}))
+    sets.write_text(json.dumps({"toy": ["--real", "{data}/rows.jsonl", "--references", str(refs)]}))
     base = tmp_path / "base"
-    done = _cli("run", "--sets", str(sets), "--out", str(base))
+    done = _cli("run", "--sets", str(sets), "--out", str(base), "--data", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     preds = {json.loads(x)["id"]: json.loads(x) for x in (base / "toy.jsonl").read_text().split("\n") if x}
     golds = {json.loads(x)["id"]: json.loads(x) for x in (base / "toy.gold.jsonl").read_text().split("\n") if x}
@@ -76,3 +76,6 @@ def test_run_then_compare(tmp_path: Path) -> None:
 def test_bad_manifest_is_a_clear_error(tmp_path: Path) -> None:
     done = _cli("run", "--sets", str(tmp_path / "missing.json"), "--out", str(tmp_path / "o"))
     assert done.returncode == 2 and "no manifest" in done.stderr and "Traceback" not in done.stderr
+    # the default manifest, its data not built: one line naming what to do
+    done = _cli("run", "--data", str(tmp_path / "nothing"), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and "README's Benchmarks commands" in done.stderr and "Traceback" not in done.stderr
