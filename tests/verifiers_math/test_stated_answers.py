@@ -12,6 +12,10 @@ ASKS_M_PLUS_N = "Let $p = m/n$ in lowest terms be the probability. Find $m+n$."
     ("The answer is $m + n = 29$.", "equal"),
     ("So $m+n=30$.", "not_equal"),
     ("So $m+n=2n+5$.", "not_equal"),  # still an equation in the unknowns
+    # the asked expression, its computation, its value (PRMBench's original processes)
+    ("So, $m+n=5+24=29$.", "equal"),
+    ("So, $m+n=5+24=30$.", "not_equal"),
+    ("So, $m+n=5+n=29$.", "not_equal"),  # a member in the unknowns: not a value stated
 ])
 def test_the_asked_expression_stated_with_its_value_is_that_value(pred, verdict):
     assert judge("29", pred, problem=ASKS_M_PLUS_N).verdict == verdict

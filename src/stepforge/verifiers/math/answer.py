@@ -178,14 +178,16 @@ def _judge(gold: str, pred: str, policy: PolicyLike, problem: str | None, seed: 
 
 
 def _named_value(p_text: str, problem: Any) -> str | None:
-    """The right side of ``lhs = value`` when ``lhs`` is an expression the problem itself names ("find $m+n$"):
-    the answer stated with what was asked. None otherwise (an equation still to solve)."""
-    if problem is None or p_text.count("=") != 1 or re.search(r"\\(?:le|ge|ne|approx)|[<>]", p_text):
+    """The last member of ``lhs = value`` (or ``lhs = computation = value``, "$x+y=8+9=17$") when ``lhs`` is an
+    expression the problem itself names ("find $m+n$"): the answer stated with what was asked. None otherwise (an
+    equation still to solve; a member after the first holding a letter)."""
+    if problem is None or not 1 <= p_text.count("=") <= 4 or re.search(r"\\(?:le|ge|ne|approx)|[<>]", p_text):
         return None
-    lhs, rhs = (part.strip() for part in p_text.split("="))
-    if not rhs or re.search(r"[A-Za-z]", re.sub(r"\\(?:frac|dfrac|tfrac|sqrt|pi|cdot|times|left|right)", "", rhs)):
+    lhs, *rest = (part.strip() for part in p_text.split("="))
+    plain = [re.sub(r"\\(?:frac|dfrac|tfrac|sqrt|pi|cdot|times|div|left|right)", "", x) for x in rest]
+    if not all(rest) or any(re.search(r"[A-Za-z]", x) for x in plain):
         return None
-    return rhs if names(problem, lhs, p_text) else None
+    return rest[-1] if names(problem, lhs, p_text) else None
 
 
 def judge_fast(gold: str, pred: str, policy: PolicyLike = None, *, problem: str | None = None) -> MathVerdict | None:
