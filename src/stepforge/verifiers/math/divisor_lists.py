@@ -16,6 +16,7 @@ the value right after the relation word, nothing but punctuation after it.
 
 from __future__ import annotations
 
+import math
 import re
 
 _MAX_N = 10**9  # larger numbers are not factored here: left unread
@@ -106,7 +107,7 @@ def claims(text: str) -> list[tuple[str, bool, str]]:
 
 # "the greatest common divisor of 14 and 100 is 2", "the LCM of 5 and 2 is 10", "the least common multiple of 2, 3,
 # and 4, which is 12": the operands plain whole numbers right after "of", the value right after the relation word
-_GCD_NUM = r"(?>\$?(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d+)\$?)"  # atomic: a number is read one way only
+_GCD_NUM = rf"(?>\$?(?:{_NUM})\$?)"  # atomic: a number is read one way only
 _GCD = re.compile(
     r"\b(?P<kind>greatest\s+common\s+(?:divisor|factor)|highest\s+common\s+factor|gcd|hcf|"
     r"least\s+common\s+multiple|lowest\s+common\s+multiple|lcm)(?:\s*\(\s*(?:gcd|lcm|hcf)\s*\))?\s+of\s+"
@@ -120,14 +121,12 @@ def common_claims(text: str) -> list[tuple[str, bool, str]]:
     """The greatest common divisors and least common multiples of whole numbers ``text`` states in words, each
     computed exactly: (claim, holds, detail). A unit or an operation after the value ("is 10 minutes", "is 6 times")
     leaves it unread."""
-    import math
-
     out: list[tuple[str, bool, str]] = []
     low = text.lower()
     if not any(w in low for w in ("common", "gcd", "lcm", "hcf")):
         return out
     for m in _GCD.finditer(text):
-        nums = [int(x.replace(",", "")) for x in re.findall(r"\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d+", m.group("nums"))]
+        nums = [int(x.replace(",", "")) for x in re.findall(_NUM, m.group("nums"))]
         value = int(re.sub(r"[^\d]", "", m.group("v")))
         if len(nums) < 2 or not all(0 < n <= _GCD_MAX for n in nums) or value > _GCD_MAX ** 2:
             continue

@@ -69,6 +69,8 @@ def definitions(pieces: Iterable[tuple[bool, str, str, str]],
     symbol, formula as sympy, the formula as written). A name written as defined twice, with a condition, after prose
     that makes it an equation ("is $h(x) = x$?"), applied and set equal elsewhere ("$h(4x-1) = 2x+7$"), or by
     anything but one closed formula in its argument alone is left out: its values are not read."""
+    from sympy.core.function import AppliedUndef
+
     found: dict[str, tuple[Any, Any, str] | None] = {}
     pieces = list(pieces)
     conditioned = set().union(*(_applied_otherwise(p) for m, p, _, _ in pieces if m))
@@ -91,8 +93,6 @@ def definitions(pieces: Iterable[tuple[bool, str, str, str]],
         except Exception:  # noqa: BLE001 - a formula the reader cannot take: not a definition to use
             found[name] = None
             continue
-        from sympy.core.function import AppliedUndef
-
         if not isinstance(body, sp.Expr) or body.free_symbols != {var} or body.has(sp.Piecewise):
             found[name] = None  # "f(x) = ax + b": other letters; "f(x) = 4": no argument, maybe an equation
             continue

@@ -2105,10 +2105,10 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             else:
                 opens = j == 0 or not pieces[j - 1][0] or pieces[j - 1][1].endswith("\n")
                 claims.extend(_guarded(seg, lambda s=seg, o=opens: _plain_claims(s, state, rng, o), budget))
-        claims += [ClaimCheck(claim=c, verdict="true" if holds else "false", rule="divisor_list", detail=why)
-                   for c, holds, why in divisor_lists.claims(text)]
-        claims += [ClaimCheck(claim=c, verdict="true" if holds else "false", rule="gcd_lcm_in_words", detail=why)
-                   for c, holds, why in divisor_lists.common_claims(text)]
+        for read_words, rule in ((divisor_lists.claims, "divisor_list"),
+                                 (divisor_lists.common_claims, "gcd_lcm_in_words")):
+            claims += [ClaimCheck(claim=c, verdict="true" if holds else "false", rule=rule, detail=why)
+                       for c, holds, why in read_words(text)]
         claims = _in_other_base(text, _with_remainder(text, _under_test(_tested_or_denied(text, claims), tested)))
         if context.gold is not None:  # the comparison with the reference answer is in the solution's budget too
             left = budget_s - (time.perf_counter() - start)
