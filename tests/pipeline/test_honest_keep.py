@@ -647,6 +647,17 @@ def test_the_forms_a_solution_writes_the_problems_quantities_in() -> None:
     assert not _forms("behalf of the thirdparty")
 
 
+def test_numbers_a_problem_writes_in_words_are_given() -> None:
+    from types import SimpleNamespace
+
+    from stepforge.pipeline.keep import _given
+
+    # "If Sam had seventy loaves": a step that says 70 states no new value (RealCritic, a right answer kept so)
+    prompt = "Sam had seventy loaves, twenty-five pens and two hundred and ten cats; five seven is no number."
+    assert _given(SimpleNamespace(task=SimpleNamespace(prompt=prompt))) == {"70", "25", "210"}
+    assert _given(SimpleNamespace(task=SimpleNamespace(prompt="Someone bought a hundred tens."))) == set()
+
+
 def test_a_figures_drawing_code_gives_no_quantities() -> None:
     from types import SimpleNamespace
 

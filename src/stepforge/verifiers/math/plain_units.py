@@ -13,7 +13,8 @@ on the numbers is what the writer computed.
 It is read only where the units cannot change the numbers:
 
 * a word that scales or converts a number (``dozen``, ``thousand``, ``half``, ``cents``, ``pm``, ``times``, an
-  operator word, an ordinal) is no unit: the chain is not read past it;
+  operator word, an ordinal) is no unit: the chain is not read past it (a rate of times is: ``2 times/week``); nor is
+  an adverb right after the number (``still``, ``approximately``: "-5+3 still equals -2");
 * two units of one dimension in a chain (``hours`` and ``minutes``, ``km/hr`` and ``days``, ``feet`` and ``inches``)
   may hide a conversion, so its claims are neutral either way (``units_differ``), as are the claims of a chain added
   across different nouns that does not hold (``3 bags + 2 = 26 apples``);
@@ -40,6 +41,10 @@ _NOT_UNIT = (
     "roots|sqrt|pi|log|ln|sin|cos|tan|exp|e|if|when|we|you|he|she|they|i|also|only|again|left|remaining|"
     "percentage|ratio|factor|base|because|since|instead|but|not"
 )
+# an adverb right after a number says how the relation holds, it names nothing counted ("-5+3 still equals -2",
+# "22/7 approximately equals 3.14"); inside a unit it may ("64 plates already stacked")
+_ADVERB = ("still|just|exactly|indeed|actually|really|now|already|approximately|roughly|about|around|nearly|almost|"
+           "clearly|simply|certainly|definitely|obviously|truly")
 # a unit word: two letters or more, or words joined by a hyphen or "&" ("roll-ups", "M&Ms")
 _W = rf"(?!(?:{_NOT_UNIT})(?![A-Za-z'&-]))(?=[A-Za-z][A-Za-z&-]*[A-Za-z])[A-Za-z]+(?:[-&][A-Za-z]+)*(?![A-Za-z'])"
 # a unit of up to three words ("spider legs", "years old", "ounces of sugar", "pieces of pie"): the words between a
@@ -50,24 +55,27 @@ _RATE = rf"(?:\s*/\s*{_PRE}?{_W}(?:[ \t]+{_W})?|\s+per\s+{_PRE}?{_W}(?:[ \t]+{_W
 # after a unit word, a rate's denominator may be an hour or a second in one letter ("km/h", "m/s"); never after a
 # number ("1/x" is a fraction in a variable)
 _EACH = r"each(?![A-Za-z'&-])"
-_UNIT_WORDS = rf"(?:{_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(])|[ \t]+{_EACH})?|{_RATE}|{_EACH})"
+# ... "times" is no unit, but a count of times per something is ("2 times/week", "3 times per day")
+_UNIT_WORDS = rf"(?:(?!(?:{_ADVERB})(?![A-Za-z'&-])){_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(])|[ \t]+{_EACH})?|{_RATE}|{_EACH}|times{_RATE})"
 # a note in parentheses after a number or its unit names what it counts ("12 tickets (Pam's roller coaster) + 24
 # tickets (Fred's)", "20 (first friend) + 25 (second friend)"): no digit, no "=", no word that changes the number
 _NOTE = (r"(?:[ \t]*\((?=[^()]*[A-Za-z]{2})(?![^()]*\b(?:mod|modulo|choose|times|squared|cubed|percent|per|thousands?|"
          r"millions?|hundreds?|half|double|twice|triple|round\w*|approx\w*|each|dozens?|rate|total)\b)[^()\d=]{1,40}\))")
 # what an amount is for or from ("$500 for materials + $800 for craftsmanship", "$129 from the brownies"): words only,
 # never a number ("$5 for 2 apples" is a price of two) nor "each" ("for each": a rate)
+# ... or where it is counted ("24 hours in a day - 10 hours", "365 days in a year * 4 years"): one word after the article
 _QUALIFIER = (rf"(?:[ \t]+(?:for|from)[ \t]+(?:(?:the|a|an|his|her|their|its|my|our)[ \t]+)?{_W}"
-              rf"(?:[ \t]+{_W}){{0,2}}(?![ \t]*+\d))")
+              rf"(?:[ \t]+{_W}){{0,2}}(?![ \t]*+\d)|[ \t]+in[ \t]+(?:a|an|one|each|every)[ \t]+{_W}(?![ \t]*+\d))")
 UNIT = rf"(?:{_UNIT_WORDS}{_QUALIFIER}?{_NOTE}?|{_QUALIFIER}{_NOTE}?|{_NOTE})"
 # the qualifier of a unit's text (from a blank run's start only: linear on any run)
-QUALIFIED = re.compile(r"(?<!\s)\s+(?:for|from)\s.*$", re.I | re.S)
+QUALIFIED = re.compile(r"(?<!\s)\s+(?:for|from|in\s+(?:a|an|one|each|every)(?=\s))\s.*$", re.I | re.S)
 # a number and an operator as the plain reader reads them (a currency sign, thousands commas, a decimal, a percent
 # sign; "x" between blanks as times): the step checker's plain reader is built on these too
 NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
 OP = r"(?:[-+*/×÷^–−]|(?<=\s)x\s|\\times|\\cdot|\\div)"
 # atomic members and possessive runs: a member's blanks and unit are read one way only (else exponential in the run)
 _MEMBER = rf"(?>{NUM}(?:\s*{UNIT})?)"
+MEMBER = _MEMBER  # a number and the unit it carries, read one way only (for readers that find sides with units)
 _SIDE = rf"\(*+\s*+-?{_MEMBER}(?:\s*+\)*+\s*+{OP}\s*+\(*+\s*+-?{_MEMBER})*+"
 # a chain starts where no operator, relation or parenthesis comes before it (so a long run is scanned once: linear)
 # ... but it may start after a name's "=" ("the distance = 60 mph × 3 hours = 180 miles"): a word before the "="
@@ -86,6 +94,12 @@ _TIGHT_RESULT = re.compile(rf"=\s*(?:\\?\$\s?)?\d[\d,]*(?:\.\d+)?((?:{_W}|(?-i:[
                            re.I)
 _NOTE_TEXT = re.compile(r"\s*\([^()]*\)")  # a note in a unit's text: no part of the unit
 _SUM = re.compile(r"(?<![eE])[-+–−]")
+
+
+def strip_units(side: str) -> str:
+    """``side`` with the unit after each number blanked ("42 miles / 3 miles per segment" -> "42 / 3"), so a reader of
+    numbers sees what it computes."""
+    return _UNIT_AFTER.sub(lambda m: " " * len(m.group(0)), side)
 
 
 @dataclass

@@ -28,13 +28,19 @@ Found on model-written solutions (MATH- and GSM8K-level, PRMBench, MR-BEN) and o
   follows the value is no unit of measure ("1/4 is 15 minutes" converts), no word that scales ("3 pairs") and no
   comparison ("4 x 3 is 2 more than 10"); a noun that counts things may follow ("which equals 15 cookies"). "is"
   between a range's ends ("2010 - 2015 is 5 years") is no subtraction.
+* Numbers that carry units: an operator word after a number's unit ("42 miles divided by 3 miles per segment") and a
+  relation in words after such an expression ("40% of 200 GB is 80 GB") are read; the units stay in the text for
+  :mod:`plain_units`, which never refutes where they may convert. Ordinal words name a power ("2 to the third power").
+* A percent said as its decimal ("2.5% becomes 0.025"): confirmed when it holds (:func:`percents_as_decimals`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from fractions import Fraction
 
+from stepforge.verifiers.math import plain_units
 from stepforge.verifiers.math.plain_units import NUM, OP
 from stepforge.verifiers.math.units import parse_unit
 
@@ -108,12 +114,18 @@ def function_reading(line: str, raw: str, a: str, b: str) -> str | None:
 
 # powers in words: a number or a group, then squared / cubed / to the power of n / to the n-th power
 _BASE = r"(?<![\w.^/])(\d+(?:\.\d+)?|\([^()\n]{1,80}\))"
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+             "twelfth")
 _POWER_WORDS = re.compile(
-    _BASE + r"\s+(?:(squared|cubed)|(?:raised\s+)?to\s+the\s+(?:power\s+(?:of\s+)?(\d+)|(\d+)(?:st|nd|rd|th)\s+power))"
-    r"(?![\w.])", re.I)
+    _BASE + r"\s+(?:(squared|cubed)|(?:raised\s+)?to\s+the\s+(?:power\s+(?:of\s+)?(\d+)|(\d+)(?:st|nd|rd|th)\s+power"
+    rf"|({'|'.join(_ORDINALS)})\s+power))(?![\w.])", re.I)
 # between two numbers, an operator in words
 _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|divided\s+by)\s+(?=\(?\.?\d)", re.I)
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
+# ... and after a number's unit ("48 inches divided by 8 inches", "42 miles divided by 3 miles per segment"): the unit
+# stays for the units' reader; never "times" (a count of repeats, "12 times divided by 2")
+_OPERATOR_AFTER_UNIT = re.compile(rf"(?<=[\d%])([ \t]*{plain_units.UNIT})[ \t]+(plus|minus|multiplied[ \t]+by|"
+                                  rf"divided[ \t]+by)[ \t]+(?=\\?\$?\s?\(?\.?\d)", re.I)
 # an operation said verb first, on two numbers: "multiplying 3 by $22.50", "divide 28 by 4", "adding 5 and 7",
 # "subtracting 40 from 70" (never "multiply both sides by 3": a number must follow the verb and its preposition)
 # An operand may carry its name in parentheses ("Multiply 6 (packages) by $2.50") or be a name with its value in
@@ -145,7 +157,7 @@ _SECOND_MEMBER = re.compile(r"\b(?:between|of|both|from)\b[^.;:!?]*\band\s*$", r
 _TIGHT_FRACTION = re.compile(r"\s*+\(?\s*+\d+/\d+\s*+\)?\s*+")  # possessive blanks: no run read two ways
 # the words that may follow the value a relation in words states: the sentence goes on, no noun or comparison
 _AFTER_VALUE = re.compile(r"\s*(?:$|[.,;:!?)]|\$|(?:and|so|then|which|since|because|but|therefore|thus|hence|when|"
-                          r"where|if|we|this|that|total|altogether|overall)\b)", re.I)
+                          r"where|if|we|this|that|total|altogether|overall)\b|\((?=which|since|because|as\b))", re.I)
 # what a value counts, after a product or sum of plain numbers ("3 times 5, which equals 15 cookies"): a noun that
 # is no unit of measure (no conversion can hide behind it), no word that scales or compares ("15 dozen", "2 more"),
 # with nothing but the sentence's end or a connective after it
@@ -180,9 +192,24 @@ _IN_NOUN_PHRASE = re.compile(r"\b(?:of|in|on|at|for|from|than|between|and|or|wit
                              r"values?|set|sequence|series|list)\s*$", re.I)
 _START = r"(?<![\w.,/^}\\$:])"
 _LEFT = re.compile(rf"{_START}({SIDE})\s*$")
+_SIDE_UNITS = rf"\(*+\s*+-?{plain_units.MEMBER}(?:\s*+\)*+\s*+{OP}\s*+\(*+\s*+-?{plain_units.MEMBER})*+"
+_LEFT_UNITS = re.compile(rf"{_START}({_SIDE_UNITS})\s*$", re.I)
 _RIGHT = re.compile(SIDE)
 _RANGE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
 _WINDOW = 160  # the text before a relation word searched for its left side (a plain claim is far shorter)
+
+
+def _left_side(line: str, start: int, end: int) -> re.Match | None:
+    """The expression that ends at ``end`` (where a relation word starts), searched from ``start``: numbers and
+    operators, or numbers that carry their units ("42 miles / 3 miles per segment", "25% * 4 points")."""
+    before = line[end - 1] if end else ""
+    if not before or not (before in "0123456789)!%" or before.isalpha()):
+        return None  # no expression ends right before the word (a cheap test before the left side's search)
+    found = _LEFT.search(line, start, end) if before in "0123456789)!%" else None
+    if before == "!" or not re.search(r"\d[ \t]*+[A-Za-z(]", line[start:end]):
+        return found
+    units = _LEFT_UNITS.search(line, start, end)  # "16 glasses / 2": the whole side, not its last number
+    return units if units is not None and (found is None or units.start() < found.start()) else found
 
 
 def _after_chain(line: str, at: int) -> bool:
@@ -198,7 +225,8 @@ def _powers(line: str) -> str:
             return m.group(0)  # "3 + 2 = 5 squared = 25": the result squared, a next step
         if re.match(r"\s*[A-Za-z]", after) and not _AFTER_VALUE.match(after) and not _CONNECTIVE.match(after):
             return m.group(0)  # "9 squared feet": a unit's word, not a power
-        exp = {"squared": "2", "cubed": "3"}.get((m.group(2) or "").lower()) or m.group(3) or m.group(4)
+        exp = ({"squared": "2", "cubed": "3"}.get((m.group(2) or "").lower()) or m.group(3) or m.group(4)
+               or str(_ORDINALS.index(m.group(5).lower()) + 1))
         return f"{m.group(1)}^{exp}"
 
     return _POWER_WORDS.sub(power, line)
@@ -247,15 +275,18 @@ def rewrite(line: str, computes: Callable[[str], bool], soft: list[int] | None =
     line = _VERB_FIRST.sub(_verb_first, line)
     line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
                                _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
+    line = _OPERATOR_AFTER_UNIT.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
+                                    m.group(1) + _OPERATOR_OF[re.sub(r"\s+", " ", m.group(2).lower())], line)
     line = _PART_OF.sub(lambda m: m.group(0) if _CHAIN_END.search(line, max(0, m.start() - 8), m.start())
                         else f"{m.group(1)} * ", line)  # "= 25% of 80": the value a chain states, then more
     out, pos = [], 0
     for m in _CONNECTIVE.finditer(line):
-        if m.start() <= pos or line[m.start() - 1] not in "0123456789)!%":
-            continue  # no expression ends right before the word (a cheap test before the left side's search)
-        left = _LEFT.search(line, max(pos, m.start() - _WINDOW), m.start())
+        if m.start() <= pos:
+            continue
+        left = _left_side(line, max(pos, m.start() - _WINDOW), m.start())
         right = _RIGHT.match(line, m.end())
-        if left is None or right is None or not computes(left.group(1)) or not re.search(r"\d", right.group(0)):
+        if (left is None or right is None or not computes(plain_units.strip_units(left.group(1)))
+                or not re.search(r"\d", right.group(0))):
             continue
         if re.search(r"[=<>]\s*$", line[max(0, left.start() - 3):left.start()]):
             continue  # "3 + 4 = 7, so we get 14": the value goes on by reasoning no one wrote
@@ -282,6 +313,20 @@ def rewrite(line: str, computes: Callable[[str], bool], soft: list[int] | None =
             soft.append(sum(map(len, out)) + right.end() - m.end())
     out.append(line[pos:])
     return "".join(out)
+
+
+# a percent and the decimal it is, said as a conversion ("2.5% becomes 0.025", "85% is 0.85", "8.5% or 0.085", "20% =
+# 0.2"); a percent of something ("25% of 4 is 1") or a value said of it ("20% is 10 students") is no conversion
+_PERCENT_AS_DECIMAL = re.compile(
+    r"(?<![\w.$,])(\d+(?:\.\d+)?)\s?%\s*(?:=|,?\s*(?:which\s+)?(?:becomes|is|equals|is\s+equal\s+to|or|"
+    r"as\s+a\s+decimal\s+is|in\s+decimal\s+form\s+is|converts\s+to|is\s+written\s+as)(?![\w]))\s*"
+    r"(\d*\.\d+|\d+)(?![\w%]|[.,]\d|\s*%)", re.I)
+
+
+def percents_as_decimals(line: str) -> list[tuple[str, str]]:
+    """The conversions of a percent to a decimal in ``line`` that hold ("2.5% becomes 0.025": ``("2.5", "0.025")``).
+    One that does not hold is left unread: "20% is 0.5" may say what a share of something is."""
+    return [(m[1], m[2]) for m in _PERCENT_AS_DECIMAL.finditer(line) if Fraction(m[1]) / 100 == Fraction(m[2])]
 
 
 _CONNECTIVE_ALONE = re.compile(r"\s*+,?\s*+(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"

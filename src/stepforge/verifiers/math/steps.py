@@ -1698,6 +1698,9 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
                    if c.verdict == "false" else c for c in got]
         # "8! / (8 - 2)! = ...": a factorial of a group the side stops before is the side's own
         out.extend(_truncated(got, left, _CONTINUES_RIGHT.match(chunk, m.end()) or _GROUP_FACTORIAL.match(chunk, m.end())))
+    # "2.5% becomes 0.025": a conversion that holds is confirmed; one that does not is left unread (a share, not a slip)
+    out.extend(ClaimCheck(claim=f"{p}\\% = {d}", verdict="true", rule="percent_as_decimal:plain_text")
+               for p, d in plain_words.percents_as_decimals(written))
     if joined:
         grouped = re.compile(r"(?<![\d.])(?:" + "|".join(sorted(set(joined), key=len, reverse=True)) + r")(?!\d)")
         out = [c.model_copy(update={"verdict": "unknown", "rule": "spaced_thousands",
