@@ -173,3 +173,11 @@ def test_a_rejected_wrong_answer_with_no_located_error_is_an_unknown_gold_not_a_
     assert summarize(unlocated, kept=True).first_error == -1  # a kept trace says what it says
     right = unlocated.model_copy(update={"outcome": trace.outcome.model_copy(update={"correct": True})})
     assert summarize(right, kept=False).first_error == -1
+
+
+def test_a_percentage_is_rounded_once() -> None:
+    # 83 of 85 is 97.647%: rounded to a 4-digit ratio first (0.9765), the table said 97.7%
+    from stepforge.datasets.eval_labels import _pct, _ratio
+
+    assert _pct(_ratio(83, 85)) == "97.6%"
+    assert _pct(_ratio(1, 3)) == "33.3%"

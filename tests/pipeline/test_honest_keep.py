@@ -270,6 +270,14 @@ UNCERTAIN_CASES = [
     ("Lena has 4 bags with 7 pencils in each bag. How many pencils does she have?", "28",
      "Lena has 4 bags of 7 pencils.\n\nSo she has $4 \\times 7 = 29$ pencils.\n\nThe answer is $\\boxed{29}$.",
      "kept", 1),
+    # a number everyone knows, named by its words, is no misread: the slip after it is located
+    ("A farm has 5 chickens and 3 cows. How many legs do they have?", "22",
+     "Each chicken has 2 legs and each cow has 4 legs.\n\nThe chickens have 5 * 2 = 12 legs and the cows "
+     "have 3 * 4 = 12 legs.\n\nIn all 12 + 12 = 24 legs.\n\nThe answer is \\boxed{24}.", "kept", 1),
+    # ... but a wrong one is a value nothing checked
+    ("A farm has 6 chickens and 2 cows. How many legs do they have?", "20",
+     "Each chicken has 3 legs and each cow has 4 legs.\n\nThe chickens have 6 * 3 = 19 legs and the cows "
+     "have 2 * 4 = 8 legs.\n\nIn all 19 + 8 = 27 legs.\n\nThe answer is \\boxed{27}.", "first_error_uncertain", 0),
 ]
 
 
@@ -645,6 +653,14 @@ def test_the_forms_a_solution_writes_the_problems_quantities_in() -> None:
     assert _forms("12.5\\% tax and a third") == {"0.125", "1", "3"}  # a third has no finite decimal
     assert _forms("a half-hour") == {"0.5", "1", "2"}
     assert not _forms("behalf of the thirdparty")
+
+
+def test_numbers_everyone_knows_are_named_by_their_words() -> None:
+    from stepforge.pipeline.keep import _common_constants
+
+    assert _common_constants("Each chicken has 2 legs and each cow has 4 legs.") == {"2", "4"}
+    assert _common_constants("There are 7 days in a week and 24 hours in a day.") == {"7", "24"}
+    assert _common_constants("He bought 3 bikes and 12 eggs.") == set()  # no words that name a constant
 
 
 def test_numbers_a_problem_writes_in_words_are_given() -> None:

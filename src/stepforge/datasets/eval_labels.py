@@ -188,7 +188,7 @@ class LabelEval(BaseModel):
 
 
 def _ratio(a: int, b: int) -> float | None:
-    return round(a / b, 4) if b else None
+    return round(a / b, 6) if b else None
 
 
 def _bucket(gold: int, pred: int | None) -> str:

@@ -226,6 +226,31 @@ def _unread(step: Any) -> bool:
                and _RELATION.search(str(c.get("claim", ""))) for c in claims)
 
 
+#: numbers everyone knows, each with the words that name it in a step ("each chicken has 2 legs", "7 days in a
+#: week"): stated, they are no misread and no reasoning of the writer's (a wrong one, "30 days in a week", still is)
+_CONSTANTS = tuple((n, re.compile(a), re.compile(b) if b else None) for n, a, b in (
+    ("7", r"\bdays?\b", r"\bweek"), ("24", r"\bhours?\b", r"\bday"), ("60", r"\bminutes?\b", r"\bhour"),
+    ("60", r"\bseconds?\b", r"\bminute"), ("3600", r"\bseconds?\b", r"\bhour"), ("12", r"\bmonths?\b", r"\byear"),
+    ("52", r"\bweeks?\b", r"\byear"), ("365", r"\bdays?\b", r"\byear"), ("12", r"\bdozens?\b", ""),
+    ("12", r"\binch(?:es)?\b", r"\b(?:foot|feet)\b"), ("3", r"\b(?:foot|feet)\b", r"\byards?\b"),
+    ("16", r"\bounces?\b", r"\bpounds?\b"), ("100", r"\bcents?\b", r"\bdollars?\b"),
+    ("100", r"\bcentimet(?:er|re)s?\b", r"\bmet(?:er|re)s?\b"), ("1000", r"\bmet(?:er|re)s?\b", r"\bkilomet"),
+    ("1000", r"\bgrams?\b", r"\bkilogram"), ("1000", r"\bmillilit", r"\blit(?:er|re)s?\b"),
+    ("2", r"\blegs?\b", r"\b(?:chickens?|ducks?|birds?|hens?|roosters?|people|persons?|humans?|geese|goose)\b"),
+    ("4", r"\blegs?\b", r"\b(?:cows?|dogs?|cats?|horses?|pigs?|sheep|goats?|tables?|chairs?|animals?)\b"),
+    ("25", r"\bcents?\b", r"\bquarters?\b"), ("10", r"\bcents?\b", r"\bdimes?\b"),
+    ("5", r"\bcents?\b", r"\bnickels?\b"),
+    ("4", r"\bquarters?\b", r"\b(?:dollar|year)"), ("2", r"\bpairs?\b", ""), ("4", r"\bwheels?\b", r"\bcars?\b"),
+    ("2", r"\bwheels?\b", r"\b(?:bicycles?|bikes?)\b"),
+))
+
+
+def _common_constants(text: str) -> set[str]:
+    """The numbers of :data:`_CONSTANTS` whose words ``text`` holds ("7 days a week": 7)."""
+    low = text.lower()
+    return {n for n, a, b in _CONSTANTS if a.search(low) and (b is None or b.search(low))}
+
+
 def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) yet states a number neither the problem
     nor an earlier step holds, or (``relations``) holds a relation the checker could not decide; or None."""
@@ -233,7 +258,8 @@ def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
         if step.label is not None and step.label.rating == 0 and (
-                said - known or (relations and _undecided(step) and not _restates(step.text, trace))):
+                said - known - _common_constants(step.text)
+                or (relations and _undecided(step) and not _restates(step.text, trace))):
             return i
         known |= said
     return None

@@ -56,14 +56,15 @@ _RATE = rf"(?:\s*/\s*{_PRE}?{_W}(?:[ \t]+{_W})?|\s+per\s+{_PRE}?{_W}(?:[ \t]+{_W
 # number ("1/x" is a fraction in a variable)
 _EACH = r"each(?![A-Za-z'&-])"
 # ... "times" is no unit, but a count of times per something is ("2 times/week", "3 times per day")
-_UNIT_WORDS = rf"(?:(?!(?:{_ADVERB})(?![A-Za-z'&-])){_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(])|[ \t]+{_EACH})?|{_RATE}|{_EACH}|times{_RATE})"
+_UNIT_WORDS = (rf"(?:(?!(?:{_ADVERB})(?![A-Za-z'&-])){_PRE}?{_WORDS}(?:{_RATE}|/[hs](?![A-Za-z\d(])|[ \t]+{_EACH})?"
+               rf"|{_RATE}|{_EACH}|times{_RATE})")
 # a note in parentheses after a number or its unit names what it counts ("12 tickets (Pam's roller coaster) + 24
 # tickets (Fred's)", "20 (first friend) + 25 (second friend)"): no digit, no "=", no word that changes the number
 _NOTE = (r"(?:[ \t]*\((?=[^()]*[A-Za-z]{2})(?![^()]*\b(?:mod|modulo|choose|times|squared|cubed|percent|per|thousands?|"
          r"millions?|hundreds?|half|double|twice|triple|round\w*|approx\w*|each|dozens?|rate|total)\b)[^()\d=]{1,40}\))")
 # what an amount is for or from ("$500 for materials + $800 for craftsmanship", "$129 from the brownies"): words only,
 # never a number ("$5 for 2 apples" is a price of two) nor "each" ("for each": a rate)
-# ... or where it is counted ("24 hours in a day - 10 hours", "365 days in a year * 4 years"): one word after the article
+# ... or where it is counted ("24 hours in a day - 10 hours", "365 days in a year * 4 years"): one word after "a"
 _QUALIFIER = (rf"(?:[ \t]+(?:for|from)[ \t]+(?:(?:the|a|an|his|her|their|its|my|our)[ \t]+)?{_W}"
               rf"(?:[ \t]+{_W}){{0,2}}(?![ \t]*+\d)|[ \t]+in[ \t]+(?:a|an|one|each|every)[ \t]+{_W}(?![ \t]*+\d))")
 UNIT = rf"(?:{_UNIT_WORDS}{_QUALIFIER}?{_NOTE}?|{_QUALIFIER}{_NOTE}?|{_NOTE})"

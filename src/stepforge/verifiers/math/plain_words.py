@@ -124,6 +124,7 @@ _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|di
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
 # ... and after a number's unit ("48 inches divided by 8 inches", "42 miles divided by 3 miles per segment"): the unit
 # stays for the units' reader; never "times" (a count of repeats, "12 times divided by 2")
+_OPERATOR_WORD = re.compile(r"plus|minus|multiplied|divided", re.I)
 _OPERATOR_AFTER_UNIT = re.compile(rf"(?<=[\d%])([ \t]*{plain_units.UNIT})[ \t]+(plus|minus|multiplied[ \t]+by|"
                                   rf"divided[ \t]+by)[ \t]+(?=\\?\$?\s?\(?\.?\d)", re.I)
 # an operation said verb first, on two numbers: "multiplying 3 by $22.50", "divide 28 by 4", "adding 5 and 7",
@@ -192,6 +193,7 @@ _IN_NOUN_PHRASE = re.compile(r"\b(?:of|in|on|at|for|from|than|between|and|or|wit
                              r"values?|set|sequence|series|list)\s*$", re.I)
 _START = r"(?<![\w.,/^}\\$:])"
 _LEFT = re.compile(rf"{_START}({SIDE})\s*$")
+_UNIT_THEN_OP = re.compile(rf"[A-Za-z)][ \t]*+(?:{OP}|x\s)[ \t(]*+$")
 _SIDE_UNITS = rf"\(*+\s*+-?{plain_units.MEMBER}(?:\s*+\)*+\s*+{OP}\s*+\(*+\s*+-?{plain_units.MEMBER})*+"
 _LEFT_UNITS = re.compile(rf"{_START}({_SIDE_UNITS})\s*$", re.I)
 _RIGHT = re.compile(SIDE)
@@ -208,6 +210,8 @@ def _left_side(line: str, start: int, end: int) -> re.Match | None:
     found = _LEFT.search(line, start, end) if before in "0123456789)!%" else None
     if before == "!" or not re.search(r"\d[ \t]*+[A-Za-z(]", line[start:end]):
         return found
+    if found is not None and not _UNIT_THEN_OP.search(line, max(start, found.start() - 8), found.start()):
+        return found  # no unit and operator right before it: the side of numbers is the whole side
     units = _LEFT_UNITS.search(line, start, end)  # "16 glasses / 2": the whole side, not its last number
     return units if units is not None and (found is None or units.start() < found.start()) else found
 
@@ -275,8 +279,9 @@ def rewrite(line: str, computes: Callable[[str], bool], soft: list[int] | None =
     line = _VERB_FIRST.sub(_verb_first, line)
     line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
                                _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
-    line = _OPERATOR_AFTER_UNIT.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
-                                    m.group(1) + _OPERATOR_OF[re.sub(r"\s+", " ", m.group(2).lower())], line)
+    if _OPERATOR_WORD.search(line):  # a cheap test before the units' pattern
+        line = _OPERATOR_AFTER_UNIT.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
+                                        m.group(1) + _OPERATOR_OF[re.sub(r"\s+", " ", m.group(2).lower())], line)
     line = _PART_OF.sub(lambda m: m.group(0) if _CHAIN_END.search(line, max(0, m.start() - 8), m.start())
                         else f"{m.group(1)} * ", line)  # "= 25% of 80": the value a chain states, then more
     out, pos = [], 0
