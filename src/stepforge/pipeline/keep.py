@@ -19,7 +19,7 @@ from stepforge.labeling.base import StepLabels
 from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED, self_declared_error
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
-from stepforge.verifiers.math.parse import word_number
+from stepforge.verifiers.math.parse import word_numbers
 from stepforge.verifiers.math.steps import math_segments
 
 
@@ -105,21 +105,7 @@ def _given(trace: Trace) -> set[str]:
     """The numbers the problem gives, in the forms a solution writes them ("40%" is 0.4 too, "a third" is 1/3,
     "seventy" is 70) (its answer options are not given: they are candidates)."""
     text = _ASY.sub(" ", without_options(trace.task.prompt))
-    return _numbers(text) | _forms(text) | _number_words(text)
-
-
-_NUMBER_WORDS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                 "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-                 "thousand|million|billion")
-#: a number written in words ("seventy", "twenty-five", "two hundred and ten"): a run of number words
-_NUMBER_WORD_RUN = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:(?:[ \t]+(?:and[ \t]+)?|-)(?:{_NUMBER_WORDS}))*\b", re.I)
-
-
-def _number_words(text: str) -> set[str]:
-    """The numbers ``text`` writes in words ("If Sam had seventy loaves": 70); a run that is no one number ("five
-    seven") gives none."""
-    found = (word_number(m.group(0)) for m in _NUMBER_WORD_RUN.finditer(text))
-    return {str(v) for v in found if v is not None}
+    return _numbers(text) | _forms(text) | {str(v) for v in word_numbers(text)}
 
 
 #: a figure's drawing code ("[asy] draw((0,0)--(6,0)); [/asy]"): its coordinates are no quantities the problem gives,
@@ -258,7 +244,7 @@ def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
         if step.label is not None and step.label.rating == 0 and (
-                said - known - _common_constants(step.text)
+                ((new := said - known) and new - _common_constants(step.text))
                 or (relations and _undecided(step) and not _restates(step.text, trace))):
             return i
         known |= said

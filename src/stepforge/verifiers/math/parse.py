@@ -19,7 +19,7 @@ from stepforge.verifiers.math.notation import repeating_value
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
 from stepforge.verifiers.math.units import CURRENCY_PREFIX_RE, Unit, currency, parse_unit
 
-__all__ = ["Answer", "ParseError", "GuardError", "Scalar", "clean", "parse_answer", "parse_math", "parse_scalar"]
+__all__ = ["Answer", "ParseError", "GuardError", "Scalar", "clean", "parse_answer", "parse_math", "parse_scalar", "word_number", "word_numbers"]
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,19 @@ def word_number(s: str) -> int | None:
     if last is None and total == 0:
         return None
     return total + group
+
+
+#: a run of number words in prose ("seventy", "twenty-five", "two hundred and ten"), for :func:`word_numbers`
+_WORD_RUN_RE = re.compile(
+    r"\b(?:{w})(?:(?:[ \t]+(?:and[ \t]+)?|-)(?:{w}))*\b".format(
+        w="|".join([*_UNITS, *_TEENS, *_TENS, "hundred", *_SCALES])), re.I)
+
+
+def word_numbers(text: str) -> set[int]:
+    """The numbers ``text`` writes in words ("If Sam had seventy loaves": 70); a run that is no one number ("five
+    seven") gives none."""
+    found = (word_number(m.group(0)) for m in _WORD_RUN_RE.finditer(text))
+    return {v for v in found if v is not None}
 
 
 def _sig_digits(lit: str) -> int:

@@ -122,6 +122,13 @@ _POWER_WORDS = re.compile(
 # between two numbers, an operator in words
 _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|divided\s+by)\s+(?=\(?\.?\d)", re.I)
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
+
+
+def _operator(word: str) -> str:
+    """An operator word ("divided  by") as its sign (" / ")."""
+    return _OPERATOR_OF[re.sub(r"\s+", " ", word.lower())]
+
+
 # ... and after a number's unit ("48 inches divided by 8 inches", "42 miles divided by 3 miles per segment"): the unit
 # stays for the units' reader; never "times" (a count of repeats, "12 times divided by 2")
 _OPERATOR_WORD = re.compile(r"plus|minus|multiplied|divided", re.I)
@@ -277,11 +284,10 @@ def rewrite(line: str, computes: Callable[[str], bool], soft: list[int] | None =
         return line
     line = _powers(line)
     line = _VERB_FIRST.sub(_verb_first, line)
-    line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
-                               _OPERATOR_OF[re.sub(r"\s+", " ", m.group(1).lower())], line)
+    line = _OPERATOR_WORDS.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else _operator(m.group(1)), line)
     if _OPERATOR_WORD.search(line):  # a cheap test before the units' pattern
         line = _OPERATOR_AFTER_UNIT.sub(lambda m: m.group(0) if _after_chain(line, m.start()) else
-                                        m.group(1) + _OPERATOR_OF[re.sub(r"\s+", " ", m.group(2).lower())], line)
+                                        m.group(1) + _operator(m.group(2)), line)
     line = _PART_OF.sub(lambda m: m.group(0) if _CHAIN_END.search(line, max(0, m.start() - 8), m.start())
                         else f"{m.group(1)} * ", line)  # "= 25% of 80": the value a chain states, then more
     out, pos = [], 0
@@ -290,8 +296,8 @@ def rewrite(line: str, computes: Callable[[str], bool], soft: list[int] | None =
             continue
         left = _left_side(line, max(pos, m.start() - _WINDOW), m.start())
         right = _RIGHT.match(line, m.end())
-        if (left is None or right is None or not computes(plain_units.strip_units(left.group(1)))
-                or not re.search(r"\d", right.group(0))):
+        if left is None or right is None or not re.search(r"\d", right.group(0)) or not computes(
+                plain_units.strip_units(left.group(1)) if left.re is _LEFT_UNITS else left.group(1)):
             continue
         if re.search(r"[=<>]\s*$", line[max(0, left.start() - 3):left.start()]):
             continue  # "3 + 4 = 7, so we get 14": the value goes on by reasoning no one wrote
@@ -331,6 +337,8 @@ _PERCENT_AS_DECIMAL = re.compile(
 def percents_as_decimals(line: str) -> list[tuple[str, str]]:
     """The conversions of a percent to a decimal in ``line`` that hold ("2.5% becomes 0.025": ``("2.5", "0.025")``).
     One that does not hold is left unread: "20% is 0.5" may say what a share of something is."""
+    if "%" not in line:
+        return []
     return [(m[1], m[2]) for m in _PERCENT_AS_DECIMAL.finditer(line) if Fraction(m[1]) / 100 == Fraction(m[2])]
 
 
