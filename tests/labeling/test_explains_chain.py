@@ -48,3 +48,14 @@ def test_the_slip_in_a_chain_is_kept_as_the_first_error(record) -> None:
 def test_it_is_not_kept_when_the_chains_right_value_is_not_the_reference(record) -> None:
     problem, _, steps = AVERAGE
     assert isinstance(record(problem, "200", steps), Rejection)
+
+
+def test_a_final_answer_with_a_unit_or_currency_is_a_value_the_slip_led_to() -> None:
+    # the final answer is graded as the answer verifier reads it ("140 pounds", "$140.00"); a different value is not
+    claims = _claims([("150 - 20 = 130", "true")], [("130 \\cdot 2 = 260", "true")],
+                     [("(150 + 130 + 260) / 3 = 440 / 3", "false"), ("440 / 3 = 140", "false")], [])
+    for pred in ("140 pounds", "\\$140.00", "140\\text{ lb}", "140g", "140 km"):
+        ex = explains_outcome(claims, 2, "180", pred)
+        assert ex["explains"] is True, (pred, ex)
+    for pred in ("141 pounds", "1400 pounds", "140\\pi"):
+        assert explains_outcome(claims, 2, "180", pred)["explains"] is False, pred

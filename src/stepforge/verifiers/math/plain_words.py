@@ -32,6 +32,8 @@ Found on model-written solutions (MATH- and GSM8K-level, PRMBench, MR-BEN) and o
   relation in words after such an expression ("40% of 200 GB is 80 GB") are read; the units stay in the text for
   :mod:`plain_units`, which never refutes where they may convert. Ordinal words name a power ("2 to the third power").
 * A percent said as its decimal ("2.5% becomes 0.025"): confirmed when it holds (:func:`percents_as_decimals`).
+* The rest of a whole ("25% don't attend, so 75% do", "1/4 are boys; the remaining 3/4 are girls"): confirmed when
+  the two shares make the whole (:func:`complements`).
 """
 
 from __future__ import annotations
@@ -340,6 +342,42 @@ def percents_as_decimals(line: str) -> list[tuple[str, str]]:
     if "%" not in line:
         return []
     return [(m[1], m[2]) for m in _PERCENT_AS_DECIMAL.finditer(line) if Fraction(m[1]) / 100 == Fraction(m[2])]
+
+
+#: a share of a whole: a percent or a fraction of two whole numbers ("25%", "3/4"), never a ratio's member or a date
+_SHARE = re.compile(r"(?<![\w.$,/:])(?:(\d+(?:\.\d+)?)\s?%|(\d{1,3})\s?/\s?(\d{1,3})(?![\d/:]|[.,]\d|\s?%))")
+#: words that say the second share is the rest of the whole (or that the first is taken away)
+_REST = re.compile(r"\b(?:remaining|remainder|rest|others?|left|leaving|leaves|not|no\s+longer|never|off|discount(?:ed)?|"
+                   r"except|without)\b|n't\b", re.I)
+#: words that draw a consequence: the rest only between two different shares ("so 1/2 a bottle x 16" repeats one)
+_SO = re.compile(r"\b(?:so|means|meaning|thus|therefore|hence)\b", re.I)
+#: after the second share: it changes a quantity ("70% more") or is a share of a part ("75% of the rest")
+_NOT_REST_AFTER = re.compile(r"\s*(?:more|less|fewer|higher|lower|greater|smaller|larger|bigger|increase|decrease|"
+                             r"extra|again|of\s+(?:the\s+|those\s+|these\s+)?(?:remaining|rest|remainder|others))\b",
+                             re.I)
+_MAX_REST_WORDS = 16
+
+
+def complements(line: str) -> list[tuple[Fraction, Fraction]]:
+    """The shares of ``line`` said to be the rest of a whole ("25% of the guests don't attend, so 75% do": ``(1/4,
+    3/4)``) that hold: two shares next to each other (no number between, a few words apart) joined by words of the
+    rest ("remaining", "don't"; "so" between two different shares), making the whole. One that does not make it is left unread ("3/4 are occupied,
+    so 1/3 is not" is wrong, but "20% off, so 70% more" may be another quantity): confirmed only, never refuted."""
+    if "%" not in line and "/" not in line:
+        return []
+    shares = []
+    for m in _SHARE.finditer(line):
+        v = Fraction(m[1]) / 100 if m[1] else Fraction(int(m[2]), int(m[3])) if int(m[3]) else None
+        if v is not None and 0 < v < 1:
+            shares.append((m, v))
+    out = []
+    for (a, va), (b, vb) in zip(shares, shares[1:]):
+        between = line[a.end():b.start()]
+        if (va + vb == 1 and not re.search(r"\d", between) and len(between.split()) <= _MAX_REST_WORDS
+                and (_REST.search(between) or (va != vb and _SO.search(between)))
+                and not _NOT_REST_AFTER.match(line, b.end())):
+            out.append((va, vb))
+    return out
 
 
 _CONNECTIVE_ALONE = re.compile(r"\s*+,?\s*+(?:which\s+simplifies\s+to|which\s+gives(?:\s+us)?|gives\s+us|equals|"
