@@ -21,7 +21,9 @@ It is read only where the units cannot change the numbers:
 * an "=" between sides with no unit in common (``1 yap = 3/5 baps``, ``2 hours = 120 minutes``) is a conversion:
   neutral (``unit_conversion``); with units on one side only (``2 hours = 120``), a false one is never refuted;
 * a chain that a number and a word before it (``1 hour 30 minutes + ...``) or a number after it (``= 2 hours 15
-  minutes``) continues is a fragment of a compound quantity: neutral (``compound_quantity``).
+  minutes``) continues is a fragment of a compound quantity: neutral (``compound_quantity``);
+* words in brackets right against a number, in a chain with a bare number beside them (``.1(Number of Minutes) + 1 =
+  .15(Number of Minutes)``), are a factor, an unknown named in words: neutral (``factor_in_words``).
 """
 
 from __future__ import annotations
@@ -95,6 +97,9 @@ _TIGHT_RESULT = re.compile(rf"=\s*(?:\\?\$\s?)?\d[\d,]*(?:\.\d+)?((?:{_W}|(?-i:[
                            re.I)
 _NOTE_TEXT = re.compile(r"\s*\([^()]*\)")  # a note in a unit's text: no part of the unit
 _SUM = re.compile(r"(?<![eE])[-+–−]")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
+FACTOR_IN_WORDS = "factor_in_words"  # a region's reason that no units' algebra overrides: its "units" are no units
+_TIGHT_NOTE = {f"{d}(" for d in "0123456789"}  # a note in brackets right against its number, no blank between
 
 
 def strip_units(side: str) -> str:
@@ -135,6 +140,10 @@ def blank(line: str) -> tuple[str, list[Region]]:
         end = _trim_result_unit(line, m.start(), m.end(), units, spans)
         region = Region(m.start(), end, units, spans=spans)
         region.why = _why_neutral(line, m.start(), end, units)
+        if any(line[a - 1:a + 1] in _TIGHT_NOTE for a, _ in spans) and _bare_beside(line, m.start(), end, spans):
+            # ".1(Number of Minutes) + 1 = .15(Number of Minutes)": words in brackets against a number are a factor
+            # (an unknown named in words) where a bare number stands beside it, not a note on what it counts
+            region.why = region.why or FACTOR_IN_WORDS
         region.sums_across = bool(_SUM.search(_unitless(line, m.start(), end, spans))) and len(
             {_head(_base(u)) for u in units}) > 1
         sides = [_side_units(x) for x in re.split(r"=", line[m.start():end])]
@@ -176,6 +185,20 @@ def _blanked(line: str, blanks: list[tuple[int, int]]) -> str:
     for a, b in blanks:
         chars[a:b] = " " * (b - a)
     return "".join(chars)
+
+
+def _bare_beside(line: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """A side of the chain holds a number with no unit beside one with a unit (``.1(N) + 1``); a bare result alone on
+    its side (``20 (first) + 25 (second) = 45``) is not one."""
+    at = start
+    for side in line[start:end].split("="):
+        lo, hi = at, at + len(side)
+        at = hi + 1
+        noted = [(a, b) for a, b in spans if lo <= a < hi]
+        numbers = _NUMBER.findall(_unitless(line, lo, hi, noted))
+        if noted and len(numbers) > max(1, len(noted)):
+            return True
+    return False
 
 
 def _unitless(line: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:

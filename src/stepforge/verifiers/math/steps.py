@@ -1691,7 +1691,8 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
         rev = rev or chunk[::-1]
         pos = _tail_start(rev, len(chunk) - end)
         left = _CONTINUES_LEFT.search(chunk, pos, end) or (
-            _FACTOR_BEFORE.search(chunk, pos, end) if m.group(0).lstrip().startswith("(") else None)
+            _FACTOR_BEFORE.search(chunk, pos, end) if m.group(0).lstrip().startswith("(") else None) or (
+            _THOUSANDS_BEFORE.search(chunk, pos, end) if _THREE_DIGITS.match(chunk, end) else None)
         if _LIST_BEFORE.search(chunk, pos, end) and _LIST_AFTER.match(chunk, m.end()):
             # "(3-2), (0-2), (5-2) = 1, -2, 3": lists matched member by member, not one equation
             got = [c.model_copy(update={"verdict": "unknown", "rule": "elementwise_list", "detail": c.rule})
@@ -1748,7 +1749,7 @@ def _with_units(check: ClaimCheck, region: plain_units.Region, tex: tuple[str, s
     minutes/hour = 180 minutes``), else as the numbers say, or neutral where the units may convert a number (two of
     one dimension, a compound quantity) or a sum runs across different units."""
     check = check.model_copy(update={"claim": re.sub(r"\s{2,}", " ", check.claim)})  # the blanks the units left
-    if tex is not None and check.verdict != "unknown":
+    if tex is not None and check.verdict != "unknown" and region.why != plain_units.FACTOR_IN_WORDS:
         by_units = _unit_claim(tex[0], tex[1], tex[0], tex[1], state, rng)
         # decisive only: true, or false with units on both sides ("in 3 days = 97 * 3": the prose's number, not a
         # quantity, before the "=" is never refuted); the claim as the numbers read it, for the rules that redo it
@@ -1775,8 +1776,16 @@ _OPERAND_NEXT = r"(?=\s*(?:\\?\$|\d|\.\d|\())"  # a number, a price, a group or 
 # also "60 students x 2/3 = 40" (a times sign after a word), "12 x 1 and 1/4 = 15" / "17/3 = 5 and 2/3" (a mixed
 # number cut by "and"), "exactly .$500 = \tfrac12$" (a decimal point left outside the math); never "a total of"
 # (what follows is the whole: "a total of 70 + 420 + 210 = 680")
+# ... or names what it numbers ("Week 1 + Week 2 = 35 + 35", "on day 1 * 2 = 20": the number is a label's, not a
+# value; never after "per", "a", "each", "every": "5 miles per day 5 * 7"); or (_THOUSANDS_BEFORE) its first three
+# digits are the last group of a number a comma and a blank part ("14, 400 / 80 = 180"; "3, 5 * 3" is a list)
+_LABELS = (r"week|day|month|year|step|part|round|game|level|page|chapter|room|grade|group|team|row|column|floor|test|"
+           r"quiz|exam|lap|hole|period|season|episode|stage|phase|batch|trip|question|problem|section|lesson|volume")
 _CONTINUES_LEFT = re.compile(rf"(?:\b(?:{_OPERATOR_WORDS})(?<!\btotal of)|[-+*/×÷^%()–−√]|\\(?:cdot|times|div)|(?<=[A-Za-z] )x"
-                             rf"|^\s*x|\d\s+and|(?:^|\s)\.)\s*$", re.I)
+                             rf"|^\s*x|\d\s+and|(?:^|\s)\."
+                             rf"|(?<!\bper )(?<!\ba )(?<!\ban )(?<!\beach )(?<!\bevery )\b(?:{_LABELS})s?(?=\s))\s*$", re.I)
+_THOUSANDS_BEFORE = re.compile(r"(?<![\d,.])\d{1,3},\s$")  # "14, " before a side that opens with three digits
+_THREE_DIGITS = re.compile(r"\d{3}(?![\d.,])")
 _CONTINUES_RIGHT = re.compile(rf"\s*(?:(?:{_PREPOSITIONS})\b{_OPERAND_NEXT}|(?:{_OPERATORS_IN_WORDS})\b"
                               rf"|[-+*/×÷^%()–−]|\\%|\\(?:cdot|times|div)(?![a-zA-Z])"
                               rf"|and\s+\(?\\?\$?\d+\s*/\s*\d"
