@@ -347,8 +347,8 @@ def percents_as_decimals(line: str) -> list[tuple[str, str]]:
 #: a share of a whole: a percent or a fraction of two whole numbers ("25%", "3/4"), never a ratio's member or a date
 _SHARE = re.compile(r"(?<![\w.$,/:])(?:(\d+(?:\.\d+)?)\s?%|(\d{1,3})\s?/\s?(\d{1,3})(?![\d/:]|[.,]\d|\s?%))")
 #: words that say the second share is the rest of the whole (or that the first is taken away)
-_REST = re.compile(r"\b(?:remaining|remainder|rest|others?|left|leaving|leaves|not|no\s+longer|never|off|discount(?:ed)?|"
-                   r"except|without)\b|n't\b", re.I)
+_REST = re.compile(r"\b(?:remaining|remainder|rest|others?|left|leaving|leaves|not|no\s+longer|never|off|"
+                   r"discount(?:ed)?|except|without)\b|n't\b", re.I)
 #: words that draw a consequence: the rest only between two different shares ("so 1/2 a bottle x 16" repeats one)
 _SO = re.compile(r"\b(?:so|means|meaning|thus|therefore|hence)\b", re.I)
 #: after the second share: it changes a quantity ("70% more") or is a share of a part ("75% of the rest")
@@ -361,8 +361,9 @@ _MAX_REST_WORDS = 16
 def complements(line: str) -> list[tuple[Fraction, Fraction]]:
     """The shares of ``line`` said to be the rest of a whole ("25% of the guests don't attend, so 75% do": ``(1/4,
     3/4)``) that hold: two shares next to each other (no number between, a few words apart) joined by words of the
-    rest ("remaining", "don't"; "so" between two different shares), making the whole. One that does not make it is left unread ("3/4 are occupied,
-    so 1/3 is not" is wrong, but "20% off, so 70% more" may be another quantity): confirmed only, never refuted."""
+    rest ("remaining", "don't"; "so" between two different shares), making the whole. A pair that does not make it is
+    left unread ("3/4 are occupied, so 1/3 is not" is wrong, but the second share may be of something else): confirmed
+    only, never refuted."""
     if "%" not in line and "/" not in line:
         return []
     shares = []
