@@ -19,7 +19,8 @@ from stepforge.verifiers.math.notation import repeating_value
 from stepforge.verifiers.math.policy import DEFAULT_POLICY, MathPolicy
 from stepforge.verifiers.math.units import CURRENCY_PREFIX_RE, Unit, currency, parse_unit
 
-__all__ = ["Answer", "ParseError", "GuardError", "Scalar", "clean", "parse_answer", "parse_math", "parse_scalar", "word_number", "word_numbers"]
+__all__ = ["Answer", "ParseError", "GuardError", "Scalar", "clean", "parse_answer", "parse_math", "parse_scalar",
+           "word_number", "word_numbers"]
 
 
 @dataclass(frozen=True)

@@ -97,9 +97,8 @@ _TIGHT_RESULT = re.compile(rf"=\s*(?:\\?\$\s?)?\d[\d,]*(?:\.\d+)?((?:{_W}|(?-i:[
                            re.I)
 _NOTE_TEXT = re.compile(r"\s*\([^()]*\)")  # a note in a unit's text: no part of the unit
 _SUM = re.compile(r"(?<![eE])[-+–−]")
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
+_NUMBER = re.compile(NUM)
 FACTOR_IN_WORDS = "factor_in_words"  # a region's reason that no units' algebra overrides: its "units" are no units
-_TIGHT_NOTE = {f"{d}(" for d in "0123456789"}  # a note in brackets right against its number, no blank between
 
 
 def strip_units(side: str) -> str:
@@ -140,7 +139,7 @@ def blank(line: str) -> tuple[str, list[Region]]:
         end = _trim_result_unit(line, m.start(), m.end(), units, spans)
         region = Region(m.start(), end, units, spans=spans)
         region.why = _why_neutral(line, m.start(), end, units)
-        if any(line[a - 1:a + 1] in _TIGHT_NOTE for a, _ in spans) and _bare_beside(line, m.start(), end, spans):
+        if any(line[a] == "(" and line[a - 1].isdigit() for a, _ in spans) and _bare_beside(line, m.start(), end, spans):
             # ".1(Number of Minutes) + 1 = .15(Number of Minutes)": words in brackets against a number are a factor
             # (an unknown named in words) where a bare number stands beside it, not a note on what it counts
             region.why = region.why or FACTOR_IN_WORDS
@@ -195,7 +194,7 @@ def _bare_beside(line: str, start: int, end: int, spans: list[tuple[int, int]]) 
         lo, hi = at, at + len(side)
         at = hi + 1
         noted = [(a, b) for a, b in spans if lo <= a < hi]
-        numbers = _NUMBER.findall(_unitless(line, lo, hi, noted))
+        numbers = _NUMBER.findall(_unitless(line, lo, hi, noted))  # as the chain reads them (NUM)
         if noted and len(numbers) > max(1, len(noted)):
             return True
     return False

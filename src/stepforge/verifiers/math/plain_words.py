@@ -124,6 +124,11 @@ _POWER_WORDS = re.compile(
 # between two numbers, an operator in words
 _OPERATOR_WORDS = re.compile(r"(?<=[\d)])\s+(plus|minus|times|multiplied\s+by|divided\s+by)\s+(?=\(?\.?\d)", re.I)
 _OPERATOR_OF = {"plus": " + ", "minus": " - ", "times": " * ", "multiplied by": " * ", "divided by": " / "}
+# ... and after a number's unit ("48 inches divided by 8 inches", "42 miles divided by 3 miles per segment"): the unit
+# stays for the units' reader; never "times" (a count of repeats, "12 times divided by 2")
+_OPERATOR_WORD = re.compile(r"plus|minus|multiplied|divided", re.I)
+_OPERATOR_AFTER_UNIT = re.compile(rf"(?<=[\d%])([ \t]*{plain_units.UNIT})[ \t]+(plus|minus|multiplied[ \t]+by|"
+                                  rf"divided[ \t]+by)[ \t]+(?=\\?\$?\s?\(?\.?\d)", re.I)
 
 
 def _operator(word: str) -> str:
@@ -131,11 +136,6 @@ def _operator(word: str) -> str:
     return _OPERATOR_OF[re.sub(r"\s+", " ", word.lower())]
 
 
-# ... and after a number's unit ("48 inches divided by 8 inches", "42 miles divided by 3 miles per segment"): the unit
-# stays for the units' reader; never "times" (a count of repeats, "12 times divided by 2")
-_OPERATOR_WORD = re.compile(r"plus|minus|multiplied|divided", re.I)
-_OPERATOR_AFTER_UNIT = re.compile(rf"(?<=[\d%])([ \t]*{plain_units.UNIT})[ \t]+(plus|minus|multiplied[ \t]+by|"
-                                  rf"divided[ \t]+by)[ \t]+(?=\\?\$?\s?\(?\.?\d)", re.I)
 # an operation said verb first, on two numbers: "multiplying 3 by $22.50", "divide 28 by 4", "adding 5 and 7",
 # "subtracting 40 from 70" (never "multiply both sides by 3": a number must follow the verb and its preposition)
 # An operand may carry its name in parentheses ("Multiply 6 (packages) by $2.50") or be a name with its value in
@@ -176,6 +176,7 @@ _COUNTED_AFTER = re.compile(r"[ \t]++(?!(?:more|less|fewer|times|greater|larger|
                             r"thirds?|of|than|per|out|each|total|left|remaining|apart|away|ago|old|later|earlier)"
                             r"(?![A-Za-z]))([A-Za-z]{2,})(?=[ \t]*(?:$|[.,;!?)]|(?:and|so|then|which|in|total|"
                             r"altogether|overall)\b))", re.I)
+
 
 
 def _counted_after(line: str, at: int) -> bool:

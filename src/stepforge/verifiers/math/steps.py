@@ -1703,7 +1703,7 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
     out.extend(ClaimCheck(claim=f"{p}\\% = {d}", verdict="true", rule="percent_as_decimal:plain_text")
                for p, d in plain_words.percents_as_decimals(written))
     # "25% don't attend, so 75% do": the rest of a whole, confirmed when the two make it; never refuted
-    out.extend(ClaimCheck(claim=f"1 - {_frac_tex(a)} = {_frac_tex(b)}", verdict="true", rule="complement:plain_text")
+    out.extend(ClaimCheck(claim=f"1 - {tex_units.frac_tex(a)} = {tex_units.frac_tex(b)}", verdict="true", rule="complement:plain_text")
                for a, b in plain_words.complements(written))
     if joined:
         grouped = re.compile(r"(?<![\d.])(?:" + "|".join(sorted(set(joined), key=len, reverse=True)) + r")(?!\d)")
@@ -1711,10 +1711,6 @@ def _plain_line_claims(chunk: str, state: _State, rng: random.Random) -> list[Cl
                                     "detail": f"{c.rule}; digits grouped by spaces may be two numbers"})
                if c.verdict == "false" and grouped.search(c.claim) else c for c in out]
     return out
-
-
-def _frac_tex(x: Fraction) -> str:
-    return str(x.numerator) if x.denominator == 1 else f"\\frac{{{x.numerator}}}{{{x.denominator}}}"
 
 
 _OTHER_CURRENCY = re.compile("[€£¥₹](?=\\s?\\.?\\d)")

@@ -180,7 +180,8 @@ def _tree_name(symbol: str) -> str:
     return f"u_{sub}" if len(sub) == 1 else symbol
 
 
-def _frac(x: Fraction) -> str:
+def frac_tex(x: Fraction) -> str:
+    """A rational number as LaTeX: ``3``, ``\\frac{3}{4}``."""
     return f"{x.numerator}" if x.denominator == 1 else f"\\frac{{{x.numerator}}}{{{x.denominator}}}"
 
 
@@ -232,7 +233,7 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
             continue
         blank.append(" ")
         sym.append(f" \\cdot {u} ")
-        conv.append(f" \\cdot {_frac(cnum / cden)} ")
+        conv.append(f" \\cdot {frac_tex(cnum / cden)} ")
     if not units:
         return Side(side, side, side)
     blank, sym, conv = ([_THOUSANDS.sub(lambda t: t.group(0).replace(",", ""), x) for x in out]
