@@ -118,6 +118,23 @@ def test_scaling_words_letters_and_operator_words_are_not_units(text: str) -> No
     assert _step(text).rating == 0, _step(text).claims
 
 
+@pytest.mark.parametrize("text, rating", [
+    # people added to people, animals to animals: no conversion hides in the "=", the numbers decide
+    ("So, 120 boys + 60 girls = 200 students.", -1),
+    ("So, 120 boys + 60 girls = 180 students.", 1),
+    ("20 students + 2 teachers = 22 people", 1),
+    ("12 chickens + 5 cows = 19 animals", -1),
+    ("4 dogs + 3 cats = 7 pets", 1),
+    # nouns that count otherwise stay neutral: legs, couples, a team of players, bags of apples
+    ("12 chickens + 5 cows = 44 legs", 0),
+    ("4 men + 4 women = 4 couples", 0),
+    ("3 teams + 4 players = 40 players", 0),
+    ("3 bags + 2 = 26 apples", 0),
+])
+def test_people_and_animals_are_one_kind_of_count(text: str, rating: int) -> None:
+    assert _step(text).rating == rating, _step(text).claims
+
+
 def test_units_only_after_the_result_keep_the_number_reader_as_it_was() -> None:
     c = _step("5 + 3 = 8 apples and 2 pears")
     assert [(x.verdict, x.rule) for x in c.claims] == [("true", "identity:plain_text")]

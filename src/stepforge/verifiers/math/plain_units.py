@@ -17,7 +17,9 @@ It is read only where the units cannot change the numbers:
   an adverb right after the number (``still``, ``approximately``: "-5+3 still equals -2");
 * two units of one dimension in a chain (``hours`` and ``minutes``, ``km/hr`` and ``days``, ``feet`` and ``inches``)
   may hide a conversion, so its claims are neutral either way (``units_differ``), as are the claims of a chain added
-  across different nouns that does not hold (``3 bags + 2 = 26 apples``);
+  across different nouns that does not hold (``3 bags + 2 = 26 apples``); nouns that each count one person or one
+  animal are one kind (``120 boys + 60 girls = 200 students`` adds people: refuted; ``12 chickens + 5 cows = 44
+  legs`` counts legs: neutral);
 * an "=" between sides with no unit in common (``1 yap = 3/5 baps``, ``2 hours = 120 minutes``) is a conversion:
   neutral (``unit_conversion``); with units on one side only (``2 hours = 120``), a false one is never refuted;
 * a chain that a number and a word before it (``1 hour 30 minutes + ...``) or a number after it (``= 2 hours 15
@@ -144,7 +146,7 @@ def blank(line: str) -> tuple[str, list[Region]]:
             # (an unknown named in words) where a bare number stands beside it, not a note on what it counts
             region.why = region.why or FACTOR_IN_WORDS
         region.sums_across = bool(_SUM.search(_unitless(line, m.start(), end, spans))) and len(
-            {_head(_base(u)) for u in units}) > 1
+            {kind(_head(_base(u))) for u in units}) > 1
         sides = [_side_units(x) for x in re.split(r"=", line[m.start():end])]
         if any(not (a & b) and (a or b) for a, b in zip(sides, sides[1:])):  # notes alone are no units
             region.unshared = True
@@ -233,8 +235,24 @@ def _side_units(side: str) -> set[str]:
         for atom in re.split(r"\s*/\s*|\s+per\s+", u.group(1).lower()):
             base = _head(_base(atom))
             if base:
-                out.add("dollar" if base in ("dollar", "usd") else base)
+                out.add("dollar" if base in ("dollar", "usd") else kind(base))
     return out
+
+
+# nouns that each count one person, or one animal: "120 boys + 60 girls = 180 students" adds people to people, no
+# conversion hides in it (a "couple", a "family", a "team", "legs" count otherwise and are none of these)
+_KINDS = {
+    "person": ("boy|girl|student|child|children|kid|people|person|man|men|woman|women|adult|teenager|teen|teacher|"
+               "player|member|employee|worker|guest|friend|visitor|passenger|attendee|participant|customer|parent|"
+               "classmate|boys|girls"),
+    "animal": "animal|pet|dog|cat|cow|pig|chicken|hen|horse|sheep|goat|duck|rabbit|puppi|kitten",
+}
+_KIND_OF = {word: name for name, words in _KINDS.items() for word in words.split("|")}
+
+
+def kind(noun: str) -> str:
+    """The kind a counted noun belongs to ("person" for "boy", "student"; "animal" for "dog"), else the noun."""
+    return _KIND_OF.get(noun, noun)
 
 
 def _head(base: str) -> str:

@@ -43,7 +43,7 @@ from stepforge.verifiers.math.displays import aligned_rows
 from stepforge.verifiers.math.given import givens, restated
 from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
 from stepforge.verifiers.math import (divisor_lists, functions, notation, plain_algebra, plain_units, plain_words,
-                                     readings, tex_units, worded)
+                                     readings, rounding, tex_units, worded)
 from stepforge.verifiers.math.points import (
     SIMPLIFY_TERMS,
     TooBig,
@@ -2121,7 +2121,8 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 opens = j == 0 or not pieces[j - 1][0] or pieces[j - 1][1].endswith("\n")
                 claims.extend(_guarded(seg, lambda s=seg, o=opens: _plain_claims(s, state, rng, o), budget))
         for read_words, rule in ((divisor_lists.claims, "divisor_list"),
-                                 (divisor_lists.common_claims, "gcd_lcm_in_words")):
+                                 (divisor_lists.common_claims, "gcd_lcm_in_words"),
+                                 (rounding.claims, "rounding_in_words")):
             claims += [ClaimCheck(claim=c, verdict="true" if holds else "false", rule=rule, detail=why)
                        for c, holds, why in read_words(text)]
         claims = _in_other_base(text, _with_remainder(text, _under_test(_tested_or_denied(text, claims), tested)))
