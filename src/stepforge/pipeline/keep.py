@@ -71,8 +71,13 @@ _STEP_NUMBER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:(?:step|paragrap
                           r"|\d{1,2}[.)](?=[ \t]))", re.I | re.M)
 
 
+#: a reference to a step by its number inside a sentence ("the sum obtained in step 3", "from steps 1 and 2")
+_STEP_REFERENCE = re.compile(r"\bsteps?[ \t]+\d{1,2}(?:[ \t]*(?:,|and|to|-)[ \t]*\d{1,2})*\b(?![.,]\d)", re.I)
+
+
 def _numbers(text: str) -> set[str]:
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", _STEP_NUMBER.sub("", text))
+    text = _STEP_REFERENCE.sub(" ", _STEP_NUMBER.sub("", text))
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     return {n.rstrip("0").rstrip(".") if "." in n else n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
 
 
@@ -117,7 +122,9 @@ _PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s*(?:\\?%|percent\b)", re.I)  # f
 #: quantities written as words, and the numbers a solution writes for them ("half of 50" as 50/2 or 0.5 x 50)
 _WORDS = {"half": (F(1, 2), 2), "halves": (F(1, 2), 2), "third": (F(1, 3), 3), "thirds": (F(1, 3), 3),
           "quarter": (F(1, 4), 4), "quarters": (F(1, 4), 4), "fourth": (F(1, 4), 4), "fourths": (F(1, 4), 4),
-          "fifth": (F(1, 5), 5), "fifths": (F(1, 5), 5), "tenth": (F(1, 10), 10), "tenths": (F(1, 10), 10),
+          "fifth": (F(1, 5), 5), "fifths": (F(1, 5), 5), "sixth": (F(1, 6), 6), "sixths": (F(1, 6), 6),
+          "seventh": (F(1, 7), 7), "sevenths": (F(1, 7), 7), "eighth": (F(1, 8), 8), "eighths": (F(1, 8), 8),
+          "ninth": (F(1, 9), 9), "ninths": (F(1, 9), 9), "tenth": (F(1, 10), 10), "tenths": (F(1, 10), 10),
           "twice": (F(2), 2), "double": (F(2), 2), "doubles": (F(2), 2), "triple": (F(3), 3), "thrice": (F(3), 3),
           "dozen": (F(12), 12), "dozens": (F(12), 12)}
 _QUANTITY_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.I)
@@ -227,6 +234,7 @@ _CONSTANTS = tuple((n, re.compile(a), re.compile(b) if b else None) for n, a, b 
     ("25", r"\bcents?\b", r"\bquarters?\b"), ("10", r"\bcents?\b", r"\bdimes?\b"),
     ("5", r"\bcents?\b", r"\bnickels?\b"),
     ("4", r"\bquarters?\b", r"\b(?:dollar|year)"), ("2", r"\bpairs?\b", ""), ("4", r"\bwheels?\b", r"\bcars?\b"),
+    ("5", r"\bweekdays?\b", ""), ("2", r"\bweekends?\b", ""),
     ("2", r"\bwheels?\b", r"\b(?:bicycles?|bikes?)\b"),
 ))
 
@@ -244,7 +252,7 @@ def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
         if step.label is not None and step.label.rating == 0 and (
-                ((new := said - known) and new - _common_constants(step.text))
+                ((new := said - known) and new - _common_constants(step.text) - _forms(step.text))
                 or (relations and _undecided(step) and not _restates(step.text, trace))):
             return i
         known |= said

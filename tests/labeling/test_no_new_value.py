@@ -1,0 +1,76 @@
+"""Numbers in an unchecked step that are no new value do not hold a located slip back (MathCheck, MR-GSM8K: each
+held a right first error back as uncertain): a step's number ("the sum from step 3"), a fraction said in words and
+written ("one-eighth ... (1/8)*x"), a percent and its decimal in one step ("95% of $140 ... by 0.95"), the days of a
+working week ("5x classes from Monday to Friday, each weekday"), and a rounding said in words and checked. A new
+number that is a misread still does."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepforge.schema import Trace
+
+_PROBLEM = ("A shop sells 40 phones a week. One-eighth of the phones are sold with a case, at $140 each case, and "
+            "cases are 95% of their price on Fridays. How much does the shop make from cases on Fridays in 5 weeks?")
+_LATER = ["The shop sells 40/8 = 5 phones with a case each week.",
+          "Over 5 weeks that is 5 * 5 = 25 cases.",
+          "On Fridays each case costs 140 * 0.95 = 133 dollars.",
+          "So the shop makes 25 * 133 = 3335 dollars.",  # the slip: 3325
+          "The answer is 3335."]
+
+
+@pytest.mark.parametrize("opening", [
+    "One-eighth of the phones are sold with a case, which means (1/8) * x of the x phones.",
+    "To calculate 95% of $140, we multiply $140 by 0.95.",
+    "We will reuse the count found in step 2 when we add up in step 4.",
+])
+def test_an_unchecked_step_with_no_new_value_lets_the_slip_be_the_first_error(record, opening: str) -> None:
+    got = record(_PROBLEM, "3325", [opening, *_LATER])
+    assert isinstance(got, Trace), getattr(got, "detail", None)
+    assert got.first_error_index == 4
+    assert got.steps[0].label.rating == 0
+
+
+def test_a_misread_number_still_holds_the_slip_back(record) -> None:
+    got = record(_PROBLEM, "3325", ["One-eighth of the phones are sold with a case, so 6 of every 40 phones.",
+                                    *_LATER])
+    assert not isinstance(got, Trace)
+    assert "first error may be there" in got.detail
+
+
+def test_the_days_of_a_working_week_are_no_new_value(record) -> None:
+    problem = ("Judy teaches 4 dance classes every day from Monday to Friday and 8 classes on Saturday. Each class has "
+               "15 students who pay $10. How much money does she make in a week?")
+    steps = ["Judy teaches on each of the 5 weekdays and on Saturday.",
+             "On weekdays she teaches 4 * 5 = 20 classes.",
+             "In a week she teaches 20 + 8 = 28 classes.",
+             "That is 28 * 15 = 420 students.",
+             "She makes 420 * 10 = 4300 dollars.",  # the slip: 4200
+             "The answer is 4300."]
+    got = record(problem, "4200", steps)
+    assert isinstance(got, Trace), getattr(got, "detail", None)
+    assert got.first_error_index == 4
+    # six weekdays is a misread: it holds the slip back
+    wrong = [steps[0].replace("5 weekdays", "6 weekdays"), steps[1].replace("4 * 5 = 20", "4 * 6 = 24"),
+             "In a week she teaches 24 + 8 = 32 classes.", "That is 32 * 15 = 480 students.",
+             "She makes 480 * 10 = 4900 dollars.", "The answer is 4900."]
+    assert not isinstance(record(problem, "4200", wrong), Trace)
+
+
+def test_a_right_rounding_in_words_is_checked_before_the_slip(record) -> None:
+    problem = ("Artie sells marigolds for $2.74 per pot and petunias for $2 per pot. He rounds his prices to the "
+               "nearest dollar. He sells 12 pots of marigolds and 9 pots of petunias. How much does he make?")
+    steps = ["Marigolds at $2.74 round to $3 per pot.",
+             "Marigolds make 12 * 3 = 36 dollars.",
+             "Petunias make 9 * 2 = 18 dollars.",
+             "In total 36 + 18 = 55 dollars.",  # the slip: 54
+             "The answer is 55."]
+    got = record(problem, "54", steps)
+    assert isinstance(got, Trace), getattr(got, "detail", None)
+    assert got.first_error_index == 3
+    assert got.steps[0].label.rating == 1
+    # rounded wrong, the step is unread (the place is not said in it): the slip is not shown to come first
+    wrong = ["Marigolds at $2.74 round to $4 per pot.", "Marigolds make 12 * 4 = 48 dollars.", steps[2],
+             "In total 48 + 18 = 67 dollars.", "The answer is 67."]
+    got = record(problem, "54", wrong)
+    assert not isinstance(got, Trace) and "first error may be there" in got.detail
