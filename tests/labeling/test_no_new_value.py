@@ -1,7 +1,8 @@
 """Numbers in an unchecked step that are no new value do not hold a located slip back (MathCheck, MR-GSM8K: each
 held a right first error back as uncertain): a step's number ("the sum from step 3"), a fraction said in words and
-written ("one-eighth ... (1/8)*x"), a percent and its decimal in one step ("95% of $140 ... by 0.95"), the days of a
-working week ("5x classes from Monday to Friday, each weekday"), and a rounding said in words and checked. A new
+written ("one-eighth ... (1/8)*x"), a percent and its decimal or fraction in one step ("95% of $140 ... by 0.95",
+"(95/100) * 140"), the days of a working week ("5x classes from Monday to Friday, each weekday"), and a rounding
+said in words and checked, a 1 that counts one thing the problem names singly ("an hour", then "1 hour"). A new
 number that is a misread still does."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _LATER = ["The shop sells 40/8 = 5 phones with a case each week.",
     "One-eighth of the phones are sold with a case, which means (1/8) * x of the x phones.",
     "To calculate 95% of $140, we multiply $140 by 0.95.",
     "We will reuse the count found in step 2 when we add up in step 4.",
+    "On Fridays a case costs 95% of $140, that is (95/100) * 140 dollars.",
 ])
 def test_an_unchecked_step_with_no_new_value_lets_the_slip_be_the_first_error(record, opening: str) -> None:
     got = record(_PROBLEM, "3325", [opening, *_LATER])
@@ -31,9 +33,12 @@ def test_an_unchecked_step_with_no_new_value_lets_the_slip_be_the_first_error(re
     assert got.steps[0].label.rating == 0
 
 
-def test_a_misread_number_still_holds_the_slip_back(record) -> None:
-    got = record(_PROBLEM, "3325", ["One-eighth of the phones are sold with a case, so 6 of every 40 phones.",
-                                    *_LATER])
+@pytest.mark.parametrize("opening", [
+    "One-eighth of the phones are sold with a case, so 6 of every 40 phones.",
+    "On Fridays a case costs 95% of $140, that is (90/100) * 140 dollars.",  # a percent misread as its fraction
+])
+def test_a_misread_number_still_holds_the_slip_back(record, opening: str) -> None:
+    got = record(_PROBLEM, "3325", [opening, *_LATER])
     assert not isinstance(got, Trace)
     assert "first error may be there" in got.detail
 
@@ -74,3 +79,20 @@ def test_a_right_rounding_in_words_is_checked_before_the_slip(record) -> None:
              "In total 48 + 18 = 67 dollars.", "The answer is 67."]
     got = record(problem, "54", wrong)
     assert not isinstance(got, Trace) and "first error may be there" in got.detail
+
+
+def test_one_thing_the_problem_names_singly_is_no_new_value(record) -> None:
+    problem = ("Harold sleeps for 10 hours a night. He works 2 hours less than he sleeps and he walks his dog for an "
+               "hour each day. How much free time does Harold have left in his day?")
+    steps = ["Harold works 10 - 2 = 8 hours.",
+             "So his activities are sleeping for 10 hours, working for 8 hours and walking his dog for 1 hour.",
+             "In all 10 + 8 + 1 = 18 hours.",  # the slip: 19
+             "He has 24 - 18 = 6 hours left.",
+             "The answer is 6."]
+    got = record(problem, "5", steps)
+    assert isinstance(got, Trace), getattr(got, "detail", None)
+    assert got.first_error_index == 2
+    # "3 hours" of walking is a misread of "an hour": it holds the slip back; so does a 1 that counts no single thing
+    for wrong in (steps[1].replace("for 1 hour", "for 3 hours"), steps[1].replace("for 1 hour", "for 1 - 0 hours")):
+        got = record(problem, "5", [steps[0], wrong, *steps[2:]])
+        assert not isinstance(got, Trace) and "first error may be there" in got.detail, wrong

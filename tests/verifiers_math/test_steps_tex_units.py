@@ -36,6 +36,7 @@ def _claims(text: str):
     r"6 \text{ eggs/person} \times 7 \text{ days/week} = 42 \text{ eggs/week}",  # the factor written as a rate
     r"5 \, \text{in} \times 6 \, \text{in} \times 4 \, \text{in} = 120 \, \text{cubic inches}",
     r"3000 \text{ widgets/hour} \times 720 \text{ hours} = 2,160,000 \text{ widgets}",
+    r"12 \ pots \times \$3 = \$36",  # a word set off by a LaTeX space is a unit, not letters multiplied
 ])
 def test_numbers_with_units_are_confirmed(tex: str) -> None:
     c = _claims(f"So \\[ {tex} \\]")
@@ -52,6 +53,10 @@ def test_numbers_with_units_are_confirmed(tex: str) -> None:
     r"5 \text{ feet} = 50 \text{ inches}",
     r"2 \text{ hours} = 100 \text{ minutes}",
     r"\frac{13}{4} = 3.5 \text{ hours per day}",
+    # a count times a price whose "per pot" goes unsaid: nothing converts, the numbers decide
+    r"12 \text{ pots} \times \$3 = \$38",
+    r"12 \ pots \times \$3 = \$38",
+    r"12 \text{ boxes} \times 3 \text{ kg} = 38 \text{ kg}",
 ])
 def test_slips_with_units_are_refuted(tex: str) -> None:
     c = _claims(f"So \\[ {tex} \\]")
@@ -89,6 +94,9 @@ def test_conversions_are_decided_on_the_factors(tex: str) -> None:
     r"\frac{1}{2} = 6 \text{ eggs}",  # half of a dozen
     r"\frac{1}{2} = 30 \text{ minutes}",  # half an hour
     r"3 \times 2 = 3 \text{ pairs}",  # a group noun
+    r"2 \text{ pairs} \times \$5 = \$20",  # a price per shoe
+    r"3 \text{ hours} \times \$10 = \$1800",  # hours are no count: a rate per minute may hide
+    r"12 \text{ boys} \times 3 \text{ girls} \times \$2 = \$70",  # two things counted
 ])
 def test_a_conversion_that_may_hide_is_never_refuted(tex: str) -> None:
     c = _claims(f"So \\[ {tex} \\]")

@@ -477,6 +477,9 @@ def carried(claims: list[list[dict[str, Any]]], k: int) -> dict[str, Any] | None
 
 # a member of a chain that is a computation on numbers alone (no letter, no command but products and fractions)
 _NUMBERS_ONLY = re.compile(r"^(?:[\d\s.,+\-*/()\[\]{}^\u2212×÷]|\\(?:cdot|times|div|frac|dfrac|left|right)(?![A-Za-z]))+$")
+#: what names a number's unit in a computation ("60 \\text{ dogs}", "60g \\times 0.6"); dropped only where the
+#: numbers alone still give the stated value
+_UNIT_WORDS = re.compile(r"\\(?:text|mathrm)\{[^{}]*\}|(?<=\d)\s?[A-Za-z]+\b(?![({])")
 _NUM_TOKEN = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\d)")
 EXPLAINS = "explains_outcome"
 _MAX_CARRIED = 60
@@ -677,6 +680,9 @@ class _Redo:
             was = _const(b)
             if was is None:
                 continue
+            if (c.get("verdict") == "true" and _const(a) is None and (bare := _UNIT_WORDS.sub("", a)) != a
+                    and _same(_const(bare), was)):  # "60 \\text{ dogs} + 120 \\text{ cats} = 180": units only name
+                a = bare
             for swapped in _swaps(a, self.fixes):
                 now = _const(swapped)
                 if now is not None:
@@ -817,16 +823,25 @@ class _Redo:
                 ("are the reference" if ok else "are not the reference")}
 
 
+_PERCENT_END = re.compile(r"(?:\\?%|\\text\{\s*\\?%\s*\}|percent)\s*$")
+
+
 def _redone(fixes: list[tuple[Any, Any]], final: Any, gold: str, pred: str) -> dict[str, Any]:
     """``explains_outcome``'s verdict from its (wrong, right) value pairs: the final answer must be a wrong value the
-    slip led to, and that value redone right must be the reference."""
+    slip led to (a percentage's number: "... * 100 = 65", then "65%"), and that value redone right must be the
+    reference."""
     redone = [r for w, r in fixes if final is not None and _same(final, w)]
+    answers = [sp.latex(r) for r in redone]
+    if final is not None and _PERCENT_END.search(pred):  # "12/20 = 0.65" or "(12/20) * 100 = 65", then "65%"
+        redone += [r for w, r in fixes if _same(final * 100, w)]
+        answers = [sp.latex(r * 100) + "\\%" for r in redone[:len(answers)]] + \
+                  [sp.latex(r) + "\\%" for r in redone[len(answers):]]
     corrected = [[str(w), str(r)] for w, r in fixes[:10]]
     if not redone:
         return {"explains": False, "corrected": corrected, "why": f"the final answer {pred} is not a value the slip led to"}
-    hit = next((r for r in redone if judge(gold, f"\\boxed{{{sp.latex(r)}}}", seed=0).verdict == "equal"), None)
+    hit = next((a for a in answers if judge(gold, f"\\boxed{{{a}}}", seed=0).verdict == "equal"), None)
     if hit is not None:
-        return {"explains": True, "corrected": corrected, "redone_answer": str(hit),
+        return {"explains": True, "corrected": corrected, "redone_answer": hit,
                 "why": "the slip redone right leads to the reference"}
     return {"explains": False, "corrected": corrected, "redone_answer": [str(r) for r in redone[:5]],
             "why": f"the slip redone right leads to {', '.join(str(r) for r in redone[:3])}, not the reference"}

@@ -144,13 +144,15 @@ def _decimal(x: F) -> str | None:
 
 
 def _forms(text: str, *, changes: bool = False) -> set[str]:
-    """Other forms of the quantities ``text`` gives: a percentage as a fraction (``40%``: 0.4), a quantity in words
-    as its numbers ("half": 0.5, 1 and 2; "dozen": 12); with ``changes``, a percentage's change as a factor too
+    """Other forms of the quantities ``text`` gives: a percentage as a fraction (``40%``: 0.4, and 100 where it is
+    written ``40/100``), a quantity in words as its numbers ("half": 0.5, 1 and 2; "dozen": 12); with ``changes``, a percentage's change as a factor too
     ("20% off": 0.8 and 80, "50% more": 1.5 and 150)."""
     out: set[str] = set()
     for m in _PERCENT.finditer(text):
         p = F(m.group(1))
         out |= {v for v in (_decimal(p / 100),) if v}
+        if re.search(rf"(?<![\d.]){re.escape(m.group(1))}\s*/\s*100(?![\d.])|\\frac\{{{re.escape(m.group(1))}\}}\{{100\}}", text):
+            out.add("100")  # the percentage written as its fraction: "20% of 20 is (20/100) * 20"
         if changes:
             changed = (_decimal(1 - p / 100), _decimal(1 + p / 100), _decimal(100 - p), _decimal(100 + p))
             out |= {v for v in changed if v}
@@ -245,14 +247,33 @@ def _common_constants(text: str) -> set[str]:
     return {n for n, a, b in _CONSTANTS if a.search(low) and (b is None or b.search(low))}
 
 
+_ONE = re.compile(r"(?<![\d.,])\b1\b(?![.,/]\d)")
+_ONE_THING = re.compile(r"1\s+([A-Za-z]{2,})\b")
+
+
+def _one_of_a_kind(text: str, problem: str) -> set[str]:
+    """{"1"} when every 1 of ``text`` counts one thing the problem names singly ("walks his dog for an hour", then
+    "1 hour"; "A watermelon costs", then "cost of 1 watermelon"): no quantity read or computed, just "a" written as
+    a digit. Else nothing."""
+    ones = list(_ONE.finditer(text))
+    for m in ones:
+        thing = _ONE_THING.match(text, m.start())
+        if thing is None or not re.search(rf"\b(?:an?|each|every|per|one)\s+{re.escape(thing.group(1))}\b", problem,
+                                          re.I):
+            return set()
+    return {"1"} if ones else set()
+
+
 def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) yet states a number neither the problem
     nor an earlier step holds, or (``relations``) holds a relation the checker could not decide; or None."""
     known = _given(trace)
+    problem = trace.task.prompt
     for i, step in enumerate(trace.steps[:stop]):
         said = _numbers(step.text)
         if step.label is not None and step.label.rating == 0 and (
-                ((new := said - known) and new - _common_constants(step.text) - _forms(step.text))
+                ((new := said - known)
+                 and new - _common_constants(step.text) - _forms(step.text) - _one_of_a_kind(step.text, problem))
                 or (relations and _undecided(step) and not _restates(step.text, trace))):
             return i
         known |= said

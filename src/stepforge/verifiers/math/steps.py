@@ -916,6 +916,7 @@ def _segment_claims(
     derived = derived if derived is not None else Derivations()
     seg = _PRIME.sub(_unprime, seg)
     seg = _TEXT_OF.sub(r" \\cdot ", seg)  # "\frac{3}{4} \text{ of } 20"
+    seg = _SPACED_WORD.sub(r" \\text{ \1}", seg)  # "12 \ pots \times \$3": a unit word, not letters multiplied
     seg = _ungrouped(_BRACED_COMMA.sub("", seg))  # "19{,}404", "350,000": thousands separators
     seg = _UNBRACED_INDEX.sub(r"\1_{\2}", seg)  # "w_200": one name, w_{200}, never w_2 times 00
     # "0.3\overline{6}": the fraction it names; "= \mathbf{12}": a bold number is the number
@@ -971,6 +972,18 @@ _TEXT_CMD_ANY = re.compile(r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{")
 _UNIT_RULE = ":units"
 
 
+def _count_times_rate(ua: Any, ub: Any) -> bool:
+    """Units that differ by one thing counted, once, on one side: a count times (or a total over) a rate whose "per
+    thing" goes unsaid (``12 \\text{ pots} \\times \\$3 = \\$36``: dollars per pot). Nothing can convert there, so
+    the numbers decide; a group (pairs, dozens) may hide a count converted, and so may two things counted."""
+    if not isinstance(ua, dict) or not isinstance(ub, dict):
+        return False
+    rest_a, rest_b = ({k: p for k, p in u.items() if not k.startswith("count:")} for u in (ua, ub))
+    counted = [(k, p) for u in (ua, ub) for k, p in u.items() if k.startswith("count:")]
+    return (bool(rest_a) and rest_a == rest_b and len(counted) == 1 and abs(counted[0][1]) == 1
+            and counted[0][0] not in tex_units.GROUPS)
+
+
 def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck | None:
     """``a = b`` whose numbers carry units (:mod:`tex_units`; ``ra``/``rb`` as written, with ``\\$``), or None (no
     unit, a text that is no unit, a side that is not a number once its units are read: the claim is read as before).
@@ -983,7 +996,7 @@ def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Ran
     (``units_differ``); units that do not balance (``2 \\times 25 \\text{ red pens} = 50 \\text{ black pens}``) are
     confirmed by the numbers, never refuted, but a bare computation whose result alone carries a unit (``3 \\times 20
     = 60 \\text{ dollars}``) is decided as the numbers say, unless a conversion of the result's unit explains it
-    (``3 \\times 0.25 = 75 \\text{ cents}``)."""
+    (``3 \\times 0.25 = 75 \\text{ cents}``), and so is a count times a rate (:func:`_count_times_rate`)."""
     if not (_TEXT_CMD_ANY.search(ra) or _TEXT_CMD_ANY.search(rb) or "\\$" in ra + rb) or _PM.search(a + b):
         return None
     names: dict[str, str] = {}
@@ -1017,7 +1030,7 @@ def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Ran
         return _converted(sa, sb, listed, out, rng, tex_units.INHOMOGENEOUS in (ua, ub))
     if tex_units.conflict(listed, sa.rates + sb.rates):
         return out("unknown", "units_differ", num.rule) if num.verdict != "unknown" else out("unknown", num.rule)
-    if num.verdict != "false":
+    if num.verdict != "false" or _count_times_rate(ua, ub):
         return out(num.verdict, num.rule + _UNIT_RULE, num.detail)
     for bare, bare_units, value, value_side in ((blank_a, ua, blank_b, sb), (blank_b, ub, blank_a, sa)):
         if bare_units != {} or (sa if value_side is sb else sb).atoms or not _NUMBER.match(value):
@@ -1184,6 +1197,8 @@ _UNBRACED_INDEX = re.compile(r"(?<![\\A-Za-z])([A-Za-z])_(\d{2,})(?![\d.])")
 # spacing between formulas set side by side in one display (not inside a "\quad\text{or}\quad")
 _SPACER = re.compile(r"\\q?quad(?![a-zA-Z])|\\hspace\*?\{[^{}]*\}")
 _TEXT_OF = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*of\s*\}")
+#: a word set off by a LaTeX space after a number ("12 \\ pots"): the number's unit, as "\\text{ pots}" writes it
+_SPACED_WORD = re.compile(r"(?<=\d)\s*\\ \s*([A-Za-z]{2,})\b(?!\s*[({])")
 _APPROX = re.compile(r"\\approx(?![a-zA-Z])|≈")
 
 
@@ -1944,11 +1959,15 @@ def _with_remainder(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
             if c.verdict == "false" and _DIVISION.search(c.claim) else c for c in claims]
 
 
+_LOG_BEFORE = re.compile(r"\\?\blog(?:arithm)?s?\b", re.I)
+
+
 def _in_other_base(text: str, claims: list[ClaimCheck]) -> list[ClaimCheck]:
     """A step that computes in another base ("in base 7, 44 \\times 55 = 3506"): its whole-number arithmetic is not
     in decimal, so a refutation of it is neutral, with the reason."""
-    if not readings.OTHER_BASE.search(text):
-        return claims
+    if not any(not _LOG_BEFORE.search(text, max(0, m.start() - 40), m.start())
+               for m in readings.OTHER_BASE.finditer(text)):
+        return claims  # no base, or a logarithm's ("the logarithm of 64 base 2 is 6")
     return [c.model_copy(update={"verdict": "unknown", "rule": "other_base", "detail": c.rule})
             if c.verdict == "false" and not re.search(r"[A-Za-z.]", re.sub(r"\\[A-Za-z]+", "", c.claim)) else c
             for c in claims]

@@ -34,7 +34,7 @@ _NOT_UNIT = (set(plain_units._NOT_UNIT.split("|")) | {"percentage", "more", "ext
 # pieces}")
 _QUALIFIERS = {"remaining", "left", "total"}
 # count nouns that group others: a result in them may be a count converted ("3 \\times 2 = 3 \\text{ pairs}")
-_GROUPS = {"count:pair": F(2), "count:couple": F(2), "count:dozen": F(12)}
+GROUPS = {"count:pair": F(2), "count:couple": F(2), "count:dozen": F(12)}
 _TEXT = r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{([^{}]*)\}"
 _GAP = r"(?:\s|\\[,;: !]|~)*"
 _POWER = r"(?:\s*\^\s*(?:\{\s*([23])\s*\}|([23])))?"
@@ -323,8 +323,8 @@ def conversion_ratios(atom: Atom) -> set[Fraction]:
     (cents for dollars: 100; minutes for hours: 60; months for a year: 12)."""
     from stepforge.verifiers.math.units import _TABLE
 
-    if atom.key in _GROUPS:
-        return {_GROUPS[atom.key], 1 / _GROUPS[atom.key]}
+    if atom.key in GROUPS:
+        return {GROUPS[atom.key], 1 / GROUPS[atom.key]}
     if atom.factor is None:
         return set()
     timeish = atom.dim in ("time", "year", "month")
