@@ -110,7 +110,7 @@ WRONG = [
     "$a_1 = 5$ and $2 + 3 = 6$",  # a subscript on a letter is no base
     # a logarithm's base is no numeral base (PRMBench: "2^7 = 64" was left neutral as "computed in base 2")
     "So 2 to the seventh power is equal to 64, which means that the logarithm of 64 base 2 is 7.",
-    "Since $\log$ base $2$ of $64$ is the power, $2^7 = 64$.",
+    "Since $\\log$ base $2$ of $64$ is the power, $2^7 = 64$.",
     "so 5 * 3 = 16, 16 + 2 = 18",  # a chain of results is no list
     "We have 3, 5 * 3 = 16",
     "$42/5 = 7$",  # neither the quotient nor the whole-number quotient
