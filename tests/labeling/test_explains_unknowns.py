@@ -87,6 +87,37 @@ def test_a_refuted_equation_in_an_unknown_is_solved_again_from_the_solutions_own
     assert _explains(bare, "26", "28", **ctx)["explains"] is None
 
 
+def test_an_equation_that_agrees_with_the_slip_is_not_what_solves_it_again() -> None:
+    # MathCheck: "x = 9,360 / 14.4" divides by the wrong year's factor; its own "x = 650" is refuted against
+    # "15.6x = 9,360", and the redo solves that equation (600), not the slip's own "x = 9360 / 14.4" (650)
+    steps = ["Year 3: $14.4x + $1.2x = $15.6x\n\nWe know the salary after three more years is $9,360.\n"
+             "Therefore, $15.6x = $9,360",
+             "Solve for the value of x.\nx = $9,360 / $14.4\nx = $650\n\nTherefore, the answer is 650."]
+    got = _explains(steps, "600", "650")
+    assert got["explains"] is True and got["redone_answer"] == "600", got
+    assert got["solved"][0]["right"] == {"x": "600"}
+    assert _explains(steps, "610", "650")["explains"] is False
+
+
+def test_a_quantity_named_in_words_is_solved_as_an_unknown() -> None:
+    # MathCheck: the slip (14 + 7 + 9 = 31) reaches an equation in "Original number of fries", solved right (48)
+    steps = ["Dave ate 14 and the seagull 7, the pigeons 9: 14 + 7 + 9 = 31 fries.",
+             "The raccoon took two-thirds of the rest: (Original number of fries - 31) * (1 - 2/3) - 1 = 5.",
+             "Multiply both sides by 3 to isolate the original number of fries: Original number of fries - 31 = 18.",
+             "Add 31 to both sides to find the original number of fries: Original number of fries = 49.",
+             "The answer is: 49"]
+    got = _explains(steps, "48", "49")
+    assert got["explains"] is True and got["redone_answer"] == "48", got
+    assert _explains(steps, "50", "49")["explains"] is False
+
+
+def test_only_a_name_standing_as_an_operand_is_read_as_an_unknown() -> None:
+    assert chains("So he has 5 apples + 3 = 8") == []
+    assert chains("Then we get: total cost - 31 = 18") != []
+    # prose before an operator is no name ("we get"), and a name whose letter the text uses stays words
+    assert chains("Simplify so we get - 31 = 18") == []
+
+
 def test_an_equation_the_slip_does_not_reach_is_never_solved_for_it() -> None:
     # the slip (2 + 3 = 6) goes nowhere; "x = 14" is a second, independent error: not the slip's doing
     steps = ["Ann has $2 + 3 = 6$ pens.", "Also $x + 7 = 20$, so $x = 14$.", "The answer is $\\boxed{14}$."]

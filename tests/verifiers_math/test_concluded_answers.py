@@ -316,3 +316,18 @@ def test_a_marker_reading_that_does_not_parse_takes_the_restated_result(ending):
     other = _work("35") + ending  # the sentence states another value than the work's last: no verdict
     assert judge("40", other, problem=_SHOP).verdict == "unparseable"
     assert judge("35", other, problem=_SHOP).verdict == "unparseable"
+
+
+def test_a_negative_result_restated_and_a_result_derived_in_words_are_read():
+    """MathCheck endings: "The answer is -117 post-it notes were in the package." after "... = -117" (the minus
+    sign was taken for a range's dash), and "... which equals $5.50." as the work's last result."""
+    work = "She adds them:\n\\[ 23 + 80 - 220 = -117 \\]\n\n"
+    text = work + "The answer is -117 post-it notes were in the package she purchased."
+    assert judge("-117", text).verdict == "equal"
+    assert judge("117", text).verdict == "not_equal"
+    assert conclusion(work + "So there are 5-117 notes in the package.") is None  # a range's dash, not a sign
+    words = ("Multiply 9.5 packages by $1, which equals $9.50.\n\nSubtract $9.50 from $15, which equals $5.50.\n\n"
+             "The answer is Vincent saves $5.50 by choosing the better price option.")
+    assert judge("5.50", words).verdict == "equal"
+    assert judge("6", words).verdict == "not_equal"
+    assert judge("6", words.replace("saves $5.50", "saves $6")).verdict == "unparseable"

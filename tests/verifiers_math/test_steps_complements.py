@@ -34,6 +34,12 @@ def _checked(text: str) -> tuple[int, list[tuple[str, str, str]]]:
     ("2/5 of the cars are red and the rest, 3/5, are blue.", "1 - \\frac{2}{5} = \\frac{3}{5}"),
     ("Gold packs with an efficiency of 74.05%, leaving 25.95% of the volume empty.",
      "1 - \\frac{1481}{2000} = \\frac{519}{2000}"),
+    # the rest first, then why: a share taken off (MathCheck: "$19.50 is actually 75% of the original price, since a
+    # 25% discount was applied")
+    ("The amount paid ($19.50) is actually 75% of the original price, since a 25% discount was applied.",
+     "1 - \\frac{3}{4} = \\frac{1}{4}"),
+    ("He pays 80% of the price because of a 20% discount.", "1 - \\frac{4}{5} = \\frac{1}{5}"),
+    ("She pays 70% of the list price after 30% off.", "1 - \\frac{7}{10} = \\frac{3}{10}"),
 ])
 def test_the_rest_of_a_whole_is_confirmed(text: str, claim: str) -> None:
     rating, claims = _checked(text)
@@ -54,6 +60,9 @@ def test_the_rest_of_a_whole_is_confirmed(text: str, claim: str) -> None:
     # no word of the rest between them, or a number between them
     "1/4 of the class likes chess and 3/4 of the class likes go.",
     "25% of the 80 guests don't attend, and 75% of the food is left.",
+    # the rest first, then a share that is not taken off, or that does not make the whole
+    "He pays 75% of the price, since 25% of the buyers are members.",
+    "So he pays 80% of the price, since a 25% discount was applied.",
     # dates, times and ratios are no shares
     "On 3/12 at 9:15 the shop closed, so on 9/12 it opened.",
 ])

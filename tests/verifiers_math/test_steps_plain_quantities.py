@@ -179,3 +179,39 @@ def test_a_long_sum_without_a_relation_is_read_in_time() -> None:
     c = _step("The sum " + "1 + " * 30 + "and so on.")
     assert time.perf_counter() - t0 < 1.0
     assert not any(x.rule == "time_budget" for x in c.claims)
+
+
+def test_plain_rates_through_a_chain_and_times_per_week() -> None:
+    """MR-GSM8K: "2 times/week x 52 weeks/year = 104 times" stayed neutral (weeks and a year, two units of one
+    dimension), though the factor between them is written as a rate of its own."""
+    for text in ("He goes 2 times/week x 52 weeks/year = 104 times.",
+                 "That is 60 minutes/hour x 24 hours/day = 1440 minutes."):
+        (c,) = check_steps([text], StepContext())
+        assert c.rating == 1, c.claims
+    (c,) = check_steps(["He goes 2 times/week x 52 weeks/year = 105 times."], StepContext())
+    assert c.rating != -1, c.claims
+
+
+@pytest.mark.parametrize("text,rating", [
+    # a unit of measure, then what is done in it: the measure is the unit ("hours watching TV" counts hours)
+    ("He spends 2 hours watching TV + 1 hour reading = 3 hours.", 1),
+    ("He spends 2 hours watching TV + 1 hour reading = 4 hours.", -1),
+    # what an amount is spent on is no unit (MathCheck: "2 hours on TV + 1 hour reading = 3 hours per session")
+    ("He spends 2 hours on TV + 1 hour reading = 3 hours per session.", 1),
+    ("He spends 2 hours on TV + 1 hour reading = 4 hours per session.", -1),
+    ("He spends $20 on books + $15 on food = $35.", 1),
+    ("He spends $20 on books + $15 on food = $36.", -1),
+    # two units of one dimension behind the words: decided on the factors, never on the bare numbers
+    ("That is 3 hours driving + 30 minutes walking = 3.5 hours.", 1),
+    ("That is 3 hours driving + 30 minutes walking = 33 hours.", 0),
+])
+def test_a_measure_before_what_is_done_in_it_is_the_unit(text: str, rating: int) -> None:
+    (c,) = check_steps([text], StepContext())
+    assert c.rating == rating, c.claims
+
+
+def test_measure_word() -> None:
+    assert plain_units.measure_word("hours watching TV") == "hours"
+    assert plain_units.measure_word("fluid ounces") == "fluid ounces"  # a unit of its own
+    assert plain_units.measure_word("red balloons") == "red balloons"  # no unit of measure first
+    assert plain_units.measure_word("hours") == "hours"

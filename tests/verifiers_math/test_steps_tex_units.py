@@ -132,3 +132,33 @@ def test_units_as_counts_and_in_approximations() -> None:
     assert _claims(r"So \[ \frac{81.64}{\pi} \approx 26 \text{ inches} \]").rating == 1
     assert _claims(r"So \[ \frac{81.64}{\pi} \approx 36 \text{ inches} \]").rating == -1
     assert _claims(r"So \[ \frac{10}{3} \approx 200 \text{ minutes} \]").rating != -1  # hours computed, minutes written
+
+
+@pytest.mark.parametrize("tex", [
+    # every factor between units of one dimension written as a rate, through a chain: nothing converts unseen
+    r"60 \text{ minutes/hour} \times 24 \text{ hours/day} = 1440 \text{ minutes}",
+    r"2 \text{ hours/day} \times 5 \text{ days/week} \times 4 \text{ weeks/month} = 40 \text{ hours}",
+    # "times" counts occurrences in a rate and closing a side
+    r"2 \text{ times/week} \times 52 \text{ weeks/year} = 104 \text{ times}",
+    r"3 \text{ times per week} \times 4 \text{ weeks} = 12 \text{ times}",
+])
+def test_rates_written_through_a_chain_and_times_counted_are_confirmed(tex: str) -> None:
+    c = _claims(f"So \\[ {tex} \\]")
+    assert c.rating == 1, c.claims
+
+
+@pytest.mark.parametrize("tex", [
+    r"3 \text{ days} \times 60 \text{ minutes/hour} = 180 \text{ minutes}",  # days to hours unwritten: may hide
+    r"60 \text{ minutes/hour} \times 24 \text{ hours/day} = 10080 \text{ minutes}",  # a week's minutes
+    r"300 \text{ cm} \div 2 \text{ m} = 150",  # a ratio of one dimension, no rate written
+    r"2 \text{ times/week} \times 52 \text{ weeks/year} = 105 \text{ times}",  # per year unsaid: never refuted
+])
+def test_a_chain_with_a_factor_unwritten_is_never_refuted(tex: str) -> None:
+    c = _claims(f"So \\[ {tex} \\]")
+    assert c.rating != -1, c.claims
+
+
+def test_times_is_still_the_operator_before_a_number() -> None:
+    c = _claims(r"So \[ 3 \text{ times } 4 = 13 \]")
+    assert c.rating != -1, c.claims
+    assert _claims(r"So \[ 20 / 5 = 5 \text{ times} \]").rating == -1  # a ratio said in times is its number

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+import zlib
 from typing import Any
 
 import sympy as sp
@@ -72,6 +73,44 @@ def _windows(chunk: str) -> list[tuple[int, int]]:
     return out
 
 
+# a quantity named in words as an operand of a plain-text equation ("(Original number of fries - 31) * (1/3) - 1 = 5",
+# "...: Original number of fries = 49"): two to five words, after an opening bracket, "=", a colon or a line's
+# start, right before an operator, ")" or "="; never prose (a verb, a connective, an instruction)
+_NAME = re.compile(r"(?:(?<=[(=:\n])|^)[ \t]*+((?:[A-Za-z][a-z']*+[ \t]++){1,4}[A-Za-z][a-z']*+)(?=[ \t]*+[-+*/×÷=)])")
+_NOT_NAME = frozenset(
+    "is are was were be been so we get gets got then thus therefore hence equation equations side sides both solve "
+    "solving simplify simplifying add adding subtract subtracting multiply multiplying divide dividing find set up "
+    "represent answer calculate let us this that it which and or by to from into gives equals becomes have has can "
+    "will would plug substitute substituting isolate rearrange step value per each".split())
+_NAME_LETTERS = "NQWKZYUV"  # a name's letter, from its words: the same in every step; never one the text uses
+
+
+def _named(text: str) -> str:
+    """``text`` with each quantity named in words as an operand (:data:`_NAME`) replaced by one capital letter, so
+    an equation in it reads as an equation in one unknown; a name whose letter the text already uses, or that
+    another name in the text shares, is left as it is."""
+    names: dict[str, str] = {}
+    for m in _NAME.finditer(text):
+        words = m.group(1).split()
+        if words[0].lower() == "the":
+            words = words[1:]
+        if len(words) < 2 or any(w.lower() in _NOT_NAME for w in words):
+            continue
+        if text[:m.start(1)].rstrip().endswith("(") and text[m.end(1):].lstrip().startswith(")"):
+            continue  # "x * (stitches per sleeve)": a note in brackets, what a factor counts
+        key = " ".join(w.lower() for w in words)
+        names[key] = _NAME_LETTERS[zlib.crc32(key.encode()) % len(_NAME_LETTERS)]
+    letters = list(names.values())
+    used = set(_LETTERS.findall(text))
+    keep = {k: v for k, v in names.items() if letters.count(v) == 1 and v not in used}
+    if not keep:
+        return text
+    pattern = re.compile(r"(?<![A-Za-z])(?:the[ \t]+)?(" + "|".join(
+        r"[ \t]+".join(re.escape(w) for w in k.split()) for k in sorted(keep, key=len, reverse=True)) + r")(?![A-Za-z])",
+                         re.I)
+    return pattern.sub(lambda m: keep[" ".join(m.group(1).lower().split())], text)
+
+
 def chains(text: str) -> list[list[str]]:
     """The ``=`` chains of ``text`` (math and plain text) with a single letter in some member, each as its members'
     LaTeX, in the order written. A chain with a relation or a percent sign in it is left out (not an equation to
@@ -80,6 +119,8 @@ def chains(text: str) -> list[list[str]]:
         return []
     out: list[list[str]] = []
     for is_math, chunk in math_segments(text):
+        if not is_math and "=" in chunk:
+            chunk = _named(chunk)
         if is_math:
             members_list = [[m.strip().rstrip(".") for m in split_top(p, "=")] for p in _PIECE_SEP.split(chunk)
                             if "=" in p]

@@ -628,6 +628,12 @@ def _solved_again(claims: list[list[dict[str, Any]]], k: int, at: int, lhs: str,
     free = side.free_symbols
     if not free or stated.free_symbols or len(free) > 3:
         return None
+    unknowns = sorted(free, key=str)
+    redo = _Redo([])
+    # what the refuted equation takes its one unknown to be: an earlier equation that value satisfies agrees with the
+    # slip ("x = 9360 / 14.4", then "x = 650", after "15.6x = 9360"), so it cannot say what the unknown really is
+    own = _unknowns.solve([side - stated], unknowns, redo.deadline) if len(unknowns) == 1 else None
+    slip = own[0] if own and len(own) == 1 else None
     earlier = []
     for j in range(k, -1, -1):
         for c in reversed(claims[j][:at] if j == k else claims[j]):
@@ -636,10 +642,10 @@ def _solved_again(claims: list[list[dict[str, Any]]], k: int, at: int, lhs: str,
                 continue
             x, y = (_value(t) for t in text.rsplit(" = ", 1))
             if x is not None and y is not None and (x - y).free_symbols and (x - y).free_symbols <= free:
+                if slip is not None and _agrees(x - y, slip):
+                    continue
                 earlier.append((x - y, text))
     earlier = earlier[:len(free)]
-    unknowns = sorted(free, key=str)
-    redo = _Redo([])
     sols = _unknowns.solve([e for e, _ in earlier], unknowns, redo.deadline)
     if not sols or len(sols) != 1:
         return None
@@ -647,10 +653,20 @@ def _solved_again(claims: list[list[dict[str, Any]]], k: int, at: int, lhs: str,
     redo.solved.append({"equation": "; ".join(t for _, t in reversed(earlier)), "unknowns": [str(u) for u in unknowns],
                         "right": {str(u): str(v) for u, v in sols[0].items()}})
     redo._fix(stated, side.xreplace(sols[0]))
-    own = _unknowns.solve([side - stated], unknowns, redo.deadline) if len(unknowns) == 1 else None
-    if own and len(own) == 1:  # what the refuted equation takes the unknown to be
-        redo._fix(own[0][unknowns[0]], sols[0][unknowns[0]])
+    if slip is not None:  # what the refuted equation takes the unknown to be
+        redo._fix(slip[unknowns[0]], sols[0][unknowns[0]])
     return redo
+
+
+def _agrees(expr: Any, values: dict[Any, Any]) -> bool:
+    """``expr`` (an equation as an expression equal to zero) holds at ``values``; False when that cannot be told."""
+    try:
+        v = expr.xreplace(values)
+        if v == 0:
+            return True
+        return bool(v.is_number and sp.count_ops(v) <= 200 and abs(complex(v.evalf(30))) < 1e-12)
+    except Exception:  # noqa: BLE001 - an expression that cannot be evaluated there: no agreement shown
+        return False
 
 
 class _Redo:

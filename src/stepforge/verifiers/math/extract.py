@@ -805,13 +805,21 @@ def restated_result(text: str, problem: str | None = None) -> str | None:
     found = None
     for m in _RESTATED_NUMBER_RE.finditer(plain):
         value = _number_value(m.group(1))
-        if value == derived and not _SCALED_RE.match(plain[m.end():]) and not plain[: m.start()].rstrip().endswith("-"):
-            found = m.group(1).replace(",", "") + ("\\%" if m.group(2) else "")
+        negative = _NEGATIVE_BEFORE_RE.search(plain[: m.start()]) is not None  # "The answer is -117 notes ..."
+        if value is not None and negative:
+            value = -value
+        if value == derived and not _SCALED_RE.match(plain[m.end():]) and (
+                negative or not plain[: m.start()].rstrip().endswith("-")):
+            found = ("-" if negative else "") + m.group(1).replace(",", "") + ("\\%" if m.group(2) else "")
         elif value is None or value not in given or not _CIRCUMSTANCE_BEFORE_RE.search(plain[: m.start()]):
             return None  # a second value, or a given one not stated as a circumstance: which answers is not read
     return found
 
 
+# a minus sign right against the number, after a blank or the start: a negative value ("is -117"), not a range ("5-10")
+_NEGATIVE_BEFORE_RE = re.compile(r"(?:^|(?<=\s))[-\u2212]$")
+# a relation in words the work's last result follows ("..., which equals $9.50."): read as its ``=``
+_EQUALS_IN_WORDS_RE = re.compile(r"\b(?:equals|is equal to)\b", re.I)
 # a given number restated as a circumstance of the result: "by 5 pm", "for 5 days", "in a month with 30 days",
 # "to travel the 400 miles", "with a $10 bill", "every 2 days"
 _CIRCUMSTANCE_BEFORE_RE = re.compile(
@@ -838,7 +846,7 @@ _LAST_EQUALS_RE = re.compile(r"=\s*(?:\\[(\[]\s*)?(?:\\?\$\s*)?(?:\\[,;!]\s*)?"
 
 def _last_derived(head: str) -> Fraction | None:
     """The value the work's last ``=`` gives, when a number alone follows it; None for an expression or no ``=``."""
-    tail = head[-4000:]
+    tail = _EQUALS_IN_WORDS_RE.sub("=", head[-4000:])
     at = max(tail.rfind("="), -1)
     if at < 0 or tail[max(0, at - 1)] in "<>!\\" or tail[at + 1: at + 2] == "=":
         return None

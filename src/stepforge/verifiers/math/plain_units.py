@@ -66,14 +66,14 @@ _UNIT_WORDS = (rf"(?:(?!(?:{_ADVERB})(?![A-Za-z'&-])){_PRE}?{_WORDS}(?:{_RATE}|/
 # tickets (Fred's)", "20 (first friend) + 25 (second friend)"): no digit, no "=", no word that changes the number
 _NOTE = (r"(?:[ \t]*\((?=[^()]*[A-Za-z]{2})(?![^()]*\b(?:mod|modulo|choose|times|squared|cubed|percent|per|thousands?|"
          r"millions?|hundreds?|half|double|twice|triple|round\w*|approx\w*|each|dozens?|rate|total)\b)[^()\d=]{1,40}\))")
-# what an amount is for or from ("$500 for materials + $800 for craftsmanship", "$129 from the brownies"): words only,
-# never a number ("$5 for 2 apples" is a price of two) nor "each" ("for each": a rate)
+# what an amount is for, from or on ("$500 for materials + $800 for craftsmanship", "$129 from the brownies", "2 hours
+# on TV"): words only, never a number ("$5 for 2 apples" is a price of two) nor "each" ("for each": a rate)
 # ... or where it is counted ("24 hours in a day - 10 hours", "365 days in a year * 4 years"): one word after "a"
-_QUALIFIER = (rf"(?:[ \t]+(?:for|from)[ \t]+(?:(?:the|a|an|his|her|their|its|my|our)[ \t]+)?{_W}"
+_QUALIFIER = (rf"(?:[ \t]+(?:for|from|on)[ \t]+(?:(?:the|a|an|his|her|their|its|my|our)[ \t]+)?{_W}"
               rf"(?:[ \t]+{_W}){{0,2}}(?![ \t]*+\d)|[ \t]+in[ \t]+(?:a|an|one|each|every)[ \t]+{_W}(?![ \t]*+\d))")
 UNIT = rf"(?:{_UNIT_WORDS}{_QUALIFIER}?{_NOTE}?|{_QUALIFIER}{_NOTE}?|{_NOTE})"
 # the qualifier of a unit's text (from a blank run's start only: linear on any run)
-QUALIFIED = re.compile(r"(?<!\s)\s+(?:for|from|in\s+(?:a|an|one|each|every)(?=\s))\s.*$", re.I | re.S)
+QUALIFIED = re.compile(r"(?<!\s)\s+(?:for|from|on|in\s+(?:a|an|one|each|every)(?=\s))\s.*$", re.I | re.S)
 # a number and an operator as the plain reader reads them (a currency sign, thousands commas, a decimal, a percent
 # sign; "x" between blanks as times): the step checker's plain reader is built on these too
 NUM = r"(?:\\?\$\s?)?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?%)?"
@@ -215,7 +215,7 @@ def _why_neutral(line: str, start: int, end: int, units: list[str]) -> str | Non
     dims: dict[str, set[str]] = {}
     for u in units:
         for atom in re.split(r"\s*/\s*|\s+per\s+", QUALIFIED.sub("", " " + _NOTE_TEXT.sub("", u)).lower()):
-            atom = re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", atom.strip())
+            atom = measure_word(re.sub(r"^(?:sq\.?|square|cubic|cu\.?)\s+", "", atom.strip()))
             if not atom:
                 continue
             unit = parse_unit(atom)
@@ -250,6 +250,22 @@ _KINDS = {
 _KIND_OF = {word: name for name, words in _KINDS.items() for word in words.split("|")}
 
 
+_MEASURES = ("time", "year", "month", "length", "mass", "money", "volume_l", "weight")
+
+
+def measure_word(words: str) -> str:
+    """The unit of measure a unit's words open with, the rest saying what is done or counted in it ("hours watching
+    TV", "hour reading", "miles driving": hours, miles); ``words`` as they are when they name a unit together
+    ("square feet", "fluid ounces") or open with no unit of measure."""
+    ws = words.split()
+    if len(ws) < 2:
+        return words
+    first, whole = parse_unit(ws[0].lower()), parse_unit(" ".join(ws).lower())
+    if first is None or first.dim not in _MEASURES or (whole is not None and whole.dim != "count"):
+        return words
+    return ws[0]
+
+
 def kind(noun: str) -> str:
     """The kind a counted noun belongs to ("person" for "boy", "student"; "animal" for "dog"), else the noun."""
     return _KIND_OF.get(noun, noun)
@@ -258,7 +274,11 @@ def kind(noun: str) -> str:
 def _head(base: str) -> str:
     """The noun a unit's words name: ``red balloon`` and ``balloon`` count one kind of thing (``15 red balloons + 6
     green balloons = 21 balloons``), ``ounces of sugar`` counts ounces."""
-    words = base.split(" of ")[0].split()
+    lead = base.split(" of ")[0]
+    measure = measure_word(lead)
+    if measure != lead:
+        return _base(measure)  # "hours watching tv", "hour reading": both hours
+    words = lead.split()
     return words[-1] if words else base
 
 

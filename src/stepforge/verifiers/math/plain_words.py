@@ -357,12 +357,16 @@ _NOT_REST_AFTER = re.compile(r"\s*(?:more|less|fewer|higher|lower|greater|smalle
                              r"extra|again|of\s+(?:the\s+|those\s+|these\s+)?(?:remaining|rest|remainder|others))\b",
                              re.I)
 _MAX_REST_WORDS = 16
+#: the rest first, then why: "75% of the original price, since a 25% discount was applied"
+_BECAUSE = re.compile(r"\b(?:since|because|as|after|given|due\s+to)\b", re.I)
+_TAKEN_OFF_AFTER = re.compile(r"\s*(?:discount(?:ed)?|off|reduction)\b", re.I)
 
 
 def complements(line: str) -> list[tuple[Fraction, Fraction]]:
     """The shares of ``line`` said to be the rest of a whole ("25% of the guests don't attend, so 75% do": ``(1/4,
     3/4)``) that hold: two shares next to each other (no number between, a few words apart) joined by words of the
-    rest ("remaining", "don't"; "so" between two different shares), making the whole. A pair that does not make it is
+    rest ("remaining", "don't"; "so" between two different shares; the rest first, then "since" and a share taken off,
+    "75% of the price, since a 25% discount"), making the whole. A pair that does not make it is
     left unread ("3/4 are occupied, so 1/3 is not" is wrong, but the second share may be of something else): confirmed
     only, never refuted."""
     if "%" not in line and "/" not in line:
@@ -376,7 +380,8 @@ def complements(line: str) -> list[tuple[Fraction, Fraction]]:
     for (a, va), (b, vb) in zip(shares, shares[1:]):
         between = line[a.end():b.start()]
         if (va + vb == 1 and not re.search(r"\d", between) and len(between.split()) <= _MAX_REST_WORDS
-                and (_REST.search(between) or (va != vb and _SO.search(between)))
+                and (_REST.search(between) or (va != vb and _SO.search(between))
+                     or (va != vb and _BECAUSE.search(between) and _TAKEN_OFF_AFTER.match(line, b.end())))
                 and not _NOT_REST_AFTER.match(line, b.end())):
             out.append((va, vb))
     return out

@@ -33,6 +33,9 @@ _NOT_UNIT = (set(plain_units._NOT_UNIT.split("|")) | {"percentage", "more", "ext
 # words that say which of the things counted, never a unit alone ("26 \\text{ pieces remaining}", "80 \\text{ total
 # pieces}")
 _QUALIFIERS = {"remaining", "left", "total"}
+# "times" counts occurrences only in a rate ("2 \\text{ times/week}") or closing a side ("= 104 \\text{ times}");
+# elsewhere it may be the operator ("3 \\text{ times } 4")
+_OCCURRENCES = {"time", "times"}
 # count nouns that group others: a result in them may be a count converted ("3 \\times 2 = 3 \\text{ pairs}")
 GROUPS = {"count:pair": F(2), "count:couple": F(2), "count:dozen": F(12)}
 _TEXT = r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{([^{}]*)\}"
@@ -80,6 +83,9 @@ class Atom:
     factor: Fraction | None
 
 
+OCCURRENCE = Atom("count:time", "count:time", None)  # "times", as a count of occurrences
+
+
 @dataclass
 class Side:
     """One side of a claim read past its units."""
@@ -111,6 +117,7 @@ def _atom(words: str) -> list[tuple[Atom, int]] | None:
         words, power = _SQUARE.sub("", words), 2
     elif _CUBIC.match(words):
         words, power = _CUBIC.sub("", words), 3
+    words = plain_units.measure_word(words)  # "hours watching TV": hours
     ws = words.split()
     if any(len(w) <= 3 and w != w.lower() for w in ws):
         return None  # "5 \text{ M}": a million, not a meter
@@ -157,7 +164,7 @@ def parse_rate(text: str, power: int = 1) -> list[tuple[Atom, int]] | None:
             if k == 0:
                 continue  # "per hour": nothing counted above the rate
             return None
-        got = _atom(part)
+        got = _atom(part) if not (k == 0 and len(parts) > 1 and part.lower() in _OCCURRENCES) else [(OCCURRENCE, 1)]
         if got is None:
             return None
         sign = 1 if k == 0 else -1
@@ -206,6 +213,9 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
                 return None  # "2 \text{ hours } 30 \text{ minutes}": one quantity in two units
             powr = m.group(4) or m.group(5)
             got = parse_rate(m.group(3), int(powr) if powr else 1)
+            if got is None and not powr and m.group(3).strip().lower() in _OCCURRENCES \
+                    and not side[m.end():].strip(" .,"):
+                got = [(OCCURRENCE, 1)]  # "= 104 \text{ times}" closing its side: a count of times, not "times" as x
             if got is None:
                 return None
             if m.group("slash"):
@@ -292,20 +302,29 @@ def _dim(a: Atom) -> str:
 
 def conflict(atoms: list[Atom], rates: list[list[tuple[Atom, int]]] = ()) -> bool:  # type: ignore[assignment]
     """Two units of one dimension (``hours`` and ``minutes``; a year and days): a number may hide a conversion,
-    unless the claim writes the factor between them as a rate of its own (``7 \\text{ days/week}``: ``rates``, the
-    atoms of each unit text)."""
+    unless the claim writes the factor between them as rates of its own, directly (``7 \\text{ days/week}``) or
+    through a chain of them (``60 \\text{ minutes/hour} \\times 24 \\text{ hours/day}``: minutes to days);
+    ``rates`` holds the atoms of each unit text."""
     seen: dict[str, set[Any]] = {}
     for a in atoms:
         if a.factor is None:
             continue
         seen.setdefault(_dim(a), set()).add((a.dim, a.factor))
-    written = set()
+    group: dict[Any, Any] = {}  # the units each written rate joins, joined again where two rates share one
+
+    def root(u: Any) -> Any:
+        while group.get(u, u) != u:
+            u = group[u]
+        return u
+
     for rate in rates:
         ups = {(_dim(a), a.dim, a.factor) for a, p in rate if p > 0 and a.factor is not None}
         downs = {(_dim(a), a.dim, a.factor) for a, p in rate if p < 0 and a.factor is not None}
-        written |= {(u[0], frozenset({u[1:], d[1:]})) for u in ups for d in downs if u[0] == d[0] and u != d}
-    return any(len(v) > 1 and not all((dim, frozenset({x, y})) in written for x in v for y in v if x != y)
-               for dim, v in seen.items())
+        for u in ups:
+            for d in downs:
+                if u[0] == d[0] and u != d:
+                    group[root(d)] = root(u)
+    return any(len({root((dim, *x)) for x in v}) > 1 for dim, v in seen.items())
 
 
 def exact_family(atoms: list[Atom]) -> bool:
