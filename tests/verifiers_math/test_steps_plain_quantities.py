@@ -125,6 +125,11 @@ def test_scaling_words_letters_and_operator_words_are_not_units(text: str) -> No
     ("20 students + 2 teachers = 22 people", 1),
     ("12 chickens + 5 cows = 19 animals", -1),
     ("4 dogs + 3 cats = 7 pets", 1),
+    # MR-GSM8K: "each school sends 10 players + 2 coaches = 14 people" (gold's first error) was neutral
+    ("Each school sends 10 players + 2 coaches = 14 people.", -1),
+    ("Each school sends 10 players + 2 coaches = 12 people.", 1),
+    ("3 nurses + 4 doctors = 7 people", 1),
+    ("5 sons + 2 daughters = 8 children", -1),
     # nouns that count otherwise stay neutral: legs, couples, a team of players, bags of apples
     ("12 chickens + 5 cows = 44 legs", 0),
     ("4 men + 4 women = 4 couples", 0),

@@ -158,6 +158,20 @@ def test_a_chain_with_a_factor_unwritten_is_never_refuted(tex: str) -> None:
     assert c.rating != -1, c.claims
 
 
+@pytest.mark.parametrize("right, wrong", [
+    # a unit binds to its number: the divisor is "6 mph", not 6 (the algebra read (30 miles / 6) * mph, so a false
+    # quotient was left "units_unbalanced")
+    (r"30 \text{ miles} / 6 \text{ mph} = 5 \text{ hours}", r"30 \text{ miles} / 6 \text{ mph} = 10 \text{ hours}"),
+    (r"64 \text{ ounces} \div 16 \text{ ounces/can} = 4 \text{ cans}",
+     r"64 \text{ ounces} \div 16 \text{ ounces/can} = 3 \text{ cans}"),
+])
+def test_a_quotient_with_units_is_decided(right: str, wrong: str) -> None:
+    assert _claims(f"So \\[ {right} \\]").rating == 1
+    assert _claims(f"So \\[ {wrong} \\]").rating == -1
+    assert _claims(r"So \[ 120 \text{ minutes} \div 2 \text{ hours/trip} = 1 \text{ trip} \]").rating == 1  # converted
+    assert _claims(r"So \[ 2^3 \text{ cubic units} = 8 \text{ cubic units} \]").rating == 1  # an exponent keeps its place
+
+
 def test_times_is_still_the_operator_before_a_number() -> None:
     c = _claims(r"So \[ 3 \text{ times } 4 = 13 \]")
     assert c.rating != -1, c.claims

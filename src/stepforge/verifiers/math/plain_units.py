@@ -244,7 +244,10 @@ def _side_units(side: str) -> set[str]:
 _KINDS = {
     "person": ("boy|girl|student|child|children|kid|people|person|man|men|woman|women|adult|teenager|teen|teacher|"
                "player|member|employee|worker|guest|friend|visitor|passenger|attendee|participant|customer|parent|"
-               "classmate|boys|girls"),
+               "classmate|boys|girls|coach|nurse|nurs|volunteer|chaperone|chaperon|athlete|athlet|doctor|patient|"
+               "swimmer|dancer|singer|camper|tourist|resident|spectator|sibling|baby|babi|cousin|neighbor|instructor|"
+               "tutor|professor|scout|manager|clerk|waiter|waitress|chef|pilot|soldier|officer|artist|musician|son|"
+               "daughter|brother|sister|uncle|aunt|nephew|niece|grandchild|grandchildren|grandparent"),
     "animal": "animal|pet|dog|cat|cow|pig|chicken|hen|horse|sheep|goat|duck|rabbit|puppi|kitten",
 }
 _KIND_OF = {word: name for name, words in _KINDS.items() for word in words.split("|")}

@@ -242,8 +242,15 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
             conv.append(" ")
             continue
         blank.append(" ")
-        sym.append(f" \\cdot {u} ")
-        conv.append(f" \\cdot {frac_tex(cnum / cden)} ")
+        # the unit binds to its number: "30 \\text{ miles} / 6 \\text{ mph}" is 30 miles over (6 mph), not (30 miles / 6)
+        # times mph
+        if (lead := _number_before(sym[-1])) is not None:
+            sym[-1], conv[-1] = sym[-1][:lead] + "(" + sym[-1][lead:], conv[-1][:lead] + "(" + conv[-1][lead:]
+            sym.append(f" \\cdot {u}) ")
+            conv.append(f" \\cdot {frac_tex(cnum / cden)}) ")
+        else:
+            sym.append(f" \\cdot {u} ")
+            conv.append(f" \\cdot {frac_tex(cnum / cden)} ")
     if not units:
         return Side(side, side, side)
     blank, sym, conv = ([_THOUSANDS.sub(lambda t: t.group(0).replace(",", ""), x) for x in out]
@@ -251,6 +258,16 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
     for out in (blank, sym, conv):
         out.append(side[pos:])
     return Side("".join(blank), "".join(sym), "".join(conv), atoms, units, rates)
+
+
+_TRAILING_NUMBER = re.compile(r"(?<![\d.,^_{])\d[\d,]*(?:\.\d+)?\s*$")
+
+
+def _number_before(text: str) -> int | None:
+    """Where the number that ends ``text`` starts (None: it ends with no plain number, or with an exponent's or an
+    index's, ``2^3``)."""
+    m = _TRAILING_NUMBER.search(text)
+    return m.start() if m else None
 
 
 INHOMOGENEOUS = "inhomogeneous"
