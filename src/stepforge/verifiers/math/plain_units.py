@@ -253,7 +253,7 @@ _KINDS = {
 _KIND_OF = {word: name for name, words in _KINDS.items() for word in words.split("|")}
 
 
-_MEASURES = ("time", "year", "month", "length", "mass", "money", "volume_l", "weight")
+_MEASURES = ("time", "year", "month", "length", "mass", "money", "volume_l")
 
 
 def measure_word(words: str) -> str:
