@@ -36,6 +36,13 @@ MISREAD = [
       r"Then the 1 is taken away, not added to it.",
       r"So $19 \cdot 21 + 1 = 399 - 1 = 398$.",
       r"The answer is $\boxed{398}$."]),
+    # the problem's expression in another form of the same value (RealCritic MATH: the plan multiplies by the gcd
+    # where it should divide; multiplied through, the value is the problem's whatever the plan said)
+    (r"Simplify $\frac{91}{26}.$", r"\frac{7}{2}",
+     [r"To simplify the fraction, we multiply the numerator and the denominator by their greatest common divisor.",
+      r"The GCD of 26 and 91 is 13.",
+      r"So $\frac{91 \times 13}{26 \times 13} = \frac{1183}{392}$.",
+      r"The answer is $\boxed{\frac{1183}{392}}$."]),
 ]
 
 
@@ -82,6 +89,28 @@ def test_layout_does_not_hide_the_problems_expression(a: str, b: str) -> None:
     assert _tex_key(a) == _tex_key(b)
 
 
+def test_a_form_of_the_same_value_needs_reasoning_before_it_to_be_held_back(record) -> None:
+    # nothing unchecked before the slip: the slip is the first error
+    rec = record(r"Simplify $\frac{91}{26}.$", r"\frac{7}{2}",
+                 [r"The GCD of 26 and 91 is 13.", r"So $\frac{91 \div 13}{26 \div 13} = \frac{7}{3}$.",
+                  r"The answer is $\boxed{\frac{7}{3}}$."])
+    assert isinstance(rec, Trace), rec.detail
+    assert rec.first_error_index == 1
+
+
 @pytest.mark.parametrize("a,b", [(r"|4-11|+2", r"|4-11|"), (r"\frac{23}{9}", r"\frac{9}{23}"), ("2^{10}", "2^{1}0")])
 def test_different_expressions_stay_apart(a: str, b: str) -> None:
     assert _tex_key(a) != _tex_key(b)
+
+
+def test_a_value_set_again_after_the_variable_was_solved_holds_the_slip_back(record) -> None:
+    """RealCritic's college_math, kept before with the concluding sentence as its first error: the wrong step is the
+    division that sets x again (neutral), and the link after it is true, so nothing else held the slip back."""
+    steps = [r"To solve, multiply both sides by $9$: $$ -15 \times 9 = \frac{x}{9} \times 9 $$",
+             "$$ -135 = x $$",
+             r"2. Now, divide both sides of the equation by $-135$ to solve for $x$: $$ x = \frac{-135}{-135} $$"
+             "\n$$ x = 1 $$",
+             r"So, the solution to the equation $-15 = \frac{x}{9}$ is $x = 1$."]
+    rec = record(r"Solve the equation: $-15=\frac{x}{9}$", "-135", steps)
+    assert isinstance(rec, Rejection), f"kept with first error {rec.first_error_index}"
+    assert rec.reason == "first_error_uncertain" and "step 2" in rec.detail, rec.detail

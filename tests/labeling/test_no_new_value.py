@@ -96,3 +96,31 @@ def test_one_thing_the_problem_names_singly_is_no_new_value(record) -> None:
     for wrong in (steps[1].replace("for 1 hour", "for 3 hours"), steps[1].replace("for 1 hour", "for 1 - 0 hours")):
         got = record(problem, "5", [steps[0], wrong, *steps[2:]])
         assert not isinstance(got, Trace) and "first error may be there" in got.detail, wrong
+
+
+_SERIES = "What is the sum of the first 14 terms of the arithmetic sequence 5, 8, 11, ...?"
+_SERIES_STEPS = ["The last term is 5 + 13 * 3 = 44.",
+                 "The sum is 14 * (5 + 44) / 2 = 14 * 49 / 2 = 353.",  # the slip: 343
+                 "The answer is 353."]
+
+
+@pytest.mark.parametrize("recall", [
+    r"I recall the arithmetic series formula $S_n = \frac{n}{2}(2a_1 + (n-1)d)$, where $n$ is the number of terms.",
+    r"The sum of an arithmetic series is given by the formula $S_n = \frac{n}{2}(a_1 + a_n)$.",
+])
+def test_the_numbers_of_a_formula_recalled_are_no_new_value(record, recall: str) -> None:
+    got = record(_SERIES, "343", [recall, *_SERIES_STEPS])
+    assert isinstance(got, Trace), getattr(got, "detail", None)
+    assert got.first_error_index == 2
+
+
+@pytest.mark.parametrize("recall", [
+    # the formula applied to numbers: its numbers are values stated (a misread 12 terms would hide here)
+    r"By the formula, $S = \frac{12}{2}(5 + 44)$.",
+    # a formula in letters, but the step does not recall a general fact: its numbers still count
+    r"We write $S_n = \frac{n}{3}(a_1 + a_n)$.",
+])
+def test_a_formula_applied_or_not_recalled_still_holds_the_slip_back(record, recall: str) -> None:
+    got = record(_SERIES, "343", [recall, *_SERIES_STEPS])
+    assert not isinstance(got, Trace)
+    assert "first error may be there" in got.detail

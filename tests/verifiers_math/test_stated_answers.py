@@ -53,3 +53,31 @@ def test_an_answer_followed_by_not_done_yet_does_not_stand():
     text = "So the answer is 5!.\nHowever, we are not done yet, because the three can switch places.\n5! * 3! = 720."
     v = judge("720", text)
     assert v.verdict != "not_equal" and v.rule == "retracted_answer"
+
+
+@pytest.mark.parametrize("text,answer", [
+    # MathCheck's answer lines: the value first, then what it counts and a verb (the words after the verb were read)
+    ("The answer is: 50 apartment units remain unoccupied.", "50 apartment units"),
+    ("The answer is 466.67 pieces are left to be placed.", "466.67 pieces"),
+    ("The answer is 12 boxes of cookies were sold.", "12 boxes"),
+    ("Answer: 7 students remain in the class.", "7 students"),
+    ("The answer is: $55 is what Bailey had.", "$55"),
+    ("The answer is $\\frac{1}{2}$ of the cake is left.", "\\frac{1}{2}"),
+    ("The answer is 20% of the students are boys.", "20%"),
+])
+def test_a_sentence_that_opens_with_its_value_states_that_value(text, answer):
+    assert extract_answer(text)[0] == answer
+
+
+@pytest.mark.parametrize("text,answer", [
+    ("The answer is: the number is even.", "even"),  # no value first: the words after the verb
+    ("The answer is 680 dollars.", "680 dollars"),
+    ("The answer is: 15 dollars is not enough.", None),  # denied after the verb: no answer
+])
+def test_what_a_sentence_opening_with_words_states_is_unchanged(text, answer):
+    assert extract_answer(text)[0] == answer
+
+
+def test_an_opening_value_is_graded():
+    assert judge("30", "120 - 90 = 30\nThe answer is: 30 apartment units remain unoccupied.").verdict == "equal"
+    assert judge("30", "120 - 70 = 50\nThe answer is: 50 apartment units remain unoccupied.").verdict == "not_equal"

@@ -163,3 +163,38 @@ def test_a_name_set_again_keeps_its_own_claim() -> None:
     got = check_steps(steps, StepContext())
     assert got[1].rating == -1, [(c.claim, c.verdict, c.rule) for c in got[1].claims]
     assert ("x = 650", "false", "contradicts_solved_equation") in [(c.claim, c.verdict, c.rule) for c in got[1].claims]
+
+
+def test_a_name_set_again_in_the_next_paragraphs_display_is_one_chain() -> None:
+    """Models write a computation one display a paragraph, and a paragraph is a step (ProcessBench, RealCritic's
+    GSM8K model solutions: 90 such displays in 273 wrong answers): the display that opens a step and sets the name
+    the step before ended setting to a computation is read as that chain's next link."""
+    steps = ["Now the total distance is:\n\\[\n\\text{Total distance} = 100 \\text{ miles} \\times 12\n\\]",
+             "\\[\n\\text{Total distance} = 1300 \\text{ miles}\n\\]",
+             "\\[\n\\text{Total distance} = 1200 \\text{ miles}\n\\]"]
+    checks = check_steps(steps, StepContext())
+    assert [c.rating for c in checks] == [0, -1, 1], [[(x.claim, x.verdict) for x in c.claims] for c in checks]
+    right = check_steps([steps[0], steps[2]], StepContext())
+    assert [c.rating for c in right] == [0, 1]
+
+
+@pytest.mark.parametrize("between", [
+    "So we have found it.\n\\[\n\\text{Total distance} = 1300 \\text{ miles}\n\\]",  # prose opens the step
+    "\\[\n\\text{Distance} = 1300 \\text{ miles}\n\\]",  # another name
+])
+def test_a_display_after_prose_or_of_another_name_is_no_link(between: str) -> None:
+    steps = ["Now the total distance is:\n\\[\n\\text{Total distance} = 100 \\text{ miles} \\times 12\n\\]", between]
+    assert check_steps(steps, StepContext())[1].rating == 0
+
+
+def test_a_step_that_ends_in_prose_gives_no_link() -> None:
+    steps = ["\\[\n\\text{Total distance} = 100 \\times 12\n\\] which is what we need.",
+             "\\[\n\\text{Total distance} = 1300\n\\]"]
+    assert check_steps(steps, StepContext())[1].rating == 0
+
+
+def test_a_step_that_opens_with_equals_continues_the_chain_the_step_before_ended() -> None:
+    steps = ["So the sum is \\[ 3 + 4 \\times 2 \\]", "\\[ = 3 + 8 \\]", "\\[ = 12 \\]"]
+    assert [c.rating for c in check_steps(steps, StepContext())] == [0, 1, -1]
+    ended_in_prose = ["So the sum is \\[ 3 + 4 \\times 2 \\] as we see.", "\\[ = 12 \\]"]
+    assert check_steps(ended_in_prose, StepContext())[1].rating == 0

@@ -135,3 +135,21 @@ def test_a_value_after_the_solutions_were_stated_starts_a_new_case():
     assert all(v != "false" for _, v, _ in _claims(steps)), _claims(steps)
     steps = ["We solve $(x-2)^2 = 9$, so $x = 5$ or $x = -1$.", "Then $x = 0$ is the other end."]
     assert all(v != "false" for _, v, _ in _claims(steps)), _claims(steps)
+
+
+_SOLVED = [r"Multiply both sides by $9$: $$ -15 \times 9 = \frac{x}{9} \times 9 $$", "$$ -135 = x $$"]
+
+
+def test_a_variable_set_again_right_after_it_was_solved_is_neutral_and_said_so() -> None:
+    """RealCritic's college_math: "-135 = x", then "divide both sides by -135: x = -135/-135", then "x = 1" (the
+    chain link -135/-135 = 1 is true): the value set again is neither confirmed nor a plain definition."""
+    steps = [*_SOLVED, r"Now, divide both sides by $-135$ to solve for $x$: $$ x = \frac{-135}{-135} $$"]
+    assert _verdict(steps, r"x = \frac{-135}{-135}") == ("unknown", "redefines_solved")
+
+
+@pytest.mark.parametrize("again", [
+    r"So $$ x = \frac{-270}{2} $$",  # the same value: a step of work
+    r"If instead $$ x = 5 $$ then the left side is 5/9.",  # a trial
+])
+def test_the_same_value_or_a_trial_is_no_redefinition(again: str) -> None:
+    assert all(r != "redefines_solved" for _, _, r in _claims([*_SOLVED, again]))

@@ -176,3 +176,43 @@ def test_times_is_still_the_operator_before_a_number() -> None:
     c = _claims(r"So \[ 3 \text{ times } 4 = 13 \]")
     assert c.rating != -1, c.claims
     assert _claims(r"So \[ 20 / 5 = 5 \text{ times} \]").rating == -1  # a ratio said in times is its number
+
+
+@pytest.mark.parametrize("right,wrong", [
+    # a dollar sign binds to its number as a unit after a number does: "\$4 \text{ per pound}" is one rate
+    (r"\$20 \div \$4 \text{ per pound} = 5 \text{ pounds}", r"\$20 \div \$4 \text{ per pound} = 6 \text{ pounds}"),
+    (r"\$60 \div \$1.50 \text{ per pound} = 40 \text{ pounds}", r"\$60 \div \$1.50 \text{ per pound} = 30 \text{ pounds}"),
+    (r"\$1,150 \times 12 = \$13,800", r"\$1,150 \times 12 = \$13,900"),
+    (r"3 \text{ boxes} \times \$4 \text{ per box} = \$12", r"3 \text{ boxes} \times \$4 \text{ per box} = \$13"),
+])
+def test_a_dollar_binds_to_its_number(right: str, wrong: str) -> None:
+    assert _claims(f"So \\[ {right} \\]").rating == 1
+    assert _claims(f"So \\[ {wrong} \\]").rating == -1
+
+
+def test_a_dollar_amount_over_hours_is_no_dollar_amount() -> None:
+    assert _claims(r"So \[ \$120 / 4 \text{ hours} = \$40 \]").rating == 0  # dollars per hour against dollars
+    assert _claims(r"So \[ \$2 \cdot 3^2 = \$18 \]").rating == 1  # the power is the next factor's
+
+
+@pytest.mark.parametrize("text", [
+    # RealCritic's college_math: a speed less a time, the numbers true ("12 - 60 = -48"): no true statement of them
+    r"So \[ 12 \mathrm{mph} - 60 \mathrm{~h} = -48 \mathrm{~h} \]",
+    r"So \[ 12 \text{ miles} - 60 \text{ hours} = -48 \text{ hours} \]",
+    r"So \[ \$5 + 3 \text{ hours} = 8 \]",
+    "So 12 miles - 60 hours = -48 hours.",
+    "So 3 hours + 20 miles = 23.",
+])
+def test_a_sum_of_unlike_measures_is_never_confirmed(text: str) -> None:
+    c = _claims(text)
+    assert c.rating == 0 and any(x.rule.startswith("units_unlike_sum") for x in c.claims), c.claims
+
+
+@pytest.mark.parametrize("text", [
+    r"So \[ 3 \text{ apples} + 2 \text{ oranges} = 5 \text{ fruits} \]",  # things counted add up
+    r"So \[ 2 \text{ hours} + 30 \text{ minutes} = 150 \text{ minutes} \]",  # one measure in two units
+    r"So \[ \$5 \times 3 \text{ hours} + \$2 = \$17 \]",  # a rate written without its "per": a product, not a sum
+    "So 5 apples + 3 oranges = 8 fruits.",
+])
+def test_things_counted_one_measure_and_products_still_add(text: str) -> None:
+    assert _claims(text).rating == 1

@@ -932,3 +932,12 @@ def answer_derived(claims: list[list[dict[str, Any]]], k: int, answer: str | Non
 
 def _squashed(tex: str) -> str:
     return re.sub(r"\\[,;!: ]|\\left|\\right|\s+", "", tex)
+
+
+def same_value(a: str, b: str) -> bool:
+    """``a`` and ``b`` are constant expressions of the same value (``\\frac{91 \\times 13}{26 \\times 13}`` and
+    ``\\frac{91}{26}``); False when either has no value, holds a letter or cannot be read."""
+    va, vb = _value(a), _value(b)
+    if va is None or vb is None or getattr(va, "free_symbols", True) or getattr(vb, "free_symbols", True):
+        return False
+    return _same(va, vb)

@@ -16,7 +16,7 @@ from stepforge import __version__
 from stepforge.candidate import Candidate
 from stepforge.generators.sources.references import problem_key
 from stepforge.labeling.base import StepLabels
-from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED, self_declared_error
+from stepforge.labeling.locate import ANSWER_CONTRADICTS_STEPS, DERIVED, same_value, self_declared_error
 from stepforge.pipeline.config import RunConfig
 from stepforge.schema import Outcome, Provenance, Rejection, Trace
 from stepforge.verifiers.math.parse import word_numbers
@@ -211,8 +211,9 @@ def _checker_first_error(trace: Trace) -> int | None:
     return fei
 
 
-#: a claim's rule when the checker could not read it (what it says was never seen)
-_UNREAD_RULES = ("unparseable", "checker_error", "time_budget")
+#: a claim's rule when the checker could not read it (what it says was never seen), or read a value it doubts (a
+#: variable set again to another value right after it was solved: "-135 = x", then "x = \\frac{-135}{-135}")
+_UNREAD_RULES = ("unparseable", "checker_error", "time_budget", "redefines_solved")
 
 
 def _unread(step: Any) -> bool:
@@ -264,6 +265,31 @@ def _one_of_a_kind(text: str, problem: str) -> set[str]:
     return {"1"} if ones else set()
 
 
+#: a step that recalls a general fact, not this problem's values ("the arithmetic series formula is $S_n =
+#: \frac{n}{2}(2a_1 + (n-1)d)$ where ...", "they satisfy the following identities")
+_RECALLS = re.compile(r"\b(?:formula|formulas|identit(?:y|ies)|theorem|algorithm)\b", re.I)
+_LETTER = re.compile(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])")
+_COMMAND_OR_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+")
+
+
+def _formula_constants(text: str) -> set[str]:
+    """In a step that recalls a formula, an identity, a theorem or an algorithm, the numbers inside its formulas in
+    letters (the 2 and the 1 of ``S_n = \\frac{n}{2}(2a_1 + (n-1)d)``, the subscripts of ``r_1 + r_2 + r_3``): they
+    belong to the general fact, no value of this problem is stated by them. A number outside such a formula (in
+    prose, a formula applied to numbers ``S = \\frac{14}{2}(5 + 44)``, a side of numbers) still counts: only the
+    members of a relation with letters on two sides or more are general. Else nothing."""
+    if not _RECALLS.search(text):
+        return set()
+    out: set[str] = set()
+    for is_math, piece in math_segments(text):
+        if not is_math:
+            continue
+        members = [m for m in _RELATION.split(piece) if _LETTER.search(_COMMAND_OR_TEXT.sub(" ", m))]
+        if len(members) >= 2:
+            out |= set().union(*map(_numbers, members))
+    return out
+
+
 def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
     """The first of ``trace.steps[:stop]`` that nothing checked (rating 0) yet states a number neither the problem
     nor an earlier step holds, or (``relations``) holds a relation the checker could not decide; or None."""
@@ -273,7 +299,8 @@ def _first_unchecked(trace: Trace, stop: int, *, relations: bool) -> int | None:
         said = _numbers(step.text)
         if step.label is not None and step.label.rating == 0 and (
                 ((new := said - known)
-                 and new - _common_constants(step.text) - _forms(step.text) - _one_of_a_kind(step.text, problem))
+                 and new - _common_constants(step.text) - _forms(step.text) - _one_of_a_kind(step.text, problem)
+                 - _formula_constants(step.text))
                 or (relations and _undecided(step) and not _restates(step.text, trace))):
             return i
         known |= said
@@ -448,7 +475,7 @@ def _tex_key(tex: str) -> str:
 
 def evaluates_problem(trace: Trace) -> int | None:
     """For a checker-located first error whose refuted claim evaluates the problem's own expression ("Evaluate
-    $\\lfloor|-23/9|\\rfloor$", then "$\\lfloor|-23/9|\\rfloor = -23$"), the first step before it that reasons in words
+    $\\lfloor|-23/9|\\rfloor$", then "$\\lfloor|-23/9|\\rfloor = -23$"), or a form of it of the same value, the first step before it that reasons in words
     nothing checked, or None. Redone right, such a claim gives the reference whatever the steps before it said, so
     the redo shows nothing about them: the error may be in that reasoning (a notation misread in words, "the floor
     is the smallest integer greater than or equal to it"), and the refuted claim only its result."""
@@ -460,12 +487,15 @@ def evaluates_problem(trace: Trace) -> int | None:
                     if c.get("verdict") == "false" and " = " in str(c.get("claim", ""))), None)
     if refuted is None:
         return None
-    lhs = _tex_key(refuted.split(" = ", 1)[0])
+    side = refuted.split(" = ", 1)[0]
+    lhs = _tex_key(side)
     if not lhs or _NUMBER.fullmatch(lhs.lstrip("-")):
         return None
-    asked = {_tex_key(piece) for is_math, piece in math_segments(without_options(trace.task.prompt)) if is_math}
-    if lhs not in asked:
-        return None
+    pieces = [piece for is_math, piece in math_segments(without_options(trace.task.prompt)) if is_math]
+    if lhs not in {_tex_key(piece) for piece in pieces} and not any(
+            not _NUMBER.fullmatch(_tex_key(piece).lstrip("-")) and same_value(side, piece) for piece in pieces[:20]):
+        return None  # nor the problem's expression in another form ("Simplify $\frac{91}{26}$", then
+        # "\frac{91 \times 13}{26 \times 13} = \frac{1183}{392}": multiplied through, its value is the problem's)
     # any words count: a step that only names the problem's numbers can still turn the method ("Now we subtract 1
     # instead of adding.")
     return _first_reasoning_step(trace, fei, restatements=True)
@@ -625,7 +655,7 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     unread = unread_before_error(trace)
     if unread is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but step {unread} before it holds a relation the "
-                                       "checker could not read: the first error may be there")
+                                       "checker could not read or decide: the first error may be there")
     asked = evaluates_problem(trace)
     if asked is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} evaluates the problem's own expression wrong, so redoing it right "

@@ -284,8 +284,9 @@ def _unit_tail(rest: str) -> str:
     return f" {m.group(1)}" if m and not _COPULA_RE.search(m.group(1)) else ""
 
 
-def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
-    """The answer a sentence states: its math, or what follows its verb ("The largest $n$ is 34.").
+def _sentence(span: str, strict: bool = False, value_first: bool = True) -> tuple[str | None, Status]:
+    """The answer a sentence states: its math, or what follows its verb ("The largest $n$ is 34."), or (``value_first``)
+    the value it opens with when only words follow ("50 apartment units remain unoccupied.").
 
     ``strict`` (no answer marker): one sentence, no hedge, and the answer holds a number or math."""
     if strict:
@@ -296,7 +297,7 @@ def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
             span = span[lead.end():]
         if _first_sentence_end(span) not in (None, len(span) - 1) or _HEDGE_RE.search(span):
             return None, "none"
-        ans, st = _sentence(span)
+        ans, st = _sentence(span, value_first=False)
         if ans is not None and not re.search(r"\d|\\[a-zA-Z]", ans):
             return None, "none"
         return ans, st
@@ -322,6 +323,9 @@ def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
         pass
     if cop is not None:
         tail = _clean_tail(span[cop.end():])
+        first = _opening_value(masked[: cop.start()], tail, envs) if value_first else None
+        if first is not None:
+            return first, "ok"
         if not tail:
             return None, "none"
         envs = _math_envs(tail)
@@ -333,6 +337,30 @@ def _sentence(span: str, strict: bool = False) -> tuple[str | None, Status]:
     if not _PROSE_RE.search(prose):
         return span, "ok"
     return None, "none"
+
+
+#: a sentence that opens with its value, then names what it counts ("50 apartment units remain", "$55 was")
+_OPENING_VALUE_RE = re.compile(r"\s*(\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?(?:\s?\\?%)?)((?:\s+[A-Za-z][A-Za-z'-]*)*)\s*")
+
+
+def _opening_value(head: str, tail: str, envs: list[tuple[int, int, str]]) -> str | None:
+    """The value a sentence opens with when what follows its last verb holds no number, no math and no negation
+    ("50 apartment units remain unoccupied": 50 apartment units, not "unoccupied"; "466.67 pieces are left to be
+    placed"; "$\\frac{1}{2}$ of the cake is left"), or None. The value is the sentence's only number or math; up to
+    two words after a number name its unit."""
+    if re.search(r"[\d$\\]|\0", tail) or _NEGATION_RE.search(tail):
+        return None
+    if len(envs) == 1 and not head[: envs[0][0]].strip() and not re.search(r"[\d$\\]", head[envs[0][1]:]):
+        return envs[0][2]
+    m = _OPENING_VALUE_RE.fullmatch(head)
+    if m is None:
+        return None
+    words = []
+    for w in m.group(3).split():
+        if _COPULA_RE.fullmatch(w) or w.lower() in _BE_WORDS or w.lower() in _DESCRIPTION_WORDS or len(words) == 2:
+            break
+        words.append(w)
+    return " ".join([(m.group(1) or "").strip() + m.group(2), *words])
 
 
 def _after_status(after: str) -> tuple[Status, str]:

@@ -471,6 +471,31 @@ class Derivations:
         slip = not have.is_subset(want) and self._solves and not self._trial  # no transformation does that
         return (a, o, b) if slip else None
 
+    def redefines_solved(self, rel: Relation) -> Relation | None:
+        """A variable set to a constant right after a step (or this one) solved it to another: ``-135 = x``, then
+        ``x = \\frac{-135}{-135}`` ("divide both sides by -135"). A slip in solving, or a new case the text does not
+        name: either way the later value is not shown, so the caller leaves it neutral and says so, never confirmed
+        by what follows from it. Never in a trial or among alternatives. Returns the earlier relation, or None."""
+        if rel[1] != "=" or (var := self._var(rel)) is None or self._trial or self._alternatives:
+            return None
+        if var not in (rel[0], rel[2]):
+            return None
+        new = rel[2] if rel[0] == var else rel[0]
+        last = self._last.get(var)
+        if new.free_symbols or last is None or last[1] < self._stated - _RECENT or last[2] < self._steps - 1:
+            return None
+        (a, o, b), _, _ = last
+        if o != "=" or var not in (a, b):
+            return None
+        old = b if a == var else a
+        if old.free_symbols:
+            return None
+        try:
+            differ = sympy.nsimplify(old - new) != 0 and (old - new).is_zero is False
+        except (TypeError, ValueError, sympy.SympifyError):
+            return None
+        return (a, o, b) if differ else None
+
     def restated_side(self, rel: Relation, a: str, b: str) -> tuple[str, str] | None:
         """An equation that sets again the side in the unknown of the equation recorded just before (this step or the
         one before), now equal to a bare number where that one had a computation on numbers ("1210 - 640 - 540 =

@@ -834,6 +834,8 @@ def _ineq_by_state(lhs: Any, op: str, rhs: Any, state: _State) -> ClaimCheck | N
 
 #: a claim that is one of the problem's own relations as written: true, but no work of the step's (never +1 alone)
 RESTATES_THE_PROBLEM = "restates_the_problem"
+#: a variable set to a constant right after it was solved to another (``relations.Derivations.redefines_solved``)
+REDEFINES_SOLVED = "redefines_solved"
 
 
 def _confirmation(rel: Any, derived: Derivations, hypothetical: bool, sides: tuple[str, str] | None = None) -> str | None:
@@ -873,6 +875,11 @@ def _carry_forward(check: ClaimCheck, a: str, b: str, derived: Derivations, hypo
                 solved := derived.contradicts_solution(rel)) is not None:
             check = ClaimCheck(claim=check.claim, verdict="false", rule="contradicts_solved_equation",
                                detail=f"no solution of the equation just stated, {solved[0]} {solved[1]} {solved[2]}")
+        elif check.rule == "definition" and not hypothetical and (solved := derived.redefines_solved(rel)) is not None:
+            # "-135 = x", then "x = \\frac{-135}{-135}": set again to another value, not shown (a slip, or a case
+            # unnamed): neutral, and said so, for what follows from it is no confirmation
+            check = ClaimCheck(claim=check.claim, verdict="unknown", rule=REDEFINES_SOLVED,
+                               detail=f"the step before solved it: {solved[0]} {solved[1]} {solved[2]}")
         elif (check.rule == "equation_without_context" and not hypothetical and not derived.solving
               and (slip := like_terms_slip(rel[0], rel[2], a, b)) is not None):
             # "(1/4)*x + (1/3)*x = (5/12)*x": no step of solving (one that follows is confirmed above, and a step
@@ -984,6 +991,43 @@ def _count_times_rate(ua: Any, ub: Any) -> bool:
             and counted[0][0] not in tex_units.GROUPS)
 
 
+def _unit_only(node: Any) -> bool:
+    """A tree of unit symbols alone (``u_1``, ``\\frac{u_1}{u_2}``, ``u_1 \\cdot u_2``)."""
+    if node[0] == "sym":
+        return True
+    if node[0] == "div":
+        return _unit_only(node[1]) and _unit_only(node[2])
+    return node[0] == "mul" and all(_unit_only(k) for k in node[1])
+
+
+def _quantity_dims(node: Any, by_dim: dict[str, str]) -> dict[str, int] | None:
+    """The dimensions of one number with its units (``12 \\text{ miles}``, ``\\$5``, ``12 \\text{ mph}``), when
+    they are measures (no count noun: "3 apples + 2 oranges" adds things counted); None for anything else."""
+    if node[0] == "neg":
+        node = node[1]
+    if node[0] != "mul" or sum(k[0] == "num" for k in node[1]) != 1 or not all(
+            k[0] == "num" or _unit_only(k) for k in node[1]):
+        return None
+    dims = tex_units.units_of(node, by_dim)
+    if not isinstance(dims, dict) or not dims or any(str(d).startswith("count") for d in dims):
+        return None
+    return dims
+
+
+def _unlike_sum(node: Any, by_dim: dict[str, str]) -> bool:
+    """Somewhere in the tree, a sum of quantities of different measures (a length and a time, dollars and hours):
+    no arithmetic on their numbers says anything true of them."""
+    if not isinstance(node, tuple) or not node or not isinstance(node[0], str):
+        return False
+    if node[0] == "add":
+        dims = {tuple(sorted(d.items())) for k in node[1] if (d := _quantity_dims(k, by_dim)) is not None}
+        if len(dims) >= 2:
+            return True
+    kids = [x for part in node[1:] for x in (part if isinstance(part, tuple) and part and isinstance(part[0], tuple)
+                                             else (part,))]
+    return any(_unlike_sum(k, by_dim) for k in kids)
+
+
 def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck | None:
     """``a = b`` whose numbers carry units (:mod:`tex_units`; ``ra``/``rb`` as written, with ``\\$``), or None (no
     unit, a text that is no unit, a side that is not a number once its units are read: the claim is read as before).
@@ -1022,6 +1066,9 @@ def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Ran
         return ClaimCheck(claim=claim, verdict=verdict, rule=rule,  # type: ignore[arg-type]
                           detail=f"{detail}; {read_as}" if detail else read_as)
 
+    if tex_units.INHOMOGENEOUS in (ua, ub) and any(_unlike_sum(t, by_dim) for t in trees[2:]):
+        # "12 \text{ miles} - 60 \text{ hours} = -48 \text{ hours}": a length less a time; true numbers show nothing
+        return out("unknown", "units_unlike_sum", num.rule)
     if ua != tex_units.INHOMOGENEOUS and ua == ub:  # one unit on both sides: the numbers decide
         return out(num.verdict, num.rule + _UNIT_RULE, num.detail)
     listed = list(atoms.values())
@@ -1765,7 +1812,7 @@ def _with_units(check: ClaimCheck, region: plain_units.Region, tex: tuple[str, s
         # decisive only: true, or false with units on both sides ("in 3 days = 97 * 3": the prose's number, not a
         # quantity, before the "=" is never refuted); the claim as the numbers read it, for the rules that redo it
         if by_units is not None and (by_units.verdict == "true" or by_units.verdict == "false" and all(
-                _TEXT_CMD_ANY.search(x) or "\\$" in x for x in tex)):
+                _TEXT_CMD_ANY.search(x) or "\\$" in x for x in tex) or by_units.rule == "units_unlike_sum"):
             return check.model_copy(update={"verdict": by_units.verdict, "rule": by_units.rule + ":plain_text",
                                             "detail": f"{by_units.claim}; {by_units.detail}"})
     units = ", ".join(dict.fromkeys(region.units))
@@ -1831,11 +1878,17 @@ def _math_before(pieces: list[tuple[bool, str]], j: int) -> str | None:
     return pieces[k][1] if k >= 0 and pieces[k][0] else None
 
 
-def _continued(seg: str, pieces: list[tuple[bool, str]], j: int) -> str:
+def _opening(pieces: list[tuple[bool, str]], j: int, outside: str | None) -> str | None:
+    """``outside`` (the display that ends the step before) when piece ``j`` opens its step with nothing before it."""
+    return outside if outside is not None and not any(p.strip() for _, p in pieces[:j]) else None
+
+
+def _continued(seg: str, pieces: list[tuple[bool, str]], j: int, outside: str | None = None) -> str:
     """A math segment that opens with ``=`` continues the chain of the math just before it, with nothing but space
-    between (a display per line, as models write a long computation): it is read with that chain's last member
-    as its left side; any other relation, a list or prose between leaves it as it is (unparseable, neutral)."""
-    if not _STARTS_EQUALS.match(seg) or (before := _math_before(pieces, j)) is None:
+    between (a display per line, as models write a long computation; ``outside``: the display that ends the step
+    before, for a segment that opens this step): it is read with that chain's last member as its left side; any
+    other relation, a list or prose between leaves it as it is (unparseable, neutral)."""
+    if not _STARTS_EQUALS.match(seg) or (before := _math_before(pieces, j) or _opening(pieces, j, outside)) is None:
         return seg
     prev = before.strip().rstrip(".")
     if not prev or _OTHER_RELATIONS.search(prev) or _MATH_ENDS_OPEN.search(prev) or "\\boxed" in prev:
@@ -1851,13 +1904,20 @@ _UNIT_TEXT = re.compile(r"\\(?:text|mathrm)\s*\{[^{}]*\}|\\(?:cdot|times|div|fra
 _BARE_VALUE = re.compile(r"\s*+-?\s*+(?:\\\$\s*+)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*+(?:\\%)?\s*+\.?\s*+")
 
 
-def _restated(seg: str, pieces: list[tuple[bool, str]], j: int) -> tuple[str, bool]:
+def _restated(seg: str, pieces: list[tuple[bool, str]], j: int, outside: str | None = None) -> tuple[str, bool]:
     """A display that sets the name the display just before it set (nothing but space between), when that one ends
     in a computation on numbers: one chain, ``name = computation = new side`` (``O = 22 \\times 16 = 328``). The
     flag says the new side is itself a computation: two computations may be alternatives (the two roots), so a
-    false link between them is not refuted."""
+    false link between them is not refuted. ``outside``: the display that ends the step before, for a display
+    that opens this step (a paragraph per display, as models write a computation: nothing else between), when the
+    name is more than a bare letter (``\\text{Total}``, ``T_S``)."""
     m = _NAME_SIDE.match(seg)
-    if m is None or (before := _math_before(pieces, j)) is None:
+    before = _math_before(pieces, j)
+    if before is None and m is not None and not re.fullmatch(r"\d*[A-Za-z]'?", m.group(1).strip()):
+        # across steps, a quantity's name only: a bare letter set again in the next step may be its next root
+        # ("x = \\frac{6+2}{2}", then "x = 2")
+        before = _opening(pieces, j, outside)
+    if m is None or before is None:
         return seg, False
     prev = before.strip().rstrip(".,")
     pm = _NAME_SIDE.match(prev)
@@ -1870,6 +1930,14 @@ def _restated(seg: str, pieces: list[tuple[bool, str]], j: int) -> tuple[str, bo
             or not _COMPUTES_TEX.search(_TEXT_CMD.sub(" ", last)) or not rest):
         return seg, False
     return f"{last} = {rest}", not _BARE_VALUE.fullmatch(_UNIT_TEXT.sub(" ", rest))
+
+
+def _closing_display(pieces: list[tuple[bool, str]]) -> str | None:
+    """The math piece a step ends with (nothing after it but space and a full stop or comma), or None."""
+    k = len(pieces) - 1
+    if k >= 0 and not pieces[k][0] and not pieces[k][1].strip(" \t\n.,"):
+        k -= 1
+    return pieces[k][1] if k >= 0 and pieces[k][0] else None
 
 
 _COMPUTES_TEX = re.compile(r"[\d)]\s*(?:[-+*/^×÷]|\\(?:cdot|times|div)(?![a-zA-Z]))|\\[dt]?frac(?![a-zA-Z])|\)\s*\(")
@@ -2076,12 +2144,14 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                 raise
     out = []
     tested: list[tuple[float, float]] = []  # the values of the sides of relations the steps tested or denied
+    last_display: str | None = None  # the math that ends the step before, with nothing after it
     for i, text in enumerate(steps):
         text = _squeezed(text)
         t0 = time.perf_counter()
         if budget_s - (t0 - start) <= 0:  # past the solution's budget a step is not read at all
             claims = [_unread(text, budget_s)] + (_final_unchecked(text, budget_s) if context.gold is not None else [])
             out.append(StepCheck(index=i, rating=0, rule="time_budget", claims=claims, seconds=0.0))
+            last_display = None
             continue
         hypothetical = is_hypothetical(text)
         derived.step(text)
@@ -2090,6 +2160,7 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
             state.redefined |= functions.redefined(text, defs)  # "Let $f(x) = ...$": the solution's own f
         claims = []
         pieces = plain_algebra.cut(_inline_numbers(_segments(aligned_rows(text))))
+        ending, last_display = last_display, _closing_display(pieces)
         for j, (is_math, seg) in enumerate(pieces):
             left = budget_s - (time.perf_counter() - start)
             if left <= 0:  # the rest of the step is not read
@@ -2104,9 +2175,9 @@ def check_steps(steps: list[str], context: StepContext, *, seed: int = 0,
                     seg, boxed = notation.end_value(seg), notation.last_member(seg)
                     if seg is None:
                         continue
-                seg = _continued(seg, pieces, j)
+                seg = _continued(seg, pieces, j, ending)
                 got = _guarded(seg, lambda s=seg: _segment_claims(s, state, rng, derived, hypothetical), budget)
-                link, alternatives = _restated(seg, pieces, j)
+                link, alternatives = _restated(seg, pieces, j, ending)
                 if link != seg:  # "O = 22 \\times 16", then "O = 328": also the link "22 \\times 16 = 328"
                     more = _guarded(link, lambda s=link: _segment_claims(s, state, rng, derived, hypothetical), budget)
                     if alternatives:  # "x = \\frac{6+2}{2}", then "x = \\frac{6-2}{2}": two roots, not one chain

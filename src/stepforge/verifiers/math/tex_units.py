@@ -200,10 +200,14 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
     rates: list[list[tuple[Atom, int]]] = []
     atoms: dict[str, Atom] = {}
     pos = 0
+    dollar_open = False  # "\\$4" read as "(u \\cdot 4": closed after its number, or after the unit bound to it
     for m in _PIECE.finditer(side):
-        blank.append(side[pos:m.start()])
-        sym.append(side[pos:m.start()])
-        conv.append(side[pos:m.start()])
+        chunk = side[pos:m.start()]
+        blank.append(chunk)
+        conv.append(chunk)
+        if dollar_open and not (m.group("unit") is not None and _LONE_NUMBER.fullmatch(chunk)):
+            chunk, dollar_open = _close_after_number(chunk), False
+        sym.append(chunk)
         pos = m.end()
         if m.group("dollar") is not None:
             got: list[tuple[Atom, int]] | None = [(Atom(f"money:{F(1)}", "money", F(1)), 1)]
@@ -238,8 +242,9 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
         if m.group("dollar") is not None:
             # "\$5": the number follows; the unit multiplies it where it stands (a factor in a product)
             blank.append(" ")
-            sym.append(f"{u} \\cdot ")
+            sym.append(f"({u} \\cdot ")
             conv.append(" ")
+            dollar_open = True
             continue
         blank.append(" ")
         # the unit binds to its number: "30 \\text{ miles} / 6 \\text{ mph}" is 30 miles over (6 mph), not (30 miles / 6)
@@ -251,13 +256,30 @@ def read_side(side: str, names: dict[str, str]) -> Side | None:
         else:
             sym.append(f" \\cdot {u} ")
             conv.append(f" \\cdot {frac_tex(cnum / cden)} ")
+        if dollar_open:  # "\\$4 \\text{ per pound}": four dollars per pound, one factor
+            sym.append(") ")
+            dollar_open = False
     if not units:
         return Side(side, side, side)
+    blank.append(side[pos:])
+    conv.append(side[pos:])
+    sym.append(_close_after_number(side[pos:]) if dollar_open else side[pos:])
     blank, sym, conv = ([_THOUSANDS.sub(lambda t: t.group(0).replace(",", ""), x) for x in out]
                         for out in (blank, sym, conv))
-    for out in (blank, sym, conv):
-        out.append(side[pos:])
     return Side("".join(blank), "".join(sym), "".join(conv), atoms, units, rates)
+
+
+_LONE_NUMBER = re.compile(rf"\s*{_NUM}")
+_LEADING_NUMBER = re.compile(rf"\s*{_NUM}(?:\.(?!\d))?")
+
+
+def _close_after_number(text: str) -> str:
+    """``text`` (what follows a ``\\$``) with the dollar's bracket closed after the number it opens with."""
+    m = _LEADING_NUMBER.match(text)
+    at = m.end() if m else 0
+    if m and text[m.end() - 1] == ".":
+        at -= 1  # "\\$5." ending a sentence: the full stop is no decimal point
+    return text[:at] + ")" + text[at:]
 
 
 _TRAILING_NUMBER = re.compile(r"(?<![\d.,^_{])\d[\d,]*(?:\.\d+)?\s*$")
