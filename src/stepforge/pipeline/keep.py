@@ -491,9 +491,10 @@ def evaluates_problem(trace: Trace) -> int | None:
     lhs = _tex_key(side)
     if not lhs or _NUMBER.fullmatch(lhs.lstrip("-")):
         return None
-    pieces = [piece for is_math, piece in math_segments(without_options(trace.task.prompt)) if is_math]
-    if lhs not in {_tex_key(piece) for piece in pieces} and not any(
-            not _NUMBER.fullmatch(_tex_key(piece).lstrip("-")) and same_value(side, piece) for piece in pieces[:20]):
+    pieces = [(piece, _tex_key(piece)) for is_math, piece in math_segments(without_options(trace.task.prompt))
+              if is_math]
+    if lhs not in {key for _, key in pieces} and not any(
+            not _NUMBER.fullmatch(key.lstrip("-")) and same_value(side, piece) for piece, key in pieces[:20]):
         return None  # nor the problem's expression in another form ("Simplify $\frac{91}{26}$", then
         # "\frac{91 \times 13}{26 \times 13} = \frac{1183}{392}": multiplied through, its value is the problem's)
     # any words count: a step that only names the problem's numbers can still turn the method ("Now we subtract 1

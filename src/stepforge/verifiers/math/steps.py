@@ -41,7 +41,7 @@ from stepforge.verifiers.math.exact import NotExact
 from stepforge.verifiers.math.extract import last_boxed
 from stepforge.verifiers.math.displays import aligned_rows
 from stepforge.verifiers.math.given import givens, restated
-from stepforge.verifiers.math.latex import NotFast, clean, read, symbols
+from stepforge.verifiers.math.latex import NotFast, clean, read, symbols, walk
 from stepforge.verifiers.math import (divisor_lists, functions, notation, plain_algebra, plain_units, plain_words,
                                      readings, rounding, tex_units, worded)
 from stepforge.verifiers.math.points import (
@@ -1017,15 +1017,8 @@ def _quantity_dims(node: Any, by_dim: dict[str, str]) -> dict[str, int] | None:
 def _unlike_sum(node: Any, by_dim: dict[str, str]) -> bool:
     """Somewhere in the tree, a sum of quantities of different measures (a length and a time, dollars and hours):
     no arithmetic on their numbers says anything true of them."""
-    if not isinstance(node, tuple) or not node or not isinstance(node[0], str):
-        return False
-    if node[0] == "add":
-        dims = {tuple(sorted(d.items())) for k in node[1] if (d := _quantity_dims(k, by_dim)) is not None}
-        if len(dims) >= 2:
-            return True
-    kids = [x for part in node[1:] for x in (part if isinstance(part, tuple) and part and isinstance(part[0], tuple)
-                                             else (part,))]
-    return any(_unlike_sum(k, by_dim) for k in kids)
+    return any(n[0] == "add" and len({tuple(sorted(d.items())) for k in n[1]
+                                      if (d := _quantity_dims(k, by_dim)) is not None}) >= 2 for n in walk(node))
 
 
 def _unit_claim(ra: str, rb: str, a: str, b: str, state: _State, rng: random.Random) -> ClaimCheck | None:
