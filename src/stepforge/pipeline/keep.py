@@ -187,18 +187,20 @@ def self_declared_step(trace: Trace) -> tuple[int, str] | None:
     with its words, where the checker's labels would otherwise stand: before a checker-located first error (the
     error it names may be earlier than the refuted step: the step that errs "incorrectly" may be true on its
     face), or anywhere in a right answer labelled "no error" (it owns up to an error). None otherwise."""
-    if _right_by_checker_alone(trace):
-        stop = len(trace.steps)
-    else:
-        fei = _checker_first_error(trace)
-        if fei is None:
-            return None
-        stop = fei
+    stop = _guarded_stop(trace)
+    if stop is None:
+        return None
     for i, step in enumerate(trace.steps[:stop]):
         said = self_declared_error(step.text, trace.task.prompt)
         if said:
             return i, said
     return None
+
+
+def _guarded_stop(trace: Trace) -> int | None:
+    """How many leading steps the word guards read: all of a right answer the checker alone labelled, those before
+    a checker-located first error; None when neither applies."""
+    return len(trace.steps) if _right_by_checker_alone(trace) else _checker_first_error(trace)
 
 
 def _checker_first_error(trace: Trace) -> int | None:
@@ -331,7 +333,44 @@ def unaccounted_step(trace: Trace) -> int | None:
     if not _right_by_checker_alone(trace):
         return None
     found = _first_unchecked(trace, len(trace.steps), relations=True)
-    return found if found is not None else unread_reasoning(trace)
+    if found is None:
+        found = unread_reasoning(trace)
+    return found if found is not None else verbal_comparison(trace)
+
+
+#: a number a comparison or a change in words is about: "3 fewer holes", "2 years older", "increases by 3", "lost 28
+#: pounds", "a net gain of 5" (the number's own text is group 1 or 2)
+_COMPARED = re.compile(
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)%?(?:\s+[A-Za-z'-]+){0,3}?\s+(?:more|fewer|less|greater|smaller|larger|higher|"
+    r"lower|longer|shorter|older|younger)\b"
+    r"|\b(?:increase[sd]?|decrease[sd]?|gain(?:s|ed)?|los(?:es|t)|drop(?:s|ped)?|rises?|rose|falls?|fell)"
+    r"(?:\s+(?:by|of))?\s+\$?(\d[\d,]*(?:\.\d+)?)", re.I)
+#: where a clause of prose ends
+_CLAUSE_END = re.compile(r"\.(?!\d)|[;:\n]|,\s|\bwhich is\b|\bso\b", re.I)
+
+
+def verbal_comparison(trace: Trace) -> int | None:
+    """The first checked (+1) step, in a right answer the checker alone labelled or before a checker-located first
+    error, whose prose compares a value the problem does not give, or says which way it changed, in words ("6 - 9 =
+    -3 holes/day. This means that the dog digs 3 fewer holes than Nate fills in each day, so ... the number of holes
+    increases by 3"): the math is checked, the words are not, and they may be the step's error; or None. A clause
+    holding a relation ("which is 20 + 5 = 25 times") is math, and the problem's own comparisons ("6 less than
+    Naomi") are no claim."""
+    stop = _guarded_stop(trace)
+    if stop is None:
+        return None
+    given = _given(trace)
+    for i, step in enumerate(trace.steps[:stop]):
+        if step.label is None or step.label.rating != 1:
+            continue
+        prose = " ".join(piece if not is_math else " ; " for is_math, piece in math_segments(step.text))
+        for clause in _CLAUSE_END.split(prose):
+            if "=" in clause:
+                continue
+            for m in _COMPARED.finditer(clause):
+                if _numbers(m.group(1) or m.group(2)) - given:
+                    return i
+    return None
 
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -357,7 +396,7 @@ def _first_reasoning_step(trace: Trace, stop: int, *, restatements: bool = False
             continue
         if not restatements and _restates(step.text, trace, before):
             continue
-        if not restatements and i == planned and _plan(step.text, opening=i == 0):
+        if not restatements and i == planned and _plan(_problem_math_named(step.text, trace), opening=i == 0):
             planned += 1  # the plan: its opening step, and steps that only carry on its list of items
             continue
         if not restatements and _announces(step.text):
@@ -437,11 +476,47 @@ def _recap(text: str) -> bool:
 #: these steps:", "Let's break down the problem step by step."), and a plan's own items ("1. Calculate the number of
 #: trays.")
 _PLAN_OPENING = re.compile(
-    r"(?:to (?:determine|find|calculate|compute|solve|figure out|work out|answer|get)\b[^.:;\n]*,\s*"
+    r"(?:to (?:determine|find|calculate|compute|solve|figure out|work out|answer|get|evaluate|simplify|factor|"
+    r"expand|convert|express|rationalize)\b[^.:;\n]*,\s*"
     r"(?:we|i|let's|let us)\b|let's (?:break|solve|think|go|work|start)\b|let us (?:break|solve|think|go|work)\b"
     r"|we (?:need|want|are asked|have) to (?:find|determine|calculate|compute|figure out|work out)\b)", re.I)
 _PLAN_ITEM = re.compile(r"(?:calculate|compute|determine|find|identify|add|subtract|multiply|divide|sum|use|"
-                        r"solve|figure out|work out)\b", re.I)
+                        r"solve|figure out|work out|substitute|simplify|evaluate|apply|convert|rewrite|expand|"
+                        r"factor|combine|plug)\b", re.I)
+
+
+def _problem_math_named(text: str, trace: Trace) -> str:
+    """The text with each math piece that is one of the problem's own formulas (or a letter the problem names) put
+    as a word: "To evaluate \\((x + y)(x - y)\\) when \\(x = 15\\) ..., 1. Substitute the values of \\(x\\)" names
+    the problem's expression, it works nothing out, so it may still be a plan. Other math stays as it is."""
+    pieces = math_segments(text)
+    if not any(is_math for is_math, _ in pieces):
+        return text
+    asked = {_tex_key(p) for m, p in math_segments(without_options(trace.task.prompt)) if m}
+    letters = {k for k in asked if re.fullmatch(r"[A-Za-z]", k)} | set(re.findall(
+        r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", " ".join(p for m, p in math_segments(trace.task.prompt) if m)))
+    out = []
+    for is_math, piece in pieces:
+        key = _tex_key(piece) if is_math else ""
+        out.append(piece if not is_math else " it " if key in asked or key in letters or _part_of(key, asked)
+                   else f"${piece}$")
+    return "".join(out)
+
+
+def _part_of(key: str, asked: set[str]) -> bool:
+    """``key`` is a part of one of the problem's formulas, whole at both ends (``-\\frac{23}{9}`` of
+    ``\\lfloor|-\\frac{23}{9}|\\rfloor``), and no relation (``x=1`` is no part of ``x=15``)."""
+    if len(key) < 2 or _RELATION.search(key):
+        return False
+    for whole in asked:
+        at = whole.find(key)
+        while at >= 0:
+            end = at + len(key)
+            if (at == 0 or not whole[at - 1].isalnum()) and (end == len(whole) or not whole[end].isalnum()):
+                return True
+            at = whole.find(key, at + 1)
+    return False
+
 
 
 def _plan(text: str, *, opening: bool = True) -> bool:
@@ -653,6 +728,10 @@ def why_not_kept(trace: Trace) -> tuple[str, str] | None:
     unchecked = unchecked_new_step(trace)
     if unchecked is not None:
         return FIRST_ERROR_UNCERTAIN, _uncertain(fei, unchecked)
+    compared = verbal_comparison(trace)
+    if compared is not None:
+        return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but step {compared} before it compares a value in "
+                                       "words nothing checked (which way, by how much): the first error may be there")
     unread = unread_before_error(trace)
     if unread is not None:
         return FIRST_ERROR_UNCERTAIN, (f"step {fei} is refuted, but step {unread} before it holds a relation the "
