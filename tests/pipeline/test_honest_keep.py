@@ -453,6 +453,8 @@ SOLUTIONS = {
     "A dog digs 6 holes a day for 14 days. Then Nate fills 9 holes a day while the dog digs 6 a day. How many days "
     "until all the holes are filled?": "The dog digs 6 * 14 = 84 holes. Each day 9 - 6 = 3 holes are filled, so it "
                                        "takes 84 / 3 = 28 days.",
+    "A shop made 1000 dollars a day and now makes 1100 dollars a day. By what percent did its daily earnings grow?":
+        "(1100 - 1000) / 1000 * 100 = 10 percent.",
 }
 
 
@@ -600,6 +602,25 @@ COMPARED_CASES = [
      "Bo has 3 fewer apples, so he has $10 - 3 = 7$ apples.\n\nTogether they have $10 + 7 = 18$ apples.\n\n"
      "The answer is $\\boxed{18}$.", "kept"),
 ]
+
+
+def test_a_percent_the_steps_computed_is_the_answer_it_names(tmp_path: Path) -> None:
+    """"... \\times 100 = 10\\%", then the answer 10 to "by what percent": a checked step produced the answer
+    (RealCritic GSM8K, Qwen2.5; it was held back as "no checked step states the final answer 10")."""
+    from stepforge.labeling.locate import answer_derived
+
+    case = ("A shop made 1000 dollars a day and now makes 1100 dollars a day. By what percent did its daily earnings "
+            "grow?", "10",
+            "The difference is $1100 - 1000 = 100$ dollars.\n\nThe growth is $\\left(\\frac{100}{1000}\\right) \\times "
+            "100 = 10\\%$.\n\nThe answer is $\\boxed{10}$.")
+    got, _ = _file_run(tmp_path, [case])
+    assert got[case[0]][0] == "kept", got[case[0]]
+    claims = [[{"claim": "\\frac{100}{1000} \\times 100 = 10\\%", "verdict": "true", "rule": "percent_convention"}]]
+    assert answer_derived(claims, 0, "10")["derived"] and answer_derived(claims, 0, "0.1")["derived"]
+    assert not answer_derived(claims, 0, "12")["derived"] and not answer_derived(claims, 0, "1000")["derived"]
+    # a unit of many words after the number ("2 gallons per person", RealCritic GSM8K): the number it names
+    named = [[{"claim": "\\frac{8}{4} = 2 \\text{ gallons per person}", "verdict": "true", "rule": "identity:units"}]]
+    assert answer_derived(named, 0, "2")["derived"] and not answer_derived(named, 0, "3")["derived"]
 
 
 def test_words_comparing_a_derived_value_are_no_checked_claim(tmp_path: Path) -> None:

@@ -239,9 +239,26 @@ def _checked_true(claims: list[dict[str, Any]], value: str, text: str | None = N
         if side is None:
             continue
         got = _value(side) if want is not None else None
-        if (got is not None and _same(got, want)) or _squashed(side) == text:
+        if got is None and want is not None and len(side) < 500 and _TRAILING_NAME.search(side):
+            got = _value(_TRAILING_NAME.sub("", side))  # "2 \\text{ gallons per person}": the number it names
+        if (got is not None and _same(got, want)) or _squashed(side) == text or _percent_of(side, want):
             return c
     return None
+
+
+#: the words that end a claim's stated side after its number (its unit, in any length)
+_TRAILING_NAME = re.compile(r"(?:\s|\\[,;!: ])*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}(?:\s|\\[,;!: ])*)+\.?\s*$")
+#: a percent sign, or the word, ending a claim's stated side ("10\%", "10 \text{ percent}")
+_PERCENT_SIDE = re.compile(r"\s*(?:\\?%|\\text\s*\{\s*\\?%\s*\}|(?:\\,)?\s*\\text\s*\{\s*percent\s*\})\s*\.?\s*$")
+
+
+def _percent_of(side: str, want: Any) -> bool:
+    """``side`` is a percent whose number is ``want`` ("... \\times 100 = 10\\%" for the answer 10 to "what percent
+    more"): the step computed the answer as a percent."""
+    if want is None or not _PERCENT_SIDE.search(side):
+        return False
+    got = _value(_PERCENT_SIDE.sub("", side))
+    return got is not None and _same(got, want)
 
 
 _NOT_ASSERTED = ("claim_under_test", "claim_denied")  # the checker's reasons a step does not assert its relation
