@@ -239,7 +239,7 @@ def _checked_true(claims: list[dict[str, Any]], value: str, text: str | None = N
         if side is None:
             continue
         got = _value(side) if want is not None else None
-        if got is None and want is not None and len(side) < 500 and _TRAILING_NAME.search(side):
+        if got is None and want is not None and len(side) <= 2 * _MAX_VALUE_CHARS and _TRAILING_NAME.search(side):
             got = _value(_TRAILING_NAME.sub("", side))  # "2 \\text{ gallons per person}": the number it names
         if (got is not None and _same(got, want)) or _squashed(side) == text or _percent_of(side, want):
             return c
@@ -255,7 +255,7 @@ _PERCENT_SIDE = re.compile(r"\s*(?:\\?%|\\text\s*\{\s*\\?%\s*\}|(?:\\,)?\s*\\tex
 def _percent_of(side: str, want: Any) -> bool:
     """``side`` is a percent whose number is ``want`` ("... \\times 100 = 10\\%" for the answer 10 to "what percent
     more"): the step computed the answer as a percent."""
-    if want is None or not _PERCENT_SIDE.search(side):
+    if want is None or len(side) > _MAX_VALUE_CHARS or not _PERCENT_SIDE.search(side):
         return False
     got = _value(_PERCENT_SIDE.sub("", side))
     return got is not None and _same(got, want)

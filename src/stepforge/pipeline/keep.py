@@ -518,7 +518,6 @@ def _part_of(key: str, asked: set[str]) -> bool:
     return False
 
 
-
 def _plan(text: str, *, opening: bool = True) -> bool:
     """A step that only announces the work: it opens as a plan (or, not ``opening``, carries on the plan's list), and
     every further line is an item of the plan (an instruction), with no number and no relation in any of it. A step
