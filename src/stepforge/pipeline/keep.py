@@ -452,7 +452,7 @@ def _restates(text: str, trace: Trace, known: set[str] | None = None) -> bool:
         if not bare or _BARE_NUMBER.fullmatch(bare):
             continue
         if asked is None:
-            asked = {_tex_key(p) for m, p in math_segments(without_options(trace.task.prompt)) if m}
+            asked = {key for _, key in _problem_pieces(trace)}
         if _tex_key(piece) not in asked:
             return False
     return True
@@ -492,7 +492,7 @@ def _problem_math_named(text: str, trace: Trace) -> str:
     pieces = math_segments(text)
     if not any(is_math for is_math, _ in pieces):
         return text
-    asked = {_tex_key(p) for m, p in math_segments(without_options(trace.task.prompt)) if m}
+    asked = {key for _, key in _problem_pieces(trace)}
     letters = {k for k in asked if re.fullmatch(r"[A-Za-z]", k)} | set(re.findall(
         r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", " ".join(p for m, p in math_segments(trace.task.prompt) if m)))
     out = []
@@ -547,6 +547,12 @@ def _tex_key(tex: str) -> str:
     return problem_key(_BAR.sub("|", tex).replace("\\times", "\\cdot")).strip("?.,;:!=")
 
 
+def _problem_pieces(trace: Trace) -> list[tuple[str, str]]:
+    """The problem's math pieces (its answer options left out), each with its layout-free key (:func:`_tex_key`)."""
+    return [(piece, _tex_key(piece)) for is_math, piece in math_segments(without_options(trace.task.prompt))
+            if is_math]
+
+
 def evaluates_problem(trace: Trace) -> int | None:
     """For a checker-located first error whose refuted claim evaluates the problem's own expression ("Evaluate
     $\\lfloor|-23/9|\\rfloor$", then "$\\lfloor|-23/9|\\rfloor = -23$"), or a form of it of the same value, the first step before it that reasons in words
@@ -565,8 +571,7 @@ def evaluates_problem(trace: Trace) -> int | None:
     lhs = _tex_key(side)
     if not lhs or _NUMBER.fullmatch(lhs.lstrip("-")):
         return None
-    pieces = [(piece, _tex_key(piece)) for is_math, piece in math_segments(without_options(trace.task.prompt))
-              if is_math]
+    pieces = _problem_pieces(trace)
     if lhs not in {key for _, key in pieces} and not any(
             not _NUMBER.fullmatch(key.lstrip("-")) and same_value(side, piece) for piece, key in pieces[:20]):
         return None  # nor the problem's expression in another form ("Simplify $\frac{91}{26}$", then
