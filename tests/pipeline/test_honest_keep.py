@@ -539,10 +539,24 @@ SLIP_CASES = [
     ("Let $f(x) = x^3 + 2x$. Find $f'(x) + 4x$.", "3x^2 + 4x + 2",
      "The derivative is $\\frac{d}{dx}(x^3 + 2x) = 3x^2 + 3$.\n\nAdding $4x$: $3x^2 + 3 + 4x = 3x^2 + 4x + 3$.\n\n"
      "The answer is $\\boxed{3x^2 + 4x + 3}$.", "kept", 0),
-    # the same slip, but redone right it does not give the reference: something else is wrong too
+    # the same slip after a step the checker cannot read, and redone right it does not give the reference: something
+    # else is wrong too, and it may come first
     ("Let $f(x) = x^3 + 2x$. Find $f'(x) + 5x$.", "3x^2 + 5x + 2",
+     "We differentiate $f$ term by term.\n\n"
      "The derivative is $\\frac{d}{dx}(x^3 + 2x) = 3x^2 + 3$.\n\nAdding $4x$: $3x^2 + 3 + 4x = 3x^2 + 4x + 3$.\n\n"
-     "The answer is $\\boxed{3x^2 + 4x + 3}$.", "first_error_uncertain", 0),
+     "The answer is $\\boxed{3x^2 + 4x + 3}$.", "first_error_uncertain", 1),
+    # the same slip in the solution's first step: nothing comes before it, so it is the first error whatever follows
+    # (redone right it does not give the reference: the later 4x for 5x is a second error)
+    ("Let $f(x) = x^3 + 2x$. Find $f'(x) + 5x$ for every $x$.", "3x^2 + 5x + 2",
+     "The derivative is $\\frac{d}{dx}(x^3 + 2x) = 3x^2 + 3$.\n\nAdding $4x$: $3x^2 + 3 + 4x = 3x^2 + 4x + 3$.\n\n"
+     "The answer is $\\boxed{3x^2 + 4x + 3}$.", "kept", 0),
+    # a first step that is the whole solution (RealCritic GSM8K's one-paragraph solutions): its refuted sum is the
+    # first error though the slip redone right (12 + 6 = 18) does not give the reference (Thursday's 3 was left out)
+    ("On Thursday, Joe caught 3 pounds of crawfish. He caught 4 times that amount on Friday and half the amount of "
+     "his Friday's catch on Saturday. If 1 serving of crawfish is 3 pounds, how many servings does he have?", "7",
+     "On Friday, Joe caught 3 * 4 = 12 pounds of crawfish.\nOn Saturday, he caught 12 / 2 = 6 pounds of crawfish.\n"
+     "So, he caught a total of 12 + 6 = 28 pounds of crawfish.\nSo he has 28 / 3 servings, about 9.\n\n"
+     "The answer is $\\boxed{9}$.", "kept", 0),
     # the wrong operation (- 5 for + 5) in solving the equation just stated is a slip in solving, refuted first;
     # redone right (3x = 21) it gives the reference: located
     ("Solve $3x - 5 = 16$.", "7",
@@ -567,10 +581,11 @@ SLIP_CASES = [
     ("A pen costs $3 and a bag of x pens and 2 pens costs $24. What is x?", "6",
      "Two pens cost 2 * 3 = 5 dollars.\n\nSo we can write: 3 * x + 5 = 24.\n\nSolving for x, we get: x = 19/3.\n\n"
      "The answer is $\\boxed{\\frac{19}{3}}$.", "kept", 0),
-    # the same slip, but the solution goes on with one root of a quadratic the slip reached: not followed
+    # the same slip, but the solution goes on with one root of a quadratic the slip reached: not followed (after a
+    # step the checker cannot read; as the first step, the slip would be the first error whatever follows)
     ("The roots of $x^2 - 5x + c = 0$ with $c = 2 + 2$: what is the larger?", "4",
-     "Here $c = 2 + 2 = 6$.\n\nSo $x^2 - 5x + 6 = 0$.\n\nSo $x = 3$, the larger root.\n\n"
-     "The answer is $\\boxed{3}$.", "first_error_uncertain", 0),
+     "We work out the constant term first.\n\nHere $c = 2 + 2 = 6$.\n\nSo $x^2 - 5x + 6 = 0$.\n\n"
+     "So $x = 3$, the larger root.\n\nThe answer is $\\boxed{3}$.", "first_error_uncertain", 1),
     # a side set again to a number its computation does not give ("1210 - 640 - 540 = 3x", then "230 = 3x"):
     # the link 1210 - 640 - 540 = 230 is refuted; redone (30 = 3x) x = 10, the reference: located there
     ("A zoo has 1210 legs: 640 from spiders, 540 from insects and the rest from 3 mutants with x legs each. What is "
